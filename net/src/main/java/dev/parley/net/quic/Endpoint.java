@@ -99,7 +99,7 @@ public final class Endpoint implements AutoCloseable {
         ChannelHandler serverCodec = configure(new QuicServerCodecBuilder())
                 .sslEngineProvider(ch -> serverTls.newEngine(ch.alloc()))
                 .handler(new ServerConnectionHandler())
-                .streamHandler(QuicConnection.streamInitializer())
+                .streamHandler(QuicConnection.streamInitializer(this::acceptedConnection))
                 .build();
         ChannelHandler clientCodec = configure(new QuicClientCodecBuilder())
                 .sslEngineProvider(ch -> ch.attr(DIAL).get().tls().newEngine(ch.alloc(),
@@ -302,7 +302,7 @@ public final class Endpoint implements AutoCloseable {
                 .attr(DIAL, dial)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
                 .handler(new ChannelInboundHandlerAdapter())
-                .streamHandler(QuicConnection.streamInitializer())
+                .streamHandler(QuicConnection.streamInitializer(this::dialedConnection))
                 .localConnectionAddress(new QuicConnectionAddress(sourceId))
                 .remoteAddress(address)
                 .connect()
@@ -384,6 +384,52 @@ public final class Endpoint implements AutoCloseable {
         return conn;
     }
 
+    /** For a dialed channel whose first peer stream arrives: the connection, or null if it is unusable. */
+    private QuicConnection dialedConnection(QuicChannel ch) {
+        try {
+            return connectionOf(ch);
+        } catch (DialException e) {
+            return null; // the dial's own listener reports and closes
+        }
+    }
+
+    /**
+     * On the event loop, on the handshake event or the first incoming stream, whichever comes first:
+     * wraps an accepted channel and hands it to its protocol's handler once; null if refused.
+     */
+    private QuicConnection acceptedConnection(QuicChannel ch) {
+        QuicConnection existing = ch.attr(QuicConnection.KEY).get();
+        if (existing != null) {
+            return existing;
+        }
+        if (!ch.isActive()) {
+            return null;
+        }
+        QuicConnection conn;
+        try {
+            conn = connectionOf(ch);
+        } catch (DialException e) {
+            LOG.info("refusing connection from {}: {}", ch.remoteSocketAddress(), e.getMessage());
+            ch.close(true, CLOSE_HANDLER_FAILED, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            return null;
+        }
+        ProtocolHandler handler = handlers.get(conn.protocol() == null ? "" : conn.protocol());
+        if (handler == null) {
+            LOG.info("refusing {}: protocol '{}' is not served", conn, conn.protocol());
+            conn.close(CLOSE_UNKNOWN_ALPN, "unknown protocol");
+            return null;
+        }
+        Thread.ofVirtual().name("parley-accept-" + conn.protocol() + "-" + conn.peer().shortHex()).start(() -> {
+            try {
+                handler.accept(conn);
+            } catch (RuntimeException e) {
+                LOG.warn("{} handler failed for {}", conn.protocol(), conn, e);
+                conn.close(CLOSE_HANDLER_FAILED, "handler failed");
+            }
+        });
+        return conn;
+    }
+
     private QuicSslContext buildServerTls(List<String> alpns) {
         QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(credentials.keyManager(), null)
                 .trustManager(PeerTrustManager.anyPeer())
@@ -441,28 +487,7 @@ public final class Endpoint implements AutoCloseable {
         }
 
         private void accept(QuicChannel ch) {
-            QuicConnection conn;
-            try {
-                conn = connectionOf(ch);
-            } catch (DialException e) {
-                LOG.info("refusing connection from {}: {}", ch.remoteSocketAddress(), e.getMessage());
-                ch.close(true, CLOSE_HANDLER_FAILED, io.netty.buffer.Unpooled.EMPTY_BUFFER);
-                return;
-            }
-            ProtocolHandler handler = handlers.get(conn.protocol() == null ? "" : conn.protocol());
-            if (handler == null) {
-                LOG.info("refusing {}: protocol '{}' is not served", conn, conn.protocol());
-                conn.close(CLOSE_UNKNOWN_ALPN, "unknown protocol");
-                return;
-            }
-            Thread.ofVirtual().name("parley-accept-" + conn.protocol() + "-" + conn.peer().shortHex()).start(() -> {
-                try {
-                    handler.accept(conn);
-                } catch (RuntimeException e) {
-                    LOG.warn("{} handler failed for {}", conn.protocol(), conn, e);
-                    conn.close(CLOSE_HANDLER_FAILED, "handler failed");
-                }
-            });
+            acceptedConnection(ch);
         }
 
         @Override

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Netty binding of {@link Connection}: one authenticated QUIC connection. Blocking methods are
@@ -107,14 +108,18 @@ public final class QuicConnection implements Connection {
     }
 
     /** Configures every stream channel, incoming or local, and wraps it. */
-    static ChannelInitializer<QuicStreamChannel> streamInitializer() {
+    static ChannelInitializer<QuicStreamChannel> streamInitializer(Function<QuicChannel, QuicConnection> resolver) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(QuicStreamChannel ch) {
+                // A peer's first stream can arrive in the same packet that completes the handshake, before
+                // the handshake event, so the connection is resolved (created on first use) here too.
                 QuicConnection conn = ch.parent().attr(KEY).get();
                 if (conn == null) {
-                    // A stream raced ahead of the handshake bookkeeping; the connection is not ours yet.
-                    ch.close();
+                    conn = resolver.apply(ch.parent());
+                }
+                if (conn == null) {
+                    ch.close(); // the connection was refused
                     return;
                 }
                 ch.config().setAutoRead(false)
@@ -304,7 +309,7 @@ public final class QuicConnection implements Connection {
                 promise.setSuccess(null);
                 return;
             }
-            channel.createStream(type, streamInitializer()).addListener(f -> {
+            channel.createStream(type, streamInitializer(c -> QuicConnection.this)).addListener(f -> {
                 if (!f.isSuccess()) {
                     promise.setFailure(f.cause());
                     return;
