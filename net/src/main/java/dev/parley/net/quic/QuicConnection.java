@@ -122,8 +122,10 @@ public final class QuicConnection implements Connection {
                     ch.close(); // the connection was refused
                     return;
                 }
+                if (ch.type() == QuicStreamType.BIDIRECTIONAL) {
+                    ch.config().setAllowHalfClosure(true); // uni streams refuse the option
+                }
                 ch.config().setAutoRead(false)
-                        .setAllowHalfClosure(true)
                         .setMaxMessagesPerRead(4)
                         .setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 64 * 1024))
                         .setWriteBufferWaterMark(new WriteBufferWaterMark(64 * 1024, 256 * 1024));

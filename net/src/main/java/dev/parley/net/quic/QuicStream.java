@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamPriority;
@@ -28,9 +29,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * here, so an idle reader leaves data in quiche, whose receive window then stops the peer.
  */
 final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStream {
+    /**
+     * Bytes a writer may queue ahead of quiche before it blocks. The stream channel's own writability
+     * only reflects quiche's stream capacity, and its pending-write queue is unbounded, so this class
+     * counts what it handed over and not yet had accepted.
+     */
+    static final int SEND_HIGH_WATER = 256 * 1024;
+    private static final int SEND_LOW_WATER = SEND_HIGH_WATER / 2;
     /** Bytes buffered here before reading from the channel pauses. */
     static final int READ_HIGH_WATER = 256 * 1024;
     private static final int READ_RESUME = READ_HIGH_WATER / 2;
+    /** Reported for a peer's STOP_SENDING: Netty 4.2.18 does not pass quiche's error code up. */
+    static final long STOP_CODE_UNKNOWN = 0;
 
     private final QuicConnection connection;
     private final QuicStreamChannel channel;
@@ -46,9 +56,11 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
     private boolean readPaused;
     private boolean fin;
     private Long resetByPeer;
+    private long rawPeerResetCode = -1;
     private boolean stoppedLocally;
 
     // send state, guarded by lock
+    private long unsentBytes; // written by the caller, not yet taken by quiche
     private Long stoppedByPeer;
     private boolean sendDone;
     private boolean channelClosed;
@@ -94,19 +106,47 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
         }
     }
 
+    /** The wire code of the peer's RESET_STREAM on {@code recv}'s stream, -1 if none (a test seam). */
+    static long rawPeerResetCode(RecvStream recv) {
+        QuicStream owner = ((Recv) recv).owner();
+        owner.lock.lock();
+        try {
+            return owner.rawPeerResetCode;
+        } finally {
+            owner.lock.unlock();
+        }
+    }
+
+    /** Bytes waiting in {@code recv}'s buffer (a test seam). */
+    static int bufferedOf(RecvStream recv) {
+        return ((Recv) recv).owner().bufferedBytes();
+    }
+
+    /** The stream channel behind a stream half (a test seam). */
+    static QuicStreamChannel channelOf(Object half) {
+        return half instanceof Recv r ? r.owner().channel : ((Send) half).owner().channel;
+    }
+
     // ---- event loop side ----
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && hasReceiveSide()) {
             ctx.read();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        if (hasReceiveSide()) {
+            ctx.read();
+        }
         ctx.fireChannelActive();
+    }
+
+    /** A unidirectional stream we opened has nothing to read; reading it would fail in quiche. */
+    private boolean hasReceiveSide() {
+        return channel.type() == QuicStreamType.BIDIRECTIONAL || !channel.isLocalCreated();
     }
 
     @Override
@@ -131,7 +171,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
         boolean more;
         lock.lock();
         try {
-            more = buffered < READ_HIGH_WATER && !fin && !stoppedLocally;
+            more = buffered < READ_HIGH_WATER && !fin && !stoppedLocally && hasReceiveSide();
             readPaused = !more;
         } finally {
             lock.unlock();
@@ -160,7 +200,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
         lock.lock();
         try {
             if (cause instanceof QuicStreamResetException reset) {
-                resetByPeer = WebTransportCodes.fromWire(reset.applicationProtocolCode());
+                rawPeerResetCode = reset.applicationProtocolCode();
+                resetByPeer = WebTransportCodes.fromWire(rawPeerResetCode);
                 readable.signalAll();
             } else {
                 sendFailure = cause;
@@ -183,8 +224,14 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
         lock.lock();
         try {
             channelClosed = true;
-            inbound.forEach(ByteBuf::release);
-            inbound.clear();
+            // A stream closes once both directions are done, which can be before the reader took the
+            // last bytes: keep them, but as heap copies so no pooled buffer outlives the channel.
+            int n = inbound.size();
+            for (int i = 0; i < n; i++) {
+                ByteBuf buf = inbound.poll();
+                inbound.add(Unpooled.copiedBuffer(buf));
+                buf.release();
+            }
             readable.signalAll();
             writable.signalAll();
         } finally {
@@ -214,14 +261,22 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
         }
     }
 
-    private void onWriteDone(io.netty.util.concurrent.Future<?> f) {
-        if (f.isSuccess()) {
-            return;
-        }
+    private void onWriteDone(io.netty.util.concurrent.Future<?> f, int len) {
         lock.lock();
         try {
+            long before = unsentBytes;
+            unsentBytes -= len;
+            if (f.isSuccess()) {
+                if (before >= SEND_LOW_WATER && unsentBytes < SEND_LOW_WATER) {
+                    writable.signalAll();
+                }
+                return;
+            }
             if (f.cause() instanceof QuicStreamResetException stop) {
                 stoppedByPeer = WebTransportCodes.fromWire(stop.applicationProtocolCode());
+            } else if (f.cause() instanceof ChannelOutputShutdownException && !sendDone) {
+                // Netty 4.2.18 reports STOP_SENDING without its code (its stream_send binding drops it).
+                stoppedByPeer = STOP_CODE_UNKNOWN;
             } else if (sendFailure == null) {
                 sendFailure = f.cause();
             }
@@ -234,6 +289,10 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
     // ---- caller side ----
 
     private final class Recv implements RecvStream {
+        QuicStream owner() {
+            return QuicStream.this;
+        }
+
         @Override
         public long id() {
             return QuicStream.this.id();
@@ -308,6 +367,10 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
     }
 
     private final class Send implements SendStream {
+        QuicStream owner() {
+            return QuicStream.this;
+        }
+
         @Override
         public long id() {
             return QuicStream.this.id();
@@ -319,8 +382,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
             if (len == 0) {
                 return;
             }
-            awaitWritable();
-            channel.write(Unpooled.wrappedBuffer(src, off, len)).addListener(QuicStream.this::onWriteDone);
+            awaitWritable(len);
+            channel.write(Unpooled.wrappedBuffer(src, off, len)).addListener(f -> onWriteDone(f, len));
         }
 
         @Override
@@ -344,7 +407,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
                 lock.unlock();
             }
             channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true))
-                    .addListener(QuicStream.this::onWriteDone);
+                    .addListener(f -> onWriteDone(f, 0));
         }
 
         @Override
@@ -368,15 +431,16 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
             channel.updatePriority(new QuicStreamPriority(Priorities.urgency(priority), false));
         }
 
-        private void awaitWritable() {
+        private void awaitWritable(int len) {
             lock.lock();
             try {
                 while (true) {
                     checkSendable();
-                    if (channel.isWritable()) {
+                    if (unsentBytes < SEND_HIGH_WATER) {
+                        unsentBytes += len;
                         return;
                     }
-                    channel.flush(); // queued bytes must move for writability to come back
+                    channel.flush(); // queued bytes must move for room to come back
                     writable.await();
                 }
             } catch (InterruptedException e) {

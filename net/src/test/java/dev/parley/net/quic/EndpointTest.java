@@ -56,8 +56,9 @@ class EndpointTest {
                             s.send().finish();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
-                        } catch (RuntimeException ignored) {
-                            // the test decides what matters
+                        } catch (RuntimeException e) {
+                            System.err.println("echo stream failed: " + e); // the test decides what matters
+                            e.printStackTrace();
                         }
                     });
                 }
