@@ -327,7 +327,9 @@ public final class Endpoint implements AutoCloseable {
                     ch.closeFuture().addListener(c -> router.removeClientId(sourceId));
                     try {
                         QuicConnection conn = connectionOf(ch);
-                        result.complete(conn);
+                        if (!result.complete(conn)) {
+                            conn.close(0, "dial abandoned"); // the caller already got a timeout or refusal
+                        }
                     } catch (DialException e) {
                         ch.close();
                         result.completeExceptionally(e);
