@@ -110,6 +110,10 @@ final class Subscriber {
         } catch (DecodeException e) {
             s.recv().stop(Codes.of(e));
             s.send().reset(Codes.of(e));
+        } catch (MoqException e) {
+            LOG.warn("closing the announce stream: {}", e.getMessage());
+            s.recv().stop(e.wireCode());
+            s.send().reset(e.wireCode());
         } catch (StreamResetException e) {
             LOG.debug("announce stream reset by peer: {}", e.toString());
         } catch (ConnectionClosedException e) {

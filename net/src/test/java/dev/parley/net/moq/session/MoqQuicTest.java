@@ -188,4 +188,39 @@ class MoqQuicTest {
         assertThat(served.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Remote(70, "leaving"));
         awaitTrue(() -> pub.sessions().isEmpty() && sub.sessions().isEmpty());
     }
+
+    @Test
+    void managerPublishesToLiveSessionsRejectsAndStops() throws Exception {
+        Endpoint a = endpoint(Duration.ofSeconds(30));
+        Endpoint b = endpoint(Duration.ofSeconds(30));
+        Endpoint c = endpoint(Duration.ofSeconds(30));
+        Moq pub = moq(a, false);
+        Moq sub = moq(b, false);
+        Moq other = moq(c, false);
+
+        MoqSession s = sub.connect(a.addr()).get(20, TimeUnit.SECONDS);
+        pub.nextIncoming(Duration.ofSeconds(20)).orElseThrow().accept();
+        // published after the session exists: still reaches it
+        BroadcastProducer late = new BroadcastProducer();
+        TrackProducer chat = late.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
+        pub.publish("late", late.consume());
+        TrackConsumer t = s.subscribe("late", Duration.ofSeconds(20)).subscribe(new TrackInfo("chat", 90));
+        awaitTrue(() -> pub.sessions().getFirst().servedSubscriptions() == 1);
+        chat.appendGroupWithFrame("hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(t.nextGroup(Duration.ofSeconds(20)).readFrame(Duration.ofSeconds(20))).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+        // a broadcast that ends leaves the manager and is announced as ended
+        late.close();
+        awaitTrue(() -> pub.publishedBroadcasts().isEmpty());
+        assertThat(t.nextGroup(Duration.ofSeconds(20))).isNull();
+
+        // a rejected peer sees code 1
+        MoqSession rejected = other.connect(a.addr()).get(20, TimeUnit.SECONDS);
+        pub.nextIncoming(Duration.ofSeconds(20)).orElseThrow().reject();
+        assertThat(rejected.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Remote(1, "rejected"));
+
+        pub.shutdown();
+        assertThat(s.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Remote(0, "shutdown"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(pub::publishedBroadcasts).isInstanceOf(Moq.ActorStoppedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pub.connect(b.addr())).isInstanceOf(Moq.ActorStoppedException.class);
+    }
 }
