@@ -211,4 +211,27 @@ class TrackTest {
         assertThat(g.readFrame()).isSameAs(msg);
         assertThat(g.readFrame()).isNull();
     }
+
+    @Test
+    void droppedConsumerIsReleasedAfterGarbageCollection() throws Exception {
+        dropAConsumer(track);
+        CompletableFuture<Void> idle = track.unused();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!idle.isDone() && System.nanoTime() < deadline) {
+            System.gc();
+            try {
+                idle.get(50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // not collected yet; collect again
+            }
+        }
+        assertThat(idle).isCompleted();
+        assertThat(track.consumerCount()).isZero();
+    }
+
+    private static void dropAConsumer(TrackProducer t) {
+        TrackConsumer c = t.consume();
+        assertThat(t.consumerCount()).isEqualTo(1);
+        assertThat(c.isClosed()).isFalse();
+    }
 }
