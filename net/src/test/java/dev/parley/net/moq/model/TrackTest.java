@@ -110,6 +110,20 @@ class TrackTest {
     }
 
     @Test
+    void lateGroupOlderThanAFullCacheIsEvictedAtOnceButStillWritable() {
+        TrackProducer t = new TrackProducer(new TrackInfo("v", 60), TrackLimits.DEFAULT.withMaxGroups(3));
+        TrackConsumer c = t.consume().maxLatency(Duration.ofSeconds(10));
+        t.createGroup(10);
+        t.createGroup(11);
+        t.createGroup(12);
+        GroupProducer late = t.createGroup(5);
+        late.writeFrame(new byte[1]);
+        late.close();
+        assertThat(t.cachedGroupCount()).isEqualTo(3);
+        assertThat(c.nextGroup().sequence()).isEqualTo(10);
+    }
+
+    @Test
     void byteBudgetAndAgeEvictOldGroups() {
         TrackProducer t = new TrackProducer(new TrackInfo("v", 60),
                 TrackLimits.DEFAULT.withMaxCachedBytes(1_000).withMaxGroupAge(Duration.ofMillis(500)), clock::get);
