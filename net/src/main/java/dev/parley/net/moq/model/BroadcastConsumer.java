@@ -122,6 +122,16 @@ public final class BroadcastConsumer implements AutoCloseable {
         return state == Objects.requireNonNull(other).state;
     }
 
+    /** Registers {@code r} to run once when the broadcast ends; false (not registered) if it already ended. */
+    boolean addEndListener(Runnable r) {
+        return state.watch.update(s -> !s.ended && s.endListeners.add(r));
+    }
+
+    /** Unregisters a listener added with {@link #addEndListener}. */
+    void removeEndListener(Runnable r) {
+        state.watch.update(s -> s.endListeners.remove(r));
+    }
+
     /** An uncounted view for origin consumers. */
     BroadcastConsumer view() {
         return new BroadcastConsumer(state, false);
