@@ -101,7 +101,10 @@ public final class BroadcastConsumer implements AutoCloseable {
         return subscribe(new TrackInfo(name, priority));
     }
 
-    /** Completes normally when the broadcast closes, exceptionally with the {@link MoqException} on abort. */
+    /**
+     * Completes normally when the broadcast closes, exceptionally with the {@link MoqException} on abort.
+     * Each call registers a small dependent until the broadcast ends: call it once per handle.
+     */
     public CompletableFuture<Void> closed() {
         return state.closedFuture.copy();
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A handle is meant for one reading thread at a time; {@link #copy()} gives another reader its own
  * cursor. {@link #close()} may be called from any thread, wakes a blocked read, and counts towards
- * {@link TrackProducer#unused()}: close every handle you open.
+ * {@link TrackProducer#unused()}: close every handle you open. Closing it does not close the
+ * {@link GroupConsumer}s it returned; close those to stop a read blocked inside a group.
  */
 public final class TrackConsumer implements AutoCloseable {
     private final TrackState state;
@@ -161,7 +162,10 @@ public final class TrackConsumer implements AutoCloseable {
         return new TrackConsumer(state, f, maxLatencyNanos);
     }
 
-    /** Completes normally when the producer closes the track, exceptionally with the {@link MoqException} on abort. */
+    /**
+     * Completes normally when the producer closes the track, exceptionally with the {@link MoqException} on
+     * abort. Each call registers a small dependent on the track until it ends: call it once per handle.
+     */
     public CompletableFuture<Void> closed() {
         return state.closedFuture.copy();
     }
