@@ -1,0 +1,29 @@
+package dev.parley.net.qmux;
+
+import java.time.Duration;
+
+/**
+ * Limits of one QMux connection.
+ *
+ * @param local          what we grant the peer (our receive windows and stream limits)
+ * @param sendBuffer     bytes a stream may queue before {@code write} blocks
+ * @param pingInterval   WebSocket ping interval for the RTT estimate
+ */
+public record QmuxConfig(TransportParameters local, int sendBuffer, Duration pingInterval) {
+
+    public QmuxConfig {
+        if (sendBuffer <= 0) {
+            throw new IllegalArgumentException("sendBuffer must be positive");
+        }
+    }
+
+    /** 4 MiB per connection, 1 MiB per stream, 100 bidi and 1000 uni streams, 256 KiB send buffer, 1 s pings. */
+    public static QmuxConfig defaults() {
+        return new QmuxConfig(new TransportParameters(4 << 20, 1 << 20, 1 << 20, 1 << 20, 100, 1000),
+                256 << 10, Duration.ofSeconds(1));
+    }
+
+    public QmuxConfig withLocal(TransportParameters p) {
+        return new QmuxConfig(p, sendBuffer, pingInterval);
+    }
+}
