@@ -190,6 +190,44 @@ class QmuxWireTest {
     }
 
     @Test
+    void schedulerSendsHigherPriorityStreamsFirst() throws Exception {
+        try (var t = new QmuxTestSupport();
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            peer.next(10);
+            // No connection credit yet: everything the server writes stays queued.
+            peer.send(new QmuxFrame.Parameters(new TransportParameters(0, 1 << 20, 1 << 20, 1 << 20, 10, 10)));
+            QmuxConnection s = t.nextAccepted();
+            SendStream low = s.openUni();
+            low.setPriority(1);
+            low.write(new byte[40_000]);
+            low.finish();
+            SendStream mid = s.openUni();
+            mid.setPriority(5);
+            mid.write(new byte[40_000]);
+            mid.finish();
+            SendStream high = s.openUni();
+            high.setPriority(10);
+            high.write(new byte[40_000]);
+            high.finish();
+            QmuxFrame blocked = peer.next(10);
+            assertThat(blocked).isEqualTo(new QmuxFrame.DataBlocked(0));
+            peer.send(new QmuxFrame.MaxData(1 << 20));
+            List<Long> order = new ArrayList<>();
+            int fins = 0;
+            while (fins < 3) {
+                QmuxFrame f = peer.next(10);
+                assertThat(f).isNotNull();
+                if (f instanceof QmuxFrame.Stream st) {
+                    order.add(st.streamId());
+                    fins += st.fin() ? 1 : 0;
+                }
+            }
+            // ids: low 3, mid 7, high 11; each needs three frames.
+            assertThat(order).containsExactly(11L, 11L, 11L, 7L, 7L, 7L, 3L, 3L, 3L);
+        }
+    }
+
+    @Test
     void upgradeWithoutTheSubprotocolIsRefused() throws Exception {
         try (var t = new QmuxTestSupport(); HttpClient http = HttpClient.newHttpClient()) {
             assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-00")
