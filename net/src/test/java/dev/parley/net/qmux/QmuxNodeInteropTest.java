@@ -83,4 +83,109 @@ class QmuxNodeInteropTest {
                     "subscribe:1:demo:video/hd:60");
         }
     }
+
+    /** The reverse direction: the real client publishes, a hand-written moq-lite-03 subscriber on the server side reads. */
+    @Test
+    void realClientPublishesAndRawSubscriberOnTheServerReadsFrames() throws Exception {
+        Optional<NodeInterop> node = NodeInterop.available();
+        Assumptions.assumeTrue(node.isPresent(), NodeInterop::unavailableReason);
+        java.util.concurrent.LinkedBlockingQueue<QmuxConnection> accepted = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), accepted::add);
+             NodeInterop.Run js = node.get().start("publish.mjs", "ws://127.0.0.1:" + server.port() + "/", "cam", "3", "3", "30000")) {
+            QmuxConnection conn = accepted.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(conn).as(js.transcript()).isNotNull();
+            assertThat(js.awaitEvent("published", Duration.ofSeconds(20))).as(js.transcript()).isPresent();
+            // The client opens a probe stream on every session: accept it and keep it open.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        conn.acceptBidi();
+                    }
+                } catch (InterruptedException | RuntimeException e) {
+                    // session over
+                }
+            });
+            var announce = conn.openBidi();
+            ByteArrayOutputStream please = new ByteArrayOutputStream();
+            please.write(0x01);
+            please.writeBytes(RawLiteResponder.framed(new byte[] {0})); // prefix ""
+            announce.send().write(please.toByteArray());
+            RawLiteResponder.ByteArrayInput ann = new RawLiteResponder.ByteArrayInput(RawLiteResponder.readMessage(announce.recv()));
+            assertThat(ann.u8()).isEqualTo(1);
+            assertThat(ann.string()).isEqualTo("cam");
+
+            List<List<byte[]>> catalog = subscribe(conn, 0, "cam", "catalog.json", 100, 1);
+            assertThat(new String(catalog.getFirst().getFirst(), StandardCharsets.UTF_8)).contains("\"video/hd\"", "avc1.64001f");
+            List<List<byte[]>> video = subscribe(conn, 1, "cam", "video/hd", 60, 3);
+            List<JsonNode> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                sent.add(js.awaitEvent("sent", Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError(js.transcript())));
+            }
+            int frames = 0;
+            for (List<byte[]> g : video) {
+                for (byte[] f : g) {
+                    String sha = sha256(f);
+                    assertThat(sent).as("frame of %d bytes", f.length).anyMatch(e -> e.path("sha256").asText().equals(sha));
+                    frames++;
+                }
+            }
+            assertThat(frames).isEqualTo(9);
+            assertThat(video).allSatisfy(g -> assertThat(g.getFirst()).hasSizeGreaterThan(40_000));
+            conn.close(0, "done");
+            assertThat(js.awaitEvent("closed", Duration.ofSeconds(10))).as(js.transcript()).isPresent();
+        }
+    }
+
+    /** Sends SUBSCRIBE, checks SUBSCRIBE_OK, and reads {@code groups} group streams for it (frames per group). */
+    static List<List<byte[]>> subscribe(QmuxConnection conn, long id, String path, String track, int priority, int groups)
+            throws Exception {
+        var sub = conn.openBidi();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        RawLiteResponder.writeVarint(body, id);
+        RawLiteResponder.writeString(body, path);
+        RawLiteResponder.writeString(body, track);
+        body.write(priority);
+        body.write(0);
+        RawLiteResponder.writeVarint(body, 0);
+        RawLiteResponder.writeVarint(body, 0);
+        RawLiteResponder.writeVarint(body, 0);
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        msg.write(0x02);
+        msg.writeBytes(RawLiteResponder.framed(body.toByteArray()));
+        sub.send().write(msg.toByteArray());
+        assertThat(RawLiteResponder.readVarint(sub.recv())).as("SUBSCRIBE_OK type").isZero();
+        RawLiteResponder.readMessage(sub.recv());
+        java.util.TreeMap<Long, List<byte[]>> bySequence = new java.util.TreeMap<>();
+        for (int g = 0; g < groups; g++) {
+            var uni = conn.acceptUni();
+            assertThat(RawLiteResponder.readVarint(uni)).isZero();
+            RawLiteResponder.ByteArrayInput hdr = new RawLiteResponder.ByteArrayInput(RawLiteResponder.readMessage(uni));
+            assertThat(hdr.varint()).isEqualTo(id);
+            long seq = hdr.varint();
+            List<byte[]> frames = new java.util.ArrayList<>();
+            while (true) {
+                // A frame is a size varint and payload; FIN ends the group.
+                byte[] first = new byte[1];
+                int r = uni.read(first, 0, 1);
+                if (r < 0) {
+                    break;
+                }
+                int len = 1 << ((first[0] & 0xff) >> 6);
+                long size = first[0] & 0x3f;
+                for (int i = 1; i < len; i++) {
+                    byte[] b = new byte[1];
+                    uni.read(b, 0, 1);
+                    size = (size << 8) | (b[0] & 0xff);
+                }
+                byte[] f = new byte[(int) size];
+                int off = 0;
+                while (off < f.length) {
+                    off += uni.read(f, off, f.length - off);
+                }
+                frames.add(f);
+            }
+            bySequence.put(seq, frames);
+        }
+        return List.copyOf(bySequence.values());
+    }
 }
