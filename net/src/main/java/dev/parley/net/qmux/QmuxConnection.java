@@ -98,6 +98,7 @@ public final class QmuxConnection implements Connection {
     private volatile long framesReceived;
     private volatile long srttNanos;
     private volatile long minRttNanos;
+    private volatile long lastHeardNanos = System.nanoTime();
     private final List<Consumer<PathStats>> statsListeners = new CopyOnWriteArrayList<>();
     private volatile PathStats lastStats;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -251,6 +252,7 @@ public final class QmuxConnection implements Connection {
 
     /** Called on the event loop for each binary WebSocket message. */
     void onMessage(ByteBuf msg) {
+        lastHeardNanos = System.nanoTime();
         bytesReceived += msg.readableBytes();
         framesReceived++;
         if (isClosed()) {
@@ -265,6 +267,7 @@ public final class QmuxConnection implements Connection {
     }
 
     void onPong(ByteBuf content) {
+        lastHeardNanos = System.nanoTime();
         if (content.readableBytes() != Long.BYTES) {
             return;
         }
@@ -306,6 +309,11 @@ public final class QmuxConnection implements Connection {
     }
 
     private void sendPing() {
+        long idle = config.idleTimeout().toNanos();
+        if (idle > 0 && System.nanoTime() - lastHeardNanos > idle) {
+            protocolError(0, "idle timeout: nothing heard for " + config.idleTimeout().toMillis() + " ms");
+            return;
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(new PingWebSocketFrame(Unpooled.buffer(8).writeLong(System.nanoTime())));
         }

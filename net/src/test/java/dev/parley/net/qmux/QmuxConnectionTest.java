@@ -265,7 +265,7 @@ class QmuxConnectionTest {
 
     @Test
     void pathStatsCountBytesAndMeasureRttWithPings() throws Exception {
-        QmuxConfig fastPing = new QmuxConfig(QmuxConfig.defaults().local(), 1 << 16, Duration.ofMillis(50));
+        QmuxConfig fastPing = QmuxConfig.defaults().withTimers(Duration.ofMillis(50), Duration.ofSeconds(30));
         try (var t = new QmuxTestSupport(fastPing, fastPing); QmuxConnection c = t.connect()) {
             QmuxConnection s = t.nextAccepted();
             CountDownLatch sampled = new CountDownLatch(3);

@@ -228,6 +228,23 @@ class QmuxWireTest {
     }
 
     @Test
+    void vanishedPeerIsClosedByTheIdleTimeout() throws Exception {
+        QmuxConfig quick = QmuxConfig.defaults().withTimers(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(600));
+        try (var t = new QmuxTestSupport(quick, quick); java.net.Socket raw = new java.net.Socket("127.0.0.1", t.server.port())) {
+            // A hand-made upgrade, after which this peer never answers pings or sends anything.
+            raw.getOutputStream().write(("GET /gone HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + QmuxConnection.SUBPROTOCOL + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            raw.getOutputStream().flush();
+            QmuxConnection s = t.nextAccepted();
+            assertThat(s.path()).isEqualTo("/gone");
+            assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
+                    r -> assertThat(r.message()).contains("idle timeout"));
+        }
+    }
+
+    @Test
     void upgradeWithoutTheSubprotocolIsRefused() throws Exception {
         try (var t = new QmuxTestSupport(); HttpClient http = HttpClient.newHttpClient()) {
             assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-00")
