@@ -46,15 +46,20 @@ class QmuxNodeInteropTest {
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 7);
         }
+        // 3 MiB: beyond the client's 256 KiB stream and 1 MiB connection windows, so the transfer only
+        // completes if we respect them and the client's MAX_STREAM_DATA / MAX_DATA updates are honoured.
+        byte[] huge = new byte[3 << 20];
+        new java.util.Random(11).nextBytes(huge);
         List<List<byte[]>> video = List.of(
                 List.of(legacyFrame(0, "key".getBytes()), legacyFrame(33_333, "d1".getBytes())),
-                List.of(legacyFrame(66_666, big), legacyFrame(99_999, "d2".getBytes())));
+                List.of(legacyFrame(66_666, big), legacyFrame(99_999, "d2".getBytes())),
+                List.of(legacyFrame(133_332, huge)));
         RawLiteResponder responder = new RawLiteResponder("demo", Map.of(
                 "catalog.json", List.of(List.of(catalog.getBytes(StandardCharsets.UTF_8))),
                 "video/hd", video));
         try (QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), responder::serve)) {
             List<String> lines = node.get().run(Duration.ofSeconds(60), "subscribe.mjs",
-                    "ws://127.0.0.1:" + server.port() + "/", "demo", "video/hd", "2", "30000");
+                    "ws://127.0.0.1:" + server.port() + "/", "demo", "video/hd", "3", "30000");
             List<JsonNode> ev = NodeInterop.events(lines);
             String transcript = String.join("\n", lines) + "\nresponder saw: " + responder.seen;
             System.out.println("[node-interop] raw responder transcript:\n" + transcript);
@@ -67,8 +72,8 @@ class QmuxNodeInteropTest {
             assertThat(cat.path("json").toString()).isEqualTo(catalog);
 
             List<JsonNode> frames = ev.stream().filter(e -> e.path("event").asText().equals("frame")).toList();
-            assertThat(frames).as(transcript).hasSize(4);
-            for (int i = 0; i < 4; i++) {
+            assertThat(frames).as(transcript).hasSize(5);
+            for (int i = 0; i < 5; i++) {
                 byte[] expected = video.get(i / 2).get(i % 2);
                 JsonNode f = frames.get(i);
                 assertThat(f.path("group").asInt()).isEqualTo(i / 2);
