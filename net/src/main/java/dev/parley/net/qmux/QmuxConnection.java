@@ -364,7 +364,7 @@ public final class QmuxConnection implements Connection {
                     }
                 }
                 case QmuxFrame.MaxStreamData m -> {
-                    QmuxStream s = lookup(m.streamId(), true, true);
+                    QmuxStream s = lookup(m.streamId(), true);
                     if (s != null && m.max() > s.sendMax) {
                         s.sendMax = m.max();
                         schedulePump();
@@ -381,14 +381,9 @@ public final class QmuxConnection implements Connection {
                 case QmuxFrame.StreamDataBlocked d -> { }
                 case QmuxFrame.StreamsBlocked d -> { }
                 case QmuxFrame.ConnectionClose c -> {
-                    lock.unlock();
-                    try {
-                        markClosed(new CloseReason.Remote(c.code(), c.reason()));
-                        timers.forEach(t -> t.cancel(false));
-                        channel.close();
-                    } finally {
-                        lock.lock();
-                    }
+                    markClosed(new CloseReason.Remote(c.code(), c.reason()));
+                    timers.forEach(t -> t.cancel(false));
+                    channel.close();
                 }
             }
         } finally {
@@ -406,10 +401,10 @@ public final class QmuxConnection implements Connection {
 
     /**
      * The stream a frame refers to, opening peer streams up to its index (QUIC: opening index N opens
-     * 0..N); null for a stream that is already retired. {@code peerSends}: the frame implies the peer
-     * sends on it; {@code weSend}: we send on it.
+     * 0..N); null for a stream that is already retired. {@code weSend}: the frame concerns our sending
+     * half (MAX_STREAM_DATA, STOP_SENDING) rather than the peer's (STREAM, RESET_STREAM).
      */
-    private QmuxStream lookup(long id, boolean weSend, boolean peerControlsOurSend) {
+    private QmuxStream lookup(long id, boolean weSend) {
         QmuxStream s = streams.get(id);
         boolean bidi = isBidi(id);
         int dir = bidi ? 0 : 1;
@@ -465,7 +460,7 @@ public final class QmuxConnection implements Connection {
     }
 
     private void onStream(QmuxFrame.Stream f) {
-        QmuxStream s = lookup(f.streamId(), false, false);
+        QmuxStream s = lookup(f.streamId(), false);
         int len = f.data().length;
         if (s == null) {
             // Data for a retired stream (e.g. in flight when we sent STOP_SENDING): count and discard.
@@ -526,7 +521,7 @@ public final class QmuxConnection implements Connection {
     }
 
     private void onReset(QmuxFrame.ResetStream r) {
-        QmuxStream s = lookup(r.streamId(), false, false);
+        QmuxStream s = lookup(r.streamId(), false);
         if (s == null) {
             return;
         }
@@ -549,7 +544,7 @@ public final class QmuxConnection implements Connection {
     }
 
     private void onStopSending(QmuxFrame.StopSending f) {
-        QmuxStream s = lookup(f.streamId(), true, true);
+        QmuxStream s = lookup(f.streamId(), true);
         if (s == null || s.finSent || s.resetSent) {
             return;
         }
