@@ -282,4 +282,41 @@ class QmuxConnectionTest {
             assertThat(c.pathStats().packetsSent()).isGreaterThanOrEqualTo(1);
         }
     }
+
+    @Test
+    void manyConnectionsAreIndependent() throws Exception {
+        try (var t = new QmuxTestSupport()) {
+            List<QmuxConnection> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                clients.add(t.connect());
+                echoBidi(t.nextAccepted());
+            }
+            clients.get(3).close(9, "leaving");
+            List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                if (i == 3) {
+                    continue;
+                }
+                QmuxConnection c = clients.get(i);
+                byte[] data = ("client " + i).getBytes();
+                echoes.add(CompletableFuture.supplyAsync(() -> {
+                    BidiStream b = c.openBidi();
+                    b.send().write(data);
+                    b.send().finish();
+                    try {
+                        return readAll(b.recv());
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r)));
+            }
+            int k = 0;
+            for (int i = 0; i < clients.size(); i++) {
+                if (i != 3) {
+                    assertThat(new String(echoes.get(k++).get(20, TimeUnit.SECONDS))).isEqualTo("client " + i);
+                }
+            }
+            clients.forEach(QmuxConnection::close);
+        }
+    }
 }
