@@ -607,6 +607,7 @@ public final class QmuxConnection implements Connection {
             return;
         }
         s.recvStopped = true;
+        s.recvStopCode = code;
         if (s.recvFinalSize < 0 || s.recvBuffered > 0) {
             queueControl(new QmuxFrame.StopSending(s.id, code));
         }

@@ -59,6 +59,7 @@ final class QmuxStream implements BidiStream, SendStream, RecvStream {
     long recvFinalSize = -1;
     long recvResetCode = -1;
     boolean recvStopped;
+    long recvStopCode;
     boolean recvFinReadDone;
     boolean recvTerminal;
 
@@ -107,7 +108,9 @@ final class QmuxStream implements BidiStream, SendStream, RecvStream {
                     throw new StreamResetException(recvResetCode, "stream " + id + " reset by peer");
                 }
                 if (recvStopped) {
-                    throw new IllegalStateException("stream " + id + " was stopped");
+                    // A reader blocked while another thread stopped the stream must wake up with
+                    // something the protocol code already handles.
+                    throw new StreamResetException(recvStopCode, "stream " + id + " was stopped by this side");
                 }
                 if (recvBuffered > 0) {
                     if (len == 0) {

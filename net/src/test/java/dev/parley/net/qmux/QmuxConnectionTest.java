@@ -163,6 +163,8 @@ class QmuxConnectionTest {
             up2.write("x".getBytes());
             RecvStream in2 = s.acceptUni();
             in2.stop(7);
+            assertThatThrownBy(() -> in2.read(new byte[8], 0, 8)).isInstanceOfSatisfying(StreamResetException.class,
+                    e -> assertThat(e.code()).isEqualTo(7));
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 10_000; i++) {
                     up2.write(new byte[1024]);
