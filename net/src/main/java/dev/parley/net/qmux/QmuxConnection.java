@@ -709,35 +709,55 @@ public final class QmuxConnection implements Connection {
 
     // ---------------------------------------------------------------- scheduler (event loop)
 
+    /**
+     * Chooses frames under the lock (state changes only) and writes them after releasing it, so the
+     * WebSocket and TLS encoders never run while application threads wait for the lock. Sends at most
+     * what the channel accepts before turning unwritable; writability changes resume it.
+     */
     private void pump() {
-        boolean wrote = false;
+        List<ByteBuf> out = new ArrayList<>();
+        boolean more;
         lock.lock();
         try {
             pumpScheduled = false;
             if (closeReason != null || !channel.isActive()) {
                 return;
             }
-            while (!control.isEmpty()) {
-                writeFrame(QmuxFrameCodec.encode(channel.alloc(), control.poll()));
-                wrote = true;
-            }
-            while (channel.isWritable()) {
+            drainControl(out);
+            long budget = channel.bytesBeforeUnwritable();
+            while (budget > 0) {
                 QmuxStream s = pick();
                 if (s == null) {
                     break;
                 }
-                writeChunk(s);
-                wrote = true;
+                ByteBuf frame = nextChunk(s);
+                budget -= frame.readableBytes();
+                out.add(frame);
             }
-            while (!control.isEmpty()) {
-                writeFrame(QmuxFrameCodec.encode(channel.alloc(), control.poll()));
-                wrote = true;
-            }
+            drainControl(out);
+            more = budget <= 0 && !sending.isEmpty();
         } finally {
             lock.unlock();
         }
-        if (wrote) {
+        for (ByteBuf frame : out) {
+            writeFrame(frame);
+        }
+        if (!out.isEmpty()) {
             channel.flush();
+        }
+        if (more && channel.isWritable()) {
+            lock.lock();
+            try {
+                schedulePump();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void drainControl(List<ByteBuf> out) {
+        while (!control.isEmpty()) {
+            out.add(QmuxFrameCodec.encode(channel.alloc(), control.poll()));
         }
     }
 
@@ -773,12 +793,12 @@ public final class QmuxConnection implements Connection {
         return best;
     }
 
-    private void writeChunk(QmuxStream s) {
+    private ByteBuf nextChunk(QmuxStream s) {
         long credit = Math.min(s.sendMax - s.sendOffset, connSendMax - connSent);
         int n = (int) Math.min(Math.min(s.sendQueued, QmuxFrame.MAX_STREAM_PAYLOAD), Math.max(0, credit));
         ByteBuf data = n == 0 ? Unpooled.EMPTY_BUFFER : gather(s, n);
         boolean fin = s.finPending && s.sendQueued == 0;
-        writeFrame(QmuxFrameCodec.encodeStream(channel.alloc(), s.id, s.sendOffset, data, fin));
+        ByteBuf frame = QmuxFrameCodec.encodeStream(channel.alloc(), s.id, s.sendOffset, data, fin);
         s.sendOffset += n;
         connSent += n;
         s.lastServed = ++serveSeq;
@@ -793,6 +813,7 @@ public final class QmuxConnection implements Connection {
         if (s.sendQueued < config.sendBuffer()) {
             s.writable.signalAll();
         }
+        return frame;
     }
 
     private static ByteBuf gather(QmuxStream s, int n) {
