@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -94,6 +95,8 @@ public final class QmuxClient implements AutoCloseable {
                         p.addLast(new HttpClientCodec());
                         p.addLast(new HttpObjectAggregator(16 << 10));
                         p.addLast(new WebSocketClientProtocolHandler(ws));
+                        // A fragmented message is still one message (one QMux frame); oversize ones fail the connection.
+                        p.addLast(new WebSocketFrameAggregator(QmuxServer.MAX_WS_PAYLOAD));
                         p.addLast(QmuxWebSocketHandler.client(config, wsUri, ready));
                     }
                 });

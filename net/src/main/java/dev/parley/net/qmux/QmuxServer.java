@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
@@ -84,6 +85,8 @@ public final class QmuxServer implements AutoCloseable {
                             p.addLast(new HttpObjectAggregator(16 << 10));
                             p.addLast(new UpgradeGate());
                             p.addLast(new WebSocketServerProtocolHandler(ws));
+                            // A fragmented message is still one message (one QMux frame); oversize ones fail the connection.
+                            p.addLast(new WebSocketFrameAggregator(MAX_WS_PAYLOAD));
                             p.addLast(QmuxWebSocketHandler.server(config, onVirtualThread));
                         }
                     })

@@ -81,11 +81,7 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (msg instanceof BinaryWebSocketFrame b) {
-                if (!b.isFinalFragment()) {
-                    conn.protocolError(QmuxProtocolException.PROTOCOL_VIOLATION, "fragmented WebSocket message");
-                    return;
-                }
-                conn.onMessage(b.content());
+                conn.onMessage(b.content()); // whole message: fragments were aggregated upstream
             } else if (msg instanceof PongWebSocketFrame p) {
                 conn.onPong(p.content());
             } else if (msg instanceof WebSocketFrame f) {

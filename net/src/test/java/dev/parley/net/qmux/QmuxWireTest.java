@@ -3,6 +3,7 @@ package dev.parley.net.qmux;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.SendStream;
+import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -241,6 +242,40 @@ class QmuxWireTest {
             assertThat(s.path()).isEqualTo("/gone");
             assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
                     r -> assertThat(r.message()).contains("idle timeout"));
+        }
+    }
+
+    @Test
+    void fragmentedMessagesCountAsOneFrameAndOversizedOnesClose() throws Exception {
+        try (var t = new QmuxTestSupport()) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                ByteBuf tp = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, new QmuxFrame.Parameters(GENEROUS));
+                byte[] bytes = new byte[tp.readableBytes()];
+                tp.readBytes(bytes);
+                tp.release();
+                peer.sendFragmented(bytes, 3);
+                QmuxConnection s = t.nextAccepted();
+                byte[] data = new byte[10_000];
+                new Random(9).nextBytes(data);
+                ByteBuf st = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, new QmuxFrame.Stream(2, 0, data, true));
+                byte[] stream = new byte[st.readableBytes()];
+                st.readBytes(stream);
+                st.release();
+                peer.sendFragmented(stream, 4);
+                assertThat(readAll(s.acceptUni())).isEqualTo(data);
+            }
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                peer.send(new QmuxFrame.Parameters(GENEROUS));
+                QmuxConnection s = t.nextAccepted();
+                byte[] big = new byte[QmuxFrame.MAX_FRAME_SIZE + 100];
+                big[0] = 0x08;
+                big[1] = 0x02;
+                peer.sendFragmented(big, 5);
+                assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
+                        r -> assertThat(r.message()).contains("exceeds 16384"));
+            }
         }
     }
 

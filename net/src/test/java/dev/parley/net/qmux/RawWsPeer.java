@@ -72,6 +72,15 @@ final class RawWsPeer implements AutoCloseable {
         send(out);
     }
 
+    /** Sends one message as several WebSocket fragments. */
+    void sendFragmented(byte[] message, int pieces) {
+        int step = Math.max(1, message.length / pieces);
+        for (int off = 0; off < message.length; off += step) {
+            int end = Math.min(message.length, off + step);
+            ws.sendBinary(ByteBuffer.wrap(message, off, end - off), end == message.length).join();
+        }
+    }
+
     void sendText(String s) {
         ws.sendText(s, true).join();
     }
