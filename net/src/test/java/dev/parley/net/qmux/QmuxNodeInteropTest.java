@@ -89,6 +89,36 @@ class QmuxNodeInteropTest {
         }
     }
 
+    /** wss:// with a certificate generated here, which Node trusts through NODE_EXTRA_CA_CERTS. */
+    @Test
+    void realClientOverWssWithGeneratedCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        Optional<NodeInterop> node = NodeInterop.available();
+        Assumptions.assumeTrue(node.isPresent(), NodeInterop::unavailableReason);
+        QmuxTlsTest.SelfSigned id = QmuxTlsTest.selfSigned();
+        java.nio.file.Path pem = tmp.resolve("ca.pem");
+        java.nio.file.Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(id.cert().getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
+        var tls = io.netty.handler.ssl.SslContextBuilder.forServer(id.keys().getPrivate(), id.cert()).build();
+        String catalog = "{\"video\":{\"renditions\":{}}}";
+        List<List<byte[]>> video = List.of(List.of(legacyFrame(0, new byte[30_000])));
+        RawLiteResponder responder = new RawLiteResponder("secure", Map.of(
+                "catalog.json", List.of(List.of(catalog.getBytes(StandardCharsets.UTF_8))), "video/hd", video));
+        try (QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), Optional.of(tls),
+                QmuxConfig.defaults(), responder::serve);
+             NodeInterop.Run js = node.get().start(Map.of("NODE_EXTRA_CA_CERTS", pem.toString()), "subscribe.mjs",
+                     "wss://127.0.0.1:" + server.port() + "/", "secure", "video/hd", "1", "30000")) {
+            js.waitFor(Duration.ofSeconds(60));
+            List<JsonNode> ev = js.events();
+            assertThat(ev).as(js.transcript()).isNotEmpty();
+            assertThat(ev.getFirst().path("protocol").asText()).isEqualTo("moq-lite-03");
+            JsonNode frame = ev.stream().filter(e -> e.path("event").asText().equals("frame")).findFirst()
+                    .orElseThrow(() -> new AssertionError(js.transcript()));
+            assertThat(frame.path("sha256").asText()).isEqualTo(sha256(video.getFirst().getFirst()));
+            assertThat(ev.getLast().path("event").asText()).as(js.transcript()).isEqualTo("done");
+        }
+    }
+
     /** The reverse direction: the real client publishes, a hand-written moq-lite-03 subscriber on the server side reads. */
     @Test
     void realClientPublishesAndRawSubscriberOnTheServerReadsFrames() throws Exception {

@@ -137,10 +137,17 @@ public final class NodeInterop {
 
     /** Starts {@code node <script> args...} in the install directory. */
     public Run start(String script, String... args) {
+        return start(java.util.Map.of(), script, args);
+    }
+
+    /** Like {@link #start(String, String...)} with extra environment, e.g. {@code NODE_EXTRA_CA_CERTS} for wss. */
+    public Run start(java.util.Map<String, String> env, String script, String... args) {
         List<String> cmd = new ArrayList<>(List.of("node", script));
         cmd.addAll(List.of(args));
         try {
-            return new Run(new ProcessBuilder(cmd).directory(dir.toFile()).start());
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+            pb.environment().putAll(env);
+            return new Run(pb.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
