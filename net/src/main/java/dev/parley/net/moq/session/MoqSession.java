@@ -175,7 +175,14 @@ public final class MoqSession implements AutoCloseable {
     // ---- internals shared with Publisher and Subscriber ----
 
     void spawn(String task, Runnable body) {
-        Thread.ofVirtual().name(name + "-" + task).start(body);
+        Thread.ofVirtual().name(name + "-" + task).start(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                // A bug, not a peer's doing (those are handled per stream); keep the session alive.
+                LOG.error("{}: task {} failed", name, task, e);
+            }
+        });
     }
 
     /** Registers something blocking a task that must be released when the session ends. */

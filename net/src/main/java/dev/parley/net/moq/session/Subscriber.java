@@ -223,6 +223,11 @@ final class Subscriber {
             track.abort(e);
         } catch (ConnectionClosedException e) {
             track.abort(new MoqException(MoqError.TRANSPORT, "session closed"));
+        } catch (IllegalStateException e) {
+            if (tracks.containsKey(id)) {
+                throw e;
+            }
+            track.close(); // we unsubscribed (stopped the stream) while this thread was reading it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             track.abort(new MoqException(MoqError.CANCEL, "interrupted"));
