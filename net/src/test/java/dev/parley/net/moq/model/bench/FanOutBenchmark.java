@@ -146,4 +146,48 @@ public class FanOutBenchmark {
             throw new IllegalStateException("phaser did not advance");
         }
     }
+
+    /** Consumers parked in {@code readFrame()} of one open group; each op wakes all of them for one frame. */
+    @State(Scope.Benchmark)
+    public static class Parked {
+        @Param({"100"})
+        int consumers;
+        final byte[] frame = new byte[10 * 1024];
+        GroupProducer group;
+        Phaser frameDone;
+        List<Thread> threads;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            TrackProducer track = new TrackProducer(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO),
+                    dev.parley.net.moq.model.TrackLimits.DEFAULT.withGroupCaps(Integer.MAX_VALUE, Long.MAX_VALUE));
+            group = track.appendGroup();
+            frameDone = new Phaser(consumers + 1);
+            threads = new ArrayList<>();
+            for (int i = 0; i < consumers; i++) {
+                GroupConsumer c = group.consume();
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (byte[] f = c.readFrame(); f != null; f = c.readFrame()) {
+                        frameDone.arrive();
+                    }
+                }));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            group.close();
+            frameDone.forceTermination();
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+        }
+    }
+
+    /** One frame written while every consumer is parked, then read by all of them: wake-up cost of fan-out. */
+    @Benchmark
+    public void parkedWakeUp(Parked s) {
+        s.group.writeFrame(s.frame);
+        s.frameDone.arriveAndAwaitAdvance();
+    }
 }
