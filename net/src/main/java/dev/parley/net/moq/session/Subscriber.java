@@ -218,7 +218,11 @@ final class Subscriber {
             s.send().reset(Codes.of(e));
             track.abort(new MoqException(MoqError.DECODE, e.getMessage()));
         } catch (StreamResetException e) {
-            track.abort(MoqException.fromWireCode(e.code(), "subscription " + id + " reset by peer"));
+            if (tracks.containsKey(id)) {
+                track.abort(MoqException.fromWireCode(e.code(), "subscription " + id + " reset by peer"));
+            } else {
+                track.close(); // we unsubscribed: the read fails with our own stop code
+            }
         } catch (MoqException e) {
             if (s != null) {
                 s.recv().stop(e.wireCode());
@@ -227,11 +231,6 @@ final class Subscriber {
             track.abort(e);
         } catch (ConnectionClosedException e) {
             track.abort(new MoqException(MoqError.TRANSPORT, "session closed"));
-        } catch (IllegalStateException e) {
-            if (tracks.containsKey(id)) {
-                throw e;
-            }
-            track.close(); // we unsubscribed (stopped the stream) while this thread was reading it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             track.abort(new MoqException(MoqError.CANCEL, "interrupted"));

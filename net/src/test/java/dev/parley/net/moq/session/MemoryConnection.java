@@ -355,6 +355,9 @@ final class MemoryConnection implements Connection {
             shared.lock.lock();
             try {
                 while (true) {
+                    if (p.stopCode != null) {
+                        throw new StreamResetException(p.stopCode, "stream " + p.id + " was stopped by this side");
+                    }
                     if (p.resetCode != null) {
                         throw new StreamResetException(p.resetCode, "stream " + p.id + " reset by the peer");
                     }
@@ -383,7 +386,7 @@ final class MemoryConnection implements Connection {
         public void stop(long code) {
             shared.lock.lock();
             try {
-                if (p.stopCode == null && !p.fin) {
+                if (p.stopCode == null) {
                     p.stopCode = code;
                     owner.stopsSent.put(p.id, code);
                 }
