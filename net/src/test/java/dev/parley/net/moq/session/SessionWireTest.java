@@ -220,6 +220,58 @@ class SessionWireTest {
     }
 
     @Test
+    void anAbortedGroupOrTrackIsResetWithItsCode() throws Exception {
+        BidiStream s = raw.openBidi();
+        s.send().write(subscribeBytes(Subscribe.live(0, "demo", "catalog.json", 1)));
+        readExactly(s.recv(), 7);
+        awaitTrue(() -> session.servedSubscriptions() == 1);
+        GroupProducer g = catalog.appendGroup();
+        g.writeFrame(ascii("partial"));
+        RecvStream u = raw.acceptUni();
+        g.abort(dev.parley.net.moq.model.MoqException.app(3, "encoder died"));
+        assertThat(RawPeer.resetCode(u)).isEqualTo(64 + 3);
+        catalog.abort(MoqError.CACHE_FULL);
+        assertThat(RawPeer.resetCode(s.recv())).isEqualTo(MoqError.CACHE_FULL.wireCode());
+    }
+
+    @Test
+    void theInboundStreamLimitResetsTheExtraStream() throws Exception {
+        MemoryConnection[] pair = MemoryConnection.pair();
+        MoqSession limited = MoqSession.start(pair[1], SessionConfig.DEFAULT.withLimits(2, 16, 16));
+        try {
+            limited.publish("demo", demo.consume());
+            BidiStream a = pair[0].openBidi();
+            a.send().write(hex("01 01 00"));
+            BidiStream b = pair[0].openBidi();
+            b.send().write(hex("01 01 00"));
+            readExactly(a.recv(), 8);
+            readExactly(b.recv(), 8);
+            BidiStream c = pair[0].openBidi();
+            try {
+                c.send().write(hex("01 01 00"));
+            } catch (dev.parley.net.transport.StreamResetException e) {
+                assertThat(e.code()).isEqualTo(MoqError.BOUNDS_EXCEEDED.wireCode()); // refused on arrival
+            }
+            assertThat(RawPeer.resetCode(c.recv())).isEqualTo(MoqError.BOUNDS_EXCEEDED.wireCode());
+            a.send().reset(0); // a served stream ends: its slot frees up
+            awaitTrue(() -> {
+                try {
+                    BidiStream d = pair[0].openBidi();
+                    d.send().write(hex("01 01 00"));
+                    byte[] got = new byte[8];
+                    return d.recv().read(got, 0, 8) > 0;
+                } catch (dev.parley.net.transport.StreamResetException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
     void probeStreamCarriesDeliveryRateInBitsAndIsNeverReset() throws Exception {
         BidiStream p = raw.openBidi();
         p.send().write(hex("04"));
