@@ -1,0 +1,6 @@
+package dev.parley.media.source;
+
+/** What a capture device captures. */
+public enum DeviceKind {
+    CAMERA, MICROPHONE, SCREEN
+}
