@@ -7,9 +7,13 @@ import org.bytedeco.ffmpeg.global.avutil;
 
 /** Small helpers around FFmpeg return codes and packets. */
 final class Av {
-    static final int EAGAIN = avutil.AVERROR_EAGAIN();
+    static final int EAGAIN;
 
     static {
+        // AVERROR_EAGAIN lives in the preset class, which needs the natives loaded first.
+        org.bytedeco.javacpp.Loader.load(avutil.class);
+        org.bytedeco.javacpp.Loader.load(avcodec.class);
+        EAGAIN = avutil.AVERROR_EAGAIN();
         // libx264 and probe failures are chatty at INFO; Parley logs what matters itself.
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }

@@ -36,6 +36,7 @@ public final class H264Decoder implements AutoCloseable {
     private boolean closed;
 
     public H264Decoder(PixelFormat outFormat) {
+        Av.init();
         AVCodec codec = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_H264);
         if (codec == null) {
             throw new MediaException("no H.264 decoder in this FFmpeg build");

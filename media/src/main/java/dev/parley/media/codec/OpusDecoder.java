@@ -25,6 +25,7 @@ public final class OpusDecoder implements AutoCloseable {
     private boolean closed;
 
     public OpusDecoder(int channels) {
+        Av.init();
         AVCodec codec = avcodec.avcodec_find_decoder_by_name("libopus");
         if (codec == null) {
             throw new MediaException("libopus decoder is not in this FFmpeg build");

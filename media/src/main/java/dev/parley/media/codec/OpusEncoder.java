@@ -33,6 +33,7 @@ public final class OpusEncoder implements AutoCloseable {
     private boolean closed;
 
     public OpusEncoder(int channels, long bitrate) {
+        Av.init();
         AVCodec codec = avcodec.avcodec_find_encoder_by_name("libopus");
         if (codec == null) {
             throw new MediaException("libopus is not in this FFmpeg build");

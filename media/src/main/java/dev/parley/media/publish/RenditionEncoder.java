@@ -36,7 +36,7 @@ public final class RenditionEncoder implements AutoCloseable {
     private volatile H264Encoder encoder;
     private volatile boolean running = true;
     private volatile long keyframes;
-    private long lastAcceptedMicros = Long.MIN_VALUE;
+    private long lastAcceptedMicros = -1;
 
     public RenditionEncoder(String track, VideoSource source, String encoderName, VideoEncoderConfig config,
                             Consumer<EncodedVideo> output) {
@@ -48,7 +48,7 @@ public final class RenditionEncoder implements AutoCloseable {
         long minGapMicros = (long) (1_000_000 / config.fps() * 0.8);
         this.subscription = source.subscribe(f -> {
             // sources faster than this rendition's frame rate are thinned here
-            if (f.captureMicros() - lastAcceptedMicros < minGapMicros) {
+            if (lastAcceptedMicros >= 0 && f.captureMicros() - lastAcceptedMicros < minGapMicros) {
                 return;
             }
             lastAcceptedMicros = f.captureMicros();
