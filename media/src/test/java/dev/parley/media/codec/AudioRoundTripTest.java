@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real libopus encode → decode of a 1 kHz tone. */
 @Timeout(60)
-class AudioRoundTripTest {
+public class AudioRoundTripTest {
 
-    static double frequencyByZeroCrossings(short[] pcm, int sampleRate) {
+    public static double frequencyByZeroCrossings(short[] pcm, int sampleRate) {
         int crossings = 0;
         for (int i = 1; i < pcm.length; i++) {
             if ((pcm[i - 1] < 0) != (pcm[i] < 0)) {
