@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * Adaptive jitter buffer for 20 ms audio packets, driven by one {@link #pop()} per 20 ms playout
  * tick. It holds a target depth between {@value #MIN_TARGET_MS} and {@value #MAX_TARGET_MS} ms:
  * an underrun raises the target by one frame, a long stretch with surplus depth drops one frame
- * and lowers it again. Packets are ordered by timestamp; late duplicates are discarded; a gap in
+ * and lowers it again; more than 80 ms beyond the target (after a stall) is dropped at once, so
+ * audio never lags live by more than about 160 ms. Packets are ordered by timestamp; late duplicates are discarded; a gap in
  * front of buffered packets is reported as {@link Lost} so the decoder conceals it. Bounded to one
  * second of audio. Not thread-safe on its own: callers synchronise (see {@code AudioPlayout}).
  */
@@ -18,6 +19,7 @@ public final class JitterBuffer {
     public static final int MAX_TARGET_MS = 80;
     private static final int CAPACITY = 50;
     private static final int SHRINK_AFTER_TICKS = 100; // 2 s of steady surplus
+    private static final int CATCH_UP_FRAMES = 4; // 80 ms beyond target
 
     /** What to play for one tick. */
     public sealed interface Slot permits Play, Lost, Silence {
@@ -82,7 +84,15 @@ public final class JitterBuffer {
             lost++;
             return new Lost(ts);
         }
-        if (packets.size() > targetFrames + 1) {
+        if (packets.size() > targetFrames + CATCH_UP_FRAMES) {
+            // far behind (a stall or a burst): jump back to the target depth at once, latency first
+            while (packets.size() > targetFrames) {
+                packets.pollFirstEntry();
+                dropped++;
+            }
+            nextTimestamp = packets.firstKey();
+            surplusTicks = 0;
+        } else if (packets.size() > targetFrames + 1) {
             if (++surplusTicks >= SHRINK_AFTER_TICKS) {
                 surplusTicks = 0;
                 packets.pollFirstEntry();

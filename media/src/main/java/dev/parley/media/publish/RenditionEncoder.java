@@ -36,7 +36,7 @@ public final class RenditionEncoder implements AutoCloseable {
     private volatile H264Encoder encoder;
     private volatile boolean running = true;
     private volatile long keyframes;
-    private long lastAcceptedMicros = -1;
+    private long nextDueMicros = -1;
 
     public RenditionEncoder(String track, VideoSource source, String encoderName, VideoEncoderConfig config,
                             Consumer<EncodedVideo> output) {
@@ -45,13 +45,18 @@ public final class RenditionEncoder implements AutoCloseable {
         this.config = config;
         this.output = output;
         this.thread = Thread.ofPlatform().name("encode-" + track).daemon().start(this::run);
-        long minGapMicros = (long) (1_000_000 / config.fps() * 0.8);
+        long intervalMicros = 1_000_000L / config.fps();
+        boolean thin = source.fps() > config.fps() + 0.5;
         this.subscription = source.subscribe(f -> {
-            // sources faster than this rendition's frame rate are thinned here
-            if (lastAcceptedMicros >= 0 && f.captureMicros() - lastAcceptedMicros < minGapMicros) {
-                return;
+            // a source faster than this rendition is thinned on a fixed schedule (no drift, no jitter drops)
+            if (thin) {
+                if (nextDueMicros >= 0 && f.captureMicros() < nextDueMicros - intervalMicros / 4) {
+                    return;
+                }
+                long ts = f.captureMicros();
+                nextDueMicros = nextDueMicros < 0 || ts - nextDueMicros > intervalMicros
+                        ? ts + intervalMicros : nextDueMicros + intervalMicros;
             }
-            lastAcceptedMicros = f.captureMicros();
             captured.record(0, 0);
             mailbox.put(f.retain());
         });

@@ -65,4 +65,17 @@ class JitterBufferTest {
         assertThat(jb.depthMillis()).isLessThanOrEqualTo(JitterBuffer.MIN_TARGET_MS + 20);
         assertThat(jb.dropped()).isGreaterThan(0);
     }
+
+    @Test
+    void aStallThatPilesUpASecondIsDroppedAtOnce() {
+        JitterBuffer jb = new JitterBuffer();
+        for (int seq = 0; seq < 50; seq++) {
+            jb.push(p(seq));
+        }
+        assertThat(jb.depthMillis()).isEqualTo(1000);
+        JitterBuffer.Slot s = jb.pop();
+        assertThat(s).isInstanceOf(JitterBuffer.Play.class);
+        assertThat(jb.depthMillis()).isLessThanOrEqualTo(jb.targetMillis());
+        assertThat(playedTs(s)).as("plays the freshest audio, not the oldest").isGreaterThanOrEqualTo(p(46).timestampMicros());
+    }
 }

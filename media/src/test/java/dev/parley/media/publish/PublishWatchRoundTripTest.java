@@ -118,6 +118,11 @@ class PublishWatchRoundTripTest {
                 assertThat(tone.length).isGreaterThan(24_000);
                 assertThat(AudioRoundTripTest.frequencyByZeroCrossings(tone, 48_000)).isBetween(990.0, 1010.0);
                 assertThat(remote.stats().audioTargetMillis()).isBetween(40, 80);
+                await("audio buffer settles near its target and A/V offset within ±40 ms", () -> {
+                    WatchStats s = remote.stats();
+                    return s.audioBufferMillis() <= s.audioTargetMillis() + 80 && Math.abs(s.avOffsetMillis()) <= 40
+                            && s.avOffsetMillis() != 0;
+                });
 
                 // 3. switch to 180p without a gap; the 720p encoder stops once nobody reads it
                 remote.choose(RenditionChoice.of(RenditionChoice.Quality.LOW));
