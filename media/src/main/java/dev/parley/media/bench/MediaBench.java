@@ -45,7 +45,8 @@ public final class MediaBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), EncoderProbe.probe());
         encodeSpeed();
         publishCpu(seconds);
-        latency(seconds);
+        latency(seconds, true);
+        latency(seconds, false);
         System.exit(0);
     }
 
@@ -138,16 +139,19 @@ public final class MediaBench {
         }
     }
 
-    static void latency(int seconds) throws Exception {
-        System.out.println("\n## Capture → decoded latency in process (720p, LocalMedia → moq model → RemoteMedia)");
+    static void latency(int seconds, boolean audio) throws Exception {
+        System.out.println("\n## Capture → decoded latency in process (720p, LocalMedia → moq model → RemoteMedia, "
+                + (audio ? "video paced against audio playout" : "no audio: video unpaced") + ")");
         PublishOptions opts = PublishOptions.defaults().withEncoder(H264Encoder.SOFTWARE)
                 .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
         List<Long> samples = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
         int barcodeMismatches = 0;
         try (LocalMedia local = LocalMedia.withTestSources(opts)) {
             BroadcastConsumer bc = local.broadcast().consume();
             try (RemoteMedia remote = new RemoteMedia(bc, WatchOptions.defaults()
-                    .withChoice(RenditionChoice.of(RenditionChoice.Quality.HIGH)).withAudioSink(new NullAudioSink()))) {
+                    .withChoice(RenditionChoice.of(RenditionChoice.Quality.HIGH)).withAudioSink(new NullAudioSink())
+                    .withAudio(audio))) {
                 long warm = System.nanoTime() + 2_000_000_000L;
                 long end = warm + seconds * 1_000_000_000L;
                 while (System.nanoTime() < end) {
@@ -162,6 +166,7 @@ public final class MediaBench {
                                 barcodeMismatches++;
                             }
                             samples.add(now - f.captureMicros());
+                            offsets.add(Math.abs(remote.stats().avOffsetMillis()));
                         }
                     }
                 }
@@ -179,5 +184,11 @@ public final class MediaBench {
         System.out.printf(Locale.ROOT, "frames %d, barcode mismatches %d, latency p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
                 samples.size(), barcodeMismatches, samples.get(samples.size() / 2) / 1000.0,
                 samples.get((int) (samples.size() * 0.95)) / 1000.0, samples.getLast() / 1000.0);
+        if (audio) {
+            Collections.sort(offsets);
+            System.out.printf(Locale.ROOT, "|A/V offset| at delivery: p50 %d ms, p95 %d ms, within ±40 ms: %.1f %%%n",
+                    offsets.get(offsets.size() / 2), offsets.get((int) (offsets.size() * 0.95)),
+                    100.0 * offsets.stream().filter(o -> o <= 40).count() / offsets.size());
+        }
     }
 }

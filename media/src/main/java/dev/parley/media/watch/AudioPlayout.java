@@ -50,13 +50,15 @@ public final class AudioPlayout implements AutoCloseable {
                 switch (slot) {
                     case JitterBuffer.Play p -> {
                         short[] pcm = decoder.decode(p.packet().data());
-                        sink.write(pcm.length == 0 ? decoder.conceal() : pcm);
+                        // the block starts sounding once what the sink already holds has played
                         clock.played(p.packet().timestampMicros(), sink.latencyMicros());
+                        sink.write(pcm.length == 0 ? decoder.conceal() : pcm);
                         played++;
                     }
                     case JitterBuffer.Lost l -> {
-                        sink.write(decoder.conceal());
+                        short[] pcm = decoder.conceal();
                         clock.played(l.timestampMicros(), sink.latencyMicros());
+                        sink.write(pcm);
                         concealed++;
                     }
                     case JitterBuffer.Silence s -> sink.write(silence);

@@ -25,6 +25,10 @@ public record WatchOptions(RenditionChoice choice, Duration maxLatency, boolean 
         return new WatchOptions(choice, maxLatency, audio, sink);
     }
 
+    public WatchOptions withAudio(boolean on) {
+        return new WatchOptions(choice, maxLatency, on, audioSink);
+    }
+
     public WatchOptions withMaxLatency(Duration d) {
         return new WatchOptions(choice, d, audio, audioSink);
     }

@@ -125,9 +125,13 @@ class PublishWatchRoundTripTest {
                 });
 
                 // 3. switch to 180p without a gap; the 720p encoder stops once nobody reads it
+                long lastTs;
+                try (VideoFrame before = remote.takeFrame(Duration.ofSeconds(5))) {
+                    assertThat(before.width()).isEqualTo(1280);
+                    lastTs = before.captureMicros();
+                }
                 remote.choose(RenditionChoice.of(RenditionChoice.Quality.LOW));
                 List<long[]> after = new ArrayList<>();
-                long lastTs = frames.getLast()[1];
                 while (after.stream().filter(f -> f[0] == 320).count() < 15) {
                     VideoFrame f = remote.takeFrame(Duration.ofSeconds(10));
                     assertThat(f).isNotNull();
@@ -204,6 +208,43 @@ class PublishWatchRoundTripTest {
             sc.close();
             cat.close();
             c.close();
+        }
+    }
+
+    @Test
+    void adaptiveWatcherDropsToTheLowestRenditionUnderHeavyLoss() throws Exception {
+        PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
+                .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
+        try (LocalMedia local = LocalMedia.withTestSources(opts)) {
+            BroadcastConsumer consumer = local.broadcast().consume();
+            try (RemoteMedia remote = new RemoteMedia(consumer,
+                    WatchOptions.defaults().withChoice(RenditionChoice.auto()).withAudioSink(new NullAudioSink()))) {
+                await("starts on the high rendition", () -> "video/h264-720p".equals(remote.rendition()));
+                var addr = new java.net.InetSocketAddress("127.0.0.1", 9);
+                java.time.Instant t = java.time.Instant.now();
+                long sent = 0;
+                long lost = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!"video/h264-180p".equals(remote.rendition()) && System.nanoTime() < deadline) {
+                    t = t.plusMillis(200);
+                    sent += 100;
+                    lost += 30; // 30 % loss: emergency
+                    remote.onPathStats(new dev.parley.net.transport.PathStats(t, addr, false, Duration.ofMillis(30),
+                            Duration.ofMillis(20), 200_000, 0, 0, 0, sent, 0, lost, 0));
+                    VideoFrame f = remote.pollFrame();
+                    if (f != null) {
+                        f.close();
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(remote.rendition()).isEqualTo("video/h264-180p");
+                VideoFrame f = remote.takeFrame(Duration.ofSeconds(5));
+                assertThat(f).isNotNull();
+                try (f) {
+                    assertThat(f.width()).isEqualTo(320);
+                }
+            }
+            consumer.close();
         }
     }
 }

@@ -71,4 +71,23 @@ class DevicesTest {
                     .hasMessageContaining(list.getFirst().name());
         }
     }
+
+    @Test
+    void ffmpegDeviceCapturePathDeliversI420FramesThroughLavfi() throws Exception {
+        // The same FFmpegFrameGrabber path cameras and screens use, on FFmpeg's lavfi virtual device.
+        var src = GrabberVideoSource.lavfi("testsrc2=size=640x360:rate=30", 640, 360, 30);
+        java.util.concurrent.CountDownLatch five = new java.util.concurrent.CountDownLatch(5);
+        AtomicReference<RuntimeException> error = new AtomicReference<>();
+        src.onError(error::set);
+        List<int[]> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var sub = src.subscribe(f -> {
+            sizes.add(new int[]{f.width(), f.height(), f.data().remaining()});
+            five.countDown();
+        })) {
+            assertThat(five.await(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("lavfi frames (error: %s)", error.get()).isTrue();
+        }
+        assertThat(sizes).allSatisfy(s -> assertThat(s).containsExactly(640, 360, 640 * 360 * 3 / 2));
+        src.close();
+    }
 }
