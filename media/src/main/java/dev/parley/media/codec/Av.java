@@ -57,4 +57,14 @@ final class Av {
         pkt.pts(pts);
         pkt.dts(pts);
     }
+
+    /** Keys an encoder left unconsumed in its options dictionary (options it does not know). */
+    static java.util.List<String> leftover(org.bytedeco.ffmpeg.avutil.AVDictionary opts) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        org.bytedeco.ffmpeg.avutil.AVDictionaryEntry e = null;
+        while ((e = avutil.av_dict_get(opts, "", e, avutil.AV_DICT_IGNORE_SUFFIX)) != null) {
+            keys.add(e.key().getString());
+        }
+        return keys;
+    }
 }

@@ -41,6 +41,7 @@ public final class H264Encoder implements AutoCloseable {
     private int scalerH = -1;
     private long pts;
     private volatile boolean keyframeRequested;
+    private java.util.List<String> unusedOptions = java.util.List.of();
     private boolean closed;
 
     private H264Encoder(String name, VideoEncoderConfig config, AVCodecContext ctx, int pixFmt) {
@@ -78,13 +79,16 @@ public final class H264Encoder implements AutoCloseable {
         AVDictionary opts = new AVDictionary(null);
         options(encoderName).forEach((k, v) -> avutil.av_dict_set(opts, k, v, 0));
         int ret = avcodec.avcodec_open2(ctx, codec, opts);
+        java.util.List<String> unused = Av.leftover(opts);
         avutil.av_dict_free(opts);
         if (ret < 0) {
             avcodec.avcodec_free_context(ctx);
             throw new MediaException("cannot open " + encoderName + " at " + config.width() + "x" + config.height()
                     + ": " + Av.error(ret));
         }
-        return new H264Encoder(encoderName, config, ctx, pixFmt);
+        H264Encoder enc = new H264Encoder(encoderName, config, ctx, pixFmt);
+        enc.unusedOptions = java.util.List.copyOf(unused);
+        return enc;
     }
 
     private static Map<String, String> options(String encoder) {
@@ -117,6 +121,11 @@ public final class H264Encoder implements AutoCloseable {
             nv12 |= f == avutil.AV_PIX_FMT_NV12;
         }
         return nv12 ? avutil.AV_PIX_FMT_NV12 : avutil.AV_PIX_FMT_YUV420P;
+    }
+
+    /** Options the encoder did not recognise (empty for libx264: preset, tune, forced-idr, x264-params). */
+    public java.util.List<String> unusedOptions() {
+        return unusedOptions;
     }
 
     /** FFmpeg encoder name, e.g. {@code libx264}. */

@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Opus encoder (libopus through avcodec): 48 kHz 16-bit, 20 ms frames, VoIP application, in-band
- * FEC on (tuned for 10 % expected loss), DTX off. Takes exactly 960 frames per block.
+ * FEC on (tuned for 10 % expected loss), DTX off (libopus default). Takes exactly 960 frames per block.
  */
 public final class OpusEncoder implements AutoCloseable {
     public static final int SAMPLE_RATE = 48_000;
@@ -29,6 +29,7 @@ public final class OpusEncoder implements AutoCloseable {
     private final int channels;
     private final long bitrate;
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
+    private final java.util.List<String> unusedOptions;
     private long pts;
     private boolean closed;
 
@@ -51,8 +52,8 @@ public final class OpusEncoder implements AutoCloseable {
         avutil.av_dict_set(opts, "frame_duration", "20", 0);
         avutil.av_dict_set(opts, "fec", "1", 0);
         avutil.av_dict_set(opts, "packet_loss", "10", 0);
-        avutil.av_dict_set(opts, "dtx", "0", 0);
         int ret = avcodec.avcodec_open2(ctx, codec, opts);
+        unusedOptions = Av.leftover(opts);
         avutil.av_dict_free(opts);
         if (ret < 0) {
             avcodec.avcodec_free_context(ctx);
@@ -66,6 +67,11 @@ public final class OpusEncoder implements AutoCloseable {
         Av.check(avutil.av_channel_layout_copy(frame.ch_layout(), ctx.ch_layout()), "channel layout");
         Av.check(avutil.av_frame_get_buffer(frame, 0), "av_frame_get_buffer");
         pkt = avcodec.av_packet_alloc();
+    }
+
+    /** Options libopus did not recognise (empty: VoIP, 20 ms, FEC and loss tuning all took effect). */
+    public java.util.List<String> unusedOptions() {
+        return unusedOptions;
     }
 
     public long bitrate() {

@@ -36,6 +36,7 @@ public class AudioRoundTripTest {
         TestToneSource tone = new TestToneSource(1000, 0.3);
         short[] decoded = new short[0];
         try (OpusEncoder enc = new OpusEncoder(1, 32_000); OpusDecoder dec = new OpusDecoder(1)) {
+            assertThat(enc.unusedOptions()).as("libopus accepted voip, 20 ms, fec, packet_loss").isEmpty();
             for (int i = 0; i < 75; i++) {
                 AudioBlock b = new AudioBlock(tone.generate(960), 48_000, 1, i * 20_000L);
                 for (EncodedAudio packet : enc.encode(b)) {

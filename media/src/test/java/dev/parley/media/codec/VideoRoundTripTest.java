@@ -41,6 +41,7 @@ class VideoRoundTripTest {
         try (H264Encoder enc = H264Encoder.open(H264Encoder.SOFTWARE, cfg);
              H264Decoder dec = new H264Decoder(PixelFormat.I420);
              H264Decoder bgra = new H264Decoder(PixelFormat.BGRA)) {
+            assertThat(enc.unusedOptions()).as("libx264 accepted every option").isEmpty();
             long base = 1_763_680_000_000_000L;
             for (int i = 0; i < 45; i++) {
                 long micros = base + i * 33_333L;
