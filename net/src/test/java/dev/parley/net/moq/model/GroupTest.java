@@ -125,6 +125,7 @@ class GroupTest {
         g.close();
         assertThat(r.tryReadFrame()).isNull();
         assertThat(r.isDone()).isTrue();
+        assertThat(r.readFrame(Duration.ofMillis(5))).isNull();
     }
 
     @Test

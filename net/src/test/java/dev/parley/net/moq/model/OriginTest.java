@@ -173,4 +173,30 @@ class OriginTest {
         c.close();
         assertThat(blocked.get(10, TimeUnit.SECONDS)).isNull();
     }
+
+    @Test
+    void republishingDoesNotPileUpEndWatches() {
+        BroadcastProducer b = new BroadcastProducer();
+        BroadcastConsumer handle = b.consume();
+        for (int i = 0; i < 10_000; i++) {
+            origin.publish("p", handle);
+            origin.unpublish(Path.of("p"), handle);
+        }
+        origin.publish("p", handle);
+        assertThat(handle.state().endListeners).hasSize(1);
+        b.close();
+        assertThat(origin.paths()).isEmpty();
+    }
+
+    @Test
+    void anEndedBroadcastIsNotPublished() {
+        BroadcastProducer b = new BroadcastProducer();
+        BroadcastConsumer handle = b.consume();
+        b.close();
+        OriginConsumer c = origin.consume();
+        origin.publish("gone", handle);
+        assertThat(origin.paths()).isEmpty();
+        assertThat(c.tryNextAnnounce()).isNull();
+        assertThat(b.consumerCount()).isZero();
+    }
 }

@@ -110,6 +110,20 @@ class TrackTest {
     }
 
     @Test
+    void lateGroupOlderThanAFullCacheIsEvictedAtOnceButStillWritable() {
+        TrackProducer t = new TrackProducer(new TrackInfo("v", 60), TrackLimits.DEFAULT.withMaxGroups(3));
+        TrackConsumer c = t.consume().maxLatency(Duration.ofSeconds(10));
+        t.createGroup(10);
+        t.createGroup(11);
+        t.createGroup(12);
+        GroupProducer late = t.createGroup(5);
+        late.writeFrame(new byte[1]);
+        late.close();
+        assertThat(t.cachedGroupCount()).isEqualTo(3);
+        assertThat(c.nextGroup().sequence()).isEqualTo(10);
+    }
+
+    @Test
     void byteBudgetAndAgeEvictOldGroups() {
         TrackProducer t = new TrackProducer(new TrackInfo("v", 60),
                 TrackLimits.DEFAULT.withMaxCachedBytes(1_000).withMaxGroupAge(Duration.ofMillis(500)), clock::get);
@@ -210,5 +224,28 @@ class TrackTest {
         GroupConsumer g = c.nextGroup();
         assertThat(g.readFrame()).isSameAs(msg);
         assertThat(g.readFrame()).isNull();
+    }
+
+    @Test
+    void droppedConsumerIsReleasedAfterGarbageCollection() throws Exception {
+        dropAConsumer(track);
+        CompletableFuture<Void> idle = track.unused();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!idle.isDone() && System.nanoTime() < deadline) {
+            System.gc();
+            try {
+                idle.get(50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // not collected yet; collect again
+            }
+        }
+        assertThat(idle).isCompleted();
+        assertThat(track.consumerCount()).isZero();
+    }
+
+    private static void dropAConsumer(TrackProducer t) {
+        TrackConsumer c = t.consume();
+        assertThat(t.consumerCount()).isEqualTo(1);
+        assertThat(c.isClosed()).isFalse();
     }
 }

@@ -1,0 +1,23 @@
+package dev.parley.rooms;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Rooms sit on net only: no UI, no app, no media in main code. */
+class LayeringTest {
+    private static final JavaClasses ROOMS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.parley.rooms");
+
+    @Test
+    void roomsDoNotUseJavaFxAppOrMedia() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage("javafx..", "dev.parley.app..", "dev.parley.media..")
+                .allowEmptyShould(true)
+                .check(ROOMS);
+    }
+}
