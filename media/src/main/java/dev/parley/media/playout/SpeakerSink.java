@@ -1,6 +1,5 @@
 package dev.parley.media.playout;
 
-import dev.parley.media.source.DeviceInfo;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.source.DeviceUnavailableException;
 
@@ -8,7 +7,6 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.SourceDataLine;
-import java.util.List;
 
 /** The default speaker through javax.sound: 48 kHz mono 16-bit with a 60 ms line buffer. */
 public final class SpeakerSink implements AudioSink {
@@ -30,8 +28,8 @@ public final class SpeakerSink implements AudioSink {
             l.start();
             return new SpeakerSink(l, "speaker: " + l.getLineInfo());
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new DeviceUnavailableException(DeviceKind.MICROPHONE, "default speaker", e.getMessage(),
-                    List.<DeviceInfo>of(), e);
+            throw new DeviceUnavailableException(DeviceKind.SPEAKER, "default", String.valueOf(e.getMessage()),
+                    dev.parley.media.source.Devices.list(DeviceKind.SPEAKER), e);
         }
     }
 

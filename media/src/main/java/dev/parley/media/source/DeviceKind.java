@@ -1,6 +1,6 @@
 package dev.parley.media.source;
 
-/** What a capture device captures. */
+/** What a device captures (or, for {@code SPEAKER}, plays). */
 public enum DeviceKind {
-    CAMERA, MICROPHONE, SCREEN
+    CAMERA, MICROPHONE, SCREEN, SPEAKER
 }

@@ -33,11 +33,12 @@ public final class Devices {
     private Devices() {
     }
 
-    /** All cameras, microphones and screens, in that order. */
+    /** All cameras, microphones, screens and speakers, in that order. */
     public static List<DeviceInfo> list() {
         List<DeviceInfo> all = new ArrayList<>(cameras());
         all.addAll(microphones());
         all.addAll(screens());
+        all.addAll(speakers());
         return all;
     }
 
@@ -46,6 +47,7 @@ public final class Devices {
             case CAMERA -> cameras();
             case MICROPHONE -> microphones();
             case SCREEN -> screens();
+            case SPEAKER -> speakers();
         };
     }
 
@@ -185,6 +187,21 @@ public final class Devices {
             try {
                 if (AudioSystem.getMixer(info).isLineSupported(want)) {
                     out.add(new DeviceInfo(DeviceKind.MICROPHONE, out.size(), info.getName(), info.getName(), "javasound"));
+                }
+            } catch (IllegalArgumentException | SecurityException e) {
+                LOG.debug("skipping mixer {}", info, e);
+            }
+        }
+        return out;
+    }
+
+    private static List<DeviceInfo> speakers() {
+        List<DeviceInfo> out = new ArrayList<>();
+        DataLine.Info want = new DataLine.Info(javax.sound.sampled.SourceDataLine.class, CAPTURE_FORMAT);
+        for (Mixer.Info info : AudioSystem.getMixerInfo()) {
+            try {
+                if (AudioSystem.getMixer(info).isLineSupported(want)) {
+                    out.add(new DeviceInfo(DeviceKind.SPEAKER, out.size(), info.getName(), info.getName(), "javasound"));
                 }
             } catch (IllegalArgumentException | SecurityException e) {
                 LOG.debug("skipping mixer {}", info, e);
