@@ -33,9 +33,19 @@ public final class LocalPreview implements AutoCloseable {
         this.subscription = source.subscribe(f -> raw.put(f.retain()));
     }
 
-    /** BGRA preview frames; the taker closes each frame. */
-    public LatestMailbox<VideoFrame> frames() {
-        return frames;
+    /** The latest BGRA preview frame, or null; the caller closes it. */
+    public VideoFrame pollFrame() {
+        return frames.poll();
+    }
+
+    /** Waits up to {@code timeout} for a preview frame; null on timeout, close or interrupt (flag kept). */
+    public VideoFrame takeFrame(java.time.Duration timeout) {
+        try {
+            return frames.take(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void run() {

@@ -302,9 +302,18 @@ public final class RemoteMedia implements AutoCloseable {
         return f;
     }
 
-    /** Waits up to {@code timeout} for a decoded BGRA frame; the caller closes it. */
-    public VideoFrame takeFrame(Duration timeout) throws InterruptedException {
-        VideoFrame f = mailbox.take(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    /**
+     * Waits up to {@code timeout} for a decoded BGRA frame; the caller closes it. Null on timeout,
+     * after close, or when interrupted (the interrupt flag stays set).
+     */
+    public VideoFrame takeFrame(Duration timeout) {
+        VideoFrame f;
+        try {
+            f = mailbox.take(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
         if (f != null) {
             rendered.record(0, 0);
         }
