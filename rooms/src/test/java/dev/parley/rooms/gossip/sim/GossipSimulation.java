@@ -8,6 +8,8 @@ import dev.parley.rooms.gossip.proto.TopicState;
 import dev.parley.rooms.gossip.wire.Frames;
 import dev.parley.rooms.gossip.wire.PeerData;
 import dev.parley.rooms.gossip.wire.TopicMessage;
+import dev.parley.rooms.kv.Ed25519;
+import dev.parley.rooms.kv.EntrySigner;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,12 +38,15 @@ public final class GossipSimulation {
     public final class Node {
         public final EndpointId id;
         public final TopicState state;
+        /** Signs as {@link #id}: the simulated peer's Ed25519 key. */
+        public final EntrySigner signer;
         boolean alive = true;
         final List<byte[]> received = new ArrayList<>();
         BiConsumer<Node, GossipEvent> app = (n, e) -> { };
 
-        Node(EndpointId id, TopicState state) {
-            this.id = id;
+        Node(EntrySigner signer, TopicState state) {
+            this.id = signer.id();
+            this.signer = signer;
             this.state = state;
         }
 
@@ -114,10 +119,11 @@ public final class GossipSimulation {
 
     /** Adds a peer with a random id; it does nothing until {@link #join}. */
     public Node addNode() {
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        EndpointId id = EndpointId.of(key);
-        Node n = new Node(id, new TopicState(id, PeerData.of(new byte[] {1, 2, 3}), cfg, random.split()));
+        byte[] seed = new byte[32];
+        random.nextBytes(seed);
+        EntrySigner signer = Ed25519.signer(seed);
+        EndpointId id = signer.id();
+        Node n = new Node(signer, new TopicState(id, PeerData.of(new byte[] {1, 2, 3}), cfg, random.split()));
         nodes.put(id, n);
         return n;
     }
@@ -170,6 +176,18 @@ public final class GossipSimulation {
             s.task.run();
         }
         return true;
+    }
+
+    /** Runs {@code task} every {@code periodMs} for live nodes, starting after one period. */
+    public void every(long periodMs, java.util.function.Consumer<Node> task) {
+        at(now + periodMs, () -> {
+            for (Node n : List.copyOf(nodes.values())) {
+                if (n.alive) {
+                    task.accept(n);
+                }
+            }
+            every(periodMs, task);
+        });
     }
 
     /** Runs for {@code ms} of simulated time. */
