@@ -28,7 +28,7 @@ final class HyParView {
     interface Listener {
         void neighborUp(EndpointId peer);
 
-        void neighborDown(EndpointId peer);
+        void neighborDown(EndpointId peer, GossipEvent.DownReason reason);
     }
 
     private final EndpointId me;
@@ -99,7 +99,7 @@ final class HyParView {
             out.send(p, new SwarmMessage.Disconnect(false));
             out.add(new Action.Disconnect(p));
             active.remove(p);
-            listener.neighborDown(p);
+            listener.neighborDown(p, GossipEvent.DownReason.DEMOTED);
         }
         passive.clear();
         pendingNeighbor.clear();
@@ -210,7 +210,7 @@ final class HyParView {
         boolean wasPending = pendingNeighbor.remove(from) != null;
         pendingJoin.remove(from);
         if (active.remove(from)) {
-            listener.neighborDown(from);
+            listener.neighborDown(from, alive ? GossipEvent.DownReason.DEMOTED : GossipEvent.DownReason.LEFT);
         }
         if (alive) {
             addPassive(from);
@@ -237,7 +237,7 @@ final class HyParView {
         boolean wasPending = pendingNeighbor.remove(peer) != null;
         boolean wasActive = active.remove(peer);
         if (wasActive) {
-            listener.neighborDown(peer);
+            listener.neighborDown(peer, failed ? GossipEvent.DownReason.FAILED : GossipEvent.DownReason.DEMOTED);
         }
         if (failed) {
             passive.remove(peer);
@@ -331,7 +331,7 @@ final class HyParView {
             out.send(evict, new SwarmMessage.Disconnect(true));
             out.add(new Action.Disconnect(evict));
             active.remove(evict);
-            listener.neighborDown(evict);
+            listener.neighborDown(evict, GossipEvent.DownReason.DEMOTED);
             addPassive(evict);
         }
         passive.remove(p);

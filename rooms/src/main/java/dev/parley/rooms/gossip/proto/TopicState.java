@@ -40,9 +40,9 @@ public final class TopicState {
             }
 
             @Override
-            public void neighborDown(EndpointId peer) {
+            public void neighborDown(EndpointId peer, GossipEvent.DownReason reason) {
                 tree.neighborDown(peer);
-                out.emit(new GossipEvent.NeighborDown(peer));
+                out.emit(new GossipEvent.NeighborDown(peer, reason));
             }
         });
     }
