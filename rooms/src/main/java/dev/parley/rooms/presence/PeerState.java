@@ -23,6 +23,8 @@ import java.util.Optional;
 public record PeerState(List<String> broadcasts, Optional<String> displayName) {
     /** KV key of the peer state entry. */
     public static final byte[] KEY = {'s'};
+    /** KV key of the peer's own dialable address (postcard EndpointAddr), signed like everything else. */
+    public static final byte[] ADDR_KEY = {'a'};
     /** KV key of the leave marker written on a clean leave. */
     public static final byte[] LEAVE_KEY = {'l'};
     public static final int VERSION = 1;

@@ -117,7 +117,8 @@ public final class GossipNode implements AutoCloseable {
         }
     }
 
-    EndpointAddr addressOf(EndpointId peer) {
+    /** Where {@code peer} can be dialed, as learned from tickets, membership data or its connections; null if unknown. */
+    public EndpointAddr addressOf(EndpointId peer) {
         return addresses.get(peer);
     }
 
