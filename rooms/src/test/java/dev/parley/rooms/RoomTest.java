@@ -201,4 +201,38 @@ class RoomTest {
         a.room().handle().sendChat("still here").get(5, TimeUnit.SECONDS);
         b.log().await(e -> e instanceof RoomEvent.ChatReceived r && r.message().text().equals("still here"), JOIN);
     }
+
+    @Test
+    void forgedPeerStateFromARoguePeerIsDroppedAndCounted() throws Exception {
+        Peer a = join(RoomTicket.generate(), "alice");
+        RoomTicket ticket = a.room().ticket();
+        Peer b = join(ticket, "bob");
+        b.log().await(e -> joined(e, a.id()), JOIN);
+        // a rogue gossip member rewrites alice's state with its own key
+        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
+        closeables.add(re);
+        var rogue = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
+        closeables.add(rogue);
+        var topic = rogue.join(ticket.topic(), ticket.bootstrap());
+        topic.joined().get(10, TimeUnit.SECONDS);
+        var mallory = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        var real = dev.parley.rooms.kv.SignedEntry.sign(mallory, dev.parley.rooms.presence.PeerState.KEY, now,
+                new dev.parley.rooms.presence.PeerState(List.of(), java.util.Optional.of("mallory")).encode());
+        var forged = new dev.parley.rooms.kv.SignedEntry(a.id(), real.key(), now, real.value(), real.signature());
+        topic.broadcast(forged.encode());
+        topic.broadcast(new byte[] {0, 1, 2}); // not even an entry
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((b.room().kvStats().forged() < 1 || b.room().kvStats().malformed() < 1) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(b.room().kvStats().forged()).isEqualTo(1);
+        assertThat(b.room().kvStats().malformed()).isEqualTo(1);
+        assertThat(b.log().snapshot()).noneMatch(e -> e instanceof RoomEvent.PeerUpdated u && u.state().displayName().isPresent()
+                && u.state().displayName().get().equals("mallory"));
+        // the room still works
+        a.room().handle().setDisplayName("alice 2").get(5, TimeUnit.SECONDS);
+        b.log().await(e -> e instanceof RoomEvent.PeerUpdated u && u.peer().equals(a.id())
+                && u.state().displayName().equals(java.util.Optional.of("alice 2")), JOIN);
+    }
 }

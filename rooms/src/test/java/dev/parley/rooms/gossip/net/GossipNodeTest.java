@@ -177,4 +177,20 @@ class GossipNodeTest {
         System.out.println("killed peer reported after " + ms + " ms");
         assertThat(ms).isLessThan(5000);
     }
+
+    @Test
+    void aJoinIsRetriedUntilTheBootstrapPeerServesGossip() throws Exception {
+        TopicId topic = TopicId.random();
+        Endpoint aEndpoint = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
+        closeables.add(aEndpoint);
+        Peer b = peer();
+        GossipTopic tb = b.node().join(topic, List.of(aEndpoint.addr())); // a does not serve gossip yet
+        Thread.sleep(1500);
+        assertThat(tb.neighbors().get()).isEmpty();
+        GossipNode a = new GossipNode(aEndpoint, GossipConfig.defaults());
+        closeables.add(a);
+        a.join(topic, List.of());
+        tb.joined().get(10, TimeUnit.SECONDS);
+        assertThat(tb.neighbors().get()).containsExactly(aEndpoint.id());
+    }
 }
