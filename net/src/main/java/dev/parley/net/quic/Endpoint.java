@@ -22,6 +22,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -301,7 +302,17 @@ public final class Endpoint implements AutoCloseable {
         QuicChannel.newBootstrap(socket)
                 .attr(DIAL, dial)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        // A peer that refuses the handshake (e.g. no shared ALPN) sends CONNECTION_CLOSE; fail
+                        // the dial now rather than when the channel finishes draining seconds later.
+                        if (evt instanceof QuicConnectionCloseEvent close && !result.isDone()) {
+                            result.completeExceptionally(refusal(target, alpn, close));
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                })
                 .streamHandler(QuicConnection.streamInitializer(this::dialedConnection))
                 .localConnectionAddress(new QuicConnectionAddress(sourceId))
                 .remoteAddress(address)
@@ -316,7 +327,9 @@ public final class Endpoint implements AutoCloseable {
                     ch.closeFuture().addListener(c -> router.removeClientId(sourceId));
                     try {
                         QuicConnection conn = connectionOf(ch);
-                        result.complete(conn);
+                        if (!result.complete(conn)) {
+                            conn.close(0, "dial abandoned"); // the caller already got a timeout or refusal
+                        }
                     } catch (DialException e) {
                         ch.close();
                         result.completeExceptionally(e);
@@ -330,6 +343,20 @@ public final class Endpoint implements AutoCloseable {
             }
         }, timeoutMs + 500, TimeUnit.MILLISECONDS);
         return result;
+    }
+
+    private static DialException refusal(String target, String alpn, QuicConnectionCloseEvent close) {
+        if (close.isTlsError()) {
+            int alert = QuicConnectionCloseEvent.extractTlsError(close.error());
+            String why = switch (alert) {
+                case 120 -> "it does not serve protocol " + alpn;
+                case 42, 43, 44, 45, 46, 48, 51 -> "it rejected this endpoint's certificate";
+                default -> "TLS alert " + alert;
+            };
+            return new DialException("the endpoint " + target + " refused the connection: " + why);
+        }
+        return new DialException("the endpoint " + target + " closed the connection during the handshake (code "
+                + close.error() + ")");
     }
 
     private static DialException dialFailure(String target, Throwable cause, long timeoutMs) {

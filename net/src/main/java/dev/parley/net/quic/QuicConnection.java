@@ -199,6 +199,7 @@ public final class QuicConnection implements Connection {
         return () -> statsListeners.remove(listener);
     }
 
+    /** Sends CONNECTION_CLOSE with the raw application code (Netty carries it as an int: clamped to 0..2^31-1). */
     @Override
     public void close(long code, String reason) {
         CloseReason local = new CloseReason.Local(code, reason == null ? "" : reason);

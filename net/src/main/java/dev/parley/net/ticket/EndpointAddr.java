@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * Rust's {@code Ord} order (relays, then IPv4, then IPv6; each ascending), so bytes are canonical.
  *
  * @param id              the peer's key
- * @param directAddresses resolved socket addresses, sorted and without duplicates
- * @param relayUrls       relay URLs as serialized strings, sorted and without duplicates
+ * @param directAddresses resolved socket addresses, sorted, each at most once
+ * @param relayUrls       relay URLs as serialized strings, sorted, each at most once
  */
 public record EndpointAddr(EndpointId id, List<InetSocketAddress> directAddresses, List<String> relayUrls) {
     private static final int TAG_RELAY = 0;

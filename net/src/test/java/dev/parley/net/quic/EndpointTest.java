@@ -101,4 +101,17 @@ class EndpointTest {
         assertThat(serverSide.isClient()).isFalse();
         assertThat(server.addr().directAddresses()).containsExactly(server.localAddress());
     }
+
+    @Test
+    void handlersRunOnVirtualThreadsNotTheEventLoop() throws Exception {
+        Endpoint server = endpoint();
+        Endpoint client = endpoint();
+        var threads = new LinkedBlockingQueue<Thread>();
+        server.register(ALPN, conn -> threads.add(Thread.currentThread()));
+        client.connect(server.addr(), ALPN).get(10, TimeUnit.SECONDS);
+        Thread t = threads.poll(5, TimeUnit.SECONDS);
+        assertThat(t).isNotNull();
+        assertThat(t.isVirtual()).isTrue();
+        assertThat(t.getName()).startsWith("parley-accept-" + ALPN);
+    }
 }

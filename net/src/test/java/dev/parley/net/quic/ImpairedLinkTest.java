@@ -117,6 +117,29 @@ class ImpairedLinkTest {
         assertThat(pair[0].pathStats().rtt()).isLessThan(slow);
     }
 
+    @Test
+    void aVanishedPeerEndsInAnIdleTimeoutAndBlockedCallsFail() throws Exception {
+        Endpoint server = bind();
+        Endpoint client = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(1)));
+        toClose.add(client);
+        var accepted = new LinkedBlockingQueue<Connection>();
+        server.register(ALPN, accepted::add);
+        UdpProxy proxy = new UdpProxy(server.localAddress());
+        toClose.add(proxy);
+        Connection[] pair = connectThrough(proxy, server, client, accepted);
+        BidiStream waiting = pair[0].openBidi();
+        waiting.send().write(new byte[] {1});
+        waiting.send().flush();
+
+        proxy.loss(100); // the peer vanishes
+        var reason = pair[0].closed().get(20, TimeUnit.SECONDS);
+        assertThat(reason).isInstanceOf(dev.parley.net.transport.CloseReason.TransportError.class);
+        assertThat(reason.toString()).contains("idle timeout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiting.recv().read(new byte[1], 0, 1))
+                .isInstanceOf(dev.parley.net.transport.ConnectionClosedException.class);
+        assertThat(pair[1].closed().get(40, TimeUnit.SECONDS)).isNotNull(); // the other side times out too
+    }
+
     private static void pingPong(BidiStream s, int times) throws InterruptedException {
         byte[] b = new byte[1];
         for (int i = 0; i < times; i++) {

@@ -236,6 +236,25 @@ class QuicStreamTest {
     }
 
     @Test
+    void setPriorityUpdatesQuicheUrgency() throws Exception {
+        Connection[] pair = connect();
+        SendStream out = pair[0].openUni();
+        out.setPriority(250);
+        var ch = QuicStream.channelOf(out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((ch.priority() == null || ch.priority().urgency() != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ch.priority().urgency()).isZero();
+        out.setPriority(10);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ch.priority().urgency() != 7 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ch.priority().urgency()).isEqualTo(7);
+    }
+
+    @Test
     void streamsFailWithConnectionClosedAfterClose() throws Exception {
         Connection[] pair = connect();
         RecvStream pending = pair[0].openBidi().recv();

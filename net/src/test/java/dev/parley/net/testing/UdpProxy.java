@@ -180,13 +180,14 @@ public final class UdpProxy implements AutoCloseable {
                     queuedBytes = Math.max(0, queuedBytes - p.data.length);
                 }
             }
+            forwarded.incrementAndGet(); // counted first so a receiver never sees a packet not yet counted
             try {
                 p.out.send(new DatagramPacket(p.data, p.data.length, p.target));
-                forwarded.incrementAndGet();
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
+                forwarded.decrementAndGet();
                 dropped.incrementAndGet();
             }
         }

@@ -1,5 +1,6 @@
 package dev.parley.net.moq.model;
 
+import java.lang.ref.Cleaner;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,12 +16,34 @@ import java.util.function.Consumer;
  */
 public final class BroadcastConsumer implements AutoCloseable {
     private final BroadcastState state;
-    private final boolean counted;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Release release;
+    private final Cleaner.Cleanable cleanable;
 
+    /** A counted handle is created only after the state counted it. */
     BroadcastConsumer(BroadcastState state, boolean counted) {
         this.state = state;
-        this.counted = counted;
+        this.release = new Release(counted ? state : null);
+        this.cleanable = counted ? Leaks.CLEANER.register(this, release) : null;
+    }
+
+    /** Uncounts a counted handle exactly once, on close() or when a dropped handle is collected. */
+    private static final class Release implements Runnable {
+        private final BroadcastState counted;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Release(BroadcastState counted) {
+            this.counted = counted;
+        }
+
+        @Override
+        public void run() {
+            if (counted != null && closed.compareAndSet(false, true)) {
+                CompletableFuture<Void> idle = counted.watch.update(BroadcastState::removeConsumer);
+                if (idle != null) {
+                    idle.complete(null);
+                }
+            }
+        }
     }
 
     /**
@@ -33,7 +56,7 @@ public final class BroadcastConsumer implements AutoCloseable {
      */
     public TrackConsumer subscribe(TrackInfo info) {
         Objects.requireNonNull(info, "info");
-        if (closed.get()) {
+        if (release.closed.get()) {
             throw new IllegalStateException("broadcast consumer is closed");
         }
         Subscription sub = state.watch.update(s -> {
@@ -78,7 +101,10 @@ public final class BroadcastConsumer implements AutoCloseable {
         return subscribe(new TrackInfo(name, priority));
     }
 
-    /** Completes normally when the broadcast closes, exceptionally with the {@link MoqException} on abort. */
+    /**
+     * Completes normally when the broadcast closes, exceptionally with the {@link MoqException} on abort.
+     * Each call registers a small dependent until the broadcast ends: call it once per handle.
+     */
     public CompletableFuture<Void> closed() {
         return state.closedFuture.copy();
     }
@@ -99,6 +125,16 @@ public final class BroadcastConsumer implements AutoCloseable {
         return state == Objects.requireNonNull(other).state;
     }
 
+    /** Registers {@code r} to run once when the broadcast ends; false (not registered) if it already ended. */
+    boolean addEndListener(Runnable r) {
+        return state.watch.update(s -> !s.ended && s.endListeners.add(r));
+    }
+
+    /** Unregisters a listener added with {@link #addEndListener}. */
+    void removeEndListener(Runnable r) {
+        state.watch.update(s -> s.endListeners.remove(r));
+    }
+
     /** An uncounted view for origin consumers. */
     BroadcastConsumer view() {
         return new BroadcastConsumer(state, false);
@@ -108,14 +144,14 @@ public final class BroadcastConsumer implements AutoCloseable {
         return state;
     }
 
-    /** Releases a counted handle (may fire {@link BroadcastProducer#unused()}); a no-op for origin views. Idempotent. */
+    /**
+     * Releases a counted handle (may fire {@link BroadcastProducer#unused()}); a no-op for origin views.
+     * Idempotent. A counted handle dropped without closing is released after it is garbage collected.
+     */
     @Override
     public void close() {
-        if (counted && closed.compareAndSet(false, true)) {
-            CompletableFuture<Void> idle = state.watch.update(BroadcastState::removeConsumer);
-            if (idle != null) {
-                idle.complete(null);
-            }
+        if (cleanable != null) {
+            cleanable.clean();
         }
     }
 }

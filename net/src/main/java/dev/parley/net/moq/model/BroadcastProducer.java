@@ -123,6 +123,7 @@ public final class BroadcastProducer implements AutoCloseable {
 
     private void end(MoqException cause) {
         List<TrackProducer> tracks = new ArrayList<>();
+        List<Runnable> listeners = new ArrayList<>();
         boolean first = state.watch.update(s -> {
             if (s.ended) {
                 return false;
@@ -132,6 +133,8 @@ public final class BroadcastProducer implements AutoCloseable {
             s.handler = null;
             tracks.addAll(s.tracks.values());
             s.tracks.clear();
+            listeners.addAll(s.endListeners);
+            s.endListeners.clear();
             return true;
         });
         if (!first) {
@@ -144,6 +147,7 @@ public final class BroadcastProducer implements AutoCloseable {
                 t.abort(cause);
             }
         }
+        listeners.forEach(Runnable::run);
         if (cause == null) {
             state.closedFuture.complete(null);
         } else {

@@ -1,5 +1,6 @@
 package dev.parley.net.moq.model;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -10,6 +11,8 @@ final class BroadcastState {
     final Watch<BroadcastState> watch = new Watch<>(this);
     final HashMap<String, TrackProducer> tracks = new HashMap<>();
     final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    /** Run once when the broadcast ends; removable, unlike future dependents, so origins can unregister. */
+    final ArrayList<Runnable> endListeners = new ArrayList<>();
     Consumer<TrackRequest> handler;
     boolean ended;
     MoqException error;

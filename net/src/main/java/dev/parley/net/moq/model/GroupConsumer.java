@@ -43,7 +43,8 @@ public final class GroupConsumer implements AutoCloseable {
      *     or {@link MoqError#CANCEL} if the thread is interrupted
      */
     public byte[] readFrame() {
-        return read(-1);
+        byte[] f = read(-1);
+        return f == GroupState.END ? null : f;
     }
 
     /**
@@ -53,30 +54,28 @@ public final class GroupConsumer implements AutoCloseable {
      */
     public byte[] readFrame(Duration timeout) {
         byte[] f = read(Math.max(0, timeout.toNanos()));
-        if (f == null && !closed) {
+        if (f == null) {
             throw new MoqException(MoqError.TIMEOUT, "no frame within " + timeout);
         }
-        return f;
+        return f == GroupState.END ? null : f;
     }
 
+    /** The next frame, {@link GroupState#END} at the end, or null on timeout. */
     private byte[] read(long timeoutNanos) {
-        int i = index;
         if (closed) {
-            return null;
+            return GroupState.END;
         }
+        int i = index;
         if (i < state.count) {
+            // Lock-free fast path: count is read before frames, and the writer stores in the other order.
             byte[] f = state.frames[i];
             index = i + 1;
             return f;
         }
         byte[] f = state.watch.await(s -> closed ? GroupState.END : s.poll(i), timeoutNanos);
-        if (f == null) {
-            return null;
+        if (f != null && f != GroupState.END) {
+            index = i + 1;
         }
-        if (f == GroupState.END) {
-            return null;
-        }
-        index = i + 1;
         return f;
     }
 

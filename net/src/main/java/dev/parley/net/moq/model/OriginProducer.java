@@ -14,34 +14,55 @@ import java.util.Objects;
  * an active one, and when the active one leaves, the previous one becomes active again. Thread-safe.
  */
 public final class OriginProducer implements AutoCloseable {
+    private static final int PUBLISHED = 0;
+    private static final int ORIGIN_CLOSED = 1;
+    private static final int BROADCAST_ENDED = 2;
+
     private final OriginState state = new OriginState();
 
     /** Creates an empty origin. */
     public OriginProducer() {
     }
 
-    /** Publishes {@code broadcast} under {@code path}; the origin now owns this handle. */
+    /**
+     * Publishes {@code broadcast} under {@code path}; the origin now owns this handle. A broadcast that
+     * already ended is not published (its handle is closed).
+     *
+     * @throws MoqException {@link MoqError#CLOSED} if the origin is closed (the handle is closed too)
+     */
     public void publish(Path path, BroadcastConsumer broadcast) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(broadcast, "broadcast");
-        boolean accepted = state.watch.update(s -> {
+        OriginState.Publication key = new OriginState.Publication(path, broadcast);
+        Runnable onEnd = () -> unpublish(path, broadcast);
+        // Lock order origin -> broadcast: the end listener is registered while the origin is locked, so
+        // a broadcast is either published with a listener that will unpublish it, or not at all.
+        int outcome = state.watch.update(s -> {
             if (s.ended) {
-                return false;
+                return ORIGIN_CLOSED;
+            }
+            if (!broadcast.addEndListener(onEnd)) {
+                return BROADCAST_ENDED;
             }
             ArrayList<BroadcastConsumer> list = s.published.computeIfAbsent(path, p -> new ArrayList<>(1));
             BroadcastConsumer before = s.active(path);
             list.removeIf(b -> b == broadcast);
             list.add(broadcast);
+            Runnable replaced = s.endWatches.put(key, onEnd);
+            if (replaced != null) {
+                broadcast.removeEndListener(replaced);
+            }
             if (before == null || before.state() != broadcast.state()) {
                 s.markDirty(path);
             }
-            return true;
+            return PUBLISHED;
         });
-        if (!accepted) {
+        if (outcome != PUBLISHED) {
             broadcast.close();
+        }
+        if (outcome == ORIGIN_CLOSED) {
             throw new MoqException(MoqError.CLOSED, "origin is closed");
         }
-        broadcast.closed().whenComplete((v, e) -> unpublish(path, broadcast));
     }
 
     /** Same as {@link #publish(Path, BroadcastConsumer)}. */
@@ -62,6 +83,10 @@ public final class OriginProducer implements AutoCloseable {
             BroadcastConsumer before = list.getLast();
             if (!list.removeIf(b -> b == broadcast)) {
                 return false;
+            }
+            Runnable endWatch = s.endWatches.remove(new OriginState.Publication(path, broadcast));
+            if (endWatch != null) {
+                broadcast.removeEndListener(endWatch);
             }
             if (list.isEmpty()) {
                 s.published.remove(path);
@@ -114,6 +139,8 @@ public final class OriginProducer implements AutoCloseable {
                 s.markDirty(e.getKey());
             }
             s.published.clear();
+            s.endWatches.forEach((p, w) -> p.handle().removeEndListener(w));
+            s.endWatches.clear();
         });
         released.forEach(BroadcastConsumer::close);
     }

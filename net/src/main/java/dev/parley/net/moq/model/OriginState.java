@@ -13,7 +13,13 @@ final class OriginState {
     final Watch<OriginState> watch = new Watch<>(this);
     final HashMap<Path, ArrayList<BroadcastConsumer>> published = new HashMap<>();
     final List<Cursor> cursors = new ArrayList<>();
+    /** Per publication, the listener that unpublishes it when the broadcast ends; removed on unpublish. */
+    final HashMap<Publication, Runnable> endWatches = new HashMap<>();
     boolean ended;
+
+    /** One handle published at one path; handles compare by identity. */
+    record Publication(Path path, BroadcastConsumer handle) {
+    }
 
     /** Per-consumer bookkeeping: what it was told, and which paths may have changed since. */
     static final class Cursor {

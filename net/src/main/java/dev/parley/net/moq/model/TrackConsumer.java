@@ -1,5 +1,6 @@
 package dev.parley.net.moq.model;
 
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,18 +19,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A handle is meant for one reading thread at a time; {@link #copy()} gives another reader its own
  * cursor. {@link #close()} may be called from any thread, wakes a blocked read, and counts towards
- * {@link TrackProducer#unused()}: close every handle you open.
+ * {@link TrackProducer#unused()}: close every handle you open. Closing it does not close the
+ * {@link GroupConsumer}s it returned; close those to stop a read blocked inside a group.
  */
 public final class TrackConsumer implements AutoCloseable {
     private final TrackState state;
+    private final Release release;
+    private final Cleaner.Cleanable cleanable;
     private long floor;
     private long maxLatencyNanos;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Created only after the state counted this consumer. */
     TrackConsumer(TrackState state, long floor, long maxLatencyNanos) {
         this.state = state;
         this.floor = floor;
         this.maxLatencyNanos = maxLatencyNanos;
+        this.release = new Release(state);
+        this.cleanable = Leaks.CLEANER.register(this, release);
+    }
+
+    /** Uncounts the consumer exactly once, on close() or when a dropped handle is collected. */
+    private static final class Release implements Runnable {
+        private final TrackState state;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Release(TrackState state) {
+            this.state = state;
+        }
+
+        @Override
+        public void run() {
+            if (closed.compareAndSet(false, true)) {
+                CompletableFuture<Void> idle = state.watch.update(TrackState::removeConsumer);
+                if (idle != null) {
+                    idle.complete(null);
+                }
+            }
+        }
     }
 
     /** The track's name and producer priority. */
@@ -104,7 +130,7 @@ public final class TrackConsumer implements AutoCloseable {
 
     /** Under the track lock: advances the cursor when it finds a group. */
     private GroupState poll(TrackState s) {
-        if (closed.get()) {
+        if (release.closed.get()) {
             return TrackState.END;
         }
         if (s.error != null) {
@@ -136,25 +162,26 @@ public final class TrackConsumer implements AutoCloseable {
         return new TrackConsumer(state, f, maxLatencyNanos);
     }
 
-    /** Completes normally when the producer closes the track, exceptionally with the {@link MoqException} on abort. */
+    /**
+     * Completes normally when the producer closes the track, exceptionally with the {@link MoqException} on
+     * abort. Each call registers a small dependent on the track until it ends: call it once per handle.
+     */
     public CompletableFuture<Void> closed() {
         return state.closedFuture.copy();
     }
 
     /** True once this handle was closed. */
     public boolean isClosed() {
-        return closed.get();
+        return release.closed.get();
     }
 
-    /** Releases this handle: pending and later reads return null; may fire {@link TrackProducer#unused()}. Idempotent. */
+    /**
+     * Releases this handle: pending and later reads return null; may fire {@link TrackProducer#unused()}.
+     * Idempotent. A handle dropped without closing is released after it is garbage collected.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            CompletableFuture<Void> idle = state.watch.update(TrackState::removeConsumer);
-            if (idle != null) {
-                idle.complete(null);
-            }
-        }
+        cleanable.clean();
     }
 
     /** True if both handles read the same track. */

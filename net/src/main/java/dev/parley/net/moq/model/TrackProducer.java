@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * The writer of one track: creates groups, ends the track, and learns when nobody reads it anymore.
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TrackProducer implements AutoCloseable {
     private final TrackState state;
+    private final LongSupplier clock;
     private volatile Runnable onEnded;
 
     /** A standalone track with the default limits. */
@@ -28,7 +30,13 @@ public final class TrackProducer implements AutoCloseable {
 
     /** A standalone track with the given limits. */
     public TrackProducer(TrackInfo info, TrackLimits limits) {
+        this(info, limits, System::nanoTime);
+    }
+
+    /** With a monotonic nanosecond clock for arrival times; tests use it to control ages. */
+    TrackProducer(TrackInfo info, TrackLimits limits, LongSupplier clock) {
         this.state = new TrackState(Objects.requireNonNull(info, "info"), Objects.requireNonNull(limits, "limits"));
+        this.clock = clock;
     }
 
     /** The track's name and priority. */
@@ -43,7 +51,7 @@ public final class TrackProducer implements AutoCloseable {
 
     /** Creates the group after the highest sequence seen so far (0 for the first). */
     public GroupProducer appendGroup() {
-        return new GroupProducer(state.watch.update(s -> s.insert(s.nextSequence, System.nanoTime())));
+        return new GroupProducer(state.watch.update(s -> s.insert(s.nextSequence, clock.getAsLong())));
     }
 
     /**
@@ -55,7 +63,7 @@ public final class TrackProducer implements AutoCloseable {
      */
     public GroupProducer createGroup(long sequence) {
         new GroupInfo(sequence);
-        return new GroupProducer(state.watch.update(s -> s.insert(sequence, System.nanoTime())));
+        return new GroupProducer(state.watch.update(s -> s.insert(sequence, clock.getAsLong())));
     }
 
     /** Convenience for single-frame groups (chat, catalog): appends a group, writes {@code frame} (shared, not copied), closes it. */

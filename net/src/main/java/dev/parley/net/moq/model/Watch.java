@@ -1,7 +1,6 @@
 package dev.parley.net.moq.model;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -109,11 +108,6 @@ final class Watch<S> {
         }
     }
 
-    /** Converts a {@code Duration}-style timeout to the nanos {@link #await} takes. */
-    static long nanos(long amount, TimeUnit unit) {
-        return Math.max(0, unit.toNanos(amount));
-    }
-
     /**
      * Completes {@code out} with the first non-null value of {@code poll}, polling now and again after
      * each update. The completion runs on the thread that made the state ready. If {@code poll}
@@ -121,7 +115,8 @@ final class Watch<S> {
      * not polled again.
      */
     <R> void awaitAsync(Function<? super S, ? extends R> poll, CompletableFuture<R> out) {
-        R r;
+        R r = null;
+        MoqException failure = null;
         lock.lock();
         try {
             if (out.isDone()) {
@@ -133,15 +128,16 @@ final class Watch<S> {
                 return;
             }
         } catch (MoqException e) {
-            lock.unlock();
-            out.completeExceptionally(e);
-            return;
+            failure = e;
         } finally {
-            if (lock.isHeldByCurrentThread()) {
-                lock.unlock();
-            }
+            lock.unlock();
         }
-        out.complete(r);
+        // Complete outside the lock: continuations must never run while the state is locked.
+        if (failure != null) {
+            out.completeExceptionally(failure);
+        } else {
+            out.complete(r);
+        }
     }
 
     /** Runs {@code listener} once after the next {@link #update}, on the updating thread. */

@@ -175,7 +175,14 @@ public final class MoqSession implements AutoCloseable {
     // ---- internals shared with Publisher and Subscriber ----
 
     void spawn(String task, Runnable body) {
-        Thread.ofVirtual().name(name + "-" + task).start(body);
+        Thread.ofVirtual().name(name + "-" + task).start(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                // A bug, not a peer's doing (those are handled per stream); keep the session alive.
+                LOG.error("{}: task {} failed", name, task, e);
+            }
+        });
     }
 
     /** Registers something blocking a task that must be released when the session ends. */
@@ -191,17 +198,21 @@ public final class MoqSession implements AutoCloseable {
             return;
         }
         LOG.debug("{} closed: {}", name, reason);
-        MoqException error = switch (reason) {
-            case CloseReason.Local l when l.code() == 0 -> new MoqException(MoqError.CANCEL, "session closed");
-            case CloseReason.Remote r -> MoqException.fromWireCode(r.code(), "peer closed the session: " + r.reason());
-            default -> new MoqException(MoqError.TRANSPORT, "session ended: " + reason);
-        };
-        subscriber.endAll(error);
+        subscriber.endAll(errorFor(reason));
         onShutdown.forEach(MoqSession::release);
         publisher.shutdown();
         localOrigin.close();
         remoteOrigin.close();
         closedFuture.complete(reason);
+    }
+
+    /** The error remote tracks and broadcasts end with when the session ends for {@code reason}. */
+    static MoqException errorFor(CloseReason reason) {
+        return switch (reason) {
+            case CloseReason.Local l when l.code() == 0 -> new MoqException(MoqError.CANCEL, "session closed");
+            case CloseReason.Remote r -> MoqException.fromWireCode(r.code(), "peer closed the session: " + r.reason());
+            default -> new MoqException(MoqError.TRANSPORT, "session ended: " + reason);
+        };
     }
 
     private static void release(AutoCloseable c) {

@@ -63,13 +63,7 @@ final class Publisher {
 
     /** FINs every served Announce stream: nothing more will be announced on this session. */
     void finishAnnounces() {
-        for (SendStream s : announceStreams) {
-            try {
-                s.finish();
-            } catch (RuntimeException e) {
-                LOG.debug("announce stream {} already gone: {}", s.id(), e.toString());
-            }
-        }
+        announceStreams.forEach(Streams::finishQuietly);
     }
 
     /** ANNOUNCE_PLEASE, then the matching local broadcasts and every later change, until either side ends. */
@@ -120,7 +114,7 @@ final class Publisher {
                     active.remove(suffix);
                 }
             }
-            s.send().finish();
+            Streams.finishQuietly(s.send());
         } finally {
             announceStreams.remove(s.send());
             announces.close();
@@ -212,7 +206,7 @@ final class Publisher {
                     session.spawn("group-" + sub.id() + "-" + group.sequence(), () -> sendGroup(group));
                 }
                 if (!cancelled.get()) {
-                    stream.send().finish();
+                    Streams.finishQuietly(stream.send());
                 }
             } catch (MoqException e) {
                 if (!cancelled.get()) {
@@ -245,11 +239,7 @@ final class Publisher {
                 track.close();
                 long code = MoqError.CANCEL.wireCode();
                 inFlight.forEach(u -> u.reset(code));
-                try {
-                    stream.send().finish();
-                } catch (RuntimeException e) {
-                    LOG.debug("subscribe stream {} already closed: {}", stream.id(), e.toString());
-                }
+                Streams.finishQuietly(stream.send());
             }
         }
 
@@ -279,6 +269,8 @@ final class Publisher {
                 u.reset(e.wireCode());
             } catch (StreamResetException e) {
                 LOG.debug("group {} of subscription {} stopped by peer: {}", group.sequence(), sub.id(), e.toString());
+            } catch (IllegalStateException e) {
+                LOG.debug("group {} of subscription {} was reset by the unsubscribe", group.sequence(), sub.id());
             } catch (ConnectionClosedException e) {
                 LOG.debug("connection closed while sending group {}", group.sequence());
             } finally {

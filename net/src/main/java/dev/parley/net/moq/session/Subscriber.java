@@ -96,6 +96,7 @@ final class Subscriber {
         new StreamWriter(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease(""));
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
         Grammar<Announce> grammar = Grammars.announces();
+        MoqException endedWith = null;
         try {
             for (Announce a = in.read(grammar); a != null; a = in.read(grammar)) {
                 String path = Path.of(a.suffix()).value();
@@ -111,8 +112,10 @@ final class Subscriber {
             s.send().reset(Codes.of(e));
         } catch (StreamResetException e) {
             LOG.debug("announce stream reset by peer: {}", e.toString());
+        } catch (ConnectionClosedException e) {
+            endedWith = MoqSession.errorFor(e.reason());
         } finally {
-            endAll(null);
+            endAll(endedWith);
         }
     }
 
@@ -220,6 +223,11 @@ final class Subscriber {
             track.abort(e);
         } catch (ConnectionClosedException e) {
             track.abort(new MoqException(MoqError.TRANSPORT, "session closed"));
+        } catch (IllegalStateException e) {
+            if (tracks.containsKey(id)) {
+                throw e;
+            }
+            track.close(); // we unsubscribed (stopped the stream) while this thread was reading it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             track.abort(new MoqException(MoqError.CANCEL, "interrupted"));

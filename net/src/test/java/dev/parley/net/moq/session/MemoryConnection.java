@@ -96,7 +96,7 @@ final class MemoryConnection implements Connection {
 
     /** Simulates a transport failure seen by both sides. */
     void fail(String message) {
-        closeWith(new CloseReason.TransportError(message), new CloseReason.TransportError(message));
+        closeWith(new CloseReason.TransportError(message));
     }
 
     private SocketAddress address() {
@@ -205,10 +205,10 @@ final class MemoryConnection implements Connection {
 
     @Override
     public void close(long code, String reason) {
-        closeWith(new CloseReason.Local(code, reason), null);
+        closeWith(new CloseReason.Local(code, reason));
     }
 
-    private void closeWith(CloseReason r, CloseReason unused) {
+    private void closeWith(CloseReason r) {
         shared.lock.lock();
         try {
             if (shared.closedBy != null) {
@@ -305,9 +305,10 @@ final class MemoryConnection implements Connection {
             shared.lock.lock();
             try {
                 owner.checkOpen();
-                if (p.resetCode == null) {
-                    p.fin = true;
+                if (p.fin || p.resetCode != null) {
+                    throw new IllegalStateException("stream " + p.id + " was already finished or reset");
                 }
+                p.fin = true;
                 shared.changed.signalAll();
             } finally {
                 shared.lock.unlock();
