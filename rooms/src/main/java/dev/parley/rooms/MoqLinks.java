@@ -2,18 +2,14 @@ package dev.parley.rooms;
 
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
+import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
-import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
-import dev.parley.net.transport.Connection;
 import dev.parley.rooms.gossip.net.GossipNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,129 +17,89 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The room's moq-lite sessions on ALPN {@value #ALPN}. When both sides dial at once a peer has two
- * sessions: every local broadcast is published into all of them, subscriptions use the newest, and
- * the peer counts as lost only when its last session ends. Thread-safe.
+ * The room's view of the endpoint's {@link Moq} manager. To avoid two sessions per pair of peers
+ * (both dialing at once), only the peer with the smaller id dials first; the other waits briefly for
+ * that session and dials only as a fallback. Every session the room uses is watched, so a session
+ * ending with a transport error (idle timeout: the peer crashed) reaches the room. Thread-safe.
  */
 final class MoqLinks implements AutoCloseable {
-    static final String ALPN = "moq-lite-03";
-    private static final Logger LOG = LoggerFactory.getLogger(MoqLinks.class);
     private static final long DIAL_TIMEOUT_MS = 5_000;
+    private static final long WAIT_FOR_PEER_DIAL_MS = 1_500;
 
-    private final Endpoint endpoint;
+    private final Moq moq;
+    private final boolean owned;
     private final GossipNode gossip;
+    private final EndpointId me;
     private final BiConsumer<EndpointId, CloseReason> onClosed;
-    private final Map<EndpointId, List<MoqSession>> sessions = new ConcurrentHashMap<>();
-    private final Map<String, BroadcastProducer> local = new ConcurrentHashMap<>();
+    private final Set<MoqSession> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    MoqLinks(Endpoint endpoint, GossipNode gossip, BiConsumer<EndpointId, CloseReason> onClosed) {
-        this.endpoint = endpoint;
+    MoqLinks(Moq moq, boolean owned, GossipNode gossip, BiConsumer<EndpointId, CloseReason> onClosed) {
+        this.moq = moq;
+        this.owned = owned;
         this.gossip = gossip;
+        this.me = gossip.id();
         this.onClosed = onClosed;
-        endpoint.register(ALPN, this::accept);
     }
 
+    /** Publishes to every session, now and later, until the broadcast closes. */
     void publish(String name, BroadcastProducer broadcast) {
-        local.put(name, broadcast);
-        for (List<MoqSession> list : sessions.values()) {
-            for (MoqSession s : snapshot(list)) {
-                s.publish(name, broadcast.consume());
-            }
-        }
+        moq.publish(name, broadcast.consume());
     }
 
-    void forget(String name) {
-        local.remove(name);
-    }
-
-    /** The session with {@code peer}, dialing it if there is none; blocks up to the dial timeout. */
+    /** The session with {@code peer}; blocks while waiting for the peer's dial or dialing it. */
     MoqSession session(EndpointId peer) throws InterruptedException {
-        MoqSession s = newest(peer);
-        if (s != null) {
-            return s;
-        }
-        EndpointAddr addr = gossip.addressOf(peer);
-        if (addr == null) {
-            throw new IllegalStateException("no address known for " + peer.shortHex());
-        }
-        try {
-            Connection c = endpoint.connect(addr, ALPN).get(DIAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            for (MoqSession existing : snapshot(sessions.getOrDefault(peer, List.of()))) {
-                if (existing.connection() == c && !existing.isClosed()) {
-                    return existing;
-                }
+        MoqSession s = existing(peer);
+        if (s == null && me.compareTo(peer) > 0) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_FOR_PEER_DIAL_MS);
+            while (s == null && System.nanoTime() < deadline && !closed) {
+                Thread.sleep(50);
+                s = existing(peer);
             }
-            return adopt(peer, MoqSession.start(c));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach " + peer.shortHex() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         }
-    }
-
-    private void accept(Connection c) {
-        EndpointId peer = c.remoteId().orElse(null);
-        if (peer == null || closed) {
-            c.close(1, "unauthenticated or closing");
-            return;
-        }
-        adopt(peer, MoqSession.start(c));
-    }
-
-    private MoqSession adopt(EndpointId peer, MoqSession s) {
-        List<MoqSession> list = sessions.computeIfAbsent(peer, p -> new ArrayList<>());
-        synchronized (list) {
-            list.add(s);
-        }
-        local.forEach((name, b) -> s.publish(name, b.consume()));
-        s.closed().whenComplete((reason, e) -> {
-            boolean last;
-            synchronized (list) {
-                if (!list.remove(s)) {
-                    return; // cleared by close()
-                }
-                last = list.stream().allMatch(MoqSession::isClosed);
+        if (s == null) {
+            EndpointAddr addr = gossip.addressOf(peer);
+            if (addr == null) {
+                throw new IllegalStateException("no address known for " + peer.shortHex());
             }
-            LOG.debug("moq session with {} ended (last: {}): {}", peer.shortHex(), last, reason);
-            if (last && !closed) {
-                onClosed.accept(peer, reason != null ? reason : new CloseReason.TransportError(String.valueOf(e)));
+            try {
+                s = moq.connect(addr).get(DIAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot reach " + peer.shortHex() + ": "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e), e);
             }
-        });
+        }
+        watch(peer, s);
         return s;
     }
 
-    private MoqSession newest(EndpointId peer) {
-        List<MoqSession> list = sessions.get(peer);
-        if (list == null) {
-            return null;
-        }
-        List<MoqSession> open = snapshot(list);
-        for (int i = open.size() - 1; i >= 0; i--) {
-            if (!open.get(i).isClosed()) {
-                return open.get(i);
+    private MoqSession existing(EndpointId peer) {
+        List<MoqSession> all = moq.sessions();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            MoqSession s = all.get(i);
+            if (!s.isClosed() && s.remoteId().filter(peer::equals).isPresent()) {
+                return s;
             }
         }
         return null;
     }
 
-    private static List<MoqSession> snapshot(List<MoqSession> list) {
-        synchronized (list) {
-            return List.copyOf(list);
+    private void watch(EndpointId peer, MoqSession s) {
+        if (watched.add(s)) {
+            s.closed().whenComplete((reason, e) -> {
+                watched.remove(s);
+                if (!closed) {
+                    onClosed.accept(peer, reason != null ? reason : new CloseReason.TransportError(String.valueOf(e)));
+                }
+            });
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        endpoint.unregister(ALPN);
-        List<MoqSession> all = new ArrayList<>();
-        for (List<MoqSession> list : sessions.values()) {
-            synchronized (list) {
-                all.addAll(list);
-                list.clear();
-            }
+        if (owned) {
+            moq.shutdown();
         }
-        sessions.clear();
-        all.forEach(s -> s.close(0, "left the room"));
     }
 }

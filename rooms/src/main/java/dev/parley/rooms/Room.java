@@ -9,6 +9,7 @@ import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.model.TrackProducer;
+import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
@@ -93,6 +94,7 @@ public final class Room implements AutoCloseable {
     private long chatSequence;
     private final RateLimiter sendLimiter = RateLimiter.forChat();
     private final Map<String, BroadcastProducer> published = new HashMap<>();
+    private final Set<EndpointId> neighbors = new HashSet<>();
 
     /** What the room knows about one other peer; actor thread only. */
     private static final class RemotePeer {
@@ -113,7 +115,8 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    private Room(Endpoint endpoint, GossipNode gossip, boolean ownsGossip, RoomTicket ticket, RoomOptions options) {
+    private Room(Endpoint endpoint, Moq moqManager, boolean ownsMoq, GossipNode gossip, boolean ownsGossip, RoomTicket ticket,
+                 RoomOptions options) {
         this.endpoint = endpoint;
         this.gossip = gossip;
         this.ownsGossip = ownsGossip;
@@ -133,7 +136,7 @@ public final class Room implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.moq = new MoqLinks(endpoint, gossip, (peer, reason) -> post(() -> onSessionClosed(peer, reason)));
+        this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> post(() -> onSessionClosed(peer, reason)));
         moq.publish(ROOM_BROADCAST, roomBroadcast);
         this.topic = gossip.join(ticket.topic(), ticket.bootstrap());
         Thread.ofVirtual().name("room-gossip-" + endpoint.id().shortHex()).start(this::pumpGossip);
@@ -147,8 +150,16 @@ public final class Room implements AutoCloseable {
      * For crash detection within seconds the endpoint's idle timeout should be short (3 s is good).
      */
     public static Room join(Endpoint endpoint, RoomTicket ticket, RoomOptions options) {
-        GossipNode node = new GossipNode(endpoint, options.gossip());
-        return new Room(endpoint, node, true, ticket, options);
+        Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
+        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+    }
+
+    /**
+     * Joins using the endpoint's existing moq manager (shared with calls and other rooms). The caller
+     * keeps owning {@code moq} and must accept incoming sessions (or run it with auto-accept).
+     */
+    public static Room join(Endpoint endpoint, Moq moq, RoomTicket ticket, RoomOptions options) {
+        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip()), true, ticket, options);
     }
 
     public RoomHandle handle() {
@@ -236,7 +247,6 @@ public final class Room implements AutoCloseable {
                     moq.publish(p.name(), p.broadcast());
                     p.broadcast().closed().whenComplete((v, e) -> post(() -> {
                         if (published.remove(p.name(), p.broadcast())) {
-                            moq.forget(p.name());
                             writeState(myState.withoutBroadcast(p.name()));
                         }
                     }));
@@ -244,7 +254,6 @@ public final class Room implements AutoCloseable {
                 }
                 case RoomCommand.Unpublish u -> {
                     published.remove(u.name());
-                    moq.forget(u.name());
                     writeState(myState.withoutBroadcast(u.name()));
                 }
                 case RoomCommand.SendChat s -> sendChat(s.text());
@@ -332,8 +341,15 @@ public final class Room implements AutoCloseable {
     private void onGossip(GossipEvent e) {
         switch (e) {
             case GossipEvent.Received r -> applyKv(kv.onGossip(r.content(), nowNs()));
-            case GossipEvent.NeighborUp u -> applyKv(kv.onNeighborUp());
+            case GossipEvent.NeighborUp u -> {
+                if (neighbors.isEmpty()) {
+                    applyKv(kv.refreshOwn(nowNs())); // what we wrote while alone reached nobody
+                }
+                neighbors.add(u.peer());
+                applyKv(kv.onNeighborUp());
+            }
             case GossipEvent.NeighborDown d -> {
+                neighbors.remove(d.peer());
                 RemotePeer p = peers.get(d.peer());
                 if (p != null && d.reason() == GossipEvent.DownReason.LEFT) {
                     markGone(p, RoomEvent.LeaveReason.LEFT);

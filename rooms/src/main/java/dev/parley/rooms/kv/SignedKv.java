@@ -116,6 +116,19 @@ public final class SignedKv {
         return List.of(new Output.Event(new KvEvent.Updated(e)));
     }
 
+    /**
+     * Re-signs this peer's own entries with a fresh timestamp and broadcasts them to the swarm. Call it
+     * when the first neighbour comes up: entries written while alone reached nobody, and anti-entropy
+     * only reaches direct neighbours.
+     */
+    public List<Output> refreshOwn(long nowNs) {
+        List<Output> out = new ArrayList<>();
+        for (SignedEntry own : ownEntries()) {
+            out.addAll(put(own.key(), own.value(), nowNs));
+        }
+        return out;
+    }
+
     /** Call after a new neighbour comes up: it gets the whole state at once (fast anti-entropy). */
     public List<Output> onNeighborUp() {
         return antiEntropy();
@@ -129,9 +142,7 @@ public final class SignedKv {
         List<Output> out = new ArrayList<>();
         if (nowNs >= nextRefreshNs) {
             if (nextRefreshNs != Long.MIN_VALUE) {
-                for (SignedEntry own : ownEntries()) {
-                    out.addAll(put(own.key(), own.value(), nowNs));
-                }
+                out.addAll(refreshOwn(nowNs));
             }
             nextRefreshNs = nowNs + cfg.refreshIntervalNs();
         }

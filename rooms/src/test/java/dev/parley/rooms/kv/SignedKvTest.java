@@ -147,4 +147,18 @@ class SignedKvTest {
         assertThat(small.entries()).hasSize(3);
         assertThat(small.stats().overCapacity()).isEqualTo(2);
     }
+
+    @Test
+    void refreshOwnResignsOnlyOwnEntriesForTheWholeSwarm() {
+        kv.put(S, new byte[] {1}, NOW);
+        kv.onGossip(SignedEntry.sign(alice, S, NOW, new byte[] {1}).encode(), NOW);
+        List<SignedKv.Output> out = kv.refreshOwn(NOW + SEC);
+        List<SignedEntry> sent = out.stream().filter(o -> o instanceof SignedKv.Output.Broadcast b && b.swarm())
+                .map(o -> SignedEntry.decode(((SignedKv.Output.Broadcast) o).payload())).toList();
+        assertThat(sent).singleElement().satisfies(e -> {
+            assertThat(e.scope()).isEqualTo(bob.id());
+            assertThat(e.timestampNs()).isEqualTo(NOW + SEC);
+            assertThat(e.verify()).isTrue();
+        });
+    }
 }
