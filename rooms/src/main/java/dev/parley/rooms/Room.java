@@ -578,40 +578,61 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    private void readChat(RemotePeer p, long gen, BroadcastConsumer feed) {
-        long skipBelow = 0;
-        try (TrackConsumer h = feed.subscribe(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT)) {
-            GroupConsumer g = h.nextGroup(Duration.ofSeconds(3));
-            byte[] frame = g == null ? null : g.readFrame(Duration.ofSeconds(3));
-            if (frame != null) {
-                var r = new dev.parley.rooms.gossip.wire.PostcardReader(frame);
-                long first = r.varint();
-                List<ChatHistory.Entry> entries = ChatHistory.decode(Arrays.copyOfRange(frame, frame.length - r.remaining(), frame.length));
-                skipBelow = first + entries.size();
-                LOG.debug("chat history from {}: {} messages", p.id.shortHex(), entries.size());
-                for (ChatHistory.Entry e : entries) {
-                    ChatMessage m = new ChatMessage(p.id, e.text(), Instant.ofEpochMilli(e.unixMs()));
-                    post(() -> {
-                        if (p.generation == gen) {
-                            events.emit(new RoomEvent.ChatReceived(m, true));
-                        }
-                    });
-                }
+    /** A decoded history frame: the chat group sequence of its first entry, and the entries. */
+    private record HistorySnapshot(long first, List<ChatHistory.Entry> entries) {
+        long end() {
+            return first + entries.size();
+        }
+    }
+
+    /** The newest history group that arrives within {@code timeout}; null if none. */
+    private HistorySnapshot nextHistory(TrackConsumer h, Duration timeout) {
+        try {
+            GroupConsumer g = h.nextGroup(timeout);
+            byte[] frame = g == null ? null : g.readFrame(timeout);
+            if (frame == null) {
+                return null;
             }
-        } catch (DecodeException | ChatException bad) {
+            var r = new dev.parley.rooms.gossip.wire.PostcardReader(frame);
+            long first = r.varint();
+            return new HistorySnapshot(first, ChatHistory.decode(Arrays.copyOfRange(frame, frame.length - r.remaining(), frame.length)));
+        } catch (DecodeException bad) {
             invalidChat.incrementAndGet();
-        } catch (MoqException | IllegalStateException | TransportException e) {
-            LOG.debug("no chat history from {}: {}", p.id.shortHex(), e.getMessage());
+            return null;
+        } catch (MoqException timeoutOrEnd) {
+            return null;
         }
-        if (skipBelow == 0) {
-            LOG.debug("empty chat history from {}", p.id.shortHex());
-        }
-        try (TrackConsumer chat = feed.subscribe(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT)) {
+    }
+
+    /**
+     * Reads a peer's chat: first its history (late joiners), then the live track, one group per
+     * message. Groups can overtake each other on the wire (newest first) and the model never goes
+     * backwards, so a gap in sequence numbers is filled from the history track, which every sender
+     * rewrites after each message.
+     */
+    private void readChat(RemotePeer p, long gen, BroadcastConsumer feed) {
+        try (TrackConsumer h = feed.subscribe(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT);
+             TrackConsumer chat = feed.subscribe(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT)) {
+            chat.maxLatency(Duration.ofSeconds(30));
+            long next = 0;
+            HistorySnapshot snap = nextHistory(h, Duration.ofSeconds(3));
+            if (snap != null) {
+                for (ChatHistory.Entry e : snap.entries()) {
+                    deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), true);
+                }
+                next = snap.end();
+                LOG.debug("chat history from {}: {} messages", p.id.shortHex(), snap.entries().size());
+            }
             GroupConsumer g;
             while ((g = chat.nextGroup()) != null) {
-                if (g.sequence() < skipBelow) {
-                    continue; // already delivered from history
+                long seq = g.sequence();
+                if (seq < next) {
+                    continue; // already delivered (history or repair)
                 }
+                if (seq > next) {
+                    next = repairGap(p, gen, h, next, seq);
+                }
+                next = seq + 1;
                 byte[] frame = g.readFrame(Duration.ofSeconds(5));
                 if (frame == null) {
                     continue;
@@ -623,21 +644,50 @@ public final class Room implements AutoCloseable {
                     invalidChat.incrementAndGet();
                     continue;
                 }
-                ChatMessage m = new ChatMessage(p.id, text, Instant.now());
-                post(() -> {
-                    if (p.generation != gen) {
-                        return;
-                    }
-                    if (!p.chatLimit.tryAcquire(System.nanoTime())) {
-                        invalidChat.incrementAndGet();
-                        return;
-                    }
-                    events.emit(new RoomEvent.ChatReceived(m, false));
-                });
+                deliverChat(p, gen, text, Instant.now(), false);
             }
         } catch (MoqException | IllegalStateException | TransportException e) {
             LOG.debug("chat from {} ended: {}", p.id.shortHex(), e.getMessage());
         }
+    }
+
+    /** Delivers messages {@code [from, to)} from the sender's history; returns where delivery stopped. */
+    private long repairGap(RemotePeer p, long gen, TrackConsumer h, long from, long to) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        HistorySnapshot snap = null;
+        while ((snap == null || snap.end() < to) && System.nanoTime() < deadline) {
+            HistorySnapshot s = nextHistory(h, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (s != null) {
+                snap = s;
+            }
+        }
+        long next = from;
+        LOG.debug("chat from {}: repairing gap [{}, {}) from history", p.id.shortHex(), from, to);
+        if (snap != null) {
+            for (long seq = Math.max(from, snap.first()); seq < Math.min(to, snap.end()); seq++) {
+                ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
+                deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), false);
+                next = seq + 1;
+            }
+        }
+        if (next < to) {
+            LOG.debug("chat from {}: {} messages lost in a gap", p.id.shortHex(), to - next);
+        }
+        return to;
+    }
+
+    private void deliverChat(RemotePeer p, long gen, String text, Instant at, boolean fromHistory) {
+        ChatMessage m = new ChatMessage(p.id, text, at);
+        post(() -> {
+            if (p.generation != gen) {
+                return;
+            }
+            if (!fromHistory && !p.chatLimit.tryAcquire(System.nanoTime())) {
+                invalidChat.incrementAndGet();
+                return;
+            }
+            events.emit(new RoomEvent.ChatReceived(m, fromHistory));
+        });
     }
 
     // ---- plumbing -----------------------------------------------------------------------------

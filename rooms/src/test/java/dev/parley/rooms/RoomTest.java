@@ -147,6 +147,17 @@ class RoomTest {
             assertThat(m.message().from()).isEqualTo(b.id());
             assertThat(m.fromHistory()).isFalse();
         }
+        // a burst arrives complete and in order (groups overtake each other; gaps are repaired from history)
+        for (int i = 0; i < 8; i++) {
+            c.room().handle().sendChat("burst " + i);
+        }
+        c.room().handle().sendChat("burst end").get(5, TimeUnit.SECONDS);
+        a.log().await(ev -> ev instanceof RoomEvent.ChatReceived r && r.message().text().equals("burst end"), JOIN);
+        List<String> burst = a.log().snapshot().stream()
+                .filter(ev -> ev instanceof RoomEvent.ChatReceived r && r.message().from().equals(c.id()))
+                .map(ev -> ((RoomEvent.ChatReceived) ev).message().text()).toList();
+        assertThat(burst).containsExactly("burst 0", "burst 1", "burst 2", "burst 3", "burst 4", "burst 5", "burst 6",
+                "burst 7", "burst end");
         assertThatThrownBy(() -> b.room().handle().sendChat("x".repeat(4097)).get())
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ChatException.class);
 
@@ -234,5 +245,44 @@ class RoomTest {
         a.room().handle().setDisplayName("alice 2").get(5, TimeUnit.SECONDS);
         b.log().await(e -> e instanceof RoomEvent.PeerUpdated u && u.peer().equals(a.id())
                 && u.state().displayName().equals(java.util.Optional.of("alice 2")), JOIN);
+    }
+
+    @Test
+    void invalidAndOversizedChatFromAHandBuiltPeerIsDroppedAndCounted() throws Exception {
+        Peer a = join(RoomTicket.generate(), "alice");
+        RoomTicket ticket = a.room().ticket();
+        // a peer built by hand: valid signed state, but a chat track with bad frames
+        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
+        closeables.add(re);
+        var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
+        closeables.add(moq);
+        BroadcastProducer roomCast = new BroadcastProducer();
+        closeables.add(roomCast);
+        TrackProducer chat = roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
+        roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
+        roomCast.createTrack(new TrackInfo("heartbeat", TrackInfo.PRIORITY_CHAT));
+        moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
+        var node = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
+        closeables.add(node);
+        var topic = node.join(ticket.topic(), ticket.bootstrap());
+        topic.joined().get(10, TimeUnit.SECONDS);
+        var signer = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.ADDR_KEY, now,
+                re.addr().encode()).encode());
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
+                dev.parley.rooms.presence.PeerState.empty().encode()).encode());
+        a.log().await(e -> joined(e, re.id()), JOIN);
+        Thread.sleep(1500); // alice follows the hand-built peer's chat track
+        chat.appendGroupWithFrame(new byte[] {(byte) 0xc3, 0x28});          // invalid UTF-8
+        Thread.sleep(200); // this peer has no history track to repair gaps from: keep the groups in order
+        chat.appendGroupWithFrame(new byte[4097]);                           // oversized
+        Thread.sleep(200);
+        chat.appendGroupWithFrame("fine".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var ok = (RoomEvent.ChatReceived) a.log().await(e -> e instanceof RoomEvent.ChatReceived r
+                && r.message().text().equals("fine"), JOIN).event();
+        assertThat(ok.message().from()).isEqualTo(re.id());
+        assertThat(a.room().invalidChat()).isEqualTo(2);
+        assertThat(a.log().snapshot()).filteredOn(e -> e instanceof RoomEvent.ChatReceived).hasSize(1);
     }
 }
