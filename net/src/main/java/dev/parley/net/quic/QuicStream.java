@@ -58,6 +58,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
     private Long resetByPeer;
     private long rawPeerResetCode = -1;
     private boolean stoppedLocally;
+    private long localStopCode;
 
     // send state, guarded by lock
     private long unsentBytes; // written by the caller, not yet taken by quiche
@@ -329,7 +330,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
                         return -1;
                     }
                     if (stoppedLocally) {
-                        throw new IllegalStateException("stream " + id() + " was stopped by this side");
+                        // Same as the QMux binding: a reader racing a local stop() sees the stream end as reset.
+                        throw new StreamResetException(localStopCode, "stream " + id() + " was stopped by this side");
                     }
                     connection.throwIfClosed();
                     if (channelClosed) {
@@ -354,6 +356,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements BidiStrea
                     return;
                 }
                 stoppedLocally = true;
+                localStopCode = code;
                 inbound.forEach(ByteBuf::release);
                 inbound.clear();
                 buffered = 0;

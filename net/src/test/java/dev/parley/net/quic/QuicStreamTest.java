@@ -150,6 +150,30 @@ class QuicStreamTest {
     }
 
     @Test
+    void readerBlockedDuringLocalStopSeesAResetWithTheStopCode() throws Exception {
+        Connection[] pair = connect();
+        SendStream out = pair[0].openUni();
+        out.write("hello".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        RecvStream in = pair[1].acceptUni();
+        byte[] buf = new byte[64];
+        assertThat(in.read(buf, 0, buf.length)).isPositive();
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                in.read(buf, 0, buf.length);
+                return null;
+            } catch (RuntimeException | InterruptedException e) {
+                return e;
+            }
+        });
+        Thread.sleep(50); // let the reader block; the assertion holds either way
+        in.stop(13);
+        assertThat(reader.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(dev.parley.net.transport.StreamResetException.class)
+                .satisfies(e -> assertThat(((dev.parley.net.transport.StreamResetException) e).code()).isEqualTo(13));
+    }
+
+    @Test
     void rawResetCodeOutsideWebTransportRangeReadsAsZero() throws Exception {
         Connection[] pair = connect();
         SendStream out = pair[0].openUni();
