@@ -51,7 +51,7 @@ public final class KvStats {
         return overCapacity;
     }
 
-    /** Everything dropped for being invalid (not counting outdated duplicates). */
+    /** Everything dropped for being invalid (not counting outdated repeats). */
     public long rejected() {
         return malformed + oversized + stale + forged + unsigned + overCapacity;
     }

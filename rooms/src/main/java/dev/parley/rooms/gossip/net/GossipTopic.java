@@ -90,7 +90,7 @@ public final class GossipTopic {
 
     /** Counters of the state machine (read on the actor thread). */
     public CompletableFuture<long[]> protocolStats() {
-        return node.call(() -> new long[] {state.stats().delivered(), state.stats().duplicates(), state.stats().forged()});
+        return node.call(() -> new long[] {state.stats().delivered(), state.stats().repeats(), state.stats().forged()});
     }
 
     void deliver(GossipEvent e) {

@@ -24,7 +24,7 @@ import java.time.Duration;
  * @param dispatchTimeoutMs       IHave batching delay
  * @param optimizationThreshold   round gap that triggers a tree repair
  * @param messageCacheRetentionMs how long payloads stay available for Graft
- * @param messageIdRetentionMs    how long seen ids suppress duplicates
+ * @param messageIdRetentionMs    how long seen ids suppress repeated copies
  * @param cacheEvictIntervalMs    cache sweep period
  * @param maxMessageSize          frame size limit, shared by the whole swarm
  */

@@ -104,7 +104,7 @@ final class PlumTree {
         }
         int round = ((Scope.Swarm) g.scope()).round();
         if (received.containsKey(g.id())) {
-            stats.duplicates++;
+            stats.repeats++;
             if (eager.remove(from)) {
                 lazy.add(from);
                 out.send(from, new TreeMessage.Prune());

@@ -73,7 +73,7 @@ class GossipSimulationTest {
         }
         everyoneSaysHello(sim);
         assertThat(sim.runUntil(() -> allHeardFromAll(sim), 10_000)).isTrue();
-        // exactly-once delivery to the application: 49 hellos each, no duplicates surfaced
+        // exactly-once delivery to the application: 49 hellos each, no repeated copies surfaced
         for (Node n : sim.nodes()) {
             assertThat(n.received()).hasSize(49);
         }
