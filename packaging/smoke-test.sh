@@ -37,11 +37,13 @@ else
   mvn -B -q -P installer -DskipTests -Dinstaller.phase.rpm=none -Dinstaller.phase.archive=none package
   say "built in $(( $(date +%s) - start )) s"
   deb="$(ls -t packaging/target/installer/parley_*.deb | head -1)"
+  # The jlinked runtime must hold every JDK module the jars use (a missing one fails only at run time).
+  packaging/list-modules.sh packaging/target/input
 fi
 [ -f "$deb" ] || fail "no .deb found ($deb)"
 deb="$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")"
-say "package $(basename "$deb"): $(( $(stat -c %s "$deb") / 1024 / 1024 )) MB," \
-  "installed size $(( $(dpkg-deb -f "$deb" Installed-Size) / 1024 )) MB"
+say "package $(basename "$deb"): $(stat -c %s "$deb") bytes ($(( $(stat -c %s "$deb") / 1048576 )) MiB)," \
+  "installed size $(( $(dpkg-deb -f "$deb" Installed-Size) / 1024 )) MiB"
 dpkg-deb -f "$deb" Depends | grep -q 'libgtk-3-0' || fail ".deb does not depend on GTK 3"
 dpkg-deb -f "$deb" Depends | grep -q 'libpulse0' || fail ".deb does not depend on libpulse0"
 
@@ -124,5 +126,5 @@ dpkg-query -W -f='${Status}' parley 2>/dev/null | grep -q "not-installed\|config
 if [ -f /usr/share/applications/mimeinfo.cache ] && grep -q 'parley-Parley.desktop' /usr/share/applications/mimeinfo.cache; then
   fail "mimeinfo.cache still lists parley-Parley.desktop"
 fi
-$sudo dpkg --purge parley >/dev/null   # forget the package entirely (apt-get remove keeps its record)
+$sudo dpkg --purge parley >/dev/null 2>&1   # forget the package entirely (apt-get remove keeps its record)
 say "PASS"
