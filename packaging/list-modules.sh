@@ -15,7 +15,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for jar in "$dir/parley.jar" "$dir"/lib/*.jar; do
   if command -v unzip >/dev/null 2>&1; then   # faster, and skips the native libraries
-    unzip -qqo "$jar" -x '*.so' '*.so.*' '*.dll' '*.dylib' -d "$work" || [ $? -eq 11 ]
+    # Exit 11 only means an exclude pattern matched nothing in this jar.
+    unzip -qqo "$jar" -x '*.so' '*.so.*' '*.dll' '*.dylib' -d "$work" 2> >(grep -v 'excluded filename not matched' >&2) \
+      || [ $? -eq 11 ]
   else
     (cd "$work" && "$JAVA_HOME/bin/jar" xf "$jar")
   fi
