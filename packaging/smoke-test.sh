@@ -81,6 +81,13 @@ if [ -f /usr/share/applications/mimeinfo.cache ]; then
     || fail "parley: links are not registered in mimeinfo.cache"
   say "parley: and parley-room: links registered (mimeinfo.cache)"
 fi
+if command -v xdg-mime >/dev/null 2>&1; then
+  for scheme in parley parley-room; do
+    handler="$(HOME="$home" xdg-mime query default "x-scheme-handler/$scheme" 2>/dev/null || true)"
+    [ "$handler" = parley-Parley.desktop ] || fail "xdg-mime: $scheme: links open '$handler', not parley-Parley.desktop"
+  done
+  say "xdg-mime: parley: and parley-room: links open parley-Parley.desktop"
+fi
 
 # --- run the installed app -----------------------------------------------------------------------
 # A scratch HOME: the app unpacks its natives under ~ on first run; no DISPLAY: everything is headless.
