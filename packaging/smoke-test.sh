@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Installer smoke test: builds the .deb, installs it with apt-get, runs the installed `parley`, checks
+# the desktop entry and link handlers, then removes the package and checks nothing is left behind.
+# Called by .ci/run after the tests. Needs Debian or Ubuntu and root (or passwordless sudo); elsewhere
+# it prints why it is skipped and exits 0.
+#   packaging/smoke-test.sh              build, then test
+#   PARLEY_SMOKE_DEB=path.deb packaging/smoke-test.sh   test an existing .deb (no build)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+say() { echo "smoke-test: $*"; }
+fail() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
+
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+  say "SKIPPED: not a Debian/Ubuntu system (the .deb smoke test needs apt-get and dpkg-deb)"; exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+  say "SKIPPED: installing a package needs root or passwordless sudo"; exit 0
+fi
+if dpkg-query -W -f='${Status}' parley 2>/dev/null | grep -q "install ok installed"; then
+  fail "a parley package is already installed; remove it first (apt-get remove parley)"
+fi
+
+version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)"   # e.g. 0.1.0-SNAPSHOT
+[ -n "$version" ] || fail "cannot read the project version from pom.xml"
+
+# --- build ---------------------------------------------------------------------------------------
+if [ -n "${PARLEY_SMOKE_DEB:-}" ]; then
+  deb="$PARLEY_SMOKE_DEB"
+else
+  . "$root/scripts/jdk.sh"
+  command -v fakeroot >/dev/null 2>&1 || { say "installing fakeroot (jpackage needs it for .deb)"; \
+    $sudo apt-get install -y -qq --no-install-recommends fakeroot >/dev/null; }
+  say "building the .deb (mvn -P installer -DskipTests package; rpm and archive off for speed)"
+  start=$(date +%s)
+  mvn -B -q -P installer -DskipTests -Dinstaller.phase.rpm=none -Dinstaller.phase.archive=none package
+  say "built in $(( $(date +%s) - start )) s"
+  deb="$(ls -t packaging/target/installer/parley_*.deb | head -1)"
+  # The jlinked runtime must hold every JDK module the jars use (a missing one fails only at run time).
+  packaging/list-modules.sh packaging/target/input
+fi
+[ -f "$deb" ] || fail "no .deb found ($deb)"
+deb="$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")"
+say "package $(basename "$deb"): $(stat -c %s "$deb") bytes ($(( $(stat -c %s "$deb") / 1048576 )) MiB)," \
+  "installed size $(( $(dpkg-deb -f "$deb" Installed-Size) / 1024 )) MiB"
+dpkg-deb -f "$deb" Depends | grep -q 'libgtk-3-0' || fail ".deb does not depend on GTK 3"
+dpkg-deb -f "$deb" Depends | grep -q 'libpulse0' || fail ".deb does not depend on libpulse0"
+
+# --- install -------------------------------------------------------------------------------------
+installed=""
+home="$(mktemp -d)"
+cleanup() {
+  if [ -n "${publisher:-}" ]; then kill "$publisher" 2>/dev/null || true; fi
+  if [ -n "$installed" ]; then $sudo apt-get remove -y -qq parley >/dev/null 2>&1 || true; fi
+  rm -rf "$home"
+}
+trap cleanup EXIT
+export DEBIAN_FRONTEND=noninteractive
+say "installing"
+if ! $sudo apt-get install -y -qq "$deb" >/tmp/parley-smoke-apt.log 2>&1; then
+  # Fresh machines may have no package lists yet for the dependencies.
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "$deb" >/tmp/parley-smoke-apt.log 2>&1 || { cat /tmp/parley-smoke-apt.log >&2; fail "apt-get install"; }
+fi
+installed=yes
+
+[ -x /opt/parley/bin/Parley ] || fail "/opt/parley/bin/Parley missing"
+[ -L /usr/bin/parley ] && [ "$(readlink /usr/bin/parley)" = /opt/parley/bin/Parley ] \
+  || fail "/usr/bin/parley is not a link to /opt/parley/bin/Parley"
+[ "$(command -v parley)" = /usr/bin/parley ] || fail "parley is not on the PATH"
+desktop=/usr/share/applications/parley-Parley.desktop
+[ -f "$desktop" ] || fail "desktop entry $desktop missing"
+grep -qx 'Exec=parley %u' "$desktop" || fail "desktop entry does not run 'parley %u'"
+grep -q '^MimeType=.*x-scheme-handler/parley;' "$desktop" || fail "desktop entry lacks x-scheme-handler/parley"
+grep -q '^MimeType=.*x-scheme-handler/parley-room;' "$desktop" || fail "desktop entry lacks x-scheme-handler/parley-room"
+icon="$(sed -n 's/^Icon=//p' "$desktop")"
+[ -f "$icon" ] || fail "desktop entry icon $icon missing"
+if [ -f /usr/share/applications/mimeinfo.cache ]; then
+  grep -q '^x-scheme-handler/parley=.*parley-Parley.desktop' /usr/share/applications/mimeinfo.cache \
+    || fail "parley: links are not registered in mimeinfo.cache"
+  say "parley: and parley-room: links registered (mimeinfo.cache)"
+fi
+if command -v xdg-mime >/dev/null 2>&1; then
+  for scheme in parley parley-room; do
+    handler="$(HOME="$home" xdg-mime query default "x-scheme-handler/$scheme" 2>/dev/null || true)"
+    [ "$handler" = parley-Parley.desktop ] || fail "xdg-mime: $scheme: links open '$handler', not parley-Parley.desktop"
+  done
+  say "xdg-mime: parley: and parley-room: links open parley-Parley.desktop"
+fi
+
+# --- run the installed app -----------------------------------------------------------------------
+# A scratch HOME: the app unpacks its natives under ~ on first run; no DISPLAY: everything is headless.
+run() { env -u DISPLAY HOME="$home" timeout 120 parley "$@"; }
+out="$(run --version 2>&1)" || { echo "$out" >&2; fail "parley --version exited with $?"; }
+say "parley --version: $(echo "$out" | tail -1)"
+echo "$out" | grep -q "parley" || fail "--version output does not name parley"
+echo "$out" | grep -qF "${version%-SNAPSHOT}" || fail "--version output does not contain $version"
+
+help="$(run --help 2>&1 || true)"
+if echo "$help" | grep -q publish; then
+  say "publish/watch smoke test with the installed binary"
+  log="$home/publish.log"
+  env -u DISPLAY HOME="$home" parley publish --test-source >"$log" 2>&1 &
+  publisher=$!
+  ticket=""
+  for _ in $(seq 1 120); do
+    ticket="$(grep -oE 'parley(-room)?:[^[:space:]]+' "$log" | head -1 || true)"
+    [ -n "$ticket" ] && break
+    kill -0 "$publisher" 2>/dev/null || { cat "$log" >&2; fail "parley publish exited before printing a ticket"; }
+    sleep 1
+  done
+  [ -n "$ticket" ] || { cat "$log" >&2; fail "parley publish printed no ticket within 120 s"; }
+  say "ticket ${ticket:0:40}..."
+  if ! wout="$(run watch "$ticket" --headless --duration 5 2>&1)"; then
+    echo "$wout" >&2; cat "$log" >&2; fail "parley watch --headless failed"
+  fi
+  echo "$wout" | tail -3
+  kill "$publisher" 2>/dev/null || true; wait "$publisher" 2>/dev/null || true; publisher=""
+else
+  say "publish/watch part skipped: this build's parley --help has no publish command yet"
+fi
+
+# --- remove --------------------------------------------------------------------------------------
+say "removing"
+$sudo apt-get remove -y -qq parley >/dev/null
+installed=""
+dpkg-query -W -f='${Status}' parley 2>/dev/null | grep -q "not-installed\|config-files" \
+  || fail "parley is still installed after apt-get remove"
+[ ! -e /usr/bin/parley ] && [ ! -L /usr/bin/parley ] || fail "/usr/bin/parley left behind"
+[ ! -e "$desktop" ] || fail "$desktop left behind"
+[ ! -e /opt/parley ] || fail "/opt/parley left behind"
+if [ -f /usr/share/applications/mimeinfo.cache ] && grep -q 'parley-Parley.desktop' /usr/share/applications/mimeinfo.cache; then
+  fail "mimeinfo.cache still lists parley-Parley.desktop"
+fi
+$sudo dpkg --purge parley >/dev/null 2>&1   # forget the package entirely (apt-get remove keeps its record)
+say "PASS"
