@@ -1,0 +1,18 @@
+package dev.parley.net.quic;
+
+/**
+ * Maps the transport SPI's stream priority (higher value = send first) onto quiche's eight
+ * urgency levels (0 = send first, 7 = last). The value is read as moq-lite's 8-bit priority:
+ * it is clamped to 0..255 and split into eight bands of 32, so 224..255 gets urgency 0 and
+ * 0..31 (and any negative value) gets urgency 7. Streams in the same band are sent in stream-id
+ * order (non-incremental), which keeps whole groups together.
+ */
+final class Priorities {
+    private Priorities() {
+    }
+
+    static int urgency(long priority) {
+        long clamped = Math.max(0, Math.min(255, priority));
+        return 7 - (int) (clamped >> 5);
+    }
+}
