@@ -203,9 +203,20 @@ class SessionWireTest {
         long pa0 = served.priorities.get(sa0.id());
         assertThat(pv1).isGreaterThan(pv0);
         assertThat(pa0).isGreaterThan(pv1);
+        // the subscriber's priority dominates and sits in the top byte that band-only bindings read
+        a0.close();
+        a.send().finish(); // frees a subscription slot (the limit is 2 here)
+        awaitTrue(() -> session.servedSubscriptions() == 1);
+        BidiStream hi = raw.openBidi();
+        hi.send().write(subscribeBytes(Subscribe.live(2, "demo", "video", 200)));
+        readExactly(hi.recv(), 7);
+        awaitTrue(() -> session.servedSubscriptions() == 2);
+        GroupProducer v2 = video.createGroup(2);
+        awaitTrue(() -> served.priorities.values().stream().anyMatch(p -> p >>> 48 == 200));
+        assertThat(pa0 >>> 48).isZero();
+        v2.close();
         v0.close();
         v1.close();
-        a0.close();
     }
 
     @Test
