@@ -1,11 +1,21 @@
 package dev.parley.app;
 
-/** Entry point of the {@code parley} command. */
+import dev.parley.app.cli.Cli;
+import dev.parley.app.cli.CliContext;
+import dev.parley.app.ui.ParleyApp;
+import dev.parley.app.wiring.AppServices;
+import dev.parley.app.wiring.Wiring;
+
+/**
+ * Entry point of the {@code parley} command. Not a JavaFX {@code Application} on purpose: JavaFX is
+ * on the class path, and only a separate launcher class may start it from there.
+ */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        String version = Main.class.getPackage().getImplementationVersion();
-        System.out.println("parley " + (version == null ? "dev" : version));
+        AppServices services = Wiring.services();
+        int code = Cli.run(args, CliContext.system(services.engines(), request -> ParleyApp.run(request, services)));
+        System.exit(code);
     }
 }

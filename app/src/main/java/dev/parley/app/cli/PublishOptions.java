@@ -1,0 +1,21 @@
+package dev.parley.app.cli;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Parsed options of {@code parley publish}.
+ *
+ * @param testSource publish the test pattern and tone instead of camera and microphone
+ * @param name       broadcast name
+ * @param renditions video renditions to encode, smallest first
+ * @param bind       QUIC listen address, or {@code null} for any port on all interfaces
+ * @param ws         WebSocket listen address for browsers, or {@code null} for none
+ * @param audio      false with {@code --no-audio}
+ */
+public record PublishOptions(boolean testSource, String name, List<String> renditions,
+                             InetSocketAddress bind, InetSocketAddress ws, boolean audio) {
+    public PublishOptions {
+        renditions = List.copyOf(renditions);
+    }
+}

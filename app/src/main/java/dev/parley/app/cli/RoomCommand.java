@@ -1,0 +1,71 @@
+package dev.parley.app.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code parley room}: create or join a room, in the window or headless. */
+@Command(name = "room", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Create a room (no TICKET) or join one, and publish camera and microphone into it.",
+                "Opens the window unless --headless is given."})
+final class RoomCommand implements Callable<Integer> {
+    static final int MAX_DEMO_PEERS = 8;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TICKET", description = "Ticket of the room to join; without it a new room is created.")
+    String ticket;
+
+    @Option(names = "--headless", description = "Run without a window; prints the ticket, joins and leaves, and chat.")
+    boolean headless;
+
+    @Option(names = "--name", paramLabel = "DISPLAY", description = "Display name shown to the others (default: the remembered one).")
+    String displayName;
+
+    @Option(names = "--test-source", description = "Publish a test pattern and tone instead of camera and microphone.")
+    boolean testSource;
+
+    @Option(names = "--chat-stdin", description = "Headless: send each line of standard input as a chat message.")
+    boolean chatStdin;
+
+    @Option(names = "--demo-peers", paramLabel = "N", defaultValue = "0",
+            description = "Also start N local demo participants publishing test sources (0-" + MAX_DEMO_PEERS + ").")
+    int demoPeers;
+
+    @ParentCommand
+    ParleyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext context;
+
+    RoomCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (demoPeers < 0 || demoPeers > MAX_DEMO_PEERS) {
+            throw new ParameterException(spec.commandLine(), "--demo-peers must be between 0 and " + MAX_DEMO_PEERS + ", got " + demoPeers);
+        }
+        if (chatStdin && !headless) {
+            throw new ParameterException(spec.commandLine(), "--chat-stdin needs --headless (the window has its own chat panel)");
+        }
+        if (displayName != null && displayName.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--name must not be blank");
+        }
+        String cleanTicket = ticket == null ? null : ticket.strip();
+        if (headless) {
+            return context.engines().room(
+                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile()),
+                    context.terminal());
+        }
+        return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,
+                parent.stats, demoPeers));
+    }
+}

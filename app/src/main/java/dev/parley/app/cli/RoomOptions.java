@@ -1,0 +1,14 @@
+package dev.parley.app.cli;
+
+/**
+ * Parsed options of {@code parley room --headless}.
+ *
+ * @param ticket      ticket of the room to join, or {@code null} to create a room
+ * @param displayName name shown to the others, or {@code null} for the remembered one
+ * @param testSource  publish the test pattern and tone instead of camera and microphone
+ * @param chatStdin   send each line of standard input as a chat message, print received ones
+ * @param demoPeers   number of local demo participants to start alongside (0 for none)
+ * @param profile     settings profile, or {@code null} for the default one
+ */
+public record RoomOptions(String ticket, String displayName, boolean testSource, boolean chatStdin,
+                          int demoPeers, String profile) {}

@@ -1,0 +1,15 @@
+package dev.parley.app.service;
+
+/**
+ * A running local capture for the start screen: video frames plus the microphone level. Closing it
+ * stops the capture threads.
+ */
+public interface LocalPreview extends AutoCloseable {
+    VideoFeed video();
+
+    /** Smoothed peak level of the microphone, 0..1. Cheap; called on every screen pulse. */
+    double micLevel();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package dev.parley.app.service;
+
+import java.util.List;
+
+/**
+ * One person in a room as the UI sees them, local or remote. Thread-safe: the UI polls the level and
+ * frames on every pulse.
+ */
+public interface Participant {
+    /** Stable id within the room (the endpoint id in hex for remote peers). */
+    String id();
+
+    String displayName();
+
+    boolean isLocal();
+
+    VideoFeed video();
+
+    StatsSource stats();
+
+    /** Smoothed audio peak level, 0..1 (0 when muted). */
+    double audioLevel();
+
+    /** Renditions this participant publishes, smallest first; empty when unknown or local. */
+    default List<String> renditions() {
+        return List.of();
+    }
+
+    /** Pins a rendition by name, or {@code "auto"} to adapt. Ignored for local participants. */
+    default void chooseRendition(String rendition) {}
+}

@@ -1,0 +1,63 @@
+package dev.parley.app.settings;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * What the app remembers between runs. Device fields hold device ids ({@code null}: the default
+ * choice); window sizes are in logical pixels.
+ *
+ * @param displayName      the name others see
+ * @param camera           chosen camera id
+ * @param microphone       chosen microphone id
+ * @param screen           chosen screen id for sharing
+ * @param windowWidth      last window width
+ * @param windowHeight     last window height
+ * @param lastRoom         ticket of the last room joined or created
+ * @param pictureInPicture self view as a small picture-in-picture instead of a grid tile
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Settings(String displayName, String camera, String microphone, String screen,
+                       double windowWidth, double windowHeight, String lastRoom, boolean pictureInPicture) {
+    public static final double DEFAULT_WIDTH = 1280;
+    public static final double DEFAULT_HEIGHT = 800;
+    static final double MIN_WIDTH = 640;
+    static final double MIN_HEIGHT = 480;
+
+    public Settings {
+        displayName = displayName == null ? "" : displayName.strip();
+        // A corrupt or hand-edited size must not open an unusable window.
+        windowWidth = sane(windowWidth, MIN_WIDTH, DEFAULT_WIDTH);
+        windowHeight = sane(windowHeight, MIN_HEIGHT, DEFAULT_HEIGHT);
+    }
+
+    public static Settings defaults() {
+        return new Settings("", null, null, null, DEFAULT_WIDTH, DEFAULT_HEIGHT, null, false);
+    }
+
+    public Settings withDisplayName(String name) {
+        return new Settings(name, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture);
+    }
+
+    public Settings withDevices(String camera, String microphone, String screen) {
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture);
+    }
+
+    public Settings withWindowSize(double width, double height) {
+        return new Settings(displayName, camera, microphone, screen, width, height, lastRoom, pictureInPicture);
+    }
+
+    public Settings withLastRoom(String ticket) {
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, ticket, pictureInPicture);
+    }
+
+    public Settings withPictureInPicture(boolean pip) {
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pip);
+    }
+
+    private static double sane(double value, double min, double fallback) {
+        if (Double.isNaN(value) || value <= 0) {
+            return fallback;
+        }
+        return Math.min(Math.max(value, min), 16384);
+    }
+}

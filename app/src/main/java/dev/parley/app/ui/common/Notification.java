@@ -1,0 +1,4 @@
+package dev.parley.app.ui.common;
+
+/** One message on screen. */
+public record Notification(String message, boolean error) {}

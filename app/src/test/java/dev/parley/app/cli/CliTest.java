@@ -1,0 +1,194 @@
+package dev.parley.app.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final List<Object> engineCalls = new CopyOnWriteArrayList<>();
+    private final List<GuiRequest> windows = new CopyOnWriteArrayList<>();
+
+    private final CommandEngines recording = new CommandEngines() {
+        @Override
+        public int publish(PublishOptions o, Terminal t) {
+            engineCalls.add(o);
+            return 0;
+        }
+
+        @Override
+        public int watch(WatchOptions o, Terminal t) {
+            engineCalls.add(o);
+            return 0;
+        }
+
+        @Override
+        public int devices(Terminal t) {
+            engineCalls.add("devices");
+            return 0;
+        }
+
+        @Override
+        public int room(RoomOptions o, Terminal t) {
+            engineCalls.add(o);
+            return 0;
+        }
+    };
+
+    private int run(CommandEngines engines, Map<String, String> env, String... args) {
+        CliContext ctx = new CliContext(engines, r -> {
+            windows.add(r);
+            return 0;
+        }, new DisplayCheck("Linux", env, ""),
+                new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0])));
+        return Cli.run(args, ctx);
+    }
+
+    private int run(String... args) {
+        return run(recording, Map.of("DISPLAY", ":0"), args);
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheGlobalOptions() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("room", "publish", "watch", "devices", "--profile", "--version", "--help");
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("parley ").doesNotContain("unknown").contains("Java 25");
+    }
+
+    @Test
+    void noArgumentsOpensTheWindowWhenThereIsADisplay() {
+        assertThat(run()).isZero();
+        assertThat(windows).containsExactly(GuiRequest.startScreen(null, false));
+    }
+
+    @Test
+    void noDisplayGivesAClearMessageAndNoWindow() {
+        int code = run(recording, Map.of("HOME", "/home/x"));
+        assertThat(code).isEqualTo(ExitCodes.NO_DISPLAY);
+        assertThat(windows).isEmpty();
+        assertThat(err.toString()).contains("no display found", "--headless", "parley room", "parley watch", "parley publish", "parley devices")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void waylandCountsAsADisplayAndMacNeedsNone() {
+        assertThat(new DisplayCheck("Linux", Map.of("WAYLAND_DISPLAY", "wayland-0"), "").problem()).isEmpty();
+        assertThat(new DisplayCheck("Mac OS X", Map.of(), "").problem()).isEmpty();
+        assertThat(new DisplayCheck("Linux", Map.of("DISPLAY", "  "), "").problem()).isPresent();
+        assertThat(new DisplayCheck("Linux", Map.of(), "Monocle").problem()).isEmpty();
+    }
+
+    @Test
+    void publishParsesItsOptions() {
+        assertThat(run("publish", "--test-source", "--name", "demo", "--renditions", "360p,720p,360p",
+                "--bind", "127.0.0.1:4443", "--ws", "[::1]:8080", "--no-audio")).isZero();
+        assertThat(engineCalls).containsExactly(new PublishOptions(true, "demo", List.of("360p", "720p"),
+                new InetSocketAddress("127.0.0.1", 4443), new InetSocketAddress("::1", 8080), false));
+    }
+
+    @Test
+    void publishDefaults() {
+        assertThat(run("publish")).isZero();
+        assertThat(engineCalls).containsExactly(new PublishOptions(false, "cam", List.of("180p", "360p", "720p"), null, null, true));
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrorsWithReasons() {
+        assertThat(run("publish", "--renditions", "999p")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("unknown rendition '999p'");
+        assertThat(run("publish", "--bind", "localhost:80")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("not an IP address");
+        assertThat(run("publish", "--bind", "127.0.0.1:70000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("outside 0-65535");
+        assertThat(run("--profile", "../etc")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("profile names");
+        assertThat(engineCalls).isEmpty();
+        assertThat(windows).isEmpty();
+    }
+
+    @Test
+    void watchNeedsATicketAndHeadless() {
+        assertThat(run("watch")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("watch", "abc")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--headless");
+        assertThat(run("watch", "abc", "--headless", "--duration", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("watch", " abc ", "--headless", "--rendition", "360P", "--duration", "5")).isZero();
+        assertThat(engineCalls).containsExactly(new WatchOptions("abc", "360p", Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void headlessRoomGoesToTheEngineWithTheInheritedProfile() {
+        assertThat(run("room", "roomabc", "--headless", "--name", "Ada", "--test-source", "--chat-stdin",
+                "--demo-peers", "3", "--profile", "alice")).isZero();
+        assertThat(engineCalls).containsExactly(new RoomOptions("roomabc", "Ada", true, true, 3, "alice"));
+        assertThat(windows).isEmpty();
+    }
+
+    @Test
+    void roomWithoutHeadlessOpensTheWindowInTheRoom() {
+        assertThat(run("--stats", "--profile", "bob", "room", "--demo-peers", "2", "--test-source")).isZero();
+        assertThat(windows).containsExactly(new GuiRequest("bob", true, null, null, true, true, 2));
+        assertThat(run(recording, Map.of(), "room")).isEqualTo(ExitCodes.NO_DISPLAY);
+    }
+
+    @Test
+    void roomRejectsBadCombinations() {
+        assertThat(run("room", "--demo-peers", "99")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("room", "--chat-stdin")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--chat-stdin needs --headless");
+        assertThat(windows).isEmpty();
+    }
+
+    @Test
+    void unwiredCommandsSaySoAndFail() {
+        for (String[] args : List.of(new String[] {"publish"}, new String[] {"devices"},
+                new String[] {"watch", "t", "--headless"}, new String[] {"room", "--headless"})) {
+            assertThat(run(CommandEngines.unwired(), Map.of(), args)).as(String.join(" ", args)).isEqualTo(ExitCodes.NOT_AVAILABLE);
+        }
+        assertThat(err.toString()).contains("parley publish: ", "parley devices: ", "parley watch: ", "parley room: ")
+                .contains("not available in this build yet");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anEngineFailureIsOneLineNotAStackTrace() {
+        CommandEngines failing = new CommandEngines() {
+            @Override
+            public int publish(PublishOptions o, Terminal t) {
+                throw new IllegalStateException("the camera vanished");
+            }
+
+            @Override
+            public int watch(WatchOptions o, Terminal t) {
+                return 0;
+            }
+
+            @Override
+            public int devices(Terminal t) {
+                return 0;
+            }
+
+            @Override
+            public int room(RoomOptions o, Terminal t) {
+                return 0;
+            }
+        };
+        assertThat(run(failing, Map.of(), "publish")).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).isEqualToIgnoringNewLines("parley publish: the camera vanished");
+    }
+}

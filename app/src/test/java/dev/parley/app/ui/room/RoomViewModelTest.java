@@ -1,0 +1,212 @@
+package dev.parley.app.ui.room;
+
+import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ConnectionState;
+import dev.parley.app.service.LinkQuality;
+import dev.parley.app.service.RoomEvent;
+import dev.parley.app.service.StatsSnapshot;
+import dev.parley.app.testing.FakeParticipant;
+import dev.parley.app.testing.FakeRoomSession;
+import dev.parley.app.testing.RecordingNotifier;
+import dev.parley.app.ui.common.DirectUiExecutor;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoomViewModelTest {
+    private final FakeRoomSession session = new FakeRoomSession("roomticket");
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<Boolean> pipSaved = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T09:30:00Z"), ZoneOffset.UTC);
+    private int leftCalls;
+    private RoomViewModel vm;
+
+    @BeforeEach
+    void open() {
+        vm = new RoomViewModel(session, false, false, new DirectUiExecutor(), Runnable::run, notifier, clock,
+                pipSaved::add, () -> leftCalls++);
+    }
+
+    @Test
+    void joinsAndLeavesBuildTheGridAndChatSystemLines() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("self", "b0");
+        assertThat(vm.selfTile().name()).isEqualTo("Me (you)");
+        session.emit(new RoomEvent.ParticipantLeft("b0"));
+        assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("self");
+        assertThat(vm.chat().lines()).extracting(ChatLine::text).containsExactly("Bo joined", "Bo left");
+        assertThat(vm.chat().lines()).allMatch(l -> l.kind() == ChatLine.Kind.SYSTEM && l.time().equals("09:30"));
+    }
+
+    @Test
+    void pictureInPictureTakesTheSelfTileOutOfTheGridAndIsRemembered() {
+        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        vm.togglePictureInPicture();
+        assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("b0");
+        assertThat(pipSaved).containsExactly(true);
+    }
+
+    @Test
+    void controlsReachTheSession() {
+        vm.toggleMute();
+        vm.toggleCamera();
+        vm.toggleScreenShare();
+        assertThat(session.calls).containsExactly("mic-muted=true", "camera=false", "screen=true");
+        assertThat(vm.micMutedProperty().get()).isTrue();
+        assertThat(vm.selfTile().mutedProperty().get()).isTrue();
+        assertThat(vm.selfTile().cameraOnProperty().get()).isFalse();
+        vm.toggleStats();
+        vm.toggleChat();
+        assertThat(vm.statsVisibleProperty().get()).isTrue();
+        assertThat(vm.chat().openProperty().get()).isTrue();
+    }
+
+    @Test
+    void aFailedControlIsUndoneAndExplained() {
+        session.failScreenShare = true;
+        vm.toggleScreenShare();
+        assertThat(vm.screenSharingProperty().get()).isFalse();
+        assertThat(notifier.errors).containsExactly("Could not share the screen: No screen can be captured on this machine.");
+    }
+
+    @Test
+    void participantStateAndReconnectingBanner() {
+        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        TileViewModel bo = vm.tile("b0").orElseThrow();
+        assertThat(bo.connectionTextProperty().get()).isEqualTo("connecting…");
+        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
+        assertThat(bo.mutedProperty().get()).isTrue();
+        assertThat(bo.connectionTextProperty().get()).isEmpty();
+        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.RECONNECTING));
+        assertThat(bo.connectionTextProperty().get()).isEqualTo("reconnecting…");
+        session.emit(new RoomEvent.SelfConnectionChanged(ConnectionState.RECONNECTING));
+        assertThat(vm.bannerProperty().get()).contains("Reconnecting");
+        session.emit(new RoomEvent.SelfConnectionChanged(ConnectionState.CONNECTED));
+        assertThat(vm.bannerProperty().get()).isEmpty();
+        session.emit(new RoomEvent.Notice("Bo's video stalled", true));
+        assertThat(notifier.errors).containsExactly("Bo's video stalled");
+    }
+
+    @Test
+    void largeViewHidesOtherTilesSoTheyAskForNoVideo() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomEvent.ParticipantJoined(cy));
+        vm.tile("b0").orElseThrow().reportSize(640, 360);
+        vm.tile("c0").orElseThrow().reportSize(640, 360);
+        assertThat(cy.feed.viewportHeight).isEqualTo(360);
+        vm.toggleFocus(vm.tile("b0").orElseThrow());
+        assertThat(cy.feed.viewportWidth).isZero();
+        assertThat(cy.feed.viewportHeight).isZero();
+        assertThat(bo.feed.viewportHeight).isEqualTo(360);
+        vm.toggleFocus(vm.tile("b0").orElseThrow());
+        assertThat(cy.feed.viewportHeight).isEqualTo(360);
+    }
+
+    @Test
+    void activeSpeakerFollowsTheLoudestWithHold() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomEvent.ParticipantJoined(cy));
+        long t = 0;
+        bo.level = 0.6;
+        for (int i = 0; i < 10; i++) {
+            vm.pulse(t += 16_000_000);
+        }
+        TileViewModel boTile = vm.tile("b0").orElseThrow();
+        assertThat(vm.activeSpeakerProperty().get()).isSameAs(boTile);
+        assertThat(boTile.speakingProperty().get()).isTrue();
+        bo.level = 0;
+        vm.pulse(t += 16_000_000);
+        assertThat(vm.activeSpeakerProperty().get()).as("held through a short pause").isSameAs(boTile);
+        cy.level = 0.9;
+        for (int i = 0; i < 10; i++) {
+            vm.pulse(t += 16_000_000);
+        }
+        assertThat(vm.activeSpeakerProperty().get()).isSameAs(vm.tile("c0").orElseThrow());
+        assertThat(boTile.speakingProperty().get()).isFalse();
+        cy.level = 0;
+        for (int i = 0; i < 200; i++) {
+            vm.pulse(t += 16_000_000);
+        }
+        assertThat(vm.activeSpeakerProperty().get()).isNull();
+    }
+
+    @Test
+    void statsAreSampledEvery200msAndDriveTheQualityDot() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        bo.stats = new StatsSnapshot(new StatsSnapshot.Net(false, "127.0.0.1:1", 12, 0, 1, 1), null, null, null);
+        vm.pulse(1_000_000_000L);
+        TileViewModel t = vm.tile("b0").orElseThrow();
+        assertThat(t.qualityProperty().get()).isEqualTo(LinkQuality.GOOD);
+        assertThat(t.stats().revisionProperty().get()).isEqualTo(1);
+        vm.pulse(1_100_000_000L);
+        assertThat(t.stats().revisionProperty().get()).isEqualTo(1);
+        vm.pulse(1_200_000_000L);
+        assertThat(t.stats().revisionProperty().get()).isEqualTo(2);
+    }
+
+    @Test
+    void copyTicketUsesTheGivenClipboard() {
+        List<String> clipboard = new ArrayList<>();
+        vm.copyTicket(clipboard::add);
+        assertThat(clipboard).containsExactly("roomticket");
+        assertThat(notifier.infos).hasSize(1);
+    }
+
+    @Test
+    void leaveClosesEverythingOnce() {
+        vm.leave();
+        vm.leave();
+        assertThat(session.closed).isTrue();
+        assertThat(session.listenerCount()).isZero();
+        assertThat(session.chat.listenerCount()).isZero();
+        assertThat(leftCalls).isEqualTo(1);
+        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("late", "Late")));
+        assertThat(vm.remoteTiles()).isEmpty();
+    }
+
+    @Test
+    void chatUnreadCountsOnlyOthersWhileClosed() {
+        session.chat.deliver(new ChatMessage("b0", "Bo", "hi", Instant.now(), false));
+        vm.chat().draftProperty().set("  hello  ");
+        vm.chat().send();
+        assertThat(session.chat.sent).containsExactly("hello");
+        assertThat(vm.chat().draftProperty().get()).isEmpty();
+        assertThat(vm.chat().unreadProperty().get()).isEqualTo(1);
+        vm.toggleChat();
+        assertThat(vm.chat().unreadProperty().get()).isZero();
+        session.chat.deliver(new ChatMessage("b0", "Bo", "again", Instant.now(), false));
+        assertThat(vm.chat().unreadProperty().get()).isZero();
+        assertThat(vm.chat().lines()).extracting(ChatLine::kind)
+                .containsExactly(ChatLine.Kind.OTHER, ChatLine.Kind.SELF, ChatLine.Kind.OTHER);
+    }
+
+    @Test
+    void chatRefusesBlankAndOverlongDraftsAndKeeps200Lines() {
+        vm.chat().draftProperty().set("   ");
+        vm.chat().send();
+        vm.chat().draftProperty().set("x".repeat(ChatViewModel.MAX_LENGTH + 1));
+        vm.chat().send();
+        assertThat(session.chat.sent).isEmpty();
+        assertThat(vm.chat().draftProperty().get()).hasSize(ChatViewModel.MAX_LENGTH + 1);
+        assertThat(vm.chat().lines().getLast().text()).contains("limit is 2000");
+        for (int i = 0; i < 250; i++) {
+            session.chat.deliver(new ChatMessage("b0", "Bo", "m" + i, Instant.now(), false));
+        }
+        assertThat(vm.chat().lines()).hasSize(ChatViewModel.MAX_LINES);
+        assertThat(vm.chat().lines().getLast().text()).isEqualTo("m249");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.parley.app.ui.stats;
+
+import dev.parley.app.service.StatsSnapshot;
+import dev.parley.app.testing.FakeParticipant;
+import dev.parley.net.transport.PathStats;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class StatsViewModelTest {
+    @Test
+    void netSectionIsComputedFromTwoPathStatsSamples() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        var addr = new InetSocketAddress("127.0.0.1", 4443);
+        PathStats a = new PathStats(t0, addr, false, Duration.ofMillis(20), Duration.ofMillis(10), 0, 0, 1000, 2000, 100, 100, 0, 0);
+        PathStats b = new PathStats(t0.plusSeconds(2), addr, false, Duration.ofMillis(42), Duration.ofMillis(10), 0, 0,
+                1000 + 250_000, 2000 + 500_000, 300, 300, 10, 0);
+        StatsSnapshot.Net net = StatsSnapshot.Net.between(a, b);
+        assertThat(net.relayed()).isFalse();
+        assertThat(net.remote()).isEqualTo("127.0.0.1:4443");
+        assertThat(net.rttMs()).isCloseTo(42, within(1e-9));
+        assertThat(net.lossPct()).isCloseTo(5, within(1e-9));
+        assertThat(net.downMbps()).isCloseTo(2.0, within(1e-9));
+        assertThat(net.upMbps()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void sectionsAppearWhenReportedAndMetricsGetColours() {
+        FakeParticipant p = FakeParticipant.remote("p1", "Bo");
+        StatsViewModel vm = new StatsViewModel(p.stats(), p);
+        vm.sample();
+        assertThat(vm.section(StatsSection.NET).presentProperty().get()).isFalse();
+        p.stats = new StatsSnapshot(new StatsSnapshot.Net(true, "10.0.0.2:5000", 150, 12, 3.5, 0.4), null,
+                new StatsSnapshot.Render("h264 (sw)", "360p", 29.97, 4.2),
+                new StatsSnapshot.Time(80, -30, 60));
+        vm.sample();
+        SectionModel net = vm.section(StatsSection.NET);
+        assertThat(net.presentProperty().get()).isTrue();
+        assertThat(net.labels().get("path").get()).isEqualTo("relayed");
+        assertThat(net.metric("RTT").level()).isEqualTo(Level.BAD);
+        assertThat(net.metric("Loss").level()).isEqualTo(Level.BAD);
+        assertThat(vm.section(StatsSection.CAPTURE).presentProperty().get()).isFalse();
+        assertThat(vm.section(StatsSection.RENDER).metric("FPS").level()).isEqualTo(Level.GOOD);
+        assertThat(vm.section(StatsSection.TIME).metric("A/V Δ").value()).isEqualTo(30);
+        assertThat(vm.section(StatsSection.TIME).metric("A/V Δ").level()).isEqualTo(Level.WARN);
+        assertThat(vm.summary(StatsSection.NET)).isEqualTo("relayed · RTT 150 ms · Down 3.50 Mbps");
+        assertThat(vm.revisionProperty().get()).isEqualTo(2);
+    }
+
+    @Test
+    void renditionSelectorForwardsTheChoice() {
+        FakeParticipant p = FakeParticipant.remote("p1", "Bo");
+        StatsViewModel vm = new StatsViewModel(p.stats(), p);
+        assertThat(vm.renditionChoices()).containsExactly("Auto", "180p", "360p", "720p");
+        vm.renditionProperty().set("180p");
+        vm.renditionProperty().set("Auto");
+        assertThat(p.renditionRequests).containsExactly("180p", "auto");
+    }
+}
