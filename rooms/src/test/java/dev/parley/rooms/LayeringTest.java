@@ -20,4 +20,13 @@ class LayeringTest {
                 .allowEmptyShould(true)
                 .check(ROOMS);
     }
+
+    @Test
+    void gossipStateMachinesArePure() {
+        noClasses().that().resideInAnyPackage("dev.parley.rooms.gossip.proto..", "dev.parley.rooms.kv..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("dev.parley.net.quic..", "dev.parley.net.transport..", "dev.parley.net.moq..",
+                        "io.netty..", "java.util.concurrent..", "java.net..")
+                .check(ROOMS);
+    }
 }

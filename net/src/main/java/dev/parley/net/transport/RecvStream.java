@@ -8,7 +8,8 @@ public interface RecvStream {
     /**
      * Blocks until at least one byte is available and copies up to {@code len} bytes, or returns -1 at
      * the end of the stream (FIN). Throws {@link StreamResetException} if the peer reset the stream and
-     * {@link ConnectionClosedException} if the connection is gone. Bytes are only taken from the peer
+     * {@link ConnectionClosedException} if the connection is gone. After a local {@link #stop} it throws
+     * {@link StreamResetException} with the code given to stop, in every binding. Bytes are only taken from the peer
      * as they are read, so an idle reader applies back-pressure through flow control.
      */
     int read(byte[] dst, int off, int len) throws InterruptedException;

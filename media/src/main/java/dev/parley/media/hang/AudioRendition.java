@@ -1,0 +1,18 @@
+package dev.parley.media.hang;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** One audio rendition in the catalog ({@code codec} is {@code opus} for Parley). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AudioRendition(String codec, Container container, String description, Integer sampleRate,
+                             Integer numberOfChannels, Long bitrate) {
+    public static AudioRendition opus(int sampleRate, int channels, long bitrate) {
+        return new AudioRendition("opus", Container.LEGACY, null, sampleRate, channels, bitrate);
+    }
+
+    public String containerKind() {
+        return container == null ? "legacy" : container.kind();
+    }
+}

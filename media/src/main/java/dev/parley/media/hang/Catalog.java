@@ -1,0 +1,89 @@
+package dev.parley.media.hang;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.media.MediaException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hang catalog: which video and audio renditions a broadcast has right now. Immutable; build a
+ * new one on change. Serialised as one UTF-8 JSON frame per group of track {@value #TRACK}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Catalog(Video video, Audio audio) {
+    public static final String TRACK = "catalog.json";
+    public static final int PRIORITY = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Video(Map<String, VideoRendition> renditions) {
+        public Video {
+            renditions = renditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(renditions));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Audio(Map<String, AudioRendition> renditions) {
+        public Audio {
+            renditions = renditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(renditions));
+        }
+    }
+
+    /** A catalog with nothing in it. */
+    public static Catalog empty() {
+        return new Catalog(null, null);
+    }
+
+    /** Builds a catalog; empty maps become absent sections. */
+    public static Catalog of(Map<String, VideoRendition> video, Map<String, AudioRendition> audio) {
+        return new Catalog(video.isEmpty() ? null : new Video(video), audio.isEmpty() ? null : new Audio(audio));
+    }
+
+    public Map<String, VideoRendition> videoRenditions() {
+        return video == null ? Map.of() : video.renditions();
+    }
+
+    public Map<String, AudioRendition> audioRenditions() {
+        return audio == null ? Map.of() : audio.renditions();
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new MediaException("cannot serialise catalog", e);
+        }
+    }
+
+    /**
+     * Parses and validates a catalog frame.
+     *
+     * @throws MediaException naming every schema problem when the JSON is not a valid hang catalog
+     */
+    public static Catalog parse(byte[] json) {
+        List<String> problems = CatalogSchema.validate(json);
+        if (!problems.isEmpty()) {
+            throw new MediaException("invalid hang catalog: " + String.join("; ", problems));
+        }
+        try {
+            return JSON.readValue(json, Catalog.class);
+        } catch (java.io.IOException e) {
+            throw new MediaException("invalid hang catalog: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return new String(toJson(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.parley.media.publish;
+
+import dev.parley.media.codec.EncodedAudio;
+import dev.parley.media.hang.LegacyFrame;
+import dev.parley.net.moq.model.GroupProducer;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.TrackProducer;
+
+import java.util.function.Consumer;
+
+/**
+ * Writes Opus packets to a moq track in hang form: groups of {@value #FRAMES_PER_GROUP} packets
+ * (100 ms), so a late joiner or a skip after congestion loses at most 100 ms; every packet in the
+ * legacy container.
+ */
+public final class AudioTrackWriter implements Consumer<EncodedAudio> {
+    public static final int FRAMES_PER_GROUP = 5;
+    private final TrackProducer track;
+    private GroupProducer group;
+    private volatile boolean ended;
+
+    public AudioTrackWriter(TrackProducer track) {
+        this.track = track;
+    }
+
+    @Override
+    public void accept(EncodedAudio packet) {
+        if (ended) {
+            return;
+        }
+        try {
+            if (group == null || group.frameCount() >= FRAMES_PER_GROUP) {
+                if (group != null) {
+                    group.close();
+                }
+                group = track.appendGroup();
+            }
+            group.writeFrame(new LegacyFrame(packet.timestampMicros(), packet.data()).encode());
+        } catch (MoqException e) {
+            ended = true;
+        }
+    }
+
+    public void finish() {
+        ended = true;
+        if (group != null) {
+            group.close();
+        }
+    }
+}

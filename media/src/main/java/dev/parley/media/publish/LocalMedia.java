@@ -1,0 +1,161 @@
+package dev.parley.media.publish;
+
+import dev.parley.media.codec.EncoderProbe;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.hang.Catalog;
+import dev.parley.media.source.AudioSource;
+import dev.parley.media.source.GrabberVideoSource;
+import dev.parley.media.source.MicrophoneSource;
+import dev.parley.media.source.TestPatternSource;
+import dev.parley.media.source.TestToneSource;
+import dev.parley.media.source.VideoSource;
+import dev.parley.media.stats.PublishStats;
+import dev.parley.net.moq.model.BroadcastProducer;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local side of a call, for the app: a camera + microphone hang broadcast (renditions per
+ * {@link PublishOptions}, encoders running only for subscribed tracks), toggles that update the
+ * catalog, an optional screen-share broadcast, a self-view preview and stats. The session layer
+ * publishes {@link #broadcast()} (and {@link #screenBroadcast()}) on an origin. Thread-safe.
+ * {@link #close()} ends everything.
+ */
+public final class LocalMedia implements AutoCloseable {
+    private final PublishOptions options;
+    private final String encoderName;
+    private final VideoSource camera;
+    private final AudioSource microphone;
+    private final HangPublication main;
+    private HangPublication screen;
+    private VideoSource screenSource;
+
+    private LocalMedia(VideoSource camera, AudioSource microphone, PublishOptions options) {
+        this.options = options;
+        this.encoderName = options.encoder() != null ? options.encoder() : EncoderProbe.best();
+        this.camera = camera;
+        this.microphone = microphone;
+        this.main = new HangPublication(camera, options.presets(), options, encoderName, microphone, true, true);
+    }
+
+    /** Synthetic camera (moving pattern with timestamp barcode, sized for the largest preset) and a 1 kHz tone. */
+    public static LocalMedia withTestSources(PublishOptions options) {
+        VideoPreset largest = options.presets().stream().max(Comparator.comparingInt(VideoPreset::height))
+                .orElse(VideoPreset.P720);
+        int w = Math.max(640, largest.width());
+        int h = Math.max(360, largest.height());
+        return new LocalMedia(new TestPatternSource(w, h, 30), new TestToneSource(), options);
+    }
+
+    /**
+     * Real devices chosen by name, name fragment or index (null = first). Throws
+     * {@link dev.parley.media.source.DeviceUnavailableException} (listing what exists) when a device
+     * is missing; a device that fails while opening is reported in {@link #cameraError()}.
+     */
+    public static LocalMedia withDevices(String camera, String microphone, PublishOptions options) {
+        VideoPreset largest = options.presets().stream().max(Comparator.comparingInt(VideoPreset::height))
+                .orElse(VideoPreset.P720);
+        VideoSource cam = GrabberVideoSource.camera(camera, largest.width(), largest.height(), 30);
+        AudioSource mic = MicrophoneSource.open(microphone);
+        return new LocalMedia(cam, mic, options);
+    }
+
+    /** Any sources (for tests or custom capture). */
+    public static LocalMedia withSources(VideoSource camera, AudioSource microphone, PublishOptions options) {
+        return new LocalMedia(camera, microphone, options);
+    }
+
+    /** The camera + microphone broadcast to publish. */
+    public BroadcastProducer broadcast() {
+        return main.broadcast();
+    }
+
+    /** The current catalog of the main broadcast. */
+    public Catalog catalog() {
+        return main.catalog();
+    }
+
+    /** The H.264 encoder in use (e.g. {@code libx264}). */
+    public String encoderName() {
+        return encoderName;
+    }
+
+    public void setCameraOn(boolean on) {
+        main.setVideoOn(on);
+    }
+
+    public void setMicOn(boolean on) {
+        main.setAudioOn(on);
+    }
+
+    public boolean cameraOn() {
+        return main.videoOn();
+    }
+
+    public boolean micOn() {
+        return main.audioOn();
+    }
+
+    /** The last capture failure of the camera (null when fine). */
+    public RuntimeException cameraError() {
+        return camera.lastError();
+    }
+
+    /** Starts screen sharing from a screen chosen by name or index; returns its own broadcast to publish. */
+    public synchronized BroadcastProducer startScreenShare(String choice) {
+        VideoPreset p = options.screenPreset();
+        return startScreenShare(GrabberVideoSource.screen(choice, p.width(), p.height(), p.fps()));
+    }
+
+    /** Starts screen sharing from any video source (e.g. a test pattern). */
+    public synchronized BroadcastProducer startScreenShare(VideoSource source) {
+        stopScreenShare();
+        screenSource = source;
+        screen = new HangPublication(source, List.of(options.screenPreset()), options, encoderName, null, true, false);
+        return screen.broadcast();
+    }
+
+    /** Ends the screen broadcast (its catalog empties first, then the broadcast closes). */
+    public synchronized void stopScreenShare() {
+        if (screen != null) {
+            screen.setVideoOn(false);
+            screen.close();
+            screenSource.close();
+            screen = null;
+            screenSource = null;
+        }
+    }
+
+    public synchronized Optional<BroadcastProducer> screenBroadcast() {
+        return screen == null ? Optional.empty() : Optional.of(screen.broadcast());
+    }
+
+    /** A BGRA self-view of the camera at the given size; close it when hidden. */
+    public LocalPreview preview(int width, int height) {
+        return new LocalPreview(camera, width, height);
+    }
+
+    /** Asks the encoder of a track for a keyframe now. */
+    public void requestKeyframe(String track) {
+        main.requestKeyframe(track);
+    }
+
+    public synchronized PublishStats stats() {
+        List<dev.parley.media.stats.EncoderStats> video = new java.util.ArrayList<>(main.encoderStats());
+        if (screen != null) {
+            video.addAll(screen.encoderStats());
+        }
+        return new PublishStats(video, main.audioOn(), main.videoOn(), screen != null, main.audioBitrateBps(),
+                main.audioPackets());
+    }
+
+    @Override
+    public synchronized void close() {
+        stopScreenShare();
+        main.close();
+        camera.close();
+        microphone.close();
+    }
+}

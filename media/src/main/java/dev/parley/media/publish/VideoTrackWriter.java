@@ -1,0 +1,57 @@
+package dev.parley.media.publish;
+
+import dev.parley.media.codec.EncodedVideo;
+import dev.parley.media.hang.LegacyFrame;
+import dev.parley.net.moq.model.GroupProducer;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.TrackProducer;
+
+import java.util.function.Consumer;
+
+/**
+ * Writes H.264 access units to a moq track in hang form: one group per GOP, opened by each
+ * keyframe, every frame in the legacy container. Units before the first keyframe are dropped.
+ * Runs on the encoder's thread. Once the track ends (closed, aborted or evicted by its broadcast)
+ * it stops writing silently; the owner stops the encoder through {@code unused()}.
+ */
+public final class VideoTrackWriter implements Consumer<EncodedVideo> {
+    private final TrackProducer track;
+    private GroupProducer group;
+    private volatile boolean ended;
+
+    public VideoTrackWriter(TrackProducer track) {
+        this.track = track;
+    }
+
+    @Override
+    public void accept(EncodedVideo unit) {
+        if (ended) {
+            return;
+        }
+        try {
+            if (unit.keyframe()) {
+                if (group != null) {
+                    group.close();
+                }
+                group = track.appendGroup();
+            }
+            if (group != null) {
+                group.writeFrame(new LegacyFrame(unit.timestampMicros(), unit.data()).encode());
+            }
+        } catch (MoqException e) {
+            ended = true;
+        }
+    }
+
+    /** Closes the open group (end of GOP); the track itself belongs to the caller. */
+    public void finish() {
+        ended = true;
+        if (group != null) {
+            group.close();
+        }
+    }
+
+    public boolean ended() {
+        return ended || track.isEnded();
+    }
+}

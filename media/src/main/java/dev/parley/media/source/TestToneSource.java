@@ -1,0 +1,58 @@
+package dev.parley.media.source;
+
+import dev.parley.media.frame.AudioBlock;
+
+/** A synthetic microphone: a continuous sine tone in 20 ms mono blocks, paced to the wall clock. */
+public final class TestToneSource extends AudioSource {
+    private final double frequency;
+    private final double amplitude;
+    private long sampleIndex;
+    private long nextDeadline;
+
+    public TestToneSource(double frequency, double amplitude) {
+        super("test tone " + (int) frequency + " Hz");
+        this.frequency = frequency;
+        this.amplitude = amplitude;
+    }
+
+    public TestToneSource() {
+        this(1000, 0.3);
+    }
+
+    @Override
+    public int channels() {
+        return 1;
+    }
+
+    @Override
+    protected void open() {
+        nextDeadline = System.nanoTime();
+    }
+
+    @Override
+    protected AudioBlock capture() {
+        if (!sleepUntil(nextDeadline)) {
+            return null;
+        }
+        nextDeadline += 20_000_000L;
+        if (System.nanoTime() - nextDeadline > 1_000_000_000L) {
+            nextDeadline = System.nanoTime();
+        }
+        return new AudioBlock(generate(BLOCK_FRAMES), SAMPLE_RATE, 1, Clock.nowMicros());
+    }
+
+    /** The next {@code frames} samples of the tone (phase-continuous across calls). */
+    public short[] generate(int frames) {
+        short[] s = new short[frames];
+        double step = 2 * Math.PI * frequency / SAMPLE_RATE;
+        for (int i = 0; i < frames; i++) {
+            s[i] = (short) Math.round(Math.sin(step * (sampleIndex + i)) * amplitude * Short.MAX_VALUE);
+        }
+        sampleIndex += frames;
+        return s;
+    }
+
+    @Override
+    protected void closeDevice() {
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Capture sources: camera and screen through FFmpeg input devices, the microphone through
+ * javax.sound, and synthetic sources (a moving test pattern carrying a timestamp barcode, a test
+ * tone). A source captures only while at least one sink is subscribed. Device enumeration and the
+ * clear "not available" errors live here too.
+ */
+package dev.parley.media.source;

@@ -1,0 +1,24 @@
+package dev.parley.media.stats;
+
+/**
+ * The watching side.
+ *
+ * @param rendition        video track being decoded (null when none)
+ * @param decoder          decoder name
+ * @param decodeMillis     smoothed decode + BGRA conversion time per frame
+ * @param decodeFps        frames decoded per second
+ * @param renderFps        frames taken by the renderer per second
+ * @param framesDropped    frames replaced in the mailbox before the renderer took them
+ * @param latencyMillis    capture → decoded, from the capture timestamps (includes clock offset between machines)
+ * @param avOffsetMillis   video timestamp minus audio clock at delivery (positive = video ahead)
+ * @param audioBufferMillis current jitter-buffer depth
+ * @param audioTargetMillis jitter-buffer target (40–80 ms)
+ * @param audioConcealed   20 ms frames synthesised by Opus PLC
+ * @param groupsSkipped    groups skipped for being older than the max latency
+ * @param switches         rendition switches completed
+ */
+public record WatchStats(String rendition, String decoder, double decodeMillis, double decodeFps, double renderFps,
+                         long framesDropped, long latencyMillis, long avOffsetMillis, int audioBufferMillis,
+                         int audioTargetMillis, long audioConcealed, long groupsSkipped, long switches,
+                         String audioOutput) {
+}

@@ -1,0 +1,106 @@
+package dev.parley.media.watch;
+
+import dev.parley.media.codec.EncodedAudio;
+import dev.parley.media.codec.OpusDecoder;
+import dev.parley.media.playout.AudioClock;
+import dev.parley.media.playout.AudioSink;
+import dev.parley.media.playout.JitterBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opus playout on its own platform thread {@code audio-playout}: every 20 ms tick takes one slot
+ * from the {@link JitterBuffer} (decode, Opus PLC for a gap, or silence while buffering), writes it
+ * to the sink (whose blocking write paces the loop) and advances the {@link AudioClock}.
+ */
+public final class AudioPlayout implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioPlayout.class);
+
+    private final JitterBuffer buffer = new JitterBuffer();
+    private final AudioSink sink;
+    private final AudioClock clock;
+    private final int channels;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long concealed;
+    private volatile long played;
+
+    public AudioPlayout(AudioSink sink, AudioClock clock, int channels) {
+        this.sink = sink;
+        this.clock = clock;
+        this.channels = channels;
+        this.thread = Thread.ofPlatform().name("audio-playout").daemon().start(this::run);
+    }
+
+    /** Adds a received packet (reader thread). */
+    public void push(EncodedAudio packet) {
+        synchronized (buffer) {
+            buffer.push(packet);
+        }
+    }
+
+    private void run() {
+        short[] silence = new short[960 * channels];
+        try (OpusDecoder decoder = new OpusDecoder(channels)) {
+            while (running) {
+                JitterBuffer.Slot slot;
+                synchronized (buffer) {
+                    slot = buffer.pop();
+                }
+                switch (slot) {
+                    case JitterBuffer.Play p -> {
+                        short[] pcm = decoder.decode(p.packet().data());
+                        // the block starts sounding once what the sink already holds has played
+                        clock.played(p.packet().timestampMicros(), sink.latencyMicros());
+                        sink.write(pcm.length == 0 ? decoder.conceal() : pcm);
+                        played++;
+                    }
+                    case JitterBuffer.Lost l -> {
+                        short[] pcm = decoder.conceal();
+                        clock.played(l.timestampMicros(), sink.latencyMicros());
+                        sink.write(pcm);
+                        concealed++;
+                    }
+                    case JitterBuffer.Silence s -> sink.write(silence);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("audio playout stopped: {}", e.getMessage());
+        }
+    }
+
+    public int bufferMillis() {
+        synchronized (buffer) {
+            return buffer.depthMillis();
+        }
+    }
+
+    public int targetMillis() {
+        synchronized (buffer) {
+            return buffer.targetMillis();
+        }
+    }
+
+    public long concealed() {
+        return concealed;
+    }
+
+    public long played() {
+        return played;
+    }
+
+    public String sinkName() {
+        return sink.name();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sink.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.parley.media.watch;
+
+import dev.parley.media.source.Clock;
+
+/**
+ * How far behind live a media timestamp is, without trusting the publisher's clock: the smallest
+ * {@code (local now − timestamp)} seen is taken as "live" (as hang's players do), and a frame's
+ * lateness is how much more than that it shows. The floor drifts up slowly (1 ms/s) so clock
+ * drift and one lucky early sample do not make everything look late forever. Thread-safe.
+ */
+public final class LiveEdge {
+    private final long maxLatencyMicros;
+    private long floorMicros = Long.MAX_VALUE;
+    private long floorSetAtMicros;
+
+    public LiveEdge(long maxLatencyMillis) {
+        this.maxLatencyMicros = maxLatencyMillis * 1000;
+    }
+
+    /** Records a timestamp as it arrives and returns its lateness in microseconds (≥ 0). */
+    public synchronized long observe(long timestampMicros) {
+        long now = Clock.nowMicros();
+        long offset = now - timestampMicros;
+        long drifted = floorMicros == Long.MAX_VALUE ? Long.MAX_VALUE : floorMicros + (now - floorSetAtMicros) / 1000;
+        if (offset <= drifted) {
+            floorMicros = offset;
+            floorSetAtMicros = now;
+            return 0;
+        }
+        return offset - drifted;
+    }
+
+    /** Lateness without updating the floor. */
+    public synchronized long latenessMicros(long timestampMicros) {
+        if (floorMicros == Long.MAX_VALUE) {
+            return 0;
+        }
+        long now = Clock.nowMicros();
+        return Math.max(0, now - timestampMicros - floorMicros - (now - floorSetAtMicros) / 1000);
+    }
+
+    public boolean tooLate(long latenessMicros) {
+        return latenessMicros > maxLatencyMicros;
+    }
+
+    public long maxLatencyMicros() {
+        return maxLatencyMicros;
+    }
+}

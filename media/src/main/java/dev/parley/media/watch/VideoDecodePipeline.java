@@ -1,0 +1,170 @@
+package dev.parley.media.watch;
+
+import dev.parley.media.codec.EncodedVideo;
+import dev.parley.media.codec.H264Decoder;
+import dev.parley.media.frame.PixelFormat;
+import dev.parley.media.frame.VideoFrame;
+import dev.parley.media.playout.AudioClock;
+import dev.parley.media.source.Clock;
+import dev.parley.media.stats.RateMeter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decodes one video rendition on its own platform thread {@code vdec-<track>}: access units come
+ * in through a bounded queue (overflow drops to the next keyframe), frames are converted to BGRA
+ * by swscale, held back until the audio clock reaches their timestamp (at most 100 ms), and
+ * handed to the {@link FrameGate}. Units already later than the max latency are dropped up to the
+ * next keyframe.
+ */
+public final class VideoDecodePipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VideoDecodePipeline.class);
+    private static final long MAX_HOLD_MICROS = 100_000;
+
+    private final String track;
+    private final FrameGate gate;
+    private final AudioClock audioClock;
+    private final LiveEdge liveEdge;
+    private final PixelFormat outFormat;
+    private final ArrayBlockingQueue<EncodedVideo> queue = new ArrayBlockingQueue<>(90);
+    private final RateMeter decoded = new RateMeter();
+    private final AtomicLong lastLatencyMicros = new AtomicLong();
+    private final AtomicLong lastAvOffsetMicros = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean gotKeyframe;
+    private volatile String decoderName = "h264 (ffmpeg)";
+
+    public VideoDecodePipeline(String track, FrameGate gate, AudioClock audioClock, LiveEdge liveEdge,
+                               PixelFormat outFormat) {
+        this.track = track;
+        this.gate = gate;
+        this.audioClock = audioClock;
+        this.liveEdge = liveEdge;
+        this.outFormat = outFormat;
+        this.thread = Thread.ofPlatform().name("vdec-" + track).daemon().start(this::run);
+    }
+
+    public String track() {
+        return track;
+    }
+
+    /** Queues an access unit (from the reader thread); false when it had to be dropped. */
+    public boolean offer(EncodedVideo unit) {
+        if (!running) {
+            return false;
+        }
+        if (!queue.offer(unit)) {
+            queue.clear(); // decoder fell far behind: restart from the next keyframe
+            skipped.incrementAndGet();
+            return unit.keyframe() && queue.offer(unit);
+        }
+        return true;
+    }
+
+    private void run() {
+        boolean waitKey = true;
+        try (H264Decoder decoder = new H264Decoder(outFormat)) {
+            decoderName = decoder.name();
+            while (running) {
+                EncodedVideo unit = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (unit == null) {
+                    continue;
+                }
+                if (unit.keyframe()) {
+                    waitKey = false;
+                    gotKeyframe = true;
+                } else if (waitKey || liveEdge.tooLate(liveEdge.latenessMicros(unit.timestampMicros()))) {
+                    waitKey = true;
+                    skipped.incrementAndGet();
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                var frames = decoder.decode(unit);
+                long took = System.nanoTime() - t0;
+                for (VideoFrame f : frames) {
+                    decoded.record(unit.data().length, took);
+                    lastLatencyMicros.set(Clock.nowMicros() - f.captureMicros());
+                    pace(f.captureMicros());
+                    gate.deliver(this, f);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("video decoder for {} stopped: {}", track, e.getMessage());
+        }
+    }
+
+    // Holds a frame until the audio clock reaches it; never waits without audio or beyond 100 ms.
+    private void pace(long ts) throws InterruptedException {
+        long audio = audioClock.nowMicros();
+        if (audio < 0) {
+            lastAvOffsetMicros.set(0);
+            return;
+        }
+        long ahead = ts - audio;
+        if (ahead > 0 && ahead <= MAX_HOLD_MICROS) {
+            TimeUnit.MICROSECONDS.sleep(ahead);
+            audio = audioClock.nowMicros();
+        }
+        lastAvOffsetMicros.set(audio < 0 ? 0 : ts - audio);
+    }
+
+    /** True once a keyframe has reached the decoder. */
+    public boolean started() {
+        return gotKeyframe;
+    }
+
+    public String decoderName() {
+        return decoderName;
+    }
+
+    public double decodeMillis() {
+        return decoded.meanMillis();
+    }
+
+    public double decodeFps() {
+        return decoded.perSecond();
+    }
+
+    public long decodedFrames() {
+        return decoded.total();
+    }
+
+    public long latencyMicros() {
+        return lastLatencyMicros.get();
+    }
+
+    public long avOffsetMicros() {
+        return lastAvOffsetMicros.get();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Stops the thread and frees the decoder. Idempotent; safe from any thread but its own. */
+    @Override
+    public void close() {
+        running = false;
+        queue.clear();
+        if (Thread.currentThread() != thread) {
+            thread.interrupt();
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.parley.media.playout;
+
+import dev.parley.media.codec.EncodedAudio;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JitterBufferTest {
+    static EncodedAudio p(int seq) {
+        return new EncodedAudio(new byte[]{(byte) seq}, 1_000_000L + seq * 20_000L);
+    }
+
+    static long playedTs(JitterBuffer.Slot s) {
+        assertThat(s).isInstanceOf(JitterBuffer.Play.class);
+        return ((JitterBuffer.Play) s).packet().timestampMicros();
+    }
+
+    @Test
+    void buffersToTargetThenPlaysInOrderAcrossReordering() {
+        JitterBuffer jb = new JitterBuffer();
+        jb.push(p(1));
+        assertThat(jb.pop()).isInstanceOf(JitterBuffer.Silence.class);
+        jb.push(p(0));
+        assertThat(playedTs(jb.pop())).isEqualTo(p(0).timestampMicros());
+        jb.push(p(3));
+        jb.push(p(2));
+        assertThat(playedTs(jb.pop())).isEqualTo(p(1).timestampMicros());
+        assertThat(playedTs(jb.pop())).isEqualTo(p(2).timestampMicros());
+        assertThat(playedTs(jb.pop())).isEqualTo(p(3).timestampMicros());
+        assertThat(jb.push(p(2))).as("late packet discarded").isFalse();
+    }
+
+    @Test
+    void gapIsConcealedAndUnderrunGrowsTargetWithinBounds() {
+        JitterBuffer jb = new JitterBuffer();
+        jb.push(p(0));
+        jb.push(p(2));
+        assertThat(jb.pop()).isInstanceOf(JitterBuffer.Play.class);
+        assertThat(jb.pop()).isEqualTo(new JitterBuffer.Lost(p(1).timestampMicros()));
+        assertThat(playedTs(jb.pop())).isEqualTo(p(2).timestampMicros());
+        assertThat(jb.targetMillis()).isEqualTo(40);
+        for (int i = 0; i < 10; i++) {
+            jb.pop(); // starve it repeatedly
+            jb.push(p(3 + 2 * i));
+            jb.push(p(4 + 2 * i));
+            while (jb.pop() instanceof JitterBuffer.Play) {
+                // drain
+            }
+        }
+        assertThat(jb.underruns()).isGreaterThan(0);
+        assertThat(jb.targetMillis()).isEqualTo(JitterBuffer.MAX_TARGET_MS);
+    }
+
+    @Test
+    void steadySurplusShrinksBackTowardsMinimum() {
+        JitterBuffer jb = new JitterBuffer();
+        int seq = 0;
+        for (; seq < 6; seq++) {
+            jb.push(p(seq));
+        }
+        for (int tick = 0; tick < 300; tick++) {
+            jb.pop();
+            jb.push(p(seq++));
+        }
+        assertThat(jb.depthMillis()).isLessThanOrEqualTo(JitterBuffer.MIN_TARGET_MS + 20);
+        assertThat(jb.dropped()).isGreaterThan(0);
+    }
+
+    @Test
+    void aStallThatPilesUpASecondIsDroppedAtOnce() {
+        JitterBuffer jb = new JitterBuffer();
+        for (int seq = 0; seq < 50; seq++) {
+            jb.push(p(seq));
+        }
+        assertThat(jb.depthMillis()).isEqualTo(1000);
+        JitterBuffer.Slot s = jb.pop();
+        assertThat(s).isInstanceOf(JitterBuffer.Play.class);
+        assertThat(jb.depthMillis()).isLessThanOrEqualTo(jb.targetMillis());
+        assertThat(playedTs(s)).as("plays the freshest audio, not the oldest").isGreaterThanOrEqualTo(p(46).timestampMicros());
+    }
+}

@@ -1,0 +1,250 @@
+package dev.parley.media.publish;
+
+import dev.parley.media.codec.AudioRoundTripTest;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.frame.PixelFormat;
+import dev.parley.media.frame.VideoFrame;
+import dev.parley.media.hang.Catalog;
+import dev.parley.media.hang.CatalogSchema;
+import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.source.TimestampBarcode;
+import dev.parley.media.stats.EncoderStats;
+import dev.parley.media.stats.WatchStats;
+import dev.parley.media.watch.RemoteMedia;
+import dev.parley.media.watch.RenditionChoice;
+import dev.parley.media.watch.WatchOptions;
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** LocalMedia → moq model BroadcastProducer → RemoteMedia, in process with real FFmpeg. */
+@Timeout(120)
+class PublishWatchRoundTripTest {
+
+    static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static boolean running(LocalMedia m, VideoPreset p) {
+        return m.stats().video().stream().filter(s -> s.track().equals(p.trackName()))
+                .anyMatch(EncoderStats::running);
+    }
+
+    @Test
+    void publishThroughTheModelAndWatchWithSwitchToggleAndAudio() throws Exception {
+        PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
+                .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
+        ByteArrayOutputStream heard = new ByteArrayOutputStream();
+        try (LocalMedia local = LocalMedia.withTestSources(opts)) {
+            Catalog published = local.catalog();
+            assertThat(CatalogSchema.validate(published.toJson())).isEmpty();
+            assertThat(published.videoRenditions().keySet())
+                    .containsExactly("video/h264-180p", "video/h264-360p", "video/h264-720p");
+            assertThat(published.videoRenditions().get("video/h264-720p").codec()).matches("avc1\\.42c0[0-9a-f]{2}");
+            assertThat(published.videoRenditions().get("video/h264-720p").bitrate()).isEqualTo(1_935_360L);
+            assertThat(published.audioRenditions()).containsKey("audio/opus");
+            assertThat(local.stats().video()).noneMatch(EncoderStats::running);
+
+            BroadcastConsumer consumer = local.broadcast().consume();
+            NullAudioSink sink = new NullAudioSink(pcm -> {
+                synchronized (heard) {
+                    ByteBuffer b = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asShortBuffer().put(pcm);
+                    heard.write(b.array(), 0, b.capacity());
+                }
+            });
+            try (RemoteMedia remote = new RemoteMedia(consumer,
+                    WatchOptions.defaults().withChoice(RenditionChoice.of(RenditionChoice.Quality.HIGH)).withAudioSink(sink))) {
+                // 1. 720p frames arrive, decoded to BGRA, barcode = capture time, monotonic
+                List<long[]> frames = new ArrayList<>();
+                while (frames.size() < 30) {
+                    VideoFrame f = remote.takeFrame(Duration.ofSeconds(10));
+                    assertThat(f).as("a frame within 10 s").isNotNull();
+                    try (f) {
+                        assertThat(f.format()).isEqualTo(PixelFormat.BGRA);
+                        assertThat(f.data().isDirect()).isTrue();
+                        frames.add(new long[]{f.width(), f.captureMicros(), TimestampBarcode.read(f)});
+                    }
+                }
+                assertThat(frames).allSatisfy(f -> {
+                    assertThat(f[0]).isEqualTo(1280);
+                    assertThat(f[2]).isEqualTo(f[1] / 1000);
+                });
+                for (int i = 1; i < frames.size(); i++) {
+                    assertThat(frames.get(i)[1]).isGreaterThan(frames.get(i - 1)[1]);
+                }
+                assertThat(running(local, VideoPreset.P720)).isTrue();
+                assertThat(running(local, VideoPreset.P180)).as("unsubscribed renditions do not encode").isFalse();
+                WatchStats ws = remote.stats();
+                assertThat(ws.rendition()).isEqualTo("video/h264-720p");
+                assertThat(ws.latencyMillis()).isBetween(0L, 1000L);
+
+                // 2. audio: the 1 kHz tone comes out of the playout
+                await("audio playout", () -> {
+                    synchronized (heard) {
+                        return heard.size() > 48_000 * 2;
+                    }
+                });
+                short[] pcm;
+                synchronized (heard) {
+                    ByteBuffer b = ByteBuffer.wrap(heard.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                    pcm = new short[b.remaining() / 2];
+                    b.asShortBuffer().get(pcm);
+                }
+                int start = 0;
+                while (start < pcm.length && Math.abs(pcm[start]) < 1000) {
+                    start++; // skip the buffering silence
+                }
+                short[] tone = java.util.Arrays.copyOfRange(pcm, Math.min(pcm.length, start + 4800), pcm.length);
+                assertThat(tone.length).isGreaterThan(24_000);
+                assertThat(AudioRoundTripTest.frequencyByZeroCrossings(tone, 48_000)).isBetween(990.0, 1010.0);
+                assertThat(remote.stats().audioTargetMillis()).isBetween(40, 80);
+                await("audio buffer settles near its target and A/V offset within ±40 ms", () -> {
+                    WatchStats s = remote.stats();
+                    return s.audioBufferMillis() <= s.audioTargetMillis() + 80 && Math.abs(s.avOffsetMillis()) <= 40
+                            && s.avOffsetMillis() != 0;
+                });
+
+                // 3. switch to 180p without a gap; the 720p encoder stops once nobody reads it
+                long lastTs;
+                try (VideoFrame before = remote.takeFrame(Duration.ofSeconds(5))) {
+                    assertThat(before.width()).isEqualTo(1280);
+                    lastTs = before.captureMicros();
+                }
+                remote.choose(RenditionChoice.of(RenditionChoice.Quality.LOW));
+                List<long[]> after = new ArrayList<>();
+                while (after.stream().filter(f -> f[0] == 320).count() < 15) {
+                    VideoFrame f = remote.takeFrame(Duration.ofSeconds(10));
+                    assertThat(f).isNotNull();
+                    try (f) {
+                        after.add(new long[]{f.width(), f.captureMicros()});
+                    }
+                }
+                for (long[] f : after) {
+                    assertThat(f[1] - lastTs).as("no gap across the switch").isBetween(0L, 250_000L);
+                    lastTs = f[1];
+                }
+                assertThat(after.stream().dropWhile(f -> f[0] == 1280)).allSatisfy(f -> assertThat(f[0]).isEqualTo(320));
+                await("720p encoder stops", () -> !running(local, VideoPreset.P720));
+                assertThat(remote.stats().switches()).isEqualTo(1);
+
+                // 4. camera off / mic off update the catalog and stop encoders
+                local.setCameraOn(false);
+                local.setMicOn(false);
+                await("watcher sees the video-less catalog", () -> remote.catalog().videoRenditions().isEmpty()
+                        && remote.catalog().audioRenditions().isEmpty());
+                await("all encoders stop", () -> local.stats().video().stream().noneMatch(EncoderStats::running));
+                local.setCameraOn(true);
+                await("video back", () -> !remote.catalog().videoRenditions().isEmpty());
+                VideoFrame back = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline) {
+                    VideoFrame f = remote.takeFrame(Duration.ofSeconds(1));
+                    if (f != null && f.captureMicros() > lastTs + 200_000) {
+                        back = f;
+                        break;
+                    }
+                    if (f != null) {
+                        f.close();
+                    }
+                }
+                assertThat(back).as("video resumes after camera on").isNotNull();
+                back.close();
+            }
+            consumer.close();
+        }
+    }
+
+    @Test
+    void catalogTrackHasOneJsonFramePerGroupAndScreenShareIsItsOwnBroadcast() throws Exception {
+        PublishOptions opts = PublishOptions.defaults().withEncoder("libx264").withPresets(VideoPreset.P180);
+        try (LocalMedia local = LocalMedia.withTestSources(opts)) {
+            BroadcastConsumer c = local.broadcast().consume();
+            TrackConsumer cat = c.subscribe(new TrackInfo(Catalog.TRACK, 100));
+            GroupConsumer g = cat.nextGroup(Duration.ofSeconds(5));
+            byte[] json = g.readFrame(Duration.ofSeconds(5));
+            assertThat(g.readFrame()).as("one frame per group (the group is closed)").isNull();
+            assertThat(Catalog.parse(json)).isEqualTo(local.catalog());
+            local.setMicOn(false);
+            GroupConsumer g2 = cat.nextGroup(Duration.ofSeconds(5));
+            assertThat(g2.sequence()).isGreaterThan(g.sequence());
+            assertThat(Catalog.parse(g2.readFrame(Duration.ofSeconds(5))).audioRenditions()).isEmpty();
+
+            var screen = local.startScreenShare(new dev.parley.media.source.TestPatternSource(1920, 1080, 10));
+            assertThat(screen).isNotSameAs(local.broadcast());
+            BroadcastConsumer sc = screen.consume();
+            try (RemoteMedia watch = new RemoteMedia(sc, WatchOptions.defaults()
+                    .withChoice(RenditionChoice.of(RenditionChoice.Quality.HIGHEST)).withAudioSink(new NullAudioSink()))) {
+                VideoFrame f = watch.takeFrame(Duration.ofSeconds(15));
+                assertThat(f).isNotNull();
+                try (f) {
+                    assertThat(f.width()).isEqualTo(1920);
+                    assertThat(watch.rendition()).isEqualTo("video/h264-screen");
+                }
+                assertThat(watch.catalog().videoRenditions().get("video/h264-screen").framerate()).isEqualTo(10.0);
+            }
+            local.stopScreenShare();
+            assertThat(screen.isEnded()).isTrue();
+            assertThat(local.screenBroadcast()).isEmpty();
+            sc.close();
+            cat.close();
+            c.close();
+        }
+    }
+
+    @Test
+    void adaptiveWatcherDropsToTheLowestRenditionUnderHeavyLoss() throws Exception {
+        PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
+                .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
+        try (LocalMedia local = LocalMedia.withTestSources(opts)) {
+            BroadcastConsumer consumer = local.broadcast().consume();
+            try (RemoteMedia remote = new RemoteMedia(consumer,
+                    WatchOptions.defaults().withChoice(RenditionChoice.auto()).withAudioSink(new NullAudioSink()))) {
+                await("starts on the high rendition", () -> "video/h264-720p".equals(remote.rendition()));
+                var addr = new java.net.InetSocketAddress("127.0.0.1", 9);
+                java.time.Instant t = java.time.Instant.now();
+                long sent = 0;
+                long lost = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!"video/h264-180p".equals(remote.rendition()) && System.nanoTime() < deadline) {
+                    t = t.plusMillis(200);
+                    sent += 100;
+                    lost += 30; // 30 % loss: emergency
+                    remote.onPathStats(new dev.parley.net.transport.PathStats(t, addr, false, Duration.ofMillis(30),
+                            Duration.ofMillis(20), 200_000, 0, 0, 0, sent, 0, lost, 0));
+                    VideoFrame f = remote.pollFrame();
+                    if (f != null) {
+                        f.close();
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(remote.rendition()).isEqualTo("video/h264-180p");
+                VideoFrame f = remote.takeFrame(Duration.ofSeconds(5));
+                assertThat(f).isNotNull();
+                try (f) {
+                    assertThat(f.width()).isEqualTo(320);
+                }
+            }
+            consumer.close();
+        }
+    }
+}

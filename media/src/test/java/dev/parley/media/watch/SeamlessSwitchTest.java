@@ -1,0 +1,112 @@
+package dev.parley.media.watch;
+
+import dev.parley.media.codec.EncoderProbe;
+import dev.parley.media.codec.H264Encoder;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.frame.LatestMailbox;
+import dev.parley.media.frame.PixelFormat;
+import dev.parley.media.frame.VideoFrame;
+import dev.parley.media.playout.AudioClock;
+import dev.parley.media.publish.RenditionEncoder;
+import dev.parley.media.source.TestPatternSource;
+import dev.parley.media.source.TimestampBarcode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Live source → two real encoders → two decode pipelines behind one gate: switching 360p → 720p
+ * mid-GOP keeps delivering 360p until the 720p decoder has a keyframe, then only 720p, with no
+ * gap in capture timestamps larger than a few frame intervals.
+ */
+@Timeout(60)
+class SeamlessSwitchTest {
+    @Test
+    void switchWaitsForTheNewKeyframeAndLeavesNoGap() throws Exception {
+        TestPatternSource source = TestPatternSource.hd();
+        LatestMailbox<VideoFrame> mailbox = LatestMailbox.forFrames();
+        List<VideoDecodePipeline> retired = new ArrayList<>();
+        FrameGate gate = new FrameGate(mailbox, p -> {
+            synchronized (retired) {
+                retired.add(p);
+            }
+        });
+        AudioClock noAudio = new AudioClock();
+        LiveEdge edge = new LiveEdge(150);
+        VideoDecodePipeline low = new VideoDecodePipeline("low", gate, noAudio, edge, PixelFormat.BGRA);
+        VideoDecodePipeline high = new VideoDecodePipeline("high", gate, noAudio, edge, PixelFormat.BGRA);
+        gate.start(low);
+        String enc = H264Encoder.SOFTWARE;
+        java.util.concurrent.atomic.AtomicBoolean feedHigh = new java.util.concurrent.atomic.AtomicBoolean();
+        // 720p with a long GOP so the switch lands mid-GOP and must wait for the forced keyframe
+        var highCfg = VideoPreset.P720.config();
+        highCfg = new dev.parley.media.codec.VideoEncoderConfig(highCfg.width(), highCfg.height(), 30, highCfg.bitrate(), 300);
+        try (RenditionEncoder e1 = new RenditionEncoder("low", source, enc, VideoPreset.P360.config(), u -> {
+                 edge.observe(u.timestampMicros());
+                 low.offer(u);
+             });
+             RenditionEncoder e2 = new RenditionEncoder("high", source, enc, highCfg, u -> {
+                 edge.observe(u.timestampMicros());
+                 if (feedHigh.get()) {
+                     high.offer(u); // like a fresh subscription: joins mid-GOP
+                 }
+             })) {
+            List<long[]> seen = new ArrayList<>(); // width, captureMillis, barcode
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean switched = false;
+            while (System.nanoTime() < deadline) {
+                VideoFrame f = mailbox.take(1, TimeUnit.SECONDS);
+                if (f == null) {
+                    continue;
+                }
+                try (f) {
+                    seen.add(new long[]{f.width(), f.captureMicros() / 1000, TimestampBarcode.read(f, 720)});
+                }
+                if (!switched && seen.size() == 20) {
+                    gate.start(high);
+                    feedHigh.set(true);
+                    switched = true;
+                }
+                if (seen.stream().filter(s -> s[0] == 1280).count() >= 20) {
+                    break;
+                }
+                if (switched && seen.size() == 30) {
+                    assertThat(high.decodedFrames()).as("mid-GOP: nothing decodable before a keyframe").isZero();
+                    e2.requestKeyframe(); // "on demand": the new subscriber asks for a keyframe
+                }
+            }
+            int firstHigh = -1;
+            for (int i = 0; i < seen.size(); i++) {
+                if (seen.get(i)[0] == 1280) {
+                    firstHigh = i;
+                    break;
+                }
+            }
+            assertThat(firstHigh).isGreaterThan(30).as("720p arrived; seen=" + seen.size() + " low=" + low.decodedFrames() + " high=" + high.decodedFrames() + " e1=" + e1.stats() + " e2=" + e2.stats() + " skipped=" + high.skipped() + "/" + low.skipped()).isGreaterThan(20);
+            for (int i = 0; i < seen.size(); i++) {
+                assertThat(seen.get(i)[0]).isEqualTo(i < firstHigh ? 640 : 1280);
+            }
+            for (int i = 1; i < seen.size(); i++) {
+                long gap = seen.get(i)[1] - seen.get(i - 1)[1];
+                assertThat(gap).as("no gap around frame " + i).isBetween(0L, 200L);
+            }
+            // barcode read back on the decoded 720p BGRA frames matches the capture time
+            seen.stream().filter(s -> s[0] == 1280).forEach(s -> assertThat(s[2]).isEqualTo(s[1]));
+            assertThat(gate.switches()).isEqualTo(1);
+            synchronized (retired) {
+                assertThat(retired).containsExactly(low);
+            }
+        } finally {
+            low.close();
+            high.close();
+            mailbox.close();
+            source.close();
+        }
+        assertThat(EncoderProbe.HARDWARE).isNotEmpty();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.parley.net.moq.model;
+
+import java.util.Objects;
+
+/**
+ * The writer of one group: frames in order, then {@link #close()} (a FIN) or {@link #abort} (a reset).
+ *
+ * <p><b>Frames are shared, not copied.</b> {@link #writeFrame} keeps the given array and hands the very
+ * same instance to every consumer, so fan-out to many readers costs no copies. The caller must not
+ * modify an array after writing it, and readers must not modify what they read.
+ *
+ * <p>Thread-safe; normally one thread writes a group. Obtained from {@link TrackProducer#appendGroup()}
+ * or {@link TrackProducer#createGroup(long)}.
+ */
+public final class GroupProducer implements AutoCloseable {
+    private final GroupState state;
+
+    GroupProducer(GroupState state) {
+        this.state = state;
+    }
+
+    /** The group's sequence number. */
+    public long sequence() {
+        return state.info.sequence();
+    }
+
+    /** The group's info. */
+    public GroupInfo info() {
+        return state.info;
+    }
+
+    /**
+     * Appends a frame (may be empty). The array is shared with every consumer and must not change afterwards.
+     *
+     * @throws MoqException {@link MoqError#CLOSED} after close, the abort error after an abort, or
+     *     {@link MoqError#BOUNDS_EXCEEDED} when the frame would exceed the group caps (the group is then
+     *     aborted with that error)
+     */
+    public void writeFrame(byte[] frame) {
+        Objects.requireNonNull(frame, "frame");
+        MoqException exceeded = state.watch.update(s -> s.append(frame));
+        if (exceeded != null) {
+            abort(exceeded);
+            throw exceeded;
+        }
+    }
+
+    /** Frames written so far. */
+    public int frameCount() {
+        return state.count;
+    }
+
+    /** Bytes written so far. */
+    public long byteCount() {
+        return state.bytes;
+    }
+
+    /** True once closed or aborted. */
+    public boolean isEnded() {
+        return state.watch.read(s -> s.finished);
+    }
+
+    /** Ends the group normally; readers see the end after the last frame. Idempotent. */
+    @Override
+    public void close() {
+        state.watch.modify(s -> s.finish(null));
+    }
+
+    /** Ends the group with an error; readers get it after the frames already written. No effect if already ended. */
+    public void abort(MoqException cause) {
+        Objects.requireNonNull(cause, "cause");
+        state.watch.modify(s -> s.finish(cause));
+    }
+
+    /** Same as {@link #abort(MoqException)} with a standard code. */
+    public void abort(MoqError error) {
+        abort(new MoqException(error, "group " + sequence() + " aborted"));
+    }
+
+    /** A new reader of this group from its first frame. */
+    public GroupConsumer consume() {
+        return new GroupConsumer(state, 0);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.parley.net.moq.model;
+
+/**
+ * Shared state of one group. Frames are appended under the watch lock and published through the
+ * volatile {@link #count}: the writer stores the frame (and a grown array) before bumping the count,
+ * so a reader that sees {@code count > i} also sees frame {@code i} without taking the lock.
+ */
+final class GroupState {
+    /** Poll result meaning "the group ended"; compared by identity, never handed out. */
+    static final byte[] END = new byte[0];
+
+    final GroupInfo info;
+    final long arrivalNanos;
+    final Watch<GroupState> watch = new Watch<>(this);
+    private final int maxFrames;
+    private final long maxBytes;
+
+    volatile byte[][] frames = new byte[4][];
+    volatile int count;
+    volatile long bytes;
+    // Guarded by the watch lock.
+    boolean finished;
+    MoqException error;
+
+    GroupState(GroupInfo info, TrackLimits limits, long arrivalNanos) {
+        this.info = info;
+        this.arrivalNanos = arrivalNanos;
+        this.maxFrames = limits.maxFramesPerGroup();
+        this.maxBytes = limits.maxBytesPerGroup();
+    }
+
+    /** Appends under the lock; returns an error to abort with when a cap is exceeded. */
+    MoqException append(byte[] frame) {
+        if (finished) {
+            throw error != null ? error.rethrowable()
+                    : new MoqException(MoqError.CLOSED, "group " + info.sequence() + " is already closed");
+        }
+        int n = count;
+        if (n >= maxFrames || bytes + frame.length > maxBytes) {
+            return new MoqException(MoqError.BOUNDS_EXCEEDED, "group " + info.sequence() + " exceeds "
+                    + maxFrames + " frames or " + maxBytes + " bytes");
+        }
+        byte[][] f = frames;
+        if (n == f.length) {
+            byte[][] grown = new byte[f.length * 2][];
+            System.arraycopy(f, 0, grown, 0, n);
+            frames = grown;
+            f = grown;
+        }
+        f[n] = frame;
+        bytes += frame.length;
+        count = n + 1;
+        return null;
+    }
+
+    /** Under the lock: frame {@code index}, {@link #END}, null if not yet written; throws if aborted. */
+    byte[] poll(int index) {
+        if (index < count) {
+            return frames[index];
+        }
+        if (error != null) {
+            throw error.rethrowable();
+        }
+        return finished ? END : null;
+    }
+
+    /** Under the lock: ends the group; false if it had already ended. */
+    boolean finish(MoqException cause) {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        error = cause;
+        return true;
+    }
+}

@@ -1,0 +1,395 @@
+package dev.parley.net.moq.session;
+
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The moq-lite sessions of one endpoint (the iroh-moq {@code Moq} of seed 000). Broadcasts given to
+ * {@link #publish} go to every current and future session; {@link #connect} returns the live session
+ * with that peer or joins a dial in flight; sessions peers open arrive on {@link #nextIncoming} to be
+ * accepted or rejected.
+ *
+ * <p>An actor: one virtual thread owns all state and runs the {@link Command}s that public methods post
+ * to a bounded queue; replies come back through futures. After {@link #shutdown()} every call fails with
+ * {@link ActorStoppedException}. Binding-agnostic: {@link #attach(Endpoint)} serves raw QUIC, and any
+ * other binding (QMux over WebSocket) hands its connections to {@link #handleConnection}.
+ */
+public final class Moq implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Moq.class);
+
+    /** The ALPN (and WebSocket app protocol) this manager speaks. */
+    public static final String ALPN = "moq-lite-03";
+
+    /** Opens a connection to a peer speaking {@link #ALPN}. */
+    @FunctionalInterface
+    public interface Dialer {
+        CompletableFuture<Connection> dial(EndpointAddr peer);
+    }
+
+    /**
+     * @param session       limits and timings for every session
+     * @param autoAccept    accept incoming sessions without waiting for {@link #nextIncoming}
+     * @param incomingQueue incoming sessions held for the application; beyond that they are rejected
+     */
+    public record Options(SessionConfig session, boolean autoAccept, int incomingQueue) {
+        public static final Options DEFAULT = new Options(SessionConfig.DEFAULT, false, 64);
+
+        public Options {
+            Objects.requireNonNull(session, "session");
+            if (incomingQueue < 1) {
+                throw new IllegalArgumentException("incomingQueue must be positive");
+            }
+        }
+
+        public Options withAutoAccept(boolean on) {
+            return new Options(session, on, incomingQueue);
+        }
+
+        public Options withSession(SessionConfig s) {
+            return new Options(s, autoAccept, incomingQueue);
+        }
+    }
+
+    /** Thrown by every call after {@link #shutdown()}. */
+    public static final class ActorStoppedException extends IllegalStateException {
+        ActorStoppedException() {
+            super("the moq manager was shut down");
+        }
+    }
+
+    /** What the actor does; each runs on the actor thread. */
+    private sealed interface Command {
+    }
+
+    private record Publish(String name, BroadcastConsumer broadcast) implements Command {
+    }
+
+    private record Unpublish(String name, BroadcastConsumer broadcast) implements Command {
+    }
+
+    private record Connect(EndpointAddr peer, CompletableFuture<MoqSession> reply) implements Command {
+    }
+
+    private record Dialed(EndpointAddr peer, MoqSession session, Throwable error) implements Command {
+    }
+
+    private record Register(MoqSession session) implements Command {
+    }
+
+    private record SessionClosed(MoqSession session) implements Command {
+    }
+
+    private record Query<T>(Function<Moq, T> read, CompletableFuture<T> reply) implements Command {
+    }
+
+    private record Stop(CompletableFuture<Void> done) implements Command {
+    }
+
+    private final Dialer dialer;
+    private final Options options;
+    private final Runnable onShutdown;
+    private final BlockingQueue<Command> inbox = new ArrayBlockingQueue<>(256);
+    private final BlockingQueue<IncomingSession> incoming;
+    private volatile boolean stopped;
+
+    // Actor-owned state.
+    private final Map<EndpointId, MoqSession> sessions = new HashMap<>();
+    private final List<MoqSession> anonymous = new ArrayList<>();
+    private final Map<EndpointId, CompletableFuture<MoqSession>> dialing = new HashMap<>();
+    private final Map<String, BroadcastConsumer> publishing = new LinkedHashMap<>();
+
+    /** A manager that dials with {@code dialer}; feed it incoming connections with {@link #handleConnection}. */
+    public Moq(Dialer dialer, Options options) {
+        this(dialer, options, () -> { });
+    }
+
+    private Moq(Dialer dialer, Options options, Runnable onShutdown) {
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.options = Objects.requireNonNull(options, "options");
+        this.onShutdown = onShutdown;
+        this.incoming = new ArrayBlockingQueue<>(options.incomingQueue());
+        Thread.ofVirtual().name("moq-manager").start(this::run);
+    }
+
+    /** Serves {@link #ALPN} on {@code endpoint} and dials through it. */
+    public static Moq attach(Endpoint endpoint, Options options) {
+        Moq moq = new Moq(peer -> endpoint.connect(peer, ALPN), options, () -> endpoint.unregister(ALPN));
+        endpoint.register(ALPN, moq::handleConnection);
+        return moq;
+    }
+
+    public static Moq attach(Endpoint endpoint) {
+        return attach(endpoint, Options.DEFAULT);
+    }
+
+    /** Publishes {@code broadcast} as {@code name} to every session, now and later; the manager owns the handle. */
+    public void publish(String name, BroadcastConsumer broadcast) {
+        post(new Publish(Objects.requireNonNull(name, "name"), Objects.requireNonNull(broadcast, "broadcast")));
+    }
+
+    /** The live session with {@code peer}, the dial already in flight to it, or a new dial. */
+    public CompletableFuture<MoqSession> connect(EndpointAddr peer) {
+        CompletableFuture<MoqSession> reply = new CompletableFuture<>();
+        post(new Connect(Objects.requireNonNull(peer, "peer"), reply));
+        return reply;
+    }
+
+    /** Starts a session on a connection a binding accepted and queues it as an {@link IncomingSession}. */
+    public void handleConnection(Connection connection) {
+        if (stopped) {
+            connection.close(IncomingSession.REJECTED, "shutting down");
+            return;
+        }
+        MoqSession session = MoqSession.start(connection, options.session());
+        IncomingSession in = new IncomingSession(session, s -> {
+            post(new Register(s));
+            return s;
+        });
+        if (options.autoAccept()) {
+            in.accept();
+        } else if (!incoming.offer(in)) {
+            LOG.warn("incoming session queue full; rejecting {}", session);
+            in.reject();
+        }
+    }
+
+    /** The next incoming session, waiting up to {@code timeout}. */
+    public Optional<IncomingSession> nextIncoming(Duration timeout) throws InterruptedException {
+        checkRunning();
+        return Optional.ofNullable(incoming.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** Names of the broadcasts published through this manager. */
+    public List<String> publishedBroadcasts() {
+        return query(m -> List.copyOf(m.publishing.keySet()));
+    }
+
+    /** The live sessions this manager holds. */
+    public List<MoqSession> sessions() {
+        return query(m -> {
+            List<MoqSession> all = new ArrayList<>(m.sessions.values());
+            all.addAll(m.anonymous);
+            return all;
+        });
+    }
+
+    /** Closes every session and pending dial and stops the actor; idempotent. */
+    public void shutdown() {
+        if (stopped) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            inbox.put(new Stop(done));
+            done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("moq manager did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    // ---- actor ----
+
+    private void post(Command c) {
+        checkRunning();
+        try {
+            inbox.put(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ActorStoppedException();
+        }
+    }
+
+    private <T> T query(Function<Moq, T> read) {
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        post(new Query<>(read, reply));
+        try {
+            return reply.join();
+        } catch (CompletionException e) {
+            throw new ActorStoppedException();
+        }
+    }
+
+    private void checkRunning() {
+        if (stopped) {
+            throw new ActorStoppedException();
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Command c = inbox.take();
+                if (c instanceof Stop s) {
+                    stop();
+                    s.done().complete(null);
+                    return;
+                }
+                handle(c);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+    }
+
+    private void handle(Command c) {
+        switch (c) {
+            case Publish p -> {
+                BroadcastConsumer old = publishing.put(p.name(), p.broadcast());
+                if (old != null && old != p.broadcast()) {
+                    old.close();
+                }
+                forEachSession(s -> s.publish(p.name(), p.broadcast().copy()));
+                p.broadcast().closed().whenComplete((v, e) -> offer(new Unpublish(p.name(), p.broadcast())));
+            }
+            case Unpublish u -> {
+                if (publishing.remove(u.name(), u.broadcast())) {
+                    u.broadcast().close();
+                }
+            }
+            case Connect k -> {
+                MoqSession live = sessions.get(k.peer().id());
+                if (live != null && !live.isClosed()) {
+                    k.reply().complete(live);
+                    return;
+                }
+                CompletableFuture<MoqSession> inFlight = dialing.get(k.peer().id());
+                if (inFlight == null) {
+                    inFlight = new CompletableFuture<>();
+                    dialing.put(k.peer().id(), inFlight);
+                    dialer.dial(k.peer()).whenComplete((conn, err) -> {
+                        MoqSession started = null;
+                        if (conn != null) {
+                            started = MoqSession.start(conn, options.session());
+                        }
+                        if (!offer(new Dialed(k.peer(), started, err)) && started != null) {
+                            started.close();
+                        }
+                    });
+                }
+                inFlight.whenComplete((s, e) -> {
+                    if (e != null) {
+                        k.reply().completeExceptionally(e);
+                    } else {
+                        k.reply().complete(s);
+                    }
+                });
+            }
+            case Dialed d -> {
+                CompletableFuture<MoqSession> waiting = dialing.remove(d.peer().id());
+                if (d.session() != null) {
+                    register(d.session());
+                    if (waiting != null) {
+                        waiting.complete(d.session());
+                    }
+                } else if (waiting != null) {
+                    waiting.completeExceptionally(d.error() instanceof CompletionException ce && ce.getCause() != null
+                            ? ce.getCause() : d.error());
+                }
+            }
+            case Register r -> register(r.session());
+            case SessionClosed sc -> {
+                sc.session().remoteId().ifPresentOrElse(id -> sessions.remove(id, sc.session()),
+                        () -> anonymous.remove(sc.session()));
+            }
+            case Query<?> q -> answer(q);
+            case Stop s -> throw new IllegalStateException("handled by the loop");
+        }
+    }
+
+    private <T> void answer(Query<T> q) {
+        q.reply().complete(q.read().apply(this));
+    }
+
+    private void register(MoqSession s) {
+        if (s.isClosed()) {
+            return;
+        }
+        s.remoteId().ifPresentOrElse(id -> {
+            MoqSession before = sessions.put(id, s);
+            if (before != null && before != s) {
+                LOG.debug("second session with {}; the newer one serves connect()", id.shortHex());
+            }
+        }, () -> anonymous.add(s));
+        publishing.forEach((name, b) -> s.publish(name, b.copy()));
+        s.closed().whenComplete((r, e) -> offer(new SessionClosed(s)));
+    }
+
+    /**
+     * Posts from callbacks, which may run on the actor thread itself or on a transport thread: never
+     * blocks the caller; a full inbox is waited on by a short-lived virtual thread. False once stopped.
+     */
+    private boolean offer(Command c) {
+        if (stopped) {
+            return false;
+        }
+        if (!inbox.offer(c)) {
+            Thread.ofVirtual().name("moq-manager-post").start(() -> {
+                try {
+                    inbox.put(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return true;
+    }
+
+    private void forEachSession(java.util.function.Consumer<MoqSession> action) {
+        sessions.values().forEach(action);
+        anonymous.forEach(action);
+    }
+
+    private void stop() {
+        stopped = true;
+        onShutdown.run();
+        forEachSession(s -> s.close(0, "shutdown"));
+        sessions.clear();
+        anonymous.clear();
+        dialing.values().forEach(f -> f.completeExceptionally(new ActorStoppedException()));
+        dialing.clear();
+        publishing.values().forEach(BroadcastConsumer::close);
+        publishing.clear();
+        for (IncomingSession in; (in = incoming.poll()) != null; ) {
+            in.reject();
+        }
+        for (Command c; (c = inbox.poll()) != null; ) {
+            switch (c) {
+                case Connect k -> k.reply().completeExceptionally(new ActorStoppedException());
+                case Query<?> q -> q.reply().completeExceptionally(new ActorStoppedException());
+                case Dialed d when d.session() != null -> d.session().close();
+                case Register r -> r.session().close();
+                case Stop s -> s.done().complete(null);
+                default -> { }
+            }
+        }
+        LOG.info("moq manager stopped");
+    }
+}

@@ -1,0 +1,282 @@
+package dev.parley.net.moq.session;
+
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.MoqError;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.OriginConsumer;
+import dev.parley.net.moq.model.OriginProducer;
+import dev.parley.net.moq.model.Path;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
+import dev.parley.net.moq.wire.AnnouncePlease;
+import dev.parley.net.moq.wire.DecodeException;
+import dev.parley.net.moq.wire.Frame;
+import dev.parley.net.moq.wire.Grammar;
+import dev.parley.net.moq.wire.Grammars;
+import dev.parley.net.moq.wire.GroupHeader;
+import dev.parley.net.moq.wire.Probe;
+import dev.parley.net.moq.wire.StreamType;
+import dev.parley.net.moq.wire.Subscribe;
+import dev.parley.net.moq.wire.SubscribeOk;
+import dev.parley.net.moq.wire.SubscribeRequest;
+import dev.parley.net.transport.BidiStream;
+import dev.parley.net.transport.ConnectionClosedException;
+import dev.parley.net.transport.SendStream;
+import dev.parley.net.transport.StreamResetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The publisher role of a session: serves the peer's Announce, Subscribe and Probe streams from the
+ * session's local origin. One virtual thread per served stream, plus one per group in flight.
+ */
+final class Publisher {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
+    private final MoqSession session;
+    private final OriginProducer origin;
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private final Set<SendStream> announceStreams = ConcurrentHashMap.newKeySet();
+    private final OriginConsumer lookup;
+
+    Publisher(MoqSession session, OriginProducer origin) {
+        this.session = session;
+        this.origin = origin;
+        this.lookup = origin.consume();
+    }
+
+    /** Releases the lookup cursor; called once when the session ends. */
+    void shutdown() {
+        lookup.close();
+    }
+
+    int activeSubscriptions() {
+        return subscriptions.get();
+    }
+
+    /** FINs every served Announce stream: nothing more will be announced on this session. */
+    void finishAnnounces() {
+        announceStreams.forEach(Streams::finishQuietly);
+    }
+
+    /** ANNOUNCE_PLEASE, then the matching local broadcasts and every later change, until either side ends. */
+    void serveAnnounce(BidiStream s, MessageReader in) throws InterruptedException {
+        Grammar<AnnouncePlease> grammar = Grammars.announcePlease();
+        AnnouncePlease please = in.read(grammar);
+        if (please == null) {
+            s.send().finish();
+            return;
+        }
+        Path prefix = Path.of(please.prefix());
+        OriginConsumer announces = origin.consume(prefix);
+        session.closeOnShutdown(announces::close);
+        announceStreams.add(s.send());
+        StreamWriter out = new StreamWriter(s.send());
+        // The peer's half carries nothing more; when it ends, stop announcing.
+        session.spawn("announce-watch-" + s.id(), () -> {
+            try {
+                in.read(grammar);
+            } catch (DecodeException e) {
+                s.recv().stop(Codes.of(e));
+            } catch (StreamResetException | ConnectionClosedException e) {
+                LOG.debug("announce stream {} closed by peer: {}", s.id(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                announces.close();
+            }
+        });
+        Set<String> active = new HashSet<>();
+        try {
+            for (var a = announces.nextAnnounce(); a != null; a = announces.nextAnnounce()) {
+                String suffix = a.path().stripPrefix(prefix).map(Path::value).orElse(null);
+                if (suffix == null) {
+                    continue;
+                }
+                boolean on = a.broadcast() != null;
+                if (on && active.contains(suffix)) {
+                    // replaced: peers expect strictly alternating statuses per path
+                    out.write(dev.parley.net.moq.wire.Announce.ended(suffix));
+                } else if (!on && !active.contains(suffix)) {
+                    continue;
+                }
+                out.write(on ? dev.parley.net.moq.wire.Announce.active(suffix) : dev.parley.net.moq.wire.Announce.ended(suffix));
+                if (on) {
+                    active.add(suffix);
+                } else {
+                    active.remove(suffix);
+                }
+            }
+            Streams.finishQuietly(s.send());
+        } finally {
+            announceStreams.remove(s.send());
+            announces.close();
+        }
+    }
+
+    /** SUBSCRIBE, exactly one SUBSCRIBE_OK, then one uni stream per group until the track or the peer ends. */
+    void serveSubscribe(BidiStream s, MessageReader in) throws InterruptedException {
+        Grammar<SubscribeRequest> grammar = Grammars.subscribeRequests();
+        SubscribeRequest first = in.read(grammar);
+        if (!(first instanceof Subscribe sub)) {
+            s.send().finish();
+            return;
+        }
+        if (subscriptions.incrementAndGet() > session.config().maxInboundSubscriptions()) {
+            subscriptions.decrementAndGet();
+            throw new MoqException(MoqError.BOUNDS_EXCEEDED, "too many subscriptions");
+        }
+        try {
+            BroadcastConsumer broadcast = lookup.consume(Path.of(sub.broadcast()))
+                    .orElseThrow(() -> new MoqException(MoqError.NOT_FOUND, "no broadcast " + sub.broadcast()));
+            TrackConsumer track = broadcast.subscribe(new TrackInfo(sub.track(), sub.priority()));
+            // Forward every group unless this subscriber falls further behind than the latency cap.
+            track.maxLatency(sub.maxLatency().isZero() ? session.config().servedMaxLatency() : sub.maxLatency());
+            new ServedTrack(s, in, grammar, sub, track).run();
+        } finally {
+            subscriptions.decrementAndGet();
+        }
+    }
+
+    /** Sends bitrate estimates every probe interval when they moved enough; never resets the stream. */
+    void serveProbe(BidiStream s, MessageReader in) throws InterruptedException {
+        AtomicBoolean open = new AtomicBoolean(true);
+        session.spawn("probe-read-" + s.id(), () -> {
+            Grammar<Probe> grammar = Grammars.probes();
+            try {
+                while (in.read(grammar) != null) {
+                    // a subscriber's target bitrate: informational only
+                }
+            } catch (DecodeException e) {
+                s.recv().stop(Codes.of(e));
+            } catch (StreamResetException | ConnectionClosedException e) {
+                LOG.debug("probe stream {} read side ended: {}", s.id(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ProbeReporter reporter = new ProbeReporter();
+        StreamWriter out = new StreamWriter(s.send());
+        long intervalMs = session.config().probeInterval().toMillis();
+        try {
+            while (open.get() && !session.isClosed()) {
+                Thread.sleep(intervalMs);
+                long bitrate = reporter.onTick(session.connection().pathStats().deliveryRate() * 8);
+                if (bitrate >= 0) {
+                    out.write(new Probe(bitrate));
+                }
+            }
+        } catch (StreamResetException e) {
+            LOG.debug("probe stream {} stopped by peer: {}", s.id(), e.toString());
+        }
+    }
+
+    /** One served subscription: the group loop plus a watcher on the subscriber's half. */
+    private final class ServedTrack {
+        private final BidiStream stream;
+        private final MessageReader in;
+        private final Grammar<SubscribeRequest> grammar;
+        private final Subscribe sub;
+        private final TrackConsumer track;
+        private final Set<SendStream> inFlight = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+
+        ServedTrack(BidiStream stream, MessageReader in, Grammar<SubscribeRequest> grammar, Subscribe sub, TrackConsumer track) {
+            this.stream = stream;
+            this.in = in;
+            this.grammar = grammar;
+            this.sub = sub;
+            this.track = track;
+        }
+
+        void run() throws InterruptedException {
+            session.closeOnShutdown(track::close);
+            new StreamWriter(stream.send()).write(SubscribeOk.interop(sub.priority()));
+            session.spawn("subscribe-watch-" + stream.id(), this::watch);
+            try {
+                for (GroupConsumer g = track.nextGroup(); g != null; g = track.nextGroup()) {
+                    GroupConsumer group = g;
+                    session.spawn("group-" + sub.id() + "-" + group.sequence(), () -> sendGroup(group));
+                }
+                if (!cancelled.get()) {
+                    Streams.finishQuietly(stream.send());
+                }
+            } catch (MoqException e) {
+                if (!cancelled.get()) {
+                    stream.send().reset(e.wireCode());
+                }
+            } finally {
+                track.close();
+            }
+        }
+
+        /** Reads SUBSCRIBE_UPDATEs (ignored, as C-era peers do) until the subscriber closes its half. */
+        private void watch() {
+            try {
+                while (in.read(grammar) != null) {
+                    LOG.debug("ignoring SUBSCRIBE_UPDATE on subscription {}", sub.id());
+                }
+            } catch (DecodeException e) {
+                stream.recv().stop(Codes.of(e));
+                stream.send().reset(Codes.of(e));
+            } catch (StreamResetException | ConnectionClosedException e) {
+                LOG.debug("subscription {} reset by peer: {}", sub.id(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cancel();
+        }
+
+        private void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                track.close();
+                long code = MoqError.CANCEL.wireCode();
+                inFlight.forEach(u -> u.reset(code));
+                Streams.finishQuietly(stream.send());
+            }
+        }
+
+        private void sendGroup(GroupConsumer group) {
+            SendStream u;
+            try {
+                u = session.connection().openUni();
+            } catch (ConnectionClosedException e) {
+                group.close();
+                return;
+            }
+            inFlight.add(u);
+            try {
+                if (cancelled.get()) {
+                    u.reset(MoqError.CANCEL.wireCode());
+                    return;
+                }
+                u.setPriority(StreamPriority.of(sub.priority(), track.info().priority(), group.sequence()));
+                new StreamWriter(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));
+                for (byte[] f = group.readFrame(); f != null; f = group.readFrame()) {
+                    u.write(Frame.header(f.length));
+                    u.write(f);
+                    u.flush();
+                }
+                u.finish();
+            } catch (MoqException e) {
+                u.reset(e.wireCode());
+            } catch (StreamResetException e) {
+                LOG.debug("group {} of subscription {} stopped by peer: {}", group.sequence(), sub.id(), e.toString());
+            } catch (IllegalStateException e) {
+                LOG.debug("group {} of subscription {} was reset by the unsubscribe", group.sequence(), sub.id());
+            } catch (ConnectionClosedException e) {
+                LOG.debug("connection closed while sending group {}", group.sequence());
+            } finally {
+                inFlight.remove(u);
+                group.close();
+            }
+        }
+    }
+}

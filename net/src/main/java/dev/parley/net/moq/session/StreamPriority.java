@@ -1,0 +1,25 @@
+package dev.parley.net.moq.session;
+
+/**
+ * Send priority of a group stream, as the single number {@link dev.parley.net.transport.SendStream#setPriority}
+ * takes (higher is sent first). Layout, from the top: bits 48..55 the subscriber's priority (dominant,
+ * moq-lite §Prioritization), bits 40..47 the publisher's track priority (breaks ties), bits 0..39 the
+ * group sequence (newer first), as in moq-lite's publisher. So audio (80) goes before video (60) whatever
+ * the groups, and a new keyframe group before an old one. The value is always below 2^56. A binding with
+ * only a few levels (QUIC urgency) uses {@code value >>> 48}, the 8-bit priority; a binding with a full
+ * scheduler (QMux) compares the whole number.
+ */
+final class StreamPriority {
+    static final int PRIORITY_SHIFT = 48;
+    private static final int PUBLISHER_SHIFT = 40;
+    private static final long SEQUENCE_MASK = (1L << PUBLISHER_SHIFT) - 1;
+
+    private StreamPriority() {}
+
+    /** Priorities are 0..255 (higher first); the group sequence is clamped to 40 bits (newer first). */
+    static long of(int subscriberPriority, int publisherPriority, long groupSequence) {
+        return ((long) (subscriberPriority & 0xff) << PRIORITY_SHIFT)
+                | ((long) (publisherPriority & 0xff) << PUBLISHER_SHIFT)
+                | Math.min(groupSequence, SEQUENCE_MASK);
+    }
+}

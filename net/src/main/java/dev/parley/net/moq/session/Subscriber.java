@@ -1,0 +1,314 @@
+package dev.parley.net.moq.session;
+
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.BroadcastProducer;
+import dev.parley.net.moq.model.GroupProducer;
+import dev.parley.net.moq.model.MoqError;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.OriginProducer;
+import dev.parley.net.moq.model.Path;
+import dev.parley.net.moq.model.TrackLimits;
+import dev.parley.net.moq.model.TrackProducer;
+import dev.parley.net.moq.wire.Announce;
+import dev.parley.net.moq.wire.AnnouncePlease;
+import dev.parley.net.moq.wire.DecodeException;
+import dev.parley.net.moq.wire.Frame;
+import dev.parley.net.moq.wire.Grammar;
+import dev.parley.net.moq.wire.Grammars;
+import dev.parley.net.moq.wire.GroupHeader;
+import dev.parley.net.moq.wire.GroupStreamItem;
+import dev.parley.net.moq.wire.Probe;
+import dev.parley.net.moq.wire.StreamType;
+import dev.parley.net.moq.wire.Subscribe;
+import dev.parley.net.moq.wire.SubscribeOk;
+import dev.parley.net.moq.wire.SubscribeResponse;
+import dev.parley.net.transport.BidiStream;
+import dev.parley.net.transport.ConnectionClosedException;
+import dev.parley.net.transport.RecvStream;
+import dev.parley.net.transport.StreamResetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The subscriber role of a session: one Announce stream (prefix "") opened at start feeds the peer's
+ * broadcasts into the remote origin; each track a local reader asks for becomes a Subscribe stream, and
+ * incoming group streams are routed by subscribe id into that track.
+ */
+final class Subscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
+
+    private final MoqSession session;
+    private final OriginProducer remoteOrigin;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition announced = lock.newCondition();
+    private final Map<String, BroadcastProducer> broadcasts = new HashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<Long, TrackProducer> tracks = new ConcurrentHashMap<>();
+    private final AtomicLong probeEstimate = new AtomicLong(-1);
+    private boolean ended;
+
+    Subscriber(MoqSession session, OriginProducer remoteOrigin) {
+        this.session = session;
+        this.remoteOrigin = remoteOrigin;
+    }
+
+    /** The latest PROBE bitrate the peer sent, in bits per second. */
+    OptionalLong probeEstimate() {
+        long v = probeEstimate.get();
+        return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** Waits until the peer announces {@code name}; a fresh consumer of it, or null after the timeout. */
+    BroadcastConsumer awaitBroadcast(String name, Duration timeout) throws InterruptedException {
+        String key = Path.of(name).value();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                BroadcastProducer b = broadcasts.get(key);
+                if (b != null) {
+                    return b.consume();
+                }
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0) {
+                    return null;
+                }
+                announced.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Opens the Announce stream for every broadcast of the peer and follows it until it ends. */
+    void runAnnounces() throws InterruptedException {
+        BidiStream s = session.connection().openBidi();
+        new StreamWriter(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease(""));
+        MessageReader in = new MessageReader(s.recv(), session.config().wire());
+        Grammar<Announce> grammar = Grammars.announces();
+        MoqException endedWith = null;
+        try {
+            for (Announce a = in.read(grammar); a != null; a = in.read(grammar)) {
+                String path = Path.of(a.suffix()).value();
+                if (a.active()) {
+                    addBroadcast(s, path);
+                } else {
+                    removeBroadcast(path);
+                }
+            }
+            LOG.debug("peer finished its announce stream");
+        } catch (DecodeException e) {
+            s.recv().stop(Codes.of(e));
+            s.send().reset(Codes.of(e));
+        } catch (MoqException e) {
+            LOG.warn("closing the announce stream: {}", e.getMessage());
+            s.recv().stop(e.wireCode());
+            s.send().reset(e.wireCode());
+        } catch (StreamResetException e) {
+            LOG.debug("announce stream reset by peer: {}", e.toString());
+        } catch (ConnectionClosedException e) {
+            endedWith = MoqSession.errorFor(e.reason());
+        } finally {
+            endAll(endedWith);
+        }
+    }
+
+    private void addBroadcast(BidiStream s, String path) {
+        BroadcastProducer b;
+        lock.lock();
+        try {
+            if (broadcasts.containsKey(path)) {
+                throw new SessionViolation(MoqError.DUPLICATE, "broadcast " + path + " announced twice");
+            }
+            if (broadcasts.size() >= session.config().maxRemoteAnnounces()) {
+                throw new MoqException(MoqError.BOUNDS_EXCEEDED, "peer announced more than "
+                        + session.config().maxRemoteAnnounces() + " broadcasts");
+            }
+            b = new BroadcastProducer(TrackLimits.DEFAULT.withMaxGroups(session.config().maxGroupsPerTrack()));
+            b.setTrackRequestHandler(request -> session.spawn("subscribe-" + path + "/" + request.info().name(),
+                    () -> runTrack(path, request.producer())));
+            broadcasts.put(path, b);
+            announced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        remoteOrigin.publish(Path.of(path), b.consume());
+        LOG.debug("peer announced {}", path);
+    }
+
+    private void removeBroadcast(String path) {
+        BroadcastProducer b;
+        lock.lock();
+        try {
+            b = broadcasts.remove(path);
+        } finally {
+            lock.unlock();
+        }
+        if (b == null) {
+            throw new SessionViolation(MoqError.NOT_FOUND, "broadcast " + path + " ended without being active");
+        }
+        b.close();
+        LOG.debug("peer ended {}", path);
+    }
+
+    /** Ends every remote broadcast and track: cleanly when {@code error} is null. */
+    void endAll(MoqException error) {
+        List<BroadcastProducer> all;
+        lock.lock();
+        try {
+            all = List.copyOf(broadcasts.values());
+            broadcasts.clear();
+            if (error != null) {
+                ended = true;
+            }
+            announced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (BroadcastProducer b : all) {
+            if (error == null) {
+                b.close();
+            } else {
+                b.abort(error);
+            }
+        }
+        if (error != null) {
+            tracks.values().forEach(t -> t.abort(error));
+            tracks.clear();
+        }
+    }
+
+    /** One Subscribe stream: SUBSCRIBE, wait for SUBSCRIBE_OK, then hold it until the track ends or goes unused. */
+    private void runTrack(String path, TrackProducer track) {
+        long id = nextId.getAndIncrement();
+        tracks.put(id, track);
+        BidiStream s = null;
+        try {
+            s = session.connection().openBidi();
+            BidiStream stream = s;
+            new StreamWriter(s.send()).writeType(StreamType.SUBSCRIBE,
+                    Subscribe.live(id, path, track.info().name(), track.info().priority()));
+            track.unused().thenRun(() -> unsubscribe(id, stream));
+            MessageReader in = new MessageReader(s.recv(), session.config().wire());
+            Grammar<SubscribeResponse> grammar = Grammars.subscribeResponses();
+            SubscribeResponse first = in.read(grammar);
+            if (first == null) {
+                track.close();
+                return;
+            }
+            if (!(first instanceof SubscribeOk)) {
+                throw new MoqException(MoqError.PROTOCOL_VIOLATION, "first subscribe response was " + first);
+            }
+            for (SubscribeResponse r = in.read(grammar); r != null; r = in.read(grammar)) {
+                LOG.debug("ignoring extra subscribe response {} on subscription {}", r, id);
+            }
+            track.close();
+        } catch (DecodeException e) {
+            s.recv().stop(Codes.of(e));
+            s.send().reset(Codes.of(e));
+            track.abort(new MoqException(MoqError.DECODE, e.getMessage()));
+        } catch (StreamResetException e) {
+            if (tracks.containsKey(id)) {
+                track.abort(MoqException.fromWireCode(e.code(), "subscription " + id + " reset by peer"));
+            } else {
+                track.close(); // we unsubscribed: the read fails with our own stop code
+            }
+        } catch (MoqException e) {
+            if (s != null) {
+                s.recv().stop(e.wireCode());
+                s.send().reset(e.wireCode());
+            }
+            track.abort(e);
+        } catch (ConnectionClosedException e) {
+            track.abort(new MoqException(MoqError.TRANSPORT, "session closed"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            track.abort(new MoqException(MoqError.CANCEL, "interrupted"));
+        } finally {
+            tracks.remove(id);
+        }
+    }
+
+    private void unsubscribe(long id, BidiStream s) {
+        if (tracks.remove(id) == null) {
+            return;
+        }
+        LOG.debug("subscription {} unused, closing its stream", id);
+        try {
+            s.send().finish();
+            s.recv().stop(MoqError.CANCEL.wireCode());
+        } catch (RuntimeException e) {
+            LOG.debug("subscribe stream {} already closed: {}", s.id(), e.toString());
+        }
+    }
+
+    /** A Group stream, after its type: route it to its subscription's track. */
+    void receiveGroup(RecvStream r, MessageReader in) throws InterruptedException {
+        Grammar<GroupStreamItem> grammar = Grammars.group();
+        GroupStreamItem head = in.read(grammar);
+        if (!(head instanceof GroupHeader h)) {
+            return;
+        }
+        TrackProducer track = tracks.get(h.subscribeId());
+        if (track == null) {
+            if (h.subscribeId() >= nextId.get()) {
+                throw new SessionViolation(MoqError.PROTOCOL_VIOLATION, "group for unknown subscription " + h.subscribeId());
+            }
+            r.stop(MoqError.CANCEL.wireCode()); // a subscription we already closed
+            return;
+        }
+        GroupProducer group = track.createGroup(h.sequence());
+        try {
+            for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
+                group.writeFrame(((Frame) item).payload());
+            }
+            group.close();
+        } catch (StreamResetException e) {
+            group.abort(MoqException.fromWireCode(e.code(), "group reset by peer"));
+        } catch (DecodeException e) {
+            group.abort(new MoqException(MoqError.DECODE, e.getMessage()));
+            throw e;
+        } catch (MoqException e) {
+            group.abort(e);
+            throw e;
+        }
+    }
+
+    /** Opens a Probe stream and keeps the peer's latest estimate. */
+    void runProbe() throws InterruptedException {
+        BidiStream s = session.connection().openBidi();
+        s.send().write(new byte[]{(byte) StreamType.PROBE.code()});
+        s.send().flush();
+        MessageReader in = new MessageReader(s.recv(), session.config().wire());
+        Grammar<Probe> grammar = Grammars.probes();
+        try {
+            for (Probe p = in.read(grammar); p != null; p = in.read(grammar)) {
+                probeEstimate.set(p.bitrate());
+            }
+        } catch (DecodeException e) {
+            s.recv().stop(Codes.of(e));
+        } catch (StreamResetException e) {
+            LOG.debug("probe stream reset by peer: {}", e.toString());
+        }
+    }
+
+    /** Announce-stream semantics broke: the whole session closes with this code. */
+    static final class SessionViolation extends RuntimeException {
+        final MoqError error;
+
+        SessionViolation(MoqError error, String message) {
+            super(message);
+            this.error = error;
+        }
+    }
+}

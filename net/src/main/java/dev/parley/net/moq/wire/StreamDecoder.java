@@ -1,0 +1,160 @@
+package dev.parley.net.moq.wire;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongFunction;
+
+import static dev.parley.net.moq.wire.DecodeException.Kind.SHORT;
+import static dev.parley.net.moq.wire.DecodeException.Kind.TOO_LARGE;
+
+/**
+ * Buffers the bytes of one stream, however they are split, and cuts them into items with a
+ * {@link Grammar}. Declared sizes are checked against {@link WireLimits} before anything is buffered for
+ * them, so memory stays at most one item plus one fed chunk. Not thread-safe: one reader per stream.
+ */
+public final class StreamDecoder {
+    private final WireLimits limits;
+    private byte[] buf = new byte[256];
+    private int start;
+    private int end;
+
+    public StreamDecoder(WireLimits limits) {
+        this.limits = limits;
+    }
+
+    public WireLimits limits() {
+        return limits;
+    }
+
+    /** Appends received bytes. */
+    public void feed(byte[] src, int off, int len) {
+        if (end + len > buf.length) {
+            int live = end - start;
+            if (live + len <= buf.length && start > 0) {
+                System.arraycopy(buf, start, buf, 0, live);
+            } else {
+                byte[] bigger = new byte[Math.max(buf.length * 2, live + len)];
+                System.arraycopy(buf, start, bigger, 0, live);
+                buf = bigger;
+            }
+            start = 0;
+            end = live;
+        }
+        System.arraycopy(src, off, buf, end, len);
+        end += len;
+    }
+
+    /** Feeds a chunk and returns every item it completes. */
+    public <T> List<T> feed(byte[] src, int off, int len, Grammar<T> grammar) {
+        feed(src, off, len);
+        List<T> out = new ArrayList<>();
+        for (T item; (item = grammar.next(this)) != null; ) {
+            out.add(item);
+        }
+        return out;
+    }
+
+    /** The next item, or null when more bytes are needed. */
+    public <T> T poll(Grammar<T> grammar) {
+        return grammar.next(this);
+    }
+
+    /** Bytes received but not yet part of a decoded item. */
+    public int buffered() {
+        return end - start;
+    }
+
+    /** Call at FIN: bytes left in the buffer mean the stream ended inside an item. */
+    public void finish() {
+        if (end > start) {
+            throw new DecodeException(SHORT, "stream ended inside an item, " + (end - start) + " bytes pending");
+        }
+    }
+
+    /** A varint, or -1 when it is not complete yet. */
+    public long tryVarint() {
+        int n = varintLength(start);
+        if (n < 0) {
+            return -1;
+        }
+        long v = VarInt.read(buf, start);
+        start += n;
+        return v;
+    }
+
+    /** A length-prefixed message, or null when it is not complete yet. */
+    public <T> T tryMessage(BodyDecoder<T> decoder) {
+        return tryBody(start, decoder);
+    }
+
+    /** A typed message ({@code Type Length Body}), or null when it is not complete yet. */
+    public <T> T tryTyped(LongFunction<BodyDecoder<? extends T>> decoders) {
+        int n = varintLength(start);
+        if (n < 0) {
+            return null;
+        }
+        BodyDecoder<? extends T> decoder = decoders.apply(VarInt.read(buf, start));
+        return tryBody(start + n, decoder);
+    }
+
+    /** A size-prefixed frame payload, or null when it is not complete yet. */
+    public byte[] tryFrame() {
+        int n = varintLength(start);
+        if (n < 0) {
+            return null;
+        }
+        long size = VarInt.read(buf, start);
+        if (size > limits.maxFrameSize()) {
+            throw new DecodeException(TOO_LARGE, "frame of " + size + " bytes, limit " + limits.maxFrameSize());
+        }
+        if (!available(start + n, (int) size)) {
+            return null;
+        }
+        byte[] payload = Arrays.copyOfRange(buf, start + n, start + n + (int) size);
+        start += n + (int) size;
+        return payload;
+    }
+
+    private <T> T tryBody(int at, BodyDecoder<? extends T> decoder) {
+        int n = varintLength(at);
+        if (n < 0) {
+            return null;
+        }
+        long len = VarInt.read(buf, at);
+        if (len > limits.maxMessageSize()) {
+            throw new DecodeException(TOO_LARGE, "message of " + len + " bytes, limit " + limits.maxMessageSize());
+        }
+        if (!available(at + n, (int) len)) {
+            return null;
+        }
+        T msg = Messages.decodeBody(buf, at + n, (int) len, decoder, limits);
+        start = at + n + (int) len;
+        return msg;
+    }
+
+    /** Length of the varint at {@code at}, or -1 if its bytes have not all arrived. */
+    private int varintLength(int at) {
+        if (at >= end) {
+            return -1;
+        }
+        int n = VarInt.lengthOf(buf[at]);
+        return end - at >= n ? n : -1;
+    }
+
+    /** True if {@code len} bytes are buffered at {@code at}; otherwise makes room for them. */
+    private boolean available(int at, int len) {
+        if (end - at >= len) {
+            return true;
+        }
+        int needed = at - start + len;
+        if (needed > buf.length) {
+            byte[] bigger = new byte[needed];
+            System.arraycopy(buf, start, bigger, 0, end - start);
+            end -= start;
+            start = 0;
+            buf = bigger;
+        }
+        return false;
+    }
+}

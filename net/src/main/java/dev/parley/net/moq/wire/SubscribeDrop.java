@@ -1,0 +1,29 @@
+package dev.parley.net.moq.wire;
+
+/**
+ * SUBSCRIBE_DROP (type 0x1): groups {@code startGroup..endGroup} (inclusive, absolute, not +1) will
+ * not be delivered, for {@code errorCode}. Decoded for completeness; Parley never sends it.
+ */
+public record SubscribeDrop(long startGroup, long endGroup, long errorCode) implements SubscribeResponse {
+    public static final long TYPE = 0x1;
+
+    public SubscribeDrop {
+        Checks.varint(startGroup, "start group");
+        Checks.varint(endGroup, "end group");
+        Checks.varint(errorCode, "error code");
+    }
+
+    public static SubscribeDrop decode(WireReader r, WireLimits limits) {
+        return new SubscribeDrop(r.varint(), r.varint(), r.varint());
+    }
+
+    @Override
+    public long type() {
+        return TYPE;
+    }
+
+    @Override
+    public void encodeBody(WireWriter w) {
+        w.varint(startGroup).varint(endGroup).varint(errorCode);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.parley.net.moq.wire;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * SUBSCRIBE_OK (type 0x0), the first response on a Subscribe stream. Parley sends exactly one, with the
+ * subscriber's priority, unordered, no latency cap, no start and no end, as the Rust publisher does.
+ */
+public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
+                          OptionalLong startGroup, OptionalLong endGroup) implements SubscribeResponse {
+    public static final long TYPE = 0x0;
+
+    public SubscribeOk {
+        Objects.requireNonNull(maxLatency, "maxLatency");
+        Objects.requireNonNull(startGroup, "startGroup");
+        Objects.requireNonNull(endGroup, "endGroup");
+        Checks.u8(priority, "priority");
+    }
+
+    /** The interoperable reply to a SUBSCRIBE with {@code subscriberPriority}. */
+    public static SubscribeOk interop(int subscriberPriority) {
+        return new SubscribeOk(subscriberPriority, false, Duration.ZERO, OptionalLong.empty(), OptionalLong.empty());
+    }
+
+    public static SubscribeOk decode(WireReader r, WireLimits limits) {
+        return new SubscribeOk(r.u8(), r.bool(), r.durationMillis(), r.optional(), r.optional());
+    }
+
+    @Override
+    public long type() {
+        return TYPE;
+    }
+
+    @Override
+    public void encodeBody(WireWriter w) {
+        w.u8(priority).bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
+    }
+}

@@ -1,0 +1,525 @@
+package dev.parley.net.quic;
+
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.identity.Identity;
+import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.TransportException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.BoringSSLContextOption;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionAddress;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A QUIC endpoint: one UDP socket that both accepts and dials, authenticated by the endpoint's
+ * Ed25519 key on both sides (mutual TLS 1.3 with self-signed certificates; the key is the identity).
+ * Incoming connections are routed by ALPN to registered {@link ProtocolHandler}s; an ALPN nobody
+ * registered is refused in the handshake. Dials are shared per (peer, ALPN): concurrent
+ * {@link #connect} calls to the same peer get the same connection.
+ */
+public final class Endpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+    private static final String[] SIGNATURE_ALGORITHMS = {"ed25519"};
+    private static final AttributeKey<Dial> DIAL = AttributeKey.valueOf("parley.dial");
+    /** Application close code when the peer asked for a protocol nobody serves here. */
+    static final int CLOSE_UNKNOWN_ALPN = 21; // moq-lite UnknownAlpn
+    static final int CLOSE_HANDLER_FAILED = 1;
+
+    private final EndpointConfig config;
+    private final Identity identity;
+    private final TlsCredentials credentials;
+    private final EventLoopGroup group;
+    private final DatagramChannel socket;
+    private final PacketRouter router;
+    private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<DialKey, CompletableFuture<QuicConnection>> dials = new ConcurrentHashMap<>();
+    private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private volatile QuicSslContext serverTls;
+    private volatile boolean closed;
+
+    private record DialKey(EndpointId peer, String alpn) {
+    }
+
+    /** What a client QUIC channel was dialed for; read when its handshake completes. */
+    private record Dial(EndpointId expected, String alpn, QuicSslContext tls, byte[] sourceId) {
+    }
+
+    private Endpoint(EndpointConfig config) {
+        this.config = config;
+        this.identity = config.identity();
+        this.credentials = new TlsCredentials(identity);
+        this.serverTls = buildServerTls(List.of());
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-quic", true),
+                NioIoHandler.newFactory());
+        ChannelHandler serverCodec = configure(new QuicServerCodecBuilder())
+                .sslEngineProvider(ch -> serverTls.newEngine(ch.alloc()))
+                .handler(new ServerConnectionHandler())
+                .streamHandler(QuicConnection.streamInitializer(this::acceptedConnection))
+                .build();
+        ChannelHandler clientCodec = configure(new QuicClientCodecBuilder())
+                .sslEngineProvider(ch -> ch.attr(DIAL).get().tls().newEngine(ch.alloc(),
+                        TlsCredentials.hostName(ch.attr(DIAL).get().expected()), 443))
+                .build();
+        this.router = new PacketRouter(serverCodec);
+        try {
+            Channel ch = new Bootstrap().group(group)
+                    .channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, 2 * 1024 * 1024)
+                    .option(ChannelOption.SO_SNDBUF, 2 * 1024 * 1024)
+                    .handler(new ChannelInitializer<DatagramChannel>() {
+                        @Override
+                        protected void initChannel(DatagramChannel ch) {
+                            ch.pipeline().addLast(router, serverCodec, clientCodec);
+                        }
+                    })
+                    .bind(config.bindAddress()).sync().channel();
+            this.socket = (DatagramChannel) ch;
+        } catch (InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            Thread.currentThread().interrupt();
+            throw new TransportException("interrupted while binding " + config.bindAddress(), e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new TransportException("cannot bind UDP " + config.bindAddress() + ": " + e.getMessage(), e);
+        }
+        LOG.info("endpoint {} listening on {}", identity.id().shortHex(), socket.localAddress());
+    }
+
+    /** Binds the UDP socket and starts serving. */
+    public static Endpoint bind(EndpointConfig config) {
+        return new Endpoint(config);
+    }
+
+    private <B extends QuicCodecBuilder<B>> B configure(B builder) {
+        return builder
+                .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(config.connectionWindow())
+                .initialMaxStreamDataBidirectionalLocal(config.streamWindow())
+                .initialMaxStreamDataBidirectionalRemote(config.streamWindow())
+                .initialMaxStreamDataUnidirectional(config.streamWindow())
+                .initialMaxStreamsBidirectional(config.maxBidiStreams())
+                .initialMaxStreamsUnidirectional(config.maxUniStreams())
+                .localConnectionIdLength(PacketRouter.CONNECTION_ID_LENGTH)
+                .activeMigration(false);
+    }
+
+    public EndpointId id() {
+        return identity.id();
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The bound UDP address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.localAddress();
+    }
+
+    /**
+     * How peers reach this endpoint: its id and the bound address, or, when bound to the wildcard
+     * address, the loopback plus every IPv4 address of the interfaces that are up.
+     */
+    public EndpointAddr addr() {
+        InetSocketAddress local = localAddress();
+        if (!local.getAddress().isAnyLocalAddress()) {
+            return EndpointAddr.of(id(), local);
+        }
+        List<InetSocketAddress> out = new ArrayList<>();
+        out.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort()));
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                        out.add(new InetSocketAddress(a, local.getPort()));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        return new EndpointAddr(id(), out, List.of());
+    }
+
+    /** Serves {@code alpn} with {@code handler}, replacing an earlier handler for it. */
+    public void register(String alpn, ProtocolHandler handler) {
+        if (alpn == null || alpn.isEmpty() || alpn.length() > 255) {
+            throw new IllegalArgumentException("an ALPN is 1..255 characters");
+        }
+        synchronized (handlers) {
+            handlers.put(alpn, handler);
+            serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+        }
+    }
+
+    /** Stops serving {@code alpn}; existing connections stay open. */
+    public void unregister(String alpn) {
+        synchronized (handlers) {
+            if (handlers.remove(alpn) != null) {
+                serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+            }
+        }
+    }
+
+    /**
+     * Connects to {@code peer} speaking {@code alpn}, reusing an open connection or an ongoing dial
+     * to the same peer and protocol. Fails with {@link DialException} when the peer's key is not
+     * {@code peer.id()}, the protocol is refused, or the handshake times out.
+     */
+    public CompletableFuture<Connection> connect(EndpointAddr peer, String alpn) {
+        return connectQuic(peer, alpn).thenApply(c -> c);
+    }
+
+    /** {@link #connect} with the concrete connection type. */
+    public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, String alpn) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new DialException("the endpoint is closed"));
+        }
+        if (peer.id().equals(id())) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial this endpoint's own id"));
+        }
+        if (peer.directAddresses().isEmpty()) {
+            return CompletableFuture.failedFuture(new DialException("no direct address for " + peer.id().shortHex()
+                    + " (relays are not supported yet)"));
+        }
+        DialKey key = new DialKey(peer.id(), alpn);
+        while (true) {
+            CompletableFuture<QuicConnection> existing = dials.get(key);
+            if (existing != null) {
+                boolean usable = !existing.isDone()
+                        || (!existing.isCompletedExceptionally() && !existing.join().closed().isDone());
+                if (usable) {
+                    return existing;
+                }
+                dials.remove(key, existing);
+                continue;
+            }
+            CompletableFuture<QuicConnection> fresh = new CompletableFuture<>();
+            if (dials.putIfAbsent(key, fresh) != null) {
+                continue;
+            }
+            fresh.whenComplete((conn, error) -> {
+                if (error != null) {
+                    dials.remove(key, fresh);
+                } else {
+                    conn.closed().whenComplete((r, e) -> dials.remove(key, fresh));
+                }
+            });
+            dialAddresses(peer, alpn, new ArrayList<>(peer.directAddresses()), null, fresh);
+            return fresh;
+        }
+    }
+
+    /** Tries the addresses one after another until one completes a handshake. */
+    private void dialAddresses(EndpointAddr peer, String alpn, List<InetSocketAddress> remaining,
+                               Throwable lastError, CompletableFuture<QuicConnection> result) {
+        if (remaining.isEmpty()) {
+            result.completeExceptionally(lastError instanceof DialException ? lastError
+                    : new DialException("cannot reach " + peer.id().shortHex(), lastError));
+            return;
+        }
+        InetSocketAddress address = remaining.removeFirst();
+        dialOnce(address, peer.id(), alpn).whenComplete((conn, error) -> {
+            if (error == null) {
+                result.complete(conn);
+            } else if (error instanceof DialException de && de.getMessage().contains("is not the expected peer")) {
+                result.completeExceptionally(error); // the key is wrong; other addresses will not change that
+            } else {
+                dialAddresses(peer, alpn, remaining, error, result);
+            }
+        });
+    }
+
+    private CompletableFuture<QuicConnection> dialOnce(InetSocketAddress address, EndpointId expected, String alpn) {
+        CompletableFuture<QuicConnection> result = new CompletableFuture<>();
+        QuicSslContext tls;
+        try {
+            tls = QuicSslContextBuilder.forClient()
+                    .keyManager(credentials.keyManager(), null)
+                    .trustManager(PeerTrustManager.pinned(expected))
+                    .applicationProtocols(alpn)
+                    .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS)
+                    .build();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new DialException("cannot set up TLS: " + e.getMessage(), e));
+            return result;
+        }
+        byte[] sourceId = new byte[PacketRouter.CONNECTION_ID_LENGTH];
+        random.nextBytes(sourceId);
+        router.addClientId(sourceId);
+        Dial dial = new Dial(expected, alpn, tls, sourceId);
+        long timeoutMs = config.handshakeTimeout().toMillis();
+        String target = expected.shortHex() + " at " + address;
+        QuicChannel.newBootstrap(socket)
+                .attr(DIAL, dial)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        // A peer that refuses the handshake (e.g. no shared ALPN) sends CONNECTION_CLOSE; fail
+                        // the dial now rather than when the channel finishes draining seconds later.
+                        if (evt instanceof QuicConnectionCloseEvent close && !result.isDone()) {
+                            result.completeExceptionally(refusal(target, alpn, close));
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                })
+                .streamHandler(QuicConnection.streamInitializer(this::dialedConnection))
+                .localConnectionAddress(new QuicConnectionAddress(sourceId))
+                .remoteAddress(address)
+                .connect()
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        router.removeClientId(sourceId);
+                        result.completeExceptionally(dialFailure(target, f.cause(), timeoutMs));
+                        return;
+                    }
+                    QuicChannel ch = (QuicChannel) f.getNow();
+                    ch.closeFuture().addListener(c -> router.removeClientId(sourceId));
+                    try {
+                        QuicConnection conn = connectionOf(ch);
+                        if (!result.complete(conn)) {
+                            conn.close(0, "dial abandoned"); // the caller already got a timeout or refusal
+                        }
+                    } catch (DialException e) {
+                        ch.close();
+                        result.completeExceptionally(e);
+                    }
+                });
+        // Backstop in case the channel never reports (the native connect timeout should fire first).
+        socket.eventLoop().schedule(() -> {
+            if (!result.isDone()) {
+                result.completeExceptionally(new DialException("handshake with " + target + " timed out after "
+                        + timeoutMs + " ms"));
+            }
+        }, timeoutMs + 500, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private static DialException refusal(String target, String alpn, QuicConnectionCloseEvent close) {
+        if (close.isTlsError()) {
+            int alert = QuicConnectionCloseEvent.extractTlsError(close.error());
+            String why = switch (alert) {
+                case 120 -> "it does not serve protocol " + alpn;
+                case 42, 43, 44, 45, 46, 48, 51 -> "it rejected this endpoint's certificate";
+                default -> "TLS alert " + alert;
+            };
+            return new DialException("the endpoint " + target + " refused the connection: " + why);
+        }
+        return new DialException("the endpoint " + target + " closed the connection during the handshake (code "
+                + close.error() + ")");
+    }
+
+    private static DialException dialFailure(String target, Throwable cause, long timeoutMs) {
+        String text = String.valueOf(cause);
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || String.valueOf(t.getMessage()).contains("CERTIFICATE_VERIFY_FAILED")) {
+                return new DialException("the endpoint " + target + " is not the expected peer: its key did not match ("
+                        + t.getMessage() + ")", cause);
+            }
+            if (t instanceof io.netty.channel.ConnectTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof io.netty.handler.codec.quic.QuicTimeoutClosedChannelException) {
+                return new DialException("handshake with " + target + " timed out after " + timeoutMs + " ms", cause);
+            }
+            if (t instanceof SSLException) {
+                return new DialException("TLS handshake with " + target + " failed (wrong key or protocol not served): "
+                        + t.getMessage(), cause);
+            }
+        }
+        return new DialException("cannot connect to " + target + ": " + text, cause);
+    }
+
+    /**
+     * The connection object for a QUIC channel whose handshake finished, created on first use.
+     * Runs on the event loop. Verifies the negotiated ALPN and reads the peer's key.
+     */
+    private QuicConnection connectionOf(QuicChannel ch) {
+        QuicConnection existing = ch.attr(QuicConnection.KEY).get();
+        if (existing != null) {
+            return existing;
+        }
+        SSLEngine engine = ch.sslEngine();
+        String alpn = engine == null ? null : engine.getApplicationProtocol();
+        Dial dial = ch.attr(DIAL).get();
+        if (dial != null && !dial.alpn().equals(alpn)) {
+            throw new DialException("peer " + dial.expected().shortHex() + " did not agree to protocol " + dial.alpn());
+        }
+        EndpointId remote;
+        try {
+            Certificate[] chain = engine.getSession().getPeerCertificates();
+            remote = TlsCredentials.verifyPeer(new X509Certificate[] {(X509Certificate) chain[0]});
+        } catch (SSLPeerUnverifiedException | CertificateException | RuntimeException e) {
+            throw new DialException("peer did not present a valid Ed25519 certificate: " + e.getMessage(), e);
+        }
+        if (dial != null && !dial.expected().equals(remote)) {
+            throw new DialException("the endpoint " + remote.shortHex() + " is not the expected peer "
+                    + dial.expected().shortHex());
+        }
+        QuicConnection conn = QuicConnection.attach(ch, alpn, remote, dial != null);
+        connections.add(conn);
+        conn.closed().whenComplete((r, e) -> connections.remove(conn));
+        return conn;
+    }
+
+    /** For a dialed channel whose first peer stream arrives: the connection, or null if it is unusable. */
+    private QuicConnection dialedConnection(QuicChannel ch) {
+        try {
+            return connectionOf(ch);
+        } catch (DialException e) {
+            return null; // the dial's own listener reports and closes
+        }
+    }
+
+    /**
+     * On the event loop, on the handshake event or the first incoming stream, whichever comes first:
+     * wraps an accepted channel and hands it to its protocol's handler once; null if refused.
+     */
+    private QuicConnection acceptedConnection(QuicChannel ch) {
+        QuicConnection existing = ch.attr(QuicConnection.KEY).get();
+        if (existing != null) {
+            return existing;
+        }
+        if (!ch.isActive()) {
+            return null;
+        }
+        QuicConnection conn;
+        try {
+            conn = connectionOf(ch);
+        } catch (DialException e) {
+            LOG.info("refusing connection from {}: {}", ch.remoteSocketAddress(), e.getMessage());
+            ch.close(true, CLOSE_HANDLER_FAILED, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            return null;
+        }
+        ProtocolHandler handler = handlers.get(conn.protocol() == null ? "" : conn.protocol());
+        if (handler == null) {
+            LOG.info("refusing {}: protocol '{}' is not served", conn, conn.protocol());
+            conn.close(CLOSE_UNKNOWN_ALPN, "unknown protocol");
+            return null;
+        }
+        Thread.ofVirtual().name("parley-accept-" + conn.protocol() + "-" + conn.peer().shortHex()).start(() -> {
+            try {
+                handler.accept(conn);
+            } catch (RuntimeException e) {
+                LOG.warn("{} handler failed for {}", conn.protocol(), conn, e);
+                conn.close(CLOSE_HANDLER_FAILED, "handler failed");
+            }
+        });
+        return conn;
+    }
+
+    private QuicSslContext buildServerTls(List<String> alpns) {
+        QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(credentials.keyManager(), null)
+                .trustManager(PeerTrustManager.anyPeer())
+                .clientAuth(ClientAuth.REQUIRE)
+                .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS);
+        if (!alpns.isEmpty()) {
+            builder.applicationProtocols(alpns.toArray(String[]::new));
+        }
+        return builder.build();
+    }
+
+    /** Open connections, accepted and dialed. */
+    public List<Connection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Closes every connection and the socket; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (QuicConnection conn : List.copyOf(connections)) {
+            conn.close(0, "endpoint closed");
+        }
+        try {
+            socket.close().await(2, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + id().shortHex() + " @ " + socket.localAddress() + "]";
+    }
+
+    /** Installed on every accepted QUIC channel: routes it by ALPN once the handshake is done. */
+    @ChannelHandler.Sharable
+    private final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                QuicChannel ch = (QuicChannel) ctx.channel();
+                if (!done.isSuccess()) {
+                    LOG.debug("handshake from {} failed: {}", ch.remoteSocketAddress(), done.cause().toString());
+                } else {
+                    accept(ch);
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        private void accept(QuicChannel ch) {
+            acceptedConnection(ch);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+    }
+}

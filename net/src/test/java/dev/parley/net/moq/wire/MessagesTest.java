@@ -1,0 +1,255 @@
+package dev.parley.net.moq.wire;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessagesTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final WireLimits LIMITS = WireLimits.DEFAULT;
+
+    static Stream<Message> everyRecord() {
+        long max = VarInt.MAX;
+        return Stream.of(
+                new AnnouncePlease(""),
+                new AnnouncePlease("room/ünïcødé/🎥"),
+                Announce.active("demo"),
+                Announce.ended("a/b/c"),
+                new Announce(true, "x", 256),
+                Subscribe.live(0, "demo", "catalog.json", 100),
+                new Subscribe(max, "b", "video/hd", 255, true, Duration.ofMillis(1500), OptionalLong.of(0), OptionalLong.of(max - 1)),
+                new SubscribeUpdate(60, true, Duration.ofSeconds(3), OptionalLong.of(41), OptionalLong.empty()),
+                SubscribeOk.interop(80),
+                new SubscribeOk(1, true, Duration.ofMillis(16383), OptionalLong.of(16383), OptionalLong.of(1L << 30)),
+                new SubscribeDrop(3, 7, 13),
+                new Probe(0),
+                new Probe(2_500_000),
+                new GroupHeader(1, 0),
+                new GroupHeader(max, max));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyRecord")
+    void everyRecordRoundTrips(Message m) {
+        byte[] bytes = Messages.encode(m);
+        Message back = switch (m) {
+            case SubscribeResponse r -> new StreamDecoder(LIMITS).feed(bytes, 0, bytes.length, Grammars.subscribeResponses()).getFirst();
+            case AnnouncePlease p -> Messages.decode(bytes, AnnouncePlease::decode, LIMITS);
+            case Announce a -> Messages.decode(bytes, Announce::decode, LIMITS);
+            case Subscribe s -> Messages.decode(bytes, Subscribe::decode, LIMITS);
+            case SubscribeUpdate u -> Messages.decode(bytes, SubscribeUpdate::decode, LIMITS);
+            case Probe p -> Messages.decode(bytes, Probe::decode, LIMITS);
+            case GroupHeader g -> Messages.decode(bytes, GroupHeader::decode, LIMITS);
+        };
+        assertThat(back).isEqualTo(m);
+    }
+
+    // Golden vectors from the spec (checked against the real npm client).
+
+    @Test
+    void announcePleaseFromTheClient() {
+        List<Object> items = decodeBidi(HEX.parseHex("010100"), Grammars::announcePlease);
+        assertThat(items).containsExactly(StreamType.ANNOUNCE, new AnnouncePlease(""));
+        assertThat(streamBytes(StreamType.ANNOUNCE, new AnnouncePlease(""))).isEqualTo(HEX.parseHex("010100"));
+    }
+
+    @Test
+    void announceFromTheServer() {
+        byte[] bytes = HEX.parseHex("070104" + "64656d6f" + "00");
+        assertThat(Messages.encode(Announce.active("demo"))).isEqualTo(bytes);
+        assertThat(new StreamDecoder(LIMITS).feed(bytes, 0, bytes.length, Grammars.announces()))
+                .containsExactly(Announce.active("demo"));
+    }
+
+    @Test
+    void subscribeFromTheClient() {
+        byte[] bytes = concat(HEX.parseHex("02180004"), ascii("demo"), HEX.parseHex("0c"), ascii("catalog.json"),
+                HEX.parseHex("6400000000"));
+        assertThat(streamBytes(StreamType.SUBSCRIBE, Subscribe.live(0, "demo", "catalog.json", 100))).isEqualTo(bytes);
+        assertThat(decodeBidi(bytes, Grammars::subscribeRequests))
+                .containsExactly(StreamType.SUBSCRIBE, Subscribe.live(0, "demo", "catalog.json", 100));
+    }
+
+    @Test
+    void subscribeOkFromTheServer() {
+        byte[] bytes = HEX.parseHex("00056400000000");
+        assertThat(Messages.encode(SubscribeOk.interop(100))).isEqualTo(bytes);
+        assertThat(new StreamDecoder(LIMITS).feed(bytes, 0, bytes.length, Grammars.subscribeResponses()))
+                .containsExactly(SubscribeOk.interop(100));
+    }
+
+    @Test
+    void groupStreamWithAFrame() {
+        byte[] bytes = concat(HEX.parseHex("00020100"), HEX.parseHex("0400"), ascii("key"), HEX.parseHex("00"));
+        StreamDecoder d = new StreamDecoder(LIMITS);
+        List<Object> items = new ArrayList<>(d.feed(bytes, 0, 1, Grammars.streamType(false)));
+        items.addAll(d.feed(bytes, 1, bytes.length - 1, Grammars.group()));
+        d.finish();
+        assertThat(items).containsExactly(StreamType.GROUP, new GroupHeader(1, 0),
+                new Frame(concat(new byte[]{0}, ascii("key"))), new Frame(new byte[0]));
+        assertThat(concat(new byte[]{0}, Messages.encode(new GroupHeader(1, 0)), Frame.header(4)))
+                .isEqualTo(HEX.parseHex("0002010004"));
+    }
+
+    @Test
+    void bodyShorterOrLongerThanItsLengthIsRejected() {
+        // Probe with length 2 but a 1-byte varint body: leftover byte.
+        assertKind(() -> Messages.decode(HEX.parseHex("020500"), Probe::decode, LIMITS), DecodeException.Kind.LONG);
+        // Announce whose suffix runs past the declared length.
+        assertKind(() -> Messages.decode(HEX.parseHex("030105646f"), Announce::decode, LIMITS), DecodeException.Kind.SHORT);
+        // Bytes after a complete message.
+        assertKind(() -> Messages.decode(HEX.parseHex("010500"), Probe::decode, LIMITS), DecodeException.Kind.LONG);
+        // Stream ending inside a message.
+        StreamDecoder d = new StreamDecoder(LIMITS);
+        assertThat(d.feed(HEX.parseHex("0701046465"), 0, 5, Grammars.announces())).isEmpty();
+        assertKind(d::finish, DecodeException.Kind.SHORT);
+    }
+
+    @Test
+    void invalidValuesAreRejected() {
+        assertKind(() -> Messages.decode(HEX.parseHex("03020000"), Announce::decode, LIMITS), DecodeException.Kind.INVALID_VALUE);
+        // ordered byte 2 in SUBSCRIBE_OK
+        assertKind(() -> Messages.decode(HEX.parseHex("056402000000"), SubscribeOk::decode, LIMITS), DecodeException.Kind.INVALID_VALUE);
+        // invalid UTF-8 (lone continuation byte, overlong encoding, surrogate)
+        for (String bad : new String[]{"80", "c0af", "eda080"}) {
+            byte[] body = HEX.parseHex(String.format("%02x", bad.length() / 2) + bad);
+            byte[] msg = concat(new byte[]{(byte) body.length}, body);
+            assertKind(() -> Messages.decode(msg, AnnouncePlease::decode, LIMITS), DecodeException.Kind.INVALID_UTF8);
+        }
+        // hops above 256
+        assertKind(() -> Messages.decode(HEX.parseHex("0401004101"), Announce::decode, LIMITS),
+                DecodeException.Kind.TOO_LARGE);
+        assertKind(() -> StreamType.of(true, 3), DecodeException.Kind.UNKNOWN_TYPE);
+        assertKind(() -> StreamType.of(false, 1), DecodeException.Kind.UNKNOWN_TYPE);
+        assertKind(() -> new StreamDecoder(LIMITS).feed(HEX.parseHex("020100"), 0, 3, Grammars.subscribeResponses()),
+                DecodeException.Kind.UNKNOWN_TYPE);
+        assertKind(() -> new StreamDecoder(LIMITS).feed(HEX.parseHex("0100" + "0100"), 0, 4, Grammars.announcePlease()),
+                DecodeException.Kind.LONG);
+    }
+
+    @Test
+    void limitsAreCheckedBeforeBuffering() {
+        WireLimits small = new WireLimits(32, 100, 4);
+        // a message claiming 2^30 bytes is refused from its length alone
+        assertKind(() -> new StreamDecoder(small).feed(HEX.parseHex("bfffffff"), 0, 4, Grammars.announces()), DecodeException.Kind.TOO_LARGE);
+        Grammar<GroupStreamItem> grammar = Grammars.group();
+        StreamDecoder d = new StreamDecoder(small);
+        assertThat(d.feed(HEX.parseHex("020100"), 0, 3, grammar)).hasSize(1);
+        assertThat(d.feed(HEX.parseHex("4064"), 0, 2, grammar)).isEmpty(); // 100 bytes: allowed, waiting
+        StreamDecoder d2 = new StreamDecoder(small);
+        Grammar<GroupStreamItem> grammar2 = Grammars.group();
+        d2.feed(HEX.parseHex("020100"), 0, 3, grammar2);
+        assertKind(() -> d2.feed(HEX.parseHex("4065"), 0, 2, grammar2), DecodeException.Kind.TOO_LARGE);
+        assertKind(() -> Messages.decode(concat(HEX.parseHex("06010003"), HEX.parseHex("01")), Announce::decode,
+                new WireLimits(32, 100, 2)), DecodeException.Kind.SHORT);
+        assertKind(() -> Messages.decode(HEX.parseHex("03010003"), Announce::decode, new WireLimits(32, 100, 2)),
+                DecodeException.Kind.TOO_LARGE);
+    }
+
+    @Test
+    void optionAndDurationEncoding() {
+        assertThat(new WireWriter().optional(OptionalLong.empty()).toByteArray()).isEqualTo(new byte[]{0});
+        assertThat(new WireWriter().optional(OptionalLong.of(0)).toByteArray()).isEqualTo(new byte[]{1});
+        assertThat(new WireReader(new byte[]{5}).optional()).hasValue(4);
+        assertThat(new WireWriter().durationMillis(Duration.ofMillis(100)).toByteArray()).isEqualTo(HEX.parseHex("4064"));
+        assertThat(new WireReader(HEX.parseHex("4064")).durationMillis()).isEqualTo(Duration.ofMillis(100));
+        assertThatThrownBy(() -> new WireWriter().optional(OptionalLong.of(VarInt.MAX))).isInstanceOf(IllegalArgumentException.class);
+        assertKind(() -> new WireReader(new byte[]{2}).bool(), DecodeException.Kind.INVALID_VALUE);
+    }
+
+    /** Every split of a multi-message stream decodes to the same messages, and nothing early. */
+    @Test
+    void randomSplitPointsGiveTheSameMessages() {
+        List<Message> subs = new ArrayList<>();
+        subs.add(new Subscribe(7, "room/alice.hang", "video/hd", 60, false, Duration.ZERO, OptionalLong.empty(), OptionalLong.empty()));
+        for (int i = 0; i < 20; i++) {
+            subs.add(new SubscribeUpdate(i, i % 2 == 0, Duration.ofMillis(i * 1000L), OptionalLong.of(i), OptionalLong.empty()));
+        }
+        byte[] stream = concatAll(subs.stream().map(Messages::encode).toList());
+        Random rnd = new Random(42);
+        for (int round = 0; round < 500; round++) {
+            StreamDecoder d = new StreamDecoder(LIMITS);
+            Grammar<SubscribeRequest> g = Grammars.subscribeRequests();
+            List<SubscribeRequest> out = new ArrayList<>();
+            int pos = 0;
+            while (pos < stream.length) {
+                int n = 1 + rnd.nextInt(Math.min(40, stream.length - pos));
+                out.addAll(d.feed(stream, pos, n, g));
+                pos += n;
+            }
+            d.finish();
+            assertThat(out).containsExactlyElementsOf(subs.stream().map(SubscribeRequest.class::cast).toList());
+        }
+    }
+
+    @Test
+    void byteByByteGroupDecodeProducesNothingBeforeTheLastByte() {
+        byte[] payload = new byte[70_000];
+        new Random(1).nextBytes(payload);
+        byte[] stream = concat(Messages.encode(new GroupHeader(3, 99)), Frame.header(payload.length), payload);
+        StreamDecoder d = new StreamDecoder(LIMITS);
+        Grammar<GroupStreamItem> g = Grammars.group();
+        List<GroupStreamItem> items = new ArrayList<>();
+        int headerLen = Messages.encode(new GroupHeader(3, 99)).length;
+        for (int i = 0; i < stream.length; i++) {
+            items.addAll(d.feed(stream, i, 1, g));
+            int expected = (i + 1 >= headerLen ? 1 : 0) + (i == stream.length - 1 ? 1 : 0);
+            if (items.size() != expected) {
+                throw new AssertionError("after byte " + i + " got " + items.size() + " items, expected " + expected);
+            }
+        }
+        assertThat(items).containsExactly(new GroupHeader(3, 99), new Frame(payload));
+    }
+
+    private static <T> List<Object> decodeBidi(byte[] bytes, Supplier<Grammar<T>> after) {
+        StreamDecoder d = new StreamDecoder(LIMITS);
+        List<Object> out = new ArrayList<>();
+        d.feed(bytes, 0, bytes.length);
+        out.add(d.poll(Grammars.streamType(true)));
+        Grammar<T> g = after.get();
+        for (T item; (item = d.poll(g)) != null; ) {
+            out.add(item);
+        }
+        d.finish();
+        return out;
+    }
+
+    private static byte[] streamBytes(StreamType t, Message m) {
+        WireWriter w = new WireWriter().varint(t.code());
+        Messages.encode(m, w);
+        return w.toByteArray();
+    }
+
+    static void assertKind(Runnable r, DecodeException.Kind kind) {
+        assertThatThrownBy(r::run).isInstanceOf(DecodeException.class)
+                .satisfies(e -> assertThat(((DecodeException) e).kind()).isEqualTo(kind));
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        return concatAll(List.of(parts));
+    }
+
+    static byte[] concatAll(List<byte[]> parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+}

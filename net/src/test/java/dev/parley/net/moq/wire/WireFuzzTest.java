@@ -1,0 +1,202 @@
+package dev.parley.net.moq.wire;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Random, truncated and mutated streams through every decoder, split at random points. Every case must
+ * end in valid items or a {@link DecodeException}; any other exception fails. 100k+ cases by default,
+ * millions with {@code -Dparley.long=true}.
+ */
+class WireFuzzTest {
+    private static final boolean LONG_RUN = Boolean.getBoolean("parley.long");
+    private static final WireLimits LIMITS = new WireLimits(512, 4096, 256);
+
+    private record Target(String name, Supplier<Grammar<?>> grammar, Supplier<byte[]> valid) {}
+
+    @Test
+    @Timeout(120)
+    void everyDecoderSurvivesGarbage() {
+        int cases = LONG_RUN ? 10_000_000 : 200_000;
+        Random rnd = new Random(0x5eed);
+        List<Target> targets = targets(rnd);
+        long valid = 0;
+        long rejected = 0;
+        for (int i = 0; i < cases; i++) {
+            Target t = targets.get(i % targets.size());
+            byte[] input = mutate(t.valid().get(), rnd);
+            if (runCase(t, input, rnd)) {
+                valid++;
+            } else {
+                rejected++;
+            }
+        }
+        System.out.printf("wire fuzz: %d cases, %d decoded cleanly, %d rejected with DecodeException%n", cases, valid, rejected);
+        assertThat(valid).as("some mutations stay valid").isPositive();
+        assertThat(rejected).as("most mutations are caught").isPositive();
+    }
+
+    @Test
+    void unmutatedSamplesAlwaysDecode() {
+        Random rnd = new Random(7);
+        for (Target t : targets(rnd)) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(runCase(t, t.valid().get(), rnd)).as(t.name()).isTrue();
+            }
+        }
+    }
+
+    /** True when the input decoded cleanly, false on a DecodeException; anything else propagates. */
+    private static boolean runCase(Target t, byte[] input, Random rnd) {
+        StreamDecoder d = new StreamDecoder(LIMITS);
+        Grammar<?> g = t.grammar().get();
+        try {
+            int pos = 0;
+            int items = 0;
+            while (pos < input.length) {
+                int n = 1 + rnd.nextInt(Math.min(input.length - pos, 1 + rnd.nextInt(64)));
+                for (Object item : d.feed(input, pos, n, g)) {
+                    items++;
+                    if (item instanceof Message m) {
+                        // whatever decodes re-encodes to something that decodes to the same message
+                        assertThat(reDecode(m)).isEqualTo(m);
+                    }
+                }
+                pos += n;
+                if (items > input.length + 1) {
+                    throw new AssertionError(t.name() + ": more items than bytes");
+                }
+            }
+            d.finish();
+            return true;
+        } catch (DecodeException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw new AssertionError(t.name() + " threw " + e + " on " + java.util.HexFormat.of().formatHex(input), e);
+        }
+    }
+
+    private static Message reDecode(Message m) {
+        byte[] b = Messages.encode(m);
+        return switch (m) {
+            case SubscribeResponse r -> new StreamDecoder(LIMITS).feed(b, 0, b.length, Grammars.subscribeResponses()).getFirst();
+            case AnnouncePlease p -> Messages.decode(b, AnnouncePlease::decode, LIMITS);
+            case Announce a -> Messages.decode(b, Announce::decode, LIMITS);
+            case Subscribe s -> Messages.decode(b, Subscribe::decode, LIMITS);
+            case SubscribeUpdate u -> Messages.decode(b, SubscribeUpdate::decode, LIMITS);
+            case Probe p -> Messages.decode(b, Probe::decode, LIMITS);
+            case GroupHeader h -> Messages.decode(b, GroupHeader::decode, LIMITS);
+        };
+    }
+
+    private static byte[] mutate(byte[] valid, Random rnd) {
+        byte[] out;
+        switch (rnd.nextInt(6)) {
+            case 0 -> { // truncated
+                out = java.util.Arrays.copyOf(valid, rnd.nextInt(valid.length + 1));
+            }
+            case 1 -> { // bit flips
+                out = valid.clone();
+                for (int k = 1 + rnd.nextInt(3); k > 0 && out.length > 0; k--) {
+                    out[rnd.nextInt(out.length)] ^= (byte) (1 << rnd.nextInt(8));
+                }
+            }
+            case 2 -> { // random byte values
+                out = valid.clone();
+                for (int k = 1 + rnd.nextInt(3); k > 0 && out.length > 0; k--) {
+                    out[rnd.nextInt(out.length)] = (byte) rnd.nextInt(256);
+                }
+            }
+            case 3 -> { // inserted or appended garbage
+                byte[] extra = new byte[1 + rnd.nextInt(8)];
+                rnd.nextBytes(extra);
+                int at = rnd.nextInt(valid.length + 1);
+                out = new byte[valid.length + extra.length];
+                System.arraycopy(valid, 0, out, 0, at);
+                System.arraycopy(extra, 0, out, at, extra.length);
+                System.arraycopy(valid, at, out, at + extra.length, valid.length - at);
+            }
+            case 4 -> { // pure noise
+                out = new byte[rnd.nextInt(96)];
+                rnd.nextBytes(out);
+            }
+            default -> out = valid; // unmutated
+        }
+        return out;
+    }
+
+    private static List<Target> targets(Random rnd) {
+        List<Target> t = new ArrayList<>();
+        t.add(new Target("stream type (bidi)", () -> Grammars.streamType(true), () -> new byte[]{(byte) new int[]{1, 2, 4}[rnd.nextInt(3)]}));
+        t.add(new Target("stream type (uni)", () -> Grammars.streamType(false), () -> rnd.nextBoolean() ? new byte[]{0} : new byte[]{0x40, 0}));
+        t.add(new Target("announce please", Grammars::announcePlease, () -> Messages.encode(new AnnouncePlease(path(rnd)))));
+        t.add(new Target("announces", Grammars::announces, () -> join(rnd, () -> new Announce(rnd.nextBoolean(), path(rnd), rnd.nextInt(257)))));
+        t.add(new Target("subscribe requests", Grammars::subscribeRequests, () -> {
+            List<Message> ms = new ArrayList<>();
+            ms.add(new Subscribe(varint(rnd), path(rnd), path(rnd), rnd.nextInt(256), rnd.nextBoolean(),
+                    Duration.ofMillis(rnd.nextInt(100_000)), opt(rnd), opt(rnd)));
+            for (int i = rnd.nextInt(3); i > 0; i--) {
+                ms.add(new SubscribeUpdate(rnd.nextInt(256), rnd.nextBoolean(), Duration.ofMillis(rnd.nextInt(5000)), opt(rnd), opt(rnd)));
+            }
+            return MessagesTest.concatAll(ms.stream().map(Messages::encode).toList());
+        }));
+        t.add(new Target("subscribe responses", Grammars::subscribeResponses, () -> join(rnd, () -> rnd.nextBoolean()
+                ? new SubscribeOk(rnd.nextInt(256), rnd.nextBoolean(), Duration.ofMillis(rnd.nextInt(1000)), opt(rnd), opt(rnd))
+                : new SubscribeDrop(varint(rnd), varint(rnd), rnd.nextInt(100)))));
+        t.add(new Target("probes", Grammars::probes, () -> join(rnd, () -> new Probe(varint(rnd)))));
+        t.add(new Target("group", Grammars::group, () -> {
+            WireWriter w = new WireWriter();
+            Messages.encode(new GroupHeader(varint(rnd), varint(rnd)), w);
+            for (int i = rnd.nextInt(4); i > 0; i--) {
+                byte[] p = new byte[rnd.nextInt(rnd.nextBoolean() ? 8 : 300)];
+                rnd.nextBytes(p);
+                w.varint(p.length).raw(p, 0, p.length);
+            }
+            return w.toByteArray();
+        }));
+        return t;
+    }
+
+    private static byte[] join(Random rnd, Supplier<Message> gen) {
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
+            parts.add(Messages.encode(gen.get()));
+        }
+        return MessagesTest.concatAll(parts);
+    }
+
+    private static long varint(Random rnd) {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> rnd.nextInt(64);
+            case 1 -> rnd.nextInt(16384);
+            case 2 -> rnd.nextInt(1 << 30);
+            default -> rnd.nextLong() >>> 2;
+        };
+    }
+
+    private static OptionalLong opt(Random rnd) {
+        return rnd.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(varint(rnd) >>> 1);
+    }
+
+    private static final String[] SEGMENTS = {"room", "alice.hang", "video", "hd", "ü", "🎥", "catalog.json", ""};
+
+    private static String path(Random rnd) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = rnd.nextInt(4); i > 0; i--) {
+            if (!sb.isEmpty()) {
+                sb.append('/');
+            }
+            sb.append(SEGMENTS[rnd.nextInt(SEGMENTS.length)]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,297 @@
+package dev.parley.net.qmux;
+
+import dev.parley.net.transport.BidiStream;
+import dev.parley.net.transport.CloseReason;
+import dev.parley.net.transport.SendStream;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static dev.parley.net.qmux.QmuxTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the server puts on the wire and how it reacts to a broken peer, observed with a bare WebSocket
+ * client that has no QMux logic of its own.
+ */
+@Timeout(60)
+class QmuxWireTest {
+    private static final TransportParameters GENEROUS =
+            new TransportParameters(64 << 20, 16 << 20, 16 << 20, 16 << 20, 100, 100);
+
+    @Test
+    void serverSendsParametersFirstAndChunksStreamDataIntoSmallMessages() throws Exception {
+        try (var t = new QmuxTestSupport();
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            assertThat(peer.subprotocol()).isEqualTo(QmuxConnection.SUBPROTOCOL);
+            assertThat(peer.next(10)).isEqualTo(new QmuxFrame.Parameters(QmuxConfig.defaults().local()));
+            peer.send(new QmuxFrame.Parameters(GENEROUS));
+            QmuxConnection s = t.nextAccepted();
+            byte[] payload = new byte[200_000];
+            new Random(3).nextBytes(payload);
+            SendStream out = s.openUni();
+            out.write(payload);
+            out.finish();
+            byte[] got = new byte[payload.length];
+            int received = 0;
+            boolean fin = false;
+            int messages = 0;
+            while (!fin) {
+                byte[] raw = peer.messages.poll(10, TimeUnit.SECONDS);
+                assertThat(raw).as("message %d", messages).isNotNull();
+                assertThat(raw.length).isLessThanOrEqualTo(QmuxFrame.MAX_FRAME_SIZE);
+                QmuxFrame f = QmuxFrameCodec.decode(io.netty.buffer.Unpooled.wrappedBuffer(raw));
+                if (f instanceof QmuxFrame.Stream st) {
+                    assertThat(st.streamId()).isEqualTo(3);
+                    assertThat(st.data().length).isLessThanOrEqualTo(QmuxFrame.MAX_STREAM_PAYLOAD);
+                    assertThat(st.offset()).isEqualTo(received);
+                    System.arraycopy(st.data(), 0, got, received, st.data().length);
+                    received += st.data().length;
+                    fin = st.fin();
+                    messages++;
+                }
+            }
+            assertThat(got).isEqualTo(payload);
+            assertThat(messages).isGreaterThanOrEqualTo(payload.length / QmuxFrame.MAX_STREAM_PAYLOAD);
+        }
+    }
+
+    @Test
+    void serverRespectsThePeerWindowAndResumesOnMaxStreamData() throws Exception {
+        try (var t = new QmuxTestSupport();
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            peer.next(10);
+            peer.send(new QmuxFrame.Parameters(new TransportParameters(1 << 20, 1000, 1000, 1000, 10, 10)));
+            QmuxConnection s = t.nextAccepted();
+            SendStream out = s.openUni();
+            out.write(new byte[5000]);
+            out.finish();
+            int received = 0;
+            List<QmuxFrame> others = new ArrayList<>();
+            QmuxFrame f;
+            while ((f = peer.next(1)) != null) {
+                if (f instanceof QmuxFrame.Stream st) {
+                    received += st.data().length;
+                } else {
+                    others.add(f);
+                }
+            }
+            assertThat(received).isEqualTo(1000);
+            assertThat(others).contains(new QmuxFrame.StreamDataBlocked(3, 1000));
+            peer.send(new QmuxFrame.MaxStreamData(3, 6000));
+            boolean fin = false;
+            while (!fin) {
+                f = peer.next(10);
+                assertThat(f).isNotNull();
+                if (f instanceof QmuxFrame.Stream st) {
+                    received += st.data().length;
+                    fin = st.fin();
+                }
+            }
+            assertThat(received).isEqualTo(5000);
+        }
+    }
+
+    @Test
+    void garbageClosesOnlyThatConnection() throws Exception {
+        try (var t = new QmuxTestSupport(); QmuxConnection good = t.connect()) {
+            QmuxConnection goodServer = t.nextAccepted();
+            String[] garbage = {"30", "ff", "0a0005", "ff5153300d0a0d0a05", "0b00ff"};
+            for (String hex : garbage) {
+                try (RawWsPeer bad = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                    bad.next(10);
+                    if (!hex.startsWith("ff51")) {
+                        bad.send(new QmuxFrame.Parameters(GENEROUS));
+                    }
+                    QmuxConnection badServer = t.nextAccepted();
+                    bad.send(java.util.HexFormat.of().parseHex(hex));
+                    QmuxFrame close = bad.next(10);
+                    assertThat(close).as(hex).isInstanceOf(QmuxFrame.ConnectionClose.class);
+                    assertThat(((QmuxFrame.ConnectionClose) close).reason()).as(hex).isNotBlank();
+                    assertThat(badServer.closed().get(10, TimeUnit.SECONDS)).isInstanceOf(CloseReason.TransportError.class);
+                    assertThat(bad.closed.get(10, TimeUnit.SECONDS)).isNotNull();
+                }
+            }
+            try (RawWsPeer text = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                text.next(10);
+                QmuxConnection textServer = t.nextAccepted();
+                text.sendText("hello");
+                assertThat(textServer.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                        CloseReason.TransportError.class, r -> assertThat(r.message()).contains("binary"));
+            }
+            try (RawWsPeer first = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                first.next(10);
+                QmuxConnection firstServer = t.nextAccepted();
+                first.send(new QmuxFrame.MaxData(5));
+                assertThat(firstServer.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                        CloseReason.TransportError.class, r -> assertThat(r.message()).contains("QX_TRANSPORT_PARAMETERS"));
+            }
+            // The well-behaved connection is unaffected.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    BidiStream b = goodServer.acceptBidi();
+                    b.send().write(readAll(b.recv()));
+                    b.send().finish();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            BidiStream b = good.openBidi();
+            b.send().write("alive".getBytes());
+            b.send().finish();
+            assertThat(readAll(b.recv())).isEqualTo("alive".getBytes());
+            assertThat(goodServer.closed()).isNotDone();
+        }
+    }
+
+    @Test
+    void flowControlAndStreamLimitViolationsCloseWithQuicCodes() throws Exception {
+        QmuxConfig tight = QmuxConfig.defaults().withLocal(new TransportParameters(1 << 20, 100, 100, 100, 2, 2));
+        try (var t = new QmuxTestSupport(tight, tight)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                peer.send(new QmuxFrame.Parameters(GENEROUS));
+                t.nextAccepted();
+                peer.send(new QmuxFrame.Stream(2, 0, new byte[101], false));
+                QmuxFrame close = peer.next(10);
+                assertThat(close).isInstanceOfSatisfying(QmuxFrame.ConnectionClose.class,
+                        c -> assertThat(c.code()).isEqualTo(QmuxProtocolException.FLOW_CONTROL_ERROR));
+            }
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                peer.send(new QmuxFrame.Parameters(GENEROUS));
+                t.nextAccepted();
+                peer.send(new QmuxFrame.Stream(4 * 2 + 2, 0, new byte[1], false)); // uni index 2, limit 2
+                QmuxFrame close = peer.next(10);
+                assertThat(close).isInstanceOfSatisfying(QmuxFrame.ConnectionClose.class,
+                        c -> assertThat(c.code()).isEqualTo(QmuxProtocolException.STREAM_LIMIT_ERROR));
+            }
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                peer.send(new QmuxFrame.Parameters(GENEROUS));
+                t.nextAccepted();
+                peer.send(new QmuxFrame.Stream(3, 0, new byte[1], false)); // the server's own uni stream
+                QmuxFrame close = peer.next(10);
+                assertThat(close).isInstanceOfSatisfying(QmuxFrame.ConnectionClose.class,
+                        c -> assertThat(c.code()).isEqualTo(QmuxProtocolException.STREAM_STATE_ERROR));
+            }
+        }
+    }
+
+    @Test
+    void schedulerSendsHigherPriorityStreamsFirst() throws Exception {
+        try (var t = new QmuxTestSupport();
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            peer.next(10);
+            // No connection credit yet: everything the server writes stays queued.
+            peer.send(new QmuxFrame.Parameters(new TransportParameters(0, 1 << 20, 1 << 20, 1 << 20, 10, 10)));
+            QmuxConnection s = t.nextAccepted();
+            SendStream low = s.openUni();
+            low.setPriority(1);
+            low.write(new byte[40_000]);
+            low.finish();
+            SendStream mid = s.openUni();
+            mid.setPriority(5);
+            mid.write(new byte[40_000]);
+            mid.finish();
+            SendStream high = s.openUni();
+            high.setPriority(10);
+            high.write(new byte[40_000]);
+            high.finish();
+            QmuxFrame blocked = peer.next(10);
+            assertThat(blocked).isEqualTo(new QmuxFrame.DataBlocked(0));
+            peer.send(new QmuxFrame.MaxData(1 << 20));
+            List<Long> order = new ArrayList<>();
+            int fins = 0;
+            while (fins < 3) {
+                QmuxFrame f = peer.next(10);
+                assertThat(f).isNotNull();
+                if (f instanceof QmuxFrame.Stream st) {
+                    order.add(st.streamId());
+                    fins += st.fin() ? 1 : 0;
+                }
+            }
+            // ids: low 3, mid 7, high 11; each needs three frames.
+            assertThat(order).containsExactly(11L, 11L, 11L, 7L, 7L, 7L, 3L, 3L, 3L);
+        }
+    }
+
+    @Test
+    void vanishedPeerIsClosedByTheIdleTimeout() throws Exception {
+        QmuxConfig quick = QmuxConfig.defaults().withTimers(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(600));
+        try (var t = new QmuxTestSupport(quick, quick); java.net.Socket raw = new java.net.Socket("127.0.0.1", t.server.port())) {
+            // A hand-made upgrade, after which this peer never answers pings or sends anything.
+            raw.getOutputStream().write(("GET /gone HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + QmuxConnection.SUBPROTOCOL + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            raw.getOutputStream().flush();
+            QmuxConnection s = t.nextAccepted();
+            assertThat(s.path()).isEqualTo("/gone");
+            assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
+                    r -> assertThat(r.message()).contains("idle timeout"));
+        }
+    }
+
+    @Test
+    void fragmentedMessagesCountAsOneFrameAndOversizedOnesClose() throws Exception {
+        try (var t = new QmuxTestSupport()) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                ByteBuf tp = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, new QmuxFrame.Parameters(GENEROUS));
+                byte[] bytes = new byte[tp.readableBytes()];
+                tp.readBytes(bytes);
+                tp.release();
+                peer.sendFragmented(bytes, 3);
+                QmuxConnection s = t.nextAccepted();
+                byte[] data = new byte[10_000];
+                new Random(9).nextBytes(data);
+                ByteBuf st = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, new QmuxFrame.Stream(2, 0, data, true));
+                byte[] stream = new byte[st.readableBytes()];
+                st.readBytes(stream);
+                st.release();
+                peer.sendFragmented(stream, 4);
+                assertThat(readAll(s.acceptUni())).isEqualTo(data);
+            }
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                peer.next(10);
+                peer.send(new QmuxFrame.Parameters(GENEROUS));
+                QmuxConnection s = t.nextAccepted();
+                byte[] big = new byte[QmuxFrame.MAX_FRAME_SIZE + 100];
+                big[0] = 0x08;
+                big[1] = 0x02;
+                peer.sendFragmented(big, 5);
+                assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
+                        r -> assertThat(r.message()).contains("exceeds 16384"));
+            }
+        }
+    }
+
+    @Test
+    void upgradeWithoutTheSubprotocolIsRefused() throws Exception {
+        try (var t = new QmuxTestSupport(); HttpClient http = HttpClient.newHttpClient()) {
+            assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-00")
+                    .buildAsync(URI.create(t.url("/")), new java.net.http.WebSocket.Listener() { }).join())
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
+            HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.server.port() + "/x"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(426);
+            assertThat(plain.body()).contains(QmuxConnection.SUBPROTOCOL);
+            assertThat(t.accepted).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// Shared setup for Parley's interop scripts: Node 20 polyfills, a lite-03 connection over QMux/WebSocket,
+// and JSON-line output (one object per line; @moq/lite's own debug logging is plain text).
+import WebSocket from "ws";
+import { createHash } from "node:crypto";
+
+globalThis.WebSocket ??= WebSocket;
+Promise.withResolvers ??= function () {
+	let resolve, reject;
+	const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
+	return { promise, resolve, reject };
+};
+// Needed when the JavaScript side publishes (lite/publisher.js diffs announced sets).
+if (!Set.prototype.difference) {
+	Set.prototype.difference = function (other) {
+		const out = new Set();
+		for (const v of this) if (!other.has(v)) out.add(v);
+		return out;
+	};
+}
+
+export const emit = (o) => console.log(JSON.stringify(o));
+export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+export const hex = (bytes) => Buffer.from(bytes).toString("hex");
+
+export function deadline(ms) {
+	setTimeout(() => {
+		emit({ event: "timeout", ms });
+		process.exit(3);
+	}, ms).unref();
+}
+
+export async function connect(url) {
+	const { default: Session } = await import("@moq/qmux");
+	const Moq = await import("@moq/lite");
+	const transport = new Session(new URL(url), { protocols: ["moq-lite-03"] });
+	await transport.ready;
+	const conn = await Moq.Connection.connect(new URL(url), { transport });
+	emit({ event: "connected", protocol: transport.protocol, version: conn.version });
+	return { Moq, conn };
+}
+
+/** The hang "legacy" container: a QUIC varint timestamp in microseconds, then the payload. */
+export function legacyTimestamp(frame) {
+	const len = 1 << (frame[0] >> 6);
+	let t = frame[0] & 0x3f;
+	for (let j = 1; j < len; j++) t = t * 256 + frame[j];
+	return { timestamp: t, headerLength: len };
+}

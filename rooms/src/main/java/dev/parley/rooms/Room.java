@@ -1,0 +1,716 @@
+package dev.parley.rooms;
+
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.identity.Identity;
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.BroadcastProducer;
+import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
+import dev.parley.net.moq.model.TrackProducer;
+import dev.parley.net.moq.session.Moq;
+import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.CloseReason;
+import dev.parley.net.transport.TransportException;
+import dev.parley.rooms.chat.ChatCodec;
+import dev.parley.rooms.chat.ChatException;
+import dev.parley.rooms.chat.ChatHistory;
+import dev.parley.rooms.chat.ChatMessage;
+import dev.parley.rooms.chat.RateLimiter;
+import dev.parley.rooms.gossip.net.GossipNode;
+import dev.parley.rooms.gossip.net.GossipTopic;
+import dev.parley.rooms.gossip.proto.GossipEvent;
+import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.rooms.kv.EntrySigner;
+import dev.parley.rooms.kv.KvEvent;
+import dev.parley.rooms.kv.SignedEntry;
+import dev.parley.rooms.kv.SignedKv;
+import dev.parley.rooms.presence.PeerState;
+import dev.parley.rooms.ticket.RoomTicket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A multi-party room: gossip membership, signed peer state, automatic subscription to every
+ * broadcast other peers announce, and chat. An actor: one thread ({@code room-actor-…}) owns all
+ * state; {@link RoomHandle} sends it commands and {@link RoomEvents} carries its events.
+ *
+ * <p>Every peer publishes a moq broadcast named {@value #ROOM_BROADCAST} with tracks {@code chat}
+ * (one group per message, one UTF-8 frame), {@code chat.history} (recent messages for late joiners)
+ * and {@code heartbeat} (a tiny group every second, so the moq connection to a live peer never idles
+ * out and a silent one is a crashed one). A peer is present from its first valid signed state until a
+ * leave marker, a gossip goodbye, its connection failing, or its state expiring.
+ */
+public final class Room implements AutoCloseable {
+    public static final String ROOM_BROADCAST = "room";
+    static final String HEARTBEAT_TRACK = "heartbeat";
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+    private static final long TICK_MS = 1_000;
+
+    private final Endpoint endpoint;
+    private final GossipNode gossip;
+    private final boolean ownsGossip;
+    private final RoomOptions options;
+    private final RoomTicket joinedWith;
+    private final GossipTopic topic;
+    private final MoqLinks moq;
+    private final SignedKv kv;
+    private final ScheduledExecutorService actor;
+    private final RoomEvents events;
+    private final RoomHandle handle;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CompletableFuture<Void> left = new CompletableFuture<>();
+    private final AtomicLong invalidChat = new AtomicLong();
+    private final AtomicLong invalidState = new AtomicLong();
+
+    // actor-confined state
+    private PeerState myState;
+    private final Map<EndpointId, RemotePeer> peers = new HashMap<>();
+    private final BroadcastProducer roomBroadcast = new BroadcastProducer();
+    private final TrackProducer chatTrack;
+    private final TrackProducer historyTrack;
+    private final TrackProducer heartbeatTrack;
+    private final ChatHistory history = new ChatHistory();
+    private long chatSequence;
+    private final RateLimiter sendLimiter = RateLimiter.forChat();
+    private final Map<String, BroadcastProducer> published = new HashMap<>();
+    private final Set<EndpointId> neighbors = new HashSet<>();
+
+    /** What the room knows about one other peer; actor thread only. */
+    private static final class RemotePeer {
+        final EndpointId id;
+        PeerState state;
+        long stateTs;
+        boolean present;
+        /** A state must be newer than this to make the peer present again. */
+        long goneUpTo;
+        final Map<String, BroadcastConsumer> subscribed = new HashMap<>();
+        final Set<String> subscribing = new HashSet<>();
+        final RateLimiter chatLimit = RateLimiter.forChat();
+        BroadcastConsumer roomFeed;
+        long generation;
+
+        RemotePeer(EndpointId id) {
+            this.id = id;
+        }
+    }
+
+    private Room(Endpoint endpoint, Moq moqManager, boolean ownsMoq, GossipNode gossip, boolean ownsGossip, RoomTicket ticket,
+                 RoomOptions options) {
+        this.endpoint = endpoint;
+        this.gossip = gossip;
+        this.ownsGossip = ownsGossip;
+        this.options = options;
+        this.joinedWith = ticket;
+        this.events = new RoomEvents(options.eventCapacity());
+        this.handle = new RoomHandle(this);
+        Identity identity = endpoint.identity();
+        this.kv = new SignedKv(EntrySigner.of(identity.id(), identity::sign), options.kv());
+        this.myState = new PeerState(List.of(), options.displayName());
+        this.chatTrack = roomBroadcast.createTrack(new TrackInfo(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT));
+        this.historyTrack = roomBroadcast.createTrack(new TrackInfo(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT));
+        this.heartbeatTrack = roomBroadcast.createTrack(new TrackInfo(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
+        historyTrack.appendGroupWithFrame(historyFrame());
+        this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "room-actor-" + endpoint.id().shortHex());
+            t.setDaemon(true);
+            return t;
+        });
+        this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> post(() -> onSessionClosed(peer, reason)));
+        moq.publish(ROOM_BROADCAST, roomBroadcast);
+        this.topic = gossip.join(ticket.topic(), ticket.bootstrap());
+        Thread.ofVirtual().name("room-gossip-" + endpoint.id().shortHex()).start(this::pumpGossip);
+        post(this::start);
+        actor.scheduleAtFixedRate(() -> guard(this::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Joins the room of {@code ticket} on {@code endpoint} (empty bootstrap: start a new room and wait).
+     * The room runs gossip on the endpoint ({@code /iroh-gossip/1}) and serves moq ({@code moq-lite-03}).
+     * For crash detection within seconds the endpoint's idle timeout should be short (3 s is good).
+     */
+    public static Room join(Endpoint endpoint, RoomTicket ticket, RoomOptions options) {
+        Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
+        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+    }
+
+    /**
+     * Joins using the endpoint's existing moq manager (shared with calls and other rooms). The caller
+     * keeps owning {@code moq} and must accept incoming sessions (or run it with auto-accept).
+     */
+    public static Room join(Endpoint endpoint, Moq moq, RoomTicket ticket, RoomOptions options) {
+        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+    }
+
+    public RoomHandle handle() {
+        return handle;
+    }
+
+    public RoomEvents events() {
+        return events;
+    }
+
+    public EndpointId me() {
+        return endpoint.id();
+    }
+
+    /** A ticket that lists this peer first, then the peers this room was joined through. */
+    public RoomTicket ticket() {
+        List<EndpointAddr> peers = new ArrayList<>();
+        peers.add(endpoint.addr());
+        peers.addAll(joinedWith.bootstrap());
+        return RoomTicket.of(joinedWith.topic(), peers);
+    }
+
+    /** Invalid chat frames and peer states received (dropped). */
+    public long invalidChat() {
+        return invalidChat.get();
+    }
+
+    public long invalidStates() {
+        return invalidState.get();
+    }
+
+    /** KV counters (forged, unsigned, stale, …). */
+    public dev.parley.rooms.kv.KvStats kvStats() {
+        return kv.stats();
+    }
+
+    /** Present peers right now (asks the actor). */
+    public CompletableFuture<Set<EndpointId>> presentPeers() {
+        CompletableFuture<Set<EndpointId>> f = new CompletableFuture<>();
+        if (!post(() -> {
+            Set<EndpointId> out = new HashSet<>();
+            peers.values().stream().filter(p -> p.present).forEach(p -> out.add(p.id));
+            f.complete(out);
+        })) {
+            f.completeExceptionally(new ActorStoppedException("the room is closed"));
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        try {
+            leave().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("leave did not finish cleanly: {}", e.toString());
+        }
+    }
+
+    // ---- commands -----------------------------------------------------------------------------
+
+    void command(RoomCommand c) {
+        if (stopped.get() || !post(() -> handleCommand(c))) {
+            c.reply().completeExceptionally(new ActorStoppedException("the room has been left"));
+        }
+    }
+
+    CompletableFuture<Void> leave() {
+        if (stopped.compareAndSet(false, true)) {
+            post(this::doLeave);
+        }
+        return left;
+    }
+
+    private void handleCommand(RoomCommand c) {
+        try {
+            switch (c) {
+                case RoomCommand.Publish p -> {
+                    if (p.name().equals(ROOM_BROADCAST)) {
+                        throw new IllegalArgumentException("'" + ROOM_BROADCAST + "' is reserved for the room itself");
+                    }
+                    PeerState next = myState.withBroadcast(p.name());
+                    published.put(p.name(), p.broadcast());
+                    moq.publish(p.name(), p.broadcast());
+                    p.broadcast().closed().whenComplete((v, e) -> post(() -> {
+                        if (published.remove(p.name(), p.broadcast())) {
+                            writeState(myState.withoutBroadcast(p.name()));
+                        }
+                    }));
+                    writeState(next);
+                }
+                case RoomCommand.Unpublish u -> {
+                    published.remove(u.name());
+                    writeState(myState.withoutBroadcast(u.name()));
+                }
+                case RoomCommand.SendChat s -> sendChat(s.text());
+                case RoomCommand.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
+                case RoomCommand.Leave l -> doLeave();
+            }
+            c.reply().complete(null);
+        } catch (RuntimeException e) {
+            c.reply().completeExceptionally(e);
+        }
+    }
+
+    private void sendChat(String text) {
+        byte[] frame = ChatCodec.encode(text);
+        if (!sendLimiter.tryAcquire(System.nanoTime())) {
+            throw new ChatException("chat rate limit: at most 5 messages per second (bursts of 10)");
+        }
+        chatTrack.appendGroupWithFrame(frame);
+        chatSequence++;
+        history.add(System.currentTimeMillis(), text);
+        historyTrack.appendGroupWithFrame(historyFrame());
+    }
+
+    /** History frame: chat group sequence of the first entry, then the history encoding. */
+    private byte[] historyFrame() {
+        byte[] body = history.encode();
+        long first = chatSequence - history.entries().size();
+        byte[] seq = new dev.parley.rooms.gossip.wire.PostcardWriter().varint(first).toByteArray();
+        byte[] out = Arrays.copyOf(seq, seq.length + body.length);
+        System.arraycopy(body, 0, out, seq.length, body.length);
+        return out;
+    }
+
+    private void writeState(PeerState next) {
+        myState = next;
+        applyKv(kv.put(PeerState.KEY, next.encode(), nowNs()));
+    }
+
+    private void start() {
+        byte[] addr = endpoint.addr().encode();
+        if (addr.length <= options.kv().maxValueBytes()) {
+            applyKv(kv.put(PeerState.ADDR_KEY, addr, nowNs()));
+        }
+        writeState(myState);
+    }
+
+    private void doLeave() {
+        try {
+            applyKv(kv.put(PeerState.LEAVE_KEY, new byte[0], nowNs()));
+            topic.quit();
+            for (RemotePeer p : peers.values()) {
+                closeSubscriptions(p, false);
+            }
+            roomBroadcast.close();
+            Thread.sleep(50); // the leave marker and goodbyes are queued; give the links a moment
+            moq.close();
+            if (ownsGossip) {
+                gossip.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("error while leaving the room", e);
+        } finally {
+            left.complete(null);
+            actor.shutdown();
+        }
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------
+
+    private void pumpGossip() {
+        try {
+            while (!stopped.get()) {
+                GossipEvent e = topic.nextEvent(Duration.ofMillis(500));
+                if (e != null) {
+                    post(() -> onGossip(e));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onGossip(GossipEvent e) {
+        switch (e) {
+            case GossipEvent.Received r -> applyKv(kv.onGossip(r.content(), nowNs()));
+            case GossipEvent.NeighborUp u -> {
+                if (neighbors.isEmpty()) {
+                    applyKv(kv.refreshOwn(nowNs())); // what we wrote while alone reached nobody
+                }
+                neighbors.add(u.peer());
+                applyKv(kv.onNeighborUp());
+            }
+            case GossipEvent.NeighborDown d -> {
+                neighbors.remove(d.peer());
+                RemotePeer p = peers.get(d.peer());
+                if (p != null && d.reason() == GossipEvent.DownReason.LEFT) {
+                    markGone(p, RoomEvent.LeaveReason.LEFT);
+                } else if (p != null && d.reason() == GossipEvent.DownReason.FAILED) {
+                    markGone(p, RoomEvent.LeaveReason.FAILED);
+                }
+            }
+        }
+    }
+
+    private void tick() {
+        applyKv(kv.tick(nowNs()));
+        heartbeatTrack.appendGroupWithFrame(new byte[] {1});
+    }
+
+    private void applyKv(List<SignedKv.Output> outputs) {
+        for (SignedKv.Output o : outputs) {
+            switch (o) {
+                case SignedKv.Output.Broadcast b -> {
+                    if (!topic.hasQuit()) {
+                        if (b.swarm()) {
+                            topic.broadcast(b.payload());
+                        } else {
+                            topic.broadcastNeighbors(b.payload());
+                        }
+                    }
+                }
+                case SignedKv.Output.Event(KvEvent.Updated u) -> onEntry(u.entry());
+                case SignedKv.Output.Event(KvEvent.Expired x) -> {
+                    RemotePeer p = peers.get(x.scope());
+                    if (p != null && Arrays.equals(x.key(), PeerState.KEY)) {
+                        markGone(p, RoomEvent.LeaveReason.EXPIRED);
+                    }
+                }
+            }
+        }
+    }
+
+    private void onEntry(SignedEntry e) {
+        if (e.scope().equals(me())) {
+            return;
+        }
+        RemotePeer p = peers.computeIfAbsent(e.scope(), RemotePeer::new);
+        if (Arrays.equals(e.key(), PeerState.LEAVE_KEY)) {
+            if (e.timestampNs() > p.stateTs) {
+                markGone(p, RoomEvent.LeaveReason.LEFT);
+                p.goneUpTo = Math.max(p.goneUpTo, e.timestampNs());
+            }
+            return;
+        }
+        if (Arrays.equals(e.key(), PeerState.ADDR_KEY)) {
+            try {
+                EndpointAddr addr = EndpointAddr.decode(e.value());
+                if (addr.id().equals(p.id)) {
+                    gossip.addAddress(addr);
+                }
+            } catch (RuntimeException bad) {
+                invalidState.incrementAndGet();
+            }
+            return;
+        }
+        if (!Arrays.equals(e.key(), PeerState.KEY)) {
+            return; // unknown keys are ignored, so newer peers can add some
+        }
+        PeerState state;
+        try {
+            state = PeerState.decode(e.value());
+        } catch (DecodeException bad) {
+            invalidState.incrementAndGet();
+            LOG.debug("invalid peer state from {}: {}", p.id.shortHex(), bad.getMessage());
+            return;
+        }
+        if (e.timestampNs() <= p.goneUpTo) {
+            return; // an older state still travelling after the peer left
+        }
+        PeerState before = p.state;
+        p.state = state;
+        p.stateTs = e.timestampNs();
+        if (!p.present) {
+            p.present = true;
+            p.generation++;
+            events.emit(new RoomEvent.PeerJoined(p.id, state.displayName()));
+            followRoomFeed(p);
+        } else if (!state.equals(before)) {
+            events.emit(new RoomEvent.PeerUpdated(p.id, state));
+        }
+        syncSubscriptions(p);
+    }
+
+    private void onSessionClosed(EndpointId peer, CloseReason reason) {
+        RemotePeer p = peers.get(peer);
+        if (p == null || !p.present) {
+            return;
+        }
+        if (reason instanceof CloseReason.TransportError) {
+            markGone(p, RoomEvent.LeaveReason.FAILED);
+        } else {
+            // a clean close without a leave: subscriptions are gone, fetch them again
+            closeSubscriptions(p, true);
+            p.generation++;
+            followRoomFeed(p);
+            syncSubscriptions(p);
+        }
+    }
+
+    private void markGone(RemotePeer p, RoomEvent.LeaveReason reason) {
+        p.goneUpTo = Math.max(p.goneUpTo, p.stateTs);
+        if (!p.present) {
+            return;
+        }
+        p.present = false;
+        p.generation++;
+        closeSubscriptions(p, true);
+        events.emit(new RoomEvent.PeerLeft(p.id, reason));
+    }
+
+    private void closeSubscriptions(RemotePeer p, boolean emit) {
+        for (Map.Entry<String, BroadcastConsumer> s : p.subscribed.entrySet()) {
+            s.getValue().close();
+            if (emit) {
+                events.emit(new RoomEvent.BroadcastEnded(p.id, s.getKey()));
+            }
+        }
+        p.subscribed.clear();
+        p.subscribing.clear();
+        if (p.roomFeed != null) {
+            p.roomFeed.close();
+            p.roomFeed = null;
+        }
+    }
+
+    // ---- subscriptions ------------------------------------------------------------------------
+
+    private void syncSubscriptions(RemotePeer p) {
+        Set<String> wanted = new HashSet<>(p.state.broadcasts());
+        for (String name : List.copyOf(p.subscribed.keySet())) {
+            if (!wanted.contains(name)) {
+                p.subscribed.remove(name).close();
+                events.emit(new RoomEvent.BroadcastEnded(p.id, name));
+            }
+        }
+        p.subscribing.retainAll(wanted);
+        for (String name : wanted) {
+            if (!p.subscribed.containsKey(name) && p.subscribing.add(name)) {
+                long gen = p.generation;
+                Thread.ofVirtual().name("room-subscribe-" + p.id.shortHex() + "-" + name).start(() -> {
+                    try {
+                        BroadcastConsumer b = sessionWithRetry(p, gen).subscribe(name, options.subscribeTimeout());
+                        post(() -> onSubscribed(p, gen, name, b));
+                    } catch (MoqException | IllegalStateException | TransportException e) {
+                        LOG.debug("subscribing to {}/{} failed: {}", p.id.shortHex(), name, e.getMessage());
+                        post(() -> p.subscribing.remove(name));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
+    }
+
+    private void onSubscribed(RemotePeer p, long gen, String name, BroadcastConsumer b) {
+        if (!p.present || p.generation != gen || !p.subscribing.remove(name) || !p.state.broadcasts().contains(name)) {
+            b.close();
+            return;
+        }
+        p.subscribed.put(name, b);
+        events.emit(new RoomEvent.BroadcastSubscribed(p.id, name, b));
+        b.closed().whenComplete((v, e) -> post(() -> {
+            if (p.subscribed.remove(name, b)) {
+                events.emit(new RoomEvent.BroadcastEnded(p.id, name));
+            }
+        }));
+    }
+
+    /** Subscribes to the peer's room broadcast: heartbeat, chat history, then live chat. */
+    private void followRoomFeed(RemotePeer p) {
+        long gen = p.generation;
+        EndpointId id = p.id;
+        Thread.ofVirtual().name("room-feed-" + id.shortHex()).start(() -> {
+            BroadcastConsumer feed;
+            try {
+                feed = sessionWithRetry(p, gen).subscribe(ROOM_BROADCAST, options.subscribeTimeout());
+            } catch (MoqException | IllegalStateException | TransportException e) {
+                LOG.debug("no room feed from {}: {}", id.shortHex(), e.getMessage());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            post(() -> {
+                if (p.generation == gen && p.present) {
+                    p.roomFeed = feed;
+                } else {
+                    feed.close();
+                }
+            });
+            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> drain(feed, HEARTBEAT_TRACK));
+            readChat(p, gen, feed);
+        });
+    }
+
+    /**
+     * The moq session with a present peer, retrying for a while: its state can arrive (relayed by
+     * others) before its address does.
+     */
+    private MoqSession sessionWithRetry(RemotePeer p, long gen) throws InterruptedException {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 20 && !stopped.get() && p.generation == gen; attempt++) {
+            try {
+                return moq.session(p.id);
+            } catch (IllegalStateException e) {
+                last = e;
+                Thread.sleep(250);
+            }
+        }
+        throw last != null ? last : new IllegalStateException("peer " + p.id.shortHex() + " went away");
+    }
+
+    private static void drain(BroadcastConsumer feed, String track) {
+        try (TrackConsumer t = feed.subscribe(track, TrackInfo.PRIORITY_CHAT)) {
+            while (t.nextGroup() != null) {
+                // the bytes only keep the connection warm
+            }
+        } catch (MoqException | IllegalStateException | TransportException e) {
+            // feed ended
+        }
+    }
+
+    /** A decoded history frame: the chat group sequence of its first entry, and the entries. */
+    private record HistorySnapshot(long first, List<ChatHistory.Entry> entries) {
+        long end() {
+            return first + entries.size();
+        }
+    }
+
+    /** The newest history group that arrives within {@code timeout}; null if none. */
+    private HistorySnapshot nextHistory(TrackConsumer h, Duration timeout) {
+        try {
+            GroupConsumer g = h.nextGroup(timeout);
+            byte[] frame = g == null ? null : g.readFrame(timeout);
+            if (frame == null) {
+                return null;
+            }
+            var r = new dev.parley.rooms.gossip.wire.PostcardReader(frame);
+            long first = r.varint();
+            return new HistorySnapshot(first, ChatHistory.decode(Arrays.copyOfRange(frame, frame.length - r.remaining(), frame.length)));
+        } catch (DecodeException bad) {
+            invalidChat.incrementAndGet();
+            return null;
+        } catch (MoqException timeoutOrEnd) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads a peer's chat: first its history (late joiners), then the live track, one group per
+     * message. Groups can overtake each other on the wire (newest first) and the model never goes
+     * backwards, so a gap in sequence numbers is filled from the history track, which every sender
+     * rewrites after each message.
+     */
+    private void readChat(RemotePeer p, long gen, BroadcastConsumer feed) {
+        try (TrackConsumer h = feed.subscribe(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT);
+             TrackConsumer chat = feed.subscribe(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT)) {
+            chat.maxLatency(Duration.ofSeconds(30));
+            long next = 0;
+            HistorySnapshot snap = nextHistory(h, Duration.ofSeconds(3));
+            if (snap != null) {
+                for (ChatHistory.Entry e : snap.entries()) {
+                    deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), true);
+                }
+                next = snap.end();
+                LOG.debug("chat history from {}: {} messages", p.id.shortHex(), snap.entries().size());
+            }
+            GroupConsumer g;
+            while ((g = chat.nextGroup()) != null) {
+                long seq = g.sequence();
+                if (seq < next) {
+                    continue; // already delivered (history or repair)
+                }
+                if (seq > next) {
+                    next = repairGap(p, gen, h, next, seq);
+                }
+                next = seq + 1;
+                byte[] frame = g.readFrame(Duration.ofSeconds(5));
+                if (frame == null) {
+                    continue;
+                }
+                String text;
+                try {
+                    text = ChatCodec.decode(frame);
+                } catch (ChatException bad) {
+                    invalidChat.incrementAndGet();
+                    continue;
+                }
+                deliverChat(p, gen, text, Instant.now(), false);
+            }
+        } catch (MoqException | IllegalStateException | TransportException e) {
+            LOG.debug("chat from {} ended: {}", p.id.shortHex(), e.getMessage());
+        }
+    }
+
+    /** Delivers messages {@code [from, to)} from the sender's history; returns where delivery stopped. */
+    private long repairGap(RemotePeer p, long gen, TrackConsumer h, long from, long to) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        HistorySnapshot snap = null;
+        while ((snap == null || snap.end() < to) && System.nanoTime() < deadline) {
+            HistorySnapshot s = nextHistory(h, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (s != null) {
+                snap = s;
+            }
+        }
+        long next = from;
+        LOG.debug("chat from {}: repairing gap [{}, {}) from history", p.id.shortHex(), from, to);
+        if (snap != null) {
+            for (long seq = Math.max(from, snap.first()); seq < Math.min(to, snap.end()); seq++) {
+                ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
+                deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), false);
+                next = seq + 1;
+            }
+        }
+        if (next < to) {
+            LOG.debug("chat from {}: {} messages lost in a gap", p.id.shortHex(), to - next);
+        }
+        return to;
+    }
+
+    private void deliverChat(RemotePeer p, long gen, String text, Instant at, boolean fromHistory) {
+        ChatMessage m = new ChatMessage(p.id, text, at);
+        post(() -> {
+            if (p.generation != gen) {
+                return;
+            }
+            if (!fromHistory && !p.chatLimit.tryAcquire(System.nanoTime())) {
+                invalidChat.incrementAndGet();
+                return;
+            }
+            events.emit(new RoomEvent.ChatReceived(m, fromHistory));
+        });
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    private boolean post(Runnable r) {
+        try {
+            actor.execute(() -> guard(r));
+            return true;
+        } catch (RejectedExecutionException stoppedAlready) {
+            return false;
+        }
+    }
+
+    private static void guard(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("room actor task failed", e);
+        }
+    }
+
+    private static long nowNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

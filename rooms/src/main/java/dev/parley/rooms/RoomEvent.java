@@ -1,0 +1,43 @@
+package dev.parley.rooms;
+
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.rooms.chat.ChatMessage;
+import dev.parley.rooms.presence.PeerState;
+
+import java.util.Optional;
+
+/** What happens in a room, in order, from the room actor. */
+public sealed interface RoomEvent {
+
+    /** A peer is present: its signed state arrived (first sighting, or back after leaving). */
+    record PeerJoined(EndpointId peer, Optional<String> displayName) implements RoomEvent {}
+
+    /** A present peer changed its state (display name or broadcast list). */
+    record PeerUpdated(EndpointId peer, PeerState state) implements RoomEvent {}
+
+    /** A peer is gone; its broadcasts have ended first. */
+    record PeerLeft(EndpointId peer, LeaveReason reason) implements RoomEvent {}
+
+    /**
+     * This peer is now subscribed to {@code peer}'s broadcast {@code name}. The consumer belongs to the
+     * room: it is closed (and {@link BroadcastEnded} follows) when the peer unpublishes or leaves.
+     */
+    record BroadcastSubscribed(EndpointId peer, String name, BroadcastConsumer broadcast) implements RoomEvent {}
+
+    /** A subscription from {@link BroadcastSubscribed} ended. */
+    record BroadcastEnded(EndpointId peer, String name) implements RoomEvent {}
+
+    /** A chat message; live, or from the sender's recent history when this peer joined late. */
+    record ChatReceived(ChatMessage message, boolean fromHistory) implements RoomEvent {}
+
+    /** Why a peer left. */
+    enum LeaveReason {
+        /** It left cleanly (leave marker or gossip goodbye). */
+        LEFT,
+        /** Its connection timed out: it crashed or was cut off. */
+        FAILED,
+        /** Its state expired without a refresh. */
+        EXPIRED
+    }
+}

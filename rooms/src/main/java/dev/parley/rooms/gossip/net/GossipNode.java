@@ -1,0 +1,403 @@
+package dev.parley.rooms.gossip.net;
+
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.CloseReason;
+import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.RecvStream;
+import dev.parley.net.transport.TransportException;
+import dev.parley.rooms.gossip.proto.Action;
+import dev.parley.rooms.gossip.proto.GossipConfig;
+import dev.parley.rooms.gossip.proto.TopicState;
+import dev.parley.rooms.gossip.wire.AddrInfo;
+import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.rooms.gossip.wire.Frames;
+import dev.parley.rooms.gossip.wire.PeerData;
+import dev.parley.rooms.gossip.wire.TopicId;
+import dev.parley.rooms.gossip.wire.TopicMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs gossip topics over the QUIC {@link Endpoint} on ALPN {@value #ALPN}, with iroh-gossip's
+ * framing: one connection per peer shared by all topics, one unidirectional stream per (direction,
+ * topic) starting with the 32-byte topic header, then {@code u32}-length frames. Zero-length frames
+ * are keepalives (a Parley addition: they keep QUIC's idle timer for live peers, so a silent peer is
+ * a crashed one).
+ *
+ * <p>Threads: one actor thread owns every {@link TopicState} and runs their timers; one virtual
+ * thread per peer link sends; one virtual thread per incoming stream reads. Readers hand decoded
+ * messages to the actor through a bounded budget ({@link #INBOUND_BUDGET}), so a flooding peer is
+ * slowed by QUIC flow control instead of growing memory. Malformed frames are dropped and counted;
+ * broken framing stops only that stream.
+ */
+public final class GossipNode implements AutoCloseable {
+    public static final String ALPN = "/iroh-gossip/1";
+    static final int INBOUND_BUDGET = 1024;
+    static final long DIAL_TIMEOUT_MS = 5_000;
+    static final long LINGER_MS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(GossipNode.class);
+    private static final long START_NS = System.nanoTime();
+
+    final Endpoint endpoint;
+    final GossipNetStats stats = new GossipNetStats();
+    private final GossipConfig cfg;
+    private final ScheduledExecutorService actor;
+    private final Map<TopicId, GossipTopic> topics = new ConcurrentHashMap<>();
+    private final Map<EndpointId, PeerLink> links = new ConcurrentHashMap<>();
+    private final Map<EndpointId, EndpointAddr> addresses = new ConcurrentHashMap<>();
+    private final Semaphore inbound = new Semaphore(INBOUND_BUDGET);
+    private final SplittableRandom seeds = new SplittableRandom(new SecureRandom().nextLong());
+    private volatile boolean closed;
+
+    public GossipNode(Endpoint endpoint, GossipConfig cfg) {
+        this.endpoint = endpoint;
+        this.cfg = cfg;
+        this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gossip-actor-" + endpoint.id().shortHex());
+            t.setDaemon(true);
+            return t;
+        });
+        endpoint.register(ALPN, this::accept);
+    }
+
+    public EndpointId id() {
+        return endpoint.id();
+    }
+
+    public GossipNetStats stats() {
+        return stats;
+    }
+
+    /**
+     * Joins {@code topic} through {@code bootstrap} (their addresses are remembered for dialing).
+     * With no bootstrap peers the node waits to be joined. Joining again adds bootstrap peers.
+     */
+    public GossipTopic join(TopicId topic, List<EndpointAddr> bootstrap) {
+        if (closed) {
+            throw new IllegalStateException("the gossip node is closed");
+        }
+        GossipTopic t = topics.computeIfAbsent(topic, id -> new GossipTopic(this, id,
+                new TopicState(endpoint.id(), myData(), cfg, seeds.split())));
+        join(t, bootstrap);
+        return t;
+    }
+
+    void join(GossipTopic t, List<EndpointAddr> bootstrap) {
+        List<EndpointId> ids = new ArrayList<>();
+        for (EndpointAddr a : bootstrap) {
+            if (!a.id().equals(endpoint.id())) {
+                addresses.put(a.id(), a);
+                ids.add(a.id());
+            }
+        }
+        post(() -> apply(t, t.state.join(ids)));
+    }
+
+    /** Remembers where a peer can be reached (tickets, other sources). */
+    public void addAddress(EndpointAddr addr) {
+        if (!addr.id().equals(endpoint.id())) {
+            addresses.put(addr.id(), addr);
+        }
+    }
+
+    /** Where {@code peer} can be dialed, as learned from tickets, membership data or its connections; null if unknown. */
+    public EndpointAddr addressOf(EndpointId peer) {
+        return addresses.get(peer);
+    }
+
+    int maxMessageSize() {
+        return cfg.maxMessageSize();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    static long nowMs() {
+        return (System.nanoTime() - START_NS) / 1_000_000;
+    }
+
+    private PeerData myData() {
+        EndpointAddr me = endpoint.addr();
+        return new AddrInfo(me.relayUrls().stream().findFirst(), me.directAddresses()).toPeerData();
+    }
+
+    // ---- actor --------------------------------------------------------------------------------
+
+    /** Runs {@code r} on the actor; false if the node is closed and it was dropped. */
+    boolean post(Runnable r) {
+        try {
+            actor.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("gossip actor task failed", e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException closedAlready) {
+            LOG.debug("gossip node closed; dropping a task");
+            return false;
+        }
+    }
+
+    <T> CompletableFuture<T> call(Supplier<T> s) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        post(() -> f.complete(s.get()));
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("the gossip node is closed"));
+        }
+        return f;
+    }
+
+    CompletableFuture<Void> quit(GossipTopic t) {
+        return call(() -> {
+            if (!t.state.hasQuit()) {
+                apply(t, t.state.quit());
+                topics.remove(t.id(), t);
+            }
+            return null;
+        });
+    }
+
+    /** Carries out a state machine's actions; actor thread only. */
+    void apply(GossipTopic t, List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.Send s -> {
+                    byte[] frame;
+                    try {
+                        frame = Frames.message(s.message(), cfg.maxMessageSize());
+                    } catch (IllegalArgumentException tooBig) {
+                        stats.dropped.incrementAndGet();
+                        continue;
+                    }
+                    link(s.to()).enqueue(new PeerLink.Item.Frame(t.id(), frame));
+                }
+                case Action.Disconnect d -> {
+                    PeerLink l = links.get(d.peer());
+                    if (l != null) {
+                        l.enqueue(new PeerLink.Item.Release(t.id()));
+                        schedule(LINGER_MS, () -> closeIfUnused(d.peer()));
+                    }
+                }
+                case Action.Emit e -> t.deliver(e.event());
+                case Action.Schedule s -> schedule(s.delayMs(), () -> {
+                    if (!t.state.hasQuit()) {
+                        apply(t, t.state.onTimer(s.timer(), nowMs()));
+                    }
+                });
+                case Action.PeerDataLearned p -> learn(p.peer(), p.data());
+            }
+        }
+    }
+
+    private void schedule(long delayMs, Runnable r) {
+        try {
+            actor.schedule(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("gossip timer failed", e);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closedAlready) {
+            LOG.debug("gossip node closed; dropping a timer");
+        }
+    }
+
+    private void closeIfUnused(EndpointId peer) {
+        for (GossipTopic t : topics.values()) {
+            if (t.state.wantsLink(peer)) {
+                return;
+            }
+        }
+        PeerLink l = links.get(peer);
+        if (l != null) {
+            l.closeByUs("gossip: no longer a neighbour");
+        }
+    }
+
+    private void learn(EndpointId peer, PeerData data) {
+        try {
+            AddrInfo info = AddrInfo.fromPeerData(data);
+            if (!info.directAddresses().isEmpty()) {
+                addresses.put(peer, new EndpointAddr(peer, info.directAddresses(),
+                        info.relayUrl().map(List::of).orElse(List.of())));
+            }
+        } catch (DecodeException | IllegalArgumentException e) {
+            stats.malformed.incrementAndGet();
+        }
+    }
+
+    private PeerLink link(EndpointId peer) {
+        return links.computeIfAbsent(peer, p -> new PeerLink(p, this));
+    }
+
+    // ---- connections --------------------------------------------------------------------------
+
+    private void accept(Connection c) {
+        EndpointId peer = c.remoteId().orElse(null);
+        if (peer == null) {
+            c.close(1, "gossip needs an authenticated peer");
+            return;
+        }
+        if (c.remoteAddress() instanceof InetSocketAddress isa) {
+            addresses.putIfAbsent(peer, EndpointAddr.of(peer, isa));
+        }
+        adopt(peer, c);
+    }
+
+    /** Makes {@code c} the connection used to send to {@code peer} and starts reading it. */
+    void adopt(EndpointId peer, Connection c) {
+        PeerLink l = link(peer);
+        if (l.conn == c) {
+            return;
+        }
+        l.conn = c; // the newest connection sends; older ones keep being read until they close
+        l.closingByUs = false;
+        Thread.ofVirtual().name("gossip-accept-" + peer.shortHex()).start(() -> acceptStreams(peer, c));
+        c.closed().whenComplete((reason, e) -> connectionClosed(l, c, reason));
+    }
+
+    private void acceptStreams(EndpointId peer, Connection c) {
+        try {
+            while (true) {
+                RecvStream s = c.acceptUni();
+                Thread.ofVirtual().name("gossip-recv-" + peer.shortHex()).start(() -> readStream(peer, s));
+            }
+        } catch (TransportException closed) {
+            // connection gone: its close watcher reports it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void readStream(EndpointId peer, RecvStream s) {
+        FrameReader reader = new FrameReader(s, cfg.maxMessageSize());
+        try {
+            byte[] header = reader.next();
+            if (header == null) {
+                return;
+            }
+            TopicId topic = Frames.decodeHeader(header);
+            if (!topics.containsKey(topic)) {
+                stats.unknownTopic.incrementAndGet();
+                s.stop(2);
+                return;
+            }
+            while (true) {
+                byte[] body = reader.next();
+                if (body == null) {
+                    return; // the peer is done with this topic on this connection
+                }
+                if (body.length == 0) {
+                    continue; // keepalive
+                }
+                TopicMessage m;
+                try {
+                    m = TopicMessage.decode(body);
+                } catch (DecodeException bad) {
+                    stats.malformed.incrementAndGet();
+                    LOG.debug("malformed gossip frame from {}: {}", peer.shortHex(), bad.getMessage());
+                    continue;
+                }
+                stats.framesIn.incrementAndGet();
+                inbound.acquire();
+                boolean posted = post(() -> {
+                    inbound.release();
+                    GossipTopic t = topics.get(topic);
+                    if (t != null && !t.state.hasQuit()) {
+                        apply(t, t.state.onMessage(peer, m, nowMs()));
+                    }
+                });
+                if (!posted) {
+                    inbound.release();
+                    return;
+                }
+            }
+        } catch (DecodeException | FrameReader.TruncatedException broken) {
+            stats.badStreams.incrementAndGet();
+            LOG.debug("stopping a broken gossip stream from {}: {}", peer.shortHex(), broken.getMessage());
+            try {
+                s.stop(1);
+            } catch (TransportException ignored) {
+                // already gone
+            }
+        } catch (TransportException gone) {
+            // reset or connection closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void connectionClosed(PeerLink l, Connection c, CloseReason reason) {
+        if (l.conn != c) {
+            return; // an older connection; the current one still stands
+        }
+        l.conn = null;
+        if (l.closingByUs || closed) {
+            return;
+        }
+        boolean failed = reason instanceof CloseReason.TransportError;
+        LOG.debug("gossip link to {} closed ({}): {}", l.peer.shortHex(), failed ? "failed" : "closed", reason);
+        post(() -> {
+            for (GossipTopic t : topics.values()) {
+                apply(t, t.state.onConnectionClosed(l.peer, failed));
+            }
+        });
+    }
+
+    void linkFailed(PeerLink l) {
+        post(() -> {
+            for (GossipTopic t : topics.values()) {
+                apply(t, t.state.onConnectionClosed(l.peer, true));
+            }
+        });
+    }
+
+    /** Quits every topic (neighbours are told), gives the goodbyes a moment to leave, then closes links. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Void> quits = CompletableFuture.allOf(topics.values().stream()
+                .map(GossipTopic::quit).toArray(CompletableFuture[]::new));
+        try {
+            quits.get(1, TimeUnit.SECONDS);
+            Thread.sleep(100); // let the writers flush the Disconnects
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("gossip quit did not finish: {}", e.toString());
+        }
+        closed = true;
+        endpoint.unregister(ALPN);
+        actor.shutdownNow();
+        for (PeerLink l : links.values()) {
+            Connection c = l.conn;
+            if (c != null) {
+                l.closingByUs = true;
+                c.close(0, "gossip node closed");
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.parley.rooms.testing;
+
+import dev.parley.rooms.Room;
+import dev.parley.rooms.RoomEvent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Records a room's events on a virtual thread so tests can wait for conditions over them. */
+public final class EventLog implements AutoCloseable {
+    public record Stamped(long nanos, RoomEvent event) {}
+
+    private final List<Stamped> events = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean stop;
+
+    public EventLog(Room room) {
+        thread = Thread.ofVirtual().start(() -> {
+            try {
+                while (!stop) {
+                    RoomEvent e = room.events().next(Duration.ofMillis(200));
+                    if (e != null) {
+                        synchronized (events) {
+                            events.add(new Stamped(System.nanoTime(), e));
+                            events.notifyAll();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Waits for an event matching {@code p} and returns it with its arrival time. */
+    public Stamped await(Predicate<RoomEvent> p, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (true) {
+                for (Stamped s : events) {
+                    if (p.test(s.event())) {
+                        return s;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching room event within " + timeout + "; got " + snapshot());
+                }
+                events.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    public List<RoomEvent> snapshot() {
+        synchronized (events) {
+            return events.stream().map(Stamped::event).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop = true;
+        thread.interrupt();
+    }
+}
