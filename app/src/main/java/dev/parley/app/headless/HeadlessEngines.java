@@ -6,7 +6,7 @@ import dev.parley.app.cli.RoomOptions;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
 
-/** The engines of this build: {@code devices} is real, the rest still refuse via {@link CommandEngines#unwired()}. */
+/** The engines of this build: {@code devices} and the ticket check of {@code watch} are real, the rest still refuse via {@link CommandEngines#unwired()}. */
 public final class HeadlessEngines implements CommandEngines {
     private final CommandEngines unwired = CommandEngines.unwired();
 
@@ -17,7 +17,7 @@ public final class HeadlessEngines implements CommandEngines {
 
     @Override
     public int watch(WatchOptions options, Terminal terminal) {
-        return unwired.watch(options, terminal);
+        return WatchRunner.run(options, terminal);
     }
 
     @Override
