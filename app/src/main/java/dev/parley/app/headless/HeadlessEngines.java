@@ -12,7 +12,7 @@ public final class HeadlessEngines implements CommandEngines {
 
     @Override
     public int publish(PublishOptions options, Terminal terminal) {
-        return unwired.publish(options, terminal);
+        return PublishRunner.run(options, terminal);
     }
 
     @Override
