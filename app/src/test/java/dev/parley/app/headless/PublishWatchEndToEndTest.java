@@ -84,4 +84,20 @@ class PublishWatchEndToEndTest {
         assertThat(err.lines().filter(l -> !l.isBlank()).toList()).singleElement().asString()
                 .startsWith("parley watch: bad ticket: ");
     }
+
+    @Test
+    void unreachablePeerIsAClearErrorAndNonZeroExit() throws Exception {
+        int freePort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort(); // closed again: nobody listens there
+        }
+        String ticket = new dev.parley.net.ticket.LiveTicket(dev.parley.net.ticket.EndpointAddr.of(
+                dev.parley.net.identity.Identity.generate().id(), new java.net.InetSocketAddress("127.0.0.1", freePort)), "nobody").toString();
+        Process watcher = parley("watch", ticket, "--headless", "--duration", "2");
+        String out = new String(watcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(watcher.exitValue()).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(stderr("watch")).contains("parley watch: cannot reach [/127.0.0.1:" + freePort + "]");
+    }
 }
