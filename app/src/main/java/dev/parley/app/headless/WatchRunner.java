@@ -16,7 +16,10 @@ import dev.parley.net.ticket.LiveTicket;
 import dev.parley.net.ticket.TicketException;
 import dev.parley.net.transport.PathStats;
 
+import dev.parley.media.codec.VideoPreset;
+
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +53,7 @@ final class WatchRunner {
                 return fail(terminal, "cannot reach " + ticket.addr().directAddresses() + ": " + cause, ExitCodes.FAILED);
             }
             AtomicLong frames = new AtomicLong();
-            RenditionChoice choice = "auto".equalsIgnoreCase(options.rendition())
-                    ? RenditionChoice.auto() : RenditionChoice.parse(options.rendition());
+            RenditionChoice choice = choice(options.rendition());
             try (RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
                     dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()))) {
                 long start = System.nanoTime();
@@ -88,6 +90,16 @@ final class WatchRunner {
         } catch (RuntimeException e) {
             return fail(terminal, e.getMessage(), ExitCodes.FAILED);
         }
+    }
+
+    /** {@code auto}, a preset label such as {@code 360p} (means its hang track), or a full track name. */
+    static RenditionChoice choice(String rendition) {
+        if ("auto".equalsIgnoreCase(rendition)) {
+            return RenditionChoice.auto();
+        }
+        return Arrays.stream(VideoPreset.values()).filter(p -> p.label().equalsIgnoreCase(rendition)).findFirst()
+                .map(p -> RenditionChoice.named(p.trackName()))
+                .orElseGet(() -> RenditionChoice.parse(rendition));
     }
 
     static String json(double t, WatchStats stats, PathStats path, double fps) {

@@ -41,7 +41,7 @@ class PublishWatchEndToEndTest {
 
     @Test
     void watchDecodesThePublishedTestSourceAndSigtermEndsThePublisherWithZero() throws Exception {
-        Process publisher = parley("publish", "--test-source", "--name", "e2e", "--renditions", "180p,360p",
+        Process publisher = parley("publish", "--test-source", "--name", "e2e", "--renditions", "180p,360p,720p",
                 "--bind", "127.0.0.1:0");
         try {
             BufferedReader pubOut = new BufferedReader(new InputStreamReader(publisher.getInputStream(), StandardCharsets.UTF_8));
