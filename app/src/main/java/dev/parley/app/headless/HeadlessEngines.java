@@ -6,7 +6,7 @@ import dev.parley.app.cli.RoomOptions;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
 
-/** The engines of this build: {@code devices} and the ticket check of {@code watch} are real, the rest still refuse via {@link CommandEngines#unwired()}. */
+/** The engines of this build: publish, watch and devices are real; room still refuses via {@link CommandEngines#unwired()}. */
 public final class HeadlessEngines implements CommandEngines {
     private final CommandEngines unwired = CommandEngines.unwired();
 
