@@ -9,6 +9,7 @@ import dev.parley.media.source.Devices;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.session.Moq;
+import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
@@ -36,13 +37,19 @@ final class PublishRunner {
         // The identity is per run until the global --profile option is plumbed into the engines.
         try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(bind));
              LocalMedia local = testSource ? LocalMedia.withTestSources(media) : LocalMedia.withDevices(null, null, media);
-             Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true))) {
+             Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
+             // browsers and other WebSocket clients: the same manager serves QMux connections (null = none)
+             QmuxServer ws = options.ws() == null ? null : QmuxServer.start(options.ws(), moq::handleConnection)) {
             if (!options.audio()) {
                 local.setMicOn(false);
             }
             moq.publish(options.name(), local.broadcast().consume());
             terminal.out().println(new LiveTicket(endpoint.addr(), options.name()));
             terminal.out().flush();
+            if (ws != null) {
+                terminal.err().println("parley publish: moq-lite over WebSocket at ws://"
+                        + options.ws().getHostString() + ":" + ws.port() + "/");
+            }
             terminal.err().println("parley publish: publishing '" + options.name() + "' on udp " + endpoint.localAddress()
                     + " with " + local.encoderName() + "; Ctrl+C to stop");
             terminal.err().flush();
