@@ -21,6 +21,10 @@ class PublishWatchEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Map<String, Path> STDERR = new java.util.concurrent.ConcurrentHashMap<>();
 
+    static Path stderrPath(String command) {
+        return STDERR.get(command);
+    }
+
     static String stderr(String command) throws java.io.IOException {
         return java.nio.file.Files.readString(STDERR.get(command));
     }
