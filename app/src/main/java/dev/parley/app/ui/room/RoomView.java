@@ -71,6 +71,8 @@ public final class RoomView extends BorderPane {
 
         stage.getStyleClass().add("stage");
         stage.getChildren().addAll(grid, pip, banner);
+        // Clicking the videos takes the focus out of the chat input, so the shortcuts work again.
+        stage.setOnMousePressed(e -> stage.requestFocus());
         setCenter(stage);
 
         ChatView chat = new ChatView(vm.chat());

@@ -1,0 +1,162 @@
+package dev.parley.app.wiring;
+
+import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.DeviceList;
+import dev.parley.app.service.DeviceService;
+import dev.parley.app.service.LocalPreview;
+import dev.parley.app.service.ServiceException;
+import dev.parley.app.service.SourceSelection;
+import dev.parley.app.service.VideoFeed;
+import dev.parley.app.service.VideoFrame;
+import dev.parley.media.MediaException;
+import dev.parley.media.frame.AudioBlock;
+import dev.parley.media.source.AudioSource;
+import dev.parley.media.source.DeviceKind;
+import dev.parley.media.source.Devices;
+import dev.parley.media.source.GrabberVideoSource;
+import dev.parley.media.source.MicrophoneSource;
+import dev.parley.media.source.SourceSubscription;
+import dev.parley.media.source.TestPatternSource;
+import dev.parley.media.source.TestToneSource;
+import dev.parley.media.source.VideoSource;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The device service over the media module: device enumeration from {@link Devices}, and a preview
+ * made of a capture source (camera, or the test pattern) scaled to BGRA by media's
+ * {@link dev.parley.media.publish.LocalPreview}, plus a microphone (or test tone) level meter.
+ * App device ids are {@code camera:<media id>}, {@code microphone:<media id>}, {@code screen:<media id>}.
+ */
+public final class MediaDeviceService implements DeviceService {
+    static final int PREVIEW_WIDTH = 640;
+    static final int PREVIEW_HEIGHT = 360;
+    static final double CAPTURE_FPS = 30;
+
+    @Override
+    public DeviceList list() {
+        return new DeviceList(map(DeviceKind.CAMERA), map(DeviceKind.MICROPHONE), map(DeviceKind.SCREEN));
+    }
+
+    private static List<DeviceInfo> map(DeviceKind kind) {
+        return Devices.list(kind).stream()
+                .map(d -> new DeviceInfo(prefix(kind) + d.id(), d.name(), false))
+                .toList();
+    }
+
+    private static String prefix(DeviceKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT) + ":";
+    }
+
+    /** The media module's id of an app device id of this kind. */
+    static String mediaId(DeviceKind kind, DeviceInfo device) {
+        String p = prefix(kind);
+        if (!device.id().startsWith(p)) {
+            throw new ServiceException("\"" + device.label() + "\" is not a " + kind.name().toLowerCase(Locale.ROOT) + ".");
+        }
+        return device.id().substring(p.length());
+    }
+
+    @Override
+    public LocalPreview startPreview(SourceSelection selection) {
+        VideoSource video = null;
+        dev.parley.media.publish.LocalPreview frames = null;
+        AudioSource audio = null;
+        try {
+            video = videoSource(selection.camera());
+            frames = video == null ? null : new dev.parley.media.publish.LocalPreview(video, PREVIEW_WIDTH, PREVIEW_HEIGHT);
+            audio = audioSource(selection.microphone());
+            return new Preview(video, frames, audio);
+        } catch (MediaException | IllegalStateException e) {
+            if (frames != null) {
+                frames.close();
+            }
+            if (video != null) {
+                video.close();
+            }
+            if (audio != null) {
+                audio.close();
+            }
+            throw new ServiceException(e.getMessage(), e);
+        }
+    }
+
+    private static VideoSource videoSource(DeviceInfo camera) {
+        if (camera.equals(DeviceInfo.OFF)) {
+            return null;
+        }
+        if (camera.equals(DeviceInfo.TEST_PATTERN)) {
+            return new TestPatternSource(PREVIEW_WIDTH, PREVIEW_HEIGHT, CAPTURE_FPS);
+        }
+        return GrabberVideoSource.camera(mediaId(DeviceKind.CAMERA, camera), 1280, 720, CAPTURE_FPS);
+    }
+
+    private static AudioSource audioSource(DeviceInfo mic) {
+        if (mic.equals(DeviceInfo.OFF)) {
+            return null;
+        }
+        if (mic.equals(DeviceInfo.TEST_TONE)) {
+            return new TestToneSource();
+        }
+        return MicrophoneSource.open(mediaId(DeviceKind.MICROPHONE, mic));
+    }
+
+    /** A running preview; closing it stops both capture threads. */
+    private static final class Preview implements LocalPreview {
+        private final VideoSource video;
+        private final dev.parley.media.publish.LocalPreview frames;
+        private final AudioSource audio;
+        private final SourceSubscription audioSubscription;
+        private final VideoFeed feed;
+        private volatile double level;
+
+        Preview(VideoSource video, dev.parley.media.publish.LocalPreview frames, AudioSource audio) {
+            this.video = video;
+            this.frames = frames;
+            this.audio = audio;
+            this.feed = frames == null ? VideoFeed.none() : () -> {
+                dev.parley.media.frame.VideoFrame f = frames.pollFrame();
+                return f == null ? null : new VideoFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
+            };
+            this.audioSubscription = audio == null ? null : audio.subscribe(this::meter);
+        }
+
+        /** Peak meter with fast attack and slow release (on the audio capture thread). */
+        private void meter(AudioBlock block) {
+            int peak = 0;
+            for (short s : block.samples()) {
+                peak = Math.max(peak, Math.abs((int) s));
+            }
+            double now = peak / 32768.0;
+            double old = level;
+            level = now > old ? old + 0.3 * (now - old) : old + 0.05 * (now - old);
+        }
+
+        @Override
+        public VideoFeed video() {
+            return feed;
+        }
+
+        @Override
+        public double micLevel() {
+            return level;
+        }
+
+        @Override
+        public void close() {
+            if (audioSubscription != null) {
+                audioSubscription.close();
+            }
+            if (audio != null) {
+                audio.close();
+            }
+            if (frames != null) {
+                frames.close();
+            }
+            if (video != null) {
+                video.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.parley.app.ui.start;
+
+import dev.parley.app.cli.GuiRequest;
+import dev.parley.app.service.DeviceList;
+import dev.parley.app.settings.SettingsStore;
+import dev.parley.app.testing.FakeCalls;
+import dev.parley.app.testing.FakeDevices;
+import dev.parley.app.ui.MainWindow;
+import dev.parley.app.ui.common.FxUiExecutor;
+import dev.parley.app.wiring.AppServices;
+import dev.parley.app.wiring.UnwiredCallService;
+import dev.parley.app.cli.CommandEngines;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(ApplicationExtension.class)
+@Timeout(60)
+class StartViewFxTest {
+    @TempDir
+    static Path dir;
+
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = window();
+        stage.setScene(new Scene(window, 1100, 720));
+        stage.show();
+    }
+
+    private MainWindow window() {
+        AppServices services = new AppServices(new FakeCalls(), new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
+        return new MainWindow(services, new SettingsStore(dir), GuiRequest.startScreen(null, false), new FxUiExecutor(), background);
+    }
+
+    @AfterEach
+    void stop() {
+        background.shutdownNow();
+    }
+
+    @Test
+    void startScreenRendersWithTheFallbackNotice(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#deviceNotice").queryAs(Label.class).getText().isEmpty());
+        assertThat(robot.lookup("#deviceNotice").queryAs(Label.class).getText()).contains("No camera or microphone found");
+        assertThat(robot.lookup("#newRoom").tryQuery()).isPresent();
+        assertThat(robot.lookup("#join").tryQuery()).isPresent();
+        assertThat(robot.lookup("#micLevel").tryQuery()).isPresent();
+        assertThat(robot.lookup("#ticketError").queryAs(Label.class).isVisible()).isFalse();
+    }
+
+    @Test
+    void anInvalidTicketShowsTheInlineError(FxRobot robot) {
+        robot.clickOn("#displayName").write("Ada");
+        robot.clickOn("#ticket").write("not a ticket");
+        robot.clickOn("#join");
+        Label error = robot.lookup("#ticketError").queryAs(Label.class);
+        assertThat(error.isVisible()).isTrue();
+        assertThat(error.getText()).contains("without spaces");
+        robot.clickOn("#ticket").eraseText(12).write("nonsense");
+        assertThat(error.isVisible()).as("editing clears it").isFalse();
+        robot.clickOn("#join");
+        assertThat(error.getText()).contains("not a room ticket");
+    }
+
+    @Test
+    void theNameIsRememberedByTheNextWindow(FxRobot robot) throws Exception {
+        robot.clickOn("#displayName").eraseText(40).write("Grace Hopper");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> Files.exists(dir.resolve("settings.json")) && Files.readString(dir.resolve("settings.json")).contains("Grace Hopper"));
+        MainWindow second = WaitForAsyncUtils.asyncFx(this::window).get();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> second.startViewModel().displayNameProperty().get()).get().equals("Grace Hopper"));
+        TextField field = (TextField) second.lookup("#displayName");
+        assertThat(field.getText()).isEqualTo("Grace Hopper");
+    }
+
+    @Test
+    void unwiredRoomsGiveAReadableNotification(FxRobot robot) throws Exception {
+        AppServices services = new AppServices(new UnwiredCallService(), new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
+        MainWindow unwired = WaitForAsyncUtils.asyncFx(() -> new MainWindow(services, new SettingsStore(dir.resolve("u")),
+                GuiRequest.startScreen(null, false), new FxUiExecutor(), background)).get();
+        robot.interact(() -> window.getScene().setRoot(unwired));
+        robot.clickOn("#displayName").write("Ada");
+        robot.clickOn("#newRoom");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !unwired.notifications().items().isEmpty());
+        assertThat(unwired.notifications().items().getFirst().message()).isEqualTo("Rooms are not available in this build yet.");
+        assertThat(robot.lookup(".toast-error").queryAs(Label.class).getText()).doesNotContain("Exception");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.parley.app.wiring;
+
+import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.LocalPreview;
+import dev.parley.app.service.ServiceException;
+import dev.parley.app.service.SourceSelection;
+import dev.parley.app.service.VideoFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The preview over the real media module: test pattern through FFmpeg's scaler, test tone meter. */
+@Timeout(60)
+class MediaDeviceServiceTest {
+    private final MediaDeviceService devices = new MediaDeviceService();
+
+    @Test
+    void listingNeverThrowsAndUsesPrefixedIds() {
+        var list = devices.list();
+        assertThat(list.cameras()).allMatch(d -> d.id().startsWith("camera:") && !d.synthetic());
+        assertThat(list.microphones()).allMatch(d -> d.id().startsWith("microphone:"));
+        assertThat(list.screens()).allMatch(d -> d.id().startsWith("screen:"));
+    }
+
+    @Test
+    void testSourcesGiveBgraFramesAndAMicLevel() throws Exception {
+        try (LocalPreview preview = devices.startPreview(SourceSelection.testSources())) {
+            VideoFrame frame = null;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (frame == null && System.nanoTime() < deadline) {
+                frame = preview.video().poll();
+                if (frame == null) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(frame).as("a preview frame within 20 s").isNotNull();
+            try (VideoFrame f = frame) {
+                assertThat(f.width()).isEqualTo(MediaDeviceService.PREVIEW_WIDTH);
+                assertThat(f.height()).isEqualTo(MediaDeviceService.PREVIEW_HEIGHT);
+                assertThat(f.bgra().isDirect()).isTrue();
+                // Opaque BGRA: every alpha byte of the first row is 255.
+                for (int x = 0; x < f.width(); x++) {
+                    assertThat(f.bgra().get(x * 4 + 3)).isEqualTo((byte) 0xFF);
+                }
+            }
+            while (preview.micLevel() < 0.1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(preview.micLevel()).as("the 0.3-amplitude tone moves the meter").isBetween(0.1, 0.4);
+        }
+    }
+
+    @Test
+    void cameraOffGivesNoFramesAndAWrongIdIsAReadableError() {
+        try (LocalPreview preview = devices.startPreview(new SourceSelection(DeviceInfo.OFF, DeviceInfo.OFF, DeviceInfo.OFF))) {
+            assertThat(preview.video().poll()).isNull();
+            assertThat(preview.micLevel()).isZero();
+        }
+        DeviceInfo bogus = new DeviceInfo("camera:/dev/video99", "Gone camera", false);
+        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(bogus, DeviceInfo.OFF, DeviceInfo.OFF)))
+                .isInstanceOf(ServiceException.class).hasMessageNotContaining("Exception");
+        DeviceInfo wrongKind = new DeviceInfo("microphone:x", "Mic", false);
+        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(wrongKind, DeviceInfo.OFF, DeviceInfo.OFF)))
+                .isInstanceOf(ServiceException.class).hasMessageContaining("is not a camera");
+    }
+}
