@@ -7,6 +7,8 @@ import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.OriginConsumer;
 import dev.parley.net.moq.model.OriginProducer;
 import dev.parley.net.moq.model.Path;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.wire.DecodeException;
 import dev.parley.net.moq.wire.Grammars;
 import dev.parley.net.moq.wire.StreamType;
@@ -111,6 +113,16 @@ public final class MoqSession implements AutoCloseable {
             throw new MoqException(MoqError.TRANSPORT, "session closed before " + name + " was announced");
         }
         throw new MoqException(MoqError.NOT_FOUND, name + " was not announced within " + timeout);
+    }
+
+    /**
+     * Shortcut for one track of a peer's broadcast: waits for the announce like {@link #subscribe(String)},
+     * then subscribes on the wire. Closing the returned consumer (the last one of that track) unsubscribes.
+     */
+    public TrackConsumer subscribe(String broadcast, TrackInfo track) {
+        try (BroadcastConsumer b = subscribe(broadcast)) {
+            return b.subscribe(track);
+        }
     }
 
     /** Announces of the peer's broadcasts under {@code prefix}: the current set, then changes. */

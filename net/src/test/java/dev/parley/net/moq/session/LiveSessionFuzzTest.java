@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Garbage on new streams of a live QUIC session: it closes only that stream (or, for a broken control
  * semantic, that session), while another session keeps receiving every frame.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 900, unit = TimeUnit.SECONDS) // seconds normally; the long run takes minutes
 class LiveSessionFuzzTest {
     private static final boolean LONG_RUN = Boolean.getBoolean("parley.long");
     private final List<AutoCloseable> toClose = new ArrayList<>();

@@ -149,6 +149,19 @@ class SessionPairTest {
     }
 
     @Test
+    void trackShortcutSubscribesAndUnsubscribes() throws Exception {
+        BroadcastProducer b = new BroadcastProducer();
+        TrackProducer t = b.createTrack(new TrackInfo("audio/data", TrackInfo.PRIORITY_AUDIO));
+        server.publish("p", b.consume());
+        TrackConsumer audio = client.subscribe("p", new TrackInfo("audio/data", TrackInfo.PRIORITY_AUDIO));
+        awaitTrue(() -> server.servedSubscriptions() == 1);
+        t.appendGroupWithFrame(new byte[]{1, 2, 3});
+        assertThat(audio.nextGroup().readFrame()).containsExactly(1, 2, 3);
+        audio.close();
+        awaitTrue(() -> server.servedSubscriptions() == 0);
+    }
+
+    @Test
     void theSubscriberSeesTheProbeEstimate() throws Exception {
         serverConn.setPathStats(new PathStats(Instant.now(), null, false, Duration.ofMillis(1), Duration.ofMillis(1),
                 10_000, 312_500, 0, 0, 0, 0, 0, 0));

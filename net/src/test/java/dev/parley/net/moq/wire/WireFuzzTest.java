@@ -24,7 +24,7 @@ class WireFuzzTest {
     private record Target(String name, Supplier<Grammar<?>> grammar, Supplier<byte[]> valid) {}
 
     @Test
-    @Timeout(120)
+    @Timeout(600) // the normal run takes seconds; the long run (-Dparley.long=true) about a minute
     void everyDecoderSurvivesGarbage() {
         int cases = LONG_RUN ? 10_000_000 : 200_000;
         Random rnd = new Random(0x5eed);
