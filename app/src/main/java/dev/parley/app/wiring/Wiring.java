@@ -1,6 +1,6 @@
 package dev.parley.app.wiring;
 
-import dev.parley.app.cli.CommandEngines;
+import dev.parley.app.headless.HeadlessEngines;
 
 /** Chooses the service implementations of this build. */
 public final class Wiring {
@@ -8,6 +8,6 @@ public final class Wiring {
 
     /** The services of this build: adapters over media and rooms where they are wired, else honest refusals. */
     public static AppServices services() {
-        return new AppServices(new UnwiredCallService(), new MediaDeviceService(), CommandEngines.unwired());
+        return new AppServices(new UnwiredCallService(), new MediaDeviceService(), new HeadlessEngines());
     }
 }

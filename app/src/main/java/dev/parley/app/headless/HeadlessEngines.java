@@ -1,0 +1,32 @@
+package dev.parley.app.headless;
+
+import dev.parley.app.cli.CommandEngines;
+import dev.parley.app.cli.PublishOptions;
+import dev.parley.app.cli.RoomOptions;
+import dev.parley.app.cli.Terminal;
+import dev.parley.app.cli.WatchOptions;
+
+/** The engines of this build: publish, watch and devices are real; room still refuses via {@link CommandEngines#unwired()}. */
+public final class HeadlessEngines implements CommandEngines {
+    private final CommandEngines unwired = CommandEngines.unwired();
+
+    @Override
+    public int publish(PublishOptions options, Terminal terminal) {
+        return PublishRunner.run(options, terminal);
+    }
+
+    @Override
+    public int watch(WatchOptions options, Terminal terminal) {
+        return WatchRunner.run(options, terminal);
+    }
+
+    @Override
+    public int devices(Terminal terminal) {
+        return DevicesRunner.run(terminal);
+    }
+
+    @Override
+    public int room(RoomOptions options, Terminal terminal) {
+        return unwired.room(options, terminal);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.parley.app.headless;
+
+import dev.parley.app.cli.ExitCodes;
+import dev.parley.app.cli.Terminal;
+import dev.parley.app.cli.WatchOptions;
+import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.stats.WatchStats;
+import dev.parley.media.watch.RemoteMedia;
+import dev.parley.media.watch.RenditionChoice;
+import dev.parley.net.identity.Identity;
+import dev.parley.net.moq.session.Moq;
+import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.quic.EndpointConfig;
+import dev.parley.net.ticket.LiveTicket;
+import dev.parley.net.ticket.TicketException;
+import dev.parley.net.transport.PathStats;
+
+import dev.parley.media.codec.VideoPreset;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code parley watch --headless}: validate the ticket (a bad one is one line and exit 2), dial its address
+ * over QUIC, subscribe the broadcast, decode it with {@link RemoteMedia} and print one JSON stats line per
+ * second until {@code --duration} ends.
+ */
+final class WatchRunner {
+    private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+
+    private WatchRunner() {}
+
+    static int run(WatchOptions options, Terminal terminal) {
+        LiveTicket ticket;
+        try {
+            ticket = LiveTicket.parse(options.ticket());
+        } catch (TicketException e) {
+            return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));
+             Moq moq = Moq.attach(endpoint)) {
+            MoqSession session;
+            try {
+                session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                return fail(terminal, "cannot reach " + ticket.addr().directAddresses() + ": " + cause, ExitCodes.FAILED);
+            }
+            AtomicLong frames = new AtomicLong();
+            RenditionChoice choice = choice(options.rendition());
+            try (RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
+                    dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()))) {
+                long start = System.nanoTime();
+                long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
+                long nextReport = start + 1_000_000_000L;
+                long reportedFrames = 0;
+                while (System.nanoTime() < end && !session.isClosed()) {
+                    // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
+                    var frame = remote.takeFrame(Duration.ofMillis(100));
+                    if (frame != null) {
+                        frame.close();
+                        frames.incrementAndGet();
+                    }
+                    long now = System.nanoTime();
+                    if (now >= nextReport) {
+                        long count = frames.get();
+                        double secs = (now - nextReport + 1_000_000_000L) / 1e9;
+                        terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
+                                (count - reportedFrames) / secs));
+                        terminal.out().flush();
+                        reportedFrames = count;
+                        nextReport = now + 1_000_000_000L;
+                    }
+                }
+                if (session.isClosed() && System.nanoTime() < end) {
+                    return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
+                }
+            }
+            session.close();
+            return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (RuntimeException e) {
+            return fail(terminal, e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    /** {@code auto}, a preset label such as {@code 360p} (means its hang track), or a full track name. */
+    static RenditionChoice choice(String rendition) {
+        if ("auto".equalsIgnoreCase(rendition)) {
+            return RenditionChoice.auto();
+        }
+        return Arrays.stream(VideoPreset.values()).filter(p -> p.label().equalsIgnoreCase(rendition)).findFirst()
+                .map(p -> RenditionChoice.named(p.trackName()))
+                .orElseGet(() -> RenditionChoice.parse(rendition));
+    }
+
+    static String json(double t, WatchStats stats, PathStats path, double fps) {
+        return String.format(Locale.ROOT,
+                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s}",
+                t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
+                path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0);
+    }
+
+    private static int fail(Terminal terminal, String message, int code) {
+        terminal.err().println("parley watch: " + message);
+        terminal.err().flush();
+        return code;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.parley.app.headless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real {@code parley} main in child JVMs: publish the test source over loopback QUIC and watch it headless. */
+@Timeout(180)
+class PublishWatchEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<String, Path> STDERR = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Path stderrPath(String command) {
+        return STDERR.get(command);
+    }
+
+    static String stderr(String command) throws java.io.IOException {
+        return java.nio.file.Files.readString(STDERR.get(command));
+    }
+
+    static Process parley(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                // the test class path holds two logback-test.xml; keep logback's status report off stdout
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
+                "-cp", System.getProperty("java.class.path"), "dev.parley.app.Main"));
+        cmd.addAll(List.of(args));
+        java.io.File err = java.io.File.createTempFile("parley-" + args[0], ".err");
+        err.deleteOnExit();
+        STDERR.put(args[0], err.toPath());
+        return new ProcessBuilder(cmd).redirectError(err).start();
+    }
+
+    @Test
+    void watchDecodesThePublishedTestSourceAndSigtermEndsThePublisherWithZero() throws Exception {
+        Process publisher = parley("publish", "--test-source", "--name", "e2e", "--renditions", "180p,360p,720p",
+                "--bind", "127.0.0.1:0");
+        try {
+            BufferedReader pubOut = new BufferedReader(new InputStreamReader(publisher.getInputStream(), StandardCharsets.UTF_8));
+            String ticket = pubOut.readLine();
+            assertThat(ticket).as("the ticket is the first stdout line; publisher stderr:%n%s", stderr("publish")).startsWith("parley:").endsWith("/e2e");
+
+            Process watcher = parley("watch", ticket, "--headless", "--rendition", "360p", "--duration", "5");
+            List<String> lines = new String(watcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(watcher.exitValue()).as("watch stderr:%n%s", stderr("watch")).isZero();
+            assertThat(lines).hasSizeBetween(3, 6);
+            List<JsonNode> stats = new ArrayList<>();
+            for (String line : lines) {
+                stats.add(JSON.readTree(line));
+            }
+            JsonNode last = stats.getLast();
+            assertThat(last.get("rendition").asText()).isEqualTo("video/h264-360p");
+            assertThat(last.get("fps").asDouble()).isGreaterThan(5);
+            assertThat(last.get("latencyMs").asLong()).isBetween(0L, 1000L);
+            assertThat(last.get("rttMs").asDouble()).isBetween(0.0, 500.0);
+            assertThat(last.get("bytes").asLong()).isGreaterThan(10_000);
+            assertThat(stats).allSatisfy(s -> assertThat(s.has("audio")).isTrue());
+        } finally {
+            publisher.destroy(); // SIGTERM
+        }
+        assertThat(publisher.waitFor(30, TimeUnit.SECONDS)).as("publisher stops on SIGTERM").isTrue();
+        assertThat(publisher.exitValue()).isZero();
+    }
+
+    @Test
+    void garbageTicketExitsTwoWithOneClearLine() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
+                "-cp", System.getProperty("java.class.path"), "dev.parley.app.Main", "watch", "garbage", "--headless"));
+        Process watcher = new ProcessBuilder(cmd).start();
+        String err = new String(watcher.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(watcher.exitValue()).isEqualTo(2);
+        assertThat(err.lines().filter(l -> !l.isBlank()).toList()).singleElement().asString()
+                .startsWith("parley watch: bad ticket: ");
+    }
+
+    @Test
+    void unreachablePeerIsAClearErrorAndNonZeroExit() throws Exception {
+        int freePort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort(); // closed again: nobody listens there
+        }
+        String ticket = new dev.parley.net.ticket.LiveTicket(dev.parley.net.ticket.EndpointAddr.of(
+                dev.parley.net.identity.Identity.generate().id(), new java.net.InetSocketAddress("127.0.0.1", freePort)), "nobody").toString();
+        Process watcher = parley("watch", ticket, "--headless", "--duration", "2");
+        String out = new String(watcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(watcher.exitValue()).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(stderr("watch")).contains("parley watch: cannot reach [/127.0.0.1:" + freePort + "]");
+    }
+}
