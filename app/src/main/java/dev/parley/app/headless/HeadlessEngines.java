@@ -6,10 +6,8 @@ import dev.parley.app.cli.RoomOptions;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
 
-/** The engines of this build: publish, watch and devices are real; room still refuses via {@link CommandEngines#unwired()}. */
+/** The engines of this build: publish, watch, devices and room run the real modules. */
 public final class HeadlessEngines implements CommandEngines {
-    private final CommandEngines unwired = CommandEngines.unwired();
-
     @Override
     public int publish(PublishOptions options, Terminal terminal) {
         return PublishRunner.run(options, terminal);
@@ -27,6 +25,6 @@ public final class HeadlessEngines implements CommandEngines {
 
     @Override
     public int room(RoomOptions options, Terminal terminal) {
-        return unwired.room(options, terminal);
+        return RoomRunner.run(options, terminal);
     }
 }

@@ -1,0 +1,193 @@
+package dev.parley.app.headless;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.app.cli.ExitCodes;
+import dev.parley.app.cli.RoomOptions;
+import dev.parley.app.cli.Terminal;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.publish.LocalMedia;
+import dev.parley.media.publish.PublishOptions;
+import dev.parley.media.source.DeviceKind;
+import dev.parley.media.source.Devices;
+import dev.parley.net.identity.Identity;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.quic.EndpointConfig;
+import dev.parley.rooms.Room;
+import dev.parley.rooms.RoomEvent;
+import dev.parley.rooms.ticket.RoomTicket;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code parley room --headless}: join (or create) a room, publish the local camera or test source into
+ * it, print the room ticket as the first stdout line and then one JSON line per room event until the
+ * JVM is asked to stop. With {@code --chat-stdin} each input line is sent as a chat message.
+ */
+final class RoomRunner {
+    /** Short idle timeout so a crashed peer is reported within seconds (the room's own heartbeat helps too). */
+    private static final Duration IDLE = Duration.ofSeconds(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RoomRunner() {}
+
+    static int run(RoomOptions options, Terminal terminal) {
+        RoomTicket ticket;
+        try {
+            ticket = options.ticket() == null ? RoomTicket.generate() : RoomTicket.parse(options.ticket().strip());
+        } catch (RuntimeException e) {
+            terminal.err().println("parley room: " + e.getMessage());
+            terminal.err().flush();
+            return ExitCodes.USAGE;
+        }
+        boolean testSource = options.testSource() || Devices.list(DeviceKind.CAMERA).isEmpty();
+        if (!options.testSource() && testSource) {
+            terminal.err().println("parley room: no camera found; publishing the test pattern and tone instead");
+        }
+        String name = options.displayName() == null ? "Parley user" : options.displayName();
+        List<Participant> demos = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (Participant me = Participant.start(ticket, name, testSource, camPresets())) {
+            terminal.out().println(me.room.ticket());
+            terminal.out().flush();
+            terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
+            terminal.err().flush();
+            for (int i = 1; i <= options.demoPeers(); i++) {
+                // Demo participants publish the smallest rendition only: they share this machine's CPU.
+                demos.add(Participant.start(me.room.ticket(), "Demo " + i, true, new VideoPreset[] {VideoPreset.P180}));
+            }
+            Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, terminal, stop));
+            if (options.chatStdin()) {
+                Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                terminal.out().flush();
+                terminal.err().flush();
+                Runtime.getRuntime().halt(ExitCodes.OK);
+            }, "room-shutdown"));
+            stop.await();
+            // Announce the leave so the others report PeerLeft at once rather than after a timeout.
+            me.room.handle().leave().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            terminal.err().println("parley room: " + e.getMessage());
+            terminal.err().flush();
+            return ExitCodes.FAILED;
+        } finally {
+            demos.forEach(Participant::close);
+            closed.countDown();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static VideoPreset[] camPresets() {
+        return new VideoPreset[] {VideoPreset.P180, VideoPreset.P360, VideoPreset.P720};
+    }
+
+    private static void printEvents(Room room, Terminal terminal, CountDownLatch stop) {
+        try {
+            while (stop.getCount() > 0) {
+                RoomEvent event = room.events().next(Duration.ofMillis(500));
+                if (event != null) {
+                    terminal.out().println(JSON.writeValueAsString(toJson(event)));
+                    terminal.out().flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            terminal.err().println("parley room: event stream ended: " + e.getMessage());
+            terminal.err().flush();
+        }
+    }
+
+    static ObjectNode toJson(RoomEvent event) {
+        ObjectNode o = JSON.createObjectNode();
+        switch (event) {
+            case RoomEvent.PeerJoined j -> {
+                o.put("event", "peer-joined").put("peer", j.peer().hex());
+                j.displayName().ifPresent(n -> o.put("name", n));
+            }
+            case RoomEvent.PeerUpdated u -> {
+                o.put("event", "peer-updated").put("peer", u.peer().hex());
+                u.state().displayName().ifPresent(n -> o.put("name", n));
+                u.state().broadcasts().forEach(o.putArray("broadcasts")::add);
+            }
+            case RoomEvent.PeerLeft l -> o.put("event", "peer-left").put("peer", l.peer().hex())
+                    .put("reason", l.reason().name().toLowerCase());
+            case RoomEvent.BroadcastSubscribed s -> o.put("event", "broadcast-subscribed")
+                    .put("peer", s.peer().hex()).put("broadcast", s.name());
+            case RoomEvent.BroadcastEnded e -> o.put("event", "broadcast-ended")
+                    .put("peer", e.peer().hex()).put("broadcast", e.name());
+            case RoomEvent.ChatReceived c -> o.put("event", "chat").put("peer", c.message().from().hex())
+                    .put("text", c.message().text()).put("at", c.message().at().toString())
+                    .put("history", c.fromHistory());
+        }
+        return o;
+    }
+
+    private static void sendStdin(Room room, Terminal terminal) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(terminal.in(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    try {
+                        room.handle().sendChat(line).get(5, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        terminal.err().println("parley room: chat not sent: " + cause.getMessage());
+                        terminal.err().flush();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            terminal.err().println("parley room: stdin: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One participant: its own identity, endpoint, media and room membership. */
+    private record Participant(Endpoint endpoint, LocalMedia media, Room room) implements AutoCloseable {
+        static Participant start(RoomTicket ticket, String name, boolean testSource, VideoPreset[] presets) {
+            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withIdleTimeout(IDLE));
+            LocalMedia media = null;
+            try {
+                PublishOptions opts = PublishOptions.defaults().withPresets(presets);
+                media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
+                Room room = Room.join(endpoint, ticket, dev.parley.rooms.RoomOptions.defaults().withDisplayName(name));
+                room.handle().publish("cam", media.broadcast()).join();
+                return new Participant(endpoint, media, room);
+            } catch (RuntimeException e) {
+                if (media != null) {
+                    media.close();
+                }
+                endpoint.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            room.close();
+            media.close();
+            endpoint.close();
+        }
+    }
+}
