@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.parley.net.qmux.QmuxNodeInteropTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Parley's moq-lite-03 session over QMux/WebSocket: against the real {@code @moq/lite@0.2.2} client in
@@ -197,6 +198,38 @@ class MoqOverQmuxTest {
             CompletableFuture<?> srvClosed = srv.closed();
             client.close(0, "bye");
             assertThat(srvClosed.get(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+    @Test
+    void moqManagerDialsAWebSocketUrlAndGetsThePublishedBroadcasts() throws Exception {
+        dev.parley.net.moq.session.Moq.Dialer noQuic =
+                peer -> CompletableFuture.failedFuture(new IllegalStateException("no QUIC in this test"));
+        dev.parley.net.moq.session.Moq.Options auto = dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true);
+        try (dev.parley.net.moq.session.Moq publisher = new dev.parley.net.moq.session.Moq(noQuic, auto);
+             QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), publisher::handleConnection);
+             dev.parley.net.moq.session.Moq watcher = new dev.parley.net.moq.session.Moq(noQuic, auto)) {
+            BroadcastProducer demo = new BroadcastProducer();
+            demo.createTrack(new TrackInfo("catalog.json", TrackInfo.PRIORITY_CATALOG))
+                    .appendGroupWithFrame(CATALOG.getBytes(StandardCharsets.UTF_8));
+            publisher.publish("demo", demo.consume());
+
+            MoqSession session = watcher.connect("ws://127.0.0.1:" + server.port() + "/").get(10, TimeUnit.SECONDS);
+            assertThat(session.remoteId()).isEmpty();
+            assertThat(watcher.sessions()).contains(session);
+            BroadcastConsumer remote = session.subscribe("demo", Duration.ofSeconds(10));
+            TrackConsumer catalog = remote.subscribe(new TrackInfo("catalog.json", TrackInfo.PRIORITY_CATALOG));
+            assertThat(new String(catalog.nextGroup(Duration.ofSeconds(10)).readFrame(Duration.ofSeconds(10)),
+                    StandardCharsets.UTF_8)).isEqualTo(CATALOG);
+            catalog.close();
+
+            // A URL nobody serves fails the future with a clear error instead of hanging.
+            int closedPort;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closedPort = probe.getLocalPort();
+            }
+            assertThatThrownBy(() -> watcher.connect("ws://127.0.0.1:" + closedPort + "/").get(15, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class);
+            demo.close();
         }
     }
 }

@@ -154,6 +154,36 @@ public final class Moq implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Dials a moq-lite server over WebSocket ({@code ws://host:port/path}, or {@code wss://}), QMux framing
+     * with subprotocol {@code qmux-00.moq-lite-03}: a moq relay, a browser-facing server or another Parley.
+     * The session is registered like any other: it gets every published broadcast and ends with
+     * {@link #shutdown()}. The URL path is the session's root on the server.
+     */
+    public CompletableFuture<MoqSession> connect(String url) {
+        checkRunning();
+        java.net.URI uri = java.net.URI.create(Objects.requireNonNull(url, "url"));
+        CompletableFuture<MoqSession> reply = new CompletableFuture<>();
+        Thread.ofVirtual().name("moq-ws-dial").start(() -> {
+            try {
+                Connection connection = webSocketClient().connect(uri, java.util.Optional.empty());
+                MoqSession session = MoqSession.start(connection, options.session());
+                post(new Register(session));
+                reply.complete(session);
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        return reply;
+    }
+
+    private synchronized dev.parley.net.qmux.QmuxClient webSocketClient() {
+        if (webSocketClient == null) {
+            webSocketClient = new dev.parley.net.qmux.QmuxClient();
+        }
+        return webSocketClient;
+    }
+
     /** Starts a session on a connection a binding accepted and queues it as an {@link IncomingSession}. */
     public void handleConnection(Connection connection) {
         if (stopped) {
@@ -207,12 +237,19 @@ public final class Moq implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.warn("moq manager did not stop cleanly: {}", e.toString());
         }
+        synchronized (this) {
+            if (webSocketClient != null) {
+                webSocketClient.close();
+            }
+        }
     }
 
     @Override
     public void close() {
         shutdown();
     }
+
+    private dev.parley.net.qmux.QmuxClient webSocketClient; // created on the first WebSocket dial
 
     // ---- actor ----
 
