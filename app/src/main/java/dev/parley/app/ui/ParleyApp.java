@@ -44,6 +44,7 @@ public final class ParleyApp extends Application {
         window = new MainWindow(services, store, request, new FxUiExecutor(), background);
         Scene scene = new Scene(window, settings.windowWidth(), settings.windowHeight());
         stage.setTitle(request.profile() == null ? "Parley" : "Parley (" + request.profile() + ")");
+        stage.getIcons().setAll(windowIcons());
         stage.setMinWidth(720);
         stage.setMinHeight(520);
         stage.setScene(scene);
@@ -52,6 +53,15 @@ public final class ParleyApp extends Application {
             Platform.exit();
         });
         stage.show();
+    }
+
+    /** The window and taskbar icons, from the raster set built from {@code icons/parley.svg}. */
+    static java.util.List<javafx.scene.image.Image> windowIcons() {
+        return java.util.stream.IntStream.of(16, 24, 32, 48, 64, 128, 256, 512)
+                .mapToObj(size -> ParleyApp.class.getResource("/dev/parley/app/icons/parley-" + size + ".png"))
+                .filter(java.util.Objects::nonNull)
+                .map(url -> new javafx.scene.image.Image(url.toExternalForm()))
+                .toList();
     }
 
     @Override
