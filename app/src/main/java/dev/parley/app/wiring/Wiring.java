@@ -8,6 +8,6 @@ public final class Wiring {
 
     /** The services of this build: adapters over media and rooms where they are wired, else honest refusals. */
     public static AppServices services() {
-        return new AppServices(new UnwiredCallService(), new MediaDeviceService(), CommandEngines.unwired());
+        return new AppServices(new RoomsCallService(), new MediaDeviceService(), CommandEngines.unwired());
     }
 }
