@@ -32,6 +32,11 @@ final class RemoteTile implements Participant {
     private String chosen = AUTO;
     private boolean hidden;
     private final VideoFeed feed = new Feed();
+    /** The last media state reported, as read from the catalog; null before the first catalog. */
+    private MediaState reported;
+
+    /** Whether the peer publishes audio and video right now (its toggles empty the catalog's sections). */
+    record MediaState(boolean muted, boolean cameraOn) {}
 
     RemoteTile(String id, String displayName) {
         this.id = id;
@@ -77,6 +82,24 @@ final class RemoteTile implements Participant {
         later = sample;
         PathStats e = earlier;
         net = e == null ? null : StatsSnapshot.Net.between(e, sample);
+    }
+
+    /**
+     * The media state if it changed since the last call (stats timer thread), else null. A missing
+     * broadcast or catalog reports nothing: it says nothing about the toggles yet.
+     */
+    synchronized MediaState mediaStateChange() {
+        RemoteMedia m = media;
+        Catalog c = m == null ? null : m.catalog();
+        if (c == null) {
+            return null;
+        }
+        MediaState now = new MediaState(c.audioRenditions().isEmpty(), !c.videoRenditions().isEmpty());
+        if (now.equals(reported)) {
+            return null;
+        }
+        reported = now;
+        return now;
     }
 
     @Override

@@ -16,6 +16,8 @@ import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.PathStats;
+import dev.parley.app.service.ConnectionState;
 import dev.parley.rooms.Room;
 import java.time.Duration;
 import java.time.Instant;
@@ -265,7 +267,7 @@ final class RoomsSession implements RoomSession {
                 String hex = c.remoteId().get().hex();
                 RemoteTile t = tiles.get(hex);
                 if (t != null && "moq-lite-03".equals(c.protocol())) {
-                    var sample = c.pathStats();
+                    PathStats sample = c.pathStats();
                     t.onPath(sample);
                     RemoteTile screen = tiles.get(hex + ":screen");
                     if (screen != null) {
@@ -273,8 +275,22 @@ final class RoomsSession implements RoomSession {
                     }
                 }
             }
+            reportMediaStates();
         } catch (RuntimeException e) {
             LOG.debug("path sampling failed: {}", e.getMessage());
+        }
+    }
+
+    /** Turns catalog changes (a peer muting or turning its camera off) into ParticipantChanged events. */
+    private synchronized void reportMediaStates() {
+        if (closed) {
+            return;
+        }
+        for (RemoteTile t : tiles.values()) {
+            RemoteTile.MediaState s = t.mediaStateChange();
+            if (s != null) {
+                emit(new RoomEvent.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), ConnectionState.CONNECTED));
+            }
         }
     }
 

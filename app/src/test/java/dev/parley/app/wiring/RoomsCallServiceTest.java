@@ -103,6 +103,7 @@ class RoomsCallServiceTest {
 
         String ticket = a.ticket();
         assertThat(alice.check(ticket)).isEqualTo(new TicketCheck.Valid(ticket));
+        long joinStart = System.nanoTime();
         RoomSession b = open(bob.join(ticket, new JoinRequest("bob", SourceSelection.testSources())));
         assertThat(b.self().id()).isNotEqualTo(a.self().id());
         Log bLog = new Log();
@@ -131,8 +132,8 @@ class RoomsCallServiceTest {
         }
         assertThat(frame).as("a decoded frame from alice within 10 s").isNotNull();
         try (VideoFrame f = frame) {
-            System.out.printf("first remote frame after %d ms: %dx%d%n", (System.nanoTime() - start) / 1_000_000,
-                    f.width(), f.height());
+            System.out.printf("first remote frame %d ms after join started: %dx%d%n",
+                    (System.nanoTime() - joinStart) / 1_000_000, f.width(), f.height());
             assertThat(f.width()).isEqualTo(320);
             assertThat(f.height()).isEqualTo(180);
             assertThat(f.bgra().get(3)).isEqualTo((byte) 255);
@@ -148,6 +149,16 @@ class RoomsCallServiceTest {
                 && m.senderName().equals("bob"));
         awaitChat(bChat, m -> m.text().equals("hi bob ✓") && !m.fromSelf() && m.senderId().equals(a.self().id()));
         awaitChat(aChat, m -> m.text().equals("hi bob ✓") && m.fromSelf());
+
+        // toggles reach the other side through the catalog
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && !c.muted() && c.cameraOn(), Duration.ofSeconds(10));
+        b.setMicMuted(true);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && c.muted() && c.cameraOn(), Duration.ofSeconds(10));
+        b.setCameraOn(false);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && c.muted() && !c.cameraOn(), Duration.ofSeconds(10));
 
         // leaving is seen at once
         b.close();
