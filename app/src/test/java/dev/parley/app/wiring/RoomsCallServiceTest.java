@@ -176,4 +176,46 @@ class RoomsCallServiceTest {
         }
         throw new AssertionError("no matching chat message; got " + log);
     }
+
+    @Test
+    void aPeerWhoseProcessDiesLeavesTheRoomWithANotice() throws Exception {
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources())));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        // carol is a bare room peer in another process, killed without leaving
+        Process carol = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), VanishingPeerMain.class.getName(), a.ticket())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        closeables.add(carol::destroyForcibly);
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(carol.getInputStream()));
+        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        return line.substring(6).strip();
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        String carolId = ready.get(30, TimeUnit.SECONDS);
+        assertThat(carolId).as("the child peer started").isNotNull();
+        var joined = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(carolId), Duration.ofSeconds(15));
+        assertThat(joined.participant().displayName()).isEqualTo("carol");
+        assertThat(joined.participant().video().poll()).as("carol publishes no camera").isNull();
+        long killed = System.nanoTime();
+        carol.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId), Duration.ofSeconds(20));
+        System.out.printf("crashed peer gone after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+        aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"),
+                Duration.ofSeconds(5));
+        // alice's room goes on: a new peer can still join it
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()),
+                Duration.ofSeconds(15));
+    }
 }
