@@ -218,4 +218,52 @@ class RoomsCallServiceTest {
         aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()),
                 Duration.ofSeconds(15));
     }
+
+    @Test
+    void aHiddenTileDropsToTheSmallestRenditionAndAPinnedOneIsHonoured() throws Exception {
+        PublishOptions two = PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264");
+        RoomsCallService alice = new RoomsCallService(new RoomsCallService.Config(
+                () -> new IdentityStore(configA, k -> null).loadOrCreate("test"),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT), two,
+                WatchOptions.defaults()));
+        RoomSession a = open(alice.create(new JoinRequest("alice", SourceSelection.testSources())));
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        Log bLog = new Log();
+        b.subscribe(bLog.events::add);
+        Participant tile = ((RoomEvent.ParticipantJoined) bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(a.self().id()), Duration.ofSeconds(15))).participant();
+        awaitTrue(() -> tile.renditions().size() == 2, "both renditions in the catalog");
+        String small = tile.renditions().getFirst();
+        String large = tile.renditions().getLast();
+        assertThat(small).isNotEqualTo(large);
+
+        tile.video().setViewport(0, 0);
+        awaitTrue(() -> small.equals(rendition(tile)), "hidden tile on " + small);
+        tile.video().setViewport(1280, 720);
+        tile.chooseRendition(large);
+        awaitTrue(() -> large.equals(rendition(tile)), "pinned " + large);
+        tile.video().setViewport(0, 0);
+        awaitTrue(() -> small.equals(rendition(tile)), "hidden again on " + small);
+    }
+
+    /** The rendition being decoded, polling frames as a renderer would (switches happen on decode). */
+    private static String rendition(Participant tile) {
+        VideoFrame f = tile.video().poll();
+        if (f != null) {
+            f.close();
+        }
+        var render = tile.stats().sample().render();
+        return render == null ? null : render.rendition();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (c.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not reached within 15 s: " + what);
+    }
 }
