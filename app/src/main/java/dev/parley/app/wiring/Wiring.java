@@ -6,8 +6,8 @@ import dev.parley.app.headless.HeadlessEngines;
 public final class Wiring {
     private Wiring() {}
 
-    /** The services of this build: adapters over media and rooms where they are wired, else honest refusals. */
+    /** The services of this build: rooms and media for the window, the headless engines for the command line. */
     public static AppServices services() {
-        return new AppServices(new UnwiredCallService(), new MediaDeviceService(), new HeadlessEngines());
+        return new AppServices(new RoomsCallService(), new MediaDeviceService(), new HeadlessEngines());
     }
 }

@@ -1,0 +1,201 @@
+package dev.parley.app.wiring;
+
+import dev.parley.app.service.Participant;
+import dev.parley.app.service.StatsSnapshot;
+import dev.parley.app.service.StatsSource;
+import dev.parley.app.service.VideoFeed;
+import dev.parley.app.service.VideoFrame;
+import dev.parley.media.hang.Catalog;
+import dev.parley.media.stats.WatchStats;
+import dev.parley.media.watch.RemoteMedia;
+import dev.parley.media.watch.RenditionChoice;
+import dev.parley.net.transport.PathStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One remote tile: a peer's camera (or screen) broadcast watched through a {@link RemoteMedia}, which
+ * arrives after the peer itself. Thread-safe: the UI polls it, the room pump attaches media, the stats
+ * timer feeds path samples.
+ */
+final class RemoteTile implements Participant {
+    static final String AUTO = "auto";
+
+    private final String id;
+    private volatile String displayName;
+    private volatile RemoteMedia media;
+    private volatile PathStats earlier;
+    private volatile PathStats later;
+    private volatile StatsSnapshot.Net net;
+    /** The user's rendition choice, and whether the tile is hidden (which forces the lowest). */
+    private String chosen = AUTO;
+    private boolean hidden;
+    private final VideoFeed feed = new Feed();
+    /** The last media state reported, as read from the catalog; null before the first catalog. */
+    private MediaState reported;
+
+    /** Whether the peer publishes audio and video right now (its toggles empty the catalog's sections). */
+    record MediaState(boolean muted, boolean cameraOn) {}
+
+    RemoteTile(String id, String displayName) {
+        this.id = id;
+        this.displayName = displayName;
+    }
+
+    void rename(String name) {
+        displayName = name;
+    }
+
+    /** Attaches the peer's broadcast, closing any previous one. */
+    synchronized void attach(RemoteMedia m) {
+        RemoteMedia old = media;
+        media = m;
+        apply();
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Detaches and closes the broadcast (it ended); the tile stays. */
+    void detach() {
+        RemoteMedia old;
+        synchronized (this) {
+            old = media;
+            media = null;
+        }
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** A new path sample for this peer's connection (stats timer thread). */
+    void onPath(PathStats sample) {
+        RemoteMedia m = media;
+        if (m != null) {
+            m.onPathStats(sample);
+        }
+        PathStats prev = later;
+        if (prev != null && prev.at().isBefore(sample.at())) {
+            earlier = prev;
+        }
+        later = sample;
+        PathStats e = earlier;
+        net = e == null ? null : StatsSnapshot.Net.between(e, sample);
+    }
+
+    /**
+     * The media state if it changed since the last call (stats timer thread), else null. A missing
+     * broadcast or catalog reports nothing: it says nothing about the toggles yet.
+     */
+    synchronized MediaState mediaStateChange() {
+        RemoteMedia m = media;
+        Catalog c = m == null ? null : m.catalog();
+        if (c == null) {
+            return null;
+        }
+        MediaState now = new MediaState(c.audioRenditions().isEmpty(), !c.videoRenditions().isEmpty());
+        if (now.equals(reported)) {
+            return null;
+        }
+        reported = now;
+        return now;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String displayName() {
+        return displayName;
+    }
+
+    @Override
+    public boolean isLocal() {
+        return false;
+    }
+
+    @Override
+    public VideoFeed video() {
+        return feed;
+    }
+
+    @Override
+    public StatsSource stats() {
+        return this::sample;
+    }
+
+    private StatsSnapshot sample() {
+        RemoteMedia m = media;
+        if (m == null) {
+            return new StatsSnapshot(net, null, null, null);
+        }
+        WatchStats w = m.stats();
+        return new StatsSnapshot(net,
+                null,
+                new StatsSnapshot.Render(w.decoder(), w.rendition(), w.decodeFps(), w.decodeMillis()),
+                new StatsSnapshot.Time(w.latencyMillis(), -w.avOffsetMillis(), w.audioBufferMillis()));
+    }
+
+    @Override
+    public double audioLevel() {
+        return 0; // the watch side exposes no level meter yet
+    }
+
+    @Override
+    public List<String> renditions() {
+        RemoteMedia m = media;
+        Catalog c = m == null ? null : m.catalog();
+        if (c == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ?> e : RenditionChoice.ranked(c.videoRenditions())) {
+            names.add(e.getKey());
+        }
+        return List.copyOf(names.reversed());
+    }
+
+    @Override
+    public synchronized void chooseRendition(String rendition) {
+        chosen = rendition == null || rendition.isBlank() ? AUTO : rendition;
+        apply();
+    }
+
+    private synchronized void setHidden(boolean h) {
+        if (h != hidden) {
+            hidden = h;
+            apply();
+        }
+    }
+
+    private void apply() {
+        RemoteMedia m = media;
+        if (m == null) {
+            return;
+        }
+        m.choose(hidden ? RenditionChoice.of(RenditionChoice.Quality.LOW)
+                : AUTO.equals(chosen) ? RenditionChoice.auto() : RenditionChoice.named(chosen));
+    }
+
+    /** Latest decoded frame of the attached broadcast. */
+    private final class Feed implements VideoFeed {
+        @Override
+        public VideoFrame poll() {
+            RemoteMedia m = media;
+            dev.parley.media.frame.VideoFrame f = m == null ? null : m.pollFrame();
+            return f == null ? null : new VideoFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
+        }
+
+        @Override
+        public void setViewport(int width, int height) {
+            setHidden(width <= 0 || height <= 0);
+        }
+    }
+
+    void close() {
+        detach();
+    }
+}

@@ -1,0 +1,347 @@
+package dev.parley.app.wiring;
+
+import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatService;
+import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.JoinRequest;
+import dev.parley.app.service.Participant;
+import dev.parley.app.service.RoomEvent;
+import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.Subscription;
+import dev.parley.media.publish.LocalMedia;
+import dev.parley.media.source.DeviceKind;
+import dev.parley.media.watch.RemoteMedia;
+import dev.parley.media.watch.WatchOptions;
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.moq.model.BroadcastProducer;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.PathStats;
+import dev.parley.app.service.ConnectionState;
+import dev.parley.rooms.Room;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A room we are in, over {@link Room}: a pump thread turns room events into the app's
+ * {@link RoomEvent}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
+ * overlay and adaptive renditions). Remote screen shares appear as extra tiles ({@code <peer>:screen}).
+ */
+final class RoomsSession implements RoomSession {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomsSession.class);
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Endpoint endpoint;
+    private final Room room;
+    private final LocalMedia media;
+    private final JoinRequest request;
+    private final WatchOptions watch;
+    private final Executor executor;
+    private final SelfTile self;
+    /** Tiles by app participant id; written by the pump thread under {@code this}. */
+    private final Map<String, RemoteTile> tiles = new ConcurrentHashMap<>();
+    private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ChatMessage>> chatListeners = new CopyOnWriteArrayList<>();
+    private final Thread pump;
+    private final ScheduledExecutorService statsTimer;
+    private final ChatService chat = new Chat();
+    private volatile boolean closed;
+
+    RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
+                 Executor executor) {
+        this.endpoint = endpoint;
+        this.room = room;
+        this.media = media;
+        this.request = request;
+        this.watch = watch;
+        this.executor = executor;
+        this.self = new SelfTile(room.me().hex(), request.displayName(), request.sources().camera().label(), media);
+        String tag = room.me().shortHex();
+        this.pump = Thread.ofPlatform().name("parley-room-events-" + tag).daemon().start(this::pumpEvents);
+        this.statsTimer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("parley-room-stats-" + tag).daemon().unstarted(r));
+        statsTimer.scheduleWithFixedDelay(this::samplePaths, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String ticket() {
+        return room.ticket().toString();
+    }
+
+    @Override
+    public Participant self() {
+        return self;
+    }
+
+    @Override
+    public synchronized Subscription subscribe(Consumer<RoomEvent> listener) {
+        for (RemoteTile t : tiles.values()) {
+            listener.accept(new RoomEvent.ParticipantJoined(t));
+        }
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public ChatService chat() {
+        return chat;
+    }
+
+    @Override
+    public void setMicMuted(boolean muted) {
+        media.setMicOn(!muted);
+    }
+
+    @Override
+    public void setCameraOn(boolean on) {
+        media.setCameraOn(on);
+    }
+
+    @Override
+    public void setScreenSharing(boolean on) {
+        executor.execute(() -> {
+            try {
+                if (on) {
+                    DeviceInfo screen = request.sources().screen();
+                    if (screen.equals(DeviceInfo.OFF)) {
+                        notice("Choose a screen to share in the settings first.", true);
+                        return;
+                    }
+                    BroadcastProducer b = media.startScreenShare(MediaDeviceService.mediaId(DeviceKind.SCREEN, screen));
+                    room.handle().publish(RoomsCallService.SCREEN, b).join();
+                } else {
+                    room.handle().unpublish(RoomsCallService.SCREEN).join();
+                    media.stopScreenShare();
+                }
+            } catch (RuntimeException e) {
+                media.stopScreenShare();
+                notice("Screen sharing failed: " + e.getMessage(), true);
+            }
+        });
+    }
+
+    private void notice(String message, boolean error) {
+        emit(new RoomEvent.Notice(message, error));
+    }
+
+    private void emit(RoomEvent e) {
+        for (Consumer<RoomEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException bad) {
+                LOG.warn("room listener failed on {}", e, bad);
+            }
+        }
+    }
+
+    // ---- pump thread ---------------------------------------------------------------------------
+
+    private void pumpEvents() {
+        try {
+            while (!closed) {
+                dev.parley.rooms.RoomEvent e = room.events().next(Duration.ofMillis(250));
+                if (e != null) {
+                    synchronized (this) {
+                        handle(e);
+                    }
+                }
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(dev.parley.rooms.RoomEvent event) {
+        switch (event) {
+            case dev.parley.rooms.RoomEvent.PeerJoined j -> tile(j.peer(), j.displayName().orElse(null));
+            case dev.parley.rooms.RoomEvent.PeerUpdated u -> u.state().displayName().ifPresent(n -> {
+                RemoteTile t = tiles.get(u.peer().hex());
+                if (t != null) {
+                    t.rename(n);
+                }
+            });
+            case dev.parley.rooms.RoomEvent.PeerLeft l -> {
+                for (String id : List.of(screenId(l.peer()), l.peer().hex())) {
+                    RemoteTile t = tiles.remove(id);
+                    if (t != null) {
+                        t.close();
+                        emit(new RoomEvent.ParticipantLeft(id));
+                    }
+                }
+                if (l.reason() != dev.parley.rooms.RoomEvent.LeaveReason.LEFT) {
+                    notice(nameOf(l.peer()) + " lost the connection.", false);
+                }
+            }
+            case dev.parley.rooms.RoomEvent.BroadcastSubscribed s -> {
+                RemoteTile t = switch (s.name()) {
+                    case RoomsCallService.CAMERA -> tile(s.peer(), null);
+                    case RoomsCallService.SCREEN -> screenTile(s.peer());
+                    default -> null;
+                };
+                if (t != null) {
+                    t.attach(new RemoteMedia(s.broadcast(), watch));
+                }
+            }
+            case dev.parley.rooms.RoomEvent.BroadcastEnded b -> {
+                if (RoomsCallService.CAMERA.equals(b.name())) {
+                    RemoteTile t = tiles.get(b.peer().hex());
+                    if (t != null) {
+                        t.detach();
+                    }
+                } else if (RoomsCallService.SCREEN.equals(b.name())) {
+                    RemoteTile t = tiles.remove(screenId(b.peer()));
+                    if (t != null) {
+                        t.close();
+                        emit(new RoomEvent.ParticipantLeft(t.id()));
+                    }
+                }
+            }
+            case dev.parley.rooms.RoomEvent.ChatReceived c -> deliver(new ChatMessage(c.message().from().hex(),
+                    nameOf(c.message().from()), c.message().text(), c.message().at(), false));
+        }
+    }
+
+    /** The peer's tile, created (and announced) on first sight. */
+    private RemoteTile tile(EndpointId peer, String name) {
+        RemoteTile t = tiles.get(peer.hex());
+        if (t == null) {
+            t = new RemoteTile(peer.hex(), name == null ? peer.shortHex() : name);
+            tiles.put(t.id(), t);
+            emit(new RoomEvent.ParticipantJoined(t));
+        } else if (name != null) {
+            t.rename(name);
+        }
+        return t;
+    }
+
+    private RemoteTile screenTile(EndpointId peer) {
+        String id = screenId(peer);
+        RemoteTile t = tiles.get(id);
+        if (t == null) {
+            t = new RemoteTile(id, nameOf(peer) + " (screen)");
+            tiles.put(id, t);
+            emit(new RoomEvent.ParticipantJoined(t));
+        }
+        return t;
+    }
+
+    private static String screenId(EndpointId peer) {
+        return peer.hex() + ":screen";
+    }
+
+    private String nameOf(EndpointId peer) {
+        RemoteTile t = tiles.get(peer.hex());
+        return t == null ? peer.shortHex() : t.displayName();
+    }
+
+    private void deliver(ChatMessage m) {
+        for (Consumer<ChatMessage> l : chatListeners) {
+            try {
+                l.accept(m);
+            } catch (RuntimeException bad) {
+                LOG.warn("chat listener failed", bad);
+            }
+        }
+    }
+
+    // ---- stats timer ---------------------------------------------------------------------------
+
+    private void samplePaths() {
+        try {
+            for (Connection c : endpoint.connections()) {
+                if (c.remoteId().isEmpty()) {
+                    continue;
+                }
+                String hex = c.remoteId().get().hex();
+                RemoteTile t = tiles.get(hex);
+                if (t != null && "moq-lite-03".equals(c.protocol())) {
+                    PathStats sample = c.pathStats();
+                    t.onPath(sample);
+                    RemoteTile screen = tiles.get(hex + ":screen");
+                    if (screen != null) {
+                        screen.onPath(sample);
+                    }
+                }
+            }
+            reportMediaStates();
+        } catch (RuntimeException e) {
+            LOG.debug("path sampling failed: {}", e.getMessage());
+        }
+    }
+
+    /** Turns catalog changes (a peer muting or turning its camera off) into ParticipantChanged events. */
+    private synchronized void reportMediaStates() {
+        if (closed) {
+            return;
+        }
+        for (RemoteTile t : tiles.values()) {
+            RemoteTile.MediaState s = t.mediaStateChange();
+            if (s != null) {
+                emit(new RoomEvent.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), ConnectionState.CONNECTED));
+            }
+        }
+    }
+
+    // ---- close ---------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        statsTimer.shutdownNow();
+        try {
+            room.handle().leave().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("leave did not complete: {}", e.toString());
+        }
+        pump.interrupt();
+        List<RemoteTile> all = new ArrayList<>(tiles.values());
+        tiles.clear();
+        all.forEach(RemoteTile::close);
+        self.close();
+        room.close();
+        media.close();
+        endpoint.close();
+        listeners.clear();
+        chatListeners.clear();
+    }
+
+    /** Chat over the room; our own lines are echoed locally once the room has sent them. */
+    private final class Chat implements ChatService {
+        @Override
+        public void send(String text) {
+            room.handle().sendChat(text).whenComplete((ok, err) -> {
+                if (err == null) {
+                    deliver(new ChatMessage(self.id(), self.displayName(), text, Instant.now(), true));
+                } else {
+                    Throwable cause = err.getCause() != null ? err.getCause() : err;
+                    notice("Message not sent: " + cause.getMessage(), true);
+                }
+            });
+        }
+
+        @Override
+        public Subscription subscribe(Consumer<ChatMessage> listener) {
+            chatListeners.add(listener);
+            return () -> chatListeners.remove(listener);
+        }
+    }
+}

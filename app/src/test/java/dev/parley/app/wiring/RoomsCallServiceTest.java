@@ -1,0 +1,269 @@
+package dev.parley.app.wiring;
+
+import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.JoinRequest;
+import dev.parley.app.service.Participant;
+import dev.parley.app.service.RoomEvent;
+import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.ServiceException;
+import dev.parley.app.service.SourceSelection;
+import dev.parley.app.service.TicketCheck;
+import dev.parley.app.service.VideoFrame;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.publish.PublishOptions;
+import dev.parley.media.watch.WatchOptions;
+import dev.parley.net.identity.IdentityStore;
+import dev.parley.net.quic.EndpointConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Two app call services in one room over real loopback QUIC, real encoders and decoders. */
+@Timeout(120)
+class RoomsCallServiceTest {
+    @TempDir
+    Path configA;
+    @TempDir
+    Path configB;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+    }
+
+    /** A service with its own identity store, loopback endpoints and only the 180p rendition (2 cores). */
+    private static RoomsCallService service(Path configDir) {
+        IdentityStore store = new IdentityStore(configDir, k -> null);
+        return new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),
+                PublishOptions.defaults().withPresets(VideoPreset.P180).withEncoder("libx264"),
+                WatchOptions.defaults()));
+    }
+
+    /** Collects a session's events and waits for one matching. */
+    private static final class Log {
+        final List<RoomEvent> events = new CopyOnWriteArrayList<>();
+
+        RoomEvent await(Predicate<RoomEvent> p, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (RoomEvent e : events) {
+                    if (p.test(e)) {
+                        return e;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no matching event within " + timeout + "; got " + events);
+        }
+    }
+
+    private RoomSession open(java.util.concurrent.CompletableFuture<RoomSession> f) throws Exception {
+        RoomSession s = f.get(30, TimeUnit.SECONDS);
+        closeables.add(s);
+        return s;
+    }
+
+    @Test
+    void checkUsesTheTicketParserAndItsMessage() {
+        RoomsCallService calls = service(configA);
+        assertThat(calls.check("hello")).isEqualTo(
+                new TicketCheck.Invalid("not a Parley room ticket: it must start with 'parley-room:'"));
+        assertThat(calls.check("  ")).isEqualTo(new TicketCheck.Invalid("the room ticket is empty"));
+        assertThat(calls.check("parley-room:***")).isInstanceOf(TicketCheck.Invalid.class);
+        assertThatThrownBy(() -> calls.join("hello", new JoinRequest("x", SourceSelection.testSources())).join())
+                .isInstanceOf(CompletionException.class).cause().isInstanceOf(ServiceException.class)
+                .hasMessageContaining("parley-room:");
+    }
+
+    @Test
+    void twoServicesMeetSeeVideoChatAndLeave() throws Exception {
+        RoomsCallService alice = service(configA);
+        RoomsCallService bob = service(configB);
+        RoomSession a = open(alice.create(new JoinRequest("alice", SourceSelection.testSources())));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        List<ChatMessage> aChat = new CopyOnWriteArrayList<>();
+        a.chat().subscribe(aChat::add);
+
+        String ticket = a.ticket();
+        assertThat(alice.check(ticket)).isEqualTo(new TicketCheck.Valid(ticket));
+        long joinStart = System.nanoTime();
+        RoomSession b = open(bob.join(ticket, new JoinRequest("bob", SourceSelection.testSources())));
+        assertThat(b.self().id()).isNotEqualTo(a.self().id());
+        Log bLog = new Log();
+        b.subscribe(bLog.events::add);
+        List<ChatMessage> bChat = new CopyOnWriteArrayList<>();
+        b.chat().subscribe(bChat::add);
+
+        Duration join = Duration.ofSeconds(15);
+        var aSeesBob = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(b.self().id()), join);
+        var bSeesAlice = (RoomEvent.ParticipantJoined) bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(a.self().id()), join);
+        assertThat(bSeesAlice.participant().isLocal()).isFalse();
+
+        // the joiner decodes alice's test pattern
+        Participant alicesTile = bSeesAlice.participant();
+        alicesTile.video().setViewport(320, 180);
+        VideoFrame frame = null;
+        long start = System.nanoTime();
+        long deadline = start + 10_000_000_000L;
+        while (frame == null && System.nanoTime() < deadline) {
+            frame = alicesTile.video().poll();
+            if (frame == null) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(frame).as("a decoded frame from alice within 10 s").isNotNull();
+        try (VideoFrame f = frame) {
+            System.out.printf("first remote frame %d ms after join started: %dx%d%n",
+                    (System.nanoTime() - joinStart) / 1_000_000, f.width(), f.height());
+            assertThat(f.width()).isEqualTo(320);
+            assertThat(f.height()).isEqualTo(180);
+            assertThat(f.bgra().get(3)).isEqualTo((byte) 255);
+        }
+        assertThat(alicesTile.renditions()).isNotEmpty();
+        assertThat(alicesTile.stats().sample().render()).isNotNull();
+        assertThat(aSeesBob.participant().displayName()).isEqualTo("bob");
+
+        // chat both ways; the sender sees its own line too
+        b.chat().send("hi alice");
+        a.chat().send("hi bob ✓");
+        awaitChat(aChat, m -> m.text().equals("hi alice") && !m.fromSelf() && m.senderId().equals(b.self().id())
+                && m.senderName().equals("bob"));
+        awaitChat(bChat, m -> m.text().equals("hi bob ✓") && !m.fromSelf() && m.senderId().equals(a.self().id()));
+        awaitChat(aChat, m -> m.text().equals("hi bob ✓") && m.fromSelf());
+
+        // toggles reach the other side through the catalog
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && !c.muted() && c.cameraOn(), Duration.ofSeconds(10));
+        b.setMicMuted(true);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && c.muted() && c.cameraOn(), Duration.ofSeconds(10));
+        b.setCameraOn(false);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+                && c.muted() && !c.cameraOn(), Duration.ofSeconds(10));
+
+        // leaving is seen at once
+        b.close();
+        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(b.self().id()),
+                Duration.ofSeconds(10));
+    }
+
+    private static void awaitChat(List<ChatMessage> log, Predicate<ChatMessage> p) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (log.stream().anyMatch(p)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no matching chat message; got " + log);
+    }
+
+    @Test
+    void aPeerWhoseProcessDiesLeavesTheRoomWithANotice() throws Exception {
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources())));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        // carol is a bare room peer in another process, killed without leaving
+        Process carol = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), VanishingPeerMain.class.getName(), a.ticket())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        closeables.add(carol::destroyForcibly);
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(carol.getInputStream()));
+        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        return line.substring(6).strip();
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        String carolId = ready.get(30, TimeUnit.SECONDS);
+        assertThat(carolId).as("the child peer started").isNotNull();
+        var joined = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(carolId), Duration.ofSeconds(15));
+        assertThat(joined.participant().displayName()).isEqualTo("carol");
+        assertThat(joined.participant().video().poll()).as("carol publishes no camera").isNull();
+        long killed = System.nanoTime();
+        carol.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId), Duration.ofSeconds(20));
+        System.out.printf("crashed peer gone after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+        aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"),
+                Duration.ofSeconds(5));
+        // alice's room goes on: a new peer can still join it
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()),
+                Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aHiddenTileDropsToTheSmallestRenditionAndAPinnedOneIsHonoured() throws Exception {
+        PublishOptions two = PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264");
+        RoomsCallService alice = new RoomsCallService(new RoomsCallService.Config(
+                () -> new IdentityStore(configA, k -> null).loadOrCreate("test"),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT), two,
+                WatchOptions.defaults()));
+        RoomSession a = open(alice.create(new JoinRequest("alice", SourceSelection.testSources())));
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        Log bLog = new Log();
+        b.subscribe(bLog.events::add);
+        Participant tile = ((RoomEvent.ParticipantJoined) bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                && j.participant().id().equals(a.self().id()), Duration.ofSeconds(15))).participant();
+        awaitTrue(() -> tile.renditions().size() == 2, "both renditions in the catalog");
+        String small = tile.renditions().getFirst();
+        String large = tile.renditions().getLast();
+        assertThat(small).isNotEqualTo(large);
+
+        tile.video().setViewport(0, 0);
+        awaitTrue(() -> small.equals(rendition(tile)), "hidden tile on " + small);
+        tile.video().setViewport(1280, 720);
+        tile.chooseRendition(large);
+        awaitTrue(() -> large.equals(rendition(tile)), "pinned " + large);
+        tile.video().setViewport(0, 0);
+        awaitTrue(() -> small.equals(rendition(tile)), "hidden again on " + small);
+    }
+
+    /** The rendition being decoded, polling frames as a renderer would (switches happen on decode). */
+    private static String rendition(Participant tile) {
+        VideoFrame f = tile.video().poll();
+        if (f != null) {
+            f.close();
+        }
+        var render = tile.stats().sample().render();
+        return render == null ? null : render.rendition();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (c.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not reached within 15 s: " + what);
+    }
+}
