@@ -3,10 +3,11 @@
 #
 #   scripts/screenshot.sh [OUT.png] [PARLEY ARGS...]
 #
-# OUT.png defaults to target/screenshots/parley.png. Without PARLEY ARGS it opens a room with three
-# local demo participants, the test source and the stats overlay:
-#   parley --stats room --demo-peers 3 --test-source --name Ada
-# (a build without the rooms module shows the start screen with its "not available yet" message).
+# OUT.png defaults to target/screenshots/parley.png. Without PARLEY ARGS it first starts a headless room
+# with three demo participants (Ada and two in-process demo peers, all on the test source):
+#   parley room --headless --demo-peers 2 --test-source --name Ada
+# and then opens the window joined to that room with the stats overlay on:
+#   parley --stats room TICKET --test-source --name You
 # The app runs with a throw-away config folder, so your own settings are not touched. Needs xvfb-run
 # and ImageMagick's `import` (scripts/system-deps.sh installs them on Debian/Ubuntu), and a built
 # app/target/parley.jar (mvn -DskipTests package). PARLEY_SHOT_WAIT sets the seconds to let the UI
@@ -17,13 +18,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/target/screenshots/parley.png}"
 [ $# -gt 0 ] && shift
 args=("$@")
-[ ${#args[@]} -eq 0 ] && args=(--stats room --demo-peers 3 --test-source --name Ada)
+demo=""
+if [ ${#args[@]} -eq 0 ]; then
+  coproc DEMO { exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+      -jar "$root/app/target/parley.jar" room --headless --demo-peers 2 --test-source --name Ada 2>/dev/null; }
+  demo=$DEMO_PID
+  read -r -t 60 ticket <&"${DEMO[0]}" || { echo "screenshot: the demo room did not start" >&2; exit 1; }
+  args=(--stats room "$ticket" --test-source --name You)
+fi
 jar="$root/app/target/parley.jar"
 [ -f "$jar" ] || { echo "screenshot: build first: mvn -DskipTests package" >&2; exit 1; }
 command -v xvfb-run >/dev/null && command -v import >/dev/null || "$root/scripts/system-deps.sh" >&2
 mkdir -p "$(dirname "$out")"
 config="$(mktemp -d)"
-trap 'rm -rf "$config"' EXIT
+trap 'rm -rf "$config"; [ -n "$demo" ] && kill "$demo" 2>/dev/null' EXIT
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 
 export PARLEY_SHOT_OUT="$out" PARLEY_SHOT_WAIT="${PARLEY_SHOT_WAIT:-4}" XDG_CONFIG_HOME="$config" JAVA_HOME

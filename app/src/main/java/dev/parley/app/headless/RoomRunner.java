@@ -172,7 +172,8 @@ final class RoomRunner {
                 PublishOptions opts = PublishOptions.defaults().withPresets(presets);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 Room room = Room.join(endpoint, ticket, dev.parley.rooms.RoomOptions.defaults().withDisplayName(name));
-                room.handle().publish("cam", media.broadcast()).join();
+                // the same broadcast name the window publishes, so headless and windowed peers see each other's video
+                room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();
                 return new Participant(endpoint, media, room);
             } catch (RuntimeException e) {
                 if (media != null) {

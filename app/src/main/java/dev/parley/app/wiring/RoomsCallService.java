@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  */
 public final class RoomsCallService implements CallService {
     /** Broadcast names this app publishes in a room. */
-    static final String CAMERA = "camera";
+    public static final String CAMERA = "camera";
     static final String SCREEN = "screen";
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
     static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);

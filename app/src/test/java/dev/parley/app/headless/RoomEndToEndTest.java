@@ -42,7 +42,7 @@ class RoomEndToEndTest {
 
             await(adaEvents, e -> is(e, "peer-joined") && "Bob".equals(e.path("name").asText()));
             await(bobEvents, e -> is(e, "peer-joined") && "Ada".equals(e.path("name").asText()));
-            await(adaEvents, e -> is(e, "broadcast-subscribed") && "cam".equals(e.path("broadcast").asText()));
+            await(adaEvents, e -> is(e, "broadcast-subscribed") && "camera".equals(e.path("broadcast").asText()));
 
             Writer bobIn = new OutputStreamWriter(bob.getOutputStream(), StandardCharsets.UTF_8);
             bobIn.write("hello from bob\n");
