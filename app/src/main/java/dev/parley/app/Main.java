@@ -2,6 +2,7 @@ package dev.parley.app;
 
 import dev.parley.app.cli.Cli;
 import dev.parley.app.cli.CliContext;
+import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
 import dev.parley.app.wiring.AppServices;
 import dev.parley.app.wiring.Wiring;
@@ -15,7 +16,7 @@ public final class Main {
 
     public static void main(String[] args) {
         AppServices services = Wiring.services();
-        int code = Cli.run(args, CliContext.system(services.engines(), request -> ParleyApp.run(request, services)));
+        int code = Cli.run(TicketLinks.rewrite(args), CliContext.system(services.engines(), request -> ParleyApp.run(request, services)));
         System.exit(code);
     }
 }
