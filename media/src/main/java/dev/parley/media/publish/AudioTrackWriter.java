@@ -1,7 +1,9 @@
 package dev.parley.media.publish;
 
 import dev.parley.media.codec.EncodedAudio;
+import dev.parley.media.hang.AudioTimeline;
 import dev.parley.media.hang.LegacyFrame;
+import dev.parley.media.hang.OpusPacket;
 import dev.parley.net.moq.model.GroupProducer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackProducer;
@@ -11,11 +13,12 @@ import java.util.function.Consumer;
 /**
  * Writes Opus packets to a moq track in hang form: groups of {@value #FRAMES_PER_GROUP} packets
  * (100 ms), so a late joiner or a skip after congestion loses at most 100 ms; every packet in the
- * legacy container.
+ * legacy container, timestamped on a gapless sample timeline ({@link AudioTimeline}).
  */
 public final class AudioTrackWriter implements Consumer<EncodedAudio> {
     public static final int FRAMES_PER_GROUP = 5;
     private final TrackProducer track;
+    private final AudioTimeline timeline = new AudioTimeline();
     private GroupProducer group;
     private volatile boolean ended;
 
@@ -35,7 +38,8 @@ public final class AudioTrackWriter implements Consumer<EncodedAudio> {
                 }
                 group = track.appendGroup();
             }
-            group.writeFrame(new LegacyFrame(packet.timestampMicros(), packet.data()).encode());
+            long ts = timeline.stamp(packet.timestampMicros(), OpusPacket.durationMicros(packet.data()));
+            group.writeFrame(new LegacyFrame(ts, packet.data()).encode());
         } catch (MoqException e) {
             ended = true;
         }

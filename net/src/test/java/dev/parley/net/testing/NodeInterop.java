@@ -25,13 +25,15 @@ import java.util.stream.Stream;
  * Runs Parley's Node interop scripts ({@code net/src/test/js}) against the real {@code @moq/lite} npm
  * client. {@link #available()} installs the pinned packages once per JVM with {@code npm ci} into
  * {@code net/target/interop-js}; it returns empty (after printing why) when Node 20+ or npm is missing
- * or the install fails, so callers can skip with that reason.
+ * or the install fails, so callers can skip with that reason. {@link #availableFor} does the same for
+ * another module's scripts ({@code <module>/src/test/js}), and {@link #require} turns a missing Node
+ * into a failure when the build runs in CI (environment variable {@code CI} set).
  */
 public final class NodeInterop {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(4);
-    private static Optional<NodeInterop> instance;
-    private static String unavailableReason = "";
+    private static final java.util.Map<String, Optional<NodeInterop>> INSTANCES = new java.util.HashMap<>();
+    private static final java.util.Map<String, String> REASONS = new java.util.HashMap<>();
 
     private final Path dir;
 
@@ -40,36 +42,69 @@ public final class NodeInterop {
     }
 
     /** The installed harness, or empty with {@link #unavailableReason()} printed and set. */
-    public static synchronized Optional<NodeInterop> available() {
-        if (instance == null) {
-            instance = install();
-            if (instance.isEmpty()) {
-                System.out.println("[node-interop] skipped: " + unavailableReason);
+    public static Optional<NodeInterop> available() {
+        return availableFor("net", "subscribe.mjs");
+    }
+
+    public static String unavailableReason() {
+        return unavailableReason("net");
+    }
+
+    /**
+     * The installed scripts of {@code module} ({@code <module>/src/test/js}, recognised by the file
+     * {@code marker}), installed into {@code <module>/target/interop-js}; empty with the reason printed.
+     */
+    public static synchronized Optional<NodeInterop> availableFor(String module, String marker) {
+        return INSTANCES.computeIfAbsent(module, m -> {
+            Install result = install(m, marker);
+            REASONS.put(m, result.reason());
+            if (result.node().isEmpty()) {
+                System.out.println("[node-interop] " + m + " scripts unavailable: " + result.reason());
             }
+            return result.node();
+        });
+    }
+
+    public static synchronized String unavailableReason(String module) {
+        return REASONS.getOrDefault(module, "");
+    }
+
+    /**
+     * {@link #availableFor}, or else: a failed test in CI (Node and npm are part of the CI setup, so
+     * their absence is a broken build, not a reason to skip), an aborted (skipped) test elsewhere. The
+     * reason is printed either way.
+     */
+    public static NodeInterop require(String module, String marker) {
+        Optional<NodeInterop> node = availableFor(module, marker);
+        if (node.isPresent()) {
+            return node.get();
         }
-        return instance;
+        String why = "Node interop for " + module + " unavailable: " + unavailableReason(module);
+        if (System.getenv("CI") != null && !System.getenv("CI").isBlank() && !"false".equals(System.getenv("CI"))) {
+            throw new AssertionError(why + " (CI is set, so this fails instead of skipping)");
+        }
+        throw new org.opentest4j.TestAbortedException(why);
     }
 
-    public static synchronized String unavailableReason() {
-        return unavailableReason;
+    private record Install(Optional<NodeInterop> node, String reason) {
+        static Install unavailable(String reason) {
+            return new Install(Optional.empty(), reason);
+        }
     }
 
-    private static Optional<NodeInterop> install() {
-        Optional<Path> sources = findSources();
+    private static Install install(String module, String marker) {
+        Optional<Path> sources = findSources(module, marker);
         if (sources.isEmpty()) {
-            unavailableReason = "interop scripts (net/src/test/js) not found from " + Path.of("").toAbsolutePath();
-            return Optional.empty();
+            return Install.unavailable("interop scripts (" + module + "/src/test/js) not found from " + Path.of("").toAbsolutePath());
         }
         try {
             String version = capture(List.of("node", "--version"), Path.of("."));
             int major = Integer.parseInt(version.trim().replaceFirst("^v", "").split("\\.")[0]);
             if (major < 20) {
-                unavailableReason = "node " + version.trim() + " is older than 20";
-                return Optional.empty();
+                return Install.unavailable("node " + version.trim() + " is older than 20");
             }
         } catch (IOException | RuntimeException e) {
-            unavailableReason = "node is not installed (" + e.getMessage() + ")";
-            return Optional.empty();
+            return Install.unavailable("node is not installed (" + e.getMessage() + ")");
         }
         Path src = sources.get();
         Path target = src.getParent().getParent().getParent().resolve("target").resolve("interop-js");
@@ -77,7 +112,7 @@ public final class NodeInterop {
             Files.createDirectories(target);
             boolean lockChanged = !Files.exists(target.resolve("package-lock.json"))
                     || Files.mismatch(src.resolve("package-lock.json"), target.resolve("package-lock.json")) != -1
-                    || !Files.isDirectory(target.resolve("node_modules/@moq/lite"));
+                    || !Files.isDirectory(target.resolve("node_modules"));
             try (Stream<Path> files = Files.list(src)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -89,31 +124,27 @@ public final class NodeInterop {
                         .redirectOutput(target.resolve("npm-ci.log").toFile()).start();
                 if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    unavailableReason = "npm ci timed out; see " + target.resolve("npm-ci.log");
-                    return Optional.empty();
+                    return Install.unavailable("npm ci timed out; see " + target.resolve("npm-ci.log"));
                 }
                 if (p.exitValue() != 0) {
-                    unavailableReason = "npm ci failed (exit " + p.exitValue() + "): "
-                            + Files.readString(target.resolve("npm-ci.log")).strip();
-                    return Optional.empty();
+                    return Install.unavailable("npm ci failed (exit " + p.exitValue() + "): "
+                            + Files.readString(target.resolve("npm-ci.log")).strip());
                 }
             }
-            return Optional.of(new NodeInterop(target));
+            return new Install(Optional.of(new NodeInterop(target)), "");
         } catch (IOException e) {
-            unavailableReason = "cannot prepare " + target + ": " + e.getMessage();
-            return Optional.empty();
+            return Install.unavailable("cannot prepare " + target + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            unavailableReason = "interrupted during npm ci";
-            return Optional.empty();
+            return Install.unavailable("interrupted during npm ci");
         }
     }
 
-    private static Optional<Path> findSources() {
+    private static Optional<Path> findSources(String module, String marker) {
         Path cwd = Path.of("").toAbsolutePath();
         for (Path p = cwd; p != null; p = p.getParent()) {
-            for (Path candidate : List.of(p.resolve("src/test/js"), p.resolve("net/src/test/js"))) {
-                if (Files.exists(candidate.resolve("package-lock.json")) && Files.exists(candidate.resolve("subscribe.mjs"))) {
+            for (Path candidate : List.of(p.resolve("src/test/js"), p.resolve(module).resolve("src/test/js"))) {
+                if (Files.exists(candidate.resolve("package-lock.json")) && Files.exists(candidate.resolve(marker))) {
                     return Optional.of(candidate);
                 }
             }
