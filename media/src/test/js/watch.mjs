@@ -15,6 +15,9 @@ const Net = await import("@moq/net");
 const { Catalog, Container } = await import("@moq/hang");
 const { Hex, Libav } = await import("@moq/hang/util");
 const Watch = await import("@moq/watch");
+// The previous player generation's hang package (0.2.x), for its catalog schema (its legacy container
+// code is the same as 0.3.5's).
+const Hang02 = await import("moq-hang-0.2.16");
 
 const [url, name, groupsArg, audioArg, timeoutArg] = process.argv.slice(2);
 const timeout = Number(timeoutArg ?? 30000);
@@ -64,6 +67,8 @@ const rawFrame = await rawGroup.readFrame();
 const rawJson = JSON.parse(new TextDecoder().decode(rawFrame.payload ?? rawFrame));
 const parsed = Catalog.RootSchema.safeParse(rawJson);
 emit({ event: "catalog-schema", success: parsed.success, issues: parsed.success ? [] : parsed.error.issues, raw: rawJson });
+const parsed02 = Hang02.Catalog.RootSchema.safeParse(rawJson);
+emit({ event: "catalog-schema-0.2", success: parsed02.success, issues: parsed02.success ? [] : parsed02.error.issues });
 rawTrack.close();
 
 const catalog = await until(broadcast.out.catalog, "the catalog through @moq/watch");

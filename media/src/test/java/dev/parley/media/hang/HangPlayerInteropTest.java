@@ -80,6 +80,8 @@ class HangPlayerInteropTest {
             // Catalog: hang's zod RootSchema accepts it, and @moq/watch's loader yields our catalog.
             JsonNode schema = single(ev, "catalog-schema", transcript);
             assertThat(schema.path("success").asBoolean()).as("zod issues: " + schema.path("issues")).isTrue();
+            JsonNode schema02 = single(ev, "catalog-schema-0.2", transcript);
+            assertThat(schema02.path("success").asBoolean()).as("hang 0.2.16 zod issues: " + schema02.path("issues")).isTrue();
             Catalog published = local.catalog();
             JsonNode ours = JSON.readTree(published.toJson());
             JsonNode theirs = single(ev, "catalog", transcript).path("json");
@@ -99,6 +101,37 @@ class HangPlayerInteropTest {
 
             assertVideo(events(ev, "video-frame"), rendition, transcript);
             assertAudio(ev, published, transcript);
+        }
+    }
+
+    /** The newest moq-lite client, @moq/net 0.3.4, with its default connect (it offers lite-05/04/03). */
+    @Test
+    void newestMoqNetClientSubscribesToAParleyBroadcast() throws Exception {
+        NodeInterop node = NodeInterop.require("media", "watch.mjs");
+        PublishOptions opts = PublishOptions.defaults().withEncoder("libx264").withPresets(VideoPreset.P180);
+        try (LocalMedia local = LocalMedia.withTestSources(opts);
+             QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0),
+                     conn -> MoqSession.start(conn).publish(BROADCAST, local.broadcast().consume()));
+             NodeInterop.Run js = node.start("net034.mjs", "ws://127.0.0.1:" + server.port() + "/", BROADCAST,
+                     VideoPreset.P180.trackName(), "2", "60000")) {
+            int exit = js.waitFor(Duration.ofSeconds(90));
+            String transcript = js.transcript();
+            List<JsonNode> ev = js.events();
+            assertThat(ev).as(transcript).isNotEmpty();
+            assertThat(ev.getLast().path("event").asText()).as(transcript).isEqualTo("done");
+            assertThat(exit).as(transcript).isZero();
+            assertThat(single(ev, "connected", transcript).path("version").asText()).isEqualTo("moq-lite-03");
+            JsonNode catalog = single(ev, "catalog", transcript);
+            assertThat(catalog.path("success").asBoolean()).isTrue();
+            assertThat(catalog.path("json").equals(NUMERIC, JSON.readTree(local.catalog().toJson()))).isTrue();
+            List<JsonNode> frames = events(ev, "frame");
+            assertThat(frames.stream().map(f -> f.path("group").asInt()).distinct().count()).isEqualTo(2);
+            assertThat(frames).allSatisfy(f -> assertThat(ints(f.path("nals"))).isNotEmpty());
+            assertThat(frames.stream().filter(f -> f.path("index").asInt() == 0))
+                    .allSatisfy(f -> assertThat(ints(f.path("nals"))).contains(7, 8, 5));
+            for (int i = 1; i < frames.size(); i++) {
+                assertThat(frames.get(i).path("timestamp").asLong()).isGreaterThan(frames.get(i - 1).path("timestamp").asLong());
+            }
         }
     }
 
