@@ -3,7 +3,9 @@ package dev.parley.media.hang;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.media.MediaException;
 
 import java.nio.charset.StandardCharsets;
@@ -66,9 +68,11 @@ public record Catalog(Video video, Audio audio) {
     }
 
     /**
-     * Parses and validates a catalog frame.
+     * Parses and validates a catalog frame ({@link CatalogSchema}); the old array forms of the
+     * {@code video} and {@code audio} sections are read as renditions, as hang does.
      *
-     * @throws MediaException naming every schema problem when the JSON is not a valid hang catalog
+     * @throws MediaException naming every schema problem when the JSON is not a valid hang catalog, or
+     *                        when a size or rate does not fit a Java {@code int}
      */
     public static Catalog parse(byte[] json) {
         List<String> problems = CatalogSchema.validate(json);
@@ -76,7 +80,20 @@ public record Catalog(Video video, Audio audio) {
             throw new MediaException("invalid hang catalog: " + String.join("; ", problems));
         }
         try {
-            return JSON.readValue(json, Catalog.class);
+            ObjectNode root = (ObjectNode) JSON.readTree(json);
+            JsonNode video = root.get("video");
+            if (video != null && video.isArray()) { // [{track: {name}, config}]
+                ObjectNode renditions = JSON.createObjectNode();
+                video.forEach(e -> renditions.set(e.get("track").get("name").asText(), e.get("config")));
+                root.set("video", JSON.createObjectNode().set("renditions", renditions));
+            }
+            JsonNode audio = root.get("audio");
+            if (audio != null && !audio.has("renditions")) { // {track: {name}, config}
+                ObjectNode renditions = JSON.createObjectNode();
+                renditions.set(audio.get("track").get("name").asText(), audio.get("config"));
+                root.set("audio", JSON.createObjectNode().set("renditions", renditions));
+            }
+            return JSON.treeToValue(root, Catalog.class);
         } catch (java.io.IOException e) {
             throw new MediaException("invalid hang catalog: " + e.getMessage(), e);
         }

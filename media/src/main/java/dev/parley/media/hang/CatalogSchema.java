@@ -5,20 +5,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Field-type check of a hang catalog against the hang catalog schema (the JS zod schema in
- * {@code js/hang/src/catalog}): sections and renditions are objects, {@code codec} is a non-empty
- * string, sizes, rates and bitrates are non-negative integers ({@code framerate} any positive
- * number), {@code container.kind} is a known kind, {@code description} is lowercase hex, audio has
- * {@code sampleRate} and {@code numberOfChannels}. Unknown fields are allowed (forward compatible).
+ * The hang catalog schema as {@code @moq/hang} 0.3.5 defines it (the zod {@code RootSchema} that the
+ * hang web player, {@code @moq/watch} 0.4.6, applies to every catalog frame); a catalog passes here
+ * exactly when it passes there (checked against the real package by {@code HangPlayerInteropTest}).
+ * <ul>
+ *   <li>root: an object; sections other than {@code video}/{@code audio} pass untouched.</li>
+ *   <li>{@code video}: {@code {renditions: {name: config}, display?: {width, height}, rotation?, flip?}},
+ *       or the old array {@code [{track: {name}, config}]}; {@code audio}: {@code {renditions}} or the
+ *       old {@code {track: {name}, config}}.</li>
+ *   <li>a config: {@code codec} string (may be empty), {@code container} optional
+ *       ({@code legacy}, {@code loc}, {@code cmaf} with a base64 {@code init}, or any other kind, which a
+ *       player ignores), {@code description} hex (either case), sizes, bitrates and {@code jitter}
+ *       integers in [0, 2^53), {@code framerate} any number, audio {@code sampleRate} and
+ *       {@code numberOfChannels} required; optional {@code broadcast} string and {@code timeline}.</li>
+ *   <li>an optional field may be absent but not {@code null}; unknown fields are allowed.</li>
+ * </ul>
+ * {@code @moq/hang} 0.2.x differs in three places: {@code description} is any string, a container of
+ * unknown kind fails the whole catalog, and {@code broadcast} is not a field (any value passes).
  */
 public final class CatalogSchema {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KINDS = Set.of("legacy", "cmaf", "loc");
+    private static final Pattern HEX = Pattern.compile("([0-9a-fA-F]{2})*");
+    private static final double MAX_SAFE_INTEGER = 9_007_199_254_740_991d;
 
     private CatalogSchema() {
     }
@@ -37,81 +51,184 @@ public final class CatalogSchema {
             problems.add("root must be an object");
             return problems;
         }
-        section(root, "video", problems, true);
-        section(root, "audio", problems, false);
+        JsonNode video = root.get("video");
+        if (video != null) {
+            video(video, problems);
+        }
+        JsonNode audio = root.get("audio");
+        if (audio != null) {
+            audio(audio, problems);
+        }
         return problems;
     }
 
-    private static void section(JsonNode root, String name, List<String> problems, boolean video) {
-        JsonNode s = root.get(name);
-        if (s == null || s.isNull()) {
+    private static void video(JsonNode v, List<String> problems) {
+        if (v.isArray()) { // the old form: [{track: {name}, config}]
+            for (int i = 0; i < v.size(); i++) {
+                oldEntry(v.get(i), "video[" + i + "]", true, problems);
+            }
             return;
         }
-        if (!s.isObject()) {
-            problems.add(name + " must be an object");
+        if (!v.isObject()) {
+            problems.add("video must be an object");
             return;
         }
-        JsonNode renditions = s.get("renditions");
+        renditions(v, "video", true, problems);
+        JsonNode display = v.get("display");
+        if (display != null) {
+            if (!display.isObject()) {
+                problems.add("video.display must be an object");
+            } else {
+                u53(display, "width", "video.display", problems, true);
+                u53(display, "height", "video.display", problems, true);
+            }
+        }
+        number(v, "rotation", "video", problems);
+        bool(v, "flip", "video", problems);
+    }
+
+    private static void audio(JsonNode a, List<String> problems) {
+        if (!a.isObject()) {
+            problems.add("audio must be an object");
+        } else if (!a.has("renditions") && a.has("track")) { // the old form: {track: {name}, config}
+            oldEntry(a, "audio", false, problems);
+        } else {
+            renditions(a, "audio", false, problems);
+        }
+    }
+
+    private static void oldEntry(JsonNode e, String at, boolean video, List<String> problems) {
+        if (e == null || !e.isObject()) {
+            problems.add(at + " must be an object");
+            return;
+        }
+        JsonNode track = e.get("track");
+        if (track == null || !track.isObject() || !text(track.get("name"))) {
+            problems.add(at + ".track.name must be a string");
+        }
+        JsonNode config = e.get("config");
+        if (config == null || !config.isObject()) {
+            problems.add(at + ".config must be an object");
+        } else {
+            config(config, at + ".config", video, problems);
+        }
+    }
+
+    private static void renditions(JsonNode section, String name, boolean video, List<String> problems) {
+        JsonNode renditions = section.get("renditions");
         if (renditions == null || !renditions.isObject()) {
             problems.add(name + ".renditions must be an object");
             return;
         }
         for (Map.Entry<String, JsonNode> e : renditions.properties()) {
             String at = name + ".renditions[\"" + e.getKey() + "\"]";
-            JsonNode r = e.getValue();
-            if (e.getKey().isEmpty()) {
-                problems.add(at + ": track name must not be empty");
-            }
-            if (!r.isObject()) {
+            if (!e.getValue().isObject()) {
                 problems.add(at + " must be an object");
-                continue;
-            }
-            JsonNode codec = r.get("codec");
-            if (codec == null || !codec.isTextual() || codec.asText().isEmpty()) {
-                problems.add(at + ".codec must be a non-empty string");
-            }
-            JsonNode container = r.get("container");
-            if (container != null && !container.isNull()) {
-                JsonNode kind = container.get("kind");
-                if (!container.isObject() || kind == null || !kind.isTextual() || !KINDS.contains(kind.asText())) {
-                    problems.add(at + ".container.kind must be one of " + KINDS);
-                }
-            }
-            JsonNode desc = r.get("description");
-            if (desc != null && !desc.isNull() && !(desc.isTextual() && desc.asText().matches("([0-9a-f]{2})*"))) {
-                problems.add(at + ".description must be lowercase hex");
-            }
-            integer(r, "bitrate", at, problems, false);
-            if (video) {
-                integer(r, "codedWidth", at, problems, false);
-                integer(r, "codedHeight", at, problems, false);
-                integer(r, "displayAspectWidth", at, problems, false);
-                integer(r, "displayAspectHeight", at, problems, false);
-                JsonNode fr = r.get("framerate");
-                if (fr != null && !fr.isNull() && !(fr.isNumber() && fr.asDouble() > 0)) {
-                    problems.add(at + ".framerate must be a positive number");
-                }
-                JsonNode opt = r.get("optimizeForLatency");
-                if (opt != null && !opt.isNull() && !opt.isBoolean()) {
-                    problems.add(at + ".optimizeForLatency must be a boolean");
-                }
             } else {
-                integer(r, "sampleRate", at, problems, true);
-                integer(r, "numberOfChannels", at, problems, true);
+                config(e.getValue(), at, video, problems);
             }
         }
     }
 
-    private static void integer(JsonNode r, String field, String at, List<String> problems, boolean required) {
+    private static void config(JsonNode r, String at, boolean video, List<String> problems) {
+        if (!text(r.get("codec"))) {
+            problems.add(at + ".codec must be a string");
+        }
+        JsonNode broadcast = r.get("broadcast");
+        if (broadcast != null && !broadcast.isTextual()) {
+            problems.add(at + ".broadcast must be a string");
+        }
+        container(r.get("container"), at, problems);
+        JsonNode desc = r.get("description");
+        if (desc != null && !(desc.isTextual() && HEX.matcher(desc.asText()).matches())) {
+            problems.add(at + ".description must be hex");
+        }
+        u53(r, "bitrate", at, problems, false);
+        u53(r, "jitter", at, problems, false);
+        timeline(r.get("timeline"), at, problems);
+        if (video) {
+            u53(r, "codedWidth", at, problems, false);
+            u53(r, "codedHeight", at, problems, false);
+            u53(r, "displayAspectWidth", at, problems, false);
+            u53(r, "displayAspectHeight", at, problems, false);
+            number(r, "framerate", at, problems);
+            bool(r, "optimizeForLatency", at, problems);
+        } else {
+            u53(r, "sampleRate", at, problems, true);
+            u53(r, "numberOfChannels", at, problems, true);
+        }
+    }
+
+    private static void container(JsonNode c, String at, List<String> problems) {
+        if (c == null) {
+            return; // defaults to legacy
+        }
+        if (!c.isObject() || !text(c.get("kind"))) {
+            problems.add(at + ".container.kind must be a string");
+            return;
+        }
+        if (c.get("kind").asText().equals("cmaf")) {
+            JsonNode init = c.get("init");
+            if (!text(init) || !base64(init.asText())) {
+                problems.add(at + ".container.init must be base64 for kind cmaf");
+            }
+        }
+    }
+
+    private static void timeline(JsonNode t, String at, List<String> problems) {
+        if (t == null) {
+            return;
+        }
+        if (!t.isObject() || !text(t.get("track"))) {
+            problems.add(at + ".timeline.track must be a string");
+            return;
+        }
+        u53(t, "timescale", at + ".timeline", problems, false);
+        u53(t, "wall", at + ".timeline", problems, false);
+    }
+
+    private static boolean text(JsonNode n) {
+        return n != null && n.isTextual();
+    }
+
+    private static boolean base64(String s) {
+        if (s.length() % 4 != 0) {
+            return false;
+        }
+        try {
+            Base64.getDecoder().decode(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void u53(JsonNode r, String field, String at, List<String> problems, boolean required) {
         JsonNode v = r.get(field);
-        if (v == null || v.isNull()) {
+        if (v == null) {
             if (required) {
                 problems.add(at + "." + field + " is required");
             }
             return;
         }
-        if (!v.isIntegralNumber() || v.asLong() < 0) {
-            problems.add(at + "." + field + " must be a non-negative integer");
+        // A JSON number with an integral value (640.0 is 640 in JavaScript), 0 ≤ v ≤ 2^53 − 1.
+        double d = v.isNumber() ? v.asDouble() : Double.NaN;
+        if (!(d >= 0 && d <= MAX_SAFE_INTEGER && d == Math.rint(d))) {
+            problems.add(at + "." + field + " must be an integer in [0, 2^53)");
+        }
+    }
+
+    private static void number(JsonNode r, String field, String at, List<String> problems) {
+        JsonNode v = r.get(field);
+        if (v != null && !v.isNumber()) {
+            problems.add(at + "." + field + " must be a number");
+        }
+    }
+
+    private static void bool(JsonNode r, String field, String at, List<String> problems) {
+        JsonNode v = r.get(field);
+        if (v != null && !v.isBoolean()) {
+            problems.add(at + "." + field + " must be a boolean");
         }
     }
 }
