@@ -1,7 +1,7 @@
 // Runs catalogs through the hang zod schemas: @moq/hang 0.3.5's RootSchema (what @moq/watch 0.4.6
 // applies) and 0.2.16's (the previous player generation).
 // Usage: node schema.mjs <file with a JSON array of catalog texts>
-// Output: one {"event":"schema", index, v035, v0216, issues} line per catalog, then {"event":"done"}.
+// Output: one {"event":"schema", index, v035, v0216, problems} line per catalog, then {"event":"done"}.
 import "./setup.mjs";
 import { readFileSync } from "node:fs";
 
@@ -14,12 +14,12 @@ texts.forEach((text, index) => {
 	try {
 		json = JSON.parse(text);
 	} catch (e) {
-		console.log(JSON.stringify({ event: "schema", index, v035: false, v0216: false, issues: [String(e)] }));
+		console.log(JSON.stringify({ event: "schema", index, v035: false, v0216: false, problems: String(e) }));
 		return;
 	}
 	const now = Catalog.RootSchema.safeParse(json);
 	const old = Hang02.Catalog.RootSchema.safeParse(json);
-	const issues = now.success ? [] : now.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-	console.log(JSON.stringify({ event: "schema", index, v035: now.success, v0216: old.success, issues }));
+	const problems = now.success ? "" : now.error.message;
+	console.log(JSON.stringify({ event: "schema", index, v035: now.success, v0216: old.success, problems }));
 });
 console.log(JSON.stringify({ event: "done" }));

@@ -60,15 +60,15 @@ const broadcast = new Watch.Broadcast({ connection: connection.established, enab
 const active = await until(broadcast.out.active, "the broadcast announce");
 emit({ event: "announced", path: String(active.path ?? name) });
 
-// The raw catalog frame as well, so a schema failure is reported with zod's own issues.
+// The raw catalog frame as well, so a schema failure is reported with zod's own message.
 const rawTrack = active.track(Catalog.TRACK).subscribe({ priority: Catalog.PRIORITY.catalog });
 const rawGroup = await rawTrack.nextGroup();
 const rawFrame = await rawGroup.readFrame();
 const rawJson = JSON.parse(new TextDecoder().decode(rawFrame.payload ?? rawFrame));
 const parsed = Catalog.RootSchema.safeParse(rawJson);
-emit({ event: "catalog-schema", success: parsed.success, issues: parsed.success ? [] : parsed.error.issues, raw: rawJson });
+emit({ event: "catalog-schema", success: parsed.success, problems: parsed.success ? "" : parsed.error.message, raw: rawJson });
 const parsed02 = Hang02.Catalog.RootSchema.safeParse(rawJson);
-emit({ event: "catalog-schema-0.2", success: parsed02.success, issues: parsed02.success ? [] : parsed02.error.issues });
+emit({ event: "catalog-schema-0.2", success: parsed02.success, problems: parsed02.success ? "" : parsed02.error.message });
 rawTrack.close();
 
 const catalog = await until(broadcast.out.catalog, "the catalog through @moq/watch");

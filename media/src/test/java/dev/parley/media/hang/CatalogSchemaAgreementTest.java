@@ -121,7 +121,7 @@ class CatalogSchemaAgreementTest {
             boolean hang = verdict.path("v035").asBoolean();
             List<String> ours = CatalogSchema.validate(text.getBytes(StandardCharsets.UTF_8));
             if (hang != ours.isEmpty()) {
-                disagreements.add(text + "\n    hang: " + hang + " " + verdict.path("issues") + "\n    parley: " + ours);
+                disagreements.add(text + "\n    hang: " + hang + " " + verdict.path("problems").asText() + "\n    parley: " + ours);
             }
             if (hang) {
                 accepted++;

@@ -79,9 +79,9 @@ class HangPlayerInteropTest {
 
             // Catalog: hang's zod RootSchema accepts it, and @moq/watch's loader yields our catalog.
             JsonNode schema = single(ev, "catalog-schema", transcript);
-            assertThat(schema.path("success").asBoolean()).as("zod issues: " + schema.path("issues")).isTrue();
+            assertThat(schema.path("success").asBoolean()).as("zod: " + schema.path("problems").asText()).isTrue();
             JsonNode schema02 = single(ev, "catalog-schema-0.2", transcript);
-            assertThat(schema02.path("success").asBoolean()).as("hang 0.2.16 zod issues: " + schema02.path("issues")).isTrue();
+            assertThat(schema02.path("success").asBoolean()).as("hang 0.2.16 zod: " + schema02.path("problems").asText()).isTrue();
             Catalog published = local.catalog();
             JsonNode ours = JSON.readTree(published.toJson());
             JsonNode theirs = single(ev, "catalog", transcript).path("json");
