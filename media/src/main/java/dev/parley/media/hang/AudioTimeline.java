@@ -2,34 +2,61 @@ package dev.parley.media.hang;
 
 /**
  * Presentation timestamps for a run of audio packets: each packet starts where the previous one
- * ended (its first timestamp + the summed packet durations), not at the wall-clock time it was read.
- * A hang player places each packet's samples at {@code round(timestamp × sampleRate)} in its playout
- * buffer, so timestamps carrying capture-thread jitter become gaps of silence and overwritten samples.
- * Capture delays do not break sample continuity (the device or generator buffers the samples), so
- * the timeline only resyncs to the capture clock when the two drift apart by more than
- * {@value #RESYNC_MICROS} µs, e.g. after samples were really lost or the source restarted.
- * Not thread-safe: one writer thread.
+ * ended (the previous timestamp + its duration), not at the wall-clock time it was read. A hang
+ * player writes each packet's samples at {@code round(timestamp × sampleRate)} in its playout buffer,
+ * so read-time jitter would become gaps of silence and overwritten samples.
+ * <p>
+ * Reads are late by a varying delay, and a stalled capture thread reads the buffered samples in a
+ * burst afterwards, so a late read alone proves nothing. The timeline follows the read clock only
+ * when the evidence is clear. When a packet is read more than {@value #AHEAD_MICROS} µs before the
+ * timeline says its samples could exist (the first read was late, or the source runs fast), it steps
+ * back towards the read by at most half a packet per packet: timestamps keep increasing (a hang
+ * player would take a step back for a rewind) and stay within the ±half-packet slack of Parley's own
+ * jitter buffer. When every read in the last {@value #WINDOW} packets was more than
+ * {@value #BEHIND_MICROS} µs late (samples were really lost, or the source runs slow), it jumps
+ * forward (a gap). Not thread-safe: one writer thread.
  */
 public final class AudioTimeline {
-    /** Larger than a capture-thread stall under load (80 ms seen on a busy 2-core machine). */
-    public static final long RESYNC_MICROS = 100_000;
+    public static final long AHEAD_MICROS = 20_000;
+    public static final long BEHIND_MICROS = 60_000;
+    public static final int WINDOW = 25;
     private long next = -1;
+    private long minLateness = Long.MAX_VALUE;
+    private int windowed;
     private long resyncs;
 
-    /** The timestamp for a packet read at {@code captureMicros} that lasts {@code durationMicros}. */
-    public long stamp(long captureMicros, long durationMicros) {
-        if (next < 0 || Math.abs(captureMicros - next) > RESYNC_MICROS) {
-            if (next >= 0) {
-                resyncs++;
+    /** The timestamp for a packet read at {@code readMicros} that lasts {@code durationMicros}. */
+    public long stamp(long readMicros, long durationMicros) {
+        if (next < 0) {
+            next = readMicros;
+        } else {
+            long lateness = readMicros - next;
+            if (lateness < -AHEAD_MICROS) {
+                resync(next - Math.min(-lateness, durationMicros / 2));
+            } else {
+                minLateness = Math.min(minLateness, lateness);
+                if (++windowed >= WINDOW) {
+                    if (minLateness > BEHIND_MICROS) {
+                        resync(next + minLateness);
+                    }
+                    minLateness = Long.MAX_VALUE;
+                    windowed = 0;
+                }
             }
-            next = captureMicros;
         }
         long ts = next;
         next += durationMicros;
         return ts;
     }
 
-    /** How often the timeline jumped back to the capture clock (not counting the start). */
+    private void resync(long to) {
+        next = to;
+        resyncs++;
+        minLateness = Long.MAX_VALUE;
+        windowed = 0;
+    }
+
+    /** How often the timeline stepped towards the read clock (not counting the start). */
     public long resyncs() {
         return resyncs;
     }

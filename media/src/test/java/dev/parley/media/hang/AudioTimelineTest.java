@@ -20,15 +20,44 @@ class AudioTimelineTest {
     }
 
     @Test
-    void resyncsToTheCaptureClockWhenSamplesWereReallyLost() {
+    void jumpsForwardOnlyWhenEveryReadOfAWindowWasLate() {
         AudioTimeline t = new AudioTimeline();
-        assertThat(t.stamp(5_000_000, 20_000)).isEqualTo(5_000_000);
-        assertThat(t.stamp(5_020_000, 20_000)).isEqualTo(5_020_000);
-        // the source restarted half a second later
-        assertThat(t.stamp(5_540_000, 20_000)).isEqualTo(5_540_000);
-        assertThat(t.stamp(5_561_000, 20_000)).isEqualTo(5_560_000);
-        // and a clock that ran backwards beyond the limit also resyncs
-        assertThat(t.stamp(5_400_000, 20_000)).isEqualTo(5_400_000);
+        long read = 5_000_000;
+        for (int i = 0; i < 10; i++, read += 20_000) {
+            assertThat(t.stamp(read, 20_000)).isEqualTo(5_000_000 + 20_000L * i);
+        }
+        // 100 ms of samples lost: every later read is 100 ms behind the timeline; the window that
+        // started before the loss still saw an on-time read, so the jump comes one window later
+        read += 100_000;
+        long previous = 5_000_000 + 20_000L * 9;
+        long jumps = 0;
+        for (int i = 0; i < 2 * AudioTimeline.WINDOW; i++, read += 20_000) {
+            long ts = t.stamp(read, 20_000);
+            if (ts - previous != 20_000) {
+                jumps++;
+                assertThat(ts - previous).as("one forward jump by the lost time").isEqualTo(120_000);
+            }
+            previous = ts;
+        }
+        assertThat(jumps).isEqualTo(1);
+        assertThat(t.resyncs()).isEqualTo(1);
+        assertThat(t.stamp(read, 20_000)).as("back on the read clock").isEqualTo(read);
+    }
+
+    @Test
+    void stepsBackGraduallyWhenReadsComeBeforeTheirSamplesCouldExist() {
+        AudioTimeline t = new AudioTimeline();
+        assertThat(t.stamp(1_050_000, 20_000)).isEqualTo(1_050_000); // the first read was 40 ms late
+        // later reads come 40 ms before the timeline: at most 10 ms back per packet, never backwards
+        long read = 1_010_000;
+        long previous = 1_050_000;
+        for (int i = 0; i < 6; i++) {
+            read += 20_000;
+            long ts = t.stamp(read, 20_000);
+            assertThat(ts - previous).isBetween(10_000L, 20_000L);
+            previous = ts;
+        }
+        assertThat(previous - read).as("within the allowance again").isBetween(0L, AudioTimeline.AHEAD_MICROS);
         assertThat(t.resyncs()).isEqualTo(2);
     }
 
