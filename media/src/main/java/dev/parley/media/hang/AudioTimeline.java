@@ -13,13 +13,15 @@ package dev.parley.media.hang;
  * back towards the read by at most half a packet per packet: timestamps keep increasing (a hang
  * player would take a step back for a rewind) and stay within the ±half-packet slack of Parley's own
  * jitter buffer. When every read in the last {@value #WINDOW} packets was more than
- * {@value #BEHIND_MICROS} µs late (samples were really lost, or the source runs slow), it jumps
- * forward (a gap). Not thread-safe: one writer thread.
+ * {@value #BEHIND_MICROS} µs late (samples were really lost, or the source runs slow or skipped
+ * ahead), it jumps forward (a gap). A capture thread that is merely behind is not a reason: its
+ * samples are still buffered, and the timeline is their true time. Not thread-safe: one writer thread.
  */
 public final class AudioTimeline {
     public static final long AHEAD_MICROS = 20_000;
-    public static final long BEHIND_MICROS = 60_000;
-    public static final int WINDOW = 25;
+    /** Beyond what a stalled capture thread catches up on from the device or generator buffer. */
+    public static final long BEHIND_MICROS = 250_000;
+    public static final int WINDOW = 50;
     private long next = -1;
     private long minLateness = Long.MAX_VALUE;
     private int windowed;

@@ -26,16 +26,16 @@ class AudioTimelineTest {
         for (int i = 0; i < 10; i++, read += 20_000) {
             assertThat(t.stamp(read, 20_000)).isEqualTo(5_000_000 + 20_000L * i);
         }
-        // 100 ms of samples lost: every later read is 100 ms behind the timeline; the window that
+        // 300 ms of samples lost: every later read is 300 ms behind the timeline; the window that
         // started before the loss still saw an on-time read, so the jump comes one window later
-        read += 100_000;
+        read += 300_000;
         long previous = 5_000_000 + 20_000L * 9;
         long jumps = 0;
         for (int i = 0; i < 2 * AudioTimeline.WINDOW; i++, read += 20_000) {
             long ts = t.stamp(read, 20_000);
             if (ts - previous != 20_000) {
                 jumps++;
-                assertThat(ts - previous).as("one forward jump by the lost time").isEqualTo(120_000);
+                assertThat(ts - previous).as("one forward jump by the lost time").isEqualTo(320_000);
             }
             previous = ts;
         }
