@@ -63,7 +63,8 @@ final class RoomRunner {
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
             terminal.err().flush();
             if (options.demoPeers() > 0) {
-                demos = DemoPeers.start(me.room.ticket(), me.room.me(), options.demoPeers());
+                demos = DemoPeers.start(me.room.ticket(),
+                        id -> EndpointConfig.of(id).withIdleTimeout(IDLE), me.room.me(), options.demoPeers());
             }
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, terminal, stop));
             if (options.chatStdin()) {

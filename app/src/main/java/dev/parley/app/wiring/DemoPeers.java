@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +46,10 @@ public final class DemoPeers implements AutoCloseable {
     public static final int MAX = 8;
     private static final List<String> NAMES =
             List.of("Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Dennis", "Frances");
-    private static final Duration IDLE = Duration.ofSeconds(3);
     private static final long LEAVE_SECONDS = 5;
 
     private final RoomTicket ticket;
+    private final Function<Identity, EndpointConfig> endpoint;
     private final EndpointId host;
     private final int count;
     private final List<Peer> peers = new CopyOnWriteArrayList<>();
@@ -56,8 +57,9 @@ public final class DemoPeers implements AutoCloseable {
     private volatile boolean closed;
     private Thread starter;
 
-    private DemoPeers(RoomTicket ticket, EndpointId host, int count) {
+    private DemoPeers(RoomTicket ticket, Function<Identity, EndpointConfig> endpoint, EndpointId host, int count) {
         this.ticket = ticket;
+        this.endpoint = endpoint;
         this.host = host;
         this.count = count;
     }
@@ -65,13 +67,15 @@ public final class DemoPeers implements AutoCloseable {
     /**
      * Starts joining {@code count} demo peers to the room of {@code ticket} in the background.
      *
-     * @param host the participant the demo peers greet and watch (the user), or {@code null} for none
+     * @param endpoint endpoint settings for a demo peer's fresh identity (a short idle timeout is good)
+     * @param host     the participant the demo peers greet and watch (the user), or {@code null} for none
      */
-    public static DemoPeers start(RoomTicket ticket, EndpointId host, int count) {
+    public static DemoPeers start(RoomTicket ticket, Function<Identity, EndpointConfig> endpoint, EndpointId host,
+                                  int count) {
         if (count < 0 || count > MAX) {
             throw new IllegalArgumentException("demo peers must be between 0 and " + MAX + ", got " + count);
         }
-        DemoPeers d = new DemoPeers(ticket, host, count);
+        DemoPeers d = new DemoPeers(ticket, endpoint, host, count);
         d.starter = Thread.ofVirtual().name("demo-peers-start").start(d::joinAll);
         return d;
     }
@@ -85,7 +89,7 @@ public final class DemoPeers implements AutoCloseable {
         try {
             for (int i = 0; i < count && !closed; i++) {
                 try {
-                    Peer p = Peer.join(ticket, name(i), 220 * (i + 2), i == 0 ? RenditionChoice.Quality.MID
+                    Peer p = Peer.join(endpoint.apply(Identity.generate()), ticket, name(i), 220 * (i + 2), i == 0 ? RenditionChoice.Quality.MID
                             : RenditionChoice.Quality.LOW, host);
                     peers.add(p);
                     if (closed) {
@@ -158,8 +162,9 @@ public final class DemoPeers implements AutoCloseable {
             this.events = Thread.ofVirtual().name("demo-peer-events-" + room.me().shortHex()).start(this::follow);
         }
 
-        static Peer join(RoomTicket ticket, String name, double toneHz, RenditionChoice.Quality watch, EndpointId host) {
-            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withIdleTimeout(IDLE));
+        static Peer join(EndpointConfig config, RoomTicket ticket, String name, double toneHz,
+                         RenditionChoice.Quality watch, EndpointId host) {
+            Endpoint endpoint = Endpoint.bind(config);
             LocalMedia media = null;
             Room room = null;
             try {

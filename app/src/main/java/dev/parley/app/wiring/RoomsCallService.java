@@ -135,7 +135,7 @@ public final class RoomsCallService implements CallService {
             room.handle().publish(CAMERA, media.broadcast()).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             RoomsSession session = new RoomsSession(endpoint, room, media, request, config.watch(), executor);
             if (demoPeers > 0) {
-                session.closeWith(DemoPeers.start(room.ticket(), room.me(), demoPeers));
+                session.closeWith(DemoPeers.start(room.ticket(), config.endpoint(), room.me(), demoPeers));
             }
             return session;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
