@@ -48,6 +48,26 @@ class RoomViewModelTest {
     }
 
     @Test
+    void gridListenersKeepHearingJoinsAfterGarbageCollection() throws Exception {
+        // The view listens on gridTiles() once; a read-only view made per call listens to the real list
+        // only weakly, so after a GC such a listener went quiet and joined tiles never appeared.
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        vm.gridTiles().addListener((javafx.collections.ListChangeListener<TileViewModel>) c -> changes.incrementAndGet());
+        vm.remoteTiles().addListener((javafx.collections.ListChangeListener<TileViewModel>) c -> changes.incrementAndGet());
+        for (int i = 0; i < 5; i++) {
+            byte[][] garbage = new byte[64][];
+            for (int j = 0; j < garbage.length; j++) {
+                garbage[j] = new byte[64 * 1024];
+            }
+            System.gc();
+            Thread.sleep(20);
+        }
+        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        assertThat(changes.get()).as("both lists still report the join").isEqualTo(2);
+        assertThat(vm.gridTiles()).isSameAs(vm.gridTiles());
+    }
+
+    @Test
     void pictureInPictureTakesTheSelfTileOutOfTheGridAndIsRemembered() {
         session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
         vm.togglePictureInPicture();
