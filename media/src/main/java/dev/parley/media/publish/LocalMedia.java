@@ -33,11 +33,13 @@ public final class LocalMedia implements AutoCloseable {
     private final AudioSource microphone;
     private final HangPublication main;
     private final AudioLevelMeter micMeter = new AudioLevelMeter();
+    /** Guards the meter's subscription apart from {@code this}, so a slow unsubscribe never stalls {@link #stats()}. */
+    private final Object meterLock = new Object();
     private HangPublication screen;
     private VideoSource screenSource;
     private boolean metering;
     private SourceSubscription meterSubscription;
-    private boolean closed;
+    private boolean closed; // guarded by meterLock
 
     private LocalMedia(VideoSource camera, AudioSource microphone, PublishOptions options) {
         this.options = options;
@@ -113,10 +115,10 @@ public final class LocalMedia implements AutoCloseable {
      * muting releases it. Off by default (headless publishing has no meter to show).
      */
     public void meterMicrophone(boolean on) {
-        synchronized (this) {
+        synchronized (meterLock) {
             metering = on;
+            updateMeter();
         }
-        updateMeter();
     }
 
     /** The microphone's level before encoding; {@link AudioLevel#SILENT} while muted or not metering. */
@@ -125,13 +127,15 @@ public final class LocalMedia implements AutoCloseable {
     }
 
     // Subscribing and unsubscribing may start or join the capture thread: callers are off the UI thread.
-    private synchronized void updateMeter() {
-        boolean wanted = metering && !closed && main.audioOn();
-        if (wanted && meterSubscription == null) {
-            meterSubscription = microphone.subscribe(micMeter::accept);
-        } else if (!wanted && meterSubscription != null) {
-            meterSubscription.close();
-            meterSubscription = null;
+    private void updateMeter() {
+        synchronized (meterLock) {
+            boolean wanted = metering && !closed && main.audioOn();
+            if (wanted && meterSubscription == null) {
+                meterSubscription = microphone.subscribe(micMeter::accept);
+            } else if (!wanted && meterSubscription != null) {
+                meterSubscription.close();
+                meterSubscription = null;
+            }
         }
     }
 
@@ -190,8 +194,10 @@ public final class LocalMedia implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closed = true;
-        updateMeter();
+        synchronized (meterLock) {
+            closed = true;
+            updateMeter();
+        }
         stopScreenShare();
         main.close();
         camera.close();
