@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@value RoomsCallService#CAMERA} (the smallest rendition only, as they share this machine's CPU), and
  * a distinct name. It greets the host in the chat once it sees the host, and watches the host's camera
  * (without sound) the way a real peer would, so the host's encoders run and its CAPTURE statistics are
- * real: the first demo peer at the middle quality, the others at the lowest.
+ * real: the first demo peer at the middle quality, the others at the lowest. They take turns talking
+ * (each one's tone sounds for {@value #TURN_SECONDS} s while the others are silent), so the
+ * active-speaker highlight moves around as in a real call.
  * <p>
  * {@link #start} returns at once; the peers join one after the other on a background thread (a
  * failure is logged and skips that peer). {@link #close()} stops the joining and leaves with every
@@ -47,6 +49,8 @@ public final class DemoPeers implements AutoCloseable {
     private static final List<String> NAMES =
             List.of("Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Dennis", "Frances");
     private static final long LEAVE_SECONDS = 5;
+    static final long TURN_SECONDS = 4;
+    private static final double TONE_AMPLITUDE = 0.08;
 
     private final RoomTicket ticket;
     private final Function<Identity, EndpointConfig> endpoint;
@@ -56,6 +60,7 @@ public final class DemoPeers implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean closed;
     private Thread starter;
+    private Thread talker;
 
     private DemoPeers(RoomTicket ticket, Function<Identity, EndpointConfig> endpoint, EndpointId host, int count) {
         this.ticket = ticket;
@@ -77,6 +82,7 @@ public final class DemoPeers implements AutoCloseable {
         }
         DemoPeers d = new DemoPeers(ticket, endpoint, host, count);
         d.starter = Thread.ofVirtual().name("demo-peers-start").start(d::joinAll);
+        d.talker = Thread.ofVirtual().name("demo-peers-talk").start(d::takeTurns);
         return d;
     }
 
@@ -104,6 +110,21 @@ public final class DemoPeers implements AutoCloseable {
         }
     }
 
+    /** One demo peer talks at a time, in join order, until closed. */
+    private void takeTurns() {
+        try {
+            for (long turn = 0; !closed; turn++) {
+                List<Peer> now = List.copyOf(peers);
+                for (int i = 0; i < now.size(); i++) {
+                    now.get(i).tone.setAmplitude(i == turn % now.size() ? TONE_AMPLITUDE : 0);
+                }
+                Thread.sleep(Duration.ofSeconds(TURN_SECONDS));
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits until every demo peer has joined (or failed to); true when that happened in time. */
     public boolean awaitStarted(Duration timeout) throws InterruptedException {
         return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,6 +139,7 @@ public final class DemoPeers implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        talker.interrupt();
         try {
             started.await(30, TimeUnit.SECONDS); // a join in progress finishes (bounded by its own timeouts)
         } catch (InterruptedException e) {
@@ -141,6 +163,7 @@ public final class DemoPeers implements AutoCloseable {
     private static final class Peer {
         private final Endpoint endpoint;
         private final LocalMedia media;
+        private final TestToneSource tone;
         private final Room room;
         private final String name;
         private final RenditionChoice.Quality watchQuality;
@@ -151,10 +174,11 @@ public final class DemoPeers implements AutoCloseable {
         private volatile RemoteMedia watching;
         private boolean greeted;
 
-        private Peer(Endpoint endpoint, LocalMedia media, Room room, String name,
+        private Peer(Endpoint endpoint, LocalMedia media, TestToneSource tone, Room room, String name,
                      RenditionChoice.Quality watchQuality, EndpointId host) {
             this.endpoint = endpoint;
             this.media = media;
+            this.tone = tone;
             this.room = room;
             this.name = name;
             this.watchQuality = watchQuality;
@@ -169,12 +193,13 @@ public final class DemoPeers implements AutoCloseable {
             Room room = null;
             try {
                 VideoPreset preset = VideoPreset.P180;
-                media = LocalMedia.withSources(new TestPatternSource(640, 360, 30), new TestToneSource(toneHz, 0.08),
+                TestToneSource tone = new TestToneSource(toneHz, 0); // silent until its turn
+                media = LocalMedia.withSources(new TestPatternSource(640, 360, 30), tone,
                         PublishOptions.defaults().withPresets(preset));
                 room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 room.handle().publish(RoomsCallService.CAMERA, media.broadcast())
                         .get(RoomsCallService.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return new Peer(endpoint, media, room, name, watch, host);
+                return new Peer(endpoint, media, tone, room, name, watch, host);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closeAll(room, media, endpoint);

@@ -197,7 +197,7 @@ class RoomsCallServiceTest {
         RoomsCallService calls = new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
                 id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),
                 PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264"),
-                WatchOptions.defaults().withAudio(false)), 2);
+                WatchOptions.defaults()), 2);
         RoomSession a = calls.create(new JoinRequest("host", SourceSelection.testSources())).get(30, TimeUnit.SECONDS);
         try {
             Log log = new Log();
@@ -225,6 +225,11 @@ class RoomsCallServiceTest {
                 f.close();
                 return true;
             }, "a frame from the demo peer");
+            // they take turns talking: one tone sounds while the other is silent
+            Participant graceTile = grace.participant();
+            awaitTrue(() -> tile.audioLevel() > 0.35 && graceTile.audioLevel() < 0.2, "Ada talks, Grace is quiet");
+            awaitTrue(() -> graceTile.audioLevel() > 0.35 && tile.audioLevel() < 0.2, "Grace talks, Ada is quiet");
+
             // the demo peers watch us: the first at the middle quality, so our 360p encoder runs
             awaitTrue(() -> "640x360".equals(a.self().stats().sample().capture().resolution())
                     && a.self().stats().sample().capture().fps() > 0, "CAPTURE at 360p while the first demo peer watches");
