@@ -220,6 +220,8 @@ class RoomViewFxTest {
         robot.clickOn("#leave");
         waitFx(() -> robot.lookup("#newRoom").tryQuery().isPresent());
         assertThat(session.closed).isTrue();
+        // the start screen finishes loading (its preview start uses the background executor, shut down after the test)
+        waitFx(() -> window.startViewModel() != null && !window.startViewModel().cameras().isEmpty());
     }
 
     /** Not an assertion of looks: saves the room with three participants for a person to inspect. */
