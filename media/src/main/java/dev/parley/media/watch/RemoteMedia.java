@@ -63,6 +63,7 @@ public final class RemoteMedia implements AutoCloseable {
     private AudioTrackReader audioReader;
     private RenditionChoice choice;
     private volatile Catalog catalog = Catalog.empty();
+    private volatile boolean catalogReceived;
     private VideoTrackReader current;
     private VideoTrackReader pending;
     private long pendingSinceMs;
@@ -112,6 +113,7 @@ public final class RemoteMedia implements AutoCloseable {
             return;
         }
         catalog = c;
+        catalogReceived = true;
         refreshVideo();
         refreshAudio();
     }
@@ -320,8 +322,17 @@ public final class RemoteMedia implements AutoCloseable {
         return f;
     }
 
+    /** The publisher's latest catalog; empty until the first one arrives (see {@link #hasCatalog()}). */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /**
+     * True once a catalog has arrived. Before that {@link #catalog()} is empty, which would otherwise
+     * read as "the publisher has its camera and microphone off".
+     */
+    public boolean hasCatalog() {
+        return catalogReceived;
     }
 
     /** The rendition being shown (null before the first frame). */
