@@ -47,6 +47,25 @@ class RoomViewModelTest {
         assertThat(vm.chat().lines()).allMatch(l -> l.kind() == ChatLine.Kind.SYSTEM && l.time().equals("09:30"));
     }
 
+    /**
+     * The view listens to these lists for the whole call. A fresh read-only wrapper per call is held
+     * only weakly by the list behind it, so after a garbage collection the view stopped hearing about
+     * joins and leaves (a peer who left kept his tile).
+     */
+    @Test
+    void listenersOnTheTileListsOutliveAGarbageCollection() {
+        assertThat(vm.gridTiles()).isSameAs(vm.gridTiles());
+        assertThat(vm.remoteTiles()).isSameAs(vm.remoteTiles());
+        List<String> heard = new ArrayList<>();
+        vm.gridTiles().addListener((javafx.collections.ListChangeListener<TileViewModel>) c -> heard.add("grid"));
+        vm.remoteTiles().addListener((javafx.collections.ListChangeListener<TileViewModel>) c -> heard.add("remote"));
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        assertThat(heard).contains("grid", "remote");
+    }
+
     @Test
     void pictureInPictureTakesTheSelfTileOutOfTheGridAndIsRemembered() {
         session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
