@@ -158,7 +158,8 @@ public final class RemoteMedia implements AutoCloseable {
         try {
             consumer = broadcast.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
                     .maxLatency(options.maxLatency());
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) {
+            // the broadcast ended, or its owner (the room, when the peer left) released it before closing us
             LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
             return;
         }
@@ -229,7 +230,7 @@ public final class RemoteMedia implements AutoCloseable {
             TrackConsumer c = broadcast.subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
                     .maxLatency(options.maxLatency());
             audioReader = new AudioTrackReader(c, playout);
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }
     }
