@@ -218,6 +218,8 @@ class CallFxTest {
                 && Picture.of(boTile.video().imageView().getImage()).differsFrom(first));
         waitFx("Bo's tile has no placeholder", () -> !placeholderShown(boTile));
         assertThat(fx(() -> robot.from(boTile).lookup(".tile-name").queryAs(Label.class).getText())).isEqualTo("Bo");
+        // and plays his test tone: the tile's level meter moves
+        waitFx("Bo's level meter", () -> boTile.viewModel().levelProperty().get() > 0.1);
 
         // ---- chat both ways ----
         peer.chat().send("hello from Bo");
