@@ -4,7 +4,7 @@ import dev.parley.app.cli.Cli;
 import dev.parley.app.cli.CliContext;
 import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
-import dev.parley.app.wiring.AppServices;
+import dev.parley.app.headless.HeadlessEngines;
 import dev.parley.app.wiring.Wiring;
 
 /**
@@ -15,8 +15,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        AppServices services = Wiring.services();
-        int code = Cli.run(TicketLinks.rewrite(args), CliContext.system(services.engines(), request -> ParleyApp.run(request, services)));
+        // The window's services depend on the parsed request (profile identity, demo peers).
+        int code = Cli.run(TicketLinks.rewrite(args),
+                CliContext.system(new HeadlessEngines(), request -> ParleyApp.run(request, Wiring.services(request))));
         System.exit(code);
     }
 }

@@ -146,6 +146,15 @@ class RoomsCallServiceTest {
         }
         assertThat(alicesTile.renditions()).isNotEmpty();
         assertThat(alicesTile.stats().sample().render()).isNotNull();
+        // bob watches alice, so alice's self tile reports a running capture pipeline
+        awaitTrue(() -> a.self().stats().sample().capture().fps() > 0, "alice's CAPTURE shows encoded frames");
+        var capture = a.self().stats().sample().capture();
+        assertThat(capture.source()).isEqualTo("Test pattern");
+        assertThat(capture.codec()).startsWith("avc1.");
+        assertThat(capture.encoder()).isEqualTo("libx264");
+        assertThat(capture.resolution()).isEqualTo("320x180");
+        assertThat(capture.encodeMs()).isPositive();
+        awaitTrue(() -> a.self().stats().sample().capture().bitrateKbps() > 0, "alice's CAPTURE shows a bit rate");
         assertThat(aSeesBob.participant().displayName()).isEqualTo("bob");
 
         // chat both ways; the sender sees its own line too
@@ -185,6 +194,68 @@ class RoomsCallServiceTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no matching chat message; got " + log);
+    }
+
+    @Test
+    void demoPeersJoinGreetWatchTheHostAndLeaveWithTheSession() throws Exception {
+        IdentityStore store = new IdentityStore(configA, k -> null);
+        RoomsCallService calls = new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),
+                PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264"),
+                WatchOptions.defaults()), 2);
+        RoomSession a = calls.create(new JoinRequest("host", SourceSelection.testSources())).get(30, TimeUnit.SECONDS);
+        try {
+            Log log = new Log();
+            a.subscribe(log.events::add);
+            List<ChatMessage> chat = new CopyOnWriteArrayList<>();
+            a.chat().subscribe(chat::add);
+            assertThat(a.self().stats().sample().capture().encoder()).as("nobody watches yet").contains("idle");
+
+            var ada = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                    && j.participant().displayName().equals(DemoPeers.name(0)), Duration.ofSeconds(30));
+            var grace = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                    && j.participant().displayName().equals(DemoPeers.name(1)), Duration.ofSeconds(30));
+            assertThat(ada.participant().id()).isNotEqualTo(grace.participant().id()).isNotEqualTo(a.self().id());
+            awaitChat(chat, m -> m.senderId().equals(ada.participant().id()) && m.text().contains("demo participant"));
+            awaitChat(chat, m -> m.senderId().equals(grace.participant().id()) && m.text().startsWith("Hi! I'm Grace"));
+
+            // a demo peer publishes a test pattern we decode
+            Participant tile = ada.participant();
+            tile.video().setViewport(320, 180);
+            awaitTrue(() -> {
+                VideoFrame f = tile.video().poll();
+                if (f == null) {
+                    return false;
+                }
+                f.close();
+                return true;
+            }, "a frame from the demo peer");
+            // they take turns talking: one tone sounds while the other is silent
+            Participant graceTile = grace.participant();
+            awaitTrue(() -> tile.audioLevel() > 0.35 && graceTile.audioLevel() < 0.2, "Ada talks, Grace is quiet");
+            awaitTrue(() -> graceTile.audioLevel() > 0.35 && tile.audioLevel() < 0.2, "Grace talks, Ada is quiet");
+
+            // the demo peers watch us: the first at the middle quality, so our 360p encoder runs
+            awaitTrue(() -> "640x360".equals(a.self().stats().sample().capture().resolution())
+                    && a.self().stats().sample().capture().fps() > 0, "CAPTURE at 360p while the first demo peer watches");
+
+            // closing the session makes the demo peers leave too, cleanly: another participant sees them go
+            RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+            Log bLog = new Log();
+            b.subscribe(bLog.events::add);
+            for (String id : List.of(ada.participant().id(), grace.participant().id())) {
+                bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(id),
+                        Duration.ofSeconds(30));
+            }
+            a.close();
+            for (String id : List.of(ada.participant().id(), grace.participant().id(), a.self().id())) {
+                bLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(id), Duration.ofSeconds(15));
+            }
+            assertThat(bLog.events).as("announced leaves, not lost connections")
+                    .noneMatch(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"));
+        } finally {
+            a.close();
+        }
     }
 
     @Test

@@ -45,8 +45,8 @@ public final class RoomViewModel implements AutoCloseable {
     private final TileViewModel selfTile;
     private final ObservableList<TileViewModel> remoteTiles = FXCollections.observableArrayList();
     private final ObservableList<TileViewModel> gridTiles = FXCollections.observableArrayList();
-    // One read-only view each, kept here: a wrapper is only weakly held by its list, so listeners on a
-    // fresh wrapper per call went silent after a garbage collection.
+    // The read-only views are kept: such a view listens to its list only weakly, so a view made per call
+    // (and its listeners) would be collected, and the grid would stop following joins after a GC.
     private final ObservableList<TileViewModel> remoteTilesView = FXCollections.unmodifiableObservableList(remoteTiles);
     private final ObservableList<TileViewModel> gridTilesView = FXCollections.unmodifiableObservableList(gridTiles);
     private final BooleanProperty pictureInPicture = new SimpleBooleanProperty();
