@@ -34,6 +34,7 @@ public final class MainWindow extends StackPane {
     private final Executor background;
     private final NotificationsViewModel notifications = new NotificationsViewModel();
     private final StackPane content = new StackPane();
+    private final NotificationsView toasts;
     private StartViewModel start;
     private RoomViewModel room;
     private boolean firstStart = true;
@@ -46,9 +47,9 @@ public final class MainWindow extends StackPane {
         this.background = background;
         getStyleClass().add("root-pane");
         getStylesheets().add(STYLESHEET);
-        NotificationsView toasts = new NotificationsView(notifications);
+        toasts = new NotificationsView(notifications);
         StackPane.setAlignment(toasts, Pos.BOTTOM_RIGHT);
-        StackPane.setMargin(toasts, new Insets(0, 20, 84, 0));
+        placeToasts(false);
         getChildren().addAll(content, toasts);
         showStart();
     }
@@ -67,12 +68,21 @@ public final class MainWindow extends StackPane {
         return room;
     }
 
+    /**
+     * Toasts sit above the controls bar in the bottom-right corner; while the room's chat is open they
+     * move left of it, since over the panel they would cover its input (a click there hit the toast).
+     */
+    private void placeToasts(boolean chatOpen) {
+        StackPane.setMargin(toasts, new Insets(0, 20 + (chatOpen ? RoomView.CHAT_WIDTH : 0), 84, 0));
+    }
+
     private void show(Node screen) {
         content.getChildren().setAll(screen);
     }
 
     private void showStart() {
         room = null;
+        placeToasts(false);
         start = new StartViewModel(services.calls(), services.devices(), store, ui, background, notifications, this::showRoom);
         StartViewModel vm = start;
         show(new StartView(vm));
@@ -102,6 +112,7 @@ public final class MainWindow extends StackPane {
         boolean pip = old != null && old.settings().pictureInPicture();
         room = new RoomViewModel(session, pip, request.showStats(), ui, background, notifications, Clock.systemDefaultZone(),
                 on -> background.execute(() -> store.save(store.load().withPictureInPicture(on))), this::showStart);
+        room.chat().openProperty().addListener((obs, was, open) -> placeToasts(open));
         show(new RoomView(room));
     }
 

@@ -90,10 +90,10 @@ final class RemoteTile implements Participant {
      */
     synchronized MediaState mediaStateChange() {
         RemoteMedia m = media;
-        Catalog c = m == null ? null : m.catalog();
-        if (c == null) {
+        if (m == null || !m.hasCatalog()) {
             return null;
         }
+        Catalog c = m.catalog();
         MediaState now = new MediaState(c.audioRenditions().isEmpty(), !c.videoRenditions().isEmpty());
         if (now.equals(reported)) {
             return null;

@@ -1,6 +1,7 @@
 package dev.parley.app.wiring;
 
 import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.JoinRequest;
 import dev.parley.app.service.Participant;
 import dev.parley.app.service.RoomEvent;
@@ -167,6 +168,10 @@ class RoomsCallServiceTest {
         // toggles reach the other side through the catalog
         aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
                 && !c.muted() && c.cameraOn(), Duration.ofSeconds(10));
+        // the first state reported is the first catalog's, not the empty one before it arrived
+        assertThat(aLog.events.stream().filter(e -> e instanceof RoomEvent.ParticipantChanged c
+                && c.id().equals(b.self().id())).findFirst())
+                .contains(new RoomEvent.ParticipantChanged(b.self().id(), false, true, ConnectionState.CONNECTED));
         b.setMicMuted(true);
         aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
                 && c.muted() && c.cameraOn(), Duration.ofSeconds(10));

@@ -67,6 +67,7 @@ public final class RemoteMedia implements AutoCloseable {
     private AudioTrackReader audioReader;
     private RenditionChoice choice;
     private volatile Catalog catalog = Catalog.empty();
+    private volatile boolean catalogReceived;
     private VideoTrackReader current;
     private VideoTrackReader pending;
     private long pendingSinceMs;
@@ -116,6 +117,7 @@ public final class RemoteMedia implements AutoCloseable {
             return;
         }
         catalog = c;
+        catalogReceived = true;
         refreshVideo();
         refreshAudio();
     }
@@ -160,7 +162,8 @@ public final class RemoteMedia implements AutoCloseable {
         try {
             consumer = broadcast.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
                     .maxLatency(options.maxLatency());
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) {
+            // the broadcast ended, or its owner (the room, when the peer left) released it before closing us
             LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
             return;
         }
@@ -231,7 +234,7 @@ public final class RemoteMedia implements AutoCloseable {
             TrackConsumer c = broadcast.subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
                     .maxLatency(options.maxLatency());
             audioReader = new AudioTrackReader(c, playout);
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }
     }
@@ -324,8 +327,17 @@ public final class RemoteMedia implements AutoCloseable {
         return f;
     }
 
+    /** The publisher's latest catalog; empty until the first one arrives (see {@link #hasCatalog()}). */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /**
+     * True once a catalog has arrived. Before that {@link #catalog()} is empty, which would otherwise
+     * read as "the publisher has its camera and microphone off".
+     */
+    public boolean hasCatalog() {
+        return catalogReceived;
     }
 
     /** The rendition being shown (null before the first frame). */

@@ -37,6 +37,8 @@ import java.util.Map;
  */
 public final class RoomView extends BorderPane {
     static final double PIP_WIDTH = 240;
+    /** Width of the chat panel at the right edge. */
+    public static final double CHAT_WIDTH = 300;
 
     private final RoomViewModel vm;
     private final GridPane grid = new GridPane();
@@ -78,7 +80,7 @@ public final class RoomView extends BorderPane {
         ChatView chat = new ChatView(vm.chat());
         chat.visibleProperty().bind(vm.chat().openProperty());
         chat.managedProperty().bind(chat.visibleProperty());
-        chat.setPrefWidth(300);
+        chat.setPrefWidth(CHAT_WIDTH);
         setRight(chat);
 
         setBottom(controls());
