@@ -127,6 +127,9 @@ final class WebcamBackend {
     }
 
     private static String rootMessage(Throwable e) {
+        if (e instanceof Unavailable) {
+            return e.getMessage();
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -135,13 +138,20 @@ final class WebcamBackend {
         return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
+    /** A reason found before webcam-capture was asked (already readable as it is). */
+    private static final class Unavailable extends RuntimeException {
+        Unavailable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     // Runs on the discovery thread: check that the native grabber can load before webcam-capture
     // tries, because BridJ prints every failed load to stdout from C and its C++ runtime prints
     // stack traces; that would garble `parley devices`.
     private static List<Camera> discoverForReal() throws Exception {
         String problem = nativeGrabberProblem();
         if (problem != null) {
-            throw new IllegalStateException(problem);
+            throw new Unavailable(problem);
         }
         return WebcamLibrary.cameras(Long.getLong("parley.webcam.discoveryMillis", 5000));
     }
