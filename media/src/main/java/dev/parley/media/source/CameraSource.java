@@ -21,11 +21,18 @@ public final class CameraSource extends VideoSource {
     private final int width;
     private final int height;
     private final double fps;
+    private final WebcamBackend webcams;
     private VideoSource active;
+    private volatile boolean interruptible = true;
     private volatile String backend;
 
     CameraSource(DeviceInfo device, int width, int height, double fps) {
+        this(device, width, height, fps, WebcamBackend.shared());
+    }
+
+    CameraSource(DeviceInfo device, int width, int height, double fps, WebcamBackend webcams) {
         super(device.name());
+        this.webcams = webcams;
         this.device = device;
         this.width = width;
         this.height = height;
@@ -70,7 +77,8 @@ public final class CameraSource extends VideoSource {
     @Override
     protected void open() {
         if (device.backend().equals(WebcamBackend.NAME)) {
-            start(WebcamVideoSource.forDevice(device, width, height, fps), WebcamBackend.NAME);
+            start(new WebcamVideoSource(device.name(), device.id().substring(WebcamBackend.ID_PREFIX.length()),
+                    width, height, fps, webcams), WebcamBackend.NAME);
             return;
         }
         try {
@@ -78,6 +86,9 @@ public final class CameraSource extends VideoSource {
                     width, height, fps, Map.of()), device.backend());
             return;
         } catch (DeviceUnavailableException ffmpeg) {
+            if (!running() || Thread.currentThread().isInterrupted()) {
+                throw ffmpeg; // stopped while opening: no second attempt
+            }
             String second = tryWebcamCapture();
             if (second == null) {
                 LOG.info("camera {} opened through {} after FFmpeg ({}) failed: {}", device.name(), WebcamBackend.NAME,
@@ -92,7 +103,6 @@ public final class CameraSource extends VideoSource {
 
     /** Null when webcam-capture opened the camera, else why not. */
     private String tryWebcamCapture() {
-        WebcamBackend webcams = WebcamBackend.shared();
         WebcamBackend.Discovery found = webcams.discover();
         if (!found.available()) {
             return "unavailable: " + found.unavailable();
@@ -102,7 +112,7 @@ public final class CameraSource extends VideoSource {
             return "does not list this camera";
         }
         try {
-            start(new WebcamVideoSource(device.name(), twin.get().key(), width, height, fps), WebcamBackend.NAME);
+            start(new WebcamVideoSource(device.name(), twin.get().key(), width, height, fps, webcams), WebcamBackend.NAME);
             return null;
         } catch (DeviceUnavailableException e) {
             return e.reason();
@@ -110,9 +120,20 @@ public final class CameraSource extends VideoSource {
     }
 
     private void start(VideoSource source, String name) {
-        source.open();
+        interruptible = source.interruptibleCapture();
+        try {
+            source.open();
+        } catch (RuntimeException e) {
+            interruptible = true;
+            throw e;
+        }
         active = source;
         backend = name;
+    }
+
+    @Override
+    protected boolean interruptibleCapture() {
+        return interruptible;
     }
 
     @Override
@@ -124,8 +145,12 @@ public final class CameraSource extends VideoSource {
     protected void closeDevice() {
         VideoSource a = active;
         active = null;
-        if (a != null) {
-            a.closeDevice();
+        try {
+            if (a != null) {
+                a.closeDevice();
+            }
+        } finally {
+            interruptible = true;
         }
     }
 }

@@ -17,16 +17,18 @@ public final class WebcamVideoSource extends VideoSource {
     private final int width;
     private final int height;
     private final double fps;
+    private final WebcamBackend backend;
     private WebcamLibrary.Opened webcam;
     private ByteBuffer rgb;
     private RgbToI420 converter;
 
-    WebcamVideoSource(String name, String key, int width, int height, double fps) {
+    WebcamVideoSource(String name, String key, int width, int height, double fps, WebcamBackend backend) {
         super(name);
         this.key = key;
         this.width = width;
         this.height = height;
         this.fps = fps;
+        this.backend = backend;
     }
 
     /**
@@ -48,7 +50,8 @@ public final class WebcamVideoSource extends VideoSource {
         if (!d.id().startsWith(WebcamBackend.ID_PREFIX)) {
             throw new IllegalArgumentException(d + " is not a " + WebcamBackend.NAME + " camera");
         }
-        return new WebcamVideoSource(d.name(), d.id().substring(WebcamBackend.ID_PREFIX.length()), width, height, fps);
+        return new WebcamVideoSource(d.name(), d.id().substring(WebcamBackend.ID_PREFIX.length()), width, height, fps,
+                WebcamBackend.shared());
     }
 
     @Override
@@ -68,7 +71,7 @@ public final class WebcamVideoSource extends VideoSource {
 
     @Override
     protected void open() {
-        WebcamBackend.Discovery found = WebcamBackend.shared().discover();
+        WebcamBackend.Discovery found = backend.discover();
         if (!found.available()) {
             throw unavailable(WebcamBackend.NAME + " unavailable: " + found.unavailable(), null);
         }
@@ -87,6 +90,14 @@ public final class WebcamVideoSource extends VideoSource {
         return new DeviceUnavailableException(DeviceKind.CAMERA, name(), reason, Devices.list(DeviceKind.CAMERA), cause);
     }
 
+    // webcam-capture hands each call to its one worker thread through synchronous queues; a
+    // caller interrupted while waiting for the answer leaves that worker blocked for good (and
+    // every later call, close included, with it). So a stop never interrupts this source.
+    @Override
+    protected boolean interruptibleCapture() {
+        return false;
+    }
+
     @Override
     protected VideoFrame capture() {
         rgb.clear();
@@ -98,7 +109,7 @@ public final class WebcamVideoSource extends VideoSource {
 
     @Override
     protected void closeDevice() {
-        // A stop interrupts this thread; webcam-capture's close would then give up half-way.
+        // Never interrupted by a stop (above), but an interrupt from elsewhere must not wedge close.
         boolean interrupted = Thread.interrupted();
         try {
             if (webcam != null) {
