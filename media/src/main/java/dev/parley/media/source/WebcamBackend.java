@@ -115,13 +115,14 @@ final class WebcamBackend {
         try {
             return new Discovery(task.get(timeout.toMillis(), TimeUnit.MILLISECONDS), null);
         } catch (TimeoutException e) {
-            task.cancel(true);
+            // Not interrupted: webcam-capture's worker wedges when a caller is interrupted mid-call.
+            task.cancel(false);
             return Discovery.unavailable("camera discovery did not finish within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             return Discovery.unavailable(rootMessage(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            task.cancel(true);
+            task.cancel(false);
             return Discovery.unavailable("camera discovery was interrupted");
         }
     }
