@@ -34,9 +34,11 @@ final class WebcamBackend {
     /** Prefix of {@link DeviceInfo#id()} for cameras only this backend lists. */
     static final String ID_PREFIX = "webcam:";
 
+    /** How long webcam-capture may take to list cameras ({@code -Dparley.webcam.discoveryMillis}). */
+    static final long DISCOVERY_MILLIS = Long.getLong("parley.webcam.discoveryMillis", 5000);
+
     private static final Logger LOG = LoggerFactory.getLogger(WebcamBackend.class);
-    private static final WebcamBackend SHARED = new WebcamBackend(
-            Duration.ofMillis(Long.getLong("parley.webcam.discoveryMillis", 5000)),
+    private static final WebcamBackend SHARED = new WebcamBackend(Duration.ofMillis(DISCOVERY_MILLIS),
             Boolean.parseBoolean(System.getProperty("parley.webcam", "true")) ? WebcamBackend::discoverForReal : null);
 
     /**
@@ -154,7 +156,7 @@ final class WebcamBackend {
         if (problem != null) {
             throw new Unavailable(problem);
         }
-        return WebcamLibrary.cameras(Long.getLong("parley.webcam.discoveryMillis", 5000));
+        return WebcamLibrary.cameras(DISCOVERY_MILLIS);
     }
 
     /** Null when OpenIMAJGrabber (shipped inside the webcam-capture jar) loads here, else why not. */

@@ -76,7 +76,7 @@ public final class WebcamVideoSource extends VideoSource {
             throw unavailable(WebcamBackend.NAME + " unavailable: " + found.unavailable(), null);
         }
         try {
-            webcam = WebcamLibrary.open(key, width, height, Long.getLong("parley.webcam.discoveryMillis", 5000));
+            webcam = WebcamLibrary.open(key, width, height, WebcamBackend.DISCOVERY_MILLIS);
             rgb = ByteBuffer.allocateDirect(webcam.width() * webcam.height() * 3);
             converter = new RgbToI420(webcam.width(), webcam.height(), width, height);
         } catch (TimeoutException | RuntimeException | LinkageError e) {
