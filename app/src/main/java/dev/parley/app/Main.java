@@ -5,7 +5,7 @@ import dev.parley.app.cli.CliContext;
 import dev.parley.app.cli.LinkInbox;
 import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
-import dev.parley.app.wiring.AppServices;
+import dev.parley.app.headless.HeadlessEngines;
 import dev.parley.app.wiring.Wiring;
 
 import java.time.Duration;
@@ -22,10 +22,12 @@ public final class Main {
     private static final Duration LINK_WAIT = Duration.ofMillis(750);
 
     public static void main(String[] args) throws InterruptedException {
+        // macOS delivers clicked links as events, not arguments; elsewhere this is empty.
         Optional<LinkInbox> links = LinkInbox.install(LinkInbox.currentLauncher());
         String[] commandLine = links.isPresent() ? links.get().commandLine(args, LINK_WAIT) : TicketLinks.rewrite(args);
-        AppServices services = Wiring.services();
-        int code = Cli.run(commandLine, CliContext.system(services.engines(), request -> ParleyApp.run(request, services)));
+        // The window's services depend on the parsed request (profile identity, demo peers).
+        int code = Cli.run(commandLine,
+                CliContext.system(new HeadlessEngines(), request -> ParleyApp.run(request, Wiring.services(request))));
         System.exit(code);
     }
 }

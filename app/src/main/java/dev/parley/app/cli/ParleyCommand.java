@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 public final class ParleyCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", scope = ScopeType.INHERIT,
             converter = Converters.Profile.class,
-            description = "Use the settings and identity of profile NAME (to run several Parleys on one machine).")
+            description = "Use the settings and identity of profile NAME (to run several Parleys on one machine; watch always uses a fresh identity).")
     String profile;
 
     @Option(names = "--stats", description = "Open the debug stats overlay when a room opens.")

@@ -2,6 +2,7 @@ package dev.parley.app.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -34,6 +35,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-audio", description = "Publish video only.")
     boolean noAudio;
 
+    @ParentCommand
+    ParleyCommand parent;
+
     private final CliContext context;
 
     PublishCommand(CliContext context) {
@@ -43,7 +47,8 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return context.engines().publish(
-                new PublishOptions(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio),
+                new PublishOptions(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio,
+                        parent.profile()),
                 context.terminal());
     }
 }

@@ -12,9 +12,10 @@ import java.util.List;
  * @param bind       QUIC listen address, or {@code null} for any port on all interfaces
  * @param ws         WebSocket listen address for browsers, or {@code null} for none
  * @param audio      false with {@code --no-audio}
+ * @param profile    whose identity to publish with, or {@code null} for the default profile
  */
 public record PublishOptions(boolean testSource, String name, List<String> renditions,
-                             InetSocketAddress bind, InetSocketAddress ws, boolean audio) {
+                             InetSocketAddress bind, InetSocketAddress ws, boolean audio, String profile) {
     public PublishOptions {
         renditions = List.copyOf(renditions);
     }

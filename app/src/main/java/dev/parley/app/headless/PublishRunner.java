@@ -7,7 +7,7 @@ import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.source.Devices;
 import dev.parley.media.codec.VideoPreset;
-import dev.parley.net.identity.Identity;
+import dev.parley.app.wiring.ProfileIdentity;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
@@ -34,8 +34,8 @@ final class PublishRunner {
         InetSocketAddress bind = options.bind() != null ? options.bind() : new InetSocketAddress(0);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        // The identity is per run until the global --profile option is plumbed into the engines.
-        try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(bind));
+        // The profile's identity, so a published ticket keeps its endpoint id across runs.
+        try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(ProfileIdentity.load(options.profile())).withBindAddress(bind));
              LocalMedia local = testSource ? LocalMedia.withTestSources(media) : LocalMedia.withDevices(null, null, media);
              Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
              // browsers and other WebSocket clients: the same manager serves QMux connections (null = none)

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.RoomOptions;
 import dev.parley.app.cli.Terminal;
+import dev.parley.app.wiring.DemoPeers;
+import dev.parley.app.wiring.ProfileIdentity;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.publish.PublishOptions;
@@ -22,15 +24,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code parley room --headless}: join (or create) a room, publish the local camera or test source into
  * it, print the room ticket as the first stdout line and then one JSON line per room event until the
- * JVM is asked to stop. With {@code --chat-stdin} each input line is sent as a chat message.
+ * JVM is asked to stop. With {@code --chat-stdin} each input line is sent as a chat message. The user
+ * joins with the identity of {@code --profile}; {@code --demo-peers N} adds {@link DemoPeers}.
  */
 final class RoomRunner {
     /** Short idle timeout so a crashed peer is reported within seconds (the room's own heartbeat helps too). */
@@ -53,17 +54,17 @@ final class RoomRunner {
             terminal.err().println("parley room: no camera found; publishing the test pattern and tone instead");
         }
         String name = options.displayName() == null ? "Parley user" : options.displayName();
-        List<Participant> demos = new ArrayList<>();
+        DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Participant me = Participant.start(ticket, name, testSource, camPresets())) {
+        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource)) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
             terminal.err().flush();
-            for (int i = 1; i <= options.demoPeers(); i++) {
-                // Demo participants publish the smallest rendition only: they share this machine's CPU.
-                demos.add(Participant.start(me.room.ticket(), "Demo " + i, true, new VideoPreset[] {VideoPreset.P180}));
+            if (options.demoPeers() > 0) {
+                demos = DemoPeers.start(me.room.ticket(),
+                        id -> EndpointConfig.of(id).withIdleTimeout(IDLE), me.room.me(), options.demoPeers());
             }
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, terminal, stop));
             if (options.chatStdin()) {
@@ -72,7 +73,7 @@ final class RoomRunner {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 try {
-                    closed.await(5, TimeUnit.SECONDS);
+                    closed.await(10, TimeUnit.SECONDS); // our leave plus the demo peers' parallel leave
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -90,14 +91,12 @@ final class RoomRunner {
             terminal.err().flush();
             return ExitCodes.FAILED;
         } finally {
-            demos.forEach(Participant::close);
+            if (demos != null) {
+                demos.close();
+            }
             closed.countDown();
         }
         return ExitCodes.OK;
-    }
-
-    private static VideoPreset[] camPresets() {
-        return new VideoPreset[] {VideoPreset.P180, VideoPreset.P360, VideoPreset.P720};
     }
 
     private static void printEvents(Room room, Terminal terminal, CountDownLatch stop) {
@@ -163,13 +162,14 @@ final class RoomRunner {
         }
     }
 
-    /** One participant: its own identity, endpoint, media and room membership. */
+    /** The user in the room: the profile's identity, an endpoint, media and room membership. */
     private record Participant(Endpoint endpoint, LocalMedia media, Room room) implements AutoCloseable {
-        static Participant start(RoomTicket ticket, String name, boolean testSource, VideoPreset[] presets) {
-            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withIdleTimeout(IDLE));
+        static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource) {
+            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(identity).withIdleTimeout(IDLE));
             LocalMedia media = null;
             try {
-                PublishOptions opts = PublishOptions.defaults().withPresets(presets);
+                PublishOptions opts = PublishOptions.defaults()
+                        .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 Room room = Room.join(endpoint, ticket, dev.parley.rooms.RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video

@@ -43,6 +43,8 @@ final class WatchRunner {
         } catch (TicketException e) {
             return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
         }
+        // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
+        // to recognise it, and it must not clash with a window or publisher running the same profile.
         try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));
              Moq moq = Moq.attach(endpoint)) {
             MoqSession session;

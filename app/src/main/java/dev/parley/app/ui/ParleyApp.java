@@ -64,10 +64,18 @@ public final class ParleyApp extends Application {
                 .toList();
     }
 
+    /** Lets the leave started by closing the window finish (ours and the demo peers'), so others see us go at once. */
     @Override
     public void stop() {
         if (background != null) {
             background.shutdown();
+            try {
+                if (!background.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    org.slf4j.LoggerFactory.getLogger(ParleyApp.class).warn("leaving did not finish within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -62,18 +62,36 @@ public final class RoomsCallService implements CallService {
                          PublishOptions publish, WatchOptions watch) {
         /** The user's default profile, all interfaces, default renditions, speaker output. */
         public static Config defaults() {
-            return new Config(() -> Identity.loadOrCreate("default"),
+            return forProfile(null);
+        }
+
+        /** Like {@link #defaults()} with the identity of {@code profile} ({@code null}: the default one). */
+        public static Config forProfile(String profile) {
+            return new Config(() -> ProfileIdentity.load(profile),
                     id -> EndpointConfig.of(id).withIdleTimeout(IDLE_TIMEOUT),
                     PublishOptions.defaults(), WatchOptions.defaults());
         }
     }
 
     private final Config config;
+    private final int demoPeers;
     private final ExecutorService executor = Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().name("parley-call-", 0).daemon().unstarted(r));
 
     public RoomsCallService(Config config) {
+        this(config, 0);
+    }
+
+    /**
+     * @param demoPeers number of {@link DemoPeers} to add to every room this service opens (0 for none);
+     *                  they leave when the room's session closes
+     */
+    public RoomsCallService(Config config, int demoPeers) {
+        if (demoPeers < 0 || demoPeers > DemoPeers.MAX) {
+            throw new IllegalArgumentException("demo peers must be between 0 and " + DemoPeers.MAX + ", got " + demoPeers);
+        }
         this.config = config;
+        this.demoPeers = demoPeers;
     }
 
     public RoomsCallService() {
@@ -115,7 +133,11 @@ public final class RoomsCallService implements CallService {
             media = localMedia(request.sources());
             room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(request.displayName()));
             room.handle().publish(CAMERA, media.broadcast()).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return new RoomsSession(endpoint, room, media, request, config.watch(), executor);
+            RoomsSession session = new RoomsSession(endpoint, room, media, request, config.watch(), executor);
+            if (demoPeers > 0) {
+                session.closeWith(DemoPeers.start(room.ticket(), config.endpoint(), room.me(), demoPeers));
+            }
+            return session;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             closeQuietly(room, media, endpoint);
             throw new CompletionException(new ServiceException(message(e), e));

@@ -57,6 +57,8 @@ final class RoomsSession implements RoomSession {
     private final Thread pump;
     private final ScheduledExecutorService statsTimer;
     private final ChatService chat = new Chat();
+    /** Things that live as long as this session (demo peers), closed before we leave. */
+    private final List<AutoCloseable> companions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
@@ -296,6 +298,22 @@ final class RoomsSession implements RoomSession {
 
     // ---- close ---------------------------------------------------------------------------------
 
+    /** Closes {@code companion} when this session closes (at once if it already has). */
+    void closeWith(AutoCloseable companion) {
+        companions.add(companion);
+        if (closed && companions.remove(companion)) {
+            closeQuietly(companion);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed", c, e);
+        }
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -303,6 +321,11 @@ final class RoomsSession implements RoomSession {
                 return;
             }
             closed = true;
+        }
+        for (AutoCloseable c : companions) {
+            if (companions.remove(c)) {
+                closeQuietly(c);
+            }
         }
         statsTimer.shutdownNow();
         try {

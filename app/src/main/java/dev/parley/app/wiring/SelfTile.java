@@ -10,8 +10,13 @@ import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.publish.LocalPreview;
 import dev.parley.media.stats.EncoderStats;
 import dev.parley.media.stats.PublishStats;
+import dev.parley.media.watch.RenditionChoice;
+import java.util.Map;
 
-/** Ourselves: a self-view of the published camera and the encoder's statistics. */
+/**
+ * Ourselves: a self-view of the published camera, the microphone's level as captured and the
+ * encoder's statistics. Created off the UI thread (it starts the microphone meter).
+ */
 final class SelfTile implements Participant {
     private final String id;
     private final String displayName;
@@ -26,6 +31,7 @@ final class SelfTile implements Participant {
         this.source = source;
         this.media = media;
         this.preview = media.preview(MediaDeviceService.PREVIEW_WIDTH, MediaDeviceService.PREVIEW_HEIGHT);
+        media.meterMicrophone(true);
         this.feed = () -> {
             if (!media.cameraOn()) {
                 return null;
@@ -60,33 +66,48 @@ final class SelfTile implements Participant {
         return this::sample;
     }
 
-    /** The busiest running encoder of the camera broadcast stands for the capture pipeline. */
+    /**
+     * The CAPTURE section: the busiest running encoder of the camera broadcast stands for the pipeline.
+     * While nobody watches no encoder runs; the section then names the source and the largest rendition
+     * with the encoder marked idle, and no rates (an idle encoder is not a slow one).
+     */
     private StatsSnapshot sample() {
-        PublishStats p = media.stats();
+        return new StatsSnapshot(null, capture(source, media.stats(), media.catalog().videoRenditions()), null, null);
+    }
+
+    static StatsSnapshot.Capture capture(String source, PublishStats p, Map<String, VideoRendition> renditions) {
+        if (!p.cameraOn()) {
+            return new StatsSnapshot.Capture(source + " (camera off)", "", "", "", Double.NaN, Double.NaN, 0);
+        }
         EncoderStats best = null;
         for (EncoderStats e : p.video()) {
-            if (e.running() && (best == null || e.bitrateBps() > best.bitrateBps())) {
+            // only the camera's renditions: a screen share has encoders of its own
+            if (renditions.containsKey(e.track()) && e.running() && (best == null || e.bitrateBps() > best.bitrateBps())) {
                 best = e;
             }
         }
         if (best == null) {
-            return StatsSnapshot.empty();
+            var ranked = RenditionChoice.ranked(renditions);
+            VideoRendition r = ranked.isEmpty() ? null : ranked.getFirst().getValue();
+            String encoder = p.video().isEmpty() ? "" : p.video().getFirst().encoder() + " (idle: nobody watching)";
+            return new StatsSnapshot.Capture(source, r == null ? "" : r.codec(), encoder, size(r), Double.NaN, Double.NaN, 0);
         }
-        VideoRendition r = media.catalog().videoRenditions().get(best.track());
-        String codec = r == null ? "" : r.codec();
-        String size = r == null || r.codedWidth() == null ? "" : r.codedWidth() + "x" + r.codedHeight();
-        return new StatsSnapshot(null,
-                new StatsSnapshot.Capture(source, codec, best.encoder(), size, best.encodeFps(), best.encodeMillis(),
-                        best.bitrateBps() / 1000.0),
-                null, null);
+        VideoRendition r = renditions.get(best.track());
+        return new StatsSnapshot.Capture(source, r == null ? "" : r.codec(), best.encoder(), size(r), best.encodeFps(),
+                best.encodeMillis(), best.bitrateBps() / 1000.0);
+    }
+
+    private static String size(VideoRendition r) {
+        return r == null || r.codedWidth() == null ? "" : r.codedWidth() + "x" + r.codedHeight();
     }
 
     @Override
     public double audioLevel() {
-        return 0; // the publish side exposes no level meter yet
+        return LevelScale.of(media.micLevel());
     }
 
     void close() {
+        media.meterMicrophone(false);
         preview.close();
     }
 }

@@ -1,13 +1,24 @@
 package dev.parley.app.wiring;
 
+import dev.parley.app.cli.GuiRequest;
 import dev.parley.app.headless.HeadlessEngines;
 
 /** Chooses the service implementations of this build. */
 public final class Wiring {
     private Wiring() {}
 
-    /** The services of this build: rooms and media for the window, the headless engines for the command line. */
+    /** The services of this build for the default profile, without demo peers. */
     public static AppServices services() {
-        return new AppServices(new RoomsCallService(), new MediaDeviceService(), new HeadlessEngines());
+        return services(GuiRequest.startScreen(null, false));
+    }
+
+    /**
+     * The services for a window: rooms and media with the identity of the request's profile, and the
+     * request's number of demo peers added to every room the window opens.
+     */
+    public static AppServices services(GuiRequest request) {
+        return new AppServices(
+                new RoomsCallService(RoomsCallService.Config.forProfile(request.profile()), request.demoPeers()),
+                new MediaDeviceService(), new HeadlessEngines());
     }
 }

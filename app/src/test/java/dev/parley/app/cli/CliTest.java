@@ -98,13 +98,20 @@ class CliTest {
         assertThat(run("publish", "--test-source", "--name", "demo", "--renditions", "360p,720p,360p",
                 "--bind", "127.0.0.1:4443", "--ws", "[::1]:8080", "--no-audio")).isZero();
         assertThat(engineCalls).containsExactly(new PublishOptions(true, "demo", List.of("360p", "720p"),
-                new InetSocketAddress("127.0.0.1", 4443), new InetSocketAddress("::1", 8080), false));
+                new InetSocketAddress("127.0.0.1", 4443), new InetSocketAddress("::1", 8080), false, null));
     }
 
     @Test
     void publishDefaults() {
         assertThat(run("publish")).isZero();
-        assertThat(engineCalls).containsExactly(new PublishOptions(false, "cam", List.of("180p", "360p", "720p"), null, null, true));
+        assertThat(engineCalls).containsExactly(new PublishOptions(false, "cam", List.of("180p", "360p", "720p"), null, null, true, null));
+    }
+
+    @Test
+    void publishInheritsTheProfile() {
+        assertThat(run("--profile", "studio", "publish", "--test-source")).isZero();
+        assertThat(run("publish", "--profile", "alice")).isZero();
+        assertThat(engineCalls).extracting(o -> ((PublishOptions) o).profile()).containsExactly("studio", "alice");
     }
 
     @Test

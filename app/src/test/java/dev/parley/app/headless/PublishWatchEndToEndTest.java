@@ -2,6 +2,8 @@ package dev.parley.app.headless;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.ticket.LiveTicket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +31,13 @@ class PublishWatchEndToEndTest {
         return java.nio.file.Files.readString(STDERR.get(command));
     }
 
+    /** Runs {@code parley ARGS} with a config folder of its own, like a separate machine. */
     static Process parley(String... args) throws Exception {
+        return parley(java.nio.file.Files.createTempDirectory("parley-config"), args);
+    }
+
+    /** Runs {@code parley ARGS} with {@code config} as its platform config folder (never the user's own). */
+    static Process parley(Path config, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -40,7 +48,10 @@ class PublishWatchEndToEndTest {
         java.io.File err = java.io.File.createTempFile("parley-" + args[0], ".err");
         err.deleteOnExit();
         STDERR.put(args[0], err.toPath());
-        return new ProcessBuilder(cmd).redirectError(err).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err);
+        pb.environment().put("XDG_CONFIG_HOME", config.toAbsolutePath().toString());
+        pb.environment().remove("PARLEY_SECRET");
+        return pb.start();
     }
 
     @Test
@@ -73,6 +84,32 @@ class PublishWatchEndToEndTest {
         }
         assertThat(publisher.waitFor(30, TimeUnit.SECONDS)).as("publisher stops on SIGTERM").isTrue();
         assertThat(publisher.exitValue()).isZero();
+    }
+
+    @Test
+    void aProfileKeepsItsEndpointIdAcrossRunsAndProfilesDiffer() throws Exception {
+        Path config = java.nio.file.Files.createTempDirectory("parley-config");
+        EndpointId first = publishedId(config, "studio");
+        EndpointId again = publishedId(config, "studio");
+        EndpointId other = publishedId(config, "other");
+        assertThat(again).as("same profile, same identity").isEqualTo(first);
+        assertThat(other).as("another profile is another participant").isNotEqualTo(first);
+        assertThat(config.resolve("parley/profiles/studio/studio.key")).as("kept in the profile's config folder").isRegularFile();
+        assertThat(config.resolve("parley/profiles/other/other.key")).isRegularFile();
+    }
+
+    /** Starts {@code parley --profile P publish}, reads the endpoint id from its ticket and stops it. */
+    private static EndpointId publishedId(Path config, String profile) throws Exception {
+        Process p = parley(config, "--profile", profile, "publish", "--test-source", "--renditions", "180p",
+                "--no-audio", "--bind", "127.0.0.1:0");
+        try {
+            String ticket = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertThat(ticket).as("ticket line; stderr:%n%s", stderr("--profile")).startsWith("parley:");
+            return LiveTicket.parse(ticket).addr().id();
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -9,6 +9,9 @@ import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.TicketCheck;
 import dev.parley.app.service.VideoFrame;
+import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.testing.RecordingNotifier;
+import dev.parley.app.ui.room.RoomViewModel;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.publish.PublishOptions;
 import dev.parley.media.watch.WatchOptions;
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +145,15 @@ class RoomsCallServiceTest {
         }
         assertThat(alicesTile.renditions()).isNotEmpty();
         assertThat(alicesTile.stats().sample().render()).isNotNull();
+        // bob watches alice, so alice's self tile reports a running capture pipeline
+        awaitTrue(() -> a.self().stats().sample().capture().fps() > 0, "alice's CAPTURE shows encoded frames");
+        var capture = a.self().stats().sample().capture();
+        assertThat(capture.source()).isEqualTo("Test pattern");
+        assertThat(capture.codec()).startsWith("avc1.");
+        assertThat(capture.encoder()).isEqualTo("libx264");
+        assertThat(capture.resolution()).isEqualTo("320x180");
+        assertThat(capture.encodeMs()).isPositive();
+        awaitTrue(() -> a.self().stats().sample().capture().bitrateKbps() > 0, "alice's CAPTURE shows a bit rate");
         assertThat(aSeesBob.participant().displayName()).isEqualTo("bob");
 
         // chat both ways; the sender sees its own line too
@@ -175,6 +189,68 @@ class RoomsCallServiceTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no matching chat message; got " + log);
+    }
+
+    @Test
+    void demoPeersJoinGreetWatchTheHostAndLeaveWithTheSession() throws Exception {
+        IdentityStore store = new IdentityStore(configA, k -> null);
+        RoomsCallService calls = new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),
+                PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264"),
+                WatchOptions.defaults()), 2);
+        RoomSession a = calls.create(new JoinRequest("host", SourceSelection.testSources())).get(30, TimeUnit.SECONDS);
+        try {
+            Log log = new Log();
+            a.subscribe(log.events::add);
+            List<ChatMessage> chat = new CopyOnWriteArrayList<>();
+            a.chat().subscribe(chat::add);
+            assertThat(a.self().stats().sample().capture().encoder()).as("nobody watches yet").contains("idle");
+
+            var ada = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                    && j.participant().displayName().equals(DemoPeers.name(0)), Duration.ofSeconds(30));
+            var grace = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+                    && j.participant().displayName().equals(DemoPeers.name(1)), Duration.ofSeconds(30));
+            assertThat(ada.participant().id()).isNotEqualTo(grace.participant().id()).isNotEqualTo(a.self().id());
+            awaitChat(chat, m -> m.senderId().equals(ada.participant().id()) && m.text().contains("demo participant"));
+            awaitChat(chat, m -> m.senderId().equals(grace.participant().id()) && m.text().startsWith("Hi! I'm Grace"));
+
+            // a demo peer publishes a test pattern we decode
+            Participant tile = ada.participant();
+            tile.video().setViewport(320, 180);
+            awaitTrue(() -> {
+                VideoFrame f = tile.video().poll();
+                if (f == null) {
+                    return false;
+                }
+                f.close();
+                return true;
+            }, "a frame from the demo peer");
+            // they take turns talking: one tone sounds while the other is silent
+            Participant graceTile = grace.participant();
+            awaitTrue(() -> tile.audioLevel() > 0.35 && graceTile.audioLevel() < 0.2, "Ada talks, Grace is quiet");
+            awaitTrue(() -> graceTile.audioLevel() > 0.35 && tile.audioLevel() < 0.2, "Grace talks, Ada is quiet");
+
+            // the demo peers watch us: the first at the middle quality, so our 360p encoder runs
+            awaitTrue(() -> "640x360".equals(a.self().stats().sample().capture().resolution())
+                    && a.self().stats().sample().capture().fps() > 0, "CAPTURE at 360p while the first demo peer watches");
+
+            // closing the session makes the demo peers leave too, cleanly: another participant sees them go
+            RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+            Log bLog = new Log();
+            b.subscribe(bLog.events::add);
+            for (String id : List.of(ada.participant().id(), grace.participant().id())) {
+                bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(id),
+                        Duration.ofSeconds(30));
+            }
+            a.close();
+            for (String id : List.of(ada.participant().id(), grace.participant().id(), a.self().id())) {
+                bLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(id), Duration.ofSeconds(15));
+            }
+            assertThat(bLog.events).as("announced leaves, not lost connections")
+                    .noneMatch(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"));
+        } finally {
+            a.close();
+        }
     }
 
     @Test
@@ -244,6 +320,50 @@ class RoomsCallServiceTest {
         awaitTrue(() -> large.equals(rendition(tile)), "pinned " + large);
         tile.video().setViewport(0, 0);
         awaitTrue(() -> small.equals(rendition(tile)), "hidden again on " + small);
+    }
+
+    @Test
+    void theTonePublisherIsHeardBecomesTheActiveSpeakerAndMutingSilencesIt() throws Exception {
+        // alice publishes the test tone, bob has no microphone; no cameras, so only audio is coded
+        RoomSession a = open(service(configA).create(new JoinRequest("alice",
+                new SourceSelection(DeviceInfo.OFF, DeviceInfo.TEST_TONE, DeviceInfo.OFF))));
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob",
+                new SourceSelection(DeviceInfo.OFF, DeviceInfo.OFF, DeviceInfo.OFF))));
+        // bob's room screen model, its UI thread being this test thread
+        Queue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        RoomViewModel bobsScreen = new RoomViewModel(b, false, false, uiQueue::add, Runnable::run,
+                new RecordingNotifier(), java.time.Clock.systemUTC(), pip -> { }, () -> { });
+        Runnable pulse = () -> {
+            for (Runnable r; (r = uiQueue.poll()) != null; ) {
+                r.run();
+            }
+            bobsScreen.pulse(System.nanoTime());
+        };
+        awaitTrue(() -> runs(pulse) && bobsScreen.tile(a.self().id()).isPresent(), "alice's tile on bob's screen");
+        Participant alicesTile = bobsScreen.tile(a.self().id()).orElseThrow().participant();
+
+        // the 0.3 full-scale tone is -13.5 dBFS RMS: (60 - 13.5) / 60 = 0.775 on the app's scale
+        awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "alice's played-out tone level at bob");
+        awaitTrue(() -> Math.abs(a.self().audioLevel() - 0.775) < 0.02, "alice's own microphone level");
+        assertThat(b.self().audioLevel()).as("bob has no microphone").isZero();
+        awaitTrue(() -> runs(pulse) && bobsScreen.activeSpeakerProperty().get() != null
+                && bobsScreen.activeSpeakerProperty().get().id().equals(a.self().id()), "alice is the active speaker");
+        assertThat(bobsScreen.tile(a.self().id()).orElseThrow().speakingProperty().get()).isTrue();
+        System.out.printf("alice's level at bob %.3f, her own %.3f%n", alicesTile.audioLevel(), a.self().audioLevel());
+
+        a.setMicMuted(true);
+        assertThat(a.self().audioLevel()).as("muted: silent at once").isZero();
+        awaitTrue(() -> alicesTile.audioLevel() == 0, "alice's level at bob drops to silent");
+        awaitTrue(() -> runs(pulse) && bobsScreen.activeSpeakerProperty().get() == null, "nobody speaks");
+        assertThat(bobsScreen.tile(a.self().id()).orElseThrow().mutedProperty().get()).isTrue();
+
+        a.setMicMuted(false);
+        awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "unmuted, alice is heard again");
+    }
+
+    private static boolean runs(Runnable r) {
+        r.run();
+        return true;
     }
 
     /** The rendition being decoded, polling frames as a renderer would (switches happen on decode). */

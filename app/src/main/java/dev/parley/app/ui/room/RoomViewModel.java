@@ -45,6 +45,10 @@ public final class RoomViewModel implements AutoCloseable {
     private final TileViewModel selfTile;
     private final ObservableList<TileViewModel> remoteTiles = FXCollections.observableArrayList();
     private final ObservableList<TileViewModel> gridTiles = FXCollections.observableArrayList();
+    // The read-only views are kept: such a view listens to its list only weakly, so a view made per call
+    // (and its listeners) would be collected, and the grid would stop following joins after a GC.
+    private final ObservableList<TileViewModel> remoteTilesView = FXCollections.unmodifiableObservableList(remoteTiles);
+    private final ObservableList<TileViewModel> gridTilesView = FXCollections.unmodifiableObservableList(gridTiles);
     private final BooleanProperty pictureInPicture = new SimpleBooleanProperty();
     private final ReadOnlyBooleanWrapper micMuted = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper cameraOn = new ReadOnlyBooleanWrapper(true);
@@ -96,12 +100,12 @@ public final class RoomViewModel implements AutoCloseable {
     }
 
     public ObservableList<TileViewModel> remoteTiles() {
-        return FXCollections.unmodifiableObservableList(remoteTiles);
+        return remoteTilesView;
     }
 
     /** Tiles in the grid: the self tile first unless it is shown as picture-in-picture, then the others. */
     public ObservableList<TileViewModel> gridTiles() {
-        return FXCollections.unmodifiableObservableList(gridTiles);
+        return gridTilesView;
     }
 
     public BooleanProperty pictureInPictureProperty() {

@@ -12,7 +12,6 @@ import javafx.collections.ObservableList;
 
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,6 +29,8 @@ public final class StatsViewModel {
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper(0);
     private final ObservableList<String> renditionChoices = FXCollections.observableArrayList(AUTO);
     private final ObjectProperty<String> rendition = new SimpleObjectProperty<>(AUTO);
+    /** The last capture sample had no encoder running (nobody watches), so its rates are stale. */
+    private boolean captureIdle;
 
     /** @param participant whose renditions the selector offers, or {@code null} for none */
     public StatsViewModel(StatsSource source, Participant participant) {
@@ -104,6 +105,7 @@ public final class StatsViewModel {
             cap.metric("FPS").add(s.capture().fps());
             cap.metric("Encode").add(s.capture().encodeMs());
             cap.metric("Bitrate").add(s.capture().bitrateKbps());
+            captureIdle = Double.isNaN(s.capture().fps());
             cap.markPresent();
         }
         if (s.render() != null) {
@@ -125,6 +127,16 @@ public final class StatsViewModel {
         return s;
     }
 
+    /** {@code "Test pattern · 640x360 · 30.0 fps"}, or {@code "… · idle"} while no encoder runs. */
+    private String captureSummary(SectionModel m) {
+        String head = m.labels().get("source").get();
+        String size = m.labels().get("resolution").get();
+        if (!size.isEmpty()) {
+            head += " · " + size;
+        }
+        return head + " · " + (captureIdle ? "idle" : m.metric("FPS").text() + " fps");
+    }
+
     /** One-line summary of a section for the bar, e.g. {@code "direct · RTT 12.0 ms · Down 2.10 Mbps"}. */
     public String summary(StatsSection s) {
         SectionModel m = sections.get(s);
@@ -133,7 +145,7 @@ public final class StatsViewModel {
         }
         return switch (s) {
             case NET -> m.labels().get("path").get() + " · RTT " + m.metric("RTT").text() + " · Down " + m.metric("Down").text();
-            case CAPTURE -> m.labels().get("source").get() + " · " + m.labels().get("codec").get() + " · " + m.metric("FPS").text().toLowerCase(Locale.ROOT) + " fps";
+            case CAPTURE -> captureSummary(m);
             case RENDER -> m.labels().get("rendition").get() + " · " + m.metric("FPS").text() + " fps · " + m.metric("Decode").text();
             case TIME -> "lag " + m.metric("Latency").text() + " · A/V " + m.metric("A/V Δ").text();
         };

@@ -161,6 +161,29 @@ class RoomViewFxTest {
     }
 
     @Test
+    void selfTileOverlayShowsTheCaptureSection(FxRobot robot) throws Exception {
+        session.self.stats = new StatsSnapshot(null, new StatsSnapshot.Capture("Test pattern", "avc1.64001e", "libx264",
+                "640x360", 30, 25, 850), null, null);
+        robot.type(KeyCode.D);
+        Node tile = robot.from(window).lookup("#tile-self").query();
+        waitFx(() -> robot.from(tile).lookup("#stat-capture-fps").tryQuery().map(n -> ((Label) n).getText().equals("30.0")).orElse(false));
+        assertThat(robot.from(tile).lookup("#stat-capture-fps").queryAs(Label.class).getStyleClass()).contains("good");
+        Label encode = robot.from(tile).lookup("#stat-capture-encode").queryAs(Label.class);
+        assertThat(encode.getText()).isEqualTo("25.0 ms");
+        assertThat(encode.getStyleClass()).as("20-40 ms per frame is yellow").contains("warn");
+        assertThat(robot.from(tile).lookup("#stat-capture-bitrate").queryAs(Label.class).getText()).isEqualTo("850 kbps");
+        assertThat(fx(() -> robot.from(tile).lookup(".stats-title").queryAll().stream()
+                .filter(Node::isVisible).filter(n -> n.getParent().getParent().isVisible())
+                .map(n -> ((Label) n).getText()).toList())).containsExactly("CAPTURE");
+        assertThat(robot.from(tile).lookup(".stats-summary").queryAll()).extracting(n -> ((Label) n).getText())
+                .contains("Test pattern · 640x360 · 30.0 fps");
+        assertThat(robot.from(tile).lookup(".stats-value").queryAll()).extracting(n -> ((Label) n).getText())
+                .contains("Test pattern", "avc1.64001e", "libx264", "640x360");
+        assertThat(robot.from(tile).lookup(".sparkline").queryAll()).isNotEmpty();
+        assertThat(robot.from(tile).lookup(".rendition-selector").queryAll()).as("no selector on the self tile").isEmpty();
+    }
+
+    @Test
     void doubleClickShowsOneTileLargeAndQrShowsTheTicket(FxRobot robot) throws Exception {
         session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
         session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("c0", "Cy")));
@@ -197,6 +220,8 @@ class RoomViewFxTest {
         robot.clickOn("#leave");
         waitFx(() -> robot.lookup("#newRoom").tryQuery().isPresent());
         assertThat(session.closed).isTrue();
+        // the start screen finishes loading (its preview start uses the background executor, shut down after the test)
+        waitFx(() -> window.startViewModel() != null && !window.startViewModel().cameras().isEmpty());
     }
 
     /** Not an assertion of looks: saves the room with three participants for a person to inspect. */

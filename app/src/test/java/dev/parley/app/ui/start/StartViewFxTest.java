@@ -8,7 +8,11 @@ import dev.parley.app.testing.FakeDevices;
 import dev.parley.app.ui.MainWindow;
 import dev.parley.app.ui.common.FxUiExecutor;
 import dev.parley.app.wiring.AppServices;
-import dev.parley.app.wiring.UnwiredCallService;
+import dev.parley.app.wiring.ProfileIdentity;
+import dev.parley.app.wiring.RoomsCallService;
+import dev.parley.media.publish.PublishOptions;
+import dev.parley.media.watch.WatchOptions;
+import dev.parley.net.quic.EndpointConfig;
 import dev.parley.app.cli.CommandEngines;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -95,15 +99,25 @@ class StartViewFxTest {
     }
 
     @Test
-    void unwiredRoomsGiveAReadableNotification(FxRobot robot) throws Exception {
-        AppServices services = new AppServices(new UnwiredCallService(), new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
-        MainWindow unwired = WaitForAsyncUtils.asyncFx(() -> new MainWindow(services, new SettingsStore(dir.resolve("u")),
-                GuiRequest.startScreen(null, false), new FxUiExecutor(), background)).get();
-        robot.interact(() -> window.getScene().setRoot(unwired));
+    void aCorruptIdentityKeyGivesAReadableNotification(FxRobot robot) throws Exception {
+        // the real call service, with a profile whose key file is damaged: creating a room must say so
+        Path profile = Files.createDirectories(dir.resolve("broken"));
+        Path key = Files.writeString(profile.resolve("broken.key"), "not a key");
+        RoomsCallService calls = new RoomsCallService(new RoomsCallService.Config(
+                () -> ProfileIdentity.load(profile, "broken", k -> null),
+                id -> EndpointConfig.loopback(id).withIdleTimeout(java.time.Duration.ofSeconds(3)),
+                PublishOptions.defaults(), WatchOptions.defaults()));
+        AppServices services = new AppServices(calls, new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
+        MainWindow broken = WaitForAsyncUtils.asyncFx(() -> new MainWindow(services, new SettingsStore(profile),
+                GuiRequest.startScreen("broken", false), new FxUiExecutor(), background)).get();
+        robot.interact(() -> window.getScene().setRoot(broken));
         robot.clickOn("#displayName").write("Ada");
         robot.clickOn("#newRoom");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !unwired.notifications().items().isEmpty());
-        assertThat(unwired.notifications().items().getFirst().message()).isEqualTo("Rooms are not available in this build yet.");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !broken.notifications().items().isEmpty());
+        assertThat(broken.notifications().items().getFirst().message())
+                .contains("corrupt secret key file", key.toString());
         assertThat(robot.lookup(".toast-error").queryAs(Label.class).getText()).doesNotContain("Exception");
+        assertThat(Files.readString(key)).as("the damaged key is kept, not replaced").isEqualTo("not a key");
+        assertThat(broken.roomViewModel()).as("still on the start screen").isNull();
     }
 }

@@ -6,10 +6,10 @@ import dev.parley.app.service.RoomSession;
 import dev.parley.app.settings.Settings;
 import dev.parley.app.settings.SettingsStore;
 import dev.parley.app.testing.FakeCalls;
+import dev.parley.app.testing.BrokenDevices;
 import dev.parley.app.testing.FakeDevices;
 import dev.parley.app.testing.RecordingNotifier;
 import dev.parley.app.ui.common.DirectUiExecutor;
-import dev.parley.app.wiring.UnwiredDeviceService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,13 +65,14 @@ class StartViewModelTest {
     }
 
     @Test
-    void unwiredCaptureShowsNoVideoYet() {
-        StartViewModel vm = new StartViewModel(calls, new UnwiredDeviceService(), new SettingsStore(dir), new DirectUiExecutor(),
+    void brokenCaptureShowsNoVideoYetWithTheReason() {
+        StartViewModel vm = new StartViewModel(calls, new BrokenDevices(), new SettingsStore(dir), new DirectUiExecutor(),
                 Runnable::run, notifier, entered::add);
         vm.start(false).join();
         assertThat(vm.previewFeedProperty().get()).isNull();
-        assertThat(vm.previewMessageProperty().get()).startsWith("No video yet").contains("not available in this build yet");
-        assertThat(vm.deviceNoticeProperty().get()).contains("not available in this build yet", "test pattern and tone");
+        assertThat(vm.previewMessageProperty().get()).isEqualTo("No video yet: " + BrokenDevices.CAPTURE_FAILURE);
+        assertThat(vm.deviceNoticeProperty().get()).contains(BrokenDevices.LIST_FAILURE, "test pattern and tone");
+        assertThat(vm.cameras()).as("the test sources stay choosable").contains(DeviceInfo.TEST_PATTERN);
     }
 
     @Test

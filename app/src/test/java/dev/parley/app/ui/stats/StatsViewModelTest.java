@@ -53,6 +53,44 @@ class StatsViewModelTest {
     }
 
     @Test
+    void captureSectionOfTheSelfTileHasLabelsColoursSparklinesAndASummary() {
+        FakeParticipant self = new FakeParticipant("me", "Me", true, java.util.List.of());
+        StatsViewModel vm = new StatsViewModel(self.stats(), null);
+        self.stats = new StatsSnapshot(null, new StatsSnapshot.Capture("Test pattern", "avc1.64001e", "libx264", "640x360",
+                30, 4.5, 850), null, null);
+        vm.sample();
+        vm.sample();
+        SectionModel cap = vm.section(StatsSection.CAPTURE);
+        assertThat(cap.presentProperty().get()).isTrue();
+        assertThat(vm.section(StatsSection.NET).presentProperty().get()).as("the self tile has no path").isFalse();
+        assertThat(cap.labels().get("source").get()).isEqualTo("Test pattern");
+        assertThat(cap.labels().get("codec").get()).isEqualTo("avc1.64001e");
+        assertThat(cap.labels().get("encoder").get()).isEqualTo("libx264");
+        assertThat(cap.labels().get("resolution").get()).isEqualTo("640x360");
+        assertThat(cap.metric("FPS").level()).isEqualTo(Level.GOOD);
+        assertThat(cap.metric("Encode").level()).isEqualTo(Level.GOOD);
+        assertThat(cap.metric("Bitrate").text()).isEqualTo("850 kbps");
+        assertThat(cap.metric("FPS").size()).as("one sparkline point per sample").isEqualTo(2);
+        assertThat(vm.summary(StatsSection.CAPTURE)).isEqualTo("Test pattern · 640x360 · 30.0 fps");
+
+        // a struggling encoder: slow frames turn yellow, a low frame rate red
+        for (int i = 0; i < 40; i++) {
+            self.stats = new StatsSnapshot(null, new StatsSnapshot.Capture("Test pattern", "avc1.64001e", "libx264", "640x360",
+                    12, 30, 850), null, null);
+            vm.sample();
+        }
+        assertThat(cap.metric("FPS").level()).isEqualTo(Level.BAD);
+        assertThat(cap.metric("Encode").level()).isEqualTo(Level.WARN);
+
+        // nobody watching: no encoder runs, which the summary says instead of showing stale rates
+        self.stats = new StatsSnapshot(null, new StatsSnapshot.Capture("Test pattern", "avc1.64001e",
+                "libx264 (idle: nobody watching)", "1280x720", Double.NaN, Double.NaN, 0), null, null);
+        vm.sample();
+        assertThat(cap.labels().get("encoder").get()).contains("idle");
+        assertThat(vm.summary(StatsSection.CAPTURE)).isEqualTo("Test pattern · 1280x720 · idle");
+    }
+
+    @Test
     void renditionSelectorForwardsTheChoice() {
         FakeParticipant p = FakeParticipant.remote("p1", "Bo");
         StatsViewModel vm = new StatsViewModel(p.stats(), p);
