@@ -18,9 +18,9 @@ public record ReconnectPolicy(Duration firstDelay, Duration maxDelay, Duration g
         }
     }
 
-    /** 250 ms doubling to 5 s; a peer unreachable for 30 s is declared gone. */
+    /** 250 ms doubling to 5 s; a peer unreachable for 15 s is declared gone. */
     public static ReconnectPolicy defaults() {
-        return new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        return new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofSeconds(15));
     }
 
     /** The wait before re-dial number {@code attempt} (0 = the first after the drop). */

@@ -175,7 +175,7 @@ public final class Room implements AutoCloseable {
      */
     public static Room join(Endpoint endpoint, RoomTicket ticket, RoomOptions options) {
         Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
-        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null)), true, ticket, options);
     }
 
     /**
@@ -183,7 +183,7 @@ public final class Room implements AutoCloseable {
      * keeps owning {@code moq} and must accept incoming sessions (or run it with auto-accept).
      */
     public static Room join(Endpoint endpoint, Moq moq, RoomTicket ticket, RoomOptions options) {
-        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null)), true, ticket, options);
     }
 
     public RoomHandle handle() {
@@ -489,7 +489,7 @@ public final class Room implements AutoCloseable {
             // a clean close without a leave (e.g. a duplicate session replaced): fetch everything again
             closeSubscriptions(p, true);
             p.generation++;
-            followRoomFeed(p, true);
+            followRoomFeed(p, false); // one dial: if it fails, the link goes RECONNECTING
             syncSubscriptions(p);
         }
     }

@@ -77,6 +77,13 @@ class RoomReconnectTest {
                 .withReconnect(new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), giveUp));
     }
 
+    /** No connection between the two bypasses the proxies (else cutting them would not cut the link). */
+    private static void assertOnlyThroughProxies(Peer x, Peer y) {
+        for (Peer[] pair : new Peer[][] {{x, y}, {y, x}}) {
+            assertThat(pair[0].endpoint().connections()).noneMatch(c -> pair[1].endpoint().localAddress().equals(c.remoteAddress()));
+        }
+    }
+
     private static void cut(Peer... peers) {
         for (Peer p : peers) {
             p.proxy().loss(100);
@@ -163,6 +170,7 @@ class RoomReconnectTest {
         a.room().handle().sendChat("before the cut").get(5, TimeUnit.SECONDS);
         b.log().await(e -> e instanceof RoomEvent.ChatReceived c && c.message().text().equals("before the cut"), WAIT);
 
+        assertOnlyThroughProxies(a, b);
         long t0 = System.nanoTime();
         cut(a, b);
         EventLog.Stamped down = b.log().await(e -> link(e, a.id(), LinkState.RECONNECTING), WAIT);

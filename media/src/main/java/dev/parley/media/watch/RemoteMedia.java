@@ -156,7 +156,7 @@ public final class RemoteMedia implements AutoCloseable {
         try {
             consumer = broadcast.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
                     .maxLatency(options.maxLatency());
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) { // the broadcast ended or its handle was closed
             LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
             return;
         }
@@ -227,7 +227,7 @@ public final class RemoteMedia implements AutoCloseable {
             TrackConsumer c = broadcast.subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
                     .maxLatency(options.maxLatency());
             audioReader = new AudioTrackReader(c, playout);
-        } catch (MoqException e) {
+        } catch (MoqException | IllegalStateException e) { // the broadcast ended or its handle was closed
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }
     }
