@@ -42,8 +42,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -175,7 +175,7 @@ public final class Room implements AutoCloseable {
      */
     public static Room join(Endpoint endpoint, RoomTicket ticket, RoomOptions options) {
         Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
-        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null)), true, ticket, options);
+        return new Room(endpoint, moq, true, gossipNode(endpoint, options), true, ticket, options);
     }
 
     /**
@@ -183,7 +183,11 @@ public final class Room implements AutoCloseable {
      * keeps owning {@code moq} and must accept incoming sessions (or run it with auto-accept).
      */
     public static Room join(Endpoint endpoint, Moq moq, RoomTicket ticket, RoomOptions options) {
-        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null)), true, ticket, options);
+        return new Room(endpoint, moq, false, gossipNode(endpoint, options), true, ticket, options);
+    }
+
+    private static GossipNode gossipNode(Endpoint endpoint, RoomOptions options) {
+        return new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null));
     }
 
     public RoomHandle handle() {

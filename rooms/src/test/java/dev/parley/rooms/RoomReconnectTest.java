@@ -84,6 +84,30 @@ class RoomReconnectTest {
         }
     }
 
+    /** Names of all live threads, virtual ones included (a JSON thread dump). */
+    private static List<String> threadNames() {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("threads", ".json");
+            java.nio.file.Files.delete(f);
+            try {
+                java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(f.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+                List<String> names = new ArrayList<>();
+                for (var container : json.path("threadDump").path("threadContainers")) {
+                    for (var t : container.path("threads")) {
+                        names.add(t.path("name").asText());
+                    }
+                }
+                return names;
+            } finally {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void cut(Peer... peers) {
         for (Peer p : peers) {
             p.proxy().loss(100);
@@ -216,6 +240,7 @@ class RoomReconnectTest {
         a.room().handle().publish("camera", videoBroadcast()).get(5, TimeUnit.SECONDS);
         b.log().await(e -> camera(e, a.id()), WAIT);
         b.log().await(e -> link(e, a.id(), LinkState.CONNECTED), WAIT);
+        assertThat(threadNames()).as("the dump sees the room's virtual threads").contains("room-feed-" + a.id().shortHex());
 
         cut(a, b);
         EventLog.Stamped down = b.log().await(e -> link(e, a.id(), LinkState.RECONNECTING), WAIT);
@@ -227,6 +252,9 @@ class RoomReconnectTest {
 
         // retries stop: the dial in flight ends, no new ones start, no moq connection to alice remains
         waitFor("no moq connection to alice", () -> b.moqLinksTo(a.id()) == 0);
+        String alice = a.id().shortHex();
+        waitFor("no dial, feed or subscription thread for alice", () -> threadNames().stream().noneMatch(n ->
+                n.equals("room-feed-" + alice) || n.equals("room-heartbeat-" + alice) || n.startsWith("room-subscribe-" + alice)));
         long redials = b.room().redials();
         Thread.sleep(2500); // over twice the longest backoff: a live retry loop would have dialed again
         assertThat(b.room().redials()).isEqualTo(redials);
