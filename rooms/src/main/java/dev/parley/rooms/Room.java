@@ -59,8 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every peer publishes a moq broadcast named {@value #ROOM_BROADCAST} with tracks {@code chat}
  * (one group per message, one UTF-8 frame), {@code chat.history} (recent messages for late joiners)
  * and {@code heartbeat} (a tiny group every second, so the moq connection to a live peer never idles
- * out and a silent one is a crashed one). A peer is present from its first valid signed state until a
- * leave marker, a gossip goodbye, its state expiring, or its media connection staying down for
+ * out and a silent one is a crashed one; a leaving peer's last beat says so, straight over the link).
+ * A peer is present from its first valid signed state until a leave marker, a leaving beat, a gossip
+ * goodbye, its state expiring, or its media connection staying down for
  * {@link ReconnectPolicy#giveUpAfter()}.
  *
  * <p>Links: every present peer has a {@link LinkState}, reported as {@link RoomEvent.PeerConnection}.
@@ -74,6 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Room implements AutoCloseable {
     public static final String ROOM_BROADCAST = "room";
     static final String HEARTBEAT_TRACK = "heartbeat";
+    /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
+    static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
     private static final long TICK_MS = 1_000;
 
@@ -341,6 +344,7 @@ public final class Room implements AutoCloseable {
         try {
             applyKv(kv.put(PeerState.LEAVE_KEY, new byte[0], nowNs()));
             topic.quit();
+            heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_LEAVING}); // direct word to every linked peer
             for (RemotePeer p : peers.values()) {
                 closeSubscriptions(p, false);
             }
@@ -402,7 +406,7 @@ public final class Room implements AutoCloseable {
 
     private void tick() {
         applyKv(kv.tick(nowNs()));
-        heartbeatTrack.appendGroupWithFrame(new byte[] {1});
+        heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_ALIVE});
     }
 
     private void applyKv(List<SignedKv.Output> outputs) {
@@ -690,7 +694,7 @@ public final class Room implements AutoCloseable {
                     feed.close();
                 }
             });
-            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> drain(feed, HEARTBEAT_TRACK));
+            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> followHeartbeat(p, gen, feed));
             readChat(p, gen, feed);
         });
     }
@@ -712,10 +716,24 @@ public final class Room implements AutoCloseable {
         throw last != null ? last : new IllegalStateException("peer " + p.id.shortHex() + " went away");
     }
 
-    private static void drain(BroadcastConsumer feed, String track) {
-        try (TrackConsumer t = feed.subscribe(track, TrackInfo.PRIORITY_CHAT)) {
-            while (t.nextGroup() != null) {
-                // the bytes only keep the connection warm
+    /**
+     * Reads the peer's heartbeat. The beats only keep the connection warm, but a {@link #HEARTBEAT_LEAVING}
+     * beat means the peer is leaving: it arrives over our direct link even when the gossip overlay has
+     * no path left to carry the leave marker (say, our only gossip neighbours left a moment earlier).
+     */
+    private void followHeartbeat(RemotePeer p, long gen, BroadcastConsumer feed) {
+        try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
+            GroupConsumer g;
+            while ((g = t.nextGroup()) != null) {
+                byte[] beat = g.readFrame(); // one frame per group, written with the group
+                if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
+                    post(() -> {
+                        if (p.generation == gen && p.present) {
+                            markGone(p, RoomEvent.LeaveReason.LEFT);
+                        }
+                    });
+                    return;
+                }
             }
         } catch (MoqException | IllegalStateException | TransportException e) {
             // feed ended
