@@ -344,7 +344,7 @@ public final class RemoteMedia implements AutoCloseable {
                 p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), dropped,
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
-                skipped, gate.switches(), a == null ? "none" : a.sinkName());
+                a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName());
     }
 
     private long nowMs() {
