@@ -82,7 +82,13 @@ public final class H264Encoder implements AutoCloseable {
         AVCodecContext ctx = avcodec.avcodec_alloc_context3(codec);
         ctx.width(config.width()).height(config.height()).pix_fmt(hw != null ? hw.hwFormat() : pixFmt);
         if (hw != null) {
-            ctx.hw_frames_ctx(hw.newFramesRef());
+            try {
+                ctx.hw_frames_ctx(hw.newFramesRef());
+            } catch (MediaException e) {
+                avcodec.avcodec_free_context(ctx);
+                hw.close();
+                throw e;
+            }
         }
         ctx.time_base(avutil.av_make_q(1, config.fps()));
         ctx.framerate(avutil.av_make_q(config.fps(), 1));
@@ -107,7 +113,16 @@ public final class H264Encoder implements AutoCloseable {
             throw new MediaException("cannot open " + encoderName + " at " + config.width() + "x" + config.height()
                     + (hw != null ? " on " + hw.deviceType() + " surfaces" : "") + ": " + Av.error(ret));
         }
-        H264Encoder enc = new H264Encoder(encoderName, config, ctx, pixFmt, hw);
+        H264Encoder enc;
+        try {
+            enc = new H264Encoder(encoderName, config, ctx, pixFmt, hw);
+        } catch (MediaException e) {
+            avcodec.avcodec_free_context(ctx);
+            if (hw != null) {
+                hw.close();
+            }
+            throw e;
+        }
         enc.unusedOptions = java.util.List.copyOf(unused);
         return enc;
     }
