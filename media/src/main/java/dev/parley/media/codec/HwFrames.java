@@ -18,7 +18,9 @@ import org.bytedeco.javacpp.IntPointer;
  * encoder's thread; {@link #close} releases the surfaces and the device.
  */
 final class HwFrames implements AutoCloseable {
-    private static final int POOL_SURFACES = 8;
+    // VAAPI pools are fixed-size: enough for the encoder's references, its async queue and the one
+    // surface held here between uploads, with room to spare (FFmpeg's own example uses 20)
+    private static final int POOL_SURFACES = 20;
 
     private final String deviceTypeName;
     private final int hwFormat;
