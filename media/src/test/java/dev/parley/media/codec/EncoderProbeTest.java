@@ -64,6 +64,23 @@ class EncoderProbeTest {
     }
 
     @Test
+    void theVaapiDevicePropertyReachesTheEncoder() {
+        String before = System.getProperty(H264Encoder.VAAPI_DEVICE_PROPERTY);
+        System.setProperty(H264Encoder.VAAPI_DEVICE_PROPERTY, "/dev/dri/renderD198");
+        try {
+            assertThatThrownBy(() -> H264Encoder.open("h264_vaapi", new VideoEncoderConfig(320, 180, 30, 200_000, 30)))
+                    .isInstanceOf(MediaException.class)
+                    .hasMessageContaining("av_hwdevice_ctx_create on /dev/dri/renderD198");
+        } finally {
+            if (before == null) {
+                System.clearProperty(H264Encoder.VAAPI_DEVICE_PROPERTY);
+            } else {
+                System.setProperty(H264Encoder.VAAPI_DEVICE_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void softwareAndSystemMemoryEncodersNeedNoHardwareFrames() {
         Av.init();
         for (String name : List.of("libx264", "h264_nvenc", "h264_qsv")) {
