@@ -7,7 +7,7 @@ package dev.parley.app.service;
 public interface LocalPreview extends AutoCloseable {
     VideoFeed video();
 
-    /** Smoothed peak level of the microphone, 0..1. Cheap; called on every screen pulse. */
+    /** Smoothed loudness of the microphone, 0..1 on the same scale as {@link Participant#audioLevel()}. Cheap; called on every screen pulse. */
     double micLevel();
 
     @Override

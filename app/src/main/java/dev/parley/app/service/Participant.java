@@ -18,7 +18,11 @@ public interface Participant {
 
     StatsSource stats();
 
-    /** Smoothed audio peak level, 0..1 (0 when muted). */
+    /**
+     * Smoothed loudness, 0..1 on a decibel scale (0 = −60 dBFS RMS or quieter, 1 = full scale), as
+     * heard: the microphone before encoding for ourselves, the played-out audio for a peer; 0 when
+     * muted. Cheap; called on every UI pulse.
+     */
     double audioLevel();
 
     /** Renditions this participant publishes, smallest first; empty when unknown or local. */

@@ -9,7 +9,6 @@ import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.VideoFeed;
 import dev.parley.app.service.VideoFrame;
 import dev.parley.media.MediaException;
-import dev.parley.media.frame.AudioBlock;
 import dev.parley.media.source.AudioSource;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.source.Devices;
@@ -19,6 +18,7 @@ import dev.parley.media.source.SourceSubscription;
 import dev.parley.media.source.TestPatternSource;
 import dev.parley.media.source.TestToneSource;
 import dev.parley.media.source.VideoSource;
+import dev.parley.media.stats.AudioLevelMeter;
 
 import java.util.List;
 import java.util.Locale;
@@ -109,7 +109,7 @@ public final class MediaDeviceService implements DeviceService {
         private final AudioSource audio;
         private final SourceSubscription audioSubscription;
         private final VideoFeed feed;
-        private volatile double level;
+        private final AudioLevelMeter meter = new AudioLevelMeter();
 
         Preview(VideoSource video, dev.parley.media.publish.LocalPreview frames, AudioSource audio) {
             this.video = video;
@@ -119,18 +119,8 @@ public final class MediaDeviceService implements DeviceService {
                 dev.parley.media.frame.VideoFrame f = frames.pollFrame();
                 return f == null ? null : new VideoFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
             };
-            this.audioSubscription = audio == null ? null : audio.subscribe(this::meter);
-        }
-
-        /** Peak meter with fast attack and slow release (on the audio capture thread). */
-        private void meter(AudioBlock block) {
-            int peak = 0;
-            for (short s : block.samples()) {
-                peak = Math.max(peak, Math.abs((int) s));
-            }
-            double now = peak / 32768.0;
-            double old = level;
-            level = now > old ? old + 0.3 * (now - old) : old + 0.05 * (now - old);
+            // the same meter as in a call, fed on the audio capture thread
+            this.audioSubscription = audio == null ? null : audio.subscribe(meter::accept);
         }
 
         @Override
@@ -140,7 +130,7 @@ public final class MediaDeviceService implements DeviceService {
 
         @Override
         public double micLevel() {
-            return level;
+            return LevelScale.of(meter.level());
         }
 
         @Override

@@ -141,7 +141,8 @@ final class RemoteTile implements Participant {
 
     @Override
     public double audioLevel() {
-        return 0; // the watch side exposes no level meter yet
+        RemoteMedia m = media;
+        return m == null ? 0 : LevelScale.of(m.audioLevel());
     }
 
     @Override

@@ -11,7 +11,10 @@ import dev.parley.media.publish.LocalPreview;
 import dev.parley.media.stats.EncoderStats;
 import dev.parley.media.stats.PublishStats;
 
-/** Ourselves: a self-view of the published camera and the encoder's statistics. */
+/**
+ * Ourselves: a self-view of the published camera, the microphone's level as captured and the
+ * encoder's statistics. Created off the UI thread (it starts the microphone meter).
+ */
 final class SelfTile implements Participant {
     private final String id;
     private final String displayName;
@@ -26,6 +29,7 @@ final class SelfTile implements Participant {
         this.source = source;
         this.media = media;
         this.preview = media.preview(MediaDeviceService.PREVIEW_WIDTH, MediaDeviceService.PREVIEW_HEIGHT);
+        media.meterMicrophone(true);
         this.feed = () -> {
             if (!media.cameraOn()) {
                 return null;
@@ -83,10 +87,11 @@ final class SelfTile implements Participant {
 
     @Override
     public double audioLevel() {
-        return 0; // the publish side exposes no level meter yet
+        return LevelScale.of(media.micLevel());
     }
 
     void close() {
+        media.meterMicrophone(false);
         preview.close();
     }
 }

@@ -48,7 +48,12 @@ class MediaDeviceServiceTest {
             while (preview.micLevel() < 0.1 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(preview.micLevel()).as("the 0.3-amplitude tone moves the meter").isBetween(0.1, 0.4);
+            // media's meter: a 0.3 full-scale sine is -13.5 dBFS RMS, on the 60 dB bar (60 - 13.5) / 60
+            while (Math.abs(preview.micLevel() - 0.775) > 0.02 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(preview.micLevel()).as("the 0.3-amplitude tone moves the meter")
+                    .isCloseTo(0.775, org.assertj.core.data.Offset.offset(0.02));
         }
     }
 

@@ -9,6 +9,9 @@ import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.TicketCheck;
 import dev.parley.app.service.VideoFrame;
+import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.testing.RecordingNotifier;
+import dev.parley.app.ui.room.RoomViewModel;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.publish.PublishOptions;
 import dev.parley.media.watch.WatchOptions;
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -244,6 +249,50 @@ class RoomsCallServiceTest {
         awaitTrue(() -> large.equals(rendition(tile)), "pinned " + large);
         tile.video().setViewport(0, 0);
         awaitTrue(() -> small.equals(rendition(tile)), "hidden again on " + small);
+    }
+
+    @Test
+    void theTonePublisherIsHeardBecomesTheActiveSpeakerAndMutingSilencesIt() throws Exception {
+        // alice publishes the test tone, bob has no microphone; no cameras, so only audio is coded
+        RoomSession a = open(service(configA).create(new JoinRequest("alice",
+                new SourceSelection(DeviceInfo.OFF, DeviceInfo.TEST_TONE, DeviceInfo.OFF))));
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob",
+                new SourceSelection(DeviceInfo.OFF, DeviceInfo.OFF, DeviceInfo.OFF))));
+        // bob's room screen model, its UI thread being this test thread
+        Queue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        RoomViewModel bobsScreen = new RoomViewModel(b, false, false, uiQueue::add, Runnable::run,
+                new RecordingNotifier(), java.time.Clock.systemUTC(), pip -> { }, () -> { });
+        Runnable pulse = () -> {
+            for (Runnable r; (r = uiQueue.poll()) != null; ) {
+                r.run();
+            }
+            bobsScreen.pulse(System.nanoTime());
+        };
+        awaitTrue(() -> runs(pulse) && bobsScreen.tile(a.self().id()).isPresent(), "alice's tile on bob's screen");
+        Participant alicesTile = bobsScreen.tile(a.self().id()).orElseThrow().participant();
+
+        // the 0.3 full-scale tone is -13.5 dBFS RMS: (60 - 13.5) / 60 = 0.775 on the app's scale
+        awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "alice's played-out tone level at bob");
+        awaitTrue(() -> Math.abs(a.self().audioLevel() - 0.775) < 0.02, "alice's own microphone level");
+        assertThat(b.self().audioLevel()).as("bob has no microphone").isZero();
+        awaitTrue(() -> runs(pulse) && bobsScreen.activeSpeakerProperty().get() != null
+                && bobsScreen.activeSpeakerProperty().get().id().equals(a.self().id()), "alice is the active speaker");
+        assertThat(bobsScreen.tile(a.self().id()).orElseThrow().speakingProperty().get()).isTrue();
+        System.out.printf("alice's level at bob %.3f, her own %.3f%n", alicesTile.audioLevel(), a.self().audioLevel());
+
+        a.setMicMuted(true);
+        assertThat(a.self().audioLevel()).as("muted: silent at once").isZero();
+        awaitTrue(() -> alicesTile.audioLevel() == 0, "alice's level at bob drops to silent");
+        awaitTrue(() -> runs(pulse) && bobsScreen.activeSpeakerProperty().get() == null, "nobody speaks");
+        assertThat(bobsScreen.tile(a.self().id()).orElseThrow().mutedProperty().get()).isTrue();
+
+        a.setMicMuted(false);
+        awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "unmuted, alice is heard again");
+    }
+
+    private static boolean runs(Runnable r) {
+        r.run();
+        return true;
     }
 
     /** The rendition being decoded, polling frames as a renderer would (switches happen on decode). */

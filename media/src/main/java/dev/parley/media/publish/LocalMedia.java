@@ -6,9 +6,12 @@ import dev.parley.media.hang.Catalog;
 import dev.parley.media.source.AudioSource;
 import dev.parley.media.source.GrabberVideoSource;
 import dev.parley.media.source.MicrophoneSource;
+import dev.parley.media.source.SourceSubscription;
 import dev.parley.media.source.TestPatternSource;
 import dev.parley.media.source.TestToneSource;
 import dev.parley.media.source.VideoSource;
+import dev.parley.media.stats.AudioLevel;
+import dev.parley.media.stats.AudioLevelMeter;
 import dev.parley.media.stats.PublishStats;
 import dev.parley.net.moq.model.BroadcastProducer;
 
@@ -29,8 +32,14 @@ public final class LocalMedia implements AutoCloseable {
     private final VideoSource camera;
     private final AudioSource microphone;
     private final HangPublication main;
+    private final AudioLevelMeter micMeter = new AudioLevelMeter();
+    /** Guards the meter's subscription apart from {@code this}, so a slow unsubscribe never stalls {@link #stats()}. */
+    private final Object meterLock = new Object();
     private HangPublication screen;
     private VideoSource screenSource;
+    private boolean metering;
+    private SourceSubscription meterSubscription;
+    private boolean closed; // guarded by meterLock
 
     private LocalMedia(VideoSource camera, AudioSource microphone, PublishOptions options) {
         this.options = options;
@@ -86,8 +95,10 @@ public final class LocalMedia implements AutoCloseable {
         main.setVideoOn(on);
     }
 
+    /** Mutes or unmutes the microphone; muting also stops the level meter's capture (see {@link #meterMicrophone}). */
     public void setMicOn(boolean on) {
         main.setAudioOn(on);
+        updateMeter();
     }
 
     public boolean cameraOn() {
@@ -96,6 +107,36 @@ public final class LocalMedia implements AutoCloseable {
 
     public boolean micOn() {
         return main.audioOn();
+    }
+
+    /**
+     * Meters the microphone as captured, before encoding, for {@link #micLevel()}. While metering is
+     * on and the mic is not muted the microphone captures even when nobody watches the audio track;
+     * muting releases it. Off by default (headless publishing has no meter to show).
+     */
+    public void meterMicrophone(boolean on) {
+        synchronized (meterLock) {
+            metering = on;
+            updateMeter();
+        }
+    }
+
+    /** The microphone's level before encoding; {@link AudioLevel#SILENT} while muted or not metering. */
+    public AudioLevel micLevel() {
+        return main.audioOn() ? micMeter.level() : AudioLevel.SILENT;
+    }
+
+    // Subscribing and unsubscribing may start or join the capture thread: callers are off the UI thread.
+    private void updateMeter() {
+        synchronized (meterLock) {
+            boolean wanted = metering && !closed && main.audioOn();
+            if (wanted && meterSubscription == null) {
+                meterSubscription = microphone.subscribe(micMeter::accept);
+            } else if (!wanted && meterSubscription != null) {
+                meterSubscription.close();
+                meterSubscription = null;
+            }
+        }
     }
 
     /** The last capture failure of the camera (null when fine). */
@@ -153,6 +194,10 @@ public final class LocalMedia implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        synchronized (meterLock) {
+            closed = true;
+            updateMeter();
+        }
         stopScreenShare();
         main.close();
         camera.close();

@@ -5,7 +5,7 @@ import dev.parley.media.frame.AudioBlock;
 /** A synthetic microphone: a continuous sine tone in 20 ms mono blocks, paced to the wall clock. */
 public final class TestToneSource extends AudioSource {
     private final double frequency;
-    private final double amplitude;
+    private volatile double amplitude;
     private long sampleIndex;
     private long nextDeadline;
 
@@ -17,6 +17,11 @@ public final class TestToneSource extends AudioSource {
 
     public TestToneSource() {
         this(1000, 0.3);
+    }
+
+    /** Changes the amplitude (0..1 of full scale) from the next block on; 0 makes it digital silence. */
+    public void setAmplitude(double amplitude) {
+        this.amplitude = Math.clamp(amplitude, 0.0, 1.0);
     }
 
     @Override
@@ -45,6 +50,7 @@ public final class TestToneSource extends AudioSource {
     public short[] generate(int frames) {
         short[] s = new short[frames];
         double step = 2 * Math.PI * frequency / SAMPLE_RATE;
+        double amplitude = this.amplitude;
         for (int i = 0; i < frames; i++) {
             s[i] = (short) Math.round(Math.sin(step * (sampleIndex + i)) * amplitude * Short.MAX_VALUE);
         }

@@ -12,7 +12,10 @@ import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.VideoRendition;
 import dev.parley.media.playout.AudioClock;
 import dev.parley.media.playout.AudioSink;
+import dev.parley.media.playout.MeteredSink;
 import dev.parley.media.playout.SpeakerSink;
+import dev.parley.media.stats.AudioLevel;
+import dev.parley.media.stats.AudioLevelMeter;
 import dev.parley.media.stats.RateMeter;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.net.moq.model.BroadcastConsumer;
@@ -55,6 +58,7 @@ public final class RemoteMedia implements AutoCloseable {
     private final Map<VideoDecodePipeline, VideoTrackReader> readers = new IdentityHashMap<>();
     private final AtomicLong skippedGroups = new AtomicLong();
     private final RateMeter rendered = new RateMeter();
+    private final AudioLevelMeter audioLevel = new AudioLevelMeter();
     private final ScheduledExecutorService control;
     private final Thread catalogThread;
     private final TrackConsumer catalogConsumer;
@@ -221,7 +225,7 @@ public final class RemoteMedia implements AutoCloseable {
         if (playout == null) {
             AudioSink sink = options.audioSink() != null ? options.audioSink() : SpeakerSink.openOrNull();
             int channels = entry.getValue().numberOfChannels() == null ? 1 : entry.getValue().numberOfChannels();
-            playout = new AudioPlayout(sink, audioClock, channels);
+            playout = new AudioPlayout(new MeteredSink(sink, audioLevel, channels), audioClock, channels);
         }
         try {
             TrackConsumer c = broadcast.subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
@@ -333,6 +337,14 @@ public final class RemoteMedia implements AutoCloseable {
     /** A catalog that failed validation, if the last one did. */
     public MediaException catalogError() {
         return catalogError;
+    }
+
+    /**
+     * The level of the audio being played out (decoded, concealed or buffering silence), measured on
+     * the playout thread; {@link AudioLevel#SILENT} while the catalog offers no audio (the peer muted).
+     */
+    public AudioLevel audioLevel() {
+        return catalog.audioRenditions().isEmpty() ? AudioLevel.SILENT : audioLevel.level();
     }
 
     public synchronized WatchStats stats() {

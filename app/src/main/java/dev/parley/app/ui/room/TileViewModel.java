@@ -32,7 +32,6 @@ public final class TileViewModel {
     private final BooleanProperty speaking = new SimpleBooleanProperty(false);
     private final DoubleProperty level = new SimpleDoubleProperty(0);
     private final StringBinding connectionText;
-    private double smoothedLevel;
     private boolean hidden;
     private int shownWidth;
     private int shownHeight;
@@ -142,13 +141,14 @@ public final class TileViewModel {
         }
     }
 
-    /** Reads the audio level; returns the smoothed level used for speaker detection. */
+    /**
+     * Reads the audio level (already smoothed by the media meter: short attack, longer release) for
+     * speaker detection; 0 while the tile shows the participant muted.
+     */
     double pollLevel() {
-        double raw = muted.get() ? 0 : Math.clamp(participant.audioLevel(), 0.0, 1.0);
-        // Fast attack, slow release, so short pauses between words do not drop the highlight.
-        smoothedLevel = raw > smoothedLevel ? smoothedLevel + 0.5 * (raw - smoothedLevel) : smoothedLevel + 0.1 * (raw - smoothedLevel);
-        level.set(smoothedLevel);
-        return smoothedLevel;
+        double now = muted.get() ? 0 : Math.clamp(participant.audioLevel(), 0.0, 1.0);
+        level.set(now);
+        return now;
     }
 
     /** Samples stats and updates the quality dot from the NET section. */

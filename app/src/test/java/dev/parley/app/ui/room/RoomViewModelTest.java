@@ -143,6 +143,82 @@ class RoomViewModelTest {
         assertThat(vm.activeSpeakerProperty().get()).isNull();
     }
 
+    /** Pulses at 60 Hz for {@code millis}; returns the new time. */
+    private long pulseFor(long t, long millis) {
+        for (long end = t + millis * 1_000_000; t < end; ) {
+            vm.pulse(t += 16_666_667);
+        }
+        return t;
+    }
+
+    @Test
+    void speakingStartsAboveTheStartLevelAndLastsDownToTheStopLevel() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        TileViewModel boTile = vm.tile("b0").orElseThrow();
+        long t = 1_000_000_000L;
+        bo.level = 0.3; // between STOP and START: room noise, not a voice yet
+        t = pulseFor(t, 2000);
+        assertThat(vm.activeSpeakerProperty().get()).isNull();
+        bo.level = 0.5;
+        t = pulseFor(t, 50);
+        assertThat(vm.activeSpeakerProperty().get()).as("a voice is highlighted at once").isSameAs(boTile);
+        bo.level = 0.3;
+        t = pulseFor(t, 5000);
+        assertThat(vm.activeSpeakerProperty().get()).as("still speaking above the stop level").isSameAs(boTile);
+        bo.level = 0.1;
+        t = pulseFor(t, 1000);
+        assertThat(vm.activeSpeakerProperty().get()).as("held through a pause").isSameAs(boTile);
+        bo.level = 0.3;
+        t = pulseFor(t, 100);
+        assertThat(vm.activeSpeakerProperty().get()).as("the pause ended within the hold").isSameAs(boTile);
+        bo.level = 0.1;
+        pulseFor(t, 1500);
+        assertThat(vm.activeSpeakerProperty().get()).as("gone quiet longer than the hold").isNull();
+        assertThat(boTile.speakingProperty().get()).isFalse();
+    }
+
+    @Test
+    void anotherVoiceTakesOverOnlyWhenClearlyLouderForAWhile() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomEvent.ParticipantJoined(cy));
+        TileViewModel boTile = vm.tile("b0").orElseThrow();
+        TileViewModel cyTile = vm.tile("c0").orElseThrow();
+        long t = 1_000_000_000L;
+        bo.level = 0.5;
+        t = pulseFor(t, 100);
+        assertThat(vm.activeSpeakerProperty().get()).isSameAs(boTile);
+        cy.level = 0.58; // louder, but by less than the margin
+        t = pulseFor(t, 3000);
+        assertThat(vm.activeSpeakerProperty().get()).as("slightly louder does not take over").isSameAs(boTile);
+        cy.level = 0.8; // a laugh: much louder, but short
+        t = pulseFor(t, 200);
+        cy.level = 0.58;
+        t = pulseFor(t, 500);
+        assertThat(vm.activeSpeakerProperty().get()).as("a short burst does not take over").isSameAs(boTile);
+        cy.level = 0.8;
+        t = pulseFor(t, 400);
+        assertThat(vm.activeSpeakerProperty().get()).as("clearly louder for a while takes over").isSameAs(cyTile);
+        assertThat(cyTile.speakingProperty().get()).isTrue();
+        assertThat(boTile.speakingProperty().get()).isFalse();
+        cy.level = 0.58;
+        pulseFor(t, 3000);
+        assertThat(vm.activeSpeakerProperty().get()).as("and keeps it against a slightly quieter voice").isSameAs(cyTile);
+    }
+
+    @Test
+    void aMutedTileNeverSpeaks() {
+        FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
+        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
+        bo.level = 0.9;
+        pulseFor(1_000_000_000L, 500);
+        assertThat(vm.activeSpeakerProperty().get()).isNull();
+        assertThat(vm.tile("b0").orElseThrow().levelProperty().get()).isZero();
+    }
+
     @Test
     void statsAreSampledEvery200msAndDriveTheQualityDot() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
