@@ -9,29 +9,40 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Gets the Java Opus decoder JIT-compiled before a call needs it. Cold, it takes about 2 ms per
- * 20 ms frame for the first ~1.5 s (interpreted) instead of ~0.03 ms; on a busy machine that can
- * make playout lag and then drain the jitter buffer. Once per process, on daemon thread
- * {@code opus-warmup}: encode 1 s of a voiced test signal (libopus, native, ~10 ms) and decode it a
- * few times with a throwaway decoder through all three paths (≈ 0.2 s of CPU).
+ * Gets the Java Opus decoder ready before a call needs it. Cold, its very first decode loads the
+ * decoder's classes (20 ms, over 70 ms on a busy machine) and then it runs interpreted at about
+ * 2 ms per 20 ms frame for ~1.5 s instead of ~0.03 ms; playout stalls like that mid-stream end in
+ * jitter-buffer underruns (silence). {@link #prime()} decodes 1 s of a voiced test signal (encoded
+ * by libopus, native) a few times through all three paths, once per process: playout calls it
+ * before its first tick, and {@link #start()} runs it early on daemon thread {@code opus-warmup}
+ * (watching starts it while the catalog and first groups arrive).
  */
 public final class OpusWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(OpusWarmUp.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static boolean done; // guarded by OpusWarmUp.class
     private static final int FRAMES = 50;
     private static final int PASSES = 6;
 
     private OpusWarmUp() {
     }
 
-    /** Starts the warm-up unless it already ran or runs; returns at once. */
+    /** Starts {@link #prime()} on a background thread unless it already ran or runs; returns at once. */
     public static void start() {
         if (STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().name("opus-warmup").daemon().priority(Thread.MIN_PRIORITY).start(OpusWarmUp::run);
+            Thread.ofPlatform().name("opus-warmup").daemon().start(OpusWarmUp::prime);
         }
     }
 
-    private static void run() {
+    /**
+     * Warms the decoder up now: the first caller decodes, conceals and recovers 1 s of real packets
+     * {@value #PASSES} times (≈ 0.2 s of CPU on an idle machine); later callers return at once or
+     * wait for it to finish.
+     */
+    public static synchronized void prime() {
+        if (done) {
+            return;
+        }
         try {
             List<byte[]> packets = encode();
             for (int pass = 0; pass < PASSES; pass++) {
@@ -47,8 +58,10 @@ public final class OpusWarmUp {
                 }
             }
         } catch (RuntimeException e) {
+            // only a speed-up: without it the first decodes are merely slow
             LOG.debug("Opus decoder warm-up skipped: {}", e.getMessage());
         }
+        done = true;
     }
 
     private static List<byte[]> encode() {

@@ -2,6 +2,7 @@ package dev.parley.media.watch;
 
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.codec.OpusDecoder;
+import dev.parley.media.codec.OpusWarmUp;
 import dev.parley.media.playout.AudioClock;
 import dev.parley.media.playout.AudioSink;
 import dev.parley.media.playout.JitterBuffer;
@@ -43,6 +44,7 @@ public final class AudioPlayout implements AutoCloseable {
 
     private void run() {
         short[] silence = new short[960 * channels];
+        OpusWarmUp.prime(); // class loading now, not as a 70 ms stall in the middle of playout
         try (OpusDecoder decoder = new OpusDecoder(channels)) {
             while (running) {
                 JitterBuffer.Slot slot;
