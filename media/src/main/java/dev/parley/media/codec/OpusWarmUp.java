@@ -10,19 +10,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gets the Java Opus decoder ready before a call needs it. Cold, its very first decode loads the
- * decoder's classes (20 ms, over 70 ms on a busy machine) and then it runs interpreted at about
- * 2 ms per 20 ms frame for ~1.5 s instead of ~0.03 ms; playout stalls like that mid-stream end in
- * jitter-buffer underruns (silence). {@link #prime()} decodes 1 s of a voiced test signal (encoded
- * by libopus, native) a few times through all three paths, once per process: playout calls it
- * before its first tick, and {@link #start()} runs it early on daemon thread {@code opus-warmup}
- * (watching starts it while the catalog and first groups arrive).
+ * decoder's classes (20 ms, over 70 ms on a busy machine); a playout stalling like that mid-stream
+ * underruns its jitter buffer. {@link #prime()} decodes, conceals and recovers a quarter second of
+ * real packets (encoded by libopus, native) once per process: playout calls it before its first
+ * tick, and {@link #start()} runs it early on daemon thread {@code opus-warmup} (watching starts it
+ * while the catalog and first groups arrive). It stays that small on purpose: the decoder then runs
+ * interpreted at ~2 ms per frame for its first ~1.5 s, and a longer warm-up's CPU burst at call
+ * start starved the audio sender in tests more than it helped.
  */
 public final class OpusWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(OpusWarmUp.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static boolean done; // guarded by OpusWarmUp.class
-    private static final int FRAMES = 50;
-    private static final int PASSES = 6;
+    private static final int FRAMES = 12;
 
     private OpusWarmUp() {
     }
@@ -34,27 +34,21 @@ public final class OpusWarmUp {
         }
     }
 
-    /**
-     * Warms the decoder up now: the first caller decodes, conceals and recovers 1 s of real packets
-     * {@value #PASSES} times (≈ 0.2 s of CPU on an idle machine); later callers return at once or
-     * wait for it to finish.
-     */
+    /** Primes the decoder now: the first caller does the work (tens of ms); later callers return at once or wait for it. */
     public static synchronized void prime() {
         if (done) {
             return;
         }
         try {
             List<byte[]> packets = encode();
-            for (int pass = 0; pass < PASSES; pass++) {
-                try (OpusDecoder dec = new OpusDecoder(1)) {
-                    for (int i = 0; i < packets.size(); i++) {
-                        if (i % 10 == 5) {
-                            dec.recover(packets.get(i));
-                        } else if (i % 10 == 8) {
-                            dec.conceal();
-                        }
-                        dec.decode(packets.get(i));
+            try (OpusDecoder dec = new OpusDecoder(1)) {
+                for (int i = 0; i < packets.size(); i++) {
+                    if (i == 5) {
+                        dec.recover(packets.get(i));
+                    } else if (i == 8) {
+                        dec.conceal();
                     }
+                    dec.decode(packets.get(i));
                 }
             }
         } catch (RuntimeException e) {
