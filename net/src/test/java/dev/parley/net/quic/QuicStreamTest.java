@@ -243,8 +243,11 @@ class QuicStreamTest {
         out.finish();
         assertThat(readAll(pair[1].acceptUni())).hasSize(512 * 1024);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pair[0].pathStats().bytesSent() < 512 * 1024 && System.nanoTime() < deadline) {
+        // pathStats() is the latest periodic sample (about every 200 ms) on each side, so both the sender's
+        // and the receiver's samples may lag the stream itself; wait for both rather than reading once.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while ((pair[0].pathStats().bytesSent() < 512 * 1024 || pair[1].pathStats().bytesReceived() < 512 * 1024)
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         PathStats after = pair[0].pathStats();
