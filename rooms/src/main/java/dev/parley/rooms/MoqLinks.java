@@ -95,6 +95,21 @@ final class MoqLinks implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaving: when the room owns the manager, every session closes with {@code code} first (a
+     * connection close goes out at once, ahead of any stream data still queued), then the manager
+     * shuts down. A shared manager's sessions are left alone.
+     */
+    void leave(long code, String reason) {
+        closed = true;
+        if (owned) {
+            for (MoqSession s : moq.sessions()) {
+                s.close(code, reason);
+            }
+            moq.shutdown();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;

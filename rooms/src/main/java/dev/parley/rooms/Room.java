@@ -60,8 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (one group per message, one UTF-8 frame), {@code chat.history} (recent messages for late joiners)
  * and {@code heartbeat} (a tiny group every second, so the moq connection to a live peer never idles
  * out and a silent one is a crashed one; a leaving peer's last beat says so, straight over the link).
- * A peer is present from its first valid signed state until a leave marker, a leaving beat, a gossip
- * goodbye, its state expiring, or its media connection staying down for
+ * A peer is present from its first valid signed state until a leave marker, a leaving beat, its
+ * links closing with the {@code LEFT_CLOSE_CODE}, a gossip goodbye, its state expiring, or its media
+ * connection staying down for
  * {@link ReconnectPolicy#giveUpAfter()}.
  *
  * <p>Links: every present peer has a {@link LinkState}, reported as {@link RoomEvent.PeerConnection}.
@@ -77,6 +78,13 @@ public final class Room implements AutoCloseable {
     static final String HEARTBEAT_TRACK = "heartbeat";
     /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
     static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
+    /**
+     * The moq session close code (in moq-lite's application range, >= 64) a leaving peer closes its
+     * links with: the peer reads it as a leave even when the leave marker and the last beat, queued
+     * a moment earlier, never made it onto the wire (a starved machine), instead of re-dialling and
+     * reporting a lost connection.
+     */
+    static final long LEFT_CLOSE_CODE = 0x1eaf;
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
     private static final long TICK_MS = 1_000;
 
@@ -350,7 +358,7 @@ public final class Room implements AutoCloseable {
             }
             roomBroadcast.close();
             Thread.sleep(50); // the leave marker and goodbyes are queued; give the links a moment
-            moq.close();
+            moq.leave(LEFT_CLOSE_CODE, "left the room");
             if (ownsGossip) {
                 gossip.close();
             }
@@ -490,7 +498,9 @@ public final class Room implements AutoCloseable {
         if (p == null || !p.present) {
             return;
         }
-        if (reason instanceof CloseReason.TransportError) {
+        if (reason instanceof CloseReason.Remote r && r.code() == LEFT_CLOSE_CODE) {
+            markGone(p, RoomEvent.LeaveReason.LEFT);
+        } else if (reason instanceof CloseReason.TransportError) {
             LOG.debug("moq link to {} failed: {}", peer.shortHex(), reason);
             linkDown(p);
         } else if (p.link != LinkState.RECONNECTING) {

@@ -338,4 +338,44 @@ class RoomTest {
         assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
         assertThat(topic.hasQuit()).as("the gossip side never said goodbye").isFalse();
     }
+
+    @Test
+    void aLinkClosedWithTheLeftCodeIsALeaveWithoutHeartbeatOrGossip() throws Exception {
+        Peer a = join(RoomTicket.generate(), "alice");
+        RoomTicket ticket = a.room().ticket();
+        // a hand-built peer that says nothing about leaving but closing its moq link with the left code
+        // (what a leaving room does, in case its last beat and leave marker were still queued)
+        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
+        closeables.add(re);
+        var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
+        closeables.add(moq);
+        BroadcastProducer roomCast = new BroadcastProducer();
+        closeables.add(roomCast);
+        roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
+        roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
+        TrackProducer heartbeat = roomCast.createTrack(new TrackInfo(Room.HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
+        moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
+        var node = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
+        closeables.add(node);
+        var topic = node.join(ticket.topic(), ticket.bootstrap());
+        topic.joined().get(10, TimeUnit.SECONDS);
+        var signer = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.ADDR_KEY, now,
+                re.addr().encode()).encode());
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
+                dev.parley.rooms.presence.PeerState.empty().encode()).encode());
+        a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
+                && c.state() == LinkState.CONNECTED, JOIN);
+
+        heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
+        assertThat(moq.sessions()).isNotEmpty();
+        for (var session : moq.sessions()) {
+            session.close(Room.LEFT_CLOSE_CODE, "left the room");
+        }
+        var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
+                Duration.ofSeconds(5)).event();
+        assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
+        assertThat(topic.hasQuit()).as("the gossip side never said goodbye").isFalse();
+    }
 }
