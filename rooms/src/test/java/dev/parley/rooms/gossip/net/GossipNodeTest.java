@@ -66,6 +66,14 @@ class GossipNodeTest {
         return e -> e instanceof GossipEvent.Received r && new String(r.content(), StandardCharsets.UTF_8).equals(text);
     }
 
+    private static boolean hasNeighbor(GossipTopic t, Peer p) {
+        try {
+            return t.neighbors().get().contains(p.endpoint().id());
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void fourPeersJoinThroughOneAndBroadcastsReachEveryone() throws Exception {
         TopicId topic = TopicId.random();
@@ -83,12 +91,19 @@ class GossipNodeTest {
         for (GossipTopic t : others) {
             t.joined().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        // the ForwardJoins make everyone neighbours of everyone in a group this small
+        // The contact takes every joiner into its active view. How many more links the ForwardJoins make
+        // depends on how the joins interleave: joined one after another, every random walk for the last
+        // joiner ends back at the contact, which already has it (as in iroh-gossip), so the last joiner
+        // may keep the contact as its only neighbour; joins that overlap make more links. So the test
+        // holds what is certain (the contact has all three, everyone has the contact) and then proves
+        // that broadcasts reach everyone, through the contact where there is no direct link.
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (others.getLast().neighbors().get().size() < 3 && System.nanoTime() < deadline) {
+        while (!(ta.neighbors().get().size() == 3 && others.stream().allMatch(t -> hasNeighbor(t, a)))
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(others.getLast().neighbors().get()).hasSize(3);
+        assertThat(ta.neighbors().get()).hasSize(3);
+        assertThat(others).allSatisfy(t -> assertThat(hasNeighbor(t, a)).as("the contact is a neighbour").isTrue());
         others.getLast().broadcast("hello from d".getBytes(StandardCharsets.UTF_8));
         await(ta, received("hello from d"), Duration.ofSeconds(15));
         await(others.getFirst(), received("hello from d"), Duration.ofSeconds(15));
