@@ -41,8 +41,13 @@ public final class MediaDeviceService implements DeviceService {
 
     private static List<DeviceInfo> map(DeviceKind kind) {
         return Devices.list(kind).stream()
-                .map(d -> new DeviceInfo(prefix(kind) + d.id(), d.name(), false))
+                .map(d -> new DeviceInfo(prefix(kind) + d.id(), label(d), false))
                 .toList();
+    }
+
+    // The label is also the CAPTURE stats "source"; a camera on the second backend says so.
+    static String label(dev.parley.media.source.DeviceInfo d) {
+        return d.backend().equals("webcam-capture") ? d.name() + " (webcam-capture)" : d.name();
     }
 
     private static String prefix(DeviceKind kind) {

@@ -70,4 +70,13 @@ class MediaDeviceServiceTest {
         assertThatThrownBy(() -> devices.startPreview(new SourceSelection(wrongKind, DeviceInfo.OFF, DeviceInfo.OFF)))
                 .isInstanceOf(ServiceException.class).hasMessageContaining("is not a camera");
     }
+
+    @Test
+    void aCameraOnTheSecondBackendSaysSoInItsLabel() {
+        var kind = dev.parley.media.source.DeviceKind.CAMERA;
+        assertThat(MediaDeviceService.label(new dev.parley.media.source.DeviceInfo(kind, 1, "USB Camera",
+                "webcam:USB Camera /dev/video2", "webcam-capture"))).isEqualTo("USB Camera (webcam-capture)");
+        assertThat(MediaDeviceService.label(new dev.parley.media.source.DeviceInfo(kind, 0, "Integrated Camera",
+                "/dev/video0", "video4linux2"))).isEqualTo("Integrated Camera");
+    }
 }

@@ -4,6 +4,7 @@ import dev.parley.media.codec.EncoderProbe;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.source.AudioSource;
+import dev.parley.media.source.CameraSource;
 import dev.parley.media.source.GrabberVideoSource;
 import dev.parley.media.source.MicrophoneSource;
 import dev.parley.media.source.SourceSubscription;
@@ -66,7 +67,7 @@ public final class LocalMedia implements AutoCloseable {
     public static LocalMedia withDevices(String camera, String microphone, PublishOptions options) {
         VideoPreset largest = options.presets().stream().max(Comparator.comparingInt(VideoPreset::height))
                 .orElse(VideoPreset.P720);
-        VideoSource cam = GrabberVideoSource.camera(camera, largest.width(), largest.height(), 30);
+        VideoSource cam = CameraSource.open(camera, largest.width(), largest.height(), 30);
         AudioSource mic = MicrophoneSource.open(microphone);
         return new LocalMedia(cam, mic, options);
     }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 public final class DeviceUnavailableException extends MediaException {
     private final DeviceKind kind;
     private final String requested;
+    private final String reason;
     private final List<DeviceInfo> available;
 
     public DeviceUnavailableException(DeviceKind kind, String requested, String reason, List<DeviceInfo> available,
@@ -19,6 +20,7 @@ public final class DeviceUnavailableException extends MediaException {
         super(message(kind, requested, reason, available), cause);
         this.kind = kind;
         this.requested = requested;
+        this.reason = reason;
         this.available = List.copyOf(available);
     }
 
@@ -35,6 +37,11 @@ public final class DeviceUnavailableException extends MediaException {
 
     public String requested() {
         return requested;
+    }
+
+    /** Why it failed, without the device list (e.g. "device busy: ..."). */
+    public String reason() {
+        return reason;
     }
 
     public List<DeviceInfo> available() {

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Enumerates capture devices with human-readable names and resolves a user's choice (a name, a
- * name fragment or an index) to one of them. Enumeration never throws: a backend that cannot list
- * contributes nothing (logged at debug).
+ * name fragment or an index) to one of them. Cameras come from FFmpeg and from webcam-capture
+ * (merged, FFmpeg's entry wins). Enumeration never throws and never waits long: a backend that
+ * cannot list contributes nothing (logged once).
  */
 public final class Devices {
     private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
@@ -58,10 +59,15 @@ public final class Devices {
      * @throws DeviceUnavailableException listing the available devices when nothing matches
      */
     public static DeviceInfo choose(DeviceKind kind, String choice) {
-        List<DeviceInfo> devices = list(kind);
+        return chooseFrom(kind, list(kind), choice);
+    }
+
+    /** {@link #choose} among the given devices (e.g. one backend's cameras). */
+    static DeviceInfo chooseFrom(DeviceKind kind, List<DeviceInfo> devices, String choice) {
         String wanted = choice == null ? "" : choice.strip();
         if (devices.isEmpty()) {
-            throw new DeviceUnavailableException(kind, wanted.isEmpty() ? "default" : wanted, "none found", devices, null);
+            throw new DeviceUnavailableException(kind, wanted.isEmpty() ? "default" : wanted,
+                    "none found" + backendNote(kind), devices, null);
         }
         if (wanted.isEmpty()) {
             return devices.getFirst();
@@ -71,7 +77,7 @@ public final class Devices {
             if (i < devices.size()) {
                 return devices.get(i);
             }
-            throw new DeviceUnavailableException(kind, wanted, "no device with index " + i, devices, null);
+            throw new DeviceUnavailableException(kind, wanted, "no device with index " + i + backendNote(kind), devices, null);
         }
         String lower = wanted.toLowerCase(Locale.ROOT);
         for (DeviceInfo d : devices) {
@@ -84,7 +90,7 @@ public final class Devices {
                 return d;
             }
         }
-        throw new DeviceUnavailableException(kind, wanted, "no device with that name", devices, null);
+        throw new DeviceUnavailableException(kind, wanted, "no device with that name" + backendNote(kind), devices, null);
     }
 
     static String os() {
@@ -113,7 +119,32 @@ public final class Devices {
         };
     }
 
+    // Why a camera may be missing from the list: the second backend could not look.
+    private static String backendNote(DeviceKind kind) {
+        if (kind != DeviceKind.CAMERA) {
+            return "";
+        }
+        WebcamBackend.Discovery d = WebcamBackend.shared().discover();
+        return d.available() ? "" : "; " + WebcamBackend.NAME + " unavailable: " + d.unavailable();
+    }
+
+    /**
+     * FFmpeg's cameras, then those only webcam-capture lists (backend {@code webcam-capture}, id
+     * {@code webcam:<its name>}); a camera both list appears once, as FFmpeg's.
+     */
     private static List<DeviceInfo> cameras() {
+        List<DeviceInfo> ffmpeg = ffmpegCameras();
+        List<DeviceInfo> out = new ArrayList<>(ffmpeg);
+        for (WebcamBackend.Camera c : WebcamBackend.shared().discover().cameras()) {
+            if (ffmpeg.stream().noneMatch(c::sameAs)) {
+                out.add(new DeviceInfo(DeviceKind.CAMERA, out.size(), c.name(), WebcamBackend.ID_PREFIX + c.key(),
+                        WebcamBackend.NAME));
+            }
+        }
+        return out;
+    }
+
+    private static List<DeviceInfo> ffmpegCameras() {
         if (os().equals("linux")) {
             return linuxCameras();
         }

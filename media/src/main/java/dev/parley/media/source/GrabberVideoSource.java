@@ -41,10 +41,12 @@ public final class GrabberVideoSource extends VideoSource {
         this.pool = new BufferPool(PixelFormat.I420.frameBytes(width, height), 8);
     }
 
-    /** A camera chosen by name, name fragment or index ({@code null} = first). */
-    public static GrabberVideoSource camera(String choice, int width, int height, double fps) {
-        DeviceInfo d = Devices.choose(DeviceKind.CAMERA, choice);
-        return new GrabberVideoSource(DeviceKind.CAMERA, d.name(), d.id(), d.backend(), width, height, fps, Map.of());
+    /**
+     * A camera chosen by name, name fragment or index ({@code null} = first): the same as
+     * {@link CameraSource#open}, so FFmpeg first and webcam-capture when FFmpeg cannot open it.
+     */
+    public static CameraSource camera(String choice, int width, int height, double fps) {
+        return CameraSource.open(choice, width, height, fps);
     }
 
     /** A screen chosen by name or index ({@code null} = first), captured at {@code fps}. */

@@ -97,7 +97,9 @@ public abstract class SharedSource<T> implements AutoCloseable {
         thread = null;
         running = false;
         if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
+            if (interruptibleCapture()) {
+                t.interrupt();
+            }
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
@@ -146,6 +148,15 @@ public abstract class SharedSource<T> implements AutoCloseable {
     /** True while the capture loop should keep going (implementations poll it while waiting). */
     protected final boolean running() {
         return running;
+    }
+
+    /**
+     * Whether a stop may interrupt the capture thread to cut a wait short (the default). Sources
+     * whose device library breaks when interrupted mid-call return false: a stop then only ends
+     * the loop after the current item, waiting up to 2 s for it. Read from the stopping thread.
+     */
+    protected boolean interruptibleCapture() {
+        return true;
     }
 
     /** Opens the device; throws {@link DeviceUnavailableException} when it cannot. */

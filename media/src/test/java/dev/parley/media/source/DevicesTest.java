@@ -34,7 +34,8 @@ class DevicesTest {
         assumeThat(Devices.list(DeviceKind.CAMERA)).as("this check needs a machine without cameras").isEmpty();
         assertThatThrownBy(() -> GrabberVideoSource.camera(null, 1280, 720, 30))
                 .isInstanceOf(DeviceUnavailableException.class)
-                .hasMessage("camera 'default' is not available (none found); no camera devices are available on this machine");
+                .hasMessageStartingWith("camera 'default' is not available (none found")
+                .hasMessageEndingWith("; no camera devices are available on this machine");
         assertThatThrownBy(() -> MicrophoneSource.open("Blue Yeti"))
                 .isInstanceOf(DeviceUnavailableException.class)
                 .hasMessageContaining("microphone 'Blue Yeti' is not available");
