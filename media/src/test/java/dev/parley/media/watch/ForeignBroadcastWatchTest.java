@@ -1,6 +1,10 @@
 package dev.parley.media.watch;
 
 import dev.parley.media.codec.EncodedVideo;
+import dev.parley.media.codec.TestVideoEncoder;
+import dev.parley.media.codec.VideoCodec;
+import dev.parley.media.codec.VideoDecoder;
+import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.LegacyFrame;
@@ -20,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -88,11 +93,15 @@ class ForeignBroadcastWatchTest {
 
     /** Publishes the encoded frames in real time, a group per GOP, as {@code payload} packages them. */
     private Thread publish(TrackProducer track, Function<EncodedVideo, byte[]> payload) {
+        return publish(track, h264.annexB, payload);
+    }
+
+    private Thread publish(TrackProducer track, List<EncodedVideo> units, Function<EncodedVideo, byte[]> payload) {
         return Thread.ofPlatform().name("foreign-publisher").start(() -> {
             GroupProducer g = null;
             long start = System.nanoTime();
-            for (int i = 0; i < h264.annexB.size(); i++) {
-                EncodedVideo u = h264.annexB.get(i);
+            for (int i = 0; i < units.size(); i++) {
+                EncodedVideo u = units.get(i);
                 if (u.keyframe()) {
                     if (g != null) {
                         g.close();
@@ -119,10 +128,14 @@ class ForeignBroadcastWatchTest {
     /** Takes frames until the publisher is done; each one's barcode must equal its timestamp in ms. */
     private static List<Long> framesUntil(RemoteMedia remote, Thread publisher) throws InterruptedException {
         List<Long> timestamps = new ArrayList<>();
-        while (publisher.isAlive() || timestamps.isEmpty()) {
-            VideoFrame f = remote.takeFrame(Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            VideoFrame f = remote.takeFrame(Duration.ofMillis(200));
             if (f == null) {
-                break;
+                if (!publisher.isAlive() && !timestamps.isEmpty()) {
+                    break; // the last frame was shown
+                }
+                continue;
             }
             try (f) {
                 assertThat(f.width()).isEqualTo(ForeignH264.WIDTH);
@@ -133,6 +146,8 @@ class ForeignBroadcastWatchTest {
             }
         }
         publisher.join(10_000);
+        System.out.println("[foreign] " + remote.rendition() + ": " + timestamps.size() + " of " + FRAMES
+                + " frames shown, " + remote.stats().groupsSkipped() + " groups skipped");
         return timestamps;
     }
 
@@ -166,6 +181,50 @@ class ForeignBroadcastWatchTest {
         assertThat(remote.rendition()).isEqualTo(track);
         assertThat(remote.refusedRenditions()).isEmpty();
         assertThat(remote.stats().decoder()).isEqualTo("h264 (ffmpeg)");
+    }
+
+    /** The avcC description is what makes AVCC frames without in-band parameter sets decodable. */
+    @Test
+    void avccFramesDecodeOnlyWithTheAvcCDescriptionAsExtradata() {
+        byte[] avcC = HexFormat.of().parseHex(h264.avcCHex());
+        assertThat(decodedFrames(avcC)).isEqualTo(FRAMES);
+        assertThat(decodedFrames(null)).as("without extradata FFmpeg reads the lengths as Annex-B and finds nothing").isZero();
+    }
+
+    private static int decodedFrames(byte[] description) {
+        int n = 0;
+        try (VideoDecoder dec = new VideoDecoder(VideoCodec.H264, description, PixelFormat.I420)) {
+            for (EncodedVideo u : h264.annexB) {
+                EncodedVideo avcc = new EncodedVideo(ForeignH264.toAvcc(u.data(), false), u.timestampMicros(), u.keyframe());
+                for (VideoFrame f : dec.decode(avcc)) {
+                    try (f) {
+                        assertThat(TimestampBarcode.read(f)).isEqualTo(f.captureMicros() / 1000);
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    @ParameterizedTest(name = "{0} from {1}")
+    @CsvSource({
+            "hev1.1.6.L60.90, libx265, hevc (ffmpeg)",
+            "vp09.00.10.08, libvpx-vp9, vp9 (ffmpeg)",
+            "av01.0.04M.08, libaom-av1, libaom-av1 (ffmpeg)",
+    })
+    void watchesOtherCodecs(String codec, String encoder, String decoder) throws Exception {
+        List<EncodedVideo> units = TestVideoEncoder.encode(encoder, ForeignH264.WIDTH, ForeignH264.HEIGHT, FRAMES, 15);
+        BroadcastProducer main = broadcast(MAIN);
+        TrackProducer video = main.createTrack(new TrackInfo("0.video", TrackInfo.PRIORITY_VIDEO));
+        catalog(main, """
+                {"video": {"renditions": {"0.video": {"codec": "%s", "codedWidth": 320, "codedHeight": 180}}}}
+                """.formatted(codec));
+        RemoteMedia remote = watch(SiblingBroadcasts.none());
+        await("subscription", () -> video.consumerCount() > 0);
+        Thread publisher = publish(video, units, EncodedVideo::data);
+        assertThat(framesUntil(remote, publisher)).hasSizeGreaterThan(FRAMES / 3);
+        assertThat(remote.stats().decoder()).isEqualTo(decoder);
     }
 
     @Test
