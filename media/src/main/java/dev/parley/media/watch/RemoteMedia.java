@@ -317,7 +317,9 @@ public final class RemoteMedia implements AutoCloseable {
                 .filter(e -> isOpus(e.getValue()) && source(e.getValue().broadcast()) != null).findFirst().orElseThrow();
         if (playout == null) {
             AudioSink sink = options.audioSink() != null ? options.audioSink() : SpeakerSink.openOrNull();
-            int channels = entry.getValue().numberOfChannels() == null ? 1 : entry.getValue().numberOfChannels();
+            // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
+            // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
+            int channels = 1;
             playout = new AudioPlayout(new MeteredSink(sink, audioLevel, channels), audioClock, channels);
         }
         try {
@@ -329,8 +331,10 @@ public final class RemoteMedia implements AutoCloseable {
         }
     }
 
+    // Opus with more than two channels needs a multistream mapping (an OpusHead description): not played.
     private static boolean isOpus(AudioRendition a) {
-        return "opus".equals(a.codec()) && a.containerKind().equals("legacy");
+        return "opus".equals(a.codec()) && a.containerKind().equals("legacy")
+                && (a.numberOfChannels() == null || a.numberOfChannels() <= 2);
     }
 
     // ---- control loop (every 200 ms) ------------------------------------------------------------

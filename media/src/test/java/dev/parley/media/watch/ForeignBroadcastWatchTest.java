@@ -1,6 +1,12 @@
 package dev.parley.media.watch;
 
+import dev.parley.media.codec.AudioRoundTripTest;
+import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.codec.EncodedVideo;
+import dev.parley.media.codec.OpusEncoder;
+import dev.parley.media.frame.AudioBlock;
+import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.source.TestToneSource;
 import dev.parley.media.codec.TestVideoEncoder;
 import dev.parley.media.codec.VideoCodec;
 import dev.parley.media.codec.VideoDecoder;
@@ -225,6 +231,74 @@ class ForeignBroadcastWatchTest {
         Thread publisher = publish(video, units, EncodedVideo::data);
         assertThat(framesUntil(remote, publisher)).hasSizeGreaterThan(FRAMES / 3);
         assertThat(remote.stats().decoder()).isEqualTo(decoder);
+    }
+
+    /** Stereo Opus at PTS from 0 (a browser publisher's usual audio) plays as a 1 kHz tone on the mono sink. */
+    @Test
+    void stereoOpusIsDownmixedForTheMonoSink() throws Exception {
+        BroadcastProducer main = broadcast(MAIN);
+        TrackProducer audio = main.createTrack(new TrackInfo("audio/data", TrackInfo.PRIORITY_AUDIO));
+        catalog(main, """
+                {"audio": {"renditions": {
+                   "audio/surround": {"codec": "opus", "sampleRate": 48000, "numberOfChannels": 6},
+                   "audio/data": {"codec": "opus", "sampleRate": 48000, "numberOfChannels": 2, "bitrate": 64000, "jitter": 20}}}}
+                """);
+        List<short[]> heard = new ArrayList<>();
+        NullAudioSink sink = new NullAudioSink(pcm -> {
+            synchronized (heard) {
+                heard.add(pcm.clone());
+            }
+        });
+        RemoteMedia remote = new RemoteMedia(origin.consume().consume(MAIN).orElseThrow(),
+                WatchOptions.defaults().withAudioSink(sink), SiblingBroadcasts.none());
+        open.add(remote);
+        await("audio subscription", () -> audio.consumerCount() > 0);
+        TestToneSource tone = new TestToneSource(1000, 0.3);
+        try (OpusEncoder enc = new OpusEncoder(2, 64_000)) {
+            GroupProducer g = null;
+            long start = System.nanoTime();
+            for (int i = 0; i < 75; i++) {
+                short[] mono = tone.generate(960);
+                short[] stereo = new short[mono.length * 2];
+                for (int k = 0; k < mono.length; k++) {
+                    stereo[2 * k] = mono[k];
+                    stereo[2 * k + 1] = mono[k];
+                }
+                for (EncodedAudio p : enc.encode(new AudioBlock(stereo, 48_000, 2, i * 20_000L))) {
+                    if (i % 5 == 0) {
+                        if (g != null) {
+                            g.close();
+                        }
+                        g = audio.appendGroup();
+                    }
+                    g.writeFrame(new LegacyFrame(p.timestampMicros(), p.data()).encode());
+                }
+                Thread.sleep(Duration.ofNanos(Math.max(0, start + (i + 1) * 20_000_000L - System.nanoTime())));
+            }
+            g.close();
+        }
+        await("a second of audio", () -> {
+            synchronized (heard) {
+                return heard.stream().mapToInt(a -> a.length).sum() > 48_000;
+            }
+        });
+        short[] pcm;
+        synchronized (heard) {
+            pcm = new short[heard.stream().mapToInt(a -> a.length).sum()];
+            int at = 0;
+            for (short[] a : heard) {
+                System.arraycopy(a, 0, pcm, at, a.length);
+                at += a.length;
+            }
+        }
+        assertThat(heard).allSatisfy(block -> assertThat(block).as("20 ms of mono").hasSize(960));
+        int first = 0;
+        while (first < pcm.length && Math.abs(pcm[first]) < 1000) {
+            first++; // the buffering silence
+        }
+        short[] tail = java.util.Arrays.copyOfRange(pcm, Math.min(pcm.length, first + 4800), pcm.length);
+        assertThat(tail.length).isGreaterThan(9600);
+        assertThat(AudioRoundTripTest.frequencyByZeroCrossings(tail, 48_000)).isBetween(990.0, 1010.0);
     }
 
     @Test
