@@ -31,6 +31,7 @@ public final class TestVideoEncoder {
 
     private static Map<String, String> options(String encoder) {
         return switch (encoder) {
+            case "libx264" -> Map.of("preset", "veryfast", "x264-params", "b-adapt=0:log=-1");
             case "libx265" -> Map.of("preset", "ultrafast", "tune", "zerolatency", "x265-params", "log-level=error");
             case "libvpx", "libvpx-vp9" -> Map.of("deadline", "realtime", "cpu-used", "8", "lag-in-frames", "0");
             case "libaom-av1" -> Map.of("usage", "realtime", "cpu-used", "8", "lag-in-frames", "0");
@@ -40,6 +41,11 @@ public final class TestVideoEncoder {
 
     /** {@code frames} frames of width×height at 30 fps, a keyframe every {@code gop}; timestamps i × 33 333 µs. */
     public static List<EncodedVideo> encode(String encoderName, int width, int height, int frames, int gop) {
+        return encode(encoderName, width, height, frames, gop, 0);
+    }
+
+    /** As {@link #encode(String, int, int, int, int)} with up to {@code bFrames} B-frames in a row (decode order ≠ display order). */
+    public static List<EncodedVideo> encode(String encoderName, int width, int height, int frames, int gop, int bFrames) {
         Av.init();
         AVCodec codec = avcodec.avcodec_find_encoder_by_name(encoderName);
         if (codec == null) {
@@ -52,7 +58,7 @@ public final class TestVideoEncoder {
         ctx.bit_rate(400_000);
         ctx.gop_size(gop);
         ctx.keyint_min(gop);
-        ctx.max_b_frames(0);
+        ctx.max_b_frames(bFrames);
         ctx.thread_count(1);
         AVDictionary opts = new AVDictionary(null);
         options(encoderName).forEach((k, v) -> avutil.av_dict_set(opts, k, v, 0));

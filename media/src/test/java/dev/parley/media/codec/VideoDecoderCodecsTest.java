@@ -48,6 +48,27 @@ class VideoDecoderCodecsTest {
         assertThat(decoded).as("low delay: every frame out as it goes in").hasSize(20).isSorted();
     }
 
+    /** Other publishers may send B-frames (decode order ≠ display order): the low-delay flag must not break reordering. */
+    @Test
+    void h264WithBFramesComesOutInDisplayOrder() {
+        List<EncodedVideo> units = TestVideoEncoder.encode("libx264", 320, 180, 30, 15, 2);
+        List<Long> sent = units.stream().map(EncodedVideo::timestampMicros).toList();
+        assertThat(sent).as("decode order").isNotEqualTo(sent.stream().sorted().toList());
+        List<Long> decoded = new ArrayList<>();
+        try (VideoDecoder dec = new VideoDecoder(PixelFormat.BGRA)) {
+            for (EncodedVideo u : units) {
+                for (VideoFrame f : dec.decode(u)) {
+                    try (f) {
+                        assertThat(TimestampBarcode.read(f)).isEqualTo(f.captureMicros() / 1000);
+                        decoded.add(f.captureMicros());
+                    }
+                }
+            }
+        }
+        // the reorder delay holds the last two frames back (nothing flushes a live stream)
+        assertThat(decoded).hasSizeBetween(27, 30).isSorted().doesNotHaveDuplicates();
+    }
+
     @Test
     void codecStringsMapToCodecs() {
         assertThat(VideoCodec.fromCodecString("avc1.42c01f")).contains(VideoCodec.H264);
