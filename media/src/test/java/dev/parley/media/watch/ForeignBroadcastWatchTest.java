@@ -187,6 +187,66 @@ class ForeignBroadcastWatchTest {
         assertThat(remote.rendition()).isEqualTo(track);
         assertThat(remote.refusedRenditions()).isEmpty();
         assertThat(remote.stats().decoder()).isEqualTo("h264 (ffmpeg)");
+        assertThat(remote.stats().latencyMillis()).as("timestamps from 0 are not read as wall clock").isBetween(0L, 1000L);
+    }
+
+    /**
+     * A publisher that sends each 500 ms GOP in one burst declares {@code jitter: 500}; within that
+     * allowance its frames are not "late". Without the declaration the watcher skips the rest of each
+     * group (the control case).
+     */
+    @ParameterizedTest(name = "jitter declared {0}")
+    @CsvSource({"true", "false"})
+    void aDeclaredJitterWidensTheLatenessAllowance(boolean declared) throws Exception {
+        BroadcastProducer main = broadcast(MAIN);
+        TrackProducer video = main.createTrack(new TrackInfo("0.avc3", TrackInfo.PRIORITY_VIDEO));
+        catalog(main, """
+                {"video": {"renditions": {"0.avc3": {"codec": "%s", "framerate": 30 %s}}}}
+                """.formatted(h264.codec("avc3"), declared ? ", \"jitter\": 500" : ""));
+        RemoteMedia remote = watch(SiblingBroadcasts.none());
+        await("subscription", () -> video.consumerCount() > 0);
+        Thread publisher = Thread.ofPlatform().name("bursty-publisher").start(() -> {
+            long start = System.nanoTime();
+            GroupProducer g = null;
+            for (int i = 0; i < h264.annexB.size(); i++) {
+                EncodedVideo u = h264.annexB.get(i);
+                if (u.keyframe()) {
+                    if (g != null) {
+                        g.close();
+                    }
+                    // the whole GOP goes out once its last frame exists
+                    long due = start + (i + 15) * ForeignH264.FRAME_MICROS * 1000;
+                    try {
+                        Thread.sleep(Duration.ofNanos(Math.max(0, due - System.nanoTime())));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    g = video.appendGroup();
+                }
+                g.writeFrame(new LegacyFrame(u.timestampMicros(), u.data()).encode());
+            }
+            g.close();
+        });
+        List<Long> shown = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && (publisher.isAlive() || shown.isEmpty())) {
+            // take every frame the moment it is decoded; the mailbox keeps only the latest
+            VideoFrame f = remote.takeFrame(Duration.ofMillis(100));
+            if (f != null) {
+                try (f) {
+                    shown.add(f.captureMicros());
+                }
+            }
+        }
+        publisher.join(5000);
+        long skipped = remote.stats().groupsSkipped();
+        System.out.println("[foreign] bursty, jitter declared " + declared + ": " + shown.size() + " frames shown, "
+                + skipped + " groups skipped");
+        if (declared) {
+            assertThat(skipped).isZero();
+        } else {
+            assertThat(skipped).as("each burst's tail is later than 150 ms").isGreaterThanOrEqualTo(3);
+        }
     }
 
     /** The avcC description is what makes AVCC frames without in-band parameter sets decodable. */
