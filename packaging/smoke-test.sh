@@ -66,6 +66,8 @@ fi
 installed=yes
 
 [ -x /opt/parley/bin/Parley ] || fail "/opt/parley/bin/Parley missing"
+ls /opt/parley/lib/app/natives/libavcodec.so.* >/dev/null 2>&1 || fail "FFmpeg libraries missing in /opt/parley/lib/app/natives"
+if ls /opt/parley/lib/app/lib/ffmpeg-*-gpl.jar >/dev/null 2>&1; then fail "the FFmpeg natives jar is shipped as well as the unpacked libraries"; fi
 [ -L /usr/bin/parley ] && [ "$(readlink /usr/bin/parley)" = /opt/parley/bin/Parley ] \
   || fail "/usr/bin/parley is not a link to /opt/parley/bin/Parley"
 [ "$(command -v parley)" = /usr/bin/parley ] || fail "parley is not on the PATH"
@@ -90,7 +92,7 @@ if command -v xdg-mime >/dev/null 2>&1; then
 fi
 
 # --- run the installed app -----------------------------------------------------------------------
-# A scratch HOME: the app unpacks its natives under ~ on first run; no DISPLAY: everything is headless.
+# A scratch HOME (JavaFX unpacks its natives under ~ on first run); no DISPLAY: everything is headless.
 run() { env -u DISPLAY HOME="$home" timeout 120 parley "$@"; }
 out="$(run --version 2>&1)" || { echo "$out" >&2; fail "parley --version exited with $?"; }
 say "parley --version: $(echo "$out" | tail -1)"
@@ -116,6 +118,15 @@ if echo "$help" | grep -q publish; then
     echo "$wout" >&2; cat "$log" >&2; fail "parley watch --headless failed"
   fi
   echo "$wout" | tail -3
+  # FFmpeg ships as plain libraries in lib/app/natives (no natives jar): the running publisher must
+  # have mapped them from there, and nothing from JavaCPP's unpack cache.
+  maps="$(cat "/proc/$publisher/maps" 2>/dev/null || true)"
+  echo "$maps" | grep -q '/opt/parley/lib/app/natives/libavcodec\.so' \
+    || fail "the installed publisher did not load libavcodec from /opt/parley/lib/app/natives"
+  echo "$maps" | grep -q '/opt/parley/lib/app/natives/libjniavcodec\.so' \
+    || fail "the installed publisher did not load libjniavcodec from /opt/parley/lib/app/natives"
+  if echo "$maps" | grep -q '\.javacpp/cache'; then fail "the installed publisher loaded natives from ~/.javacpp/cache"; fi
+  say "FFmpeg loaded from /opt/parley/lib/app/natives: $(echo "$maps" | grep -o '/opt/parley/lib/app/natives/[^ ]*' | sort -u | wc -l) libraries mapped"
   kill "$publisher" 2>/dev/null || true; wait "$publisher" 2>/dev/null || true; publisher=""
 else
   say "publish/watch part skipped: this build's parley --help has no publish command yet"

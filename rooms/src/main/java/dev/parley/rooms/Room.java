@@ -42,10 +42,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,12 +59,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every peer publishes a moq broadcast named {@value #ROOM_BROADCAST} with tracks {@code chat}
  * (one group per message, one UTF-8 frame), {@code chat.history} (recent messages for late joiners)
  * and {@code heartbeat} (a tiny group every second, so the moq connection to a live peer never idles
- * out and a silent one is a crashed one). A peer is present from its first valid signed state until a
- * leave marker, a gossip goodbye, its connection failing, or its state expiring.
+ * out and a silent one is a crashed one; a leaving peer's last beat says so, straight over the link).
+ * A peer is present from its first valid signed state until a leave marker, a leaving beat, a gossip
+ * goodbye, its state expiring, or its media connection staying down for
+ * {@link ReconnectPolicy#giveUpAfter()}.
+ *
+ * <p>Links: every present peer has a {@link LinkState}, reported as {@link RoomEvent.PeerConnection}.
+ * When its moq session fails (idle timeout: the peer or our network vanished) the room reports
+ * RECONNECTING, ends that peer's subscriptions ({@link RoomEvent.BroadcastEnded}), and re-dials with
+ * jittered backoff; on success it reports CONNECTED and subscribes afresh (a new
+ * {@link RoomEvent.BroadcastSubscribed} per broadcast, so consumers never see a consumer come back to
+ * life). Chat resumes where it stopped. {@link RoomEvent.RoomConnection} says RECONNECTING while every
+ * present peer is unreachable.
  */
 public final class Room implements AutoCloseable {
     public static final String ROOM_BROADCAST = "room";
     static final String HEARTBEAT_TRACK = "heartbeat";
+    /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
+    static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
     private static final long TICK_MS = 1_000;
 
@@ -75,13 +88,14 @@ public final class Room implements AutoCloseable {
     private final GossipTopic topic;
     private final MoqLinks moq;
     private final SignedKv kv;
-    private final ScheduledExecutorService actor;
+    private final ScheduledThreadPoolExecutor actor;
     private final RoomEvents events;
     private final RoomHandle handle;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final AtomicLong invalidChat = new AtomicLong();
     private final AtomicLong invalidState = new AtomicLong();
+    private final AtomicLong redials = new AtomicLong();
 
     // actor-confined state
     private PeerState myState;
@@ -95,6 +109,8 @@ public final class Room implements AutoCloseable {
     private final RateLimiter sendLimiter = RateLimiter.forChat();
     private final Map<String, BroadcastProducer> published = new HashMap<>();
     private final Set<EndpointId> neighbors = new HashSet<>();
+    private final SplittableRandom random = new SplittableRandom();
+    private LinkState roomLink = LinkState.CONNECTED;
 
     /** What the room knows about one other peer; actor thread only. */
     private static final class RemotePeer {
@@ -109,6 +125,15 @@ public final class Room implements AutoCloseable {
         final RateLimiter chatLimit = RateLimiter.forChat();
         BroadcastConsumer roomFeed;
         long generation;
+        /** Null while not present. */
+        LinkState link;
+        /** A dial (session and room feed) is running for the current generation. */
+        boolean dialing;
+        /** Re-dials since the link went down. */
+        int attempt;
+        ScheduledFuture<?> redial;
+        /** The next chat group to deliver, kept across reconnects; -1 before the first follow. */
+        final AtomicLong chatNext = new AtomicLong(-1);
 
         RemotePeer(EndpointId id) {
             this.id = id;
@@ -131,11 +156,13 @@ public final class Room implements AutoCloseable {
         this.historyTrack = roomBroadcast.createTrack(new TrackInfo(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT));
         this.heartbeatTrack = roomBroadcast.createTrack(new TrackInfo(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
         historyTrack.appendGroupWithFrame(historyFrame());
-        this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.actor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "room-actor-" + endpoint.id().shortHex());
             t.setDaemon(true);
             return t;
         });
+        actor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // pending re-dials die with the room
+        actor.setRemoveOnCancelPolicy(true);
         this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> post(() -> onSessionClosed(peer, reason)));
         moq.publish(ROOM_BROADCAST, roomBroadcast);
         this.topic = gossip.join(ticket.topic(), ticket.bootstrap());
@@ -151,7 +178,7 @@ public final class Room implements AutoCloseable {
      */
     public static Room join(Endpoint endpoint, RoomTicket ticket, RoomOptions options) {
         Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
-        return new Room(endpoint, moq, true, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+        return new Room(endpoint, moq, true, gossipNode(endpoint, options), true, ticket, options);
     }
 
     /**
@@ -159,7 +186,11 @@ public final class Room implements AutoCloseable {
      * keeps owning {@code moq} and must accept incoming sessions (or run it with auto-accept).
      */
     public static Room join(Endpoint endpoint, Moq moq, RoomTicket ticket, RoomOptions options) {
-        return new Room(endpoint, moq, false, new GossipNode(endpoint, options.gossip()), true, ticket, options);
+        return new Room(endpoint, moq, false, gossipNode(endpoint, options), true, ticket, options);
+    }
+
+    private static GossipNode gossipNode(Endpoint endpoint, RoomOptions options) {
+        return new GossipNode(endpoint, options.gossip(), options.advertisedAddr().orElse(null));
     }
 
     public RoomHandle handle() {
@@ -177,7 +208,7 @@ public final class Room implements AutoCloseable {
     /** A ticket that lists this peer first, then the peers this room was joined through. */
     public RoomTicket ticket() {
         List<EndpointAddr> peers = new ArrayList<>();
-        peers.add(endpoint.addr());
+        peers.add(myAddr());
         peers.addAll(joinedWith.bootstrap());
         return RoomTicket.of(joinedWith.topic(), peers);
     }
@@ -189,6 +220,15 @@ public final class Room implements AutoCloseable {
 
     public long invalidStates() {
         return invalidState.get();
+    }
+
+    /** Re-dials started towards peers whose link went down (stops growing once they are gone). */
+    public long redials() {
+        return redials.get();
+    }
+
+    private EndpointAddr myAddr() {
+        return options.advertisedAddr().orElseGet(endpoint::addr);
     }
 
     /** KV counters (forged, unsigned, stale, …). */
@@ -293,7 +333,7 @@ public final class Room implements AutoCloseable {
     }
 
     private void start() {
-        byte[] addr = endpoint.addr().encode();
+        byte[] addr = myAddr().encode();
         if (addr.length <= options.kv().maxValueBytes()) {
             applyKv(kv.put(PeerState.ADDR_KEY, addr, nowNs()));
         }
@@ -304,6 +344,7 @@ public final class Room implements AutoCloseable {
         try {
             applyKv(kv.put(PeerState.LEAVE_KEY, new byte[0], nowNs()));
             topic.quit();
+            heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_LEAVING}); // direct word to every linked peer
             for (RemotePeer p : peers.values()) {
                 closeSubscriptions(p, false);
             }
@@ -347,22 +388,25 @@ public final class Room implements AutoCloseable {
                 }
                 neighbors.add(u.peer());
                 applyKv(kv.onNeighborUp());
+                RemotePeer p = peers.get(u.peer());
+                if (p != null && p.present && p.link == LinkState.RECONNECTING && !p.dialing) {
+                    redialNow(p); // the path to it works again: no need to wait for the backoff
+                }
             }
             case GossipEvent.NeighborDown d -> {
                 neighbors.remove(d.peer());
                 RemotePeer p = peers.get(d.peer());
                 if (p != null && d.reason() == GossipEvent.DownReason.LEFT) {
                     markGone(p, RoomEvent.LeaveReason.LEFT);
-                } else if (p != null && d.reason() == GossipEvent.DownReason.FAILED) {
-                    markGone(p, RoomEvent.LeaveReason.FAILED);
                 }
+                // a FAILED gossip link says nothing the moq link does not: that one drives reconnecting
             }
         }
     }
 
     private void tick() {
         applyKv(kv.tick(nowNs()));
-        heartbeatTrack.appendGroupWithFrame(new byte[] {1});
+        heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_ALIVE});
     }
 
     private void applyKv(List<SignedKv.Output> outputs) {
@@ -431,8 +475,10 @@ public final class Room implements AutoCloseable {
         if (!p.present) {
             p.present = true;
             p.generation++;
+            p.chatNext.set(-1);
             events.emit(new RoomEvent.PeerJoined(p.id, state.displayName()));
-            followRoomFeed(p);
+            setLink(p, LinkState.CONNECTING);
+            followRoomFeed(p, true);
         } else if (!state.equals(before)) {
             events.emit(new RoomEvent.PeerUpdated(p.id, state));
         }
@@ -445,13 +491,91 @@ public final class Room implements AutoCloseable {
             return;
         }
         if (reason instanceof CloseReason.TransportError) {
-            markGone(p, RoomEvent.LeaveReason.FAILED);
-        } else {
-            // a clean close without a leave: subscriptions are gone, fetch them again
+            LOG.debug("moq link to {} failed: {}", peer.shortHex(), reason);
+            linkDown(p);
+        } else if (p.link != LinkState.RECONNECTING) {
+            // a clean close without a leave (e.g. a duplicate session replaced): fetch everything again
             closeSubscriptions(p, true);
             p.generation++;
-            followRoomFeed(p);
+            followRoomFeed(p, false); // one dial: if it fails, the link goes RECONNECTING
             syncSubscriptions(p);
+        }
+    }
+
+    /** The link to a present peer failed (session error or a failed dial): reconnect with backoff. */
+    private void linkDown(RemotePeer p) {
+        if (p.link != LinkState.RECONNECTING) {
+            p.generation++; // stale dials and subscriptions of the old link are ignored
+            p.dialing = false;
+            p.attempt = 0;
+            setLink(p, LinkState.RECONNECTING);
+            closeSubscriptions(p, true);
+            long gen = p.generation;
+            schedule(() -> {
+                if (p.present && p.generation == gen && p.link == LinkState.RECONNECTING) {
+                    LOG.debug("{} unreachable for {}; giving up", p.id.shortHex(), options.reconnect().giveUpAfter());
+                    markGone(p, RoomEvent.LeaveReason.FAILED);
+                }
+            }, options.reconnect().giveUpAfter().toMillis());
+        }
+        long delay = options.reconnect().delayMs(p.attempt++, random);
+        long gen = p.generation;
+        p.redial = schedule(() -> {
+            if (p.present && p.generation == gen && p.link == LinkState.RECONNECTING && !p.dialing) {
+                redialNow(p);
+            }
+        }, delay);
+    }
+
+    private void redialNow(RemotePeer p) {
+        if (p.redial != null) {
+            p.redial.cancel(false);
+            p.redial = null;
+        }
+        redials.incrementAndGet();
+        followRoomFeed(p, false);
+    }
+
+    /** The room feed of the current generation is up: the link works. */
+    private void linkUp(RemotePeer p) {
+        p.attempt = 0;
+        setLink(p, LinkState.CONNECTED);
+        syncSubscriptions(p);
+    }
+
+    private void setLink(RemotePeer p, LinkState state) {
+        if (p.link == state) {
+            return;
+        }
+        p.link = state;
+        if (state != null) {
+            events.emit(new RoomEvent.PeerConnection(p.id, state));
+        }
+        updateRoomLink();
+    }
+
+    /** RECONNECTING while there are present peers and every one of them is unreachable. */
+    private void updateRoomLink() {
+        boolean anyPresent = false;
+        boolean allDown = true;
+        for (RemotePeer p : peers.values()) {
+            if (p.present) {
+                anyPresent = true;
+                allDown &= p.link == LinkState.RECONNECTING;
+            }
+        }
+        LinkState now = anyPresent && allDown ? LinkState.RECONNECTING : LinkState.CONNECTED;
+        if (now != roomLink) {
+            roomLink = now;
+            events.emit(new RoomEvent.RoomConnection(now));
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable r, long delayMs) {
+        try {
+            return actor.schedule(() -> guard(r), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException leaving) {
+            return null;
         }
     }
 
@@ -462,8 +586,15 @@ public final class Room implements AutoCloseable {
         }
         p.present = false;
         p.generation++;
+        p.dialing = false;
+        if (p.redial != null) {
+            p.redial.cancel(false);
+            p.redial = null;
+        }
         closeSubscriptions(p, true);
+        p.link = null;
         events.emit(new RoomEvent.PeerLeft(p.id, reason));
+        updateRoomLink();
     }
 
     private void closeSubscriptions(RemotePeer p, boolean emit) {
@@ -484,6 +615,9 @@ public final class Room implements AutoCloseable {
     // ---- subscriptions ------------------------------------------------------------------------
 
     private void syncSubscriptions(RemotePeer p) {
+        if (p.link == LinkState.RECONNECTING) {
+            return; // subscribed afresh once the link is back
+        }
         Set<String> wanted = new HashSet<>(p.state.broadcasts());
         for (String name : List.copyOf(p.subscribed.keySet())) {
             if (!wanted.contains(name)) {
@@ -524,16 +658,28 @@ public final class Room implements AutoCloseable {
         }));
     }
 
-    /** Subscribes to the peer's room broadcast: heartbeat, chat history, then live chat. */
-    private void followRoomFeed(RemotePeer p) {
+    /**
+     * Subscribes to the peer's room broadcast: heartbeat, chat history, then live chat. Its arrival
+     * marks the link CONNECTED; a failure marks it down. The first dial of a presence retries for a
+     * while (the peer's address can arrive after its state); a re-dial tries once.
+     */
+    private void followRoomFeed(RemotePeer p, boolean firstDial) {
         long gen = p.generation;
         EndpointId id = p.id;
+        p.dialing = true;
         Thread.ofVirtual().name("room-feed-" + id.shortHex()).start(() -> {
             BroadcastConsumer feed;
             try {
-                feed = sessionWithRetry(p, gen).subscribe(ROOM_BROADCAST, options.subscribeTimeout());
+                MoqSession s = firstDial ? sessionWithRetry(p, gen) : moq.session(p.id);
+                feed = s.subscribe(ROOM_BROADCAST, options.subscribeTimeout());
             } catch (MoqException | IllegalStateException | TransportException e) {
                 LOG.debug("no room feed from {}: {}", id.shortHex(), e.getMessage());
+                post(() -> {
+                    if (p.generation == gen && p.present) {
+                        p.dialing = false;
+                        linkDown(p);
+                    }
+                });
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -541,12 +687,14 @@ public final class Room implements AutoCloseable {
             }
             post(() -> {
                 if (p.generation == gen && p.present) {
+                    p.dialing = false;
                     p.roomFeed = feed;
+                    linkUp(p);
                 } else {
                     feed.close();
                 }
             });
-            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> drain(feed, HEARTBEAT_TRACK));
+            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> followHeartbeat(p, gen, feed));
             readChat(p, gen, feed);
         });
     }
@@ -568,10 +716,24 @@ public final class Room implements AutoCloseable {
         throw last != null ? last : new IllegalStateException("peer " + p.id.shortHex() + " went away");
     }
 
-    private static void drain(BroadcastConsumer feed, String track) {
-        try (TrackConsumer t = feed.subscribe(track, TrackInfo.PRIORITY_CHAT)) {
-            while (t.nextGroup() != null) {
-                // the bytes only keep the connection warm
+    /**
+     * Reads the peer's heartbeat. The beats only keep the connection warm, but a {@link #HEARTBEAT_LEAVING}
+     * beat means the peer is leaving: it arrives over our direct link even when the gossip overlay has
+     * no path left to carry the leave marker (say, our only gossip neighbours left a moment earlier).
+     */
+    private void followHeartbeat(RemotePeer p, long gen, BroadcastConsumer feed) {
+        try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
+            GroupConsumer g;
+            while ((g = t.nextGroup()) != null) {
+                byte[] beat = g.readFrame(); // one frame per group, written with the group
+                if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
+                    post(() -> {
+                        if (p.generation == gen && p.present) {
+                            markGone(p, RoomEvent.LeaveReason.LEFT);
+                        }
+                    });
+                    return;
+                }
             }
         } catch (MoqException | IllegalStateException | TransportException e) {
             // feed ended
@@ -614,15 +776,19 @@ public final class Room implements AutoCloseable {
         try (TrackConsumer h = feed.subscribe(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT);
              TrackConsumer chat = feed.subscribe(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT)) {
             chat.maxLatency(Duration.ofSeconds(30));
-            long next = 0;
+            long resumeAt = p.chatNext.get(); // >= 0 after a reconnect: deliver only what was missed
+            long next = Math.max(0, resumeAt);
             HistorySnapshot snap = nextHistory(h, Duration.ofSeconds(3));
             if (snap != null) {
-                for (ChatHistory.Entry e : snap.entries()) {
-                    deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), true);
+                boolean resuming = resumeAt >= 0 && resumeAt <= snap.end(); // else new, or the sender restarted
+                for (long seq = resuming ? Math.max(resumeAt, snap.first()) : snap.first(); seq < snap.end(); seq++) {
+                    ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
+                    deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), !resuming);
                 }
                 next = snap.end();
-                LOG.debug("chat history from {}: {} messages", p.id.shortHex(), snap.entries().size());
+                LOG.debug("chat history from {}: {} messages (resuming: {})", p.id.shortHex(), snap.entries().size(), resuming);
             }
+            p.chatNext.set(next);
             GroupConsumer g;
             while ((g = chat.nextGroup()) != null) {
                 long seq = g.sequence();
@@ -633,6 +799,7 @@ public final class Room implements AutoCloseable {
                     next = repairGap(p, gen, h, next, seq);
                 }
                 next = seq + 1;
+                p.chatNext.set(next);
                 byte[] frame = g.readFrame(Duration.ofSeconds(5));
                 if (frame == null) {
                     continue;

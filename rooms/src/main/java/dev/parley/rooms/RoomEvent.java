@@ -28,6 +28,20 @@ public sealed interface RoomEvent {
     /** A subscription from {@link BroadcastSubscribed} ended. */
     record BroadcastEnded(EndpointId peer, String name) implements RoomEvent {}
 
+    /**
+     * The media connection to a present peer changed: CONNECTING after {@link PeerJoined}, CONNECTED
+     * once its room broadcast is subscribed, RECONNECTING when the connection failed while the peer is
+     * still present (its subscriptions end; after CONNECTED again they are subscribed afresh). A peer
+     * that stays unreachable ends with {@link PeerLeft}, which also ends its link.
+     */
+    record PeerConnection(EndpointId peer, LinkState state) implements RoomEvent {}
+
+    /**
+     * Our own connectivity as far as the room can tell: RECONNECTING while peers are present and every
+     * one of them is unreachable (our network is likely down), CONNECTED otherwise (also when alone).
+     */
+    record RoomConnection(LinkState state) implements RoomEvent {}
+
     /** A chat message; live, or from the sender's recent history when this peer joined late. */
     record ChatReceived(ChatMessage message, boolean fromHistory) implements RoomEvent {}
 
@@ -35,7 +49,7 @@ public sealed interface RoomEvent {
     enum LeaveReason {
         /** It left cleanly (leave marker or gossip goodbye). */
         LEFT,
-        /** Its connection timed out: it crashed or was cut off. */
+        /** Its connection failed and re-dialing did not succeed in time: it crashed or was cut off. */
         FAILED,
         /** Its state expired without a refresh. */
         EXPIRED

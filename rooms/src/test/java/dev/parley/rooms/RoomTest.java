@@ -48,9 +48,13 @@ class RoomTest {
     }
 
     private Peer join(RoomTicket ticket, String name) {
+        return join(ticket, name, RoomOptions.defaults());
+    }
+
+    private Peer join(RoomTicket ticket, String name, RoomOptions options) {
         Endpoint e = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
         closeables.add(e);
-        Room r = Room.join(e, ticket, RoomOptions.defaults().withDisplayName(name));
+        Room r = Room.join(e, ticket, options.withDisplayName(name));
         closeables.add(r);
         EventLog log = new EventLog(r);
         closeables.add(log);
@@ -187,9 +191,12 @@ class RoomTest {
     }
 
     @Test
-    void aKilledPeerIsReportedLeftWithinFiveSeconds() throws Exception {
-        Peer a = join(RoomTicket.generate(), "alice");
-        Peer b = join(a.room().ticket(), "bob");
+    void aKilledPeerIsReconnectingWithinFiveSecondsThenLeftAfterTheGiveUpTime() throws Exception {
+        Duration giveUp = Duration.ofSeconds(2);
+        RoomOptions opts = RoomOptions.defaults()
+                .withReconnect(new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), giveUp));
+        Peer a = join(RoomTicket.generate(), "alice", opts);
+        Peer b = join(a.room().ticket(), "bob", opts);
         b.log().await(e -> joined(e, a.id()), JOIN);
         ChildProcess child = ChildProcess.start(RoomChildMain.class, a.room().ticket().toString());
         closeables.add(child);
@@ -200,13 +207,21 @@ class RoomTest {
         long t0 = System.nanoTime();
         child.kill();
         for (Peer p : List.of(a, b)) {
-            EventLog.Stamped left = p.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(childId),
+            EventLog.Stamped down = p.log().await(e -> e.equals(new RoomEvent.PeerConnection(childId, LinkState.RECONNECTING)),
                     Duration.ofSeconds(8));
+            long downMs = (down.nanos() - t0) / 1_000_000;
+            EventLog.Stamped left = p.log().awaitAfter(down, e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(childId),
+                    Duration.ofSeconds(10));
             long ms = (left.nanos() - t0) / 1_000_000;
-            System.out.println("killed peer reported after " + ms + " ms: " + left.event());
+            System.out.println("killed peer reconnecting after " + downMs + " ms, reported left after " + ms + " ms: "
+                    + left.event());
             assertThat(((RoomEvent.PeerLeft) left.event()).reason()).isEqualTo(RoomEvent.LeaveReason.FAILED);
-            assertThat(ms).isLessThan(5000);
+            assertThat(downMs).isLessThan(5000);
+            assertThat(ms - downMs).isBetween(giveUp.toMillis() - 100, giveUp.toMillis() + 2000);
         }
+        // the others never lost each other
+        assertThat(a.log().snapshot()).noneMatch(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(b.id())
+                && c.state() == LinkState.RECONNECTING);
         assertThat(a.room().presentPeers().get()).containsExactly(b.id());
         // the room keeps working
         a.room().handle().sendChat("still here").get(5, TimeUnit.SECONDS);
@@ -284,5 +299,43 @@ class RoomTest {
         assertThat(ok.message().from()).isEqualTo(re.id());
         assertThat(a.room().invalidChat()).isEqualTo(2);
         assertThat(a.log().snapshot()).filteredOn(e -> e instanceof RoomEvent.ChatReceived).hasSize(1);
+    }
+
+    @Test
+    void aLeavingHeartbeatOverTheDirectLinkIsALeaveEvenWithoutGossip() throws Exception {
+        Peer a = join(RoomTicket.generate(), "alice");
+        RoomTicket ticket = a.room().ticket();
+        // a hand-built peer whose gossip stays silent about leaving: only its heartbeat says so
+        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
+        closeables.add(re);
+        var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
+        closeables.add(moq);
+        BroadcastProducer roomCast = new BroadcastProducer();
+        closeables.add(roomCast);
+        roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
+        roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
+        TrackProducer heartbeat = roomCast.createTrack(new TrackInfo(Room.HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
+        moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
+        var node = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
+        closeables.add(node);
+        var topic = node.join(ticket.topic(), ticket.bootstrap());
+        topic.joined().get(10, TimeUnit.SECONDS);
+        var signer = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.ADDR_KEY, now,
+                re.addr().encode()).encode());
+        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
+                dev.parley.rooms.presence.PeerState.empty().encode()).encode());
+        a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
+                && c.state() == LinkState.CONNECTED, JOIN);
+
+        for (int i = 0; i < 3; i++) {
+            heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
+        }
+        heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_LEAVING});
+        var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
+                Duration.ofSeconds(5)).event();
+        assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
+        assertThat(topic.hasQuit()).as("the gossip side never said goodbye").isFalse();
     }
 }

@@ -134,6 +134,9 @@ final class RoomRunner {
                     .put("peer", s.peer().hex()).put("broadcast", s.name());
             case RoomEvent.BroadcastEnded e -> o.put("event", "broadcast-ended")
                     .put("peer", e.peer().hex()).put("broadcast", e.name());
+            case RoomEvent.PeerConnection c -> o.put("event", "peer-connection").put("peer", c.peer().hex())
+                    .put("state", c.state().name().toLowerCase());
+            case RoomEvent.RoomConnection c -> o.put("event", "room-connection").put("state", c.state().name().toLowerCase());
             case RoomEvent.ChatReceived c -> o.put("event", "chat").put("peer", c.message().from().hex())
                     .put("text", c.message().text()).put("at", c.message().at().toString())
                     .put("history", c.fromHistory());

@@ -1,5 +1,6 @@
 package dev.parley.app.wiring;
 
+import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.Participant;
 import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.service.StatsSource;
@@ -34,9 +35,14 @@ final class RemoteTile implements Participant {
     private final VideoFeed feed = new Feed();
     /** The last media state reported, as read from the catalog; null before the first catalog. */
     private MediaState reported;
+    /** The peer's media link as the room reports it (room pump thread writes). */
+    private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
     /** Whether the peer publishes audio and video right now (its toggles empty the catalog's sections). */
-    record MediaState(boolean muted, boolean cameraOn) {}
+    record MediaState(boolean muted, boolean cameraOn) {
+        /** What a tile shows before the first catalog: unmuted, camera on. */
+        static final MediaState UNKNOWN = new MediaState(false, true);
+    }
 
     RemoteTile(String id, String displayName) {
         this.id = id;
@@ -67,6 +73,16 @@ final class RemoteTile implements Participant {
         if (old != null) {
             old.close();
         }
+    }
+
+    ConnectionState connection() {
+        return connection;
+    }
+
+    /** Records the link state; returns the media state to report with it (the last known one). */
+    synchronized MediaState setConnection(ConnectionState state) {
+        connection = state;
+        return reported != null ? reported : MediaState.UNKNOWN;
     }
 
     /** A new path sample for this peer's connection (stats timer thread). */

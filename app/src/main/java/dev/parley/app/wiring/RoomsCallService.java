@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -57,9 +58,16 @@ public final class RoomsCallService implements CallService {
      * @param endpoint  endpoint settings for an identity
      * @param publish   renditions and encoder of the local broadcast
      * @param watch     how remote broadcasts are watched
+     * @param room      adjusts the room options for the bound endpoint (reconnect timing, an advertised
+     *                  address); identity by default
      */
     public record Config(Supplier<Identity> identity, Function<Identity, EndpointConfig> endpoint,
-                         PublishOptions publish, WatchOptions watch) {
+                         PublishOptions publish, WatchOptions watch, BiFunction<Endpoint, RoomOptions, RoomOptions> room) {
+        public Config(Supplier<Identity> identity, Function<Identity, EndpointConfig> endpoint,
+                      PublishOptions publish, WatchOptions watch) {
+            this(identity, endpoint, publish, watch, (e, o) -> o);
+        }
+
         /** The user's default profile, all interfaces, default renditions, speaker output. */
         public static Config defaults() {
             return forProfile(null);
@@ -131,7 +139,8 @@ public final class RoomsCallService implements CallService {
         try {
             endpoint = Endpoint.bind(config.endpoint().apply(config.identity().get()));
             media = localMedia(request.sources());
-            room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(request.displayName()));
+            room = Room.join(endpoint, ticket,
+                    config.room().apply(endpoint, RoomOptions.defaults().withDisplayName(request.displayName())));
             room.handle().publish(CAMERA, media.broadcast()).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             RoomsSession session = new RoomsSession(endpoint, room, media, request, config.watch(), executor);
             if (demoPeers > 0) {

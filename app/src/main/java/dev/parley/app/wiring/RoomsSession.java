@@ -210,9 +210,29 @@ final class RoomsSession implements RoomSession {
                     }
                 }
             }
+            case dev.parley.rooms.RoomEvent.PeerConnection c -> {
+                ConnectionState state = connectionState(c.state());
+                for (String id : List.of(c.peer().hex(), screenId(c.peer()))) {
+                    RemoteTile t = tiles.get(id);
+                    if (t != null) {
+                        RemoteTile.MediaState m = t.setConnection(state);
+                        emit(new RoomEvent.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
+                    }
+                }
+            }
+            case dev.parley.rooms.RoomEvent.RoomConnection r ->
+                    emit(new RoomEvent.SelfConnectionChanged(connectionState(r.state())));
             case dev.parley.rooms.RoomEvent.ChatReceived c -> deliver(new ChatMessage(c.message().from().hex(),
                     nameOf(c.message().from()), c.message().text(), c.message().at(), false));
         }
+    }
+
+    private static ConnectionState connectionState(dev.parley.rooms.LinkState link) {
+        return switch (link) {
+            case CONNECTING -> ConnectionState.CONNECTING;
+            case CONNECTED -> ConnectionState.CONNECTED;
+            case RECONNECTING -> ConnectionState.RECONNECTING;
+        };
     }
 
     /** The peer's tile, created (and announced) on first sight. */
@@ -233,6 +253,7 @@ final class RoomsSession implements RoomSession {
         RemoteTile t = tiles.get(id);
         if (t == null) {
             t = new RemoteTile(id, nameOf(peer) + " (screen)");
+            t.setConnection(ConnectionState.CONNECTED); // a subscribed broadcast: the link is up
             tiles.put(id, t);
             emit(new RoomEvent.ParticipantJoined(t));
         }
@@ -291,7 +312,7 @@ final class RoomsSession implements RoomSession {
         for (RemoteTile t : tiles.values()) {
             RemoteTile.MediaState s = t.mediaStateChange();
             if (s != null) {
-                emit(new RoomEvent.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), ConnectionState.CONNECTED));
+                emit(new RoomEvent.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), t.connection()));
             }
         }
     }

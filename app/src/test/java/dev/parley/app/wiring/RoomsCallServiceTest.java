@@ -53,12 +53,19 @@ class RoomsCallServiceTest {
     }
 
     /** A service with its own identity store, loopback endpoints and only the 180p rendition (2 cores). */
-    private static RoomsCallService service(Path configDir) {
+    static RoomsCallService service(Path configDir) {
+        return service(configDir, (e, o) -> o);
+    }
+
+    /** As {@link #service(Path)}, with the room options adjusted per endpoint. */
+    static RoomsCallService service(Path configDir,
+                                    java.util.function.BiFunction<dev.parley.net.quic.Endpoint, dev.parley.rooms.RoomOptions,
+                                            dev.parley.rooms.RoomOptions> room) {
         IdentityStore store = new IdentityStore(configDir, k -> null);
         return new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
                 id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),
                 PublishOptions.defaults().withPresets(VideoPreset.P180).withEncoder("libx264"),
-                WatchOptions.defaults()));
+                WatchOptions.defaults(), room));
     }
 
     /** Collects a session's events and waits for one matching. */
@@ -259,8 +266,9 @@ class RoomsCallServiceTest {
     }
 
     @Test
-    void aPeerWhoseProcessDiesLeavesTheRoomWithANotice() throws Exception {
-        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources())));
+    void aPeerWhoseProcessDiesIsReconnectingThenLeavesTheRoomWithANotice() throws Exception {
+        var giveUp = new dev.parley.rooms.ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(3));
+        RoomSession a = open(service(configA, (e, o) -> o.withReconnect(giveUp)).create(new JoinRequest("alice", SourceSelection.testSources())));
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
         // carol is a bare room peer in another process, killed without leaving
@@ -288,8 +296,14 @@ class RoomsCallServiceTest {
                 && j.participant().id().equals(carolId), Duration.ofSeconds(15));
         assertThat(joined.participant().displayName()).isEqualTo("carol");
         assertThat(joined.participant().video().poll()).as("carol publishes no camera").isNull();
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(carolId)
+                && c.connection() == dev.parley.app.service.ConnectionState.CONNECTED, Duration.ofSeconds(15));
         long killed = System.nanoTime();
         carol.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        // first her tile says reconnecting (the link timed out), then she is given up on
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(carolId)
+                && c.connection() == dev.parley.app.service.ConnectionState.RECONNECTING, Duration.ofSeconds(10));
+        assertThat(aLog.events).noneMatch(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId));
         aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId), Duration.ofSeconds(20));
         System.out.printf("crashed peer gone after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
         aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"),

@@ -22,6 +22,7 @@ import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.handler.codec.quic.QuicStreamPriority;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -134,6 +135,22 @@ public final class QuicConnection implements Connection {
                 conn.streams.add(stream);
                 if (!ch.isLocalCreated()) {
                     conn.enqueueIncoming(stream);
+                }
+            }
+
+            /**
+             * A stream the peer resets (or whose connection closes) before this initializer ran, as
+             * happens when a peer leaves mid-stream, is normal: closed quietly. Anything else is a real
+             * failure and keeps Netty's warning.
+             */
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+                var parent = ctx.channel().parent();
+                if (cause instanceof QuicStreamResetException || parent != null && !parent.isActive()) {
+                    LOG.debug("stream {} ended before it was set up: {}", ctx.channel(), cause.toString());
+                    ctx.close();
+                } else {
+                    super.exceptionCaught(ctx, cause);
                 }
             }
         };

@@ -53,6 +53,28 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Waits for an event matching {@code p} that arrived after {@code earlier} (an earlier result). */
+    public Stamped awaitAfter(Stamped earlier, Predicate<RoomEvent> p, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (true) {
+                boolean seen = false;
+                for (Stamped s : events) {
+                    if (seen && p.test(s.event())) {
+                        return s;
+                    }
+                    seen |= s == earlier;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching room event after " + earlier.event() + " within " + timeout
+                            + "; got " + snapshot());
+                }
+                events.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
     public List<RoomEvent> snapshot() {
         synchronized (events) {
             return events.stream().map(Stamped::event).toList();

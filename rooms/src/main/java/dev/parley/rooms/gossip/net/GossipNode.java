@@ -56,6 +56,7 @@ public final class GossipNode implements AutoCloseable {
     private static final long START_NS = System.nanoTime();
 
     final Endpoint endpoint;
+    private final EndpointAddr advertised;
     final GossipNetStats stats = new GossipNetStats();
     private final GossipConfig cfg;
     private final ScheduledExecutorService actor;
@@ -67,8 +68,17 @@ public final class GossipNode implements AutoCloseable {
     private volatile boolean closed;
 
     public GossipNode(Endpoint endpoint, GossipConfig cfg) {
+        this(endpoint, cfg, null);
+    }
+
+    /**
+     * As {@link #GossipNode(Endpoint, GossipConfig)}, telling peers {@code advertised} (a forwarded
+     * port, a proxy) instead of the endpoint's own address; null for the endpoint's.
+     */
+    public GossipNode(Endpoint endpoint, GossipConfig cfg, EndpointAddr advertised) {
         this.endpoint = endpoint;
         this.cfg = cfg;
+        this.advertised = advertised;
         this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gossip-actor-" + endpoint.id().shortHex());
             t.setDaemon(true);
@@ -135,7 +145,7 @@ public final class GossipNode implements AutoCloseable {
     }
 
     private PeerData myData() {
-        EndpointAddr me = endpoint.addr();
+        EndpointAddr me = advertised != null ? advertised : endpoint.addr();
         return new AddrInfo(me.relayUrls().stream().findFirst(), me.directAddresses()).toPeerData();
     }
 
