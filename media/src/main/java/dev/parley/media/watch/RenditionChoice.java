@@ -42,8 +42,9 @@ public record RenditionChoice(Quality quality, String track, boolean adaptive) {
 
     /**
      * Why Parley cannot decode a rendition, or empty if it can: the legacy container, a codec of
-     * {@link VideoCodec} with a decoder in this FFmpeg build, and a usable description. Where the
-     * track lives ({@code broadcast}) is the watcher's business ({@link RemoteMedia}).
+     * {@link VideoCodec} and a usable description. Pure (no FFmpeg: UI threads rank renditions too);
+     * a decoder that then fails to open, and where the track lives ({@code broadcast}), are the
+     * watcher's business ({@link RemoteMedia#refusedRenditions()}).
      */
     public static Optional<String> refusal(VideoRendition r) {
         if (!r.containerKind().equals("legacy")) {
@@ -52,9 +53,6 @@ public record RenditionChoice(Quality quality, String track, boolean adaptive) {
         Optional<VideoCodec> codec = VideoCodec.fromCodecString(r.codec());
         if (codec.isEmpty()) {
             return Optional.of("codec '" + r.codec() + "' is not supported (avc1/avc3, hvc1/hev1, vp8, vp09, av01 are)");
-        }
-        if (!codec.get().decoderAvailable()) {
-            return Optional.of("no " + codec.get().label() + " decoder in this FFmpeg build");
         }
         byte[] description;
         try {
