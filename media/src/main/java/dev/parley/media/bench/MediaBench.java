@@ -29,11 +29,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints: H.264 encode speed per preset (encode call incl. swscale from the 1080p/720p source),
+ * Prints: Opus decode cost per 20 ms frame (FFmpeg's libopus wrapper vs the Java decoder Parley
+ * uses, and its FEC and PLC paths), H.264 encode speed per preset (encode call incl. swscale from the 1080p/720p source),
  * process CPU while publishing 180p + 360p + 720p at 30 fps from the test pattern (with consumers
  * draining the tracks, no decoding), and capture→decoded latency p50/p95 through the in-process
  * moq model at 720p (measured from the barcode-verified capture timestamp).
- * Arguments: {@code [seconds per phase, default 10]}.
+ * Arguments: {@code [seconds per phase, default 10] [audio: only the Opus decode phase]}.
  */
 public final class MediaBench {
     private MediaBench() {
@@ -43,6 +44,10 @@ public final class MediaBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         System.out.printf(Locale.ROOT, "MediaBench: %d cores, Java %s, encoder probe: %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), EncoderProbe.probe());
+        OpusDecodeBench.run();
+        if (args.length > 1 && args[1].equals("audio")) {
+            System.exit(0);
+        }
         encodeSpeed();
         publishCpu(seconds);
         latency(seconds, true);

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Picks the H.264 encoder at runtime: each hardware encoder is tried only if it opens AND encodes
- * a test frame into a keyframe with an SPS; otherwise libx264. The result is computed once.
+ * Picks the H.264 encoder at runtime: each hardware encoder is used only if it opens AND encodes
+ * test frames into a keyframe with an SPS through exactly the path publishing uses
+ * ({@link H264Encoder}: swscale to the encoder's layout, and for h264_vaapi a VAAPI device, NV12
+ * surface pool and upload); otherwise libx264. Each rejection keeps its reason, e.g.
+ * {@code h264_vaapi: no VAAPI device (av_hwdevice_ctx_create: …)}. The result is computed once.
  */
 public final class EncoderProbe {
     private static final Logger LOG = LoggerFactory.getLogger(EncoderProbe.class);

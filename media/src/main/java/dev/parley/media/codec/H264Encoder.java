@@ -20,13 +20,18 @@ import java.util.Map;
 
 /**
  * H.264 encoder on FFmpeg's avcodec API, entirely in memory: I420 frames in (scaled by swscale to
- * the configured size when needed), Annex-B access units out, no B-frames, SPS/PPS repeated
- * in-band at every keyframe, a keyframe every {@code keyframeInterval} frames and on request.
+ * the configured size and the encoder's layout, I420 or NV12), Annex-B access units out, no
+ * B-frames, SPS/PPS repeated in-band at every keyframe, a keyframe every {@code keyframeInterval}
+ * frames and on request. Encoders that only take GPU surfaces (h264_vaapi) get a {@link HwFrames}
+ * device and pool; each NV12 frame is uploaded before it is sent. The VAAPI device is the one in
+ * system property {@value #VAAPI_DEVICE_PROPERTY} (e.g. {@code /dev/dri/renderD128}), else FFmpeg's default.
  * Owned by one thread at a time.
  */
 public final class H264Encoder implements AutoCloseable {
     /** Software fallback. */
     public static final String SOFTWARE = "libx264";
+    /** System property naming the VAAPI device (a DRM render node); unset = FFmpeg's default. */
+    public static final String VAAPI_DEVICE_PROPERTY = "parley.vaapi.device";
 
     private final String name;
     private final VideoEncoderConfig config;
@@ -35,6 +40,7 @@ public final class H264Encoder implements AutoCloseable {
     private final AVFrame src;
     private final AVPacket pkt;
     private final int pixFmt;
+    private final HwFrames hw;
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
     private Scaler scaler;
     private int scalerW = -1;
@@ -44,11 +50,12 @@ public final class H264Encoder implements AutoCloseable {
     private java.util.List<String> unusedOptions = java.util.List.of();
     private boolean closed;
 
-    private H264Encoder(String name, VideoEncoderConfig config, AVCodecContext ctx, int pixFmt) {
+    private H264Encoder(String name, VideoEncoderConfig config, AVCodecContext ctx, int pixFmt, HwFrames hw) {
         this.name = name;
         this.config = config;
         this.ctx = ctx;
         this.pixFmt = pixFmt;
+        this.hw = hw;
         this.frame = avutil.av_frame_alloc();
         frame.format(pixFmt).width(config.width()).height(config.height());
         Av.check(avutil.av_frame_get_buffer(frame, 0), "av_frame_get_buffer");
@@ -63,9 +70,26 @@ public final class H264Encoder implements AutoCloseable {
         if (codec == null) {
             throw new MediaException("encoder " + encoderName + " is not in this FFmpeg build");
         }
-        int pixFmt = pickPixelFormat(codec);
+        var hwConfig = HwFrames.hardwareOnly(codec);
+        HwFrames hw = null;
+        if (hwConfig != null) {
+            String device = hwConfig.device_type() == avutil.AV_HWDEVICE_TYPE_VAAPI
+                    ? System.getProperty(VAAPI_DEVICE_PROPERTY) : null;
+            hw = HwFrames.open(hwConfig.device_type(), hwConfig.pix_fmt(), device, config.width(), config.height());
+        }
+        // swscale writes this layout; for a hardware encoder it is the surfaces' software layout
+        int pixFmt = hw != null ? hw.swFormat() : pickPixelFormat(codec);
         AVCodecContext ctx = avcodec.avcodec_alloc_context3(codec);
-        ctx.width(config.width()).height(config.height()).pix_fmt(pixFmt);
+        ctx.width(config.width()).height(config.height()).pix_fmt(hw != null ? hw.hwFormat() : pixFmt);
+        if (hw != null) {
+            try {
+                ctx.hw_frames_ctx(hw.newFramesRef());
+            } catch (MediaException e) {
+                avcodec.avcodec_free_context(ctx);
+                hw.close();
+                throw e;
+            }
+        }
         ctx.time_base(avutil.av_make_q(1, config.fps()));
         ctx.framerate(avutil.av_make_q(config.fps(), 1));
         ctx.bit_rate(config.bitrate());
@@ -82,11 +106,23 @@ public final class H264Encoder implements AutoCloseable {
         java.util.List<String> unused = Av.leftover(opts);
         avutil.av_dict_free(opts);
         if (ret < 0) {
-            avcodec.avcodec_free_context(ctx);
+            avcodec.avcodec_free_context(ctx); // also drops its hw_frames_ctx reference
+            if (hw != null) {
+                hw.close();
+            }
             throw new MediaException("cannot open " + encoderName + " at " + config.width() + "x" + config.height()
-                    + ": " + Av.error(ret));
+                    + (hw != null ? " on " + hw.deviceType() + " surfaces" : "") + ": " + Av.error(ret));
         }
-        H264Encoder enc = new H264Encoder(encoderName, config, ctx, pixFmt);
+        H264Encoder enc;
+        try {
+            enc = new H264Encoder(encoderName, config, ctx, pixFmt, hw);
+        } catch (MediaException e) {
+            avcodec.avcodec_free_context(ctx);
+            if (hw != null) {
+                hw.close();
+            }
+            throw e;
+        }
         enc.unusedOptions = java.util.List.copyOf(unused);
         return enc;
     }
@@ -99,6 +135,7 @@ public final class H264Encoder implements AutoCloseable {
             case "h264_qsv" -> Map.of("preset", "veryfast", "async_depth", "1", "forced_idr", "1");
             case "h264_videotoolbox" -> Map.of("realtime", "1");
             case "h264_mf" -> Map.of("hw_encoding", "1", "scenario", "display_remoting");
+            case "h264_vaapi" -> Map.of("async_depth", "1"); // one frame in flight: lowest latency
             default -> Map.of();
         };
     }
@@ -167,15 +204,16 @@ public final class H264Encoder implements AutoCloseable {
         BytePointer keep = Scaler.wrap(src, input.data(), avutil.AV_PIX_FMT_YUV420P, input.width(), input.height());
         scaler.scale(src, frame);
         keep.setNull();
-        frame.pts(pts++);
+        AVFrame out = hw != null ? hw.upload(frame) : frame;
+        out.pts(pts++);
         if (keyframeRequested) {
             keyframeRequested = false;
-            frame.pict_type(avutil.AV_PICTURE_TYPE_I);
+            out.pict_type(avutil.AV_PICTURE_TYPE_I);
         } else {
-            frame.pict_type(avutil.AV_PICTURE_TYPE_NONE);
+            out.pict_type(avutil.AV_PICTURE_TYPE_NONE);
         }
         pending.addLast(input.captureMicros());
-        Av.check(avcodec.avcodec_send_frame(ctx, frame), name + " send_frame");
+        Av.check(avcodec.avcodec_send_frame(ctx, out), name + " send_frame");
         return drain();
     }
 
@@ -207,5 +245,13 @@ public final class H264Encoder implements AutoCloseable {
         avutil.av_frame_free(frame);
         avutil.av_frame_free(src);
         avcodec.avcodec_free_context(ctx);
+        if (hw != null) {
+            hw.close();
+        }
+    }
+
+    /** Hardware device type the frames are uploaded to ({@code VAAPI}), or null for system-memory input. */
+    public String hardwareFrames() {
+        return hw == null ? null : hw.deviceType();
     }
 }

@@ -1,117 +1,133 @@
 package dev.parley.media.codec;
 
 import dev.parley.media.MediaException;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.ShortPointer;
+import io.github.jaredmdobson.concentus.OpusException;
 
 /**
- * Opus decoder (libopus through avcodec) producing 48 kHz 16-bit PCM. {@link #conceal()} runs
- * libopus packet-loss concealment: avcodec treats an empty packet as end of stream, so it feeds a
- * packet made of only the last TOC byte, which Opus defines as a lost frame (RFC 6716 §3.2.1).
+ * Opus decoder producing 48 kHz 16-bit interleaved PCM, with both kinds of loss repair:
+ * {@link #conceal()} (packet-loss concealment) and {@link #recover(byte[])} (in-band FEC: rebuilds a
+ * lost frame from the low-bitrate copy the encoder embedded in the next packet).
+ *
+ * <p>It runs on Concentus, a pure-Java port of libopus, because FFmpeg's libopus wrapper always calls
+ * {@code opus_decode(..., decode_fec=0)} and has no option, flag or side data to ask for FEC. All three
+ * operations go through the one decoder state, so a recovered frame continues smoothly into the next
+ * packet. Owned by one thread.
  */
 public final class OpusDecoder implements AutoCloseable {
-    private final AVCodecContext ctx;
-    private final AVPacket pkt;
-    private final AVFrame frame;
+    private static final int MAX_FRAME_SAMPLES = 5760; // 120 ms, the longest Opus packet
+
+    private final io.github.jaredmdobson.concentus.OpusDecoder dec;
     private final int channels;
-    private byte lastToc = (byte) 0x78; // SILK/CELT hybrid FB 20 ms: harmless default before any packet
+    private final short[] out;
+    private int lastFrameSamples = OpusEncoder.FRAME_SAMPLES;
     private long concealed;
+    private long recovered;
+    private long rejected;
     private boolean closed;
 
     public OpusDecoder(int channels) {
-        Av.init();
-        AVCodec codec = avcodec.avcodec_find_decoder_by_name("libopus");
-        if (codec == null) {
-            throw new MediaException("libopus decoder is not in this FFmpeg build");
+        if (channels != 1 && channels != 2) {
+            throw new MediaException("Opus decoder takes 1 or 2 channels, not " + channels);
+        }
+        try {
+            dec = new io.github.jaredmdobson.concentus.OpusDecoder(OpusEncoder.SAMPLE_RATE, channels);
+        } catch (OpusException e) {
+            throw new MediaException("cannot create Opus decoder: " + e.getMessage(), e);
         }
         this.channels = channels;
-        ctx = avcodec.avcodec_alloc_context3(codec);
-        ctx.sample_rate(OpusEncoder.SAMPLE_RATE);
-        avutil.av_channel_layout_default(ctx.ch_layout(), channels);
-        ctx.request_sample_fmt(avutil.AV_SAMPLE_FMT_S16);
-        Av.check(avcodec.avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "open libopus decoder");
-        pkt = avcodec.av_packet_alloc();
-        frame = avutil.av_frame_alloc();
+        this.out = new short[MAX_FRAME_SAMPLES * channels];
     }
 
     public int channels() {
         return channels;
     }
 
-    /** Frames concealed so far. */
+    /** Frames synthesised by packet-loss concealment so far. */
     public long concealed() {
         return concealed;
     }
 
-    /** Decodes one packet into interleaved PCM (empty array if the packet was rejected). */
+    /** Lost frames rebuilt from the next packet's in-band FEC data so far. */
+    public long recovered() {
+        return recovered;
+    }
+
+    /** Packets the decoder refused as malformed. */
+    public long rejected() {
+        return rejected;
+    }
+
+    /** Decodes one packet into interleaved PCM (empty array if the packet was malformed). */
     public short[] decode(byte[] packet) {
-        if (packet.length > 0) {
-            lastToc = (byte) (packet[0] & 0xfc); // keep config and stereo bit; code 0 = one frame
-        }
-        return run(packet);
-    }
-
-    /** PCM for one lost 20 ms frame, synthesised by libopus PLC. */
-    public short[] conceal() {
-        concealed++;
-        return run(new byte[]{lastToc});
-    }
-
-    private short[] run(byte[] packet) {
-        if (closed) {
-            throw new IllegalStateException("decoder closed");
-        }
-        Av.fill(pkt, packet, 0, packet.length, avutil.AV_NOPTS_VALUE);
-        int ret = avcodec.avcodec_send_packet(ctx, pkt);
-        avcodec.av_packet_unref(pkt);
-        if (ret < 0) {
+        checkOpen();
+        if (packet.length == 0) {
+            rejected++;
             return new short[0];
         }
-        short[] all = new short[0];
-        while (true) {
-            ret = avcodec.avcodec_receive_frame(ctx, frame);
-            if (ret < 0) {
-                return all;
-            }
-            int n = frame.nb_samples() * channels;
-            short[] s = new short[n];
-            if (frame.format() == avutil.AV_SAMPLE_FMT_S16) {
-                new ShortPointer(frame.data(0)).get(s);
-            } else if (frame.format() == avutil.AV_SAMPLE_FMT_FLT) {
-                float[] f = new float[n];
-                new FloatPointer(frame.data(0)).get(f);
-                for (int i = 0; i < n; i++) {
-                    s[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(f[i] * 32767f)));
-                }
-            } else {
-                throw new MediaException("unexpected Opus output sample format " + frame.format());
-            }
-            avutil.av_frame_unref(frame);
-            if (all.length == 0) {
-                all = s;
-            } else {
-                short[] joined = new short[all.length + s.length];
-                System.arraycopy(all, 0, joined, 0, all.length);
-                System.arraycopy(s, 0, joined, all.length, s.length);
-                all = joined;
-            }
+        try {
+            int n = dec.decode(packet, 0, packet.length, out, 0, MAX_FRAME_SAMPLES, false);
+            lastFrameSamples = n;
+            return copy(n);
+        } catch (OpusException | RuntimeException e) {
+            // a malformed packet leaves the decoder usable; the caller conceals the slot
+            rejected++;
+            return new short[0];
+        }
+    }
+
+    /** PCM for one lost frame (as long as the last decoded one), synthesised by Opus PLC. */
+    public short[] conceal() {
+        checkOpen();
+        concealed++;
+        return lossRepair(null, false);
+    }
+
+    /**
+     * PCM for the frame lost just before {@code next}, rebuilt from {@code next}'s in-band FEC data
+     * when it carries some (see {@link OpusFec#hasLbrr}), else by PLC. {@code next} is not consumed:
+     * decode it normally afterwards.
+     */
+    public short[] recover(byte[] next) {
+        checkOpen();
+        if (!OpusFec.hasLbrr(next)) {
+            return conceal();
+        }
+        recovered++;
+        return lossRepair(next, true);
+    }
+
+    private short[] lossRepair(byte[] next, boolean fec) {
+        try {
+            int n = dec.decode(next, 0, next == null ? 0 : next.length, out, 0, lastFrameSamples, fec);
+            return copy(n);
+        } catch (OpusException | RuntimeException e) {
+            // only a broken FEC packet can land here; PLC is always possible
+            return copy(plc());
+        }
+    }
+
+    private int plc() {
+        try {
+            return dec.decode(null, 0, 0, out, 0, lastFrameSamples, false);
+        } catch (OpusException e) {
+            throw new MediaException("Opus PLC failed: " + e.getMessage(), e);
+        }
+    }
+
+    private short[] copy(int samplesPerChannel) {
+        short[] pcm = new short[samplesPerChannel * channels];
+        System.arraycopy(out, 0, pcm, 0, pcm.length);
+        return pcm;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("decoder closed");
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
-        avcodec.av_packet_free(pkt);
-        avutil.av_frame_free(frame);
-        avcodec.avcodec_free_context(ctx);
     }
 }

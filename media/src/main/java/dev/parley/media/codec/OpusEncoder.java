@@ -17,11 +17,15 @@ import java.util.List;
 
 /**
  * Opus encoder (libopus through avcodec): 48 kHz 16-bit, 20 ms frames, VoIP application, in-band
- * FEC on (tuned for 10 % expected loss), DTX off (libopus default). Takes exactly 960 frames per block.
+ * FEC on (tuned for {@value #DEFAULT_LOSS_PERCENT} % expected loss), DTX off (libopus default). Takes
+ * exactly 960 frames per block. libopus only spends bits on FEC (LBRR) when told to expect loss, so
+ * the loss hint is what makes {@link OpusDecoder#recover} work on the other side.
  */
 public final class OpusEncoder implements AutoCloseable {
     public static final int SAMPLE_RATE = 48_000;
     public static final int FRAME_SAMPLES = 960;
+    /** Expected packet loss the encoder plans its in-band FEC for. */
+    public static final int DEFAULT_LOSS_PERCENT = 10;
 
     private final AVCodecContext ctx;
     private final AVFrame frame;
@@ -34,6 +38,14 @@ public final class OpusEncoder implements AutoCloseable {
     private boolean closed;
 
     public OpusEncoder(int channels, long bitrate) {
+        this(channels, bitrate, DEFAULT_LOSS_PERCENT);
+    }
+
+    /** {@code expectedLossPercent} 0 turns in-band FEC off; 1–100 turns it on, tuned for that loss. */
+    public OpusEncoder(int channels, long bitrate, int expectedLossPercent) {
+        if (expectedLossPercent < 0 || expectedLossPercent > 100) {
+            throw new IllegalArgumentException("expected loss must be 0-100 %, not " + expectedLossPercent);
+        }
         Av.init();
         AVCodec codec = avcodec.avcodec_find_encoder_by_name("libopus");
         if (codec == null) {
@@ -50,8 +62,8 @@ public final class OpusEncoder implements AutoCloseable {
         AVDictionary opts = new AVDictionary(null);
         avutil.av_dict_set(opts, "application", "voip", 0);
         avutil.av_dict_set(opts, "frame_duration", "20", 0);
-        avutil.av_dict_set(opts, "fec", "1", 0);
-        avutil.av_dict_set(opts, "packet_loss", "10", 0);
+        avutil.av_dict_set(opts, "fec", expectedLossPercent > 0 ? "1" : "0", 0);
+        avutil.av_dict_set(opts, "packet_loss", Integer.toString(expectedLossPercent), 0);
         int ret = avcodec.avcodec_open2(ctx, codec, opts);
         unusedOptions = Av.leftover(opts);
         avutil.av_dict_free(opts);

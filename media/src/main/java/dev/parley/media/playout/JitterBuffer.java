@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * an underrun raises the target by one frame, a long stretch with surplus depth drops one frame
  * and lowers it again; more than 80 ms beyond the target (after a stall) is dropped at once, so
  * audio never lags live by more than about 160 ms. Packets are ordered by timestamp; late duplicates are discarded; a gap in
- * front of buffered packets is reported as {@link Lost} so the decoder conceals it. Bounded to one
+ * front of buffered packets is reported as {@link Recover} when exactly one frame is missing and the
+ * next is here (its in-band FEC can rebuild the lost one), else as {@link Lost} (conceal). Bounded to one
  * second of audio. Not thread-safe on its own: callers synchronise (see {@code AudioPlayout}).
  */
 public final class JitterBuffer {
@@ -22,7 +23,7 @@ public final class JitterBuffer {
     private static final int CATCH_UP_FRAMES = 4; // 80 ms beyond target
 
     /** What to play for one tick. */
-    public sealed interface Slot permits Play, Lost, Silence {
+    public sealed interface Slot permits Play, Lost, Recover, Silence {
     }
 
     /** Decode and play this packet. */
@@ -31,6 +32,13 @@ public final class JitterBuffer {
 
     /** The packet for this tick is missing but later ones are here: conceal. */
     public record Lost(long timestampMicros) implements Slot {
+    }
+
+    /**
+     * The packet for this tick is missing and the one right after it is buffered: rebuild this
+     * frame from {@code next}'s in-band FEC. {@code next} stays buffered and plays on the next tick.
+     */
+    public record Recover(long timestampMicros, EncodedAudio next) implements Slot {
     }
 
     /** Buffering (start or after an underrun): play silence. */
@@ -112,7 +120,8 @@ public final class JitterBuffer {
         long ts = nextTimestamp;
         nextTimestamp += FRAME_MICROS;
         lost++;
-        return new Lost(ts);
+        // exactly one frame missing: the packet after the gap is the one due next tick
+        return first.getKey() <= nextTimestamp + FRAME_MICROS / 2 ? new Recover(ts, first.getValue()) : new Lost(ts);
     }
 
     /** Current target depth in milliseconds (40–80). */
@@ -129,6 +138,7 @@ public final class JitterBuffer {
         return underruns;
     }
 
+    /** Ticks whose packet was missing (reported as {@link Lost} or {@link Recover}). */
     public long lost() {
         return lost;
     }

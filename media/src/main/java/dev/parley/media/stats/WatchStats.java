@@ -14,11 +14,12 @@ package dev.parley.media.stats;
  * @param audioBufferMillis current jitter-buffer depth
  * @param audioTargetMillis jitter-buffer target (40–80 ms)
  * @param audioConcealed   20 ms frames synthesised by Opus PLC
+ * @param audioRecovered   lost 20 ms frames rebuilt from the next packet's Opus in-band FEC
  * @param groupsSkipped    groups skipped for being older than the max latency
  * @param switches         rendition switches completed
  */
 public record WatchStats(String rendition, String decoder, double decodeMillis, double decodeFps, double renderFps,
                          long framesDropped, long latencyMillis, long avOffsetMillis, int audioBufferMillis,
-                         int audioTargetMillis, long audioConcealed, long groupsSkipped, long switches,
+                         int audioTargetMillis, long audioConcealed, long audioRecovered, long groupsSkipped, long switches,
                          String audioOutput) {
 }

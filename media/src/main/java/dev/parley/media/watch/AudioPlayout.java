@@ -2,6 +2,7 @@ package dev.parley.media.watch;
 
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.codec.OpusDecoder;
+import dev.parley.media.codec.OpusWarmUp;
 import dev.parley.media.playout.AudioClock;
 import dev.parley.media.playout.AudioSink;
 import dev.parley.media.playout.JitterBuffer;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opus playout on its own platform thread {@code audio-playout}: every 20 ms tick takes one slot
- * from the {@link JitterBuffer} (decode, Opus PLC for a gap, or silence while buffering), writes it
+ * from the {@link JitterBuffer} (decode; for a gap, in-band FEC from the packet after it when exactly
+ * one frame is missing, Opus PLC otherwise; or silence while buffering), writes it
  * to the sink (whose blocking write paces the loop) and advances the {@link AudioClock}.
  */
 public final class AudioPlayout implements AutoCloseable {
@@ -23,6 +25,7 @@ public final class AudioPlayout implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long concealed;
+    private volatile long recovered;
     private volatile long played;
 
     public AudioPlayout(AudioSink sink, AudioClock clock, int channels) {
@@ -41,6 +44,7 @@ public final class AudioPlayout implements AutoCloseable {
 
     private void run() {
         short[] silence = new short[960 * channels];
+        OpusWarmUp.prime(); // class loading now, not as a 70 ms stall in the middle of playout
         try (OpusDecoder decoder = new OpusDecoder(channels)) {
             while (running) {
                 JitterBuffer.Slot slot;
@@ -59,10 +63,16 @@ public final class AudioPlayout implements AutoCloseable {
                         short[] pcm = decoder.conceal();
                         clock.played(l.timestampMicros(), sink.latencyMicros());
                         sink.write(pcm);
-                        concealed++;
+                    }
+                    case JitterBuffer.Recover r -> {
+                        short[] pcm = decoder.recover(r.next().data());
+                        clock.played(r.timestampMicros(), sink.latencyMicros());
+                        sink.write(pcm);
                     }
                     case JitterBuffer.Silence s -> sink.write(silence);
                 }
+                concealed = decoder.concealed();
+                recovered = decoder.recovered();
             }
         } catch (RuntimeException e) {
             LOG.warn("audio playout stopped: {}", e.getMessage());
@@ -81,8 +91,14 @@ public final class AudioPlayout implements AutoCloseable {
         }
     }
 
+    /** Frames synthesised by Opus PLC (gaps, and packets the decoder rejected). */
     public long concealed() {
         return concealed;
+    }
+
+    /** Lost frames rebuilt from the next packet's in-band FEC. */
+    public long recovered() {
+        return recovered;
     }
 
     public long played() {

@@ -4,6 +4,7 @@ import dev.parley.media.MediaException;
 import dev.parley.media.adapt.AdaptiveConfig;
 import dev.parley.media.adapt.AdaptiveController;
 import dev.parley.media.adapt.NetworkSignals;
+import dev.parley.media.codec.OpusWarmUp;
 import dev.parley.media.codec.VideoCodec;
 import dev.parley.media.frame.LatestMailbox;
 import dev.parley.media.frame.PixelFormat;
@@ -106,6 +107,9 @@ public final class RemoteMedia implements AutoCloseable {
         this.control = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         control.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         this.catalogThread = Thread.ofPlatform().name("watch-catalog").daemon().start(this::readCatalogs);
+        if (options.audio()) {
+            OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
+        }
     }
 
     // ---- catalog -------------------------------------------------------------------------------
@@ -481,7 +485,7 @@ public final class RemoteMedia implements AutoCloseable {
                 p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), dropped,
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
-                skipped, gate.switches(), a == null ? "none" : a.sinkName());
+                a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName());
     }
 
     private long nowMs() {

@@ -36,7 +36,9 @@ class JitterBufferTest {
         jb.push(p(0));
         jb.push(p(2));
         assertThat(jb.pop()).isInstanceOf(JitterBuffer.Play.class);
-        assertThat(jb.pop()).isEqualTo(new JitterBuffer.Lost(p(1).timestampMicros()));
+        JitterBuffer.Slot gap = jb.pop();
+        assertThat(gap).as("one frame missing, the next one buffered").isInstanceOf(JitterBuffer.Recover.class);
+        assertThat(((JitterBuffer.Recover) gap).timestampMicros()).isEqualTo(p(1).timestampMicros());
         assertThat(playedTs(jb.pop())).isEqualTo(p(2).timestampMicros());
         assertThat(jb.targetMillis()).isEqualTo(40);
         for (int i = 0; i < 10; i++) {
@@ -49,6 +51,36 @@ class JitterBufferTest {
         }
         assertThat(jb.underruns()).isGreaterThan(0);
         assertThat(jb.targetMillis()).isEqualTo(JitterBuffer.MAX_TARGET_MS);
+    }
+
+    @Test
+    void twoMissingFramesAreConcealedThenRecoveredFromThePacketAfterTheGap() {
+        JitterBuffer jb = new JitterBuffer();
+        EncodedAudio three = p(3);
+        jb.push(p(0));
+        jb.push(three);
+        jb.push(p(4));
+        assertThat(playedTs(jb.pop())).isEqualTo(p(0).timestampMicros());
+        assertThat(jb.pop()).as("frame 1: the buffered packet is two frames away, its FEC is for frame 2")
+                .isEqualTo(new JitterBuffer.Lost(p(1).timestampMicros()));
+        JitterBuffer.Slot s = jb.pop();
+        assertThat(s).isInstanceOf(JitterBuffer.Recover.class);
+        JitterBuffer.Recover r = (JitterBuffer.Recover) s;
+        assertThat(r.timestampMicros()).isEqualTo(p(2).timestampMicros());
+        assertThat(r.next()).as("FEC source is the packet right after the gap").isSameAs(three);
+        assertThat(playedTs(jb.pop())).as("and it still plays").isEqualTo(three.timestampMicros());
+        assertThat(playedTs(jb.pop())).isEqualTo(p(4).timestampMicros());
+        assertThat(jb.lost()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnderrunIsConcealedNotRecovered() {
+        JitterBuffer jb = new JitterBuffer();
+        jb.push(p(0));
+        jb.push(p(1));
+        jb.pop();
+        jb.pop();
+        assertThat(jb.pop()).as("nothing buffered to take FEC from").isEqualTo(new JitterBuffer.Lost(p(2).timestampMicros()));
     }
 
     @Test
