@@ -7,8 +7,8 @@ import dev.parley.media.codec.SpeechLikeSignal;
 import dev.parley.media.frame.AudioBlock;
 import dev.parley.media.hang.AudioRendition;
 import dev.parley.media.hang.Catalog;
+import dev.parley.media.hang.LegacyFrame;
 import dev.parley.media.playout.NullAudioSink;
-import dev.parley.media.publish.AudioTrackWriter;
 import dev.parley.media.source.Clock;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.net.moq.model.BroadcastProducer;
@@ -73,7 +73,9 @@ class WatchFecStatsTest {
         assertThat(recoverable).isGreaterThanOrEqualTo(4);
         assertThat(drop).hasSize(recoverable + 1);
 
-        AudioTrackWriter writer = new AudioTrackWriter(audio);
+        // One packet per group with its capture timestamp, as a publisher that groups packets that way
+        // sends them; a dropped group is one missing packet (a relay skipping a late group). Parley's own
+        // AudioTrackWriter cannot make such gaps: it stamps packets on a gapless timeline.
         WatchStats stats;
         try (RemoteMedia remote = new RemoteMedia(broadcast.consume(),
                 WatchOptions.defaults().withAudioSink(new NullAudioSink()))) {
@@ -84,13 +86,13 @@ class WatchFecStatsTest {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
                 if (!drop.contains(i)) {
-                    writer.accept(packets.get(i));
+                    EncodedAudio p = packets.get(i);
+                    audio.appendGroupWithFrame(new LegacyFrame(p.timestampMicros(), p.data()).encode());
                 }
             }
             Thread.sleep(200);
             stats = remote.stats();
         } finally {
-            writer.finish();
             broadcast.close();
         }
         System.out.printf("dropped %s (%d with FEC in the next packet): FEC recovered %d, PLC concealed %d%n",
