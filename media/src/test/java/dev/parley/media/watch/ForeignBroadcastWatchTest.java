@@ -343,16 +343,17 @@ class ForeignBroadcastWatchTest {
                 return heard.stream().mapToInt(a -> a.length).sum() > 48_000;
             }
         });
-        short[] pcm;
-        synchronized (heard) {
-            pcm = new short[heard.stream().mapToInt(a -> a.length).sum()];
-            int at = 0;
-            for (short[] a : heard) {
-                System.arraycopy(a, 0, pcm, at, a.length);
-                at += a.length;
-            }
+        List<short[]> blocks;
+        synchronized (heard) { // the sink keeps adding while the test reads
+            blocks = List.copyOf(heard);
         }
-        assertThat(heard).allSatisfy(block -> assertThat(block).as("20 ms of mono").hasSize(960));
+        short[] pcm = new short[blocks.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (short[] a : blocks) {
+            System.arraycopy(a, 0, pcm, at, a.length);
+            at += a.length;
+        }
+        assertThat(blocks).allSatisfy(block -> assertThat(block).as("20 ms of mono").hasSize(960));
         int first = 0;
         while (first < pcm.length && Math.abs(pcm[first]) < 1000) {
             first++; // the buffering silence
