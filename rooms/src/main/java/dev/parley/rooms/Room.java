@@ -76,6 +76,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Room implements AutoCloseable {
     public static final String ROOM_BROADCAST = "room";
     static final String HEARTBEAT_TRACK = "heartbeat";
+    /** How long a chat gap waits for the history group that repairs it. */
+    private static final Duration CHAT_REPAIR_WAIT = Duration.ofSeconds(5);
     /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
     static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
     /**
@@ -828,9 +830,14 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    /** Delivers messages {@code [from, to)} from the sender's history; returns where delivery stopped. */
+    /**
+     * Delivers messages {@code [from, to)} from the sender's history; returns where delivery stopped.
+     * The history group that covers the gap was written right after the message that overtook it, but on
+     * a busy machine it can trail by more than a second; waiting a few seconds keeps a burst complete
+     * (chat behind the gap waits too, so order holds).
+     */
     private long repairGap(RemotePeer p, long gen, TrackConsumer h, long from, long to) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long deadline = System.nanoTime() + CHAT_REPAIR_WAIT.toNanos();
         HistorySnapshot snap = null;
         while ((snap == null || snap.end() < to) && System.nanoTime() < deadline) {
             HistorySnapshot s = nextHistory(h, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));

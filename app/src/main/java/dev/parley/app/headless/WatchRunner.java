@@ -56,8 +56,11 @@ final class WatchRunner {
             }
             AtomicLong frames = new AtomicLong();
             RenditionChoice choice = choice(options.rendition());
-            try (RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
-                    dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()))) {
+            // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
+            try (var others = session.announced("");
+                 RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
+                    dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
+                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()))) {
                 long start = System.nanoTime();
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;

@@ -1,9 +1,11 @@
 package dev.parley.media.codec;
 
 /**
- * One H.264 access unit in Annex-B; keyframes carry SPS and PPS in-band.
+ * One encoded video access unit. Parley's encoder writes H.264 Annex-B with SPS and PPS in-band on
+ * keyframes; a watched rendition may carry another codec's bitstream, or H.264/HEVC as
+ * length-prefixed NAL units when its catalog entry has a description.
  *
- * @param timestampMicros capture time in microseconds since the Unix epoch
+ * @param timestampMicros presentation time in microseconds (Parley: capture time since the Unix epoch)
  */
 public record EncodedVideo(byte[] data, long timestampMicros, boolean keyframe) {
 }

@@ -1,142 +1,36 @@
 package dev.parley.media.codec;
 
-import dev.parley.media.MediaException;
-import dev.parley.media.frame.BufferPool;
 import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * H.264 decoder (FFmpeg software, low delay, slice threads) that outputs BGRA or I420 frames in
- * pooled direct buffers, converted by swscale. Owned by one thread. After a decode error it drops
- * input until the next keyframe.
+ * Annex-B H.264 decoder (FFmpeg software, low delay, slice threads) that outputs BGRA or I420 frames;
+ * the H.264 case of {@link VideoDecoder}. Owned by one thread.
  */
 public final class H264Decoder implements AutoCloseable {
-    private final AVCodecContext ctx;
-    private final AVPacket pkt;
-    private final AVFrame decoded;
-    private final AVFrame out;
-    private final PixelFormat outFormat;
-    private Scaler scaler;
-    private BufferPool pool;
-    private int w = -1;
-    private int h = -1;
-    private int srcFmt = -1;
-    private boolean needKeyframe = true;
-    private long errors;
-    private boolean closed;
+    private final VideoDecoder decoder;
 
     public H264Decoder(PixelFormat outFormat) {
-        Av.init();
-        AVCodec codec = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_H264);
-        if (codec == null) {
-            throw new MediaException("no H.264 decoder in this FFmpeg build");
-        }
-        ctx = avcodec.avcodec_alloc_context3(codec);
-        ctx.flags(ctx.flags() | avcodec.AV_CODEC_FLAG_LOW_DELAY);
-        ctx.thread_count(2);
-        ctx.thread_type(2); // FF_THREAD_SLICE: no frame-thread latency
-        Av.check(avcodec.avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "open h264 decoder");
-        pkt = avcodec.av_packet_alloc();
-        decoded = avutil.av_frame_alloc();
-        out = avutil.av_frame_alloc();
-        this.outFormat = outFormat;
+        decoder = new VideoDecoder(outFormat);
     }
 
-    /** Decoder name for stats. */
     public String name() {
-        return "h264 (ffmpeg)";
+        return decoder.name();
     }
 
     public long errors() {
-        return errors;
+        return decoder.errors();
     }
 
-    /**
-     * Decodes one access unit. Returns the frames that came out (the caller owns them); empty while
-     * waiting for a keyframe after start or an error.
-     */
+    /** See {@link VideoDecoder#decode}. */
     public List<VideoFrame> decode(EncodedVideo unit) {
-        if (closed) {
-            throw new IllegalStateException("decoder closed");
-        }
-        List<VideoFrame> frames = new ArrayList<>(1);
-        if (needKeyframe && !unit.keyframe()) {
-            return frames;
-        }
-        needKeyframe = false;
-        Av.fill(pkt, unit.data(), 0, unit.data().length, unit.timestampMicros());
-        if (unit.keyframe()) {
-            pkt.flags(pkt.flags() | avcodec.AV_PKT_FLAG_KEY);
-        }
-        int ret = avcodec.avcodec_send_packet(ctx, pkt);
-        avcodec.av_packet_unref(pkt);
-        if (ret < 0 && ret != Av.EAGAIN) {
-            errors++;
-            needKeyframe = true;
-            avcodec.avcodec_flush_buffers(ctx);
-            return frames;
-        }
-        while (true) {
-            ret = avcodec.avcodec_receive_frame(ctx, decoded);
-            if (ret == Av.EAGAIN || ret == avutil.AVERROR_EOF) {
-                return frames;
-            }
-            if (ret < 0) {
-                errors++;
-                needKeyframe = true;
-                avcodec.avcodec_flush_buffers(ctx);
-                return frames;
-            }
-            frames.add(convert(decoded));
-            avutil.av_frame_unref(decoded);
-        }
-    }
-
-    private VideoFrame convert(AVFrame f) {
-        int fw = f.width();
-        int fh = f.height();
-        if (scaler == null || fw != w || fh != h || f.format() != srcFmt) {
-            if (scaler != null) {
-                scaler.close();
-            }
-            int dst = outFormat == PixelFormat.BGRA ? avutil.AV_PIX_FMT_BGRA : avutil.AV_PIX_FMT_YUV420P;
-            scaler = new Scaler(fw, fh, f.format(), fw, fh, dst);
-            pool = new BufferPool(outFormat.frameBytes(fw, fh), 4);
-            w = fw;
-            h = fh;
-            srcFmt = f.format();
-        }
-        long ts = f.best_effort_timestamp() != avutil.AV_NOPTS_VALUE ? f.best_effort_timestamp() : f.pts();
-        VideoFrame frame = VideoFrame.allocate(fw, fh, outFormat, ts, pool);
-        int dstFmt = outFormat == PixelFormat.BGRA ? avutil.AV_PIX_FMT_BGRA : avutil.AV_PIX_FMT_YUV420P;
-        BytePointer keep = Scaler.wrap(out, frame.data(), dstFmt, fw, fh);
-        scaler.scale(f, out);
-        keep.setNull();
-        return frame;
+        return decoder.decode(unit);
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (scaler != null) {
-            scaler.close();
-        }
-        avcodec.av_packet_free(pkt);
-        avutil.av_frame_free(decoded);
-        avutil.av_frame_free(out);
-        avcodec.avcodec_free_context(ctx);
+        decoder.close();
     }
 }

@@ -3,13 +3,17 @@ package dev.parley.media.hang;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** One audio rendition in the catalog ({@code codec} is {@code opus} for Parley). */
+/**
+ * One audio rendition in the catalog ({@code codec} is {@code opus} for Parley); {@code broadcast} is
+ * where the track lives relative to the catalog's broadcast (null = the same one), {@code jitter} the
+ * publisher's maximum send delay in milliseconds.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AudioRendition(String codec, Container container, String description, Integer sampleRate,
-                             Integer numberOfChannels, Long bitrate) {
+                             Integer numberOfChannels, Long bitrate, Long jitter, String broadcast) {
     public static AudioRendition opus(int sampleRate, int channels, long bitrate) {
-        return new AudioRendition("opus", Container.LEGACY, null, sampleRate, channels, bitrate);
+        return new AudioRendition("opus", Container.LEGACY, null, sampleRate, channels, bitrate, null, null);
     }
 
     public String containerKind() {

@@ -9,14 +9,29 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param codec      WebCodecs codec string, e.g. {@code avc1.42c01f}
  * @param bitrate    bits per second (null = unknown)
  * @param framerate  frames per second
- * @param description optional hex AVCC record; absent means Annex-B in-band parameter sets
+ * @param description optional hex codec configuration record (avcC for H.264, hvcC for HEVC): when
+ *                    present, frames are length-prefixed NAL units; absent means Annex-B with in-band
+ *                    parameter sets
+ * @param jitter      the publisher's maximum delay before a frame is sent, in milliseconds (null = none)
+ * @param broadcast   where the track lives, relative to the catalog's broadcast (e.g. {@code ../source});
+ *                    null = the same broadcast (hang 0.3.5)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record VideoRendition(String codec, Container container, String description, Integer codedWidth,
-                             Integer codedHeight, Long bitrate, Double framerate, Boolean optimizeForLatency) {
+                             Integer codedHeight, Long bitrate, Double framerate, Boolean optimizeForLatency,
+                             Long jitter, String broadcast) {
     public static VideoRendition h264(String codec, int width, int height, long bitrate, double fps) {
-        return new VideoRendition(codec, Container.LEGACY, null, width, height, bitrate, fps, true);
+        return new VideoRendition(codec, Container.LEGACY, null, width, height, bitrate, fps, true, null, null);
+    }
+
+    /** The description's bytes, or null when there is none (the schema guarantees even-length hex). */
+    public byte[] descriptionBytes() {
+        return description == null || description.isEmpty() ? null : java.util.HexFormat.of().parseHex(description);
+    }
+
+    public long jitterMillisOrZero() {
+        return jitter == null ? 0 : jitter;
     }
 
     /** Pixels (0 when the size is not given). */

@@ -5,6 +5,7 @@ import dev.parley.media.adapt.AdaptiveConfig;
 import dev.parley.media.adapt.AdaptiveController;
 import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.codec.OpusWarmUp;
+import dev.parley.media.codec.VideoCodec;
 import dev.parley.media.frame.LatestMailbox;
 import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
@@ -29,7 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,13 +46,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * rendition into BGRA frames in a latest-frame mailbox (the UI wraps each frame's direct buffer in a
  * JavaFX PixelBuffer), plays audio paced by a jitter buffer and paces video against it, switches
  * renditions seamlessly (by choice, or adaptively from {@link #onPathStats} samples) and reports
- * {@link WatchStats}. Owns its threads (see docs/threading/media.md); {@link #close()} stops all.
+ * {@link WatchStats}. Watches other hang publishers too: H.264 (avc1/avc3, Annex-B or AVCC with an avcC
+ * description), HEVC, VP8, VP9 and AV1 in the legacy container, and renditions that live in another
+ * broadcast ({@link SiblingBroadcasts}); anything else is refused with a reason
+ * ({@link #refusedRenditions()}) and another rendition is picked. Owns its threads (see
+ * docs/threading/media.md); {@link #close()} stops all.
  */
 public final class RemoteMedia implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteMedia.class);
     private static final long SWITCH_TIMEOUT_MS = 3000;
 
     private final BroadcastConsumer broadcast;
+    private final SiblingBroadcasts siblings;
+    private final Map<String, BroadcastConsumer> siblingHandles = new HashMap<>();
+    private final Map<String, String> decodeFailures = new HashMap<>();
+    private volatile Map<String, String> refused = Map.of();
     private final WatchOptions options;
     private final LatestMailbox<VideoFrame> mailbox = LatestMailbox.forFrames();
     private final FrameGate gate;
@@ -78,7 +89,16 @@ public final class RemoteMedia implements AutoCloseable {
     private boolean closed;
 
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options) {
+        this(broadcast, options, SiblingBroadcasts.none());
+    }
+
+    /**
+     * @param siblings where renditions that live in other broadcasts are found (the watched broadcast's
+     *                 path and a lookup through the same session or origin)
+     */
+    public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options, SiblingBroadcasts siblings) {
         this.broadcast = broadcast;
+        this.siblings = siblings;
         this.options = options;
         this.choice = options.choice();
         this.edge = new LiveEdge(options.maxLatency().toMillis());
@@ -120,6 +140,8 @@ public final class RemoteMedia implements AutoCloseable {
         if (closed) {
             return;
         }
+        Map<String, VideoRendition> before = catalog.videoRenditions();
+        decodeFailures.keySet().removeIf(n -> !java.util.Objects.equals(before.get(n), c.videoRenditions().get(n)));
         catalog = c;
         catalogReceived = true;
         refreshVideo();
@@ -127,7 +149,7 @@ public final class RemoteMedia implements AutoCloseable {
     }
 
     private synchronized void refreshVideo() {
-        Map<String, VideoRendition> videos = catalog.videoRenditions();
+        Map<String, VideoRendition> videos = watchable(catalog.videoRenditions());
         Optional<String> target = wantedTrack(videos);
         if (target.isEmpty()) {
             stopAllVideo();
@@ -138,6 +160,66 @@ public final class RemoteMedia implements AutoCloseable {
                 .toList();
         controller.setRenditions(rungs, target.get());
         switchTo(target.get());
+    }
+
+    // The renditions that can be watched now; the others go to `refused` with the reason.
+    private Map<String, VideoRendition> watchable(Map<String, VideoRendition> all) {
+        Map<String, String> why = new LinkedHashMap<>(RenditionChoice.refusals(all));
+        Map<String, VideoRendition> ok = new LinkedHashMap<>();
+        all.forEach((name, r) -> {
+            if (why.containsKey(name)) {
+                return;
+            }
+            String failed = decodeFailures.get(name);
+            if (failed != null) {
+                why.put(name, "decoder failed: " + failed);
+                return;
+            }
+            if (source(r.broadcast()) == null) {
+                why.put(name, unreachable(r.broadcast()));
+                return;
+            }
+            ok.put(name, r);
+        });
+        if (!why.equals(refused)) {
+            why.forEach((name, reason) -> LOG.info("not watching rendition {}: {}", name, reason));
+        }
+        refused = Map.copyOf(why);
+        return ok;
+    }
+
+    private String unreachable(String relative) {
+        if (siblings.path() == null) {
+            return "track lives in broadcast '" + relative + "' and this watcher has no lookup for other broadcasts";
+        }
+        return "track lives in broadcast " + SiblingBroadcasts.resolve(siblings.path(), relative)
+                + " ('" + relative + "'), which is not published";
+    }
+
+    // The broadcast a rendition's track lives in, or null if it is not reachable now.
+    private synchronized BroadcastConsumer source(String relative) {
+        if (SiblingBroadcasts.isSelf(relative)) {
+            return broadcast;
+        }
+        if (siblings.path() == null) {
+            return null;
+        }
+        String path = SiblingBroadcasts.resolve(siblings.path(), relative);
+        if (path.equals(SiblingBroadcasts.resolve(siblings.path(), ""))) {
+            return broadcast;
+        }
+        BroadcastConsumer b = siblingHandles.get(path);
+        if (b != null && !b.isEnded()) {
+            return b;
+        }
+        if (b != null) {
+            siblingHandles.remove(path).close();
+        }
+        b = siblings.lookup().apply(path).orElse(null);
+        if (b != null) {
+            siblingHandles.put(path, b);
+        }
+        return b;
     }
 
     // Under adaptation the controller's current track wins while it is still in the catalog.
@@ -162,16 +244,23 @@ public final class RemoteMedia implements AutoCloseable {
         if (current != null && current.pipeline().track().equals(track) && !current.ended()) {
             return; // switching back to what is already showing: just drop the pending one
         }
+        VideoRendition rendition = catalog.videoRenditions().get(track);
+        BroadcastConsumer from = rendition == null ? null : source(rendition.broadcast());
+        VideoCodec codec = rendition == null ? null : VideoCodec.fromCodecString(rendition.codec()).orElse(null);
+        if (from == null || codec == null) {
+            return;
+        }
         TrackConsumer consumer;
         try {
-            consumer = broadcast.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
+            consumer = from.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
                     .maxLatency(options.maxLatency());
         } catch (MoqException | IllegalStateException e) {
             // the broadcast ended, or its owner (the room, when the peer left) released it before closing us
             LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
             return;
         }
-        VideoDecodePipeline p = new VideoDecodePipeline(track, gate, audioClock, edge, PixelFormat.BGRA);
+        VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
+                rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
         VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups);
         readers.put(p, r);
         boolean first = current == null || current.ended() && gate.active() == null;
@@ -217,7 +306,7 @@ public final class RemoteMedia implements AutoCloseable {
 
     private synchronized void refreshAudio() {
         boolean wanted = options.audio() && catalog.audioRenditions().entrySet().stream()
-                .anyMatch(e -> isOpus(e.getValue()));
+                .anyMatch(e -> isOpus(e.getValue()) && source(e.getValue().broadcast()) != null);
         if (!wanted) {
             if (audioReader != null) {
                 audioReader.close();
@@ -228,14 +317,17 @@ public final class RemoteMedia implements AutoCloseable {
         if (audioReader != null && !audioReader.ended()) {
             return;
         }
-        var entry = catalog.audioRenditions().entrySet().stream().filter(e -> isOpus(e.getValue())).findFirst().orElseThrow();
+        var entry = catalog.audioRenditions().entrySet().stream()
+                .filter(e -> isOpus(e.getValue()) && source(e.getValue().broadcast()) != null).findFirst().orElseThrow();
         if (playout == null) {
             AudioSink sink = options.audioSink() != null ? options.audioSink() : SpeakerSink.openOrNull();
-            int channels = entry.getValue().numberOfChannels() == null ? 1 : entry.getValue().numberOfChannels();
+            // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
+            // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
+            int channels = 1;
             playout = new AudioPlayout(new MeteredSink(sink, audioLevel, channels), audioClock, channels);
         }
         try {
-            TrackConsumer c = broadcast.subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
+            TrackConsumer c = source(entry.getValue().broadcast()).subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
                     .maxLatency(options.maxLatency());
             audioReader = new AudioTrackReader(c, playout);
         } catch (MoqException | IllegalStateException e) {
@@ -243,8 +335,10 @@ public final class RemoteMedia implements AutoCloseable {
         }
     }
 
+    // Opus with more than two channels needs a multistream mapping (an OpusHead description): not played.
     private static boolean isOpus(AudioRendition a) {
-        return "opus".equals(a.codec()) && a.containerKind().equals("legacy");
+        return "opus".equals(a.codec()) && a.containerKind().equals("legacy")
+                && (a.numberOfChannels() == null || a.numberOfChannels() <= 2);
     }
 
     // ---- control loop (every 200 ms) ------------------------------------------------------------
@@ -261,6 +355,16 @@ public final class RemoteMedia implements AutoCloseable {
                     closeReader(pending);
                     pending = null;
                     controller.switchFailed(now);
+                }
+                if (current != null && current.pipeline().failure() != null) {
+                    decodeFailures.put(current.pipeline().track(), current.pipeline().failure());
+                    closeReader(current);
+                    current = null;
+                }
+                if (pending != null && pending.pipeline().failure() != null) {
+                    decodeFailures.put(pending.pipeline().track(), pending.pipeline().failure());
+                    closeReader(pending);
+                    pending = null;
                 }
                 if ((current != null && current.ended()) || (current == null && !catalog.videoRenditions().isEmpty())) {
                     refreshVideo(); // track ended (publisher restarted it) or first subscribe failed
@@ -350,6 +454,15 @@ public final class RemoteMedia implements AutoCloseable {
         return p == null ? null : p.track();
     }
 
+    /**
+     * The video renditions of the current catalog that are not being considered, each with the reason
+     * (unsupported codec or container, no decoder, bad description, the decoder failed to open, or the
+     * track lives in a broadcast that cannot be reached).
+     */
+    public Map<String, String> refusedRenditions() {
+        return refused;
+    }
+
     /** A catalog that failed validation, if the last one did. */
     public MediaException catalogError() {
         return catalogError;
@@ -405,6 +518,10 @@ public final class RemoteMedia implements AutoCloseable {
             playout.close();
         }
         mailbox.close();
+        synchronized (this) {
+            siblingHandles.values().forEach(BroadcastConsumer::close);
+            siblingHandles.clear();
+        }
         try {
             catalogThread.join(2000);
         } catch (InterruptedException e) {

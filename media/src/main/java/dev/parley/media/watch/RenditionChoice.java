@@ -1,8 +1,10 @@
 package dev.parley.media.watch;
 
+import dev.parley.media.codec.VideoCodec;
 import dev.parley.media.hang.VideoRendition;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +40,40 @@ public record RenditionChoice(Quality quality, String track, boolean adaptive) {
         };
     }
 
-    /** Decodable renditions (H.264, legacy container) ranked best first (most pixels, then bitrate). */
+    /**
+     * Why Parley cannot decode a rendition, or empty if it can: the legacy container, a codec of
+     * {@link VideoCodec} and a usable description. Pure (no FFmpeg: UI threads rank renditions too);
+     * a decoder that then fails to open, and where the track lives ({@code broadcast}), are the
+     * watcher's business ({@link RemoteMedia#refusedRenditions()}).
+     */
+    public static Optional<String> refusal(VideoRendition r) {
+        if (!r.containerKind().equals("legacy")) {
+            return Optional.of("container '" + r.containerKind() + "' is not supported (only legacy)");
+        }
+        Optional<VideoCodec> codec = VideoCodec.fromCodecString(r.codec());
+        if (codec.isEmpty()) {
+            return Optional.of("codec '" + r.codec() + "' is not supported (avc1/avc3, hvc1/hev1, vp8, vp09, av01 are)");
+        }
+        byte[] description;
+        try {
+            description = r.descriptionBytes();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("description is not hex");
+        }
+        return codec.get().descriptionProblem(description);
+    }
+
+    /** Every rendition Parley cannot decode, with the reason ({@link #refusal}). */
+    public static Map<String, String> refusals(Map<String, VideoRendition> all) {
+        Map<String, String> out = new LinkedHashMap<>();
+        all.forEach((name, r) -> refusal(r).ifPresent(why -> out.put(name, why)));
+        return out;
+    }
+
+    /** Decodable renditions ({@link #refusal} is empty) ranked best first (most pixels, then bitrate). */
     public static List<Map.Entry<String, VideoRendition>> ranked(Map<String, VideoRendition> all) {
         return all.entrySet().stream()
-                .filter(e -> e.getValue().codec() != null && e.getValue().codec().startsWith("avc1")
-                        && e.getValue().containerKind().equals("legacy"))
+                .filter(e -> refusal(e.getValue()).isEmpty())
                 .sorted(Comparator.comparingLong((Map.Entry<String, VideoRendition> e) -> e.getValue().pixels())
                         .thenComparingLong(e -> e.getValue().bitrateOrZero()).reversed())
                 .toList();

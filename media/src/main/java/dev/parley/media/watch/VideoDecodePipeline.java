@@ -1,7 +1,9 @@
 package dev.parley.media.watch;
 
+import dev.parley.media.MediaException;
 import dev.parley.media.codec.EncodedVideo;
-import dev.parley.media.codec.H264Decoder;
+import dev.parley.media.codec.VideoCodec;
+import dev.parley.media.codec.VideoDecoder;
 import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.playout.AudioClock;
@@ -15,15 +17,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decodes one video rendition on its own platform thread {@code vdec-<track>}: access units come
+ * Decodes one video rendition (any {@link VideoCodec}, with the catalog's description as decoder
+ * configuration) on its own platform thread {@code vdec-<track>}: access units come
  * in through a bounded queue (overflow drops to the next keyframe), frames are converted to BGRA
  * by swscale, held back until the audio clock reaches their timestamp (at most 100 ms), and
- * handed to the {@link FrameGate}. Units already later than the max latency are dropped up to the
- * next keyframe.
+ * handed to the {@link FrameGate}. Units already later than the max latency (plus the rendition's
+ * declared jitter) are dropped up to the next keyframe. If the decoder cannot be opened the thread
+ * ends and {@link #failure()} says why.
  */
 public final class VideoDecodePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VideoDecodePipeline.class);
     private static final long MAX_HOLD_MICROS = 100_000;
+    private static final long WALL_CLOCK_WINDOW_MICROS = 3_600_000_000L;
 
     private final String track;
     private final FrameGate gate;
@@ -38,10 +43,28 @@ public final class VideoDecodePipeline implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean gotKeyframe;
-    private volatile String decoderName = "h264 (ffmpeg)";
+    private final VideoCodec codec;
+    private final byte[] description;
+    private final long jitterMicros;
+    private volatile String decoderName;
+    private volatile String failure;
 
+    /** An Annex-B H.264 rendition. */
     public VideoDecodePipeline(String track, FrameGate gate, AudioClock audioClock, LiveEdge liveEdge,
                                PixelFormat outFormat) {
+        this(track, VideoCodec.H264, null, 0, gate, audioClock, liveEdge, outFormat);
+    }
+
+    /**
+     * @param description the rendition's codec configuration record (avcC/hvcC), or null
+     * @param jitterMillis the rendition's declared jitter: added to the lateness allowance
+     */
+    public VideoDecodePipeline(String track, VideoCodec codec, byte[] description, long jitterMillis, FrameGate gate,
+                               AudioClock audioClock, LiveEdge liveEdge, PixelFormat outFormat) {
+        this.codec = codec;
+        this.description = description;
+        this.jitterMicros = jitterMillis * 1000;
+        this.decoderName = codec.label() + " (ffmpeg)";
         this.track = track;
         this.gate = gate;
         this.audioClock = audioClock;
@@ -69,7 +92,15 @@ public final class VideoDecodePipeline implements AutoCloseable {
 
     private void run() {
         boolean waitKey = true;
-        try (H264Decoder decoder = new H264Decoder(outFormat)) {
+        VideoDecoder opened;
+        try {
+            opened = new VideoDecoder(codec, description, outFormat);
+        } catch (MediaException e) {
+            failure = e.getMessage();
+            LOG.warn("cannot decode {}: {}", track, e.getMessage());
+            return;
+        }
+        try (VideoDecoder decoder = opened) {
             decoderName = decoder.name();
             while (running) {
                 EncodedVideo unit = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -79,7 +110,7 @@ public final class VideoDecodePipeline implements AutoCloseable {
                 if (unit.keyframe()) {
                     waitKey = false;
                     gotKeyframe = true;
-                } else if (waitKey || liveEdge.tooLate(liveEdge.latenessMicros(unit.timestampMicros()))) {
+                } else if (waitKey || liveEdge.tooLate(liveEdge.latenessMicros(unit.timestampMicros()) - jitterMicros)) {
                     waitKey = true;
                     skipped.incrementAndGet();
                     continue;
@@ -89,7 +120,7 @@ public final class VideoDecodePipeline implements AutoCloseable {
                 long took = System.nanoTime() - t0;
                 for (VideoFrame f : frames) {
                     decoded.record(unit.data().length, took);
-                    lastLatencyMicros.set(Clock.nowMicros() - f.captureMicros());
+                    lastLatencyMicros.set(latency(f.captureMicros()));
                     pace(f.captureMicros());
                     gate.deliver(this, f);
                 }
@@ -99,6 +130,13 @@ public final class VideoDecodePipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("video decoder for {} stopped: {}", track, e.getMessage());
         }
+    }
+
+    // Parley stamps frames with the capture time (Unix epoch µs); other hang publishers send a
+    // presentation time from 0, where only the lateness behind the live edge means anything.
+    private long latency(long ts) {
+        long sinceCapture = Clock.nowMicros() - ts;
+        return Math.abs(sinceCapture) < WALL_CLOCK_WINDOW_MICROS ? sinceCapture : liveEdge.latenessMicros(ts);
     }
 
     // Holds a frame until the audio clock reaches it; never waits without audio or beyond 100 ms.
@@ -119,6 +157,16 @@ public final class VideoDecodePipeline implements AutoCloseable {
     /** True once a keyframe has reached the decoder. */
     public boolean started() {
         return gotKeyframe;
+    }
+
+    /** The rendition's declared jitter in microseconds (extra lateness allowed before skipping). */
+    long jitterMicros() {
+        return jitterMicros;
+    }
+
+    /** Why the decoder could not be opened, or null. */
+    public String failure() {
+        return failure;
     }
 
     public String decoderName() {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads one video track on thread {@code vread-<track>}: each group is a GOP whose first frame is
  * the keyframe; frames are unwrapped from the legacy container and queued on the decode pipeline.
- * When a frame shows the reader fell more than the max latency behind live, the rest of that group
+ * When a frame shows the reader fell more than the max latency (plus the rendition's declared jitter)
+ * behind live, the rest of that group
  * is skipped (the next group starts with a keyframe). Ends when the track ends or on close.
  */
 final class VideoTrackReader implements AutoCloseable {
@@ -66,7 +67,7 @@ final class VideoTrackReader implements AutoCloseable {
         while (running && (frame = g.readFrame()) != null) {
             LegacyFrame f = LegacyFrame.decode(frame);
             long late = edge.observe(f.timestampMicros());
-            if (!first && edge.tooLate(late)) {
+            if (!first && edge.tooLate(late - pipeline.jitterMicros())) {
                 skippedGroups.incrementAndGet();
                 return;
             }

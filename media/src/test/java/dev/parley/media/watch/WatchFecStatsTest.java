@@ -9,7 +9,6 @@ import dev.parley.media.hang.AudioRendition;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.LegacyFrame;
 import dev.parley.media.playout.NullAudioSink;
-import dev.parley.media.publish.AudioTrackWriter;
 import dev.parley.media.source.Clock;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.net.moq.model.BroadcastProducer;
@@ -74,12 +73,9 @@ class WatchFecStatsTest {
         assertThat(recoverable).isGreaterThanOrEqualTo(4);
         assertThat(drop).hasSize(recoverable + 1);
 
-        // The loss happens on the link, after the publisher stamped the packets: frames are written in
-        // hang's form (groups of AudioTrackWriter.FRAMES_PER_GROUP legacy frames, the packets' own gapless
-        // timestamps) and the dropped ones are left out. Leaving them out in front of AudioTrackWriter
-        // would not be a loss at all: its AudioTimeline stamps the next packet where the previous one
-        // ended, so the watcher would see no gap (no FEC, no concealment).
-        GroupProducer group = null;
+        // One packet per group with its capture timestamp, as a publisher that groups packets that way
+        // sends them; a dropped group is one missing packet (a relay skipping a late group). Parley's own
+        // AudioTrackWriter cannot make such gaps: it stamps packets on a gapless timeline.
         WatchStats stats;
         try (RemoteMedia remote = new RemoteMedia(broadcast.consume(),
                 WatchOptions.defaults().withAudioSink(new NullAudioSink()))) {
@@ -89,23 +85,14 @@ class WatchFecStatsTest {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                if (i % AudioTrackWriter.FRAMES_PER_GROUP == 0) {
-                    if (group != null) {
-                        group.close();
-                    }
-                    group = audio.appendGroup();
-                }
                 if (!drop.contains(i)) {
                     EncodedAudio p = packets.get(i);
-                    group.writeFrame(new LegacyFrame(p.timestampMicros(), p.data()).encode());
+                    audio.appendGroupWithFrame(new LegacyFrame(p.timestampMicros(), p.data()).encode());
                 }
             }
             Thread.sleep(200);
             stats = remote.stats();
         } finally {
-            if (group != null) {
-                group.close();
-            }
             broadcast.close();
         }
         System.out.printf("dropped %s (%d with FEC in the next packet): FEC recovered %d, PLC concealed %d%n",
