@@ -83,6 +83,7 @@ public final class RoomsCallService implements CallService {
 
     private final Config config;
     private final int demoPeers;
+    private final ExitLeaver exitLeaver = new ExitLeaver();
     private final ExecutorService executor = Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().name("parley-call-", 0).daemon().unstarted(r));
 
@@ -146,6 +147,7 @@ public final class RoomsCallService implements CallService {
             if (demoPeers > 0) {
                 session.closeWith(DemoPeers.start(room.ticket(), config.endpoint(), room.me(), demoPeers));
             }
+            session.closeWith(exitLeaver.cover(session)); // a SIGTERM still leaves cleanly
             return session;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             closeQuietly(room, media, endpoint);

@@ -317,6 +317,48 @@ class RoomsCallServiceTest {
     }
 
     @Test
+    void aParticipantStoppedWithSigtermLeavesCleanly() throws Exception {
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources())));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        // dave runs the whole call service in another process and is stopped like a logout stops it
+        Process dave = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx384m",
+                "-cp", System.getProperty("java.class.path"), TerminatedPeerMain.class.getName(), a.ticket())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        closeables.add(dave::destroyForcibly);
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(dave.getInputStream()));
+        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        return line.substring(6).strip();
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        String daveId = ready.get(60, TimeUnit.SECONDS);
+        assertThat(daveId).as("the child participant started").isNotNull();
+        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(daveId)
+                && c.connection() == ConnectionState.CONNECTED, Duration.ofSeconds(30));
+
+        long stopped = System.nanoTime();
+        dave.destroy(); // SIGTERM: shutdown hooks run
+        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(daveId), Duration.ofSeconds(10));
+        long left = System.nanoTime();
+        assertThat(dave.waitFor(15, TimeUnit.SECONDS)).as("dave exits within the leave budget").isTrue();
+        System.out.printf("SIGTERM to left: %d ms, to exit: %d ms%n", (left - stopped) / 1_000_000,
+                (System.nanoTime() - stopped) / 1_000_000);
+        assertThat(aLog.events).as("a leave, not a lost connection")
+                .noneMatch(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(daveId)
+                        && c.connection() == ConnectionState.RECONNECTING)
+                .noneMatch(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"));
+    }
+
+    @Test
     void aHiddenTileDropsToTheSmallestRenditionAndAPinnedOneIsHonoured() throws Exception {
         PublishOptions two = PublishOptions.defaults().withPresets(VideoPreset.P180, VideoPreset.P360).withEncoder("libx264");
         RoomsCallService alice = new RoomsCallService(new RoomsCallService.Config(
