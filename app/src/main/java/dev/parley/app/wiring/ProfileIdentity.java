@@ -11,7 +11,8 @@ import java.util.function.Function;
  * ({@link ConfigDirs}), next to its settings, as {@code default.key} for the default profile (the folder
  * itself) and {@code NAME.key} in {@code profiles/NAME} for a named one. So the same profile keeps the
  * same endpoint id across runs, and two profiles on one machine are two different participants.
- * {@code PARLEY_SECRET} overrides every profile (see {@link IdentityStore}).
+ * {@code PARLEY_SECRET} overrides every profile (see {@link IdentityStore}). A profile is used by one
+ * process at a time ({@link ProfileLock}).
  */
 public final class ProfileIdentity {
     private ProfileIdentity() {}
@@ -27,7 +28,10 @@ public final class ProfileIdentity {
      * @param profileDir the profile's config folder, as {@link ConfigDirs} resolves it
      */
     public static Identity load(Path profileDir, String profile, Function<String, String> env) {
-        return new IdentityStore(profileDir, env)
-                .loadOrCreate(profile == null ? IdentityStore.DEFAULT_PROFILE : profile);
+        String name = profile == null ? IdentityStore.DEFAULT_PROFILE : profile;
+        if (env.apply(IdentityStore.SECRET_ENV) == null) { // an explicit secret is the user's own choice
+            ProfileLock.acquire(profileDir, name);
+        }
+        return new IdentityStore(profileDir, env).loadOrCreate(name);
     }
 }

@@ -59,4 +59,37 @@ class ProfileIdentityTest {
                 .isInstanceOf(IdentityException.class).hasMessageContaining("corrupt secret key file").hasMessageContaining(key.toString());
         assertThat(Files.readString(key)).isEqualTo("not a key");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aProfileHeldByAnotherProcessIsAClearErrorAndFreeAgainWhenItExits() throws Exception {
+        Path alice = dir("alice");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ProfileHolderMain.class.getName(), alice.toString(), "alice")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+            String line = out.readLine();
+            while (line != null && !line.startsWith("READY ")) {
+                line = out.readLine(); // logging set-up lines
+            }
+            assertThat(line).as("the other process loaded the profile").isNotNull();
+            String heldId = line.substring(6).strip();
+
+            assertThatThrownBy(() -> ProfileIdentity.load(alice, "alice", k -> null))
+                    .isInstanceOf(IdentityException.class)
+                    .hasMessage("profile 'alice' is in use by another Parley (a window or a command); close it, "
+                            + "or give this one its own profile with --profile NAME");
+            // another profile, and an explicit secret, are not affected
+            assertThat(ProfileIdentity.load(dir("bob"), "bob", k -> null).id().hex()).isNotEqualTo(heldId);
+            String secret = "22".repeat(32);
+            ProfileIdentity.load(alice, "alice", k -> IdentityStore.SECRET_ENV.equals(k) ? secret : null);
+
+            holder.destroyForcibly().waitFor();
+            // the OS dropped the lock with the process, even though it was killed
+            assertThat(ProfileIdentity.load(alice, "alice", k -> null).id().hex()).isEqualTo(heldId);
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
 }
