@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +22,8 @@ public abstract class SharedSource<T> implements AutoCloseable {
     private final List<Consumer<? super T>> sinks = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super RuntimeException>> errorListeners = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
-    private Thread thread;
+    /** The capture thread; cleared without the lifecycle lock, because a stop joins it while holding that lock. */
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
     private volatile boolean running;
     private volatile RuntimeException lastError;
     private volatile boolean closed;
@@ -43,9 +45,9 @@ public abstract class SharedSource<T> implements AutoCloseable {
                 throw new IllegalStateException("source closed: " + name);
             }
             sinks.add(sink);
-            if (thread == null) {
+            if (thread.get() == null) {
                 running = true;
-                thread = Thread.ofPlatform().name("capture-" + name).daemon().start(this::run);
+                thread.set(Thread.ofPlatform().name("capture-" + name).daemon().start(this::run));
             }
         }
         return new SourceSubscription() {
@@ -75,7 +77,8 @@ public abstract class SharedSource<T> implements AutoCloseable {
     /** True while the capture thread runs. */
     public final boolean isCapturing() {
         synchronized (lifecycle) {
-            return thread != null && thread.isAlive();
+            Thread t = thread.get();
+            return t != null && t.isAlive();
         }
     }
 
@@ -93,8 +96,7 @@ public abstract class SharedSource<T> implements AutoCloseable {
     }
 
     private void stopThread() {
-        Thread t = thread;
-        thread = null;
+        Thread t = thread.getAndSet(null);
         running = false;
         if (t != null && t != Thread.currentThread()) {
             if (interruptibleCapture()) {
@@ -137,11 +139,8 @@ public abstract class SharedSource<T> implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("closing {} failed", name, e);
             }
-            synchronized (lifecycle) {
-                if (thread == Thread.currentThread()) {
-                    thread = null;
-                }
-            }
+            // not under the lifecycle lock: a stop holds it while joining this thread
+            thread.compareAndSet(Thread.currentThread(), null);
         }
     }
 
