@@ -267,26 +267,9 @@ class RoomTest {
         Peer a = join(RoomTicket.generate(), "alice");
         RoomTicket ticket = a.room().ticket();
         // a peer built by hand: valid signed state, but a chat track with bad frames
-        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
-        closeables.add(re);
-        var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
-        closeables.add(moq);
-        BroadcastProducer roomCast = new BroadcastProducer();
-        closeables.add(roomCast);
-        TrackProducer chat = roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
-        roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
-        roomCast.createTrack(new TrackInfo("heartbeat", TrackInfo.PRIORITY_CHAT));
-        moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
-        var node = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
-        closeables.add(node);
-        var topic = node.join(ticket.topic(), ticket.bootstrap());
-        topic.joined().get(10, TimeUnit.SECONDS);
-        var signer = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
-        long now = System.currentTimeMillis() * 1_000_000L;
-        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.ADDR_KEY, now,
-                re.addr().encode()).encode());
-        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
-                dev.parley.rooms.presence.PeerState.empty().encode()).encode());
+        HandBuiltPeer hb = handBuiltPeer(ticket);
+        Endpoint re = hb.endpoint();
+        TrackProducer chat = hb.chat();
         a.log().await(e -> joined(e, re.id()), JOIN);
         Thread.sleep(1500); // alice follows the hand-built peer's chat track
         chat.appendGroupWithFrame(new byte[] {(byte) 0xc3, 0x28});          // invalid UTF-8
@@ -306,26 +289,9 @@ class RoomTest {
         Peer a = join(RoomTicket.generate(), "alice");
         RoomTicket ticket = a.room().ticket();
         // a hand-built peer whose gossip stays silent about leaving: only its heartbeat says so
-        Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
-        closeables.add(re);
-        var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
-        closeables.add(moq);
-        BroadcastProducer roomCast = new BroadcastProducer();
-        closeables.add(roomCast);
-        roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
-        roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
-        TrackProducer heartbeat = roomCast.createTrack(new TrackInfo(Room.HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
-        moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
-        var node = new dev.parley.rooms.gossip.net.GossipNode(re, dev.parley.rooms.gossip.proto.GossipConfig.defaults());
-        closeables.add(node);
-        var topic = node.join(ticket.topic(), ticket.bootstrap());
-        topic.joined().get(10, TimeUnit.SECONDS);
-        var signer = dev.parley.rooms.kv.EntrySigner.of(re.id(), re.identity()::sign);
-        long now = System.currentTimeMillis() * 1_000_000L;
-        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.ADDR_KEY, now,
-                re.addr().encode()).encode());
-        topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
-                dev.parley.rooms.presence.PeerState.empty().encode()).encode());
+        HandBuiltPeer hb = handBuiltPeer(ticket);
+        Endpoint re = hb.endpoint();
+        TrackProducer heartbeat = hb.heartbeat();
         a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
                 && c.state() == LinkState.CONNECTED, JOIN);
 
@@ -336,7 +302,7 @@ class RoomTest {
         var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
                 Duration.ofSeconds(5)).event();
         assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
-        assertThat(topic.hasQuit()).as("the gossip side never said goodbye").isFalse();
+        assertThat(hb.topic().hasQuit()).as("the gossip side never said goodbye").isFalse();
     }
 
     @Test
@@ -345,13 +311,36 @@ class RoomTest {
         RoomTicket ticket = a.room().ticket();
         // a hand-built peer that says nothing about leaving but closing its moq link with the left code
         // (what a leaving room does, in case its last beat and leave marker were still queued)
+        HandBuiltPeer hb = handBuiltPeer(ticket);
+        Endpoint re = hb.endpoint();
+        TrackProducer heartbeat = hb.heartbeat();
+        a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
+                && c.state() == LinkState.CONNECTED, JOIN);
+
+        heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
+        assertThat(hb.moq().sessions()).isNotEmpty();
+        for (var session : hb.moq().sessions()) {
+            session.close(Room.LEFT_CLOSE_CODE, "left the room");
+        }
+        var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
+                Duration.ofSeconds(5)).event();
+        assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
+        assertThat(hb.topic().hasQuit()).as("the gossip side never said goodbye").isFalse();
+    }
+
+    /** A room peer built by hand from the parts: its room broadcast, gossip membership and signed state. */
+    private record HandBuiltPeer(Endpoint endpoint, dev.parley.net.moq.session.Moq moq,
+                                 dev.parley.rooms.gossip.net.GossipTopic topic, TrackProducer chat, TrackProducer heartbeat) {}
+
+    /** Joins {@code ticket}'s room as a hand-built peer (valid signed state, empty broadcast list). */
+    private HandBuiltPeer handBuiltPeer(RoomTicket ticket) throws Exception {
         Endpoint re = Endpoint.bind(EndpointConfig.loopback(Identity.generate()).withIdleTimeout(Duration.ofSeconds(3)));
         closeables.add(re);
         var moq = dev.parley.net.moq.session.Moq.attach(re, dev.parley.net.moq.session.Moq.Options.DEFAULT.withAutoAccept(true));
         closeables.add(moq);
         BroadcastProducer roomCast = new BroadcastProducer();
         closeables.add(roomCast);
-        roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
+        TrackProducer chat = roomCast.createTrack(new TrackInfo("chat", TrackInfo.PRIORITY_CHAT));
         roomCast.createTrack(new TrackInfo("chat.history", TrackInfo.PRIORITY_CHAT));
         TrackProducer heartbeat = roomCast.createTrack(new TrackInfo(Room.HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
         moq.publish(Room.ROOM_BROADCAST, roomCast.consume());
@@ -365,17 +354,6 @@ class RoomTest {
                 re.addr().encode()).encode());
         topic.broadcast(dev.parley.rooms.kv.SignedEntry.sign(signer, dev.parley.rooms.presence.PeerState.KEY, now + 1,
                 dev.parley.rooms.presence.PeerState.empty().encode()).encode());
-        a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
-                && c.state() == LinkState.CONNECTED, JOIN);
-
-        heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
-        assertThat(moq.sessions()).isNotEmpty();
-        for (var session : moq.sessions()) {
-            session.close(Room.LEFT_CLOSE_CODE, "left the room");
-        }
-        var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
-                Duration.ofSeconds(5)).event();
-        assertThat(left.reason()).isEqualTo(RoomEvent.LeaveReason.LEFT);
-        assertThat(topic.hasQuit()).as("the gossip side never said goodbye").isFalse();
+        return new HandBuiltPeer(re, moq, topic, chat, heartbeat);
     }
 }
