@@ -795,12 +795,11 @@ public final class Room implements AutoCloseable {
                 boolean resuming = resumeAt >= 0 && resumeAt <= snap.end(); // else new, or the sender restarted
                 for (long seq = resuming ? Math.max(resumeAt, snap.first()) : snap.first(); seq < snap.end(); seq++) {
                     ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
-                    deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), !resuming);
+                    deliverChat(p, gen, seq, e.text(), Instant.ofEpochMilli(e.unixMs()), !resuming);
                 }
                 next = snap.end();
                 LOG.debug("chat history from {}: {} messages (resuming: {})", p.id.shortHex(), snap.entries().size(), resuming);
             }
-            p.chatNext.set(next);
             GroupConsumer g;
             while ((g = chat.nextGroup()) != null) {
                 long seq = g.sequence();
@@ -811,7 +810,6 @@ public final class Room implements AutoCloseable {
                     next = repairGap(p, gen, h, next, seq);
                 }
                 next = seq + 1;
-                p.chatNext.set(next);
                 byte[] frame = g.readFrame(Duration.ofSeconds(5));
                 if (frame == null) {
                     continue;
@@ -823,7 +821,7 @@ public final class Room implements AutoCloseable {
                     invalidChat.incrementAndGet();
                     continue;
                 }
-                deliverChat(p, gen, text, Instant.now(), false);
+                deliverChat(p, gen, seq, text, Instant.now(), false);
             }
         } catch (MoqException | IllegalStateException | TransportException e) {
             LOG.debug("chat from {} ended: {}", p.id.shortHex(), e.getMessage());
@@ -850,7 +848,7 @@ public final class Room implements AutoCloseable {
         if (snap != null) {
             for (long seq = Math.max(from, snap.first()); seq < Math.min(to, snap.end()); seq++) {
                 ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
-                deliverChat(p, gen, e.text(), Instant.ofEpochMilli(e.unixMs()), false);
+                deliverChat(p, gen, seq, e.text(), Instant.ofEpochMilli(e.unixMs()), false);
                 next = seq + 1;
             }
         }
@@ -860,12 +858,18 @@ public final class Room implements AutoCloseable {
         return to;
     }
 
-    private void deliverChat(RemotePeer p, long gen, String text, Instant at, boolean fromHistory) {
+    /**
+     * Hands chat group {@code seq} to the actor. The resume point ({@code chatNext}) moves only here, for
+     * the current generation: a reader of a link that has since been replaced may still be reading, and
+     * what it reads is dropped, so it must not move the point the next reader resumes from.
+     */
+    private void deliverChat(RemotePeer p, long gen, long seq, String text, Instant at, boolean fromHistory) {
         ChatMessage m = new ChatMessage(p.id, text, at);
         post(() -> {
             if (p.generation != gen) {
                 return;
             }
+            p.chatNext.set(seq + 1);
             if (!fromHistory && !p.chatLimit.tryAcquire(System.nanoTime())) {
                 invalidChat.incrementAndGet();
                 return;
