@@ -274,25 +274,8 @@ class RoomsCallServiceTest {
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
         // carol is a bare room peer in another process, killed without leaving
-        Process carol = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), VanishingPeerMain.class.getName(), a.ticket())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        closeables.add(carol::destroyForcibly);
-        var out = new java.io.BufferedReader(new java.io.InputStreamReader(carol.getInputStream()));
-        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("READY ")) {
-                        return line.substring(6).strip();
-                    }
-                }
-                return null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        });
-        String carolId = ready.get(30, TimeUnit.SECONDS);
+        Process carol = startChild(VanishingPeerMain.class, 256, a.ticket());
+        String carolId = readyId(carol, Duration.ofSeconds(30));
         assertThat(carolId).as("the child peer started").isNotNull();
         var joined = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
                 && j.participant().id().equals(carolId), Duration.ofSeconds(15));
@@ -322,25 +305,8 @@ class RoomsCallServiceTest {
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
         // dave runs the whole call service in another process and is stopped like a logout stops it
-        Process dave = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), TerminatedPeerMain.class.getName(), a.ticket())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        closeables.add(dave::destroyForcibly);
-        var out = new java.io.BufferedReader(new java.io.InputStreamReader(dave.getInputStream()));
-        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("READY ")) {
-                        return line.substring(6).strip();
-                    }
-                }
-                return null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        });
-        String daveId = ready.get(60, TimeUnit.SECONDS);
+        Process dave = startChild(TerminatedPeerMain.class, 384, a.ticket());
+        String daveId = readyId(dave, Duration.ofSeconds(60));
         assertThat(daveId).as("the child participant started").isNotNull();
         aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(daveId)
                 && c.connection() == ConnectionState.CONNECTED, Duration.ofSeconds(30));
@@ -448,5 +414,38 @@ class RoomsCallServiceTest {
             Thread.sleep(50);
         }
         throw new AssertionError("not reached within 15 s: " + what);
+    }
+
+    /** Starts {@code main} with {@code args} in another JVM on this class path (killed after the test). */
+    private Process startChild(Class<?> main, int heapMb, String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx" + heapMb + "m",
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        closeables.add(child::destroyForcibly);
+        return child;
+    }
+
+    /** The id a child prints on its {@code READY <id>} line; null if it ends or takes longer than {@code timeout}. */
+    private static String readyId(Process child, Duration timeout) throws Exception {
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+        var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        return line.substring(6).strip();
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        try {
+            return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 }
