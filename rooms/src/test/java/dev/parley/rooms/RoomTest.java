@@ -271,7 +271,12 @@ class RoomTest {
         Endpoint re = hb.endpoint();
         TrackProducer chat = hb.chat();
         a.log().await(e -> joined(e, re.id()), JOIN);
-        Thread.sleep(1500); // alice follows the hand-built peer's chat track
+        // alice's subscription to the chat track has reached the hand-built peer
+        long deadline = System.nanoTime() + JOIN.toNanos();
+        while (chat.consumerCount() == 0) {
+            assertThat(System.nanoTime()).as("alice subscribes to the chat track").isLessThan(deadline);
+            Thread.sleep(20);
+        }
         chat.appendGroupWithFrame(new byte[] {(byte) 0xc3, 0x28});          // invalid UTF-8
         Thread.sleep(200); // this peer has no history track to repair gaps from: keep the groups in order
         chat.appendGroupWithFrame(new byte[4097]);                           // oversized
