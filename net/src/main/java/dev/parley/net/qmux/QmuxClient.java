@@ -77,12 +77,15 @@ public final class QmuxClient implements AutoCloseable {
                 .allowExtensions(false)
                 .maxFramePayloadLength(QmuxServer.MAX_WS_PAYLOAD)
                 .dropPongFrames(false)
+                .handleCloseFrames(false) // QmuxConnection runs the closing handshake
                 .handshakeTimeoutMillis(timeout.toMillis())
                 .build();
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // A failed write (the peer reset) must not close before we read what it sent first.
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 << 10, 512 << 10))
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -50,6 +50,12 @@ public final class QmuxConnection implements Connection {
     /** The application protocol carried inside. */
     public static final String PROTOCOL = "moq-lite-03";
 
+    /**
+     * How long a side that sent or received CONNECTION_CLOSE keeps TCP open for the WebSocket closing
+     * handshake before dropping it anyway.
+     */
+    static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
+
     private static final System.Logger LOG = System.getLogger(QmuxConnection.class.getName());
 
     private final Channel channel;
@@ -102,6 +108,10 @@ public final class QmuxConnection implements Connection {
     private final List<Consumer<PathStats>> statsListeners = new CopyOnWriteArrayList<>();
     private volatile PathStats lastStats;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+    // WebSocket closing handshake: event loop only.
+    private boolean wsCloseSent;
+    private ScheduledFuture<?> lingerTimer;
 
     QmuxConnection(Channel channel, boolean client, String path, String query, QmuxConfig config) {
         this.channel = channel;
@@ -296,16 +306,60 @@ public final class QmuxConnection implements Connection {
     void onInactive() {
         markClosed(new CloseReason.TransportError("websocket closed without CONNECTION_CLOSE"));
         timers.forEach(t -> t.cancel(false));
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+        }
     }
 
-    private void sendCloseAndShutdown(long code, long frameType, String reason) {
+    /**
+     * The peer's WebSocket Close frame (event loop). Everything it sent before, CONNECTION_CLOSE
+     * included, has been handled by now. Answers it if we have not sent ours yet, then drops TCP: the
+     * peer sends nothing after its Close, so nothing unread is left to turn our close into a reset.
+     */
+    void onWebSocketClose(int status) {
+        markClosed(new CloseReason.TransportError("websocket closed without CONNECTION_CLOSE"));
         timers.forEach(t -> t.cancel(false));
-        if (!channel.isActive()) {
+        if (wsCloseSent || !channel.isActive()) {
+            channel.close();
             return;
         }
+        wsCloseSent = true;
+        // Echo the status as RFC 6455 asks; the decoder has already rejected invalid codes.
+        CloseWebSocketFrame answer = status >= 0 ? new CloseWebSocketFrame(status, "") : new CloseWebSocketFrame();
+        channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A write failed and Netty shut our output down (auto-close is off): keep reading what the peer
+     * sent before it went away, typically its CONNECTION_CLOSE, but drop TCP after the linger at the
+     * latest.
+     */
+    void onOutputShutdown() {
+        timers.forEach(t -> t.cancel(false));
+        closeAfterLinger();
+    }
+
+    /**
+     * Writes CONNECTION_CLOSE and a WebSocket Close frame but leaves TCP open until the peer answers
+     * the Close (or closes TCP), bounded by {@link #CLOSE_LINGER}. Closing TCP right away
+     * would reset the connection whenever the peer's last messages (a pong, its parameters) were still
+     * unread here, and a reset makes the peer drop the CONNECTION_CLOSE it had not read yet.
+     */
+    private void sendCloseAndShutdown(long code, long frameType, String reason) {
+        timers.forEach(t -> t.cancel(false));
+        if (!channel.isActive() || wsCloseSent) {
+            return;
+        }
+        wsCloseSent = true;
         writeFrame(QmuxFrameCodec.encode(channel.alloc(), new QmuxFrame.ConnectionClose(code, frameType, reason, false)));
-        channel.writeAndFlush(new CloseWebSocketFrame(1000, ""))
-                .addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, ""));
+        closeAfterLinger();
+    }
+
+    private void closeAfterLinger() {
+        if (lingerTimer == null && channel.isActive()) {
+            lingerTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void sendPing() {
@@ -383,7 +437,8 @@ public final class QmuxConnection implements Connection {
                 case QmuxFrame.ConnectionClose c -> {
                     markClosed(new CloseReason.Remote(c.code(), c.reason()));
                     timers.forEach(t -> t.cancel(false));
-                    channel.close();
+                    // The peer's WebSocket Close follows; answering it closes TCP (onWebSocketClose).
+                    closeAfterLinger();
                 }
             }
         } finally {

@@ -66,6 +66,7 @@ public final class QmuxServer implements AutoCloseable {
                 .subprotocols(QmuxConnection.SUBPROTOCOL)
                 .allowExtensions(false)
                 .dropPongFrames(false)
+                .handleCloseFrames(false) // QmuxConnection runs the closing handshake
                 .handshakeTimeoutMillis(10_000)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_WS_PAYLOAD)
                         .allowExtensions(false).expectMaskedFrames(true).build())
@@ -75,6 +76,8 @@ public final class QmuxServer implements AutoCloseable {
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // A failed write (the peer reset) must not close before we read what it sent first.
+                    .childOption(ChannelOption.AUTO_CLOSE, false)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 << 10, 512 << 10))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -2,8 +2,10 @@ package dev.parley.net.qmux;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -45,7 +47,14 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc && !client) {
+        if (evt instanceof ChannelOutputShutdownEvent) {
+            // A write failed (auto-close is off): a session lingers to read the peer's last frames.
+            if (conn != null) {
+                conn.onOutputShutdown();
+            } else {
+                ctx.close();
+            }
+        } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc && !client) {
             QueryStringDecoder q = new QueryStringDecoder(hc.requestUri());
             String raw = hc.requestUri();
             int qi = raw.indexOf('?');
@@ -78,12 +87,17 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (conn == null) {
+                if (msg instanceof CloseWebSocketFrame) {
+                    ctx.close();
+                }
                 return;
             }
             if (msg instanceof BinaryWebSocketFrame b) {
                 conn.onMessage(b.content()); // whole message: fragments were aggregated upstream
             } else if (msg instanceof PongWebSocketFrame p) {
                 conn.onPong(p.content());
+            } else if (msg instanceof CloseWebSocketFrame c) {
+                conn.onWebSocketClose(c.statusCode());
             } else if (msg instanceof WebSocketFrame f) {
                 conn.protocolError(QmuxProtocolException.PROTOCOL_VIOLATION,
                         "unexpected " + f.getClass().getSimpleName() + "; QMux uses binary messages only");

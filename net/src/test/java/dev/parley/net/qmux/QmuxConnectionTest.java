@@ -6,6 +6,7 @@ import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.RecvStream;
 import dev.parley.net.transport.SendStream;
 import dev.parley.net.transport.StreamResetException;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -243,7 +244,7 @@ class QmuxConnectionTest {
         }
     }
 
-    @Test
+    @RepeatedTest(20) // failed about once in 100-200 runs while the closing side reset TCP; cheap to repeat
     void closeCarriesCodeAndReasonToThePeer() throws Exception {
         try (var t = new QmuxTestSupport()) {
             QmuxConnection c = t.connect();

@@ -4,9 +4,12 @@ import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.SendStream;
 import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +18,11 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static dev.parley.net.qmux.QmuxTestSupport.readAll;
@@ -243,6 +250,180 @@ class QmuxWireTest {
             assertThat(s.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseReason.TransportError.class,
                     r -> assertThat(r.message()).contains("idle timeout"));
         }
+    }
+
+    /**
+     * A peer that sends CONNECTION_CLOSE and then resets TCP (an abortive close, as any process that
+     * exits or closes with unread data does) while the server has not read it yet. The server's next
+     * write (here its pong) fails first; it must still read and report the close reason instead of
+     * dropping the connection with the reason unread in its socket buffer.
+     */
+    @Test
+    void connectionCloseIsReadEvenWhenThePeerResetsBeforeTheServerReadsIt() throws Exception {
+        Path procTcp = Path.of("/proc/net/tcp");
+        Assumptions.assumeTrue(Files.isReadable(procTcp),
+                "skipped: needs Linux /proc/net/tcp to see when the reset has reached the server's socket");
+        try (var t = new QmuxTestSupport(); Socket raw = new Socket("127.0.0.1", t.server.port())) {
+            OutputStream out = raw.getOutputStream();
+            out.write(upgradeRequest());
+            out.flush();
+            raw.setSoTimeout(10_000);
+            assertThat(readHttpHead(raw.getInputStream())).startsWith("HTTP/1.1 101");
+            out.write(maskedMessage(0x2, encode(new QmuxFrame.Parameters(GENEROUS))));
+            out.flush();
+            QmuxConnection s = t.nextAccepted();
+            // Hold the server's event loop (path-stats listeners run on it) while the peer sends and resets.
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AutoCloseable hold = s.onPathStats(p -> {
+                held.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+                // A ping makes the server write (a pong) before it reaches the close: 60 KB of stream
+                // data after the ping take several socket reads.
+                out.write(maskedMessage(0x9, new byte[8]));
+                for (int i = 0; i < 4; i++) {
+                    out.write(maskedMessage(0x2, encode(new QmuxFrame.Stream(2, i * 15_000L, new byte[15_000], false))));
+                }
+                out.write(maskedMessage(0x2, encode(new QmuxFrame.ConnectionClose(7, 0, "gone", false))));
+                out.flush();
+                int peerPort = raw.getLocalPort();
+                raw.setSoLinger(true, 0);
+                raw.close(); // RST
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (tcpSocketListed(procTcp, t.server.port(), peerPort)) {
+                    assertThat(System.nanoTime()).as("the reset reached the server's socket").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+            } finally {
+                release.countDown();
+                hold.close();
+            }
+            assertThat(s.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Remote(7, "gone"));
+        }
+    }
+
+    /**
+     * The closing side sends CONNECTION_CLOSE and a WebSocket Close, then keeps TCP open until the peer
+     * answers the Close (RFC 6455 closing handshake) and ends it with a FIN. Dropping TCP at once would
+     * reset the connection whenever something the peer sent was still unread, and a reset can cost the
+     * peer the CONNECTION_CLOSE it has not read yet.
+     */
+    @Test
+    void closingSideWaitsForThePeersWebSocketCloseAndEndsWithoutAReset() throws Exception {
+        try (var t = new QmuxTestSupport(); Socket raw = new Socket("127.0.0.1", t.server.port())) {
+            OutputStream out = raw.getOutputStream();
+            java.io.InputStream in = new java.io.BufferedInputStream(raw.getInputStream());
+            out.write(upgradeRequest());
+            out.flush();
+            raw.setSoTimeout(10_000);
+            assertThat(readHttpHead(in)).startsWith("HTTP/1.1 101");
+            out.write(maskedMessage(0x2, encode(new QmuxFrame.Parameters(GENEROUS))));
+            out.flush();
+            QmuxConnection s = t.nextAccepted();
+            s.close(5, "bye");
+            QmuxFrame close = null;
+            int[] opcode = new int[1];
+            while (close == null) {
+                byte[] payload = readServerFrame(in, opcode);
+                if (opcode[0] == 0x2 && QmuxFrameCodec.decode(io.netty.buffer.Unpooled.wrappedBuffer(payload))
+                        instanceof QmuxFrame.ConnectionClose c) {
+                    close = c;
+                }
+            }
+            assertThat(close).isEqualTo(new QmuxFrame.ConnectionClose(5, 0, "bye", false));
+            byte[] wsClose = readServerFrame(in, opcode);
+            assertThat(opcode[0]).as("a WebSocket Close follows CONNECTION_CLOSE").isEqualTo(0x8);
+            // The server waits for our answer: no FIN, no reset yet.
+            raw.setSoTimeout(300);
+            assertThatThrownBy(in::read).isInstanceOf(java.net.SocketTimeoutException.class);
+            out.write(maskedMessage(0x8, wsClose));
+            out.flush();
+            raw.setSoTimeout(10_000);
+            assertThat(in.read()).as("a clean end of stream after our Close").isEqualTo(-1);
+            assertThat(s.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Local(5, "bye"));
+        }
+    }
+
+    private static byte[] upgradeRequest() {
+        return ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + QmuxConnection.SUBPROTOCOL + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String readHttpHead(java.io.InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection ended inside the HTTP response: " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** One unmasked, unfragmented WebSocket frame as the server sends it; its opcode goes to {@code opcode[0]}. */
+    private static byte[] readServerFrame(java.io.InputStream in, int[] opcode) throws java.io.IOException {
+        java.io.DataInputStream d = new java.io.DataInputStream(in);
+        int b0 = d.readUnsignedByte();
+        int b1 = d.readUnsignedByte();
+        assertThat(b0 & 0x80).as("final fragment").isNotZero();
+        assertThat(b1 & 0x80).as("server frames are unmasked").isZero();
+        opcode[0] = b0 & 0x0f;
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = d.readUnsignedShort();
+        } else if (len == 127) {
+            len = d.readLong();
+        }
+        byte[] payload = new byte[Math.toIntExact(len)];
+        d.readFully(payload);
+        return payload;
+    }
+
+    private static byte[] encode(QmuxFrame frame) {
+        ByteBuf b = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, frame);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        b.release();
+        return out;
+    }
+
+    /** One final WebSocket frame as a client sends it: masked (with a zero key, so the payload is unchanged). */
+    private static byte[] maskedMessage(int opcode, byte[] payload) {
+        java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream();
+        f.write(0x80 | opcode);
+        if (payload.length < 126) {
+            f.write(0x80 | payload.length);
+        } else {
+            f.write(0x80 | 126);
+            f.write(payload.length >>> 8);
+            f.write(payload.length & 0xff);
+        }
+        f.writeBytes(new byte[4]);
+        f.writeBytes(payload);
+        return f.toByteArray();
+    }
+
+    /** Whether the kernel still lists the TCP socket 127.0.0.1:local to :remote (a reset removes it). */
+    private static boolean tcpSocketListed(Path procTcp, int local, int remote) throws java.io.IOException {
+        String l = String.format(":%04X", local);
+        String r = String.format(":%04X", remote);
+        for (String line : Files.readAllLines(procTcp)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 2 && f[1].endsWith(l) && f[2].endsWith(r)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
