@@ -285,22 +285,21 @@ class QmuxWireTest {
             });
             try {
                 assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-                // A ping makes the server write (a pong) before it reaches the close: 60 KB of stream
-                // data after the ping take several socket reads.
+                // A ping makes the server write (a pong) before it reaches the close: 16 KB of stream
+                // data after the ping take more than one socket read (the first is at most 2 KB).
                 out.write(maskedMessage(0x9, new byte[8]));
-                for (int i = 0; i < 4; i++) {
-                    out.write(maskedMessage(0x2, encode(new QmuxFrame.Stream(2, i * 15_000L, new byte[15_000], false))));
+                for (int i = 0; i < 2; i++) {
+                    out.write(maskedMessage(0x2, encode(new QmuxFrame.Stream(2, i * 8_000L, new byte[8_000], false))));
                 }
                 out.write(maskedMessage(0x2, encode(new QmuxFrame.ConnectionClose(7, 0, "gone", false))));
                 out.flush();
                 int peerPort = raw.getLocalPort();
+                // A reset discards whatever the peer has not sent yet: wait until the server's kernel
+                // has acknowledged every byte (nothing left in the peer's send queue).
+                awaitTcp(procTcp, peerPort, t.server.port(), q -> q != null && q[0] == 0, "the peer's bytes delivered");
                 raw.setSoLinger(true, 0);
                 raw.close(); // RST
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (tcpSocketListed(procTcp, t.server.port(), peerPort)) {
-                    assertThat(System.nanoTime()).as("the reset reached the server's socket").isLessThan(deadline);
-                    Thread.sleep(5);
-                }
+                awaitTcp(procTcp, t.server.port(), peerPort, q -> q == null, "the reset reached the server's socket");
             } finally {
                 release.countDown();
                 hold.close();
@@ -413,17 +412,37 @@ class QmuxWireTest {
         return f.toByteArray();
     }
 
-    /** Whether the kernel still lists the TCP socket 127.0.0.1:local to :remote (a reset removes it). */
-    private static boolean tcpSocketListed(Path procTcp, int local, int remote) throws java.io.IOException {
+    /**
+     * Waits up to 10 s until {@code done} holds for the queues ({tx, rx} bytes, null once the kernel no
+     * longer lists it; a reset removes it) of the loopback TCP socket from port {@code local} to port
+     * {@code remote}.
+     */
+    private static void awaitTcp(Path procTcp, int local, int remote, java.util.function.Predicate<long[]> done,
+                                 String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.test(tcpQueues(procTcp, local, remote))) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static long[] tcpQueues(Path procTcp, int local, int remote) throws java.io.IOException {
         String l = String.format(":%04X", local);
         String r = String.format(":%04X", remote);
-        for (String line : Files.readAllLines(procTcp)) {
+        // Java's sockets are usually IPv6 ones carrying IPv4: those are listed in tcp6.
+        List<String> lines = new ArrayList<>(Files.readAllLines(procTcp));
+        Path procTcp6 = procTcp.resolveSibling("tcp6");
+        if (Files.isReadable(procTcp6)) {
+            lines.addAll(Files.readAllLines(procTcp6));
+        }
+        for (String line : lines) {
             String[] f = line.trim().split("\\s+");
-            if (f.length > 2 && f[1].endsWith(l) && f[2].endsWith(r)) {
-                return true;
+            if (f.length > 4 && f[1].endsWith(l) && f[2].endsWith(r)) {
+                String[] q = f[4].split(":");
+                return new long[] {Long.parseLong(q[0], 16), Long.parseLong(q[1], 16)};
             }
         }
-        return false;
+        return null;
     }
 
     @Test
