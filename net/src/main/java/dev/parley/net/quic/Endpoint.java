@@ -77,17 +77,19 @@ public final class Endpoint implements AutoCloseable {
     private final DatagramChannel socket;
     private final PacketRouter router;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
+    /** The registered ALPNs in registration order: the server's preference when a client offers several. */
+    private final List<String> alpnOrder = new ArrayList<>(); // guarded by handlers
     private final Map<DialKey, CompletableFuture<QuicConnection>> dials = new ConcurrentHashMap<>();
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private volatile QuicSslContext serverTls;
     private volatile boolean closed;
 
-    private record DialKey(EndpointId peer, String alpn) {
+    private record DialKey(EndpointId peer, List<String> alpns) {
     }
 
     /** What a client QUIC channel was dialed for; read when its handshake completes. */
-    private record Dial(EndpointId expected, String alpn, QuicSslContext tls, byte[] sourceId) {
+    private record Dial(EndpointId expected, List<String> alpns, QuicSslContext tls, byte[] sourceId) {
     }
 
     private Endpoint(EndpointConfig config) {
@@ -197,7 +199,10 @@ public final class Endpoint implements AutoCloseable {
         }
         synchronized (handlers) {
             handlers.put(alpn, handler);
-            serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+            if (!alpnOrder.contains(alpn)) {
+                alpnOrder.add(alpn);
+            }
+            serverTls = buildServerTls(List.copyOf(alpnOrder));
         }
     }
 
@@ -205,7 +210,8 @@ public final class Endpoint implements AutoCloseable {
     public void unregister(String alpn) {
         synchronized (handlers) {
             if (handlers.remove(alpn) != null) {
-                serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+                alpnOrder.remove(alpn);
+                serverTls = buildServerTls(List.copyOf(alpnOrder));
             }
         }
     }
@@ -216,11 +222,28 @@ public final class Endpoint implements AutoCloseable {
      * {@code peer.id()}, the protocol is refused, or the handshake times out.
      */
     public CompletableFuture<Connection> connect(EndpointAddr peer, String alpn) {
-        return connectQuic(peer, alpn).thenApply(c -> c);
+        return connectQuic(peer, List.of(alpn)).thenApply(c -> c);
+    }
+
+    /**
+     * Connects offering several ALPNs, in preference order; the server picks one (its preference among
+     * the common ones) and the connection's {@link Connection#protocol()} tells which.
+     */
+    public CompletableFuture<Connection> connect(EndpointAddr peer, List<String> alpns) {
+        return connectQuic(peer, alpns).thenApply(c -> c);
     }
 
     /** {@link #connect} with the concrete connection type. */
     public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, String alpn) {
+        return connectQuic(peer, List.of(alpn));
+    }
+
+    /** {@link #connect(EndpointAddr, List)} with the concrete connection type. */
+    public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, List<String> offered) {
+        List<String> alpn = List.copyOf(offered);
+        if (alpn.isEmpty()) {
+            throw new IllegalArgumentException("no ALPN to offer");
+        }
         if (closed) {
             return CompletableFuture.failedFuture(new DialException("the endpoint is closed"));
         }
@@ -260,7 +283,7 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /** Tries the addresses one after another until one completes a handshake. */
-    private void dialAddresses(EndpointAddr peer, String alpn, List<InetSocketAddress> remaining,
+    private void dialAddresses(EndpointAddr peer, List<String> alpn, List<InetSocketAddress> remaining,
                                Throwable lastError, CompletableFuture<QuicConnection> result) {
         if (remaining.isEmpty()) {
             result.completeExceptionally(lastError instanceof DialException ? lastError
@@ -279,14 +302,14 @@ public final class Endpoint implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<QuicConnection> dialOnce(InetSocketAddress address, EndpointId expected, String alpn) {
+    private CompletableFuture<QuicConnection> dialOnce(InetSocketAddress address, EndpointId expected, List<String> alpn) {
         CompletableFuture<QuicConnection> result = new CompletableFuture<>();
         QuicSslContext tls;
         try {
             tls = QuicSslContextBuilder.forClient()
                     .keyManager(credentials.keyManager(), null)
                     .trustManager(PeerTrustManager.pinned(expected))
-                    .applicationProtocols(alpn)
+                    .applicationProtocols(alpn.toArray(String[]::new))
                     .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS)
                     .build();
         } catch (RuntimeException e) {
@@ -345,11 +368,11 @@ public final class Endpoint implements AutoCloseable {
         return result;
     }
 
-    private static DialException refusal(String target, String alpn, QuicConnectionCloseEvent close) {
+    private static DialException refusal(String target, List<String> alpn, QuicConnectionCloseEvent close) {
         if (close.isTlsError()) {
             int alert = QuicConnectionCloseEvent.extractTlsError(close.error());
             String why = switch (alert) {
-                case 120 -> "it does not serve protocol " + alpn;
+                case 120 -> "it serves none of the protocols " + String.join(", ", alpn);
                 case 42, 43, 44, 45, 46, 48, 51 -> "it rejected this endpoint's certificate";
                 default -> "TLS alert " + alert;
             };
@@ -391,8 +414,8 @@ public final class Endpoint implements AutoCloseable {
         SSLEngine engine = ch.sslEngine();
         String alpn = engine == null ? null : engine.getApplicationProtocol();
         Dial dial = ch.attr(DIAL).get();
-        if (dial != null && !dial.alpn().equals(alpn)) {
-            throw new DialException("peer " + dial.expected().shortHex() + " did not agree to protocol " + dial.alpn());
+        if (dial != null && !dial.alpns().contains(alpn)) {
+            throw new DialException("peer " + dial.expected().shortHex() + " did not agree to any of " + dial.alpns());
         }
         EndpointId remote;
         try {

@@ -1,5 +1,5 @@
 /**
- * moq-lite-03 sessions over the {@link dev.parley.net.transport.Connection} SPI. A
+ * moq-lite sessions (lite-03, -04 and -05) over the {@link dev.parley.net.transport.Connection} SPI. A
  * {@link dev.parley.net.moq.session.MoqSession} plays both roles on one connection: it serves
  * announces, subscriptions (one uni stream per group, newest and highest priority first) and the probe
  * stream for the peer, and it subscribes to what the peer announces, feeding remote broadcasts into the

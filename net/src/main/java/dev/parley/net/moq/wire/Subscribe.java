@@ -41,7 +41,7 @@ public record Subscribe(long id, String broadcast, String track, int priority, b
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
         w.varint(id).string(broadcast).string(track).u8(priority).bool(ordered).durationMillis(maxLatency)
                 .optional(startGroup).optional(endGroup);
     }

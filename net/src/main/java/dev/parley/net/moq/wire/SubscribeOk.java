@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * SUBSCRIBE_OK (type 0x0), the first response on a Subscribe stream. Parley sends exactly one, with the
+ * SUBSCRIBE_OK (type 0x0, lite-03/04 only), the first response on a Subscribe stream. Parley sends exactly one, with the
  * subscriber's priority, unordered, no latency cap, no start and no end, as the Rust publisher does.
  */
 public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
@@ -29,12 +29,12 @@ public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
     }
 
     @Override
-    public long type() {
+    public long type(Version version) {
         return TYPE;
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
         w.u8(priority).bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
     }
 }

@@ -115,7 +115,7 @@ class LiveSessionFuzzTest {
         int sessionsClosedByViolation = 0;
         for (int i = 0; i < cases; i++) {
             if (conn == null || conn.closed().isDone()) {
-                conn = x.connect(a.addr(), Moq.ALPN).get(20, TimeUnit.SECONDS);
+                conn = x.connect(a.addr(), dev.parley.net.moq.wire.Version.LITE_03.alpn()).get(20, TimeUnit.SECONDS);
                 sessions++;
             }
             try {
