@@ -57,7 +57,12 @@ class DefaultClientInteropTest {
                 byte[] expected = videoFrame(f.path("group").asInt(), f.path("index").asInt());
                 assertThat(f.path("sha256").asText()).as(f.toString()).isEqualTo(sha256(expected));
                 assertThat(f.path("size").asInt()).isEqualTo(expected.length);
+                // the moq-lite-05 frame timestamp (TRACK_INFO timescale µs) equals the hang legacy one
+                assertThat(f.path("moqTimestamp").asLong()).as(f.toString()).isEqualTo(f.path("timestamp").asLong())
+                        .isEqualTo((f.path("group").asLong() * FRAMES + f.path("index").asLong()) * 33_333);
             }
+            assertThat(ev).as(transcript).anyMatch(e -> e.path("event").asText().equals("track-info")
+                    && e.path("timescale").asLong() == 1_000_000);
             assertThat(ev.getLast().path("event").asText()).as(transcript).isEqualTo("done");
             MoqSession s = sessions.poll(5, TimeUnit.SECONDS);
             assertThat(s).isNotNull();

@@ -71,7 +71,7 @@ class MoqOverQmuxTest {
                 for (int g = 0; g < GROUPS; g++) {
                     GroupProducer gp = video.appendGroup();
                     for (int f = 0; f < FRAMES; f++) {
-                        gp.writeFrame(videoFrame(g, f));
+                        gp.writeFrame(videoFrame(g, f), (long) (g * FRAMES + f) * 33_333); // the legacy header's µs, for lite-05
                     }
                     gp.close();
                     Thread.sleep(50); // live pacing, so a live reader gets every group

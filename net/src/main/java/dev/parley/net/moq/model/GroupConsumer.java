@@ -31,6 +31,17 @@ public final class GroupConsumer implements AutoCloseable {
         return state.info;
     }
 
+    /**
+     * The presentation timestamp (µs, 0 if untimed) of frame {@code index}, which must already have been
+     * read or be readable; e.g. {@code timestamp(position() - 1)} after a read.
+     */
+    public long timestamp(int index) {
+        if (index < 0 || index >= state.count) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + state.count);
+        }
+        return state.timestamps[index];
+    }
+
     /** Index of the next frame this handle will return. */
     public int position() {
         return index;

@@ -37,8 +37,19 @@ public final class GroupProducer implements AutoCloseable {
      *     aborted with that error)
      */
     public void writeFrame(byte[] frame) {
+        writeFrame(frame, 0);
+    }
+
+    /**
+     * {@link #writeFrame(byte[])} with the frame's presentation timestamp in microseconds, which moq-lite-05
+     * carries on the wire beside the payload (0 = untimed).
+     */
+    public void writeFrame(byte[] frame, long timestampMicros) {
         Objects.requireNonNull(frame, "frame");
-        MoqException exceeded = state.watch.update(s -> s.append(frame));
+        if (timestampMicros < 0) {
+            throw new IllegalArgumentException("timestamp " + timestampMicros);
+        }
+        MoqException exceeded = state.watch.update(s -> s.append(frame, timestampMicros));
         if (exceeded != null) {
             abort(exceeded);
             throw exceeded;

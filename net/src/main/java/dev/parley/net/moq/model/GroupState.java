@@ -16,6 +16,8 @@ final class GroupState {
     private final long maxBytes;
 
     volatile byte[][] frames = new byte[4][];
+    /** Presentation timestamps in microseconds, index-aligned with {@link #frames}; 0 when the writer gave none. */
+    volatile long[] timestamps = new long[4];
     volatile int count;
     volatile long bytes;
     // Guarded by the watch lock.
@@ -30,7 +32,7 @@ final class GroupState {
     }
 
     /** Appends under the lock; returns an error to abort with when a cap is exceeded. */
-    MoqException append(byte[] frame) {
+    MoqException append(byte[] frame, long timestamp) {
         if (finished) {
             throw error != null ? error.rethrowable()
                     : new MoqException(MoqError.CLOSED, "group " + info.sequence() + " is already closed");
@@ -46,7 +48,9 @@ final class GroupState {
             System.arraycopy(f, 0, grown, 0, n);
             frames = grown;
             f = grown;
+            timestamps = java.util.Arrays.copyOf(timestamps, grown.length);
         }
+        timestamps[n] = timestamp;
         f[n] = frame;
         bytes += frame.length;
         count = n + 1;

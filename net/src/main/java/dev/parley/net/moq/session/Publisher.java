@@ -321,7 +321,7 @@ final class Publisher {
                 session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));
                 Frame.HeaderWriter headers = new Frame.HeaderWriter(session.version());
                 for (byte[] f = group.readFrame(); f != null; f = group.readFrame()) {
-                    u.write(headers.header(f.length, 0));
+                    u.write(headers.header(f.length, group.timestamp(group.position() - 1))); // µs = TrackProperties.MICROS
                     u.write(f);
                     u.flush();
                 }
