@@ -125,14 +125,20 @@ public final class QmuxConnection implements Connection {
         return WIRE_FORMAT + "." + appProtocol;
     }
 
-    /** The app protocol inside a {@code qmux-00.<app>} subprotocol; null for other wire formats or a bare one. */
+    /**
+     * The app protocol inside a {@code qmux-00.<app>} subprotocol, empty for a bare {@code qmux-00} (settled
+     * in-band), null for other wire formats.
+     */
     static String appProtocol(String subprotocol) {
+        if (WIRE_FORMAT.equals(subprotocol)) {
+            return "";
+        }
         String prefix = WIRE_FORMAT + ".";
         return subprotocol != null && subprotocol.startsWith(prefix) && subprotocol.length() > prefix.length()
                 ? subprotocol.substring(prefix.length()) : null;
     }
 
-    /** The app protocol the WebSocket upgrade selected, e.g. {@code moq-lite-05}. */
+    /** The app protocol the WebSocket upgrade selected, e.g. {@code moq-lite-05}; empty for a bare {@code qmux-00}. */
     @Override
     public String protocol() {
         return protocol;

@@ -63,7 +63,7 @@ public final class QmuxServer implements AutoCloseable {
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
-                .subprotocols(String.join(",", config.subprotocols()))
+                .subprotocols(String.join(",", config.subprotocols()) + "," + QmuxConnection.WIRE_FORMAT)
                 .allowExtensions(false)
                 .dropPongFrames(false)
                 .handshakeTimeoutMillis(10_000)

@@ -62,7 +62,7 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
             WebSocketClientProtocolHandler ws = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String selected = ws == null ? null : ws.handshaker().actualSubprotocol();
             String app = QmuxConnection.appProtocol(selected);
-            if (app == null || !config.protocols().contains(app)) {
+            if (app == null || app.isEmpty() || !config.protocols().contains(app)) {
                 onClientConnection.completeExceptionally(new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
                         "server selected subprotocol " + selected + ", not one of " + config.subprotocols()));
                 ctx.close();

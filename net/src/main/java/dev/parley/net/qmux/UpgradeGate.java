@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Picks the WebSocket subprotocol before Netty's handshake: the first of the server's app protocols
  * (newest moq-lite first) that the client offers as {@code qmux-00.<protocol>}, whatever the client's
- * order, and leaves only that one in the request so the handshake selects it. Requests that are not such
+ * order, else a bare {@code qmux-00} whose version the session settles in-band, and leaves only that one
+ * in the request so the handshake selects it. Requests that are not such
  * an upgrade get a plain-text status saying why instead of Netty's default of upgrading without a
  * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks.
  */
@@ -70,7 +71,10 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(req);
     }
 
-    /** The subprotocol to select: the server's preference among what the client offers; null if none. */
+    /**
+     * The subprotocol to select: the server's preference among the {@code qmux-00.<protocol>} the client
+     * offers, else a bare {@code qmux-00} (the version is then settled in-band by the legacy SETUP); null if none.
+     */
     String select(List<String> offered) {
         for (String p : protocols) {
             String sub = QmuxConnection.subprotocol(p);
@@ -78,7 +82,7 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
                 return sub;
             }
         }
-        return null;
+        return offered.contains(QmuxConnection.WIRE_FORMAT) ? QmuxConnection.WIRE_FORMAT : null;
     }
 
     private List<String> subprotocols() {
@@ -104,8 +108,8 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
         }
         boolean bareOnly = offered.stream().allMatch(o -> o.indexOf('.') < 0);
         if (bareOnly) {
-            return "only bare subprotocols offered (" + String.join(", ", offered)
-                    + "): their in-band legacy SETUP negotiates moq-lite-01/02, which Parley does not speak" + accepted;
+            return "only bare subprotocols of other wire formats offered (" + String.join(", ", offered)
+                    + "); Parley speaks the qmux-00 wire format" + accepted + " or bare qmux-00 (legacy SETUP, moq-lite-02)";
         }
         return "none of the offered subprotocols (" + String.join(", ", offered) + ") is spoken here" + accepted;
     }

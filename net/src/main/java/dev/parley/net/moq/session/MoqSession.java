@@ -64,19 +64,34 @@ public final class MoqSession implements AutoCloseable {
     private final CompletableFuture<CloseReason> closedFuture = new CompletableFuture<>();
     private final String name;
 
-    private MoqSession(Connection connection, SessionConfig config) {
+    private MoqSession(Connection connection, SessionConfig config, Version version) {
         this.connection = connection;
         this.config = config;
-        this.version = Version.ofAlpn(connection.protocol()).orElseThrow(() -> new IllegalArgumentException(
-                "not a moq-lite version Parley speaks: " + connection.protocol()));
+        this.version = version;
         this.publisher = new Publisher(this, localOrigin);
         this.subscriber = new Subscriber(this, remoteOrigin);
         this.name = (connection.isClient() ? "moq-c-" : "moq-s-") + connection.remoteAddress();
     }
 
-    /** Starts a session on an established connection whose protocol is a {@link Version} ALPN. */
+    /**
+     * Starts a session on an established connection whose protocol is a {@link Version} ALPN. A connection
+     * without an app protocol (a bare {@code qmux-00} WebSocket) settles the version in-band first: this
+     * blocks until the client's legacy SETUP arrives (at most {@link LegacySetup#TIMEOUT}), and a client
+     * offering nothing Parley speaks has its connection closed with the moq {@code Version} code and a reason.
+     *
+     * @throws MoqException {@code VERSION} when no version could be agreed (the connection is closed)
+     */
     public static MoqSession start(Connection connection, SessionConfig config) {
-        MoqSession s = new MoqSession(connection, config);
+        MoqSession s;
+        if (connection.protocol() == null || connection.protocol().isEmpty()) {
+            LegacySetup legacy = LegacySetup.accept(connection, config);
+            s = new MoqSession(connection, config, legacy.version());
+            s.spawn("legacy-session", () -> legacy.drain(s.name));
+        } else {
+            Version v = Version.ofAlpn(connection.protocol()).orElseThrow(() -> new IllegalArgumentException(
+                    "not a moq-lite version Parley speaks: " + connection.protocol()));
+            s = new MoqSession(connection, config, v);
+        }
         s.run();
         return s;
     }

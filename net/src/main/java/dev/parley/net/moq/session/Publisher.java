@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,8 +103,9 @@ final class Publisher {
         });
         Set<String> active = new HashSet<>();
         try {
-            if (session.version().setup()) {
-                // lite-05: ANNOUNCE_OK counts the initial set, which follows as ordinary announces
+            if (session.version().setup() || session.version().announceInit()) {
+                // lite-05: ANNOUNCE_OK counts the initial set, which follows as ordinary announces;
+                // lite-02: ANNOUNCE_INIT carries the initial set itself
                 java.util.List<dev.parley.net.moq.model.Announce> initial = new java.util.ArrayList<>();
                 for (var a = announces.tryNextAnnounce(); a != null; a = announces.tryNextAnnounce()) {
                     initial.add(a);
@@ -118,9 +120,13 @@ final class Publisher {
                         }
                     });
                 }
-                out.write(new AnnounceOk(originId, live.size()));
-                for (String suffix : live) {
-                    out.write(dev.parley.net.moq.wire.Announce.active(suffix));
+                if (session.version().announceInit()) {
+                    out.write(new dev.parley.net.moq.wire.AnnounceInit(List.copyOf(live)));
+                } else {
+                    out.write(new AnnounceOk(originId, live.size()));
+                    for (String suffix : live) {
+                        out.write(dev.parley.net.moq.wire.Announce.active(suffix));
+                    }
                 }
                 active.addAll(live);
             }

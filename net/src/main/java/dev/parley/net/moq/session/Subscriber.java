@@ -101,6 +101,12 @@ final class Subscriber {
         MoqException endedWith = null;
         try {
             for (AnnounceStreamMessage m = in.read(grammar); m != null; m = in.read(grammar)) {
+                if (m instanceof dev.parley.net.moq.wire.AnnounceInit init) { // lite-02: the initial set
+                    for (String suffix : init.suffixes()) {
+                        addBroadcast(s, Path.of(suffix).value());
+                    }
+                    continue;
+                }
                 if (!(m instanceof Announce a)) {
                     LOG.debug("peer announce stream opened: {}", (AnnounceOk) m);
                     continue;
@@ -305,6 +311,9 @@ final class Subscriber {
 
     /** Opens a Probe stream and keeps the peer's latest estimate (on lite-05 only if the peer's SETUP offers probes). */
     void runProbe() throws InterruptedException {
+        if (!session.version().probe()) {
+            return; // lite-02 has no Probe stream
+        }
         if (session.version().setup()) {
             try {
                 var setup = session.peerSetup().get();

@@ -9,7 +9,8 @@ import static dev.parley.net.moq.wire.DecodeException.Kind.INVALID_VALUE;
 import static dev.parley.net.moq.wire.DecodeException.Kind.TOO_LARGE;
 
 /**
- * ANNOUNCE (lite-05 ANNOUNCE_BROADCAST): a broadcast at {@code prefix + suffix} became active or ended.
+ * ANNOUNCE (lite-05 ANNOUNCE_BROADCAST): a broadcast at {@code prefix + suffix} became active or ended
+ * (lite-02 has no hops field at all).
  * Status is one byte, 1 active and 0 ended; lite-05 also accepts 2 (restart), decoded as active. From
  * lite-04 {@code hops} is a list of relay origin ids; lite-03 carries only its size, which decodes as
  * that many unknown (0) ids. Decoders bound the count by {@link WireLimits#maxHops()}.
@@ -38,7 +39,7 @@ public record Announce(boolean active, String suffix, List<Long> hops) implement
             throw new DecodeException(INVALID_VALUE, "announce status " + status);
         }
         String suffix = r.string();
-        long count = r.varint();
+        long count = version.announceHops() ? r.varint() : 0;
         if (count > limits.maxHops()) {
             throw new DecodeException(TOO_LARGE, "announce hop count " + count);
         }
@@ -56,7 +57,10 @@ public record Announce(boolean active, String suffix, List<Long> hops) implement
 
     @Override
     public void encodeBody(WireWriter w, Version version) {
-        w.u8(active ? 1 : 0).string(suffix).varint(hops.size());
+        w.u8(active ? 1 : 0).string(suffix);
+        if (version.announceHops()) {
+            w.varint(hops.size());
+        }
         if (version.hopList()) {
             hops.forEach(w::varint);
         }

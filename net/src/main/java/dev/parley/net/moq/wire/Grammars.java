@@ -30,15 +30,20 @@ public final class Grammars {
         return announcePlease(Version.LITE_03);
     }
 
-    /** Subscriber side of an Announce stream: (lite-05) one ANNOUNCE_OK, then ANNOUNCE messages until FIN. */
+    /**
+     * Subscriber side of an Announce stream: (lite-05) one ANNOUNCE_OK or (lite-02) one ANNOUNCE_INIT,
+     * then ANNOUNCE messages until FIN.
+     */
     public static Grammar<AnnounceStreamMessage> announces(Version version) {
         return new Grammar<>() {
-            private boolean ok = !version.setup();
+            private boolean ok = !version.setup() && !version.announceInit();
 
             @Override
             public AnnounceStreamMessage next(StreamDecoder in) {
                 if (!ok) {
-                    AnnounceOk m = in.tryMessage((r, l) -> AnnounceOk.decode(r, l, version));
+                    AnnounceStreamMessage m = version.announceInit()
+                            ? in.tryMessage((r, l) -> AnnounceInit.decode(r, l, version))
+                            : in.tryMessage((r, l) -> AnnounceOk.decode(r, l, version));
                     ok = m != null;
                     return m;
                 }
@@ -58,7 +63,8 @@ public final class Grammars {
 
             @Override
             public SubscribeRequest next(StreamDecoder in) {
-                SubscribeRequest m = subscribed ? in.tryMessage(SubscribeUpdate::decode) : in.tryMessage(Subscribe::decode);
+                SubscribeRequest m = subscribed ? in.tryMessage(SubscribeUpdate::decode)
+                        : in.tryMessage((r, l) -> Subscribe.decode(r, l, version));
                 subscribed |= m != null;
                 return m;
             }
@@ -71,6 +77,9 @@ public final class Grammars {
 
     /** Subscriber side of a Subscribe stream: the typed responses of {@code version}. */
     public static Grammar<SubscribeResponse> subscribeResponses(Version version) {
+        if (!version.subscribeOptions()) {
+            return in -> in.tryMessage(SubscribeOk::decodeLegacy); // lite-02: untyped, only OKs
+        }
         return in -> in.tryTyped(type -> SubscribeResponse.decoderFor(type, version));
     }
 

@@ -12,7 +12,7 @@ public final class Messages {
 
     /** Appends {@code m} with its type (if typed) and length prefix, laid out for {@code version}. */
     public static void encode(Message m, Version version, WireWriter out) {
-        if (m instanceof SubscribeResponse typed) {
+        if (m instanceof SubscribeResponse typed && version.subscribeOptions()) {
             out.varint(typed.type(version));
         }
         WireWriter body = new WireWriter();

@@ -99,6 +99,23 @@ public final class StreamDecoder {
         return tryBody(start + n, decoder);
     }
 
+    /** A message with a big-endian u16 length (the legacy SETUP layout), or null when it is not complete yet. */
+    public <T> T tryU16Message(BodyDecoder<T> decoder) {
+        if (end - start < 2) {
+            return null;
+        }
+        int len = ((buf[start] & 0xff) << 8) | (buf[start + 1] & 0xff);
+        if (len > limits.maxMessageSize()) {
+            throw new DecodeException(TOO_LARGE, "message of " + len + " bytes, limit " + limits.maxMessageSize());
+        }
+        if (!available(start + 2, len)) {
+            return null;
+        }
+        T msg = Messages.decodeBody(buf, start + 2, len, decoder, limits);
+        start += 2 + len;
+        return msg;
+    }
+
     /** A size-prefixed frame payload, or null when it is not complete yet. */
     public byte[] tryFrame() {
         Frame f = tryFrame(false, 0);

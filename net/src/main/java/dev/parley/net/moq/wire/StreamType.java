@@ -7,12 +7,12 @@ import static dev.parley.net.moq.wire.DecodeException.Kind.UNKNOWN_TYPE;
  * served, so they decode as unknown; Goaway exists from lite-04, Setup (uni) and Track from lite-05.
  */
 public enum StreamType {
-    ANNOUNCE(true, 0x1, Version.LITE_03),
-    SUBSCRIBE(true, 0x2, Version.LITE_03),
+    ANNOUNCE(true, 0x1, Version.LITE_02),
+    SUBSCRIBE(true, 0x2, Version.LITE_02),
     PROBE(true, 0x4, Version.LITE_03),
     GOAWAY(true, 0x5, Version.LITE_04),
     TRACK(true, 0x6, Version.LITE_05),
-    GROUP(false, 0x0, Version.LITE_03),
+    GROUP(false, 0x0, Version.LITE_02),
     SETUP(false, 0x1, Version.LITE_05);
 
     private final boolean bidi;

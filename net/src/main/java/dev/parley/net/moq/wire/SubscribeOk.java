@@ -28,6 +28,11 @@ public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
         return new SubscribeOk(r.u8(), r.bool(), r.durationMillis(), r.optional(), r.optional());
     }
 
+    /** lite-02: an empty body, written without a type. */
+    public static SubscribeOk decodeLegacy(WireReader r, WireLimits limits) {
+        return interop(0);
+    }
+
     @Override
     public long type(Version version) {
         return TYPE;
@@ -35,6 +40,9 @@ public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
 
     @Override
     public void encodeBody(WireWriter w, Version version) {
+        if (!version.subscribeOptions()) {
+            return; // lite-02: empty
+        }
         w.u8(priority).bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
     }
 }

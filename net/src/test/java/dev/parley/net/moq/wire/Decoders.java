@@ -10,7 +10,8 @@ final class Decoders {
             case AnnouncePlease p -> Messages.decode(b, (r, l) -> AnnouncePlease.decode(r, l, v), limits);
             case AnnounceOk o -> Messages.decode(b, (r, l) -> AnnounceOk.decode(r, l, v), limits);
             case Announce a -> Messages.decode(b, (r, l) -> Announce.decode(r, l, v), limits);
-            case Subscribe s -> Messages.decode(b, Subscribe::decode, limits);
+            case AnnounceInit i -> Messages.decode(b, (r, l) -> AnnounceInit.decode(r, l, v), limits);
+            case Subscribe s -> Messages.decode(b, (r, l) -> Subscribe.decode(r, l, v), limits);
             case SubscribeUpdate u -> Messages.decode(b, SubscribeUpdate::decode, limits);
             case Probe p -> Messages.decode(b, (r, l) -> Probe.decode(r, l, v), limits);
             case GroupHeader h -> Messages.decode(b, GroupHeader::decode, limits);

@@ -132,7 +132,7 @@ class WireFuzzTest {
 
     private static void targets(Random rnd, Version v, List<Target> t) {
         String n = " " + v.alpn();
-        int[] bidi = v.setup() ? new int[]{1, 2, 4, 5, 6} : v.goaway() ? new int[]{1, 2, 4, 5} : new int[]{1, 2, 4};
+        int[] bidi = v.setup() ? new int[]{1, 2, 4, 5, 6} : v.goaway() ? new int[]{1, 2, 4, 5} : v.probe() ? new int[]{1, 2, 4} : new int[]{1, 2};
         int[] uni = v.setup() ? new int[]{0, 1} : new int[]{0};
         t.add(new Target("stream type (bidi)" + n, v, () -> Grammars.streamType(true, v),
                 () -> new byte[]{(byte) bidi[rnd.nextInt(bidi.length)]}));
@@ -141,19 +141,25 @@ class WireFuzzTest {
         t.add(new Target("announce please" + n, v, () -> Grammars.announcePlease(v),
                 () -> Messages.encode(new AnnouncePlease(path(rnd), v.excludeHop() ? varint(rnd) : 0), v)));
         t.add(new Target("announces" + n, v, () -> Grammars.announces(v), () -> {
-            byte[] ok = v.setup() ? Messages.encode(new AnnounceOk(varint(rnd), rnd.nextInt(5)), v) : new byte[0];
+            byte[] ok = v.setup() ? Messages.encode(new AnnounceOk(varint(rnd), rnd.nextInt(5)), v)
+                    : v.announceInit() ? Messages.encode(new AnnounceInit(List.of(path(rnd), path(rnd)).subList(0, rnd.nextInt(3))), v)
+                    : new byte[0];
             return MessagesTest.concat(ok, join(rnd, v, () -> new Announce(rnd.nextBoolean(), path(rnd), hops(rnd, v))));
         }));
         t.add(new Target("subscribe requests" + n, v, () -> Grammars.subscribeRequests(v), () -> {
             List<Message> ms = new ArrayList<>();
-            ms.add(new Subscribe(varint(rnd), path(rnd), path(rnd), rnd.nextInt(256), rnd.nextBoolean(),
-                    Duration.ofMillis(rnd.nextInt(100_000)), opt(rnd), opt(rnd)));
+            ms.add(v.subscribeOptions() ? new Subscribe(varint(rnd), path(rnd), path(rnd), rnd.nextInt(256), rnd.nextBoolean(),
+                    Duration.ofMillis(rnd.nextInt(100_000)), opt(rnd), opt(rnd))
+                    : Subscribe.live(varint(rnd), path(rnd), path(rnd), rnd.nextInt(256)));
             for (int i = rnd.nextInt(3); i > 0; i--) {
                 ms.add(new SubscribeUpdate(rnd.nextInt(256), rnd.nextBoolean(), Duration.ofMillis(rnd.nextInt(5000)), opt(rnd), opt(rnd)));
             }
             return MessagesTest.concatAll(ms.stream().map(m -> Messages.encode(m, v)).toList());
         }));
         t.add(new Target("subscribe responses" + n, v, () -> Grammars.subscribeResponses(v), () -> join(rnd, v, () -> {
+            if (!v.subscribeOptions()) {
+                return SubscribeOk.interop(0);
+            }
             int kind = rnd.nextInt(v.subscribeStart() ? 3 : 2);
             if (kind == 0) {
                 return v.subscribeStart() ? new SubscribeStart(varint(rnd))
@@ -162,7 +168,16 @@ class WireFuzzTest {
             return kind == 1 && v.subscribeStart() ? new SubscribeEnd(varint(rnd))
                     : new SubscribeDrop(varint(rnd), varint(rnd), rnd.nextInt(100));
         })));
-        t.add(new Target("probes" + n, v, () -> Grammars.probes(v),
+        if (v == Version.LITE_02) {
+            t.add(new Target("legacy client setup", v, ClientSetup::grammar, () -> {
+                List<Long> offered = new ArrayList<>();
+                for (int i = rnd.nextInt(4); i >= 0; i--) {
+                    offered.add(rnd.nextBoolean() ? Version.values()[rnd.nextInt(Version.values().length)].code() : varint(rnd));
+                }
+                return new ClientSetup(offered).encode();
+            }));
+        }
+        if (v.probe()) t.add(new Target("probes" + n, v, () -> Grammars.probes(v),
                 () -> join(rnd, v, () -> new Probe(varint(rnd), v.probeRtt() ? rnd.nextInt(5000) : 0))));
         t.add(new Target("group" + n, v, () -> Grammars.group(v), () -> {
             WireWriter w = new WireWriter();
