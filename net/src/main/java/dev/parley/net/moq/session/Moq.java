@@ -213,7 +213,13 @@ public final class Moq implements AutoCloseable {
             connection.close(IncomingSession.REJECTED, "shutting down");
             return;
         }
-        MoqSession session = MoqSession.start(connection, options.session());
+        MoqSession session;
+        try {
+            session = MoqSession.start(connection, options.session());
+        } catch (dev.parley.net.moq.model.MoqException e) {
+            LOG.debug("no session with {}: {}", connection.remoteAddress(), e.getMessage()); // closed with the reason
+            return;
+        }
         IncomingSession in = new IncomingSession(session, s -> {
             post(new Register(s));
             return s;
