@@ -1,5 +1,7 @@
 /**
- * moq-lite sessions (lite-03, -04 and -05) over the {@link dev.parley.net.transport.Connection} SPI. A
+ * moq-lite sessions (lite-03, -04 and -05 by ALPN, lite-02 through the legacy SETUP of a bare WebSocket)
+ * over the {@link dev.parley.net.transport.Connection} SPI; the session's
+ * {@link dev.parley.net.moq.wire.Version} goes to the wire codec and is asked where streams differ. A
  * {@link dev.parley.net.moq.session.MoqSession} plays both roles on one connection: it serves
  * announces, subscriptions (one uni stream per group, newest and highest priority first) and the probe
  * stream for the peer, and it subscribes to what the peer announces, feeding remote broadcasts into the
