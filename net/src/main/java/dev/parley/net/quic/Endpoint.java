@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  * A QUIC endpoint: one UDP socket that both accepts and dials, authenticated by the endpoint's
  * Ed25519 key on both sides (mutual TLS 1.3 with self-signed certificates; the key is the identity).
  * Incoming connections are routed by ALPN to registered {@link ProtocolHandler}s; an ALPN nobody
- * registered is refused in the handshake. Dials are shared per (peer, ALPN): concurrent
+ * registered is refused in the handshake. Dials are shared per (peer, offered ALPNs): concurrent
  * {@link #connect} calls to the same peer get the same connection.
  */
 public final class Endpoint implements AutoCloseable {

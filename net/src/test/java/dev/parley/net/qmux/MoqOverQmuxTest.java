@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Parley's moq-lite-03 session over QMux/WebSocket: against the real {@code @moq/lite@0.2.2} client in
- * both directions, and between two Parley endpoints.
+ * both directions, forced to offer {@code qmux-00.moq-lite-03} (the only real-client check of lite-03; the
+ * clients' default connection code is in {@link DefaultClientInteropTest}), and between two Parley endpoints.
  */
 @Timeout(120)
 class MoqOverQmuxTest {
