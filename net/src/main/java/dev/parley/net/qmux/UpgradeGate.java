@@ -108,8 +108,8 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
         }
         boolean bareOnly = offered.stream().allMatch(o -> o.indexOf('.') < 0);
         if (bareOnly) {
-            return "only bare subprotocols of other wire formats offered (" + String.join(", ", offered)
-                    + "); Parley speaks the qmux-00 wire format" + accepted + " or bare qmux-00 (legacy SETUP, moq-lite-02)";
+            return "only bare subprotocols of other wire formats offered (" + String.join(", ", offered) + ")"
+                    + accepted + " or a bare qmux-00 (legacy SETUP, moq-lite-02)";
         }
         return "none of the offered subprotocols (" + String.join(", ", offered) + ") is spoken here" + accepted;
     }

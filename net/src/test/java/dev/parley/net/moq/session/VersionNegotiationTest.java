@@ -200,7 +200,7 @@ class VersionNegotiationTest {
             for (Case c : List.of(
                     new Case("qmux-01.moq-lite-05, qmux-02.moq-lite-04", "none of the offered subprotocols"),
                     new Case("qmux-00.moq-lite-02, qmux-00.moqt-17", "none of the offered subprotocols"),
-                    new Case("qmux-01, webtransport", "only bare subprotocols offered"))) {
+                    new Case("qmux-01, webtransport", "only bare subprotocols of other wire formats offered"))) {
                 // java.net.http refuses to send Upgrade itself, so send the upgrade request by hand
                 String response = rawUpgrade(ws.port(), c.offered());
                 assertThat(response).as(c.offered()).startsWith("HTTP/1.1 400")
