@@ -375,7 +375,10 @@ public final class NetLab implements AutoCloseable {
             return sh(namespace, command);
         }
 
-        /** Starts {@code command} in this namespace; the lab kills it on close. */
+        /**
+         * Starts {@code command} in this namespace with this JVM's environment plus {@code env} (a null value
+         * removes the variable); the lab kills it on close.
+         */
         public LabProcess exec(List<String> command, Map<String, String> env) throws IOException {
             checkOpen();
             List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
@@ -383,7 +386,13 @@ public final class NetLab implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(full);
             pb.environment().remove("DISPLAY");
             pb.environment().remove("WAYLAND_DISPLAY");
-            pb.environment().putAll(env);
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
             long start = System.nanoTime();
             LabProcess p = new LabProcess(name + ":" + Path.of(command.getFirst()).getFileName(), pb.start(), start);
             processes.add(p);
