@@ -7,7 +7,9 @@ package dev.parley.net.moq.session;
  * group sequence (newer first), as in moq-lite's publisher. So audio (80) goes before video (60) whatever
  * the groups, and a new keyframe group before an old one. The value is always below 2^56. A binding with
  * only a few levels (QUIC urgency) uses {@code value >>> 48}, the 8-bit priority; a binding with a full
- * scheduler (QMux) compares the whole number.
+ * scheduler (QMux) compares the whole number. A superseded group (a newer group of its track has
+ * started) moves one 32-wide band down with {@link #superseded}, so on every binding its leftovers
+ * yield to the newer group of the same track, as moq-lite's publisher serves the newest group first.
  */
 final class StreamPriority {
     static final int PRIORITY_SHIFT = 48;
@@ -21,5 +23,11 @@ final class StreamPriority {
         return ((long) (subscriberPriority & 0xff) << PRIORITY_SHIFT)
                 | ((long) (publisherPriority & 0xff) << PUBLISHER_SHIFT)
                 | Math.min(groupSequence, SEQUENCE_MASK);
+    }
+
+    /** The same stream one band (32 priority steps, one QUIC urgency level) lower, never below 0. */
+    static long superseded(long priority) {
+        long top = Math.max(0, (priority >>> PRIORITY_SHIFT) - 32);
+        return (top << PRIORITY_SHIFT) | (priority & ((1L << PRIORITY_SHIFT) - 1));
     }
 }
