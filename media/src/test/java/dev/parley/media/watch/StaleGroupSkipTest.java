@@ -55,7 +55,7 @@ class StaleGroupSkipTest {
         });
         List<Long> lateTail = new ArrayList<>();
         try (H264Encoder enc = H264Encoder.open(H264Encoder.SOFTWARE, cfg);
-             VideoTrackReader reader = new VideoTrackReader(track.consume(), pipeline, edge, skipped)) {
+             VideoTrackReader reader = new VideoTrackReader(track.consume(), pipeline, edge, skipped, new AtomicLong())) {
             for (int gop = 0; gop < 3; gop++) {
                 enc.requestKeyframe();
                 GroupProducer g = track.appendGroup();
