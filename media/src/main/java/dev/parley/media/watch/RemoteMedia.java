@@ -487,7 +487,7 @@ public final class RemoteMedia implements AutoCloseable {
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
                 a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName(),
-                stalledGroups.get());
+                stalledGroups.get(), a == null ? 0 : a.played());
     }
 
     private long nowMs() {
