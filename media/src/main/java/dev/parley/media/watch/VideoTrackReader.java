@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads one video track on thread {@code vread-<track>}: each group is a GOP whose first frame is
  * the keyframe; frames are unwrapped from the legacy container and queued on the decode pipeline.
  * When a frame shows the reader fell more than the max latency (plus the rendition's declared jitter)
- * behind live, the rest of that group
- * is skipped (the next group starts with a keyframe). A group that stalls (its stream lost or slow)
+ * behind live and a newer group has started, the rest of that group is skipped (the next group starts
+ * with a keyframe); with nothing newer the late frames still play, since dropping them would only
+ * freeze the picture. A group that stalls (its stream lost or slow)
  * while a newer group has started is given up at once and counted as stalled, so a lost stream never
  * freezes the picture. Every wait has a deadline ({@link LiveRead#WAIT}), so close is always noticed.
  * Ends when the track ends or on close.
@@ -87,7 +88,9 @@ final class VideoTrackReader implements AutoCloseable {
             }
             LegacyFrame f = LegacyFrame.decode(frame);
             long late = edge.observe(f.timestampMicros());
-            if (!first && edge.tooLate(late - pipeline.jitterMicros())) {
+            // Dropping late frames only pays when a newer GOP can take their place; without one it would
+            // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
+            if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {
                 skippedGroups.incrementAndGet();
                 return;
             }
