@@ -633,6 +633,8 @@ public final class Endpoint implements AutoCloseable {
             return;
         }
         closed = true;
+        // Fail pending dials first: their attempts close their channels while the event loop still runs.
+        dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
         for (QuicConnection conn : List.copyOf(connections)) {
             conn.close(0, "endpoint closed");
         }
@@ -642,7 +644,6 @@ public final class Endpoint implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
     }
 
     @Override
