@@ -188,7 +188,8 @@ class LabCallTest {
      * address the host saw it at: the host can still dial it. Long runs only (one more pair of JVMs).
      */
     @Test
-    @EnabledIfSystemProperty(named = "parley.long", matches = "true")
+    @EnabledIfSystemProperty(named = "parley.long", matches = "true",
+            disabledReason = "one more pair of JVMs: runs with -Dparley.long=true")
     void aJoinerBehindASymmetricNatIsReachedAtTheAddressItWasSeenAt() throws Exception {
         roomJoinThroughNat(true, NetLab.Nat.SYMMETRIC, "s");
     }

@@ -274,6 +274,18 @@ public final class NetLab implements AutoCloseable {
         ip(ns, "link set lo up");
     }
 
+    /**
+     * Runs a short command in one of this lab's namespaces (the router's, a NAT box's, a host's), e.g.
+     * {@code tc -s qdisc} or {@code nft list ruleset}, and returns its stdout; fails on a non-zero exit.
+     */
+    public String runIn(String namespace, String... command) throws IOException {
+        checkOpen();
+        if (!namespaces.contains(namespace)) {
+            throw new IllegalArgumentException("not a namespace of this lab: " + namespace);
+        }
+        return sh(namespace, command);
+    }
+
     /** The node called {@code name}. */
     public synchronized Node node(String name) {
         Node n = nodes.get(name);
