@@ -82,6 +82,12 @@ final class TrackState {
         evictedGroups++;
         GroupState g = groups.pollFirstEntry().getValue();
         if (!g.finished && !g.superseded()) {
+            // Bounded even if groups never start (no frames): the oldest then only miss the early
+            // wake-up; live readers still see the supersession at their next deadline.
+            evictedOpen.removeIf(o -> o.finished);
+            if (evictedOpen.size() >= limits.maxGroups()) {
+                evictedOpen.removeFirst();
+            }
             evictedOpen.add(g);
         }
         return g;
@@ -124,6 +130,11 @@ final class TrackState {
         List<GroupState> woken = new ArrayList<>(groups.subMap(Math.max(0, previous), true, sequence, false).values());
         evictedOpen.removeIf(g -> g.info.sequence() < sequence && woken.add(g));
         return woken;
+    }
+
+    /** Under the lock: open evicted groups still waiting for their wake-up (bounded by {@code maxGroups}). */
+    int evictedOpenCount() {
+        return evictedOpen.size();
     }
 
     /** Under the lock: marks the end; false if already ended. */

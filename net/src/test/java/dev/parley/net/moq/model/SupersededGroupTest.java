@@ -123,6 +123,18 @@ class SupersededGroupTest {
     }
 
     @Test
+    void groupsThatNeverStartDoNotGrowTheEvictedListWithoutBound() {
+        TrackProducer small = new TrackProducer(new TrackInfo("video", 60), TrackLimits.DEFAULT.withMaxGroups(4));
+        for (int i = 0; i < 1_000; i++) {
+            small.appendGroup(); // a peer that opens group streams and never sends a frame
+        }
+        assertThat(small.cachedGroupCount()).isEqualTo(4);
+        assertThat(small.state().watch.read(TrackState::evictedOpenCount)).isLessThanOrEqualTo(4);
+        small.appendGroup().writeFrame(new byte[]{1});
+        assertThat(small.state().watch.read(TrackState::evictedOpenCount)).as("woken once, then forgotten").isZero();
+    }
+
+    @Test
     void aLiveReaderFollowingTheTrackNeverWaitsOnAStalledGroup() throws Exception {
         // The freeze from the lab: group 0 stalls forever mid-way while groups 1 and 2 complete.
         TrackConsumer consumer = track.consume();
