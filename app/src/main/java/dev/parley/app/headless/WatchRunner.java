@@ -122,12 +122,20 @@ final class WatchRunner {
                 .orElseGet(() -> RenditionChoice.parse(rendition));
     }
 
+    /**
+     * One stats line. The audio and group counters are totals since the start: {@code audioRecovered} lost
+     * 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC, {@code groupsSkipped}
+     * groups dropped for being too far behind live, {@code groupsStalled} groups given up because their
+     * stream stalled while a newer group had started, {@code audioPlayed} Opus packets played (about 50 a second).
+     */
     static String json(double t, WatchStats stats, PathStats path, double fps) {
         return String.format(Locale.ROOT,
-                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s}",
+                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
+                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0);
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
+                stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed());
     }
 
     /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */

@@ -32,10 +32,13 @@ import dev.parley.net.transport.StreamResetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -309,6 +312,30 @@ final class Publisher {
             }
         }
 
+        /**
+         * Once a newer group of the track started, this one's leftovers yield to it (one priority band
+         * down); if the stream is still being written a grace later, it can no longer arrive in time: reset
+         * it with {@link MoqError#OLD} and stop reading the group, which frees the writer.
+         */
+        private void dropWhenStale(GroupConsumer group, SendStream u, long priority) {
+            Duration grace = staleGrace();
+            group.superseded()
+                    .thenRun(() -> u.setPriority(StreamPriority.superseded(priority)))
+                    .thenRunAsync(() -> {
+                        if (inFlight.contains(u)) {
+                            LOG.debug("group {} of subscription {} is stale, resetting its stream", group.sequence(), sub.id());
+                            u.reset(MoqError.OLD.wireCode());
+                            group.close();
+                        }
+                    }, CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
+        }
+
+        /** The session's grace, or the subscriber's max latency when that is shorter (moq-lite: drop non-latest groups older than it). */
+        private Duration staleGrace() {
+            Duration grace = session.config().staleGroupGrace();
+            return sub.maxLatency().isZero() || sub.maxLatency().compareTo(grace) > 0 ? grace : sub.maxLatency();
+        }
+
         private void sendGroup(GroupConsumer group) {
             SendStream u;
             try {
@@ -323,7 +350,9 @@ final class Publisher {
                     u.reset(MoqError.CANCEL.wireCode());
                     return;
                 }
-                u.setPriority(StreamPriority.of(sub.priority(), track.info().priority(), group.sequence()));
+                long priority = StreamPriority.of(sub.priority(), track.info().priority(), group.sequence());
+                u.setPriority(priority);
+                dropWhenStale(group, u, priority);
                 session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));
                 Frame.HeaderWriter headers = new Frame.HeaderWriter(session.version());
                 for (byte[] f = group.readFrame(); f != null; f = group.readFrame()) {

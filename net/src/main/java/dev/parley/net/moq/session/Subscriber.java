@@ -36,7 +36,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -293,6 +295,7 @@ final class Subscriber {
             return;
         }
         GroupProducer group = track.createGroup(h.sequence());
+        stopWhenStale(r, group);
         try {
             for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
                 group.writeFrame(((Frame) item).payload());
@@ -306,7 +309,26 @@ final class Subscriber {
         } catch (MoqException e) {
             group.abort(e);
             throw e;
+        } finally {
+            // Whatever ended this stream (a transport error included), readers must not wait on the group.
+            group.abort(new MoqException(MoqError.TRANSPORT, "group " + h.sequence() + " stream ended"));
         }
+    }
+
+    /**
+     * Once a newer group of the track started, a group whose stream is still open a grace later can no
+     * longer arrive in time: readers have moved on, so stop the stream (STOP_SENDING {@link MoqError#OLD},
+     * the publisher then resets it and stops retransmitting) and abort the group.
+     */
+    private void stopWhenStale(RecvStream r, GroupProducer group) {
+        Duration grace = session.config().staleGroupGrace();
+        group.superseded().thenRunAsync(() -> {
+            if (!group.isEnded()) {
+                LOG.debug("group {} is stale, stopping its stream {}", group.sequence(), r.id());
+                group.abort(new MoqException(MoqError.OLD, "group " + group.sequence() + " superseded and stalled"));
+                r.stop(MoqError.OLD.wireCode());
+            }
+        }, CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /** Opens a Probe stream and keeps the peer's latest estimate (on lite-05 only if the peer's SETUP offers probes). */
