@@ -119,7 +119,12 @@ class Lite05WireTest {
         for (int i = 0; i < 2; i++) {
             SendStream u = raw.openUni();
             u.write(typed(StreamType.SETUP, client));
-            u.finish();
+            try {
+                u.finish();
+            } catch (dev.parley.net.transport.ConnectionClosedException closedOnTheSecondHeader) {
+                // the session may close as soon as it reads the second stream's type, before its FIN
+                assertThat(i).isEqualTo(1);
+            }
         }
         assertThat(session.closed().get(10, TimeUnit.SECONDS)).isEqualTo(
                 new CloseReason.Local(MoqError.PROTOCOL_VIOLATION.wireCode(), "second Setup stream"));
