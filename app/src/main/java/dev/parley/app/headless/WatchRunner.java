@@ -29,10 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code parley watch --headless}: validate the ticket (a bad one is one line and exit 2), dial its address
  * over QUIC, subscribe the broadcast, decode it with {@link RemoteMedia} and print one JSON stats line per
- * second until {@code --duration} ends.
+ * second until {@code --duration} ends. A few event lines, told apart by their {@code "event"} key, mark
+ * the moments a person waits for, in milliseconds since the dial started: {@code dialing},
+ * {@code connected}, {@code first-frame}, and {@code resumed} when frames come back after a gap of
+ * {@value #GAP_MS} ms or more (with the gap's length).
  */
 final class WatchRunner {
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** A pause between two decoded frames at least this long is reported by a {@code resumed} event. */
+    static final long GAP_MS = 500;
 
     private WatchRunner() {}
 
@@ -48,8 +53,11 @@ final class WatchRunner {
         try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));
              Moq moq = Moq.attach(endpoint)) {
             MoqSession session;
+            long dialStart = System.nanoTime();
+            event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size());
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                event(terminal, "connected", dialStart, null);
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 return fail(terminal, "cannot reach " + ticket.addr().directAddresses() + ": " + cause, ExitCodes.FAILED);
@@ -65,12 +73,19 @@ final class WatchRunner {
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
                 long reportedFrames = 0;
+                long lastFrame = 0;
                 while (System.nanoTime() < end && !session.isClosed()) {
                     // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
                     var frame = remote.takeFrame(Duration.ofMillis(100));
                     if (frame != null) {
                         frame.close();
-                        frames.incrementAndGet();
+                        long at = System.nanoTime();
+                        if (frames.incrementAndGet() == 1) {
+                            event(terminal, "first-frame", dialStart, null);
+                        } else if (at - lastFrame >= GAP_MS * 1_000_000) {
+                            event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
+                        }
+                        lastFrame = at;
                     }
                     long now = System.nanoTime();
                     if (now >= nextReport) {
@@ -107,12 +122,27 @@ final class WatchRunner {
                 .orElseGet(() -> RenditionChoice.parse(rendition));
     }
 
+    /**
+     * One stats line. The audio and group counters are totals since the start: {@code audioRecovered} lost
+     * 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC, {@code groupsSkipped}
+     * groups dropped for being too far behind live, {@code groupsStalled} groups given up because their
+     * stream stalled while a newer group had started, {@code audioPlayed} Opus packets played (about 50 a second).
+     */
     static String json(double t, WatchStats stats, PathStats path, double fps) {
         return String.format(Locale.ROOT,
-                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s}",
+                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
+                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0);
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
+                stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed());
+    }
+
+    /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */
+    private static void event(Terminal terminal, String name, long dialStart, String extra) {
+        long ms = (System.nanoTime() - dialStart) / 1_000_000;
+        terminal.out().println("{\"event\":\"" + name + "\",\"ms\":" + ms + (extra == null ? "" : "," + extra) + "}");
+        terminal.out().flush();
     }
 
     private static int fail(Terminal terminal, String message, int code) {

@@ -289,7 +289,7 @@ final class RoomsSession implements RoomSession {
                 }
                 String hex = c.remoteId().get().hex();
                 RemoteTile t = tiles.get(hex);
-                if (t != null && "moq-lite-03".equals(c.protocol())) {
+                if (t != null && dev.parley.net.moq.session.Moq.isMoqLite(c.protocol())) {
                     PathStats sample = c.pathStats();
                     t.onPath(sample);
                     RemoteTile screen = tiles.get(hex + ":screen");

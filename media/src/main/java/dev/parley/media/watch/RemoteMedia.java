@@ -69,6 +69,7 @@ public final class RemoteMedia implements AutoCloseable {
     private final AdaptiveController controller = new AdaptiveController(AdaptiveConfig.defaults());
     private final Map<VideoDecodePipeline, VideoTrackReader> readers = new IdentityHashMap<>();
     private final AtomicLong skippedGroups = new AtomicLong();
+    private final AtomicLong stalledGroups = new AtomicLong();
     private final RateMeter rendered = new RateMeter();
     private final AudioLevelMeter audioLevel = new AudioLevelMeter();
     private final ScheduledExecutorService control;
@@ -122,13 +123,19 @@ public final class RemoteMedia implements AutoCloseable {
                     break;
                 }
                 try (g) {
-                    byte[] json = g.readFrame();
-                    if (json != null) {
+                    // a catalog stalled behind a newer one is skipped; a dropped one costs only itself
+                    LiveRead.Frame f = LiveRead.frame(g, java.time.Duration.ZERO);
+                    while (f instanceof LiveRead.Frame.Waiting && !isClosed()) {
+                        f = LiveRead.frame(g, java.time.Duration.ZERO);
+                    }
+                    if (f instanceof LiveRead.Frame.Data(byte[] json)) {
                         apply(Catalog.parse(json));
                     }
                 } catch (MediaException e) {
                     catalogError = e;
                     LOG.warn("ignoring bad catalog: {}", e.getMessage());
+                } catch (MoqException e) {
+                    LOG.debug("catalog group {} dropped: {}", g.sequence(), e.getMessage());
                 }
             }
         } catch (MoqException e) {
@@ -261,7 +268,7 @@ public final class RemoteMedia implements AutoCloseable {
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
-        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups);
+        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups);
         readers.put(p, r);
         boolean first = current == null || current.ended() && gate.active() == null;
         if (current == null) {
@@ -329,7 +336,7 @@ public final class RemoteMedia implements AutoCloseable {
         try {
             TrackConsumer c = source(entry.getValue().broadcast()).subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
                     .maxLatency(options.maxLatency());
-            audioReader = new AudioTrackReader(c, playout);
+            audioReader = new AudioTrackReader(c, playout, stalledGroups);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }
@@ -485,7 +492,8 @@ public final class RemoteMedia implements AutoCloseable {
                 p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), dropped,
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
-                a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName());
+                a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName(),
+                stalledGroups.get(), a == null ? 0 : a.played());
     }
 
     private long nowMs() {
