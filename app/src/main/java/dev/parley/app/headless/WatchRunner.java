@@ -3,7 +3,10 @@ package dev.parley.app.headless;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.wiring.MediaLinks;
+import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.RenditionChoice;
@@ -60,7 +63,8 @@ final class WatchRunner {
             try (var others = session.announced("");
                  RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
                     dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
-                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()))) {
+                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()));
+                 AutoCloseable link = MediaLinks.follow(session, remote)) {
                 long start = System.nanoTime();
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
@@ -77,7 +81,7 @@ final class WatchRunner {
                         long count = frames.get();
                         double secs = (now - nextReport + 1_000_000_000L) / 1e9;
                         terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
-                                (count - reportedFrames) / secs));
+                                (count - reportedFrames) / secs, remote.adaptation()));
                         terminal.out().flush();
                         reportedFrames = count;
                         nextReport = now + 1_000_000_000L;
@@ -92,7 +96,7 @@ final class WatchRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.OK;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             return fail(terminal, e.getMessage(), ExitCodes.FAILED);
         }
     }
@@ -107,12 +111,21 @@ final class WatchRunner {
                 .orElseGet(() -> RenditionChoice.parse(rendition));
     }
 
-    static String json(double t, WatchStats stats, PathStats path, double fps) {
+    /**
+     * One stats line. Under {@code --rendition auto} it also shows what adaptation acts on: the capacity
+     * estimate ({@code estimateKbps}, 0 = unknown), the publisher's PROBE estimate, the receive rate and
+     * the frames' queueing delay of the last control tick.
+     */
+    static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation) {
+        NetworkSignals s = adaptation.signals();
         return String.format(Locale.ROOT,
-                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s}",
+                "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
+                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"skipped\":%d,\"switches\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0);
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0,
+                adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
+                s.queueDelay().toMillis(), stats.groupsSkipped(), stats.switches());
     }
 
     private static int fail(Terminal terminal, String message, int code) {
