@@ -5,8 +5,9 @@
 #   libgtk-3-0, libxtst6: JavaFX on a desktop
 #   xvfb, imagemagick: the screenshot script (a real window on a virtual display)
 #   nodejs, npm: the interop tests drive the real @moq/lite npm client
+#   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
 set -euo pipefail
-packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm)
+packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install: ${packages[*]}" >&2; exit 0; }
 
 missing=()

@@ -1,0 +1,156 @@
+package dev.parley.net.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The lab itself, with plain UDP: routing across the router, NAT hiding home addresses, private
+ * destinations dropped, loss and blackout rules. One lab and one echo server and client JVM per role
+ * serve every test (JVM start-up dominates otherwise).
+ */
+@Timeout(120)
+class NetLabTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static NetLab lab;
+    private static NetLab.Node server;
+    private static NetLab.Node client;
+    private static NetLab.Node homeServer;
+    private static NetLab.Home home;
+    private static LabProcess echo;
+    private static LabProcess homeEcho;
+    private static LabProcess udp;
+
+    @BeforeAll
+    static void build() throws Exception {
+        NetLab.Availability a = NetLab.available();
+        if (!a.ok()) {
+            System.out.println("NetLabTest skipped: " + a.reason());
+        }
+        assumeTrue(a.ok(), a.reason());
+        lab = NetLab.create();
+        server = lab.internetHost("srv");
+        home = lab.home("home", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        client = home.host("cli");
+        homeServer = home.host("hsrv");
+        echo = server.java(LabUdp.class, "echo", "7000");
+        homeEcho = homeServer.java(LabUdp.class, "echo", "7000");
+        udp = client.java(LabUdp.class, "client");
+        for (LabProcess p : List.of(echo, homeEcho, udp)) {
+            p.awaitOut("READY"::equals, Duration.ofSeconds(20));
+        }
+    }
+
+    @AfterAll
+    static void teardown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** Sends {@code count} datagrams from the home client to {@code to}:7000 and returns how many echoes came back. */
+    private static int roundTrips(NetLab.Node to, int count) throws Exception {
+        return roundTrips(to.address().getHostAddress(), count);
+    }
+
+    private static int roundTrips(String to, int count) throws Exception {
+        return batch(to, count).get("received").asInt();
+    }
+
+    /** The client's report for one batch: sent, received, lastMs. */
+    private static JsonNode batch(String to, int count) throws Exception {
+        int from = udp.lines().size();
+        udp.writeLine("send " + to + " 7000 " + count);
+        return JSON.readTree(udp.await(from, l -> l.text().startsWith("{\"sent\""), Duration.ofSeconds(30)).text());
+    }
+
+    @Test
+    void udpCrossesTheRouterAndTheNatHidesTheHomeAddress() throws Exception {
+        int echoed = roundTrips(server, 20);
+        assertThat(echoed).isEqualTo(20);
+        JsonNode seen = JSON.readTree(echo.awaitOut(s -> s.startsWith("{\"from\""), Duration.ofSeconds(5)).text());
+        String from = seen.get("from").asText();
+        assertThat(from).startsWith(home.publicAddress().getHostAddress() + ":")
+                .doesNotStartWith(client.address().getHostAddress());
+        assertThat(client.address().getHostAddress()).startsWith("10.77.");
+    }
+
+    @Test
+    void theInternetDropsPrivateDestinationsAndTheNatDropsUnsolicitedInbound() throws Exception {
+        // From the internet host, a home host's private address must not be reachable, silently.
+        long before = lab.privateDrops();
+        String out = server.run("bash", "-c", "echo x > /dev/udp/" + homeServer.address().getHostAddress() + "/7000; echo sent");
+        assertThat(out).contains("sent");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (lab.privateDrops() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(lab.privateDrops()).isGreaterThan(before);
+        // Unsolicited traffic to the NAT box's public address reaches nobody behind it.
+        int homeLines = homeEcho.lines().size();
+        server.run("bash", "-c", "echo x > /dev/udp/" + home.publicAddress().getHostAddress() + "/7000");
+        Thread.sleep(300); // nothing can arrive: give a misrouted datagram the time it would need
+        assertThat(homeEcho.lines().subList(homeLines, homeEcho.lines().size()))
+                .noneMatch(l -> l.text().startsWith("{\"from\""));
+    }
+
+    @Test
+    void randomLossDropsRoughlyTheRequestedShareInOneDirection() throws Exception {
+        NetLab.Link link = server.link();
+        link.loss(NetLab.Direction.TO_HOST, 30);
+        try {
+            int echoed = roundTrips(server, 400);
+            // Binomial(400, 0.7): mean 280, sd 9.2; the bounds are more than 5 sd away.
+            assertThat(echoed).isBetween(230, 330);
+        } finally {
+            link.loss(NetLab.Direction.TO_HOST, 0);
+        }
+        assertThat(roundTrips(server, 50)).isEqualTo(50);
+    }
+
+    @Test
+    void blackoutDropsEverythingUntilLifted() throws Exception {
+        NetLab.Link link = home.link();
+        link.blackout(true);
+        try {
+            assertThat(roundTrips(server, 30)).isZero();
+        } finally {
+            link.blackout(false);
+        }
+        assertThat(roundTrips(server, 30)).isEqualTo(30);
+    }
+
+    @Test
+    void aBottleneckDelaysABurstByItsRateAndReshapesInPlace() throws Exception {
+        NetLab.Link link = server.link();
+        String to = server.address().getHostAddress();
+        long unshaped = batch(to, 100).get("lastMs").asLong();
+        // 100 datagrams of 242 B on the wire (~194 kbit) into 200 kbit/s with a 4 kB bucket and a queue
+        // long enough for all: the last echo comes after at least ~0.8 s.
+        link.shape(NetLab.Direction.TO_HOST, 200, 4 * 1024, Duration.ofMillis(3000));
+        try {
+            assertThat(link.qdiscs(NetLab.Direction.TO_HOST)).contains("tbf", "200Kbit");
+            JsonNode shaped = batch(to, 100);
+            System.out.printf("bottleneck: 100 datagrams echoed after %d ms unshaped, %d ms through 200 kbit/s%n",
+                    unshaped, shaped.get("lastMs").asLong());
+            assertThat(shaped.get("received").asInt()).isEqualTo(100);
+            assertThat(shaped.get("lastMs").asLong()).isGreaterThan(650).isGreaterThan(unshaped + 400);
+            link.shape(NetLab.Direction.TO_HOST, 100_000, 64 * 1024, Duration.ofMillis(50)); // tc qdisc change
+            JsonNode fast = batch(to, 100);
+            assertThat(fast.get("received").asInt()).isEqualTo(100);
+            assertThat(fast.get("lastMs").asLong()).isLessThan(shaped.get("lastMs").asLong() - 300);
+        } finally {
+            link.unshape(NetLab.Direction.TO_HOST);
+        }
+        assertThat(link.qdiscs(NetLab.Direction.TO_HOST)).doesNotContain("tbf");
+    }
+}
