@@ -6,6 +6,7 @@ import dev.parley.app.cli.WatchOptions;
 import dev.parley.app.wiring.MediaLinks;
 import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.source.Clock;
 import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
@@ -22,7 +23,9 @@ import dev.parley.net.transport.PathStats;
 import dev.parley.media.codec.VideoPreset;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,10 +72,13 @@ final class WatchRunner {
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
                 long reportedFrames = 0;
+                List<Long> latencies = new ArrayList<>();
                 while (System.nanoTime() < end && !session.isClosed()) {
                     // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
                     var frame = remote.takeFrame(Duration.ofMillis(100));
                     if (frame != null) {
+                        // capture (the publisher's clock, the same as ours on one machine) to decoded and taken
+                        latencies.add((Clock.nowMicros() - frame.captureMicros()) / 1000);
                         frame.close();
                         frames.incrementAndGet();
                     }
@@ -81,7 +87,8 @@ final class WatchRunner {
                         long count = frames.get();
                         double secs = (now - nextReport + 1_000_000_000L) / 1e9;
                         terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
-                                (count - reportedFrames) / secs, remote.adaptation()));
+                                (count - reportedFrames) / secs, remote.adaptation(), latencies));
+                        latencies.clear();
                         terminal.out().flush();
                         reportedFrames = count;
                         nextReport = now + 1_000_000_000L;
@@ -112,20 +119,27 @@ final class WatchRunner {
     }
 
     /**
-     * One stats line. Under {@code --rendition auto} it also shows what adaptation acts on: the capacity
+     * One stats line: {@code latP50Ms/latP95Ms/latMaxMs} are capture → decoded over the second's frames. Under {@code --rendition auto} it also shows what adaptation acts on: the capacity
      * estimate ({@code estimateKbps}, 0 = unknown), the publisher's PROBE estimate, the receive rate and
      * the frames' queueing delay of the last control tick.
      */
-    static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation) {
+    static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation, List<Long> latencies) {
         NetworkSignals s = adaptation.signals();
+        long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
+                        + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
                         + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"skipped\":%d,\"switches\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
                 stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0,
+                percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
                 s.queueDelay().toMillis(), stats.groupsSkipped(), stats.switches());
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }
 
     private static int fail(Terminal terminal, String message, int code) {

@@ -221,11 +221,11 @@ public final class RemoteMedia implements AutoCloseable {
                 }
                 List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
                         !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
-                for (WatchControl.Action a : actions) {
-                    act(a);
-                }
                 if (signals != null) {
                     adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
+                }
+                for (WatchControl.Action a : actions) {
+                    act(a);
                 }
             }
         } catch (RuntimeException e) {
@@ -250,7 +250,9 @@ public final class RemoteMedia implements AutoCloseable {
             case WatchControl.RefreshVideo r -> refreshVideo(); // track ended (publisher restarted it) or first subscribe failed
             case WatchControl.RefreshAudio r -> refreshAudio();
             case WatchControl.Show s -> {
-                LOG.debug("adaptive: {} ({})", s.track(), s.why());
+                Adaptation last = adaptation;
+                LOG.info("adaptive: switching to {} ({}; estimate {} kbit/s, queue {} ms)", s.track(), s.why(),
+                        control.capacityBps() / 1000, last.signals().queueDelay().toMillis());
                 show(s.track());
             }
         }

@@ -131,6 +131,7 @@ final class VideoSwitcher implements AutoCloseable {
             if (pending != null && gate.active() == pending.pipeline()) {
                 current = pending;
                 pending = null;
+                LOG.info("now showing {}", current.pipeline().track());
             }
         }
         if (r != null) {

@@ -1,0 +1,67 @@
+package dev.parley.app.headless;
+
+import dev.parley.net.testing.NetLab;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Adaptive watching on a real network ({@link BottleneckScenario}): real {@code parley publish} and
+ * {@code parley watch --rendition auto} processes in two namespaces, the link toward the watcher cut
+ * from 8 Mbit/s to 600 kbit/s with a 200 ms queue. Skips with the reason where the lab cannot run.
+ */
+@Timeout(300)
+class AdaptiveBottleneckLabTest {
+    private static final String BEST = "video/h264-720p";
+
+    @Test
+    void switchesDownWithinASecondKeepsTheFrameRateAndLatencyAndComesBack() throws Exception {
+        Assumptions.assumeTrue(NetLab.available().ok(), () -> "skipped: " + NetLab.available().reason());
+        boolean full = Boolean.getBoolean("parley.long");
+        BottleneckScenario.Result r = BottleneckScenario.run(Duration.ofSeconds(full ? 30 : 15),
+                Duration.ofSeconds(full ? 40 : 30), System.out);
+        System.out.print(r.timeline());
+        System.out.println(summary(r));
+        String context = "\n" + r.timeline() + "\nwatcher:\n" + r.watcherTail();
+
+        double down = firstDown(r);
+        assertThat(down).as("down-switch shown after the cut, s" + context).isBetween(0.0, 1.0);
+        List<BottleneckScenario.Second> narrow = r.between(1.0, r.bottleneckSeconds());
+        assertThat(narrow).as("stats lines during the bottleneck").hasSizeGreaterThanOrEqualTo((int) r.bottleneckSeconds() - 2);
+        assertThat(narrow).as("≥ 24 fps in every second of the bottleneck" + context).allSatisfy(s -> assertThat(s.fps()).isGreaterThanOrEqualTo(24));
+        assertThat(narrow).as("capture → decoded p95 ≤ 300 ms in every second of the bottleneck" + context)
+                .allSatisfy(s -> assertThat(s.p95()).isLessThanOrEqualTo(300));
+        double back = r.shown(BEST, r.bottleneckSeconds());
+        assertThat(back).as("back on 720p after the link is restored" + context).isPositive();
+        assertThat(back - r.bottleneckSeconds()).as("recovery, s" + context).isLessThanOrEqualTo(30);
+        assertThat(r.events().stream().filter(e -> e.t() > back && e.text().contains("now showing"))).as("stays on 720p" + context).isEmpty();
+    }
+
+    /** When the first lower rendition was shown after the cut (seconds), or -1. */
+    static double firstDown(BottleneckScenario.Result r) {
+        return r.events().stream().filter(e -> e.t() >= 0 && e.text().contains("now showing") && !e.text().contains(BEST))
+                .mapToDouble(BottleneckScenario.Event::t).findFirst().orElse(-1);
+    }
+
+    static String summary(BottleneckScenario.Result r) {
+        List<BottleneckScenario.Second> narrow = r.between(1.0, r.bottleneckSeconds());
+        double minFps = narrow.stream().mapToDouble(BottleneckScenario.Second::fps).min().orElse(0);
+        long maxP95 = narrow.stream().mapToLong(BottleneckScenario.Second::p95).max().orElse(0);
+        long[] p50 = narrow.stream().mapToLong(s -> s.json().get("latP50Ms").asLong()).sorted().toArray();
+        List<BottleneckScenario.Second> first = r.between(0, 1.0);
+        double back = r.shown(BEST, r.bottleneckSeconds());
+        long switches = r.events().stream().filter(e -> e.text().contains("now showing")).count();
+        return String.format(Locale.ROOT, "summary: down-switch shown at %.2f s; bottleneck seconds 1..%.0f: min fps %.1f, "
+                        + "max per-second p95 %d ms, median p50 %d ms; first second: fps %s p95 %s ms; back on 720p %.1f s "
+                        + "after restore; %d renditions shown in all",
+                firstDown(r), r.bottleneckSeconds(), minFps, maxP95, p50.length == 0 ? 0 : p50[p50.length / 2],
+                first.isEmpty() ? "-" : String.valueOf(first.getFirst().fps()), first.isEmpty() ? "-" : String.valueOf(first.getFirst().p95()),
+                back < 0 ? -1 : back - r.bottleneckSeconds(), switches);
+    }
+}
