@@ -28,7 +28,7 @@ class AdaptiveBottleneckLabTest {
                 Duration.ofSeconds(full ? 40 : 30), System.out);
         System.out.print(r.timeline());
         System.out.println(summary(r));
-        String context = "\n" + r.timeline() + "\nwatcher:\n" + r.watcherTail();
+        String context = "\n" + r.timeline() + "\nwatcher:\n" + r.watcherTail() + "\npublisher:\n" + r.publisherTail();
 
         double down = firstDown(r);
         assertThat(down).as("down-switch shown after the cut, s" + context).isBetween(0.0, 1.0);

@@ -22,6 +22,9 @@ public final class BottleneckBench {
         BottleneckScenario.Result r = BottleneckScenario.run(Duration.ofSeconds(bottleneck), Duration.ofSeconds(recovery), System.out);
         System.out.print(r.timeline());
         System.out.println(AdaptiveBottleneckLabTest.summary(r));
+        if (Boolean.getBoolean("bench.tails")) {
+            System.out.println("publisher:\n" + r.publisherTail() + "\nwatcher:\n" + r.watcherTail());
+        }
         System.exit(0);
     }
 }

@@ -86,7 +86,7 @@ final class BottleneckScenario {
             LabProcess watcher = watch.java("dev.parley.app.Main", jvm, List.of("watch", ticket, "--headless",
                     "--rendition", "auto", "--duration", String.valueOf(total)), env);
             // warm up on the fast link: 720p at full rate for three seconds in a row
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             int good = 0;
             int from = 0;
             while (good < 3) {
@@ -94,8 +94,13 @@ final class BottleneckScenario {
                     throw new TimeoutException("the watcher never showed 720p steadily on the fast link; watcher:\n"
                             + watcher.tail() + "\npublisher:\n" + publisher.tail());
                 }
-                LabProcess.Line l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT && x.text().startsWith("{"),
-                        Duration.ofSeconds(10));
+                LabProcess.Line l;
+                try {
+                    l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT && x.text().startsWith("{"),
+                            Duration.ofSeconds(5));
+                } catch (TimeoutException e) {
+                    continue; // the deadline above bounds the wait (a loaded machine starts JVMs slowly)
+                }
                 from = watcher.lines().indexOf(l) + 1;
                 JsonNode j = JSON.readTree(l.text());
                 good = "video/h264-720p".equals(j.path("rendition").asText()) && j.get("fps").asDouble() >= 24 ? good + 1 : 0;

@@ -27,6 +27,6 @@ public record AdaptiveConfig(Duration downgradeHold, Duration upgradeHold, Durat
     public static AdaptiveConfig defaults() {
         return new AdaptiveConfig(Duration.ofMillis(200), Duration.ofSeconds(4), Duration.ofSeconds(3),
                 Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(1), Duration.ofSeconds(4),
-                Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(25), 0.8, 1.25);
+                Duration.ofMillis(30), Duration.ofMillis(150), Duration.ofMillis(20), 0.8, 1.25);
     }
 }

@@ -122,8 +122,12 @@ public final class RemoteMedia implements AutoCloseable {
     }
 
     private void show(String track) {
+        show(track, false);
+    }
+
+    private void show(String track, boolean cut) {
         VideoRendition rendition = catalog.videoRenditions().get(track);
-        video.show(track, rendition, rendition == null ? null : source(rendition.broadcast()), nowMs());
+        video.show(track, rendition, rendition == null ? null : source(rendition.broadcast()), nowMs(), cut);
     }
 
     // The renditions that can be watched now; the others go to `refused` with the reason.
@@ -253,7 +257,7 @@ public final class RemoteMedia implements AutoCloseable {
                 Adaptation last = adaptation;
                 LOG.info("adaptive: switching to {} ({}; estimate {} kbit/s, queue {} ms)", s.track(), s.why(),
                         control.capacityBps() / 1000, last.signals().queueDelay().toMillis());
-                show(s.track());
+                show(s.track(), s.cut());
             }
         }
     }

@@ -62,6 +62,16 @@ final class VideoSwitcher implements AutoCloseable {
      * already current or pending, or when it cannot be subscribed.
      */
     synchronized void show(String track, VideoRendition rendition, BroadcastConsumer from, long nowMs) {
+        show(track, rendition, from, nowMs, false);
+    }
+
+    /**
+     * Like {@link #show(String, VideoRendition, BroadcastConsumer, long)}; with {@code cut} the current
+     * rendition stops at once instead of at the new one's first frame (the picture holds its last frame
+     * meanwhile): when frames are about to be skipped, every moment it keeps sending deepens the queue
+     * the new rendition must come through.
+     */
+    synchronized void show(String track, VideoRendition rendition, BroadcastConsumer from, long nowMs, boolean cut) {
         if (pending != null && pending.pipeline().track().equals(track) && !pending.ended()) {
             return;
         }
@@ -86,6 +96,11 @@ final class VideoSwitcher implements AutoCloseable {
             // the broadcast ended, or its owner (the room, when the peer left) released it before closing us
             LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
             return;
+        }
+        if (cut && current != null) {
+            closeReader(current);
+            current = null;
+            gate.clear();
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);

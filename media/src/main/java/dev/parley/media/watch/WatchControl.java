@@ -37,8 +37,8 @@ final class WatchControl {
     record RefreshAudio() implements Action {
     }
 
-    /** The adaptive controller chose this rendition. */
-    record Show(String track, String why) implements Action {
+    /** The adaptive controller chose this rendition; {@code cut}: stop the current one at once. */
+    record Show(String track, String why, boolean cut) implements Action {
     }
 
     private final AdaptiveController controller = new AdaptiveController(AdaptiveConfig.defaults());
@@ -82,9 +82,9 @@ final class WatchControl {
         }
         if (signals != null) {
             switch (controller.tick(signals, nowMs)) {
-                case AdaptiveController.SwitchTo s -> out.add(new Show(s.track(), s.emergency() ? "frames late" : "queue"));
-                case AdaptiveController.StartProbe s -> out.add(new Show(s.track(), "probe"));
-                case AdaptiveController.AbortProbe s -> out.add(new Show(controller.currentTrack(), "probe failed: " + s.reason()));
+                case AdaptiveController.SwitchTo s -> out.add(new Show(s.track(), s.emergency() ? "frames late" : "queue", s.emergency()));
+                case AdaptiveController.StartProbe s -> out.add(new Show(s.track(), "probe", false));
+                case AdaptiveController.AbortProbe s -> out.add(new Show(controller.currentTrack(), "probe failed: " + s.reason(), false));
                 case AdaptiveController.CommitProbe s -> { }
                 case AdaptiveController.Hold h -> { }
             }

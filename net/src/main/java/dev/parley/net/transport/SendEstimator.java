@@ -8,9 +8,10 @@ import java.util.ArrayDeque;
  * a PROBE reports to the subscriber.
  *
  * <p>Delivered rate = (sent − lost) bytes over the last {@link #WINDOW_NANOS}. That is the path's
- * capacity only while the path queues and the queue is not draining: the RTT stands above its floor by more than
- * {@code max(20 ms, minRtt / 4)}, or (shallow buffers) more than 10 % of packets were lost while the RTT
- * is at least 5 ms above its floor. Random loss without queueing is not a bottleneck. While the path does
+ * capacity only while the path queues and the queue is not draining: the smoothed RTT stands above its
+ * floor by more than {@code max(40 ms, minRtt / 4)}, or (shallow buffers) more than 10 % of packets were lost
+ * while the RTT is at least 5 ms above its floor, in {@link #QUEUED_SAMPLES} samples in a row (a keyframe
+ * burst on a fast path lifts the RTT for one). Random loss without queueing is not a bottleneck. While the path does
  * not queue the sender is application-limited and the delivered rate only says "at least this much", so
  * the estimate is the last congested measurement, held for {@link #HOLD_NANOS} and then raised by
  * {@link #GROWTH_PER_SECOND} per second (so a receiver eventually tries more, and a new queue measures
@@ -21,7 +22,9 @@ public final class SendEstimator {
     static final long WINDOW_NANOS = 400_000_000L;
     static final long HOLD_NANOS = 4_000_000_000L;
     static final double GROWTH_PER_SECOND = 1.15;
-    private static final long QUEUE_FLOOR_NANOS = 20_000_000L;
+    private static final long QUEUE_FLOOR_NANOS = 40_000_000L;
+    /** Queueing must show in this many samples in a row: a keyframe burst lifts the smoothed RTT for one. */
+    static final int QUEUED_SAMPLES = 3;
     private static final long LOSSY_QUEUE_NANOS = 5_000_000L;
     private static final double LOSS_CONGESTED = 0.10;
 
@@ -33,6 +36,7 @@ public final class SendEstimator {
     private long capacityBps = -1;
     private long congestedAt;
     private long lastRttNanos;
+    private int queuedSamples;
     private boolean congested;
 
     /**
@@ -63,8 +67,10 @@ public final class SendEstimator {
         long queue = rttNanos > 0 && minRttNanos != Long.MAX_VALUE ? rttNanos - minRttNanos : 0;
         long sent = window.getLast().packetsSent() - first.packetsSent();
         double loss = sent <= 0 ? 0 : (double) (window.getLast().packetsLost() - first.packetsLost()) / sent;
-        congested = delivered > 0 && (queue > Math.max(QUEUE_FLOOR_NANOS, minRttNanos / 4)
-                || loss > LOSS_CONGESTED && queue > LOSSY_QUEUE_NANOS);
+        boolean queued = queue > Math.max(QUEUE_FLOOR_NANOS, minRttNanos / 4)
+                || loss > LOSS_CONGESTED && queue > LOSSY_QUEUE_NANOS;
+        queuedSamples = queued ? queuedSamples + 1 : 0;
+        congested = delivered > 0 && queuedSamples >= QUEUED_SAMPLES;
         // a queue that drains (RTT falling) is being sent less than it carries: not a capacity measurement
         boolean draining = lastRttNanos > 0 && rttNanos < lastRttNanos * 9 / 10;
         lastRttNanos = rttNanos;

@@ -45,10 +45,22 @@ class SendEstimatorTest {
             assertThat(p.tick(2_000_000, 8_000_000, 1_600_000, 0)).as("app-limited: capacity unknown").isZero();
         }
         p.tick(2_000_000, 600_000, 120_000, 0);
-        assertThat(p.estimator.congested()).as("the queue shows at the first sample").isTrue();
         p.tick(2_000_000, 600_000, 120_000, 0);
+        assertThat(p.estimator.congested()).as("one queued sample is not yet a bottleneck").isFalse();
         long est = p.tick(2_000_000, 600_000, 120_000, 0);
+        assertThat(p.estimator.congested()).as("the third queued sample is").isTrue();
         assertThat(est).as("within 600 ms of the onset, once the queue is full").isBetween(450_000L, 750_000L);
+    }
+
+    @Test
+    void aKeyframeBurstThatLiftsTheRttForOneSampleIsNotABottleneck() {
+        SendEstimator e = new SendEstimator();
+        long sent = 0;
+        for (int i = 1; i <= 50; i++) {
+            sent += 25_000; // 1 Mbit/s
+            long rtt = i % 5 == 0 ? 60_000_000L : 1_000_000L; // every second a 60 ms bump
+            assertThat(e.sample(i * TICK, sent, 0, i * 20L, 0, rtt)).isZero();
+        }
     }
 
     @Test
@@ -81,6 +93,7 @@ class SendEstimatorTest {
         }
         assertThat(grown).as("grows after the hold").isGreaterThan(3 * held);
         // trying more on a path that is still narrow measures it again
+        p.tick(3_000_000, 600_000, 120_000, 0);
         p.tick(3_000_000, 600_000, 120_000, 0);
         assertThat(p.tick(3_000_000, 600_000, 120_000, 0)).isBetween(450_000L, 900_000L);
     }
