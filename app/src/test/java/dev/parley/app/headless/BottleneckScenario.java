@@ -25,6 +25,8 @@ final class BottleneckScenario {
     static final long FAST_KBIT = 8000;
     static final long SLOW_KBIT = 600;
     static final Duration QUEUE = Duration.ofMillis(200);
+    /** A small bucket, so the cut bites at once (a 32 kB bucket passes ~250 kbit of excess first). */
+    static final int BURST = 10 * 1024;
 
     /** One watcher stats line, {@code t} seconds after the bottleneck started (negative before). */
     record Second(double t, JsonNode json) {
@@ -76,7 +78,7 @@ final class BottleneckScenario {
             NetLab.Node pub = lab.internetHost("pub");
             NetLab.Node watch = lab.internetHost("watch");
             NetLab.Link link = watch.link();
-            link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, QUEUE);
+            link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, BURST, QUEUE);
             Map<String, String> env = Map.of("XDG_CONFIG_HOME", Files.createTempDirectory("parley-lab").toString());
             List<String> jvm = List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
             LabProcess publisher = pub.java("dev.parley.app.Main", jvm, List.of("publish", "--test-source", "--name", "lab",
@@ -107,10 +109,10 @@ final class BottleneckScenario {
             }
             log.println("warm: 720p steady; bottleneck " + SLOW_KBIT + " kbit/s for " + bottleneck.toSeconds() + " s");
             long t0 = System.nanoTime();
-            link.shape(NetLab.Direction.TO_HOST, SLOW_KBIT, QUEUE);
+            link.shape(NetLab.Direction.TO_HOST, SLOW_KBIT, BURST, QUEUE);
             sleepUntil(t0 + bottleneck.toNanos());
             long t1 = System.nanoTime();
-            link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, QUEUE);
+            link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, BURST, QUEUE);
             log.println("restored " + FAST_KBIT + " kbit/s; watching " + recovery.toSeconds() + " s");
             sleepUntil(t1 + recovery.toNanos());
             String pubTail = publisher.tail();

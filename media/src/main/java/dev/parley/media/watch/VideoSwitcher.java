@@ -43,6 +43,7 @@ final class VideoSwitcher implements AutoCloseable {
     private VideoTrackReader current;
     private VideoTrackReader pending;
     private long pendingSinceMs;
+    private String shownTrack;
 
     VideoSwitcher(LatestMailbox<VideoFrame> mailbox, AudioClock audioClock, LiveEdge edge, Duration maxLatency) {
         this.mailbox = mailbox;
@@ -98,9 +99,9 @@ final class VideoSwitcher implements AutoCloseable {
             return;
         }
         if (cut && current != null) {
+            // the gate keeps the old pipeline as active (it delivers nothing more) until the new one's first frame
             closeReader(current);
             current = null;
-            gate.clear();
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
@@ -146,7 +147,11 @@ final class VideoSwitcher implements AutoCloseable {
             if (pending != null && gate.active() == pending.pipeline()) {
                 current = pending;
                 pending = null;
-                LOG.info("now showing {}", current.pipeline().track());
+            }
+            VideoDecodePipeline shown = gate.active();
+            if (shown != null && !shown.track().equals(shownTrack)) {
+                shownTrack = shown.track();
+                LOG.info("now showing {}", shownTrack);
             }
         }
         if (r != null) {
