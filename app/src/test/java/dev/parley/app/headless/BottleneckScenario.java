@@ -84,11 +84,11 @@ final class BottleneckScenario {
             LabProcess publisher = pub.java("dev.parley.app.Main", jvm, List.of("publish", "--test-source", "--name", "lab",
                     "--renditions", "180p,360p,720p", "--bind", pub.address().getHostAddress() + ":7000"), env);
             String ticket = publisher.awaitOut(l -> l.startsWith("parley:"), Duration.ofSeconds(60)).text();
-            long total = 60 + bottleneck.toSeconds() + recovery.toSeconds();
+            long total = 180 + bottleneck.toSeconds() + recovery.toSeconds();
             LabProcess watcher = watch.java("dev.parley.app.Main", jvm, List.of("watch", ticket, "--headless",
                     "--rendition", "auto", "--duration", String.valueOf(total)), env);
             // warm up on the fast link: 720p at full rate for three seconds in a row
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
             int good = 0;
             int from = 0;
             while (good < 3) {

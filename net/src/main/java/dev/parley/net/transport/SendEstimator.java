@@ -14,14 +14,16 @@ import java.util.ArrayDeque;
  * burst on a fast path lifts the RTT for one). Random loss without queueing is not a bottleneck. While the path does
  * not queue the sender is application-limited and the delivered rate only says "at least this much", so
  * the estimate is the last congested measurement, held for {@link #HOLD_NANOS} and then raised by
- * {@link #GROWTH_PER_SECOND} per second (so a receiver eventually tries more, and a new queue measures
- * the path again), and never less than what is delivered now. Before the first congestion the capacity
+ * {@link #GROWTH_PER_SECOND} per second up to {@link #MAX_GROWTH} times (so a receiver eventually tries
+ * more, and a new queue measures the path again), and never less than what is delivered now. Before the first congestion the capacity
  * is unknown (0). Pure; not thread-safe; time is passed in.
  */
 public final class SendEstimator {
     static final long WINDOW_NANOS = 400_000_000L;
     static final long HOLD_NANOS = 4_000_000_000L;
     static final double GROWTH_PER_SECOND = 1.15;
+    /** The raised estimate stops at this many times the measured capacity (enough to try the next rungs). */
+    static final double MAX_GROWTH = 16;
     private static final long QUEUE_FLOOR_NANOS = 40_000_000L;
     /** Queueing must show in this many samples in a row: a keyframe burst lifts the smoothed RTT for one. */
     static final int QUEUED_SAMPLES = 3;
@@ -90,7 +92,7 @@ public final class SendEstimator {
         }
         long quiet = nowNanos - congestedAt - HOLD_NANOS;
         double grown = quiet <= 0 ? capacityBps
-                : capacityBps * Math.pow(GROWTH_PER_SECOND, Math.min(120, quiet / 1e9));
+                : capacityBps * Math.min(MAX_GROWTH, Math.pow(GROWTH_PER_SECOND, quiet / 1e9));
         return Math.max(delivered, (long) Math.min(Long.MAX_VALUE / 2, grown));
     }
 

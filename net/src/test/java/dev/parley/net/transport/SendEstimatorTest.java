@@ -92,6 +92,11 @@ class SendEstimatorTest {
             grown = p.tick(200_000, 8_000_000, 1_600_000, 0);
         }
         assertThat(grown).as("grows after the hold").isGreaterThan(3 * held);
+        long capped = 0;
+        for (int i = 0; i < 150; i++) { // 30 s more
+            capped = p.tick(200_000, 8_000_000, 1_600_000, 0);
+        }
+        assertThat(capped).as("up to 16 times the measured capacity").isBetween(15 * held, 17 * held);
         // trying more on a path that is still narrow measures it again
         p.tick(3_000_000, 600_000, 120_000, 0);
         p.tick(3_000_000, 600_000, 120_000, 0);
