@@ -108,8 +108,12 @@ final class BottleneckScenario {
                 good = "video/h264-720p".equals(j.path("rendition").asText()) && j.get("fps").asDouble() >= 24 ? good + 1 : 0;
             }
             log.println("warm: 720p steady; bottleneck " + SLOW_KBIT + " kbit/s for " + bottleneck.toSeconds() + " s");
-            long t0 = System.nanoTime();
+            long asked = System.nanoTime();
             link.shape(NetLab.Direction.TO_HOST, SLOW_KBIT, BURST, QUEUE);
+            // times count from the moment the new qdisc is in place (the command returned); on a loaded
+            // machine `ip netns exec tc` itself can take a second
+            long t0 = System.nanoTime();
+            log.printf("tc change took %.0f ms%n", (t0 - asked) / 1e6);
             sleepUntil(t0 + bottleneck.toNanos());
             long t1 = System.nanoTime();
             link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, BURST, QUEUE);

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * <p>Down: the receiving side is the trigger. A standing queue (frames arriving later than the fastest
  * one by more than {@code queueDowngrade} for {@code downgradeHold}) or frames about to be skipped
- * ({@code queueEmergency}, or skipped groups) switch down at once to the best rendition that fits the
+ * ({@code queueEmergency}, or skipped groups while a queue stands) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
@@ -118,8 +118,10 @@ public final class AdaptiveController {
         }
         long delay = s.arrivals() > 0 ? s.queueDelay().toMillis() : 0;
         boolean queueing = delay > config.queueDowngrade().toMillis();
-        boolean emergency = skipping || delay >= config.queueEmergency().toMillis();
+        // skipped groups with no queue behind them are a stall on this machine (CPU), not the path
+        boolean emergency = delay >= config.queueEmergency().toMillis() || skipping && queueing;
         boolean clean = s.arrivals() > 0 && delay < config.queueGood().toMillis() && !skipping;
+
         long peer = s.peerEstimateBps();
         // while the path queues, what arrives is what the bottleneck carries
         capacityBps = queueing || emergency ? minKnown(s.receiveBps(), peer) : peer;

@@ -59,11 +59,12 @@ class AdaptiveControllerTest {
     }
 
     @Test
-    void skippedGroupsAreAnEmergencyAndTheDrainAfterASwitchIsNot() {
+    void skippedGroupsBehindAQueueAreAnEmergencyAndTheDrainAfterASwitchIsNot() {
         AdaptiveController c = at("video/h264-1080p");
         c.tick(sig(0, 1_000_000, 0, 0), 0);
+        assertThat(c.tick(sig(5, 1_000_000, 0, 2), 200)).as("skips without a queue: a local stall").isInstanceOf(Hold.class);
         // 1 Mbit/s arrives: 0.8 × that fits 360p
-        assertThat(c.tick(sig(10, 1_000_000, 0, 2), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
+        assertThat(c.tick(sig(40, 1_000_000, 0, 3), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
         // the old rendition's queue drains: late frames and skips right after the switch do not count
         assertThat(c.tick(sig(160, 1_000_000, 0, 4), 400)).isInstanceOf(Hold.class);
         assertThat(c.tick(sig(160, 1_000_000, 0, 5), 1000)).isInstanceOf(Hold.class);

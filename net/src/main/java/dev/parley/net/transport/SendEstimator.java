@@ -9,9 +9,10 @@ import java.util.ArrayDeque;
  *
  * <p>Delivered rate = (sent − lost) bytes over the last {@link #WINDOW_NANOS}. That is the path's
  * capacity only while the path queues and the queue is not draining: the smoothed RTT stands above its
- * floor by more than {@code max(40 ms, minRtt / 4)}, or (shallow buffers) more than 10 % of packets were lost
- * while the RTT is at least 5 ms above its floor, in {@link #QUEUED_SAMPLES} samples in a row (a keyframe
- * burst on a fast path lifts the RTT for one). Random loss without queueing is not a bottleneck. While the path does
+ * floor by more than {@code max(40 ms, minRtt / 4)} while at least 1 % of the packets of the last second
+ * were lost (a full bottleneck queue drops; a receiver starved of CPU, which acknowledges late, does not),
+ * or (shallow buffers) more than 10 % of packets were lost while the RTT is at least 5 ms above its floor,
+ * in {@link #QUEUED_SAMPLES} samples in a row (a keyframe burst on a fast path lifts the RTT for one). Random loss without queueing is not a bottleneck. While the path does
  * not queue the sender is application-limited and the delivered rate only says "at least this much", so
  * the estimate is the last congested measurement, held for {@link #HOLD_NANOS} and then raised by
  * {@link #GROWTH_PER_SECOND} per second up to {@link #MAX_GROWTH} times (so a receiver eventually tries
@@ -29,11 +30,15 @@ public final class SendEstimator {
     static final int QUEUED_SAMPLES = 3;
     private static final long LOSSY_QUEUE_NANOS = 5_000_000L;
     private static final double LOSS_CONGESTED = 0.10;
+    /** A full bottleneck queue drops: this much loss over {@link #LOSS_WINDOW_NANOS} confirms a queue. */
+    private static final double LOSS_CONFIRMS = 0.01;
+    static final long LOSS_WINDOW_NANOS = 1_000_000_000L;
 
     private record Point(long at, long delivered, long packetsSent, long packetsLost) {
     }
 
     private final ArrayDeque<Point> window = new ArrayDeque<>();
+    private final ArrayDeque<Point> lossWindow = new ArrayDeque<>();
     private long minRttNanos = Long.MAX_VALUE;
     private long capacityBps = -1;
     private long congestedAt;
@@ -55,10 +60,18 @@ public final class SendEstimator {
         if (rttNanos > 0) {
             minRttNanos = Math.min(minRttNanos, rttNanos);
         }
-        window.addLast(new Point(nowNanos, bytesSent - bytesLost, packetsSent, packetsLost));
+        Point point = new Point(nowNanos, bytesSent - bytesLost, packetsSent, packetsLost);
+        window.addLast(point);
         while (window.size() > 2 && nowNanos - window.getFirst().at() > WINDOW_NANOS) {
             window.removeFirst();
         }
+        lossWindow.addLast(point);
+        while (lossWindow.size() > 2 && nowNanos - lossWindow.getFirst().at() > LOSS_WINDOW_NANOS) {
+            lossWindow.removeFirst();
+        }
+        long sentLonger = point.packetsSent() - lossWindow.getFirst().packetsSent();
+        boolean dropping = sentLonger > 0
+                && (double) (point.packetsLost() - lossWindow.getFirst().packetsLost()) / sentLonger >= LOSS_CONFIRMS;
         Point first = window.getFirst();
         long span = nowNanos - first.at();
         if (span <= 0) {
@@ -69,7 +82,7 @@ public final class SendEstimator {
         long queue = rttNanos > 0 && minRttNanos != Long.MAX_VALUE ? rttNanos - minRttNanos : 0;
         long sent = window.getLast().packetsSent() - first.packetsSent();
         double loss = sent <= 0 ? 0 : (double) (window.getLast().packetsLost() - first.packetsLost()) / sent;
-        boolean queued = queue > Math.max(QUEUE_FLOOR_NANOS, minRttNanos / 4)
+        boolean queued = queue > Math.max(QUEUE_FLOOR_NANOS, minRttNanos / 4) && dropping
                 || loss > LOSS_CONGESTED && queue > LOSSY_QUEUE_NANOS;
         queuedSamples = queued ? queuedSamples + 1 : 0;
         congested = delivered > 0 && queuedSamples >= QUEUED_SAMPLES;

@@ -64,6 +64,17 @@ class SendEstimatorTest {
     }
 
     @Test
+    void aLateAcknowledgingReceiverWithoutLossIsNotABottleneck() {
+        SendEstimator e = new SendEstimator();
+        long sent = 0;
+        for (int i = 1; i <= 50; i++) {
+            sent += 12_500; // 500 kbit/s
+            long rtt = i > 10 ? 150_000_000L : 1_000_000L; // a starved receiver: RTT up, nothing lost
+            assertThat(e.sample(i * TICK, sent, 0, i * 10L, 0, rtt)).isZero();
+        }
+    }
+
+    @Test
     void randomLossWithoutAQueueIsNotABottleneck() {
         Path p = new Path();
         for (int i = 0; i < 50; i++) {
