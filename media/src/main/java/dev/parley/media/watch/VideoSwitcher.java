@@ -69,8 +69,7 @@ final class VideoSwitcher implements AutoCloseable {
     /**
      * Like {@link #show(String, VideoRendition, BroadcastConsumer, long)}; with {@code cut} the current
      * rendition stops at once instead of at the new one's first frame (the picture holds its last frame
-     * meanwhile): when frames are about to be skipped, every moment it keeps sending deepens the queue
-     * the new rendition must come through.
+     * meanwhile): every moment it keeps sending deepens the queue the new rendition must come through.
      */
     synchronized void show(String track, VideoRendition rendition, BroadcastConsumer from, long nowMs, boolean cut) {
         if (pending != null && pending.pipeline().track().equals(track) && !pending.ended()) {
