@@ -8,9 +8,13 @@ import java.util.function.Consumer;
 /**
  * Seamless rendition switching in front of the renderer's mailbox. Frames from the active
  * pipeline pass; a pending pipeline (the new rendition) becomes active with its first decoded
- * frame, which is by construction a keyframe, and only then is the old pipeline retired. Frames
- * from any other pipeline are released. So the picture never goes blank and two renditions never
- * interleave.
+ * frame that is not older than the last frame passed, and only then is the old pipeline retired.
+ * Frames from any other pipeline are released. So the picture never goes blank, two renditions
+ * never interleave, and a switch to a rendition whose encoder or decoder runs behind never shows
+ * time going backwards: its frames are dropped until it catches up (its decoder already holds the
+ * keyframe, so later frames stay decodable). A pending frame more than {@link #MAX_CATCH_UP_MICROS}
+ * behind is taken at once: the renditions' timelines are then not comparable, and waiting could
+ * never end.
  */
 public final class FrameGate {
     private final LatestMailbox<VideoFrame> mailbox;
@@ -18,6 +22,10 @@ public final class FrameGate {
     private VideoDecodePipeline active;
     private VideoDecodePipeline pending;
     private long switches;
+    private long lastPassedMicros = Long.MIN_VALUE;
+
+    /** How far behind a pending rendition may be and still be waited for. */
+    static final long MAX_CATCH_UP_MICROS = 1_000_000;
 
     public FrameGate(LatestMailbox<VideoFrame> mailbox, Consumer<VideoDecodePipeline> retire) {
         this.mailbox = mailbox;
@@ -45,13 +53,16 @@ public final class FrameGate {
         VideoDecodePipeline old = null;
         boolean pass;
         synchronized (this) {
-            if (from == pending) {
+            if (from == pending && !behind(frame.captureMicros())) {
                 old = active;
                 active = pending;
                 pending = null;
                 switches++;
             }
             pass = from == active;
+            if (pass) {
+                lastPassedMicros = Math.max(lastPassedMicros, frame.captureMicros());
+            }
         }
         if (old != null) {
             retire.accept(old);
@@ -61,6 +72,15 @@ public final class FrameGate {
         } else {
             frame.close();
         }
+    }
+
+    /** True when a pending frame at {@code micros} would show time going back, by a catch-up-able amount. */
+    private boolean behind(long micros) {
+        if (active == null || lastPassedMicros == Long.MIN_VALUE) {
+            return false;
+        }
+        long lag = lastPassedMicros - micros;
+        return lag > 0 && lag <= MAX_CATCH_UP_MICROS;
     }
 
     public synchronized VideoDecodePipeline active() {
@@ -79,5 +99,6 @@ public final class FrameGate {
     public synchronized void clear() {
         active = null;
         pending = null;
+        lastPassedMicros = Long.MIN_VALUE;
     }
 }

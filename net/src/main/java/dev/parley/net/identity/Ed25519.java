@@ -1,6 +1,8 @@
 package dev.parley.net.identity;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -13,8 +15,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * Conversions between raw 32-byte Ed25519 keys and JDK key objects. Private keys are always JDK keys,
- * which encode as PKCS#8 v1 (48 bytes): the QUIC native TLS stack cannot parse the v2 form.
+ * Conversions between raw 32-byte Ed25519 keys and JDK key objects, and signatures. Private keys for
+ * TLS are always JDK keys, which encode as PKCS#8 v1 (48 bytes): the QUIC native TLS stack cannot parse
+ * the v2 form. Signing and verifying go through BouncyCastle's lightweight API, many times faster
+ * than the JDK's provider (a 50-peer gossip simulation verifying every entry took 39 s with it and
+ * over 120 s with the JDK's).
  */
 final class Ed25519 {
     static final int KEY_LENGTH = 32;
@@ -60,5 +65,27 @@ final class Ed25519 {
             return null;
         }
         return Arrays.copyOfRange(spki, SPKI_PREFIX.length, spki.length);
+    }
+
+    static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
+        Ed25519Signer s = new Ed25519Signer();
+        s.init(true, key);
+        s.update(message, 0, message.length);
+        return s.generateSignature();
+    }
+
+    /** False for a malformed signature or a key that is not a curve point, never an exception. */
+    static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (signature == null || signature.length != SIGNATURE_LENGTH || publicKey.length != KEY_LENGTH) {
+            return false;
+        }
+        try {
+            Ed25519Signer v = new Ed25519Signer();
+            v.init(false, new Ed25519PublicKeyParameters(publicKey, 0));
+            v.update(message, 0, message.length);
+            return v.verifySignature(signature);
+        } catch (IllegalArgumentException invalidKey) {
+            return false;
+        }
     }
 }

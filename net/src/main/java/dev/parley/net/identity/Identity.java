@@ -1,11 +1,11 @@
 package dev.parley.net.identity;
 
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.cert.Certificate;
 import java.security.interfaces.EdECPrivateKey;
 import java.util.HexFormat;
@@ -16,13 +16,17 @@ import java.util.Optional;
  * authenticates QUIC connections. The secret never appears in {@link #toString()}.
  */
 public final class Identity {
+    /** The length of an Ed25519 signature. */
+    public static final int SIGNATURE_LENGTH = Ed25519.SIGNATURE_LENGTH;
     private final byte[] seed;
     private final EndpointId id;
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
+    private final Ed25519PrivateKeyParameters signingKey;
 
     private Identity(byte[] seed) {
         this.seed = seed;
+        this.signingKey = new Ed25519PrivateKeyParameters(seed, 0);
         byte[] pub = Ed25519.publicKeyBytes(seed);
         this.id = EndpointId.of(pub);
         this.privateKey = Ed25519.privateKey(seed);
@@ -95,31 +99,12 @@ public final class Identity {
 
     /** A 64-byte Ed25519 signature over {@code message}. */
     public byte[] sign(byte[] message) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(privateKey);
-            s.update(message);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+        return Ed25519.sign(signingKey, message);
     }
 
     /** True when {@code signature} is {@code signer}'s valid signature over {@code message}. */
     public static boolean verify(EndpointId signer, byte[] message, byte[] signature) {
-        if (signature == null || signature.length != Ed25519.SIGNATURE_LENGTH) {
-            return false;
-        }
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(Ed25519.publicKey(signer.bytes()));
-            s.update(message);
-            return s.verify(signature);
-        } catch (SignatureException | IllegalArgumentException e) {
-            return false; // not a valid point or malformed signature
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no Ed25519 support", e);
-        }
+        return Ed25519.verify(signer.bytes(), message, signature);
     }
 
     /** The EndpointId behind a certificate's Ed25519 public key, if it has one. */

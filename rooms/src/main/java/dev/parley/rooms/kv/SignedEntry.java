@@ -1,6 +1,7 @@
 package dev.parley.rooms.kv;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.identity.Identity;
 import dev.parley.rooms.gossip.wire.DecodeException;
 import dev.parley.rooms.gossip.wire.Ids;
 import dev.parley.rooms.gossip.wire.PostcardReader;
@@ -34,7 +35,7 @@ public record SignedEntry(EndpointId scope, byte[] key, long timestampNs, byte[]
 
     /** True when the signature is a valid Ed25519 signature by {@link #scope()}. */
     public boolean verify() {
-        return Ed25519.verify(scope, signingData(key, timestampNs, value), signature);
+        return Identity.verify(scope, signingData(key, timestampNs, value), signature);
     }
 
     /** An all-zero signature: the entry was never signed. */
@@ -65,7 +66,7 @@ public record SignedEntry(EndpointId scope, byte[] key, long timestampNs, byte[]
             throw new DecodeException("timestamp beyond 2262");
         }
         byte[] value = r.bytes();
-        byte[] sig = r.raw(Ed25519.SIGNATURE_LENGTH);
+        byte[] sig = r.raw(Identity.SIGNATURE_LENGTH);
         r.expectEnd();
         return new SignedEntry(scope, key, ts, value, sig);
     }

@@ -1,5 +1,6 @@
 package dev.parley.rooms.kv;
 
+import dev.parley.net.identity.Identity;
 import dev.parley.rooms.gossip.wire.PostcardWriter;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +16,14 @@ class SignedKvTest {
     private static final long SEC = 1_000_000_000L;
     private static final byte[] S = {'s'};
 
-    private final EntrySigner alice = Ed25519.signer(seed(1));
-    private final EntrySigner bob = Ed25519.signer(seed(2));
-    private final EntrySigner mallory = Ed25519.signer(seed(3));
+    private final EntrySigner alice = signer(seed(1));
+    private final EntrySigner bob = signer(seed(2));
+    private final EntrySigner mallory = signer(seed(3));
     private final SignedKv kv = new SignedKv(bob, KvConfig.defaults());
+
+    private static EntrySigner signer(byte[] seed) {
+        return EntrySigner.of(Identity.fromSecret(seed));
+    }
 
     private static byte[] seed(int b) {
         byte[] s = new byte[32];
@@ -38,7 +43,7 @@ class SignedKvTest {
         assertThat(hex).startsWith("00" + alice.id().hex() + "0173" + "ac02" + "0107");
         assertThat(e.encode()).hasSize(1 + 32 + 2 + 2 + 2 + 64);
         byte[] signed = new PostcardWriter().bytes(S).varint(300).bytes(new byte[] {7}).toByteArray();
-        assertThat(Ed25519.verify(alice.id(), signed, e.signature())).isTrue();
+        assertThat(Identity.verify(alice.id(), signed, e.signature())).isTrue();
         assertThat(SignedEntry.decode(e.encode())).isEqualTo(e);
     }
 
@@ -143,7 +148,7 @@ class SignedKvTest {
         small.onGossip(SignedEntry.sign(alice, new byte[] {2}, NOW, new byte[1]).encode(), NOW);
         small.onGossip(SignedEntry.sign(alice, new byte[] {3}, NOW, new byte[1]).encode(), NOW);
         small.onGossip(SignedEntry.sign(mallory, new byte[] {1}, NOW, new byte[1]).encode(), NOW);
-        small.onGossip(SignedEntry.sign(Ed25519.signer(seed(4)), new byte[] {1}, NOW, new byte[1]).encode(), NOW);
+        small.onGossip(SignedEntry.sign(signer(seed(4)), new byte[] {1}, NOW, new byte[1]).encode(), NOW);
         assertThat(small.entries()).hasSize(3);
         assertThat(small.stats().overCapacity()).isEqualTo(2);
     }

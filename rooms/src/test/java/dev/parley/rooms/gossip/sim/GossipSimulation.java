@@ -1,6 +1,7 @@
 package dev.parley.rooms.gossip.sim;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.identity.Identity;
 import dev.parley.rooms.gossip.proto.Action;
 import dev.parley.rooms.gossip.proto.GossipConfig;
 import dev.parley.rooms.gossip.proto.GossipEvent;
@@ -8,7 +9,6 @@ import dev.parley.rooms.gossip.proto.TopicState;
 import dev.parley.rooms.gossip.wire.Frames;
 import dev.parley.rooms.gossip.wire.PeerData;
 import dev.parley.rooms.gossip.wire.TopicMessage;
-import dev.parley.rooms.kv.Ed25519;
 import dev.parley.rooms.kv.EntrySigner;
 
 import java.util.ArrayDeque;
@@ -121,7 +121,7 @@ public final class GossipSimulation {
     public Node addNode() {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        EntrySigner signer = Ed25519.signer(seed);
+        EntrySigner signer = EntrySigner.of(Identity.fromSecret(seed));
         EndpointId id = signer.id();
         Node n = new Node(signer, new TopicState(id, PeerData.of(new byte[] {1, 2, 3}), cfg, random.split()));
         nodes.put(id, n);
