@@ -19,14 +19,16 @@ import java.time.Duration;
  * @param fit                   a rendition fits a capacity when its bitrate is at most this share of it
  * @param probeHeadroom         probe a rendition only when the publisher's estimate is this many times its
  *                              bitrate (or unknown)
+ * @param capacityMemory        how long the capacity measured at a step down (what arrived while the path
+ *                              queued) keeps renditions that do not fit it from being probed
  */
 public record AdaptiveConfig(Duration downgradeHold, Duration upgradeHold, Duration probeDuration,
                              Duration probeBackoff, Duration probeBackoffMax, Duration postSwitchSettle,
                              Duration postDowngradeCooldown, Duration queueDowngrade, Duration queueEmergency,
-                             Duration queueGood, double fit, double probeHeadroom) {
+                             Duration queueGood, double fit, double probeHeadroom, Duration capacityMemory) {
     public static AdaptiveConfig defaults() {
         return new AdaptiveConfig(Duration.ofMillis(200), Duration.ofSeconds(4), Duration.ofSeconds(3),
                 Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(1), Duration.ofSeconds(4),
-                Duration.ofMillis(30), Duration.ofMillis(150), Duration.ofMillis(20), 0.8, 1.25);
+                Duration.ofMillis(30), Duration.ofMillis(150), Duration.ofMillis(20), 0.8, 1.25, Duration.ofSeconds(15));
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * before another step down.
  *
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
- * publisher's estimate has headroom for the next rung (or it sends none), switch up and keep it if the
+ * publisher's estimate has headroom for the next rung (or it sends none) and the rung fits what arrived
+ * the last time the path queued (for {@code capacityMemory}), switch up and keep it if the
  * path stays clean for {@code probeDuration}, else go back and wait {@code probeBackoff} (doubling per
  * failure, reset by a kept probe). Loss does not appear here: QUIC repairs it, and it matters only
  * through the delay and skipped groups it causes. Not thread-safe; time is passed in (milliseconds on any
@@ -64,6 +65,8 @@ public final class AdaptiveController {
     private long lastSwitchFailure = NEVER;
     private long lastSkipped = -1;
     private long capacityBps;
+    private long measuredBps;
+    private long measuredAt = NEVER;
 
     public AdaptiveController(AdaptiveConfig config) {
         this.config = config;
@@ -128,6 +131,7 @@ public final class AdaptiveController {
 
         if (probe >= 0) {
             if (queueing || emergency) {
+                remember(now);
                 String t = ranked.get(probe).track();
                 probe = -1;
                 failedProbes++;
@@ -155,6 +159,7 @@ public final class AdaptiveController {
             boolean settled = elapsed(lastSwitch, config.postSwitchSettle(), now);
             boolean held = elapsed(badSince, config.downgradeHold(), now);
             if (settled && (emergency || held)) {
+                remember(now);
                 current = fitBelow(capacityBps);
                 badSince = -1;
                 lastDowngrade = now;
@@ -178,6 +183,10 @@ public final class AdaptiveController {
         }
         Rung next = ranked.get(current - 1);
         boolean headroom = peer <= 0 || next.bitrate() <= 0 || peer >= next.bitrate() * config.probeHeadroom();
+        if (measuredBps > 0 && now - measuredAt < config.capacityMemory().toMillis()
+                && next.bitrate() > measuredBps * config.fit()) {
+            headroom = false; // it did not fit what arrived the last time the path queued
+        }
         if (!headroom) {
             goodSince = -1;
             return new Hold();
@@ -193,6 +202,13 @@ public final class AdaptiveController {
             return new StartProbe(next.track());
         }
         return new Hold();
+    }
+
+    private void remember(long now) {
+        if (capacityBps > 0) {
+            measuredBps = capacityBps;
+            measuredAt = now;
+        }
     }
 
     // The best rendition below the current one whose bitrate fits the capacity; one step down when the

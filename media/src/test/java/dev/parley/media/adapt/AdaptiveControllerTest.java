@@ -120,6 +120,20 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void whatArrivedWhileThePathQueuedKeepsBiggerRungsFromBeingProbedForAWhile() {
+        AdaptiveController c = at("video/h264-720p");
+        assertThat(c.tick(sig(200, 575_000, 0, 0), 0)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        Decision d = new Hold();
+        long t = 200;
+        for (; t < 40_000 && !(d instanceof StartProbe); t += 200) {
+            d = c.tick(clean(0), t);
+        }
+        // 360p (484 kbit/s) does not fit 0.8 × 575 kbit/s: no probe for 15 s, then the 4 s hold
+        assertThat(d).isEqualTo(new StartProbe("video/h264-360p"));
+        assertThat(t - 200).isGreaterThanOrEqualTo(15_000 + 4_000 - 200).isLessThan(20_000);
+    }
+
+    @Test
     void noFramesSayNothing() {
         AdaptiveController c = at("video/h264-720p");
         for (long t = 0; t < 20_000; t += 200) {
