@@ -7,7 +7,7 @@ import java.util.List;
  * direction ({@link NetworkSignals}).
  *
  * <p>Down: the receiving side is the trigger. A standing queue (frames arriving later than the fastest
- * one by more than {@code queueDowngrade} for {@code downgradeHold}) or frames about to be skipped
+ * one by more than {@code queueDowngrade} for {@code downgradeHold}, or by twice that in one tick) or frames about to be skipped
  * ({@code queueEmergency}, or skipped groups while a queue stands) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
@@ -157,7 +157,8 @@ public final class AdaptiveController {
                 badSince = now;
             }
             boolean settled = elapsed(lastSwitch, config.postSwitchSettle(), now);
-            boolean held = elapsed(badSince, config.downgradeHold(), now);
+            // twice the threshold in one tick (every frame of it that late) is a standing queue already
+            boolean held = elapsed(badSince, config.downgradeHold(), now) || delay >= 2 * config.queueDowngrade().toMillis();
             if (settled && (emergency || held)) {
                 remember(now);
                 current = fitBelow(capacityBps);

@@ -52,10 +52,12 @@ class AdaptiveControllerTest {
     @Test
     void aStandingQueueStepsDownAfterTheHoldAndOneTickDoesNot() {
         AdaptiveController c = at("video/h264-1080p");
-        assertThat(c.tick(sig(80, 3_000_000, 0, 0), 0)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 0)).isInstanceOf(Hold.class);
         assertThat(c.tick(clean(0), 200)).as("a blip resets the hold").isInstanceOf(Hold.class);
-        assertThat(c.tick(sig(80, 3_000_000, 0, 0), 400)).isInstanceOf(Hold.class);
-        assertThat(c.tick(sig(80, 3_000_000, 0, 0), 600)).isEqualTo(new SwitchTo("video/h264-720p", false));
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 400)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 600)).isEqualTo(new SwitchTo("video/h264-720p", false));
+        // twice the threshold in one tick does not wait
+        assertThat(c.tick(sig(65, 3_000_000, 0, 0), 1800)).isEqualTo(new SwitchTo("video/h264-360p", false));
     }
 
     @Test

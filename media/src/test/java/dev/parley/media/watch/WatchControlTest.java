@@ -56,7 +56,7 @@ class WatchControlTest {
     void aStandingQueueAlsoCutsOver() {
         WatchControl c = new WatchControl();
         c.setRenditions(LADDER, "720p");
-        var queue = new NetworkSignals(Duration.ofMillis(60), 6, 550_000, 0, 0);
+        var queue = new NetworkSignals(Duration.ofMillis(45), 6, 550_000, 0, 0);
         assertThat(c.step(1000, showing("720p"), false, true, queue)).isEmpty();
         assertThat(c.step(1200, showing("720p"), false, true, queue))
                 .containsExactly(new WatchControl.Show("180p", "queue", true));
