@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
  * publisher's estimate has headroom for the next rung (or it sends none) and the rung fits what arrived
  * the last time the path queued (for {@code capacityMemory}), switch up and keep it if the
- * path stays clean for {@code probeDuration}, else go back and wait {@code probeBackoff} (doubling per
+ * path stays clean for {@code probeDuration}, else (the delay lasting two ticks) go back and wait {@code probeBackoff} (doubling per
  * failure, reset by a kept probe). Loss does not appear here: QUIC repairs it, and it matters only
  * through the delay and skipped groups it causes. Not thread-safe; time is passed in (milliseconds on any
  * monotonic clock).
@@ -56,6 +56,7 @@ public final class AdaptiveController {
     private int current;
     private int probe = -1;
     private long probeStart;
+    private long probeBadSince = -1;
     private long badSince = -1;
     private long goodSince = -1;
     private long lastSwitch = NEVER;
@@ -130,7 +131,17 @@ public final class AdaptiveController {
         capacityBps = queueing || emergency ? minKnown(s.receiveBps(), peer) : peer;
 
         if (probe >= 0) {
+            // the probed rendition's encoder has just started at the publisher: its first frames can be
+            // late without any queue, so a probe is undone only when the delay lasts two ticks
+            if ((queueing || emergency) && probeBadSince < 0) {
+                probeBadSince = now;
+                return new Hold();
+            }
+            if (!(queueing || emergency)) {
+                probeBadSince = -1;
+            }
             if (queueing || emergency) {
+                probeBadSince = -1;
                 remember(now);
                 String t = ranked.get(probe).track();
                 probe = -1;
@@ -198,6 +209,7 @@ public final class AdaptiveController {
         if (elapsed(goodSince, config.upgradeHold(), now)) {
             probe = current - 1;
             probeStart = now;
+            probeBadSince = -1;
             lastSwitch = now;
             goodSince = -1;
             return new StartProbe(next.track());

@@ -84,6 +84,7 @@ class AdaptiveControllerTest {
         assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
         assertThat(t - 200).isGreaterThanOrEqualTo(4000);
         assertThat(c.currentTrack()).as("stands on the old one during the probe").isEqualTo("video/h264-360p");
+        assertThat(c.tick(sig(90, 1_000_000, 0, 0), t + 800)).as("one late tick: the new encoder's start").isInstanceOf(Hold.class);
         assertThat(c.tick(sig(90, 1_000_000, 0, 0), t + 1000)).isEqualTo(new AbortProbe("video/h264-720p", "queue"));
         long failed = t + 1000;
         // clean again: the next probe waits for the 8 s backoff
@@ -93,8 +94,9 @@ class AdaptiveControllerTest {
             d = c.tick(clean(0), x);
         }
         assertThat(x - 200 - failed).isGreaterThanOrEqualTo(8000);
-        assertThat(c.tick(sig(200, 1_000_000, 0, 0), x)).isInstanceOf(AbortProbe.class);
-        long failed2 = x;
+        assertThat(c.tick(sig(200, 1_000_000, 0, 0), x)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(200, 1_000_000, 0, 0), x + 200)).isInstanceOf(AbortProbe.class);
+        long failed2 = x + 200;
         d = new Hold();
         for (x = failed2 + 200; x < failed2 + 40_000 && !(d instanceof StartProbe); x += 200) {
             d = c.tick(clean(0), x);
