@@ -7,8 +7,10 @@ import java.util.List;
  * direction ({@link NetworkSignals}).
  *
  * <p>Down: the receiving side is the trigger. A standing queue (frames arriving later than the fastest
- * one by more than {@code queueDowngrade} for {@code downgradeHold}, or by twice that in one tick) or frames about to be skipped
- * ({@code queueEmergency}, or skipped groups while a queue stands) switch down at once to the best rendition that fits the
+ * one by more than {@code queueDowngrade} for {@code downgradeHold}, or by twice that in a tick after one that
+ * already queued) or frames about to be skipped ({@code queueEmergency}, or skipped groups while a queue
+ * stands, after a tick that already queued; a jump from nothing in one tick is a stall, not a queue)
+ * switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
@@ -65,6 +67,7 @@ public final class AdaptiveController {
     private int failedProbes;
     private long lastSwitchFailure = NEVER;
     private long lastSkipped = -1;
+    private long lastDelay;
     private long capacityBps;
     private long measuredBps;
     private long measuredAt = NEVER;
@@ -122,8 +125,12 @@ public final class AdaptiveController {
         }
         long delay = s.arrivals() > 0 ? s.queueDelay().toMillis() : 0;
         boolean queueing = delay > config.queueDowngrade().toMillis();
-        // skipped groups with no queue behind them are a stall on this machine (CPU), not the path
-        boolean emergency = delay >= config.queueEmergency().toMillis() || skipping && queueing;
+        // a queue builds up over ticks; a delay that jumps from nothing in one tick is a stall (GC, CPU) on
+        // either end, and waits for the next tick like any standing queue
+        boolean rising = lastDelay >= config.queueGood().toMillis();
+        lastDelay = delay;
+        // skipped groups with no queue behind them are a stall too, not the path
+        boolean emergency = rising && (delay >= config.queueEmergency().toMillis() || skipping && queueing);
         boolean clean = s.arrivals() > 0 && delay < config.queueGood().toMillis() && !skipping;
 
         long peer = s.peerEstimateBps();
@@ -169,7 +176,7 @@ public final class AdaptiveController {
             }
             boolean settled = elapsed(lastSwitch, config.postSwitchSettle(), now);
             // twice the threshold in one tick (every frame of it that late) is a standing queue already
-            boolean held = elapsed(badSince, config.downgradeHold(), now) || delay >= 2 * config.queueDowngrade().toMillis();
+            boolean held = elapsed(badSince, config.downgradeHold(), now) || rising && delay >= 2 * config.queueDowngrade().toMillis();
             if (settled && (emergency || held)) {
                 remember(now);
                 current = fitBelow(capacityBps);

@@ -37,8 +37,9 @@ class AdaptiveControllerTest {
     @Test
     void framesAboutToBeSkippedSwitchAtOnceToWhatTheBottleneckCarries() {
         AdaptiveController c = at("video/h264-1080p");
+        c.tick(sig(40, 700_000, 0, 0), 0); // the queue builds
         // 600 kbit/s arrives while frames stand 180 ms in a queue: 0.8 × 600k fits 180p only
-        assertThat(c.tick(sig(180, 600_000, 0, 0), 0)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        assertThat(c.tick(sig(180, 600_000, 0, 0), 200)).isEqualTo(new SwitchTo("video/h264-180p", true));
         assertThat(c.capacityBps()).isEqualTo(600_000);
         assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
     }
@@ -46,7 +47,18 @@ class AdaptiveControllerTest {
     @Test
     void theLowerOfReceiveRateAndPublisherEstimateSetsTheTarget() {
         AdaptiveController c = at("video/h264-1080p");
-        assertThat(c.tick(sig(200, 3_000_000, 700_000, 0), 0)).isEqualTo(new SwitchTo("video/h264-360p", true));
+        c.tick(sig(40, 3_000_000, 700_000, 0), 0);
+        assertThat(c.tick(sig(200, 3_000_000, 700_000, 0), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
+    }
+
+    @Test
+    void aDelayThatJumpsFromNothingInOneTickIsAStallAndWaitsForTheNextTick() {
+        AdaptiveController c = at("video/h264-720p");
+        c.tick(clean(0), 0);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 200)).as("a GC pause or a starved thread").isInstanceOf(Hold.class);
+        assertThat(c.tick(clean(0), 400)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 600)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 800)).as("it lasted: a queue").isInstanceOf(SwitchTo.class);
     }
 
     @Test
@@ -64,13 +76,13 @@ class AdaptiveControllerTest {
     void skippedGroupsBehindAQueueAreAnEmergencyAndTheDrainAfterASwitchIsNot() {
         AdaptiveController c = at("video/h264-1080p");
         c.tick(sig(0, 1_000_000, 0, 0), 0);
-        assertThat(c.tick(sig(5, 1_000_000, 0, 2), 200)).as("skips without a queue: a local stall").isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(25, 1_000_000, 0, 2), 200)).as("skips without a standing queue: a local stall").isInstanceOf(Hold.class);
         // 1 Mbit/s arrives: 0.8 × that fits 360p
-        assertThat(c.tick(sig(40, 1_000_000, 0, 3), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
+        assertThat(c.tick(sig(40, 1_000_000, 0, 3), 400)).isEqualTo(new SwitchTo("video/h264-360p", true));
         // the old rendition's queue drains: late frames and skips right after the switch do not count
-        assertThat(c.tick(sig(160, 1_000_000, 0, 4), 400)).isInstanceOf(Hold.class);
-        assertThat(c.tick(sig(160, 1_000_000, 0, 5), 1000)).isInstanceOf(Hold.class);
-        assertThat(c.tick(sig(160, 1_000_000, 0, 6), 1200)).isInstanceOf(SwitchTo.class);
+        assertThat(c.tick(sig(160, 1_000_000, 0, 4), 600)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(160, 1_000_000, 0, 5), 1200)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(160, 1_000_000, 0, 6), 1400)).isInstanceOf(SwitchTo.class);
     }
 
     @Test
@@ -126,6 +138,7 @@ class AdaptiveControllerTest {
     @Test
     void whatArrivedWhileThePathQueuedKeepsBiggerRungsFromBeingProbedForAWhile() {
         AdaptiveController c = at("video/h264-720p");
+        c.tick(sig(40, 575_000, 0, 0), -200);
         assertThat(c.tick(sig(200, 575_000, 0, 0), 0)).isEqualTo(new SwitchTo("video/h264-180p", true));
         Decision d = new Hold();
         long t = 200;

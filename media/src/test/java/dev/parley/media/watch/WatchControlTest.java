@@ -67,6 +67,7 @@ class WatchControlTest {
         WatchControl c = new WatchControl();
         c.setRenditions(LADDER, "720p");
         var late = new NetworkSignals(Duration.ofMillis(200), 6, 550_000, 0, 0);
+        c.step(800, showing("720p"), false, true, new NetworkSignals(Duration.ofMillis(40), 6, 650_000, 0, 0));
         assertThat(c.step(1000, showing("720p"), false, true, late))
                 .containsExactly(new WatchControl.Show("180p", "frames late", true));
         assertThat(c.capacityBps()).isEqualTo(550_000);
