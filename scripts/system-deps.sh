@@ -4,7 +4,7 @@
 #   libpulse0, libasound2: FFmpeg's device layer (lavfi test sources) and Java Sound
 #   libgtk-3-0, libxtst6: JavaFX on a desktop
 #   xvfb, imagemagick: the screenshot script (a real window on a virtual display)
-#   nodejs, npm: the interop tests drive the real @moq/lite npm client
+#   nodejs, npm: the interop tests drive the real @moq/lite and @moq/net npm clients
 #   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
 set -euo pipefail
 packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables)

@@ -29,10 +29,20 @@ export function deadline(ms) {
 	}, ms).unref();
 }
 
-export async function connect(url) {
-	const { default: Session } = await import("@moq/qmux");
+/**
+ * Connects with @moq/lite 0.2.2. `protocols` "default" uses the client's own default connect (bare qmux-00
+ * subprotocol, version settled by the legacy SETUP); otherwise a comma list of app protocols is forced
+ * through an explicit qmux Session (default "moq-lite-03").
+ */
+export async function connect(url, protocols = "moq-lite-03") {
 	const Moq = await import("@moq/lite");
-	const transport = new Session(new URL(url), { protocols: ["moq-lite-03"] });
+	if (protocols === "default") {
+		const conn = await Moq.Connection.connect(new URL(url));
+		emit({ event: "connected", protocol: "", version: conn.version });
+		return { Moq, conn };
+	}
+	const { default: Session } = await import("@moq/qmux");
+	const transport = new Session(new URL(url), { protocols: protocols.split(",") });
 	await transport.ready;
 	const conn = await Moq.Connection.connect(new URL(url), { transport });
 	emit({ event: "connected", protocol: transport.protocol, version: conn.version });

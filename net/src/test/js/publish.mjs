@@ -1,12 +1,12 @@
 // Publisher side of Parley's interop tests, using the real @moq/lite 0.2.2 client.
-// Usage: node publish.mjs <ws-url> <broadcast> <groups> <framesPerGroup> [timeoutMs]
+// Usage: node publish.mjs <ws-url> <broadcast> <groups> <framesPerGroup> [timeoutMs] [protocols|default]
 // Publishes <broadcast> with "catalog.json" and "video/hd". Each video group starts with a 40000-byte
 // "keyframe" (larger than one QMux frame) followed by small deltas; every frame is a hang legacy frame
 // (varint microsecond timestamp + payload) with deterministic content, reported as a JSON line with
 // its sha256 so the Java subscriber can compare. Stays up until the connection closes.
 import { connect, deadline, emit, sha256 } from "./common.mjs";
 
-const [url, name, groupsArg, framesArg, timeoutArg] = process.argv.slice(2);
+const [url, name, groupsArg, framesArg, timeoutArg, protocols] = process.argv.slice(2);
 deadline(Number(timeoutArg ?? 30000));
 const groups = Number(groupsArg ?? 3);
 const framesPerGroup = Number(framesArg ?? 3);
@@ -42,7 +42,7 @@ function frame(g, f) {
 	return out;
 }
 
-const { Moq, conn } = await connect(url);
+const { Moq, conn } = await connect(url, protocols);
 const broadcast = new Moq.Broadcast();
 conn.publish(Moq.Path.from(name), broadcast);
 emit({ event: "published", path: name });

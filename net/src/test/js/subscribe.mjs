@@ -1,14 +1,14 @@
 // Subscriber side of Parley's interop tests, using the real @moq/lite 0.2.2 client.
-// Usage: node subscribe.mjs <ws-url> <broadcast> <track> <groups> [timeoutMs]
+// Usage: node subscribe.mjs <ws-url> <broadcast> <track> <groups> [timeoutMs] [protocols|default]
 // Waits for the ANNOUNCE of <broadcast>, reads catalog.json, subscribes <track> and reports <groups>
 // groups, one JSON line per event; frames are reported by size, sha256, legacy timestamp and (small) hex.
 import { connect, deadline, emit, hex, legacyTimestamp, sha256 } from "./common.mjs";
 
-const [url, name, trackName, groupsArg, timeoutArg] = process.argv.slice(2);
+const [url, name, trackName, groupsArg, timeoutArg, protocols] = process.argv.slice(2);
 deadline(Number(timeoutArg ?? 20000));
 const groups = Number(groupsArg ?? 2);
 
-const { Moq, conn } = await connect(url);
+const { Moq, conn } = await connect(url, protocols);
 const announced = conn.announced(Moq.Path.from(""));
 for (;;) {
 	const a = await announced.next();

@@ -52,7 +52,7 @@ class RoomReconnectTest {
 
         long moqLinksTo(EndpointId other) {
             return endpoint.connections().stream()
-                    .filter(c -> Moq.ALPN.equals(c.protocol()) && c.remoteId().filter(other::equals).isPresent()).count();
+                    .filter(c -> Moq.isMoqLite(c.protocol()) && c.remoteId().filter(other::equals).isPresent()).count();
         }
     }
 

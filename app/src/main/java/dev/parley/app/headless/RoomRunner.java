@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code parley room --headless}: join (or create) a room, publish the local camera or test source into
  * it, print the room ticket as the first stdout line and then one JSON line per room event until the
- * JVM is asked to stop. With {@code --chat-stdin} each input line is sent as a chat message. The user
+ * JVM is asked to stop; each event carries {@code "ms"}, the milliseconds since the join started. With {@code --chat-stdin} each input line is sent as a chat message. The user
  * joins with the identity of {@code --profile}; {@code --demo-peers N} adds {@link DemoPeers}.
  */
 final class RoomRunner {
@@ -66,7 +66,7 @@ final class RoomRunner {
                 demos = DemoPeers.start(me.room.ticket(),
                         id -> EndpointConfig.of(id).withIdleTimeout(IDLE), me.room.me(), options.demoPeers());
             }
-            Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, terminal, stop));
+            Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -99,12 +99,13 @@ final class RoomRunner {
         return ExitCodes.OK;
     }
 
-    private static void printEvents(Room room, Terminal terminal, CountDownLatch stop) {
+    private static void printEvents(Room room, long joinStart, Terminal terminal, CountDownLatch stop) {
         try {
             while (stop.getCount() > 0) {
                 RoomEvent event = room.events().next(Duration.ofMillis(500));
                 if (event != null) {
-                    terminal.out().println(JSON.writeValueAsString(toJson(event)));
+                    ObjectNode o = toJson(event).put("ms", (System.nanoTime() - joinStart) / 1_000_000);
+                    terminal.out().println(JSON.writeValueAsString(o));
                     terminal.out().flush();
                 }
             }
@@ -165,8 +166,11 @@ final class RoomRunner {
         }
     }
 
-    /** The user in the room: the profile's identity, an endpoint, media and room membership. */
-    private record Participant(Endpoint endpoint, LocalMedia media, Room room) implements AutoCloseable {
+    /**
+     * The user in the room: the profile's identity, an endpoint, media and room membership;
+     * {@code joinStart} is the {@link System#nanoTime()} at which the join began.
+     */
+    private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
         static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource) {
             Endpoint endpoint = Endpoint.bind(EndpointConfig.of(identity).withIdleTimeout(IDLE));
             LocalMedia media = null;
@@ -174,10 +178,11 @@ final class RoomRunner {
                 PublishOptions opts = PublishOptions.defaults()
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
+                long joinStart = System.nanoTime();
                 Room room = Room.join(endpoint, ticket, dev.parley.rooms.RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video
                 room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();
-                return new Participant(endpoint, media, room);
+                return new Participant(endpoint, media, room, joinStart);
             } catch (RuntimeException e) {
                 if (media != null) {
                     media.close();

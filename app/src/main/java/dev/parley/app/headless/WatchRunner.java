@@ -35,10 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code parley watch --headless}: validate the ticket (a bad one is one line and exit 2), dial its address
  * over QUIC, subscribe the broadcast, decode it with {@link RemoteMedia} and print one JSON stats line per
- * second until {@code --duration} ends.
+ * second until {@code --duration} ends. A few event lines, told apart by their {@code "event"} key, mark
+ * the moments a person waits for, in milliseconds since the dial started: {@code dialing},
+ * {@code connected}, {@code first-frame}, and {@code resumed} when frames come back after a gap of
+ * {@value #GAP_MS} ms or more (with the gap's length).
  */
 final class WatchRunner {
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** A pause between two decoded frames at least this long is reported by a {@code resumed} event. */
+    static final long GAP_MS = 500;
 
     private WatchRunner() {}
 
@@ -54,8 +59,11 @@ final class WatchRunner {
         try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));
              Moq moq = Moq.attach(endpoint)) {
             MoqSession session;
+            long dialStart = System.nanoTime();
+            event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size());
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                event(terminal, "connected", dialStart, null);
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 return fail(terminal, "cannot reach " + ticket.addr().directAddresses() + ": " + cause, ExitCodes.FAILED);
@@ -73,6 +81,7 @@ final class WatchRunner {
                 long nextReport = start + 1_000_000_000L;
                 long reportedFrames = 0;
                 List<Long> latencies = new ArrayList<>();
+                long lastFrame = 0;
                 while (System.nanoTime() < end && !session.isClosed()) {
                     // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
                     var frame = remote.takeFrame(Duration.ofMillis(100));
@@ -80,7 +89,13 @@ final class WatchRunner {
                         // capture (the publisher's clock, the same as ours on one machine) to decoded and taken
                         latencies.add((Clock.nowMicros() - frame.captureMicros()) / 1000);
                         frame.close();
-                        frames.incrementAndGet();
+                        long at = System.nanoTime();
+                        if (frames.incrementAndGet() == 1) {
+                            event(terminal, "first-frame", dialStart, null);
+                        } else if (at - lastFrame >= GAP_MS * 1_000_000) {
+                            event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
+                        }
+                        lastFrame = at;
                     }
                     long now = System.nanoTime();
                     if (now >= nextReport) {
@@ -119,27 +134,42 @@ final class WatchRunner {
     }
 
     /**
-     * One stats line: {@code latP50Ms/latP95Ms/latMaxMs} are capture → decoded over the second's frames. Under {@code --rendition auto} it also shows what adaptation acts on: the capacity
-     * estimate ({@code estimateKbps}, 0 = unknown), the publisher's PROBE estimate, the receive rate and
-     * the frames' queueing delay of the last control tick.
+     * One stats line. {@code latP50Ms/latP95Ms/latMaxMs}: capture → rendered (taken from the mailbox) over
+     * the second's frames. The audio and group counters are totals since the start: {@code audioRecovered}
+     * lost 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC,
+     * {@code groupsSkipped} groups dropped for being too far behind live, {@code groupsStalled} groups given
+     * up because their stream stalled while a newer group had started, {@code audioPlayed} Opus packets
+     * played (about 50 a second), {@code switches} rendition switches. What adaptation acts on (under
+     * {@code --rendition auto}): the capacity estimate ({@code estimateKbps}, 0 = unknown), the publisher's
+     * PROBE estimate ({@code probeKbps}), the receive rate ({@code rxKbps}) and the frames' queueing delay
+     * ({@code queueMs}) of the last control tick.
      */
     static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation, List<Long> latencies) {
         NetworkSignals s = adaptation.signals();
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
+                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
                         + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
-                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"skipped\":%d,\"switches\":%d}",
+                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0,
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
+                stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
-                s.queueDelay().toMillis(), stats.groupsSkipped(), stats.switches());
+                s.queueDelay().toMillis(), stats.switches());
     }
 
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+
+    /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */
+    private static void event(Terminal terminal, String name, long dialStart, String extra) {
+        long ms = (System.nanoTime() - dialStart) / 1_000_000;
+        terminal.out().println("{\"event\":\"" + name + "\",\"ms\":" + ms + (extra == null ? "" : "," + extra) + "}");
+        terminal.out().flush();
     }
 
     private static int fail(Terminal terminal, String message, int code) {

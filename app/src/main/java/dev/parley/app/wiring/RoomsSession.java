@@ -290,7 +290,7 @@ final class RoomsSession implements RoomSession {
                 }
                 String hex = c.remoteId().get().hex();
                 RemoteTile t = tiles.get(hex);
-                if (t != null && "moq-lite-03".equals(c.protocol())) {
+                if (t != null && dev.parley.net.moq.session.Moq.isMoqLite(c.protocol())) {
                     LinkSample sample = MediaLinks.sample(c.pathStats(), room.probeEstimate(c.remoteId().get()));
                     t.onPath(sample);
                     RemoteTile screen = tiles.get(hex + ":screen");

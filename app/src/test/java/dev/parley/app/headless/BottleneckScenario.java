@@ -98,7 +98,7 @@ final class BottleneckScenario {
                 }
                 LabProcess.Line l;
                 try {
-                    l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT && x.text().startsWith("{"),
+                    l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT && x.text().startsWith("{\"t\""),
                             Duration.ofSeconds(5));
                 } catch (TimeoutException e) {
                     continue; // the deadline above bounds the wait (a loaded machine starts JVMs slowly)
@@ -127,7 +127,7 @@ final class BottleneckScenario {
             List<Event> events = new ArrayList<>();
             for (LabProcess.Line l : watcher.lines()) {
                 double t = (l.nanos() - t0) / 1e9;
-                if (l.source() == LabProcess.Source.OUT && l.text().startsWith("{")) {
+                if (l.source() == LabProcess.Source.OUT && l.text().startsWith("{\"t\"")) {
                     seconds.add(new Second(t, JSON.readTree(l.text())));
                 } else if (l.text().contains("adaptive: switching") || l.text().contains("now showing")) {
                     events.add(new Event(t, l.text().replaceFirst("^.* - ", "")));

@@ -39,7 +39,7 @@ public final class AudioTrackWriter implements Consumer<EncodedAudio> {
                 group = track.appendGroup();
             }
             long ts = timeline.stamp(packet.timestampMicros(), OpusPacket.durationMicros(packet.data()));
-            group.writeFrame(new LegacyFrame(ts, packet.data()).encode());
+            group.writeFrame(new LegacyFrame(ts, packet.data()).encode(), Math.max(0, ts));
         } catch (MoqException e) {
             ended = true;
         }

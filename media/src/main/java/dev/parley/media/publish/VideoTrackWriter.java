@@ -36,7 +36,7 @@ public final class VideoTrackWriter implements Consumer<EncodedVideo> {
                 group = track.appendGroup();
             }
             if (group != null) {
-                group.writeFrame(new LegacyFrame(unit.timestampMicros(), unit.data()).encode());
+                group.writeFrame(new LegacyFrame(unit.timestampMicros(), unit.data()).encode(), Math.max(0, unit.timestampMicros()));
             }
         } catch (MoqException e) {
             ended = true;

@@ -17,9 +17,12 @@ package dev.parley.media.stats;
  * @param audioRecovered   lost 20 ms frames rebuilt from the next packet's Opus in-band FEC
  * @param groupsSkipped    groups skipped for being older than the max latency
  * @param switches         rendition switches completed
+ * @param audioOutput      name of the audio sink
+ * @param groupsStalled    video and audio groups given up because they stalled while a newer group had started
+ * @param audioPlayed      Opus packets decoded and played (20 ms each); grows by about 50 a second while audio flows
  */
 public record WatchStats(String rendition, String decoder, double decodeMillis, double decodeFps, double renderFps,
                          long framesDropped, long latencyMillis, long avOffsetMillis, int audioBufferMillis,
                          int audioTargetMillis, long audioConcealed, long audioRecovered, long groupsSkipped, long switches,
-                         String audioOutput) {
+                         String audioOutput, long groupsStalled, long audioPlayed) {
 }

@@ -7,17 +7,29 @@ import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 
-/** Reads the Opus track on thread {@code aread} into the playout's jitter buffer. */
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads the Opus track on thread {@code aread} into the playout's jitter buffer. A group (100 ms of
+ * audio) that stalls for {@link #STALL_BUDGET} while a newer group has started is given up and counted
+ * as stalled: the jitter buffer rebuilds or conceals the gap (FEC, PLC) instead of the reader waiting on
+ * a lost stream. Every wait has a deadline, so close is always noticed.
+ */
 final class AudioTrackReader implements AutoCloseable {
+    /** How long a frame may be late behind a newer group: about the jitter buffer's smallest target. */
+    static final Duration STALL_BUDGET = Duration.ofMillis(40);
     private final TrackConsumer consumer;
     private final AudioPlayout playout;
+    private final AtomicLong stalledGroups;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean ended;
 
-    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout) {
+    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups) {
         this.consumer = consumer;
         this.playout = playout;
+        this.stalledGroups = stalledGroups;
         this.thread = Thread.ofPlatform().name("aread").daemon().start(this::run);
     }
 
@@ -28,16 +40,15 @@ final class AudioTrackReader implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                GroupConsumer g = consumer.nextGroup();
-                if (g == null) {
+                LiveRead.Next next = LiveRead.nextGroup(consumer);
+                if (next instanceof LiveRead.Next.Waiting) {
+                    continue;
+                }
+                if (!(next instanceof LiveRead.Next.Group(GroupConsumer g))) {
                     break;
                 }
                 try (g) {
-                    byte[] frame;
-                    while (running && (frame = g.readFrame()) != null) {
-                        LegacyFrame f = LegacyFrame.decode(frame);
-                        playout.push(new EncodedAudio(f.payload(), f.timestampMicros()));
-                    }
+                    readGroup(g);
                 } catch (MoqException | MediaException e) {
                     // lost group: the jitter buffer conceals the gap
                 }
@@ -46,6 +57,24 @@ final class AudioTrackReader implements AutoCloseable {
             // track ended with an error or reader cancelled
         } finally {
             ended = true;
+        }
+    }
+
+    private void readGroup(GroupConsumer g) {
+        while (running) {
+            LiveRead.Frame next = LiveRead.frame(g, STALL_BUDGET);
+            if (next instanceof LiveRead.Frame.Waiting) {
+                continue;
+            }
+            if (next instanceof LiveRead.Frame.Stalled) {
+                stalledGroups.incrementAndGet();
+                return;
+            }
+            if (!(next instanceof LiveRead.Frame.Data(byte[] frame))) {
+                return;
+            }
+            LegacyFrame f = LegacyFrame.decode(frame);
+            playout.push(new EncodedAudio(f.payload(), f.timestampMicros()));
         }
     }
 

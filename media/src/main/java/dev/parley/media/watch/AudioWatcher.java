@@ -30,12 +30,14 @@ final class AudioWatcher implements AutoCloseable {
     private final AudioClock clock;
     private final AudioSink configuredSink;
     private final Duration maxLatency;
+    private final java.util.concurrent.atomic.AtomicLong stalledGroups;
     private final AudioLevelMeter level = new AudioLevelMeter();
     private AudioPlayout playout;
     private AudioTrackReader reader;
 
-    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency) {
+    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups) {
         this.clock = clock;
+        this.stalledGroups = stalledGroups;
         this.configuredSink = sink;
         this.maxLatency = maxLatency;
     }
@@ -68,7 +70,7 @@ final class AudioWatcher implements AutoCloseable {
         try {
             TrackConsumer c = source.apply(entry.getValue().broadcast())
                     .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
-            reader = new AudioTrackReader(c, playout);
+            reader = new AudioTrackReader(c, playout, stalledGroups);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }

@@ -39,13 +39,19 @@ final class CatalogFollower implements AutoCloseable {
                     break;
                 }
                 try (g) {
-                    byte[] json = g.readFrame();
-                    if (json != null) {
+                    // a catalog stalled behind a newer one is skipped; a dropped one costs only itself
+                    LiveRead.Frame f = LiveRead.frame(g, java.time.Duration.ZERO);
+                    while (f instanceof LiveRead.Frame.Waiting && !closed) {
+                        f = LiveRead.frame(g, java.time.Duration.ZERO);
+                    }
+                    if (f instanceof LiveRead.Frame.Data(byte[] json)) {
                         listener.accept(Catalog.parse(json));
                     }
                 } catch (MediaException e) {
                     error = e;
                     LOG.warn("ignoring bad catalog: {}", e.getMessage());
+                } catch (MoqException e) {
+                    LOG.debug("catalog group {} dropped: {}", g.sequence(), e.getMessage());
                 }
             }
         } catch (MoqException e) {

@@ -53,6 +53,7 @@ public final class RemoteMedia implements AutoCloseable {
     private final WatchOptions options;
     private final LatestMailbox<VideoFrame> mailbox = LatestMailbox.forFrames();
     private final ArrivalWindow arrivals = new ArrivalWindow();
+    private final java.util.concurrent.atomic.AtomicLong stalledGroups = new java.util.concurrent.atomic.AtomicLong();
     private final VideoSwitcher video;
     private final AudioWatcher audio;
     private final WatchControl control = new WatchControl();
@@ -83,8 +84,8 @@ public final class RemoteMedia implements AutoCloseable {
         this.choice = options.choice();
         AudioClock clock = new AudioClock();
         this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
-                options.maxLatency());
-        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency());
+                options.maxLatency(), stalledGroups);
+        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         this.follower = new CatalogFollower(broadcast, this::apply);
@@ -358,7 +359,8 @@ public final class RemoteMedia implements AutoCloseable {
                 p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), video.dropped(),
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
-                a == null ? 0 : a.recovered(), video.skippedGroups(), video.switches(), a == null ? "none" : a.sinkName());
+                a == null ? 0 : a.recovered(), video.skippedGroups(), video.switches(), a == null ? "none" : a.sinkName(),
+                stalledGroups.get(), a == null ? 0 : a.played());
     }
 
     private long nowMs() {

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in through a bounded queue (overflow drops to the next keyframe), frames are converted to BGRA
  * by swscale, held back until the audio clock reaches their timestamp (at most 100 ms), and
  * handed to the {@link FrameGate}. Units already later than the max latency (plus the rendition's
- * declared jitter) are dropped up to the next keyframe. If the decoder cannot be opened the thread
+ * declared jitter) are dropped up to the next keyframe when one is already queued; with none queued
+ * they are decoded late rather than leaving the picture frozen until the next GOP. If the decoder cannot be opened the thread
  * ends and {@link #failure()} says why.
  */
 public final class VideoDecodePipeline implements AutoCloseable {
@@ -110,7 +111,8 @@ public final class VideoDecodePipeline implements AutoCloseable {
                 if (unit.keyframe()) {
                     waitKey = false;
                     gotKeyframe = true;
-                } else if (waitKey || liveEdge.tooLate(liveEdge.latenessMicros(unit.timestampMicros()) - jitterMicros)) {
+                } else if (waitKey || (liveEdge.tooLate(liveEdge.latenessMicros(unit.timestampMicros()) - jitterMicros)
+                        && keyframeQueued())) {
                     waitKey = true;
                     skipped.incrementAndGet();
                     continue;
@@ -130,6 +132,16 @@ public final class VideoDecodePipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("video decoder for {} stopped: {}", track, e.getMessage());
         }
+    }
+
+    /** True when a keyframe waits in the queue: only then does dropping late units catch up instead of freezing. */
+    private boolean keyframeQueued() {
+        for (EncodedVideo u : queue) {
+            if (u.keyframe()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // Parley stamps frames with the capture time (Unix epoch µs); other hang publishers send a

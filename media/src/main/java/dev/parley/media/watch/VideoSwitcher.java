@@ -40,13 +40,17 @@ final class VideoSwitcher implements AutoCloseable {
     private final Duration maxLatency;
     private final Map<VideoDecodePipeline, VideoTrackReader> readers = new IdentityHashMap<>();
     private final AtomicLong skippedGroups = new AtomicLong();
+    private final AtomicLong stalledGroups;
     private VideoTrackReader current;
     private VideoTrackReader pending;
     private long pendingSinceMs;
     private String shownTrack;
 
-    VideoSwitcher(LatestMailbox<VideoFrame> mailbox, AudioClock audioClock, LiveEdge edge, Duration maxLatency) {
+    /** @param stalledGroups counts groups given up because their stream stalled behind a newer one (shared with audio) */
+    VideoSwitcher(LatestMailbox<VideoFrame> mailbox, AudioClock audioClock, LiveEdge edge, Duration maxLatency,
+                  AtomicLong stalledGroups) {
         this.mailbox = mailbox;
+        this.stalledGroups = stalledGroups;
         this.audioClock = audioClock;
         this.edge = edge;
         this.maxLatency = maxLatency;
@@ -104,7 +108,7 @@ final class VideoSwitcher implements AutoCloseable {
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
-        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups);
+        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups);
         readers.put(p, r);
         if (current == null) {
             current = r;

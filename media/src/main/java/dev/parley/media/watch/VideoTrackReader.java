@@ -7,14 +7,19 @@ import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads one video track on thread {@code vread-<track>}: each group is a GOP whose first frame is
  * the keyframe; frames are unwrapped from the legacy container and queued on the decode pipeline.
  * When a frame shows the reader fell more than the max latency (plus the rendition's declared jitter)
- * behind live, the rest of that group
- * is skipped (the next group starts with a keyframe). Ends when the track ends or on close.
+ * behind live and a newer group has started, the rest of that group is skipped (the next group starts
+ * with a keyframe); with nothing newer the late frames still play, since dropping them would only
+ * freeze the picture. A group that stalls (its stream lost or slow)
+ * while a newer group has started is given up at once and counted as stalled, so a lost stream never
+ * freezes the picture. Every wait has a deadline ({@link LiveRead#WAIT}), so close is always noticed.
+ * Ends when the track ends or on close.
  */
 final class VideoTrackReader implements AutoCloseable {
     private final TrackConsumer consumer;
@@ -22,14 +27,17 @@ final class VideoTrackReader implements AutoCloseable {
     private final LiveEdge edge;
     private final Thread thread;
     private final AtomicLong skippedGroups;
+    private final AtomicLong stalledGroups;
     private volatile boolean running = true;
     private volatile boolean ended;
 
-    VideoTrackReader(TrackConsumer consumer, VideoDecodePipeline pipeline, LiveEdge edge, AtomicLong skippedGroups) {
+    VideoTrackReader(TrackConsumer consumer, VideoDecodePipeline pipeline, LiveEdge edge, AtomicLong skippedGroups,
+                     AtomicLong stalledGroups) {
         this.consumer = consumer;
         this.pipeline = pipeline;
         this.edge = edge;
         this.skippedGroups = skippedGroups;
+        this.stalledGroups = stalledGroups;
         this.thread = Thread.ofPlatform().name("vread-" + pipeline.track()).daemon().start(this::run);
     }
 
@@ -44,8 +52,11 @@ final class VideoTrackReader implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                GroupConsumer g = consumer.nextGroup();
-                if (g == null) {
+                LiveRead.Next next = LiveRead.nextGroup(consumer);
+                if (next instanceof LiveRead.Next.Waiting) {
+                    continue;
+                }
+                if (!(next instanceof LiveRead.Next.Group(GroupConsumer g))) {
                     break;
                 }
                 try (g) {
@@ -63,11 +74,23 @@ final class VideoTrackReader implements AutoCloseable {
 
     private void readGroup(GroupConsumer g) {
         boolean first = true;
-        byte[] frame;
-        while (running && (frame = g.readFrame()) != null) {
+        while (running) {
+            LiveRead.Frame next = LiveRead.frame(g, Duration.ZERO);
+            if (next instanceof LiveRead.Frame.Waiting) {
+                continue;
+            }
+            if (next instanceof LiveRead.Frame.Stalled) {
+                stalledGroups.incrementAndGet();
+                return;
+            }
+            if (!(next instanceof LiveRead.Frame.Data(byte[] frame))) {
+                return;
+            }
             LegacyFrame f = LegacyFrame.decode(frame);
             long late = edge.observe(f.timestampMicros());
-            if (!first && edge.tooLate(late - pipeline.jitterMicros())) {
+            // Dropping late frames only pays when a newer GOP can take their place; without one it would
+            // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
+            if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {
                 skippedGroups.incrementAndGet();
                 return;
             }

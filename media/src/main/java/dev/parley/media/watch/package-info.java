@@ -4,5 +4,7 @@
  * switching gate into the latest-frame mailbox), an audio watcher (Opus playout with the jitter buffer)
  * and the pure control step {@code WatchControl} (switch timeouts, failed decoders, ended tracks,
  * adaptive switching); live-edge tracking for stale-group skipping and the arrival delays adaptation reads.
+ * Readers never wait without a deadline and give up a group that stalls behind a newer one, so a lost
+ * stream never freezes the picture or the sound.
  */
 package dev.parley.media.watch;

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A Parley broadcast watched by the hang web player's own npm packages ({@code @moq/watch 0.4.6},
  * {@code @moq/hang 0.3.5}, {@code @moq/net 0.2.8}) in Node ({@code src/test/js/watch.mjs}): a real
- * {@link LocalMedia} (test pattern + 1 kHz tone, libx264, Opus) published by a real moq-lite-03 session
+ * {@link LocalMedia} (test pattern + 1 kHz tone, libx264, Opus) published by a real moq-lite session (lite-05, what the clients negotiate)
  * over QMux/WebSocket on loopback. The script reports what the player's catalog loader, rendition
  * choice and container reader produced, plus an independent look at the bitstream; this test asserts
  * on it. Without Node the test is skipped locally and fails in CI ({@link NodeInterop#require}).
@@ -74,8 +74,8 @@ class HangPlayerInteropTest {
             assertThat(ev.getLast().path("event").asText()).as(transcript).isEqualTo("done");
             assertThat(exit).as(transcript).isZero();
 
-            // Connection: @moq/net 0.2.8's default connect lands on lite-03 over QMux/WebSocket.
-            assertThat(single(ev, "connected", transcript).path("version").asText()).isEqualTo("moq-lite-03");
+            // Connection: @moq/net 0.2.8's default connect offers lite-05 first; Parley selects qmux-00.moq-lite-05.
+            assertThat(single(ev, "connected", transcript).path("version").asText()).isEqualTo("moq-lite-05");
 
             // Catalog: hang's zod RootSchema accepts it, and @moq/watch's loader yields our catalog.
             JsonNode schema = single(ev, "catalog-schema", transcript);
@@ -120,7 +120,7 @@ class HangPlayerInteropTest {
             assertThat(ev).as(transcript).isNotEmpty();
             assertThat(ev.getLast().path("event").asText()).as(transcript).isEqualTo("done");
             assertThat(exit).as(transcript).isZero();
-            assertThat(single(ev, "connected", transcript).path("version").asText()).isEqualTo("moq-lite-03");
+            assertThat(single(ev, "connected", transcript).path("version").asText()).isEqualTo("moq-lite-05");
             JsonNode catalog = single(ev, "catalog", transcript);
             assertThat(catalog.path("success").asBoolean()).isTrue();
             assertThat(catalog.path("json").equals(NUMERIC, JSON.readTree(local.catalog().toJson()))).isTrue();

@@ -191,13 +191,15 @@ class ForeignBroadcastWatchTest {
     }
 
     /**
-     * A publisher that sends each 500 ms GOP in one burst declares {@code jitter: 500}; within that
-     * allowance its frames are not "late". Without the declaration the watcher skips the rest of each
-     * group (the control case).
+     * A publisher that sends each 500 ms GOP in one burst (it may declare {@code jitter: 500}): each burst's
+     * tail is later than the 150 ms max latency, but nothing newer exists when it arrives, so it plays
+     * instead of being skipped, with or without the declaration (skipping would only freeze the picture
+     * until the next burst). The declared jitter still widens the allowance when a newer GOP is there
+     * ({@code StaleGroupSkipTest}).
      */
     @ParameterizedTest(name = "jitter declared {0}")
     @CsvSource({"true", "false"})
-    void aDeclaredJitterWidensTheLatenessAllowance(boolean declared) throws Exception {
+    void burstyGopsPlayWholeBecauseNothingNewerExistsWhenTheirTailsArrive(boolean declared) throws Exception {
         BroadcastProducer main = broadcast(MAIN);
         TrackProducer video = main.createTrack(new TrackInfo("0.avc3", TrackInfo.PRIORITY_VIDEO));
         catalog(main, """
@@ -242,11 +244,9 @@ class ForeignBroadcastWatchTest {
         long skipped = remote.stats().groupsSkipped();
         System.out.println("[foreign] bursty, jitter declared " + declared + ": " + shown.size() + " frames shown, "
                 + skipped + " groups skipped");
-        if (declared) {
-            assertThat(skipped).isZero();
-        } else {
-            assertThat(skipped).as("each burst's tail is later than 150 ms").isGreaterThanOrEqualTo(3);
-        }
+        assertThat(skipped).isZero();
+        assertThat(remote.stats().groupsStalled()).isZero();
+        assertThat(shown).isNotEmpty();
     }
 
     /** The avcC description is what makes AVCC frames without in-band parameter sets decodable. */

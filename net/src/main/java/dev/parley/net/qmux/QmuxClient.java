@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Dials QMux over WebSocket, offering {@code qmux-00.moq-lite-03}. {@code ws://} is plain; {@code wss://}
+ * Dials QMux over WebSocket, offering {@code qmux-00.<protocol>} for each of the config's app protocols
+ * (newest moq-lite first); the connection's {@code protocol()} is the one the server selected. {@code ws://} is plain; {@code wss://}
  * uses the given {@link SslContext} (e.g. one trusting the endpoint's certificate) or the JDK trust
  * store. One client owns one small event loop group shared by all its connections.
  */
@@ -72,7 +73,7 @@ public final class QmuxClient implements AutoCloseable {
         CompletableFuture<QmuxConnection> ready = new CompletableFuture<>();
         WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(wsUri)
-                .subprotocol(QmuxConnection.SUBPROTOCOL)
+                .subprotocol(String.join(",", config.subprotocols()))
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .maxFramePayloadLength(QmuxServer.MAX_WS_PAYLOAD)

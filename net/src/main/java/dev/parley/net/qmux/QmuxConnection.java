@@ -45,15 +45,14 @@ import java.util.function.Function;
  * on the event loop, highest priority first, within the peer's credit and the channel's writability.
  */
 public final class QmuxConnection implements Connection {
-    /** The WebSocket subprotocol this binding negotiates. */
-    public static final String SUBPROTOCOL = "qmux-00.moq-lite-03";
-    /** The application protocol carried inside. */
-    public static final String PROTOCOL = "moq-lite-03";
+    /** The wire format: a subprotocol is {@code qmux-00.<app protocol>} (qmux-01/02 records are not supported). */
+    public static final String WIRE_FORMAT = "qmux-00";
 
     private static final System.Logger LOG = System.getLogger(QmuxConnection.class.getName());
 
     private final Channel channel;
     private final boolean client;
+    private final String protocol;
     private final String path;
     private final String query;
     private final QmuxConfig config;
@@ -103,9 +102,10 @@ public final class QmuxConnection implements Connection {
     private volatile PathStats lastStats;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
-    QmuxConnection(Channel channel, boolean client, String path, String query, QmuxConfig config) {
+    QmuxConnection(Channel channel, boolean client, String protocol, String path, String query, QmuxConfig config) {
         this.channel = channel;
         this.client = client;
+        this.protocol = protocol;
         this.path = path;
         this.query = query;
         this.config = config;
@@ -120,9 +120,28 @@ public final class QmuxConnection implements Connection {
 
     // ---------------------------------------------------------------- Connection API
 
+    /** The WebSocket subprotocol carrying {@code appProtocol}: {@code qmux-00.<appProtocol>}. */
+    public static String subprotocol(String appProtocol) {
+        return WIRE_FORMAT + "." + appProtocol;
+    }
+
+    /**
+     * The app protocol inside a {@code qmux-00.<app>} subprotocol, empty for a bare {@code qmux-00} (settled
+     * in-band), null for other wire formats.
+     */
+    static String appProtocol(String subprotocol) {
+        if (WIRE_FORMAT.equals(subprotocol)) {
+            return "";
+        }
+        String prefix = WIRE_FORMAT + ".";
+        return subprotocol != null && subprotocol.startsWith(prefix) && subprotocol.length() > prefix.length()
+                ? subprotocol.substring(prefix.length()) : null;
+    }
+
+    /** The app protocol the WebSocket upgrade selected, e.g. {@code moq-lite-05}; empty for a bare {@code qmux-00}. */
     @Override
     public String protocol() {
-        return PROTOCOL;
+        return protocol;
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class QmuxServer implements AutoCloseable {
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
-                .subprotocols(QmuxConnection.SUBPROTOCOL)
+                .subprotocols(String.join(",", config.subprotocols()) + "," + QmuxConnection.WIRE_FORMAT)
                 .allowExtensions(false)
                 .dropPongFrames(false)
                 .handshakeTimeoutMillis(10_000)
@@ -83,7 +83,7 @@ public final class QmuxServer implements AutoCloseable {
                             tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(c.alloc())));
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpObjectAggregator(16 << 10));
-                            p.addLast(new UpgradeGate());
+                            p.addLast(new UpgradeGate(config.protocols()));
                             p.addLast(new WebSocketServerProtocolHandler(ws));
                             // A fragmented message is still one message (one QMux frame); oversize ones fail the connection.
                             p.addLast(new WebSocketFrameAggregator(MAX_WS_PAYLOAD));

@@ -49,21 +49,27 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
             QueryStringDecoder q = new QueryStringDecoder(hc.requestUri());
             String raw = hc.requestUri();
             int qi = raw.indexOf('?');
-            conn = new QmuxConnection(ctx.channel(), false, q.path().isEmpty() ? "/" : q.path(),
+            String app = QmuxConnection.appProtocol(hc.selectedSubprotocol());
+            if (app == null) { // the UpgradeGate lets no other upgrade through
+                ctx.close();
+                return;
+            }
+            conn = new QmuxConnection(ctx.channel(), false, app, q.path().isEmpty() ? "/" : q.path(),
                     qi < 0 ? "" : raw.substring(qi + 1), config);
             conn.start();
             onServerConnection.accept(conn);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && client) {
             WebSocketClientProtocolHandler ws = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String selected = ws == null ? null : ws.handshaker().actualSubprotocol();
-            if (!QmuxConnection.SUBPROTOCOL.equals(selected)) {
+            String app = QmuxConnection.appProtocol(selected);
+            if (app == null || app.isEmpty() || !config.protocols().contains(app)) {
                 onClientConnection.completeExceptionally(new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
-                        "server selected subprotocol " + selected + " instead of " + QmuxConnection.SUBPROTOCOL));
+                        "server selected subprotocol " + selected + ", not one of " + config.subprotocols()));
                 ctx.close();
                 return;
             }
             String path = clientUri.getRawPath() == null || clientUri.getRawPath().isEmpty() ? "/" : clientUri.getPath();
-            conn = new QmuxConnection(ctx.channel(), true, path, clientUri.getRawQuery() == null ? "" : clientUri.getRawQuery(), config);
+            conn = new QmuxConnection(ctx.channel(), true, app, path, clientUri.getRawQuery() == null ? "" : clientUri.getRawQuery(), config);
             conn.start();
             onClientConnection.complete(conn);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT && client) {

@@ -13,12 +13,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Refuses HTTP requests that are not a WebSocket upgrade offering {@code qmux-00.moq-lite-03}, with a
- * plain-text status instead of Netty's default of upgrading without a subprotocol.
+ * Picks the WebSocket subprotocol before Netty's handshake: the first of the server's app protocols
+ * (newest moq-lite first) that the client offers as {@code qmux-00.<protocol>}, whatever the client's
+ * order, else a bare {@code qmux-00} whose version the session settles in-band, and leaves only that one
+ * in the request so the handshake selects it. Requests that are not such
+ * an upgrade get a plain-text status saying why instead of Netty's default of upgrading without a
+ * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks.
  */
 final class UpgradeGate extends ChannelInboundHandlerAdapter {
+    private final List<String> protocols;
+
+    UpgradeGate(List<String> protocols) {
+        this.protocols = List.copyOf(protocols);
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -27,7 +38,20 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            String refusal = refusal(req);
+            String refusal = null;
+            if (!req.decoderResult().isSuccess()) {
+                refusal = "malformed HTTP request";
+            } else if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                refusal = "upgrade to WebSocket required (subprotocols " + String.join(", ", subprotocols()) + ")";
+            } else {
+                List<String> offered = offered(req);
+                String chosen = select(offered);
+                if (chosen == null) {
+                    refusal = refusal(offered);
+                } else {
+                    req.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, chosen);
+                }
+            }
             if (refusal != null) {
                 HttpResponseStatus status = refusal.startsWith("upgrade") ? HttpResponseStatus.UPGRADE_REQUIRED
                         : HttpResponseStatus.BAD_REQUEST;
@@ -47,20 +71,46 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(req);
     }
 
-    private static String refusal(FullHttpRequest req) {
-        if (!req.decoderResult().isSuccess()) {
-            return "malformed HTTP request";
+    /**
+     * The subprotocol to select: the server's preference among the {@code qmux-00.<protocol>} the client
+     * offers, else a bare {@code qmux-00} (the version is then settled in-band by the legacy SETUP); null if none.
+     */
+    String select(List<String> offered) {
+        for (String p : protocols) {
+            String sub = QmuxConnection.subprotocol(p);
+            if (offered.contains(sub)) {
+                return sub;
+            }
         }
-        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            return "upgrade to WebSocket required (subprotocol " + QmuxConnection.SUBPROTOCOL + ")";
-        }
+        return offered.contains(QmuxConnection.WIRE_FORMAT) ? QmuxConnection.WIRE_FORMAT : null;
+    }
+
+    private List<String> subprotocols() {
+        return protocols.stream().map(QmuxConnection::subprotocol).toList();
+    }
+
+    private static List<String> offered(FullHttpRequest req) {
+        List<String> out = new ArrayList<>();
         for (String header : req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
             for (String offered : header.split(",")) {
-                if (offered.trim().equals(QmuxConnection.SUBPROTOCOL)) {
-                    return null;
+                if (!offered.isBlank()) {
+                    out.add(offered.trim());
                 }
             }
         }
-        return "WebSocket subprotocol " + QmuxConnection.SUBPROTOCOL + " not offered";
+        return out;
+    }
+
+    private String refusal(List<String> offered) {
+        String accepted = "; Parley accepts " + String.join(", ", subprotocols());
+        if (offered.isEmpty()) {
+            return "no WebSocket subprotocol offered" + accepted;
+        }
+        boolean bareOnly = offered.stream().allMatch(o -> o.indexOf('.') < 0);
+        if (bareOnly) {
+            return "only bare subprotocols of other wire formats offered (" + String.join(", ", offered) + ")"
+                    + accepted + " or a bare qmux-00 (legacy SETUP, moq-lite-02)";
+        }
+        return "none of the offered subprotocols (" + String.join(", ", offered) + ") is spoken here" + accepted;
     }
 }

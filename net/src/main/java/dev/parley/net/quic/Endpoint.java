@@ -48,19 +48,24 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A QUIC endpoint: one UDP socket that both accepts and dials, authenticated by the endpoint's
  * Ed25519 key on both sides (mutual TLS 1.3 with self-signed certificates; the key is the identity).
  * Incoming connections are routed by ALPN to registered {@link ProtocolHandler}s; an ALPN nobody
- * registered is refused in the handshake. Dials are shared per (peer, ALPN): concurrent
- * {@link #connect} calls to the same peer get the same connection.
+ * registered is refused in the handshake. Dials are shared per (peer, offered ALPNs): concurrent
+ * {@link #connect} calls to the same peer get the same connection. A dial tries every address of the
+ * peer within moments of each other, the address the peer last had a connection with us at first; the
+ * first completed handshake wins and the other attempts are closed.
  */
 public final class Endpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
@@ -69,6 +74,7 @@ public final class Endpoint implements AutoCloseable {
     /** Application close code when the peer asked for a protocol nobody serves here. */
     static final int CLOSE_UNKNOWN_ALPN = 21; // moq-lite UnknownAlpn
     static final int CLOSE_HANDLER_FAILED = 1;
+    static final int MAX_REMEMBERED_PEERS = 1024;
 
     private final EndpointConfig config;
     private final Identity identity;
@@ -77,17 +83,27 @@ public final class Endpoint implements AutoCloseable {
     private final DatagramChannel socket;
     private final PacketRouter router;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
+    /** The registered ALPNs in registration order: the server's preference when a client offers several. */
+    private final List<String> alpnOrder = new ArrayList<>(); // guarded by handlers
     private final Map<DialKey, CompletableFuture<QuicConnection>> dials = new ConcurrentHashMap<>();
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Where each peer last had a connection with us (accepted or dialed), most recent peers kept. */
+    private final Map<EndpointId, InetSocketAddress> lastSeen = Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<EndpointId, InetSocketAddress> eldest) {
+                    return size() > MAX_REMEMBERED_PEERS;
+                }
+            });
     private final SecureRandom random = new SecureRandom();
     private volatile QuicSslContext serverTls;
     private volatile boolean closed;
 
-    private record DialKey(EndpointId peer, String alpn) {
+    private record DialKey(EndpointId peer, List<String> alpns) {
     }
 
     /** What a client QUIC channel was dialed for; read when its handshake completes. */
-    private record Dial(EndpointId expected, String alpn, QuicSslContext tls, byte[] sourceId) {
+    private record Dial(EndpointId expected, List<String> alpns, QuicSslContext tls, byte[] sourceId) {
     }
 
     private Endpoint(EndpointConfig config) {
@@ -164,30 +180,44 @@ public final class Endpoint implements AutoCloseable {
 
     /**
      * How peers reach this endpoint: its id and the bound address, or, when bound to the wildcard
-     * address, the loopback plus every IPv4 address of the interfaces that are up.
+     * address, every IPv4 address of the interfaces that are up except loopback. Loopback is listed
+     * only when there is nothing else (a machine without a network still works with itself): another
+     * host dialing a loopback address reaches itself, never us.
      */
     public EndpointAddr addr() {
         InetSocketAddress local = localAddress();
         if (!local.getAddress().isAnyLocalAddress()) {
             return EndpointAddr.of(id(), local);
         }
-        List<InetSocketAddress> out = new ArrayList<>();
-        out.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort()));
+        List<InetAddress> found = new ArrayList<>();
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
-                        out.add(new InetSocketAddress(a, local.getPort()));
-                    }
+                if (nif.isUp()) {
+                    found.addAll(Collections.list(nif.getInetAddresses()));
                 }
             }
         } catch (SocketException e) {
             LOG.warn("cannot list network interfaces: {}", e.getMessage());
         }
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetAddress a : advertisable(found)) {
+            out.add(new InetSocketAddress(a, local.getPort()));
+        }
         return new EndpointAddr(id(), out, List.of());
+    }
+
+    /**
+     * Which of a wildcard-bound endpoint's interface addresses to advertise: the IPv4 ones that are not
+     * loopback, in order; only the loopback address when there are none.
+     */
+    static List<InetAddress> advertisable(List<InetAddress> interfaceAddresses) {
+        List<InetAddress> out = new ArrayList<>();
+        for (InetAddress a : interfaceAddresses) {
+            if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isAnyLocalAddress() && !out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out.isEmpty() ? List.of(InetAddress.getLoopbackAddress()) : out;
     }
 
     /** Serves {@code alpn} with {@code handler}, replacing an earlier handler for it. */
@@ -197,7 +227,10 @@ public final class Endpoint implements AutoCloseable {
         }
         synchronized (handlers) {
             handlers.put(alpn, handler);
-            serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+            if (!alpnOrder.contains(alpn)) {
+                alpnOrder.add(alpn);
+            }
+            serverTls = buildServerTls(List.copyOf(alpnOrder));
         }
     }
 
@@ -205,22 +238,42 @@ public final class Endpoint implements AutoCloseable {
     public void unregister(String alpn) {
         synchronized (handlers) {
             if (handlers.remove(alpn) != null) {
-                serverTls = buildServerTls(List.copyOf(handlers.keySet()));
+                alpnOrder.remove(alpn);
+                serverTls = buildServerTls(List.copyOf(alpnOrder));
             }
         }
     }
 
     /**
      * Connects to {@code peer} speaking {@code alpn}, reusing an open connection or an ongoing dial
-     * to the same peer and protocol. Fails with {@link DialException} when the peer's key is not
-     * {@code peer.id()}, the protocol is refused, or the handshake times out.
+     * to the same peer and protocol. Every address of {@code peer} is tried at once; the first
+     * completed handshake wins. Fails with {@link DialException} when no address worked: the peer's key
+     * was not {@code peer.id()}, the protocol was refused, or the handshakes timed out (the most telling
+     * of the failures is reported).
      */
     public CompletableFuture<Connection> connect(EndpointAddr peer, String alpn) {
-        return connectQuic(peer, alpn).thenApply(c -> c);
+        return connectQuic(peer, List.of(alpn)).thenApply(c -> c);
+    }
+
+    /**
+     * Connects offering several ALPNs, in preference order; the server picks one (its preference among
+     * the common ones) and the connection's {@link Connection#protocol()} tells which.
+     */
+    public CompletableFuture<Connection> connect(EndpointAddr peer, List<String> alpns) {
+        return connectQuic(peer, alpns).thenApply(c -> c);
     }
 
     /** {@link #connect} with the concrete connection type. */
     public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, String alpn) {
+        return connectQuic(peer, List.of(alpn));
+    }
+
+    /** {@link #connect(EndpointAddr, List)} with the concrete connection type. */
+    public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, List<String> offered) {
+        List<String> alpn = List.copyOf(offered);
+        if (alpn.isEmpty()) {
+            throw new IllegalArgumentException("no ALPN to offer");
+        }
         if (closed) {
             return CompletableFuture.failedFuture(new DialException("the endpoint is closed"));
         }
@@ -254,44 +307,156 @@ public final class Endpoint implements AutoCloseable {
                     conn.closed().whenComplete((r, e) -> dials.remove(key, fresh));
                 }
             });
-            dialAddresses(peer, alpn, new ArrayList<>(peer.directAddresses()), null, fresh);
+            dialAll(peer, alpn, fresh);
             return fresh;
         }
     }
 
-    /** Tries the addresses one after another until one completes a handshake. */
-    private void dialAddresses(EndpointAddr peer, String alpn, List<InetSocketAddress> remaining,
-                               Throwable lastError, CompletableFuture<QuicConnection> result) {
-        if (remaining.isEmpty()) {
-            result.completeExceptionally(lastError instanceof DialException ? lastError
-                    : new DialException("cannot reach " + peer.id().shortHex(), lastError));
-            return;
-        }
-        InetSocketAddress address = remaining.removeFirst();
-        dialOnce(address, peer.id(), alpn).whenComplete((conn, error) -> {
-            if (error == null) {
-                result.complete(conn);
-            } else if (error instanceof DialException de && de.getMessage().contains("is not the expected peer")) {
-                result.completeExceptionally(error); // the key is wrong; other addresses will not change that
-            } else {
-                dialAddresses(peer, alpn, remaining, error, result);
-            }
-        });
+    /**
+     * Dials every address, happy-eyeballs style: the first at once, each next one {@link #DIAL_STAGGER_MS}
+     * later or as soon as an earlier attempt fails. The first completed handshake completes {@code result};
+     * the other attempts are cancelled (their channels closed) and a handshake that completes after the
+     * winner is closed. A failure at one address (a silent one, or another endpoint answering there with
+     * the wrong key) does not stop the others; only when all have failed does {@code result} fail, with
+     * the most telling error. The short stagger spares a peer that is reachable at several addresses (one
+     * machine, one LAN) a duplicate connection that opens and closes at once.
+     */
+    private void dialAll(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
+        new MultiDial(peer, alpn, dialOrder(peer.directAddresses(), lastSeen.get(peer.id())), result).startNext(-1);
     }
 
-    private CompletableFuture<QuicConnection> dialOnce(InetSocketAddress address, EndpointId expected, String alpn) {
+    /**
+     * The order to try a peer's addresses in: the one it last had a connection with us at first (behind
+     * a NAT that is its public mapping; the addresses it reports may be private), then the rest as given.
+     */
+    static List<InetSocketAddress> dialOrder(List<InetSocketAddress> addresses, InetSocketAddress lastSeen) {
+        LinkedHashSet<InetSocketAddress> out = new LinkedHashSet<>();
+        if (lastSeen != null && addresses.contains(lastSeen)) {
+            out.add(lastSeen);
+        }
+        out.addAll(addresses);
+        return List.copyOf(out);
+    }
+
+    /** Gap between starting two dial attempts while the earlier one is still pending. */
+    static final long DIAL_STAGGER_MS = 100;
+
+    /** The attempts of one {@link #dialAll}; all state behind its monitor. */
+    private final class MultiDial {
+        private final EndpointAddr peer;
+        private final List<String> alpn;
+        private final List<InetSocketAddress> addresses;
+        private final CompletableFuture<QuicConnection> result;
+        private final List<Attempt> attempts = new ArrayList<>();
+        private final List<DialException> errors = new ArrayList<>();
+
+        MultiDial(EndpointAddr peer, List<String> alpn, List<InetSocketAddress> addresses, CompletableFuture<QuicConnection> result) {
+            this.peer = peer;
+            this.alpn = alpn;
+            this.addresses = addresses;
+            this.result = result;
+            // Whatever ends the dial (a winner, the endpoint closing, the caller cancelling) ends the rest.
+            result.whenComplete((conn, error) -> {
+                synchronized (this) {
+                    attempts.forEach(Attempt::cancel);
+                }
+            });
+        }
+
+        /** Starts the next attempt if {@code after} is the newest one started (-1: none yet). */
+        synchronized void startNext(int after) {
+            if (result.isDone() || attempts.size() != after + 1 || attempts.size() == addresses.size()) {
+                return;
+            }
+            int index = attempts.size();
+            InetSocketAddress address = addresses.get(index);
+            Attempt attempt = dialOnce(address, peer.id(), alpn);
+            attempts.add(attempt);
+            if (index + 1 < addresses.size()) {
+                CompletableFuture.delayedExecutor(DIAL_STAGGER_MS, TimeUnit.MILLISECONDS).execute(() -> startNext(index));
+            }
+            attempt.future().whenComplete((conn, error) -> {
+                if (error == null) {
+                    if (result.complete(conn)) {
+                        LOG.debug("dialed {} at {} (attempt {} of {})", peer.id().shortHex(), address, index + 1,
+                                addresses.size());
+                    } else {
+                        conn.close(0, "dial abandoned: another address answered first");
+                    }
+                } else {
+                    failed(index, address, error);
+                }
+            });
+        }
+
+        private void failed(int index, InetSocketAddress address, Throwable error) {
+            DialException failure;
+            synchronized (this) {
+                errors.add(error instanceof DialException de ? de
+                        : new DialException("cannot connect to " + peer.id().shortHex() + " at " + address + ": " + error, error));
+                if (errors.size() < addresses.size()) {
+                    if (attempts.size() < addresses.size()) {
+                        startNext(attempts.size() - 1); // a failure frees the way for the next address at once
+                    }
+                    return;
+                }
+                failure = mostTelling(errors, peer, addresses);
+            }
+            result.completeExceptionally(failure);
+        }
+    }
+
+    /** Wrong key first, then a refusal, then anything else, a timeout last: what the user can act on. */
+    static DialException mostTelling(List<DialException> errors, EndpointAddr peer, List<InetSocketAddress> addresses) {
+        List<DialException> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparingInt(Endpoint::rank));
+        DialException best = sorted.getFirst();
+        if (addresses.size() == 1 || rank(best) < 3) {
+            return best;
+        }
+        return new DialException("cannot reach " + peer.id().shortHex() + " at any of " + addresses + ": "
+                + best.getMessage(), best);
+    }
+
+    private static int rank(DialException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("is not the expected peer")) {
+            return 0;
+        }
+        if (m.contains("refused") || m.contains("did not agree") || m.contains("TLS handshake")
+                || m.contains("closed the connection during the handshake")) {
+            return 1;
+        }
+        return m.contains("timed out") ? 3 : 2;
+    }
+
+    /** One handshake toward one address; {@link #cancel} closes its channel if it is still going. */
+    private record Attempt(CompletableFuture<QuicConnection> future, AtomicReference<Channel> channel) {
+        void cancel() {
+            if (future.completeExceptionally(new DialException("dial abandoned"))) {
+                Channel ch = channel.get();
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    private Attempt dialOnce(InetSocketAddress address, EndpointId expected, List<String> alpn) {
         CompletableFuture<QuicConnection> result = new CompletableFuture<>();
+        AtomicReference<Channel> channel = new AtomicReference<>();
+        Attempt attempt = new Attempt(result, channel);
         QuicSslContext tls;
         try {
             tls = QuicSslContextBuilder.forClient()
                     .keyManager(credentials.keyManager(), null)
                     .trustManager(PeerTrustManager.pinned(expected))
-                    .applicationProtocols(alpn)
+                    .applicationProtocols(alpn.toArray(String[]::new))
                     .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS)
                     .build();
         } catch (RuntimeException e) {
             result.completeExceptionally(new DialException("cannot set up TLS: " + e.getMessage(), e));
-            return result;
+            return attempt;
         }
         byte[] sourceId = new byte[PacketRouter.CONNECTION_ID_LENGTH];
         random.nextBytes(sourceId);
@@ -303,6 +468,14 @@ public final class Endpoint implements AutoCloseable {
                 .attr(DIAL, dial)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
                 .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext ctx) {
+                        channel.set(ctx.channel()); // so a losing attempt can be closed mid-handshake
+                        if (result.isDone()) {
+                            ctx.channel().close(); // cancelled before the channel existed
+                        }
+                    }
+
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                         // A peer that refuses the handshake (e.g. no shared ALPN) sends CONNECTION_CLOSE; fail
@@ -342,14 +515,14 @@ public final class Endpoint implements AutoCloseable {
                         + timeoutMs + " ms"));
             }
         }, timeoutMs + 500, TimeUnit.MILLISECONDS);
-        return result;
+        return attempt;
     }
 
-    private static DialException refusal(String target, String alpn, QuicConnectionCloseEvent close) {
+    private static DialException refusal(String target, List<String> alpn, QuicConnectionCloseEvent close) {
         if (close.isTlsError()) {
             int alert = QuicConnectionCloseEvent.extractTlsError(close.error());
             String why = switch (alert) {
-                case 120 -> "it does not serve protocol " + alpn;
+                case 120 -> "it serves none of the protocols " + String.join(", ", alpn);
                 case 42, 43, 44, 45, 46, 48, 51 -> "it rejected this endpoint's certificate";
                 default -> "TLS alert " + alert;
             };
@@ -391,8 +564,8 @@ public final class Endpoint implements AutoCloseable {
         SSLEngine engine = ch.sslEngine();
         String alpn = engine == null ? null : engine.getApplicationProtocol();
         Dial dial = ch.attr(DIAL).get();
-        if (dial != null && !dial.alpn().equals(alpn)) {
-            throw new DialException("peer " + dial.expected().shortHex() + " did not agree to protocol " + dial.alpn());
+        if (dial != null && !dial.alpns().contains(alpn)) {
+            throw new DialException("peer " + dial.expected().shortHex() + " did not agree to any of " + dial.alpns());
         }
         EndpointId remote;
         try {
@@ -406,6 +579,9 @@ public final class Endpoint implements AutoCloseable {
                     + dial.expected().shortHex());
         }
         QuicConnection conn = QuicConnection.attach(ch, alpn, remote, dial != null);
+        if (conn.remoteAddress() instanceof InetSocketAddress seen) {
+            lastSeen.put(remote, seen);
+        }
         connections.add(conn);
         conn.closed().whenComplete((r, e) -> connections.remove(conn));
         return conn;
@@ -480,6 +656,8 @@ public final class Endpoint implements AutoCloseable {
             return;
         }
         closed = true;
+        // Fail pending dials first: their attempts close their channels while the event loop still runs.
+        dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
         for (QuicConnection conn : List.copyOf(connections)) {
             conn.close(0, "endpoint closed");
         }
@@ -489,7 +667,6 @@ public final class Endpoint implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
     }
 
     @Override

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Parley's moq-lite-03 session over QMux/WebSocket: against the real {@code @moq/lite@0.2.2} client in
- * both directions, and between two Parley endpoints.
+ * both directions, forced to offer {@code qmux-00.moq-lite-03} (the only real-client check of lite-03; the
+ * clients' default connection code is in {@link DefaultClientInteropTest}), and between two Parley endpoints.
  */
 @Timeout(120)
 class MoqOverQmuxTest {
@@ -71,7 +72,7 @@ class MoqOverQmuxTest {
                 for (int g = 0; g < GROUPS; g++) {
                     GroupProducer gp = video.appendGroup();
                     for (int f = 0; f < FRAMES; f++) {
-                        gp.writeFrame(videoFrame(g, f));
+                        gp.writeFrame(videoFrame(g, f), (long) (g * FRAMES + f) * 33_333); // the legacy header's µs, for lite-05
                     }
                     gp.close();
                     Thread.sleep(50); // live pacing, so a live reader gets every group

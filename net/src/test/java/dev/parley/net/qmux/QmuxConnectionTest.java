@@ -55,8 +55,8 @@ class QmuxConnectionTest {
     void bidiEchoWithFin() throws Exception {
         try (var t = new QmuxTestSupport(); QmuxConnection c = t.connect()) {
             QmuxConnection s = t.nextAccepted();
-            assertThat(s.protocol()).isEqualTo("moq-lite-03");
-            assertThat(c.protocol()).isEqualTo("moq-lite-03");
+            assertThat(s.protocol()).isEqualTo("moq-lite-05");
+            assertThat(c.protocol()).isEqualTo("moq-lite-05");
             assertThat(s.remoteId()).isEmpty();
             assertThat(c.isClient()).isTrue();
             assertThat(s.isClient()).isFalse();

@@ -34,8 +34,8 @@ class QmuxWireTest {
     @Test
     void serverSendsParametersFirstAndChunksStreamDataIntoSmallMessages() throws Exception {
         try (var t = new QmuxTestSupport();
-             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
-            assertThat(peer.subprotocol()).isEqualTo(QmuxConnection.SUBPROTOCOL);
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
+            assertThat(peer.subprotocol()).isEqualTo(QmuxConnection.subprotocol("moq-lite-03"));
             assertThat(peer.next(10)).isEqualTo(new QmuxFrame.Parameters(QmuxConfig.defaults().local()));
             peer.send(new QmuxFrame.Parameters(GENEROUS));
             QmuxConnection s = t.nextAccepted();
@@ -71,7 +71,7 @@ class QmuxWireTest {
     @Test
     void serverRespectsThePeerWindowAndResumesOnMaxStreamData() throws Exception {
         try (var t = new QmuxTestSupport();
-             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
             peer.next(10);
             peer.send(new QmuxFrame.Parameters(new TransportParameters(1 << 20, 1000, 1000, 1000, 10, 10)));
             QmuxConnection s = t.nextAccepted();
@@ -110,7 +110,7 @@ class QmuxWireTest {
             QmuxConnection goodServer = t.nextAccepted();
             String[] garbage = {"30", "ff", "0a0005", "ff5153300d0a0d0a05", "0b00ff"};
             for (String hex : garbage) {
-                try (RawWsPeer bad = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+                try (RawWsPeer bad = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                     bad.next(10);
                     if (!hex.startsWith("ff51")) {
                         bad.send(new QmuxFrame.Parameters(GENEROUS));
@@ -124,14 +124,14 @@ class QmuxWireTest {
                     assertThat(bad.closed.get(10, TimeUnit.SECONDS)).isNotNull();
                 }
             }
-            try (RawWsPeer text = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer text = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 text.next(10);
                 QmuxConnection textServer = t.nextAccepted();
                 text.sendText("hello");
                 assertThat(textServer.closed().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
                         CloseReason.TransportError.class, r -> assertThat(r.message()).contains("binary"));
             }
-            try (RawWsPeer first = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer first = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 first.next(10);
                 QmuxConnection firstServer = t.nextAccepted();
                 first.send(new QmuxFrame.MaxData(5));
@@ -160,7 +160,7 @@ class QmuxWireTest {
     void flowControlAndStreamLimitViolationsCloseWithQuicCodes() throws Exception {
         QmuxConfig tight = QmuxConfig.defaults().withLocal(new TransportParameters(1 << 20, 100, 100, 100, 2, 2));
         try (var t = new QmuxTestSupport(tight, tight)) {
-            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 peer.next(10);
                 peer.send(new QmuxFrame.Parameters(GENEROUS));
                 t.nextAccepted();
@@ -169,7 +169,7 @@ class QmuxWireTest {
                 assertThat(close).isInstanceOfSatisfying(QmuxFrame.ConnectionClose.class,
                         c -> assertThat(c.code()).isEqualTo(QmuxProtocolException.FLOW_CONTROL_ERROR));
             }
-            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 peer.next(10);
                 peer.send(new QmuxFrame.Parameters(GENEROUS));
                 t.nextAccepted();
@@ -178,7 +178,7 @@ class QmuxWireTest {
                 assertThat(close).isInstanceOfSatisfying(QmuxFrame.ConnectionClose.class,
                         c -> assertThat(c.code()).isEqualTo(QmuxProtocolException.STREAM_LIMIT_ERROR));
             }
-            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 peer.next(10);
                 peer.send(new QmuxFrame.Parameters(GENEROUS));
                 t.nextAccepted();
@@ -193,7 +193,7 @@ class QmuxWireTest {
     @Test
     void schedulerSendsHigherPriorityStreamsFirst() throws Exception {
         try (var t = new QmuxTestSupport();
-             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+             RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
             peer.next(10);
             // No connection credit yet: everything the server writes stays queued.
             peer.send(new QmuxFrame.Parameters(new TransportParameters(0, 1 << 20, 1 << 20, 1 << 20, 10, 10)));
@@ -235,7 +235,7 @@ class QmuxWireTest {
             // A hand-made upgrade, after which this peer never answers pings or sends anything.
             raw.getOutputStream().write(("GET /gone HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + QmuxConnection.SUBPROTOCOL + "\r\n\r\n")
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + QmuxConnection.subprotocol("moq-lite-03") + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             raw.getOutputStream().flush();
             QmuxConnection s = t.nextAccepted();
@@ -248,7 +248,7 @@ class QmuxWireTest {
     @Test
     void fragmentedMessagesCountAsOneFrameAndOversizedOnesClose() throws Exception {
         try (var t = new QmuxTestSupport()) {
-            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 peer.next(10);
                 ByteBuf tp = QmuxFrameCodec.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, new QmuxFrame.Parameters(GENEROUS));
                 byte[] bytes = new byte[tp.readableBytes()];
@@ -265,7 +265,7 @@ class QmuxWireTest {
                 peer.sendFragmented(stream, 4);
                 assertThat(readAll(s.acceptUni())).isEqualTo(data);
             }
-            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.SUBPROTOCOL)) {
+            try (RawWsPeer peer = new RawWsPeer(URI.create(t.url("/")), QmuxConnection.subprotocol("moq-lite-03"))) {
                 peer.next(10);
                 peer.send(new QmuxFrame.Parameters(GENEROUS));
                 QmuxConnection s = t.nextAccepted();
@@ -282,7 +282,8 @@ class QmuxWireTest {
     @Test
     void upgradeWithoutTheSubprotocolIsRefused() throws Exception {
         try (var t = new QmuxTestSupport(); HttpClient http = HttpClient.newHttpClient()) {
-            assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-00")
+            // qmux-01 records are not spoken (a bare qmux-00 is: its version is settled in-band)
+            assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-01", "webtransport.moq-lite-03")
                     .buildAsync(URI.create(t.url("/")), new java.net.http.WebSocket.Listener() { }).join())
                     .isInstanceOf(CompletionException.class)
                     .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
@@ -290,7 +291,7 @@ class QmuxWireTest {
             HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.server.port() + "/x"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(plain.statusCode()).isEqualTo(426);
-            assertThat(plain.body()).contains(QmuxConnection.SUBPROTOCOL);
+            assertThat(plain.body()).contains(QmuxConnection.subprotocol("moq-lite-03"));
             assertThat(t.accepted).isEmpty();
         }
     }

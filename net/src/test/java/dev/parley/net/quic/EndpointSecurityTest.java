@@ -89,7 +89,7 @@ class EndpointSecurityTest {
         assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(DialException.class)
-                .hasMessageContaining("does not serve protocol /iroh-gossip/1");
+                .hasMessageContaining("serves none of the protocols /iroh-gossip/1");
 
         assertThat(roundTrip(good, "after refusal")).isEqualTo("after refusal");
         assertThat(accepted).hasSize(1);

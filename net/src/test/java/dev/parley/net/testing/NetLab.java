@@ -274,6 +274,18 @@ public final class NetLab implements AutoCloseable {
         ip(ns, "link set lo up");
     }
 
+    /**
+     * Runs a short command in one of this lab's namespaces (the router's, a NAT box's, a host's), e.g.
+     * {@code tc -s qdisc} or {@code nft list ruleset}, and returns its stdout; fails on a non-zero exit.
+     */
+    public String runIn(String namespace, String... command) throws IOException {
+        checkOpen();
+        if (!namespaces.contains(namespace)) {
+            throw new IllegalArgumentException("not a namespace of this lab: " + namespace);
+        }
+        return sh(namespace, command);
+    }
+
     /** The node called {@code name}. */
     public synchronized Node node(String name) {
         Node n = nodes.get(name);
@@ -375,7 +387,10 @@ public final class NetLab implements AutoCloseable {
             return sh(namespace, command);
         }
 
-        /** Starts {@code command} in this namespace; the lab kills it on close. */
+        /**
+         * Starts {@code command} in this namespace with this JVM's environment plus {@code env} (a null value
+         * removes the variable); the lab kills it on close.
+         */
         public LabProcess exec(List<String> command, Map<String, String> env) throws IOException {
             checkOpen();
             List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
@@ -383,7 +398,13 @@ public final class NetLab implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(full);
             pb.environment().remove("DISPLAY");
             pb.environment().remove("WAYLAND_DISPLAY");
-            pb.environment().putAll(env);
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
             long start = System.nanoTime();
             LabProcess p = new LabProcess(name + ":" + Path.of(command.getFirst()).getFileName(), pb.start(), start);
             processes.add(p);

@@ -139,6 +139,7 @@ class NetLabTest {
         link.shape(NetLab.Direction.TO_HOST, 200, 4 * 1024, Duration.ofMillis(3000));
         try {
             assertThat(link.qdiscs(NetLab.Direction.TO_HOST)).contains("tbf", "200Kbit");
+            assertThat(lab.runIn(lab.routerNamespace(), "tc", "qdisc", "show")).contains("200Kbit");
             JsonNode shaped = batch(to, 100);
             System.out.printf("bottleneck: 100 datagrams echoed after %d ms unshaped, %d ms through 200 kbit/s%n",
                     unshaped, shaped.get("lastMs").asLong());

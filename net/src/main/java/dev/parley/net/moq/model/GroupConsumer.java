@@ -31,6 +31,17 @@ public final class GroupConsumer implements AutoCloseable {
         return state.info;
     }
 
+    /**
+     * The presentation timestamp (µs, 0 if untimed) of frame {@code index}, which must already have been
+     * read or be readable; e.g. {@code timestamp(position() - 1)} after a read.
+     */
+    public long timestamp(int index) {
+        if (index < 0 || index >= state.count) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + state.count);
+        }
+        return state.timestamps[index];
+    }
+
     /** Index of the next frame this handle will return. */
     public int position() {
         return index;
@@ -58,6 +69,53 @@ public final class GroupConsumer implements AutoCloseable {
             throw new MoqException(MoqError.TIMEOUT, "no frame within " + timeout);
         }
         return f == GroupState.END ? null : f;
+    }
+
+    /**
+     * The live read: the next frame, waiting at most {@code timeout}; null at the end of the group and also
+     * when no frame is ready and a newer group of the same track has started (its first frame is written).
+     * Frames already written are always returned first, so a complete group is read whole; only a group
+     * that stalls behind a newer one is given up, and the reader moves on with {@link TrackConsumer#nextGroup}.
+     * {@link #isSuperseded()} tells the two nulls apart. A group made outside a track is never superseded.
+     *
+     * @throws MoqException {@link MoqError#TIMEOUT} if no frame, no end and no newer group came in time,
+     *     the producer's abort error once the frames written before it are read, or {@link MoqError#CANCEL}
+     *     on interrupt
+     */
+    public byte[] readFrameUnlessSuperseded(Duration timeout) {
+        if (closed) {
+            return null;
+        }
+        int i = index;
+        if (i < state.count) {
+            index = i + 1;
+            return state.frames[i];
+        }
+        byte[] f = state.watch.await(s -> closed ? GroupState.END : s.pollLive(i), Math.max(0, timeout.toNanos()));
+        if (f == null) {
+            throw new MoqException(MoqError.TIMEOUT, "no frame within " + timeout);
+        }
+        if (f == GroupState.END || f == GroupState.SUPERSEDED) {
+            return null;
+        }
+        index = i + 1;
+        return f;
+    }
+
+    /** True once a newer group of the same track has its first frame (this one may still be complete). */
+    public boolean isSuperseded() {
+        return state.superseded();
+    }
+
+    /** Completes when a newer group of the same track has its first frame, on the thread that wrote it. */
+    public CompletableFuture<Void> superseded() {
+        return supersededFuture(state);
+    }
+
+    static CompletableFuture<Void> supersededFuture(GroupState state) {
+        CompletableFuture<Boolean> raw = new CompletableFuture<>();
+        state.watch.awaitAsync(s -> s.superseded() ? Boolean.TRUE : null, raw);
+        return raw.thenApply(b -> null);
     }
 
     /** The next frame, {@link GroupState#END} at the end, or null on timeout. */

@@ -1,6 +1,7 @@
 package dev.parley.net.moq.model;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The writer of one group: frames in order, then {@link #close()} (a FIN) or {@link #abort} (a reset).
@@ -37,12 +38,43 @@ public final class GroupProducer implements AutoCloseable {
      *     aborted with that error)
      */
     public void writeFrame(byte[] frame) {
+        writeFrame(frame, 0);
+    }
+
+    /**
+     * {@link #writeFrame(byte[])} with the frame's presentation timestamp in microseconds, which moq-lite-05
+     * carries on the wire beside the payload (0 = untimed).
+     */
+    public void writeFrame(byte[] frame, long timestampMicros) {
         Objects.requireNonNull(frame, "frame");
-        MoqException exceeded = state.watch.update(s -> s.append(frame));
+        if (timestampMicros < 0) {
+            throw new IllegalArgumentException("timestamp " + timestampMicros);
+        }
+        MoqException exceeded = state.watch.update(s -> s.append(frame, timestampMicros));
         if (exceeded != null) {
             abort(exceeded);
             throw exceeded;
         }
+        if (!state.startReported && state.track != null) {
+            state.startReported = true;
+            // Wake the readers of older groups outside the track lock: they may now give up on a stall.
+            for (GroupState older : state.track.watch.update(t -> t.started(state.info.sequence()))) {
+                older.watch.modify(g -> { });
+            }
+        }
+    }
+
+    /** True once a newer group of the same track has its first frame; see {@link GroupConsumer#readFrameUnlessSuperseded}. */
+    public boolean isSuperseded() {
+        return state.superseded();
+    }
+
+    /**
+     * Completes when a newer group of the same track has its first frame, on the thread that wrote it.
+     * A network subscriber uses it to give up on this group's stream once it can no longer arrive in time.
+     */
+    public CompletableFuture<Void> superseded() {
+        return GroupConsumer.supersededFuture(state);
     }
 
     /** Frames written so far. */

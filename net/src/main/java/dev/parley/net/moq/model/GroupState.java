@@ -9,28 +9,39 @@ final class GroupState {
     /** Poll result meaning "the group ended"; compared by identity, never handed out. */
     static final byte[] END = new byte[0];
 
+    /** Poll result meaning "no frame now and a newer group of the track has started"; never handed out. */
+    static final byte[] SUPERSEDED = new byte[0];
+
     final GroupInfo info;
     final long arrivalNanos;
+    /** The owning track, which knows the newest started group; null only for the track's END sentinel. */
+    final TrackState track;
+    /** Set once this group's first frame was reported to the track. */
+    volatile boolean startReported;
     final Watch<GroupState> watch = new Watch<>(this);
     private final int maxFrames;
     private final long maxBytes;
 
     volatile byte[][] frames = new byte[4][];
+    /** Presentation timestamps in microseconds, index-aligned with {@link #frames}; 0 when the writer gave none. */
+    volatile long[] timestamps = new long[4];
     volatile int count;
     volatile long bytes;
+    // Written under the watch lock; volatile so the track can skip finished groups without taking it.
+    volatile boolean finished;
     // Guarded by the watch lock.
-    boolean finished;
     MoqException error;
 
-    GroupState(GroupInfo info, TrackLimits limits, long arrivalNanos) {
+    GroupState(GroupInfo info, TrackLimits limits, long arrivalNanos, TrackState track) {
         this.info = info;
+        this.track = track;
         this.arrivalNanos = arrivalNanos;
         this.maxFrames = limits.maxFramesPerGroup();
         this.maxBytes = limits.maxBytesPerGroup();
     }
 
     /** Appends under the lock; returns an error to abort with when a cap is exceeded. */
-    MoqException append(byte[] frame) {
+    MoqException append(byte[] frame, long timestamp) {
         if (finished) {
             throw error != null ? error.rethrowable()
                     : new MoqException(MoqError.CLOSED, "group " + info.sequence() + " is already closed");
@@ -46,7 +57,9 @@ final class GroupState {
             System.arraycopy(f, 0, grown, 0, n);
             frames = grown;
             f = grown;
+            timestamps = java.util.Arrays.copyOf(timestamps, grown.length);
         }
+        timestamps[n] = timestamp;
         f[n] = frame;
         bytes += frame.length;
         count = n + 1;
@@ -62,6 +75,21 @@ final class GroupState {
             throw error.rethrowable();
         }
         return finished ? END : null;
+    }
+
+    /** True once a group with a higher sequence in the same track has its first frame. Lock-free. */
+    boolean superseded() {
+        return track != null && track.newestStarted > info.sequence();
+    }
+
+    /**
+     * Under the lock: like {@link #poll} but a live reader gives up on a stalled group: frames already
+     * written come first, then {@link #END} or the error, and only when it would wait is
+     * {@link #SUPERSEDED} returned if a newer group has started.
+     */
+    byte[] pollLive(int index) {
+        byte[] f = poll(index);
+        return f == null && superseded() ? SUPERSEDED : f;
     }
 
     /** Under the lock: ends the group; false if it had already ended. */

@@ -1,6 +1,8 @@
 package dev.parley.net.moq.model;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 /** Shared state of one track: the bounded group cache, the end state and consumer accounting. Guarded by {@link #watch}. */
 final class TrackState {
     /** Poll result meaning "the track ended"; compared by identity. */
-    static final GroupState END = new GroupState(new GroupInfo(0), TrackLimits.DEFAULT, 0);
+    static final GroupState END = new GroupState(new GroupInfo(0), TrackLimits.DEFAULT, 0, null);
 
     final TrackInfo info;
     final TrackLimits limits;
@@ -22,6 +24,10 @@ final class TrackState {
     int consumers;
     CompletableFuture<Void> unused = CompletableFuture.completedFuture(null);
     long evictedGroups;
+    /** Highest sequence of a group whose first frame is written, -1 before any; written under the lock, read lock-free. */
+    volatile long newestStarted = -1;
+    /** Groups evicted while still open and not yet superseded: {@link #started} must still wake their readers. */
+    private final List<GroupState> evictedOpen = new ArrayList<>();
 
     TrackState(TrackInfo info, TrackLimits limits) {
         this.info = info;
@@ -43,7 +49,7 @@ final class TrackState {
         if (groups.containsKey(sequence)) {
             throw new MoqException(MoqError.DUPLICATE, "group " + sequence + " already exists in track " + info.name());
         }
-        GroupState g = new GroupState(new GroupInfo(sequence), limits, now);
+        GroupState g = new GroupState(new GroupInfo(sequence), limits, now, this);
         groups.put(sequence, g);
         if (newest == null || sequence > newest.info.sequence()) {
             newest = g;
@@ -74,7 +80,17 @@ final class TrackState {
 
     private GroupState dropFirst() {
         evictedGroups++;
-        return groups.pollFirstEntry().getValue();
+        GroupState g = groups.pollFirstEntry().getValue();
+        if (!g.finished && !g.superseded()) {
+            // Bounded even if groups never start (no frames): the oldest then only miss the early
+            // wake-up; live readers still see the supersession at their next deadline.
+            evictedOpen.removeIf(o -> o.finished);
+            if (evictedOpen.size() >= limits.maxGroups()) {
+                evictedOpen.removeFirst();
+            }
+            evictedOpen.add(g);
+        }
+        return g;
     }
 
     /**
@@ -98,6 +114,27 @@ final class TrackState {
             }
         }
         return top;
+    }
+
+    /**
+     * Under the lock: group {@code sequence} has its first frame. Returns the cached groups it newly
+     * supersedes (sequence between the previous newest started group and it), whose readers must be
+     * woken outside this lock; empty if a newer group had started already.
+     */
+    List<GroupState> started(long sequence) {
+        long previous = newestStarted;
+        if (sequence <= previous) {
+            return List.of();
+        }
+        newestStarted = sequence;
+        List<GroupState> woken = new ArrayList<>(groups.subMap(Math.max(0, previous), true, sequence, false).values());
+        evictedOpen.removeIf(g -> g.info.sequence() < sequence && woken.add(g));
+        return woken;
+    }
+
+    /** Under the lock: open evicted groups still waiting for their wake-up (bounded by {@code maxGroups}). */
+    int evictedOpenCount() {
+        return evictedOpen.size();
     }
 
     /** Under the lock: marks the end; false if already ended. */

@@ -6,6 +6,11 @@
  * (a lock, a condition and one-shot listeners), so blocking readers park cheaply on virtual threads and
  * event-loop code can use the {@code *Async} variants. Consumers are cheap handles with their own
  * cursor; fan-out hands the same frame array to every reader without copying. Memory is bounded by
- * {@link dev.parley.net.moq.model.TrackLimits}: a track caches only its newest groups.
+ * {@link dev.parley.net.moq.model.TrackLimits}: a track caches only its newest groups. A group is
+ * <em>superseded</em> once a newer group of its track has its first frame; live readers use
+ * {@link dev.parley.net.moq.model.GroupConsumer#readFrameUnlessSuperseded} so a group that stalls behind a
+ * newer one is given up instead of waited on, and network code watches
+ * {@link dev.parley.net.moq.model.GroupProducer#superseded()} to drop the stream of a group that can no
+ * longer arrive in time.
  */
 package dev.parley.net.moq.model;

@@ -1,6 +1,7 @@
 package dev.parley.net.moq.session;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.moq.wire.Version;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
@@ -37,10 +38,7 @@ import java.util.function.Function;
 public final class Moq implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Moq.class);
 
-    /** The ALPN (and WebSocket app protocol) this manager speaks. */
-    public static final String ALPN = "moq-lite-03";
-
-    /** Opens a connection to a peer speaking {@link #ALPN}. */
+    /** Opens a connection to a peer offering the ALPNs of {@link Options#versions()}. */
     @FunctionalInterface
     public interface Dialer {
         CompletableFuture<Connection> dial(EndpointAddr peer);
@@ -50,23 +48,38 @@ public final class Moq implements AutoCloseable {
      * @param session       limits and timings for every session
      * @param autoAccept    accept incoming sessions without waiting for {@link #nextIncoming}
      * @param incomingQueue incoming sessions held for the application; beyond that they are rejected
+     * @param versions      the moq-lite versions offered and accepted, preferred (newest) first
      */
-    public record Options(SessionConfig session, boolean autoAccept, int incomingQueue) {
-        public static final Options DEFAULT = new Options(SessionConfig.DEFAULT, false, 64);
+    public record Options(SessionConfig session, boolean autoAccept, int incomingQueue, List<Version> versions) {
+        public static final Options DEFAULT = new Options(SessionConfig.DEFAULT, false, 64, Version.NEWEST_FIRST);
 
         public Options {
             Objects.requireNonNull(session, "session");
             if (incomingQueue < 1) {
                 throw new IllegalArgumentException("incomingQueue must be positive");
             }
+            versions = List.copyOf(versions);
+            if (versions.isEmpty()) {
+                throw new IllegalArgumentException("no moq-lite version");
+            }
         }
 
         public Options withAutoAccept(boolean on) {
-            return new Options(session, on, incomingQueue);
+            return new Options(session, on, incomingQueue, versions);
         }
 
         public Options withSession(SessionConfig s) {
-            return new Options(s, autoAccept, incomingQueue);
+            return new Options(s, autoAccept, incomingQueue, versions);
+        }
+
+        /** Speaks only {@code preferred} (e.g. a peer limited to lite-03), in that order. */
+        public Options withVersions(List<Version> preferred) {
+            return new Options(session, autoAccept, incomingQueue, preferred);
+        }
+
+        /** The ALPNs (and WebSocket app protocols) of {@link #versions}, in order. */
+        public List<String> alpns() {
+            return Version.alpns(versions);
         }
     }
 
@@ -131,11 +144,20 @@ public final class Moq implements AutoCloseable {
         Thread.ofVirtual().name("moq-manager").start(this::run);
     }
 
-    /** Serves {@link #ALPN} on {@code endpoint} and dials through it. */
+    /**
+     * Serves the ALPNs of {@code options.versions()} on {@code endpoint} and dials through it offering them
+     * all; the server's preference (newest first) picks the session's version.
+     */
     public static Moq attach(Endpoint endpoint, Options options) {
-        Moq moq = new Moq(peer -> endpoint.connect(peer, ALPN), options, () -> endpoint.unregister(ALPN));
-        endpoint.register(ALPN, moq::handleConnection);
+        List<String> alpns = options.alpns();
+        Moq moq = new Moq(peer -> endpoint.connect(peer, alpns), options, () -> alpns.forEach(endpoint::unregister));
+        alpns.forEach(alpn -> endpoint.register(alpn, moq::handleConnection));
         return moq;
+    }
+
+    /** True if {@code protocol} (a connection's ALPN) is a moq-lite version this project speaks. */
+    public static boolean isMoqLite(String protocol) {
+        return Version.ofAlpn(protocol).isPresent();
     }
 
     public static Moq attach(Endpoint endpoint) {
@@ -156,7 +178,7 @@ public final class Moq implements AutoCloseable {
 
     /**
      * Dials a moq-lite server over WebSocket ({@code ws://host:port/path}, or {@code wss://}), QMux framing
-     * with subprotocol {@code qmux-00.moq-lite-03}: a moq relay, a browser-facing server or another Parley.
+     * offering {@code qmux-00.<version>} for each version: a moq relay, a browser-facing server or another Parley.
      * The session is registered like any other: it gets every published broadcast and ends with
      * {@link #shutdown()}. The URL path is the session's root on the server.
      */
@@ -179,7 +201,8 @@ public final class Moq implements AutoCloseable {
 
     private synchronized dev.parley.net.qmux.QmuxClient webSocketClient() {
         if (webSocketClient == null) {
-            webSocketClient = new dev.parley.net.qmux.QmuxClient();
+            webSocketClient = new dev.parley.net.qmux.QmuxClient(
+                    dev.parley.net.qmux.QmuxConfig.defaults().withProtocols(options.alpns()), Duration.ofSeconds(10));
         }
         return webSocketClient;
     }
@@ -190,7 +213,13 @@ public final class Moq implements AutoCloseable {
             connection.close(IncomingSession.REJECTED, "shutting down");
             return;
         }
-        MoqSession session = MoqSession.start(connection, options.session());
+        MoqSession session;
+        try {
+            session = MoqSession.start(connection, options.session());
+        } catch (dev.parley.net.moq.model.MoqException e) {
+            LOG.debug("no session with {}: {}", connection.remoteAddress(), e.getMessage()); // closed with the reason
+            return;
+        }
         IncomingSession in = new IncomingSession(session, s -> {
             post(new Register(s));
             return s;

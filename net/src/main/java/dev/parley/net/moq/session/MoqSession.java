@@ -10,14 +10,18 @@ import dev.parley.net.moq.model.Path;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.wire.DecodeException;
+import dev.parley.net.moq.wire.Goaway;
 import dev.parley.net.moq.wire.Grammars;
+import dev.parley.net.moq.wire.Setup;
 import dev.parley.net.moq.wire.StreamType;
+import dev.parley.net.moq.wire.Version;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.PathStats;
 import dev.parley.net.transport.RecvStream;
+import dev.parley.net.transport.SendStream;
 import dev.parley.net.transport.StreamResetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One moq-lite-03 session with a peer, in both roles at once. It starts working as soon as it is created
+ * One moq-lite session with a peer, in both roles at once, in the {@link Version} the connection
+ * negotiated (its ALPN or WebSocket app protocol); only the wire codec and the few places that ask
+ * {@link #version()} differ between versions. It starts working as soon as it is created
  * ({@link #start}): it serves the peer's announce, subscribe and probe streams from the broadcasts given
  * to {@link #publish}, and it follows the peer's announces so {@link #subscribe} can hand out remote
  * broadcasts whose tracks are fetched on demand.
@@ -46,6 +52,8 @@ public final class MoqSession implements AutoCloseable {
 
     private final Connection connection;
     private final SessionConfig config;
+    private final Version version;
+    private final CompletableFuture<Setup> peerSetup = new CompletableFuture<>();
     private final OriginProducer localOrigin = new OriginProducer();
     private final OriginProducer remoteOrigin = new OriginProducer();
     private final Publisher publisher;
@@ -56,17 +64,34 @@ public final class MoqSession implements AutoCloseable {
     private final CompletableFuture<CloseReason> closedFuture = new CompletableFuture<>();
     private final String name;
 
-    private MoqSession(Connection connection, SessionConfig config) {
+    private MoqSession(Connection connection, SessionConfig config, Version version) {
         this.connection = connection;
         this.config = config;
+        this.version = version;
         this.publisher = new Publisher(this, localOrigin);
         this.subscriber = new Subscriber(this, remoteOrigin);
         this.name = (connection.isClient() ? "moq-c-" : "moq-s-") + connection.remoteAddress();
     }
 
-    /** Starts a session on an established {@code moq-lite-03} connection. */
+    /**
+     * Starts a session on an established connection whose protocol is a {@link Version} ALPN. A connection
+     * without an app protocol (a bare {@code qmux-00} WebSocket) settles the version in-band first: this
+     * blocks until the client's legacy SETUP arrives (at most {@link LegacySetup#TIMEOUT}), and a client
+     * offering nothing Parley speaks has its connection closed with the moq {@code Version} code and a reason.
+     *
+     * @throws MoqException {@code VERSION} when no version could be agreed (the connection is closed)
+     */
     public static MoqSession start(Connection connection, SessionConfig config) {
-        MoqSession s = new MoqSession(connection, config);
+        MoqSession s;
+        if (connection.protocol() == null || connection.protocol().isEmpty()) {
+            LegacySetup legacy = LegacySetup.accept(connection, config);
+            s = new MoqSession(connection, config, legacy.version());
+            s.spawn("legacy-session", () -> legacy.drain(s.name));
+        } else {
+            Version v = Version.ofAlpn(connection.protocol()).orElseThrow(() -> new IllegalArgumentException(
+                    "not a moq-lite version Parley speaks: " + connection.protocol()));
+            s = new MoqSession(connection, config, v);
+        }
         s.run();
         return s;
     }
@@ -78,6 +103,13 @@ public final class MoqSession implements AutoCloseable {
     private void run() {
         connection.closed().whenComplete((reason, err) -> shutdown(reason != null ? reason
                 : new CloseReason.TransportError(String.valueOf(err))));
+        if (version.setup()) {
+            // at once (a Rust server reads the client's SETUP before serving anything), but off the caller's
+            // thread: start() may run on a transport event loop, where opening a stream would block it
+            spawn("setup", this::sendSetup);
+        } else {
+            peerSetup.complete(null);
+        }
         spawn("accept-bidi", this::acceptBidi);
         spawn("accept-uni", this::acceptUni);
         spawn("announces", () -> guard(subscriber::runAnnounces));
@@ -160,6 +192,21 @@ public final class MoqSession implements AutoCloseable {
         return config;
     }
 
+    /** The moq-lite version this session speaks. */
+    public Version version() {
+        return version;
+    }
+
+    /** lite-05: the peer's SETUP once it arrived; null on earlier versions; never completes if the peer sends none. */
+    CompletableFuture<Setup> peerSetup() {
+        return peerSetup;
+    }
+
+    /** A message writer for one of this session's streams. */
+    StreamWriter writer(SendStream stream) {
+        return new StreamWriter(stream, version);
+    }
+
     /** Subscriptions the peer currently holds on our broadcasts. */
     public int servedSubscriptions() {
         return publisher.activeSubscriptions();
@@ -218,6 +265,7 @@ public final class MoqSession implements AutoCloseable {
             return;
         }
         LOG.debug("{} closed: {}", name, reason);
+        peerSetup.completeExceptionally(errorFor(reason));
         subscriber.endAll(errorFor(reason));
         onShutdown.forEach(MoqSession::release);
         publisher.shutdown();
@@ -311,7 +359,7 @@ public final class MoqSession implements AutoCloseable {
     private void serveBidi(BidiStream s) {
         MessageReader in = new MessageReader(s.recv(), config.wire());
         try {
-            StreamType type = in.read(Grammars.streamType(true));
+            StreamType type = in.read(Grammars.streamType(true, version));
             if (type == null) {
                 s.send().finish();
                 return;
@@ -320,7 +368,9 @@ public final class MoqSession implements AutoCloseable {
                 case ANNOUNCE -> publisher.serveAnnounce(s, in);
                 case SUBSCRIBE -> publisher.serveSubscribe(s, in);
                 case PROBE -> publisher.serveProbe(s, in);
-                case GROUP -> throw new IllegalStateException("group is a uni stream");
+                case TRACK -> publisher.serveTrack(s, in);
+                case GOAWAY -> receiveGoaway(s, in);
+                case GROUP, SETUP -> throw new IllegalStateException(type + " is a uni stream");
             }
         } catch (DecodeException e) {
             LOG.debug("{}: bidi stream {} rejected: {}", name, s.id(), e.getMessage());
@@ -342,11 +392,53 @@ public final class MoqSession implements AutoCloseable {
         }
     }
 
+    /** lite-05: our one SETUP, sent as soon as the session starts. */
+    private void sendSetup() {
+        Setup mine = new Setup(java.util.OptionalLong.of(Setup.PROBE_REPORT), Optional.empty(),
+                connection.isClient() ? java.util.OptionalLong.of(0) : java.util.OptionalLong.empty(),
+                java.util.OptionalLong.empty());
+        try {
+            SendStream u = connection.openUni();
+            writer(u).writeType(StreamType.SETUP, mine);
+            u.finish();
+        } catch (ConnectionClosedException e) {
+            LOG.trace("{}: closed before SETUP went out", name);
+        }
+    }
+
+    /** lite-05: the peer's SETUP; a second Setup stream is a protocol violation. */
+    private void receiveSetup(MessageReader in) throws InterruptedException {
+        var grammar = Grammars.setup(version);
+        Setup setup = in.read(grammar);
+        if (setup == null) {
+            throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "Setup stream without SETUP");
+        }
+        if (!peerSetup.complete(setup)) {
+            throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "second Setup stream");
+        }
+        LOG.debug("{}: peer SETUP {}", name, setup);
+        in.read(grammar); // then FIN, nothing else
+    }
+
+    /** lite-04+: the peer is going away; logged (the session still ends by the peer's close), then our half ends. */
+    private void receiveGoaway(BidiStream s, MessageReader in) throws InterruptedException {
+        var grammar = Grammars.goaway(version);
+        Goaway g = in.read(grammar);
+        if (g != null) {
+            LOG.info("{}: peer sent GOAWAY{}", name, g.newSessionUri().isEmpty() ? "" : " to " + g.newSessionUri());
+            in.read(grammar);
+        }
+        Streams.finishQuietly(s.send());
+    }
+
     private void serveUni(RecvStream r) {
         MessageReader in = new MessageReader(r, config.wire());
         try {
-            if (in.read(Grammars.streamType(false)) != null) {
+            StreamType type = in.read(Grammars.streamType(false, version));
+            if (type == StreamType.GROUP) {
                 subscriber.receiveGroup(r, in);
+            } else if (type == StreamType.SETUP) {
+                receiveSetup(in);
             }
         } catch (DecodeException e) {
             LOG.debug("{}: uni stream {} rejected: {}", name, r.id(), e.getMessage());

@@ -9,6 +9,7 @@ import dev.parley.net.moq.model.OriginProducer;
 import dev.parley.net.moq.model.Path;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
+import dev.parley.net.moq.wire.AnnounceOk;
 import dev.parley.net.moq.wire.AnnouncePlease;
 import dev.parley.net.moq.wire.DecodeException;
 import dev.parley.net.moq.wire.Frame;
@@ -18,8 +19,12 @@ import dev.parley.net.moq.wire.GroupHeader;
 import dev.parley.net.moq.wire.Probe;
 import dev.parley.net.moq.wire.StreamType;
 import dev.parley.net.moq.wire.Subscribe;
+import dev.parley.net.moq.wire.SubscribeEnd;
 import dev.parley.net.moq.wire.SubscribeOk;
 import dev.parley.net.moq.wire.SubscribeRequest;
+import dev.parley.net.moq.wire.SubscribeStart;
+import dev.parley.net.moq.wire.Track;
+import dev.parley.net.moq.wire.TrackProperties;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.SendStream;
@@ -27,15 +32,19 @@ import dev.parley.net.transport.StreamResetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The publisher role of a session: serves the peer's Announce, Subscribe and Probe streams from the
- * session's local origin. One virtual thread per served stream, plus one per group in flight.
+ * The publisher role of a session: serves the peer's Announce, Subscribe, Probe and (lite-05) Track
+ * streams from the session's local origin. One virtual thread per served stream, plus one per group in flight.
  */
 final class Publisher {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
@@ -45,6 +54,8 @@ final class Publisher {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final Set<SendStream> announceStreams = ConcurrentHashMap.newKeySet();
     private final OriginConsumer lookup;
+    /** lite-05 ANNOUNCE_OK hop id: a random nonzero origin id below 2^53 (JS decodes hop ids as doubles). */
+    private final long originId = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong((1L << 53) - 1);
 
     Publisher(MoqSession session, OriginProducer origin) {
         this.session = session;
@@ -68,7 +79,7 @@ final class Publisher {
 
     /** ANNOUNCE_PLEASE, then the matching local broadcasts and every later change, until either side ends. */
     void serveAnnounce(BidiStream s, MessageReader in) throws InterruptedException {
-        Grammar<AnnouncePlease> grammar = Grammars.announcePlease();
+        Grammar<AnnouncePlease> grammar = Grammars.announcePlease(session.version());
         AnnouncePlease please = in.read(grammar);
         if (please == null) {
             s.send().finish();
@@ -78,7 +89,7 @@ final class Publisher {
         OriginConsumer announces = origin.consume(prefix);
         session.closeOnShutdown(announces::close);
         announceStreams.add(s.send());
-        StreamWriter out = new StreamWriter(s.send());
+        StreamWriter out = session.writer(s.send());
         // The peer's half carries nothing more; when it ends, stop announcing.
         session.spawn("announce-watch-" + s.id(), () -> {
             try {
@@ -95,6 +106,33 @@ final class Publisher {
         });
         Set<String> active = new HashSet<>();
         try {
+            if (session.version().setup() || session.version().announceInit()) {
+                // lite-05: ANNOUNCE_OK counts the initial set, which follows as ordinary announces;
+                // lite-02: ANNOUNCE_INIT carries the initial set itself
+                java.util.List<dev.parley.net.moq.model.Announce> initial = new java.util.ArrayList<>();
+                for (var a = announces.tryNextAnnounce(); a != null; a = announces.tryNextAnnounce()) {
+                    initial.add(a);
+                }
+                Set<String> live = new HashSet<>();
+                for (var a : initial) {
+                    a.path().stripPrefix(prefix).map(Path::value).ifPresent(p -> {
+                        if (a.broadcast() != null) {
+                            live.add(p);
+                        } else {
+                            live.remove(p);
+                        }
+                    });
+                }
+                if (session.version().announceInit()) {
+                    out.write(new dev.parley.net.moq.wire.AnnounceInit(List.copyOf(live)));
+                } else {
+                    out.write(new AnnounceOk(originId, live.size()));
+                    for (String suffix : live) {
+                        out.write(dev.parley.net.moq.wire.Announce.active(suffix));
+                    }
+                }
+                active.addAll(live);
+            }
             for (var a = announces.nextAnnounce(); a != null; a = announces.nextAnnounce()) {
                 String suffix = a.path().stripPrefix(prefix).map(Path::value).orElse(null);
                 if (suffix == null) {
@@ -123,7 +161,7 @@ final class Publisher {
 
     /** SUBSCRIBE, exactly one SUBSCRIBE_OK, then one uni stream per group until the track or the peer ends. */
     void serveSubscribe(BidiStream s, MessageReader in) throws InterruptedException {
-        Grammar<SubscribeRequest> grammar = Grammars.subscribeRequests();
+        Grammar<SubscribeRequest> grammar = Grammars.subscribeRequests(session.version());
         SubscribeRequest first = in.read(grammar);
         if (!(first instanceof Subscribe sub)) {
             s.send().finish();
@@ -149,7 +187,7 @@ final class Publisher {
     void serveProbe(BidiStream s, MessageReader in) throws InterruptedException {
         AtomicBoolean open = new AtomicBoolean(true);
         session.spawn("probe-read-" + s.id(), () -> {
-            Grammar<Probe> grammar = Grammars.probes();
+            Grammar<Probe> grammar = Grammars.probes(session.version());
             try {
                 while (in.read(grammar) != null) {
                     // a subscriber's target bitrate: informational only
@@ -163,19 +201,39 @@ final class Publisher {
             }
         });
         ProbeReporter reporter = new ProbeReporter();
-        StreamWriter out = new StreamWriter(s.send());
+        StreamWriter out = session.writer(s.send());
         long intervalMs = session.config().probeInterval().toMillis();
         try {
             while (open.get() && !session.isClosed()) {
                 Thread.sleep(intervalMs);
-                long bitrate = reporter.onTick(session.connection().pathStats().deliveryRate() * 8);
+                var stats = session.connection().pathStats();
+                long bitrate = reporter.onTick(stats.deliveryRate() * 8);
                 if (bitrate >= 0) {
-                    out.write(new Probe(bitrate));
+                    out.write(new Probe(bitrate, stats.rtt().toMillis())); // the RTT goes out on lite-04+
                 }
             }
         } catch (StreamResetException e) {
             LOG.debug("probe stream {} stopped by peer: {}", s.id(), e.toString());
         }
+    }
+
+    /**
+     * lite-05 TRACK: answers TRACK_INFO for a published track, then FIN. Parley's tracks are live,
+     * unordered, without a latency cap and timed in microseconds (hang's timescale).
+     */
+    void serveTrack(BidiStream s, MessageReader in) throws InterruptedException {
+        Grammar<Track> grammar = Grammars.track(session.version());
+        Track t = in.read(grammar);
+        if (t == null) {
+            s.send().finish();
+            return;
+        }
+        if (lookup.consume(Path.of(t.broadcast())).isEmpty()) {
+            throw new MoqException(MoqError.NOT_FOUND, "no broadcast " + t.broadcast());
+        }
+        session.writer(s.send()).write(new TrackProperties(0, false, java.time.Duration.ZERO, TrackProperties.MICROS));
+        Streams.finishQuietly(s.send());
+        in.read(grammar);
     }
 
     /** One served subscription: the group loop plus a watcher on the subscriber's half. */
@@ -198,14 +256,25 @@ final class Publisher {
 
         void run() throws InterruptedException {
             session.closeOnShutdown(track::close);
-            new StreamWriter(stream.send()).write(SubscribeOk.interop(sub.priority()));
+            StreamWriter out = session.writer(stream.send());
+            boolean started = !session.version().subscribeStart();
+            if (started) {
+                out.write(SubscribeOk.interop(sub.priority()));
+            }
             session.spawn("subscribe-watch-" + stream.id(), this::watch);
             try {
                 for (GroupConsumer g = track.nextGroup(); g != null; g = track.nextGroup()) {
                     GroupConsumer group = g;
+                    if (!started) { // lite-05: the start is known with the first group
+                        started = true;
+                        out.write(new SubscribeStart(group.sequence()));
+                    }
                     session.spawn("group-" + sub.id() + "-" + group.sequence(), () -> sendGroup(group));
                 }
                 if (!cancelled.get()) {
+                    if (!started) {
+                        out.write(new SubscribeEnd(0)); // lite-05: the track ended without a group
+                    }
                     Streams.finishQuietly(stream.send());
                 }
             } catch (MoqException e) {
@@ -243,6 +312,30 @@ final class Publisher {
             }
         }
 
+        /**
+         * Once a newer group of the track started, this one's leftovers yield to it (one priority band
+         * down); if the stream is still being written a grace later, it can no longer arrive in time: reset
+         * it with {@link MoqError#OLD} and stop reading the group, which frees the writer.
+         */
+        private void dropWhenStale(GroupConsumer group, SendStream u, long priority) {
+            Duration grace = staleGrace();
+            group.superseded()
+                    .thenRun(() -> u.setPriority(StreamPriority.superseded(priority)))
+                    .thenRunAsync(() -> {
+                        if (inFlight.contains(u)) {
+                            LOG.debug("group {} of subscription {} is stale, resetting its stream", group.sequence(), sub.id());
+                            u.reset(MoqError.OLD.wireCode());
+                            group.close();
+                        }
+                    }, CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
+        }
+
+        /** The session's grace, or the subscriber's max latency when that is shorter (moq-lite: drop non-latest groups older than it). */
+        private Duration staleGrace() {
+            Duration grace = session.config().staleGroupGrace();
+            return sub.maxLatency().isZero() || sub.maxLatency().compareTo(grace) > 0 ? grace : sub.maxLatency();
+        }
+
         private void sendGroup(GroupConsumer group) {
             SendStream u;
             try {
@@ -257,10 +350,13 @@ final class Publisher {
                     u.reset(MoqError.CANCEL.wireCode());
                     return;
                 }
-                u.setPriority(StreamPriority.of(sub.priority(), track.info().priority(), group.sequence()));
-                new StreamWriter(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));
+                long priority = StreamPriority.of(sub.priority(), track.info().priority(), group.sequence());
+                u.setPriority(priority);
+                dropWhenStale(group, u, priority);
+                session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));
+                Frame.HeaderWriter headers = new Frame.HeaderWriter(session.version());
                 for (byte[] f = group.readFrame(); f != null; f = group.readFrame()) {
-                    u.write(Frame.header(f.length));
+                    u.write(headers.header(f.length, group.timestamp(group.position() - 1))); // µs = TrackProperties.MICROS
                     u.write(f);
                     u.flush();
                 }

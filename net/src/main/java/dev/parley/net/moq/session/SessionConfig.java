@@ -18,33 +18,45 @@ import java.util.Objects;
  * @param maxGroupsPerTrack       groups a subscribed remote track keeps for late readers
  * @param servedMaxLatency        for peers that send max latency 0: how far behind the newest group a
  *                                served subscription may fall before older groups are skipped
+ * @param staleGroupGrace         how long a group stream may stay open after a newer group of its
+ *                                track started: then the publisher resets it and the subscriber stops
+ *                                it (a subscriber's max latency, when shorter, wins on the served side)
  */
 public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemoteAnnounces,
                             int maxInboundSubscriptions, Duration subscribeTimeout, Duration probeInterval,
-                            int maxGroupsPerTrack, Duration servedMaxLatency) {
+                            int maxGroupsPerTrack, Duration servedMaxLatency,
+                            Duration staleGroupGrace) {
 
     public static final SessionConfig DEFAULT = new SessionConfig(WireLimits.DEFAULT, 1024, 1024, 256,
-            Duration.ofSeconds(10), Duration.ofMillis(100), 8, Duration.ofSeconds(2));
+            Duration.ofSeconds(10), Duration.ofMillis(100), 8, Duration.ofSeconds(2), Duration.ofMillis(300));
 
     public SessionConfig {
         Objects.requireNonNull(wire, "wire");
         Objects.requireNonNull(subscribeTimeout, "subscribeTimeout");
         Objects.requireNonNull(probeInterval, "probeInterval");
         Objects.requireNonNull(servedMaxLatency, "servedMaxLatency");
+        Objects.requireNonNull(staleGroupGrace, "staleGroupGrace");
+        if (staleGroupGrace.isNegative()) {
+            throw new IllegalArgumentException("negative stale group grace: " + staleGroupGrace);
+        }
         if (maxInboundStreams < 1 || maxRemoteAnnounces < 0 || maxInboundSubscriptions < 0 || maxGroupsPerTrack < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
 
     public SessionConfig withSubscribeTimeout(Duration d) {
-        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, d, probeInterval, maxGroupsPerTrack, servedMaxLatency);
+        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, d, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
     }
 
     public SessionConfig withLimits(int streams, int announces, int subscriptions) {
-        return new SessionConfig(wire, streams, announces, subscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency);
+        return new SessionConfig(wire, streams, announces, subscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
+    }
+
+    public SessionConfig withStaleGroupGrace(Duration d) {
+        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, d);
     }
 
     public SessionConfig withWire(WireLimits w) {
-        return new SessionConfig(w, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency);
+        return new SessionConfig(w, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
     }
 }

@@ -3,16 +3,19 @@ package dev.parley.net.moq.session;
 import dev.parley.net.moq.wire.Message;
 import dev.parley.net.moq.wire.Messages;
 import dev.parley.net.moq.wire.StreamType;
+import dev.parley.net.moq.wire.Version;
 import dev.parley.net.moq.wire.WireWriter;
 import dev.parley.net.transport.SendStream;
 
-/** Writes framed messages to a send stream; one writer per stream, used by one thread at a time. */
+/** Writes framed messages of one version to a send stream; one writer per stream, used by one thread at a time. */
 final class StreamWriter {
     private final SendStream stream;
+    private final Version version;
     private final WireWriter buf = new WireWriter(64);
 
-    StreamWriter(SendStream stream) {
+    StreamWriter(SendStream stream, Version version) {
         this.stream = stream;
+        this.version = version;
     }
 
     SendStream stream() {
@@ -22,13 +25,13 @@ final class StreamWriter {
     void writeType(StreamType type, Message first) {
         buf.clear();
         buf.varint(type.code());
-        Messages.encode(first, buf);
+        Messages.encode(first, version, buf);
         push();
     }
 
     void write(Message m) {
         buf.clear();
-        Messages.encode(m, buf);
+        Messages.encode(m, version, buf);
         push();
     }
 

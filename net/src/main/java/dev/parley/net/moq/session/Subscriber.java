@@ -10,7 +10,9 @@ import dev.parley.net.moq.model.Path;
 import dev.parley.net.moq.model.TrackLimits;
 import dev.parley.net.moq.model.TrackProducer;
 import dev.parley.net.moq.wire.Announce;
+import dev.parley.net.moq.wire.AnnounceOk;
 import dev.parley.net.moq.wire.AnnouncePlease;
+import dev.parley.net.moq.wire.AnnounceStreamMessage;
 import dev.parley.net.moq.wire.DecodeException;
 import dev.parley.net.moq.wire.Frame;
 import dev.parley.net.moq.wire.Grammar;
@@ -20,7 +22,7 @@ import dev.parley.net.moq.wire.GroupStreamItem;
 import dev.parley.net.moq.wire.Probe;
 import dev.parley.net.moq.wire.StreamType;
 import dev.parley.net.moq.wire.Subscribe;
-import dev.parley.net.moq.wire.SubscribeOk;
+import dev.parley.net.moq.wire.SubscribeDrop;
 import dev.parley.net.moq.wire.SubscribeResponse;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.ConnectionClosedException;
@@ -34,7 +36,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,14 +97,27 @@ final class Subscriber {
     /** Opens the Announce stream for every broadcast of the peer and follows it until it ends. */
     void runAnnounces() throws InterruptedException {
         BidiStream s = session.connection().openBidi();
-        new StreamWriter(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease(""));
+        session.writer(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease(""));
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
-        Grammar<Announce> grammar = Grammars.announces();
+        Grammar<AnnounceStreamMessage> grammar = Grammars.announces(session.version());
         MoqException endedWith = null;
         try {
-            for (Announce a = in.read(grammar); a != null; a = in.read(grammar)) {
+            for (AnnounceStreamMessage m = in.read(grammar); m != null; m = in.read(grammar)) {
+                if (m instanceof dev.parley.net.moq.wire.AnnounceInit init) { // lite-02: the initial set
+                    for (String suffix : init.suffixes()) {
+                        addBroadcast(s, Path.of(suffix).value());
+                    }
+                    continue;
+                }
+                if (!(m instanceof Announce a)) {
+                    LOG.debug("peer announce stream opened: {}", (AnnounceOk) m);
+                    continue;
+                }
                 String path = Path.of(a.suffix()).value();
                 if (a.active()) {
+                    if (session.version().setup() && hasBroadcast(path)) {
+                        removeBroadcast(path); // lite-05: a second active restarts the broadcast
+                    }
                     addBroadcast(s, path);
                 } else {
                     removeBroadcast(path);
@@ -144,6 +161,15 @@ final class Subscriber {
         }
         remoteOrigin.publish(Path.of(path), b.consume());
         LOG.debug("peer announced {}", path);
+    }
+
+    private boolean hasBroadcast(String path) {
+        lock.lock();
+        try {
+            return broadcasts.containsKey(path);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void removeBroadcast(String path) {
@@ -196,17 +222,18 @@ final class Subscriber {
         try {
             s = session.connection().openBidi();
             BidiStream stream = s;
-            new StreamWriter(s.send()).writeType(StreamType.SUBSCRIBE,
+            session.writer(s.send()).writeType(StreamType.SUBSCRIBE,
                     Subscribe.live(id, path, track.info().name(), track.info().priority()));
             track.unused().thenRun(() -> unsubscribe(id, stream));
             MessageReader in = new MessageReader(s.recv(), session.config().wire());
-            Grammar<SubscribeResponse> grammar = Grammars.subscribeResponses();
+            Grammar<SubscribeResponse> grammar = Grammars.subscribeResponses(session.version());
             SubscribeResponse first = in.read(grammar);
             if (first == null) {
                 track.close();
                 return;
             }
-            if (!(first instanceof SubscribeOk)) {
+            if (first instanceof SubscribeDrop && !session.version().subscribeStart()) {
+                // lite-03/04: SUBSCRIBE_OK comes first (lite-05 has no OK; any response may open)
                 throw new MoqException(MoqError.PROTOCOL_VIOLATION, "first subscribe response was " + first);
             }
             for (SubscribeResponse r = in.read(grammar); r != null; r = in.read(grammar)) {
@@ -254,7 +281,7 @@ final class Subscriber {
 
     /** A Group stream, after its type: route it to its subscription's track. */
     void receiveGroup(RecvStream r, MessageReader in) throws InterruptedException {
-        Grammar<GroupStreamItem> grammar = Grammars.group();
+        Grammar<GroupStreamItem> grammar = Grammars.group(session.version());
         GroupStreamItem head = in.read(grammar);
         if (!(head instanceof GroupHeader h)) {
             return;
@@ -268,6 +295,7 @@ final class Subscriber {
             return;
         }
         GroupProducer group = track.createGroup(h.sequence());
+        stopWhenStale(r, group);
         try {
             for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
                 group.writeFrame(((Frame) item).payload());
@@ -281,16 +309,49 @@ final class Subscriber {
         } catch (MoqException e) {
             group.abort(e);
             throw e;
+        } finally {
+            // Whatever ended this stream (a transport error included), readers must not wait on the group.
+            group.abort(new MoqException(MoqError.TRANSPORT, "group " + h.sequence() + " stream ended"));
         }
     }
 
-    /** Opens a Probe stream and keeps the peer's latest estimate. */
+    /**
+     * Once a newer group of the track started, a group whose stream is still open a grace later can no
+     * longer arrive in time: readers have moved on, so stop the stream (STOP_SENDING {@link MoqError#OLD},
+     * the publisher then resets it and stops retransmitting) and abort the group.
+     */
+    private void stopWhenStale(RecvStream r, GroupProducer group) {
+        Duration grace = session.config().staleGroupGrace();
+        group.superseded().thenRunAsync(() -> {
+            if (!group.isEnded()) {
+                LOG.debug("group {} is stale, stopping its stream {}", group.sequence(), r.id());
+                group.abort(new MoqException(MoqError.OLD, "group " + group.sequence() + " superseded and stalled"));
+                r.stop(MoqError.OLD.wireCode());
+            }
+        }, CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** Opens a Probe stream and keeps the peer's latest estimate (on lite-05 only if the peer's SETUP offers probes). */
     void runProbe() throws InterruptedException {
+        if (!session.version().probe()) {
+            return; // lite-02 has no Probe stream
+        }
+        if (session.version().setup()) {
+            try {
+                var setup = session.peerSetup().get();
+                if (setup.probeCapability() < dev.parley.net.moq.wire.Setup.PROBE_REPORT) {
+                    LOG.debug("peer does not report probes; no Probe stream");
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                return; // the session ended before the peer's SETUP
+            }
+        }
         BidiStream s = session.connection().openBidi();
         s.send().write(new byte[]{(byte) StreamType.PROBE.code()});
         s.send().flush();
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
-        Grammar<Probe> grammar = Grammars.probes();
+        Grammar<Probe> grammar = Grammars.probes(session.version());
         try {
             for (Probe p = in.read(grammar); p != null; p = in.read(grammar)) {
                 probeEstimate.set(p.bitrate());

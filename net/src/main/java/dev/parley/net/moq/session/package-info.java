@@ -1,9 +1,13 @@
 /**
- * moq-lite-03 sessions over the {@link dev.parley.net.transport.Connection} SPI. A
+ * moq-lite sessions (lite-03, -04 and -05 by ALPN, lite-02 through the legacy SETUP of a bare WebSocket)
+ * over the {@link dev.parley.net.transport.Connection} SPI; the session's
+ * {@link dev.parley.net.moq.wire.Version} goes to the wire codec and is asked where streams differ. A
  * {@link dev.parley.net.moq.session.MoqSession} plays both roles on one connection: it serves
  * announces, subscriptions (one uni stream per group, newest and highest priority first) and the probe
  * stream for the peer, and it subscribes to what the peer announces, feeding remote broadcasts into the
- * moq model. Every stream task runs on its own virtual thread; a bad stream is reset with its moq error
+ * moq model. A group superseded by a newer one of its track that is still open after a grace is
+ * dropped on both sides (the publisher resets its stream, the subscriber stops it and aborts the
+ * group, both with {@code Old}), so stale video never queues up under loss. Every stream task runs on its own virtual thread; a bad stream is reset with its moq error
  * code and the rest of the session carries on. {@link dev.parley.net.moq.session.Moq} manages the
  * sessions of one endpoint: local broadcasts go to every session, dials are de-duplicated, and incoming
  * sessions can be accepted or rejected. Binding-agnostic: raw QUIC and QMux over WebSocket look the same.

@@ -1,7 +1,7 @@
 package dev.parley.net.moq.wire;
 
 /**
- * Bytes on a stream that are not valid moq-lite-03. The session turns it into a reset of the offending
+ * Bytes on a stream that are not valid moq-lite. The session turns it into a reset of the offending
  * stream with the moq {@code Decode} code (5), or {@code BoundsExceeded} for a broken limit.
  */
 public final class DecodeException extends RuntimeException {

@@ -13,7 +13,7 @@ public record GroupHeader(long subscribeId, long sequence) implements Message, G
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
         w.varint(subscribeId).varint(sequence);
     }
 }

@@ -1,11 +1,12 @@
 package dev.parley.net.moq.wire;
 
 /**
- * A length-prefixed moq-lite-03 control message. Each record writes only its body; {@link Messages}
- * adds the type (for {@link SubscribeResponse}s) and the length in one place.
+ * A length-prefixed moq-lite control message. Each record writes only its body, for the session's
+ * {@link Version}; {@link Messages} adds the type (for {@link SubscribeResponse}s) and the length in one place.
  */
-public sealed interface Message permits AnnounceStreamMessage, SubscribeRequest, SubscribeResponse, Probe, GroupHeader {
+public sealed interface Message permits AnnounceStreamMessage, SubscribeRequest, SubscribeResponse, Probe, GroupHeader,
+        Goaway, Setup, Track, TrackProperties {
 
-    /** Appends the message body (without type or length). */
-    void encodeBody(WireWriter w);
+    /** Appends the message body (without type or length) as {@code version} lays it out. */
+    void encodeBody(WireWriter w, Version version);
 }

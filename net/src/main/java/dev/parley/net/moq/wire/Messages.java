@@ -10,22 +10,32 @@ import static dev.parley.net.moq.wire.DecodeException.Kind.TOO_LARGE;
 public final class Messages {
     private Messages() {}
 
-    /** Appends {@code m} with its type (if typed) and length prefix. */
-    public static void encode(Message m, WireWriter out) {
-        if (m instanceof SubscribeResponse typed) {
-            out.varint(typed.type());
+    /** Appends {@code m} with its type (if typed) and length prefix, laid out for {@code version}. */
+    public static void encode(Message m, Version version, WireWriter out) {
+        if (m instanceof SubscribeResponse typed && version.subscribeOptions()) {
+            out.varint(typed.type(version));
         }
         WireWriter body = new WireWriter();
-        m.encodeBody(body);
+        m.encodeBody(body, version);
         out.varint(body.size());
         out.raw(body.array(), 0, body.size());
     }
 
-    /** {@code m} framed, as bytes. */
-    public static byte[] encode(Message m) {
+    /** {@code m} framed for {@code version}, as bytes. */
+    public static byte[] encode(Message m, Version version) {
         WireWriter w = new WireWriter();
-        encode(m, w);
+        encode(m, version, w);
         return w.toByteArray();
+    }
+
+    /** {@code m} framed for lite-03. */
+    public static byte[] encode(Message m) {
+        return encode(m, Version.LITE_03);
+    }
+
+    /** Appends {@code m} framed for lite-03. */
+    public static void encode(Message m, WireWriter out) {
+        encode(m, Version.LITE_03, out);
     }
 
     /** Decodes a body that occupies exactly {@code len} bytes at {@code off}. */

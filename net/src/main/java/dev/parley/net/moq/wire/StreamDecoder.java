@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongFunction;
 
+import static dev.parley.net.moq.wire.DecodeException.Kind.INVALID_VALUE;
 import static dev.parley.net.moq.wire.DecodeException.Kind.SHORT;
 import static dev.parley.net.moq.wire.DecodeException.Kind.TOO_LARGE;
 
@@ -98,22 +99,62 @@ public final class StreamDecoder {
         return tryBody(start + n, decoder);
     }
 
+    /** A message with a big-endian u16 length (the legacy SETUP layout), or null when it is not complete yet. */
+    public <T> T tryU16Message(BodyDecoder<T> decoder) {
+        if (end - start < 2) {
+            return null;
+        }
+        int len = ((buf[start] & 0xff) << 8) | (buf[start + 1] & 0xff);
+        if (len > limits.maxMessageSize()) {
+            throw new DecodeException(TOO_LARGE, "message of " + len + " bytes, limit " + limits.maxMessageSize());
+        }
+        if (!available(start + 2, len)) {
+            return null;
+        }
+        T msg = Messages.decodeBody(buf, start + 2, len, decoder, limits);
+        start += 2 + len;
+        return msg;
+    }
+
     /** A size-prefixed frame payload, or null when it is not complete yet. */
     public byte[] tryFrame() {
-        int n = varintLength(start);
+        Frame f = tryFrame(false, 0);
+        return f == null ? null : f.payload();
+    }
+
+    /**
+     * A frame, or null when it is not complete yet. With {@code timed} (lite-05) a zigzag timestamp
+     * delta from {@code previous} precedes the size.
+     */
+    public Frame tryFrame(boolean timed, long previous) {
+        int at = start;
+        long timestamp = 0;
+        if (timed) {
+            int t = varintLength(at);
+            if (t < 0) {
+                return null;
+            }
+            long delta = Frame.unzigzag(VarInt.read(buf, at));
+            timestamp = previous + delta;
+            if ((delta >= 0 ? timestamp < previous : timestamp > previous) || timestamp < 0) {
+                throw new DecodeException(INVALID_VALUE, "frame timestamp " + previous + " + " + delta + " is out of range");
+            }
+            at += t;
+        }
+        int n = varintLength(at);
         if (n < 0) {
             return null;
         }
-        long size = VarInt.read(buf, start);
+        long size = VarInt.read(buf, at);
         if (size > limits.maxFrameSize()) {
             throw new DecodeException(TOO_LARGE, "frame of " + size + " bytes, limit " + limits.maxFrameSize());
         }
-        if (!available(start + n, (int) size)) {
+        if (!available(at + n, (int) size)) {
             return null;
         }
-        byte[] payload = Arrays.copyOfRange(buf, start + n, start + n + (int) size);
-        start += n + (int) size;
-        return payload;
+        byte[] payload = Arrays.copyOfRange(buf, at + n, at + n + (int) size);
+        start = at + n + (int) size;
+        return new Frame(payload, timestamp);
     }
 
     private <T> T tryBody(int at, BodyDecoder<? extends T> decoder) {

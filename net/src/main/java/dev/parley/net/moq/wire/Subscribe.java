@@ -36,13 +36,26 @@ public record Subscribe(long id, String broadcast, String track, int priority, b
     }
 
     public static Subscribe decode(WireReader r, WireLimits limits) {
-        return new Subscribe(r.varint(), r.string(), r.string(), r.u8(), r.bool(), r.durationMillis(),
-                r.optional(), r.optional());
+        return decode(r, limits, Version.LITE_03);
+    }
+
+    /** lite-02 stops after the priority: live, unordered, no cap, latest on. */
+    public static Subscribe decode(WireReader r, WireLimits limits, Version version) {
+        long id = r.varint();
+        String broadcast = r.string();
+        String track = r.string();
+        int priority = r.u8();
+        if (!version.subscribeOptions()) {
+            return live(id, broadcast, track, priority);
+        }
+        return new Subscribe(id, broadcast, track, priority, r.bool(), r.durationMillis(), r.optional(), r.optional());
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
-        w.varint(id).string(broadcast).string(track).u8(priority).bool(ordered).durationMillis(maxLatency)
-                .optional(startGroup).optional(endGroup);
+    public void encodeBody(WireWriter w, Version version) {
+        w.varint(id).string(broadcast).string(track).u8(priority);
+        if (version.subscribeOptions()) {
+            w.bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
+        }
     }
 }

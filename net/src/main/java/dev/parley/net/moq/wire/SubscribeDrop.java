@@ -1,12 +1,10 @@
 package dev.parley.net.moq.wire;
 
 /**
- * SUBSCRIBE_DROP (type 0x1): groups {@code startGroup..endGroup} (inclusive, absolute, not +1) will
+ * SUBSCRIBE_DROP (type 0x1; 0x2 in lite-05): groups {@code startGroup..endGroup} (inclusive, absolute, not +1) will
  * not be delivered, for {@code errorCode}. Decoded for completeness; Parley never sends it.
  */
 public record SubscribeDrop(long startGroup, long endGroup, long errorCode) implements SubscribeResponse {
-    public static final long TYPE = 0x1;
-
     public SubscribeDrop {
         Checks.varint(startGroup, "start group");
         Checks.varint(endGroup, "end group");
@@ -18,12 +16,12 @@ public record SubscribeDrop(long startGroup, long endGroup, long errorCode) impl
     }
 
     @Override
-    public long type() {
-        return TYPE;
+    public long type(Version version) {
+        return version.subscribeStart() ? 0x2 : 0x1;
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
         w.varint(startGroup).varint(endGroup).varint(errorCode);
     }
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * SUBSCRIBE_OK (type 0x0), the first response on a Subscribe stream. Parley sends exactly one, with the
+ * SUBSCRIBE_OK (type 0x0, lite-03/04 only), the first response on a Subscribe stream. Parley sends exactly one, with the
  * subscriber's priority, unordered, no latency cap, no start and no end, as the Rust publisher does.
  */
 public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
@@ -28,13 +28,21 @@ public record SubscribeOk(int priority, boolean ordered, Duration maxLatency,
         return new SubscribeOk(r.u8(), r.bool(), r.durationMillis(), r.optional(), r.optional());
     }
 
+    /** lite-02: an empty body, written without a type. */
+    public static SubscribeOk decodeLegacy(WireReader r, WireLimits limits) {
+        return interop(0);
+    }
+
     @Override
-    public long type() {
+    public long type(Version version) {
         return TYPE;
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
+        if (!version.subscribeOptions()) {
+            return; // lite-02: empty
+        }
         w.u8(priority).bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
     }
 }

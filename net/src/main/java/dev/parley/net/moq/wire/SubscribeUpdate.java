@@ -23,7 +23,7 @@ public record SubscribeUpdate(int priority, boolean ordered, Duration maxLatency
     }
 
     @Override
-    public void encodeBody(WireWriter w) {
+    public void encodeBody(WireWriter w, Version version) {
         w.u8(priority).bool(ordered).durationMillis(maxLatency).optional(startGroup).optional(endGroup);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * The moq-lite-03 wire format: QUIC varints, strings, the {@link dev.parley.net.moq.wire.WireReader} /
+ * The moq-lite wire format (lite-03, -04 and -05, chosen by {@link dev.parley.net.moq.wire.Version}): QUIC varints, strings, the {@link dev.parley.net.moq.wire.WireReader} /
  * {@link dev.parley.net.moq.wire.WireWriter} pair, every message as a record under a sealed interface per
  * stream kind, and the incremental {@link dev.parley.net.moq.wire.StreamDecoder} that cuts a stream's
  * arbitrary byte chunks into messages. Length prefixes, leftover-byte checks and size limits live in one

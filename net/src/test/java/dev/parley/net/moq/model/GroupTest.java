@@ -17,6 +17,22 @@ class GroupTest {
     private final TrackProducer track = new TrackProducer(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
 
     @Test
+    void frameTimestampsTravelWithTheFramesAcrossArrayGrowth() {
+        GroupProducer g = track.appendGroup();
+        for (int i = 0; i < 10; i++) { // past the initial capacity of 4
+            g.writeFrame(new byte[]{(byte) i}, i == 3 ? 0 : 1_000L * i);
+        }
+        g.close();
+        GroupConsumer c = g.consume();
+        for (int i = 0; i < 10; i++) {
+            assertThat(c.readFrame()).containsExactly((byte) i);
+            assertThat(c.timestamp(c.position() - 1)).isEqualTo(i == 3 ? 0 : 1_000L * i);
+        }
+        assertThatThrownBy(() -> c.timestamp(10)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> track.appendGroup().writeFrame(new byte[0], -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void fanOutHandsTheSameArrayToEveryReader() {
         GroupProducer g = track.appendGroup();
         List<GroupConsumer> readers = new ArrayList<>();

@@ -53,6 +53,7 @@ final class MemoryConnection implements Connection {
     private final AtomicReference<PathStats> stats;
     private final List<Consumer<PathStats>> statsListeners = new CopyOnWriteArrayList<>();
     private final Optional<EndpointId> remoteId;
+    private String protocol = "moq-lite-03";
 
     /** Reset and stop codes this side sent, by stream id. */
     final Map<Long, Long> resetsSent = new ConcurrentHashMap<>();
@@ -70,8 +71,13 @@ final class MemoryConnection implements Connection {
         this.stats = new AtomicReference<>(PathStats.empty(address(), false));
     }
 
-    /** A connected pair: {@code [client, server]}. */
+    /** A connected pair: {@code [client, server]}, speaking moq-lite-03. */
     static MemoryConnection[] pair() {
+        return pair("moq-lite-03");
+    }
+
+    /** A connected pair: {@code [client, server]} whose {@link #protocol()} is {@code protocol}. */
+    static MemoryConnection[] pair(String protocol) {
         Shared s = new Shared();
         byte[] a = new byte[32];
         byte[] b = new byte[32];
@@ -81,6 +87,8 @@ final class MemoryConnection implements Connection {
         MemoryConnection srv = new MemoryConnection(s, false, Optional.of(EndpointId.of(a)));
         c.peer = srv;
         srv.peer = c;
+        c.protocol = protocol;
+        srv.protocol = protocol;
         return new MemoryConnection[]{c, srv};
     }
 
@@ -105,7 +113,7 @@ final class MemoryConnection implements Connection {
 
     @Override
     public String protocol() {
-        return "moq-lite-03";
+        return protocol;
     }
 
     @Override
@@ -162,6 +170,16 @@ final class MemoryConnection implements Connection {
     @Override
     public RecvStream acceptUni() throws InterruptedException {
         return take(incomingUni);
+    }
+
+    /** Bidi streams the peer opened that this side has not accepted yet. */
+    int pendingBidi() {
+        shared.lock.lock();
+        try {
+            return incomingBidi.size();
+        } finally {
+            shared.lock.unlock();
+        }
     }
 
     private <T> T take(ArrayDeque<T> q) throws InterruptedException {

@@ -126,11 +126,14 @@ class SessionPairTest {
     @Test
     void endedBroadcastEndsRemoteTracksAndUnknownNamesTimeOut() throws Exception {
         BroadcastProducer b = new BroadcastProducer();
-        b.createTrack(new TrackInfo("t", 1));
+        TrackProducer produced = b.createTrack(new TrackInfo("t", 1));
         server.publish("x", b.consume());
         BroadcastConsumer remote = client.subscribe("x");
         TrackConsumer t = remote.subscribe(new TrackInfo("t", 1));
-        awaitTrue(() -> server.servedSubscriptions() == 1);
+        // a delivered group proves the served subscription is set up: closing the broadcast while the
+        // publisher is still inside broadcast.subscribe() would reset it with CLOSED instead of a FIN
+        produced.appendGroupWithFrame("first".getBytes());
+        assertThat(t.nextGroup().readFrame()).isEqualTo("first".getBytes());
         b.close();
         assertThat(t.nextGroup()).isNull();
         remote.closed().get(10, TimeUnit.SECONDS);

@@ -220,6 +220,37 @@ class SessionWireTest {
     }
 
     @Test
+    void aGroupStillBeingSentWhenANewerOneStartsYieldsToItAndIsResetWithOldAfterTheGrace() throws Exception {
+        TrackProducer video = demo.createTrack(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
+        BidiStream v = raw.openBidi();
+        v.send().write(subscribeBytes(Subscribe.live(0, "demo", "video", TrackInfo.PRIORITY_VIDEO)));
+        readExactly(v.recv(), 7);
+        awaitTrue(() -> session.servedSubscriptions() == 1);
+        GroupProducer g0 = video.appendGroup();
+        g0.writeFrame(ascii("key0"));
+        RecvStream s0 = raw.acceptUni();
+        readExactly(s0, 4 + 1 + 4);
+        awaitTrue(() -> served.priorities.containsKey(s0.id()));
+        assertThat(served.priorities.get(s0.id()) >>> 48).isEqualTo(TrackInfo.PRIORITY_VIDEO);
+
+        long start = System.nanoTime();
+        GroupProducer g1 = video.appendGroup();
+        g1.writeFrame(ascii("key1"));
+        g1.close();
+        RecvStream s1 = raw.acceptUni();
+        byte[] newer = RawPeer.readToEnd(s1); // the newer group arrives whole, with a FIN
+        assertThat(new String(newer, 4 + 1, 4, StandardCharsets.US_ASCII)).isEqualTo("key1");
+        awaitTrue(() -> served.priorities.get(s0.id()) >>> 48 == TrackInfo.PRIORITY_VIDEO - 32);
+        assertThat(served.priorities.get(s1.id()) >>> 48).isEqualTo(TrackInfo.PRIORITY_VIDEO);
+
+        assertThat(RawPeer.resetCode(s0)).isEqualTo(MoqError.OLD.wireCode());
+        assertThat(System.nanoTime() - start).as("not before the grace")
+                .isGreaterThanOrEqualTo(SessionConfig.DEFAULT.staleGroupGrace().toNanos() - TimeUnit.MILLISECONDS.toNanos(20));
+        assertThat(g0.isEnded()).as("only this subscriber's copy is dropped, not the producer's group").isFalse();
+        assertStillServing();
+    }
+
+    @Test
     void anAbortedGroupOrTrackIsResetWithItsCode() throws Exception {
         BidiStream s = raw.openBidi();
         s.send().write(subscribeBytes(Subscribe.live(0, "demo", "catalog.json", 1)));

@@ -115,6 +115,38 @@ class SubscriberWireTest {
     }
 
     @Test
+    void aGroupStalledBehindANewerOneIsSkippedByItsReaderThenStoppedWithOldAndAborted() throws Exception {
+        announce(Announce.active("live/cam"));
+        TrackConsumer t = session.subscribe("live/cam", Duration.ofSeconds(10)).subscribe(new TrackInfo("video", 60));
+        Subscribe[] sub = new Subscribe[1];
+        acceptSubscribe(sub);
+        SendStream g0 = raw.openUni();
+        g0.write(concat(hex("00"), Messages.encode(new GroupHeader(0, 0)), hex("01 61")));
+        GroupConsumer stalled = t.nextGroup(Duration.ofSeconds(5));
+        assertThat(stalled.readFrameUnlessSuperseded(Duration.ofSeconds(5))).isEqualTo("a".getBytes());
+        // group 0's stream never goes on (its packets lost for good); group 1 arrives whole
+        long start = System.nanoTime();
+        SendStream g1 = raw.openUni();
+        g1.write(concat(hex("00"), Messages.encode(new GroupHeader(0, 1)), hex("01 62")));
+        g1.finish();
+        assertThat(stalled.readFrameUnlessSuperseded(Duration.ofSeconds(5))).as("given up, not waited on").isNull();
+        assertThat(stalled.isSuperseded()).isTrue();
+        GroupConsumer next = t.nextGroup(Duration.ofSeconds(5));
+        assertThat(next.sequence()).isEqualTo(1);
+        assertThat(next.readFrameUnlessSuperseded(Duration.ofSeconds(5))).isEqualTo("b".getBytes());
+        assertThat(System.nanoTime() - start).as("the reader moved on long before the grace")
+                .isLessThan(SessionConfig.DEFAULT.staleGroupGrace().toNanos());
+
+        MemoryConnection mine = (MemoryConnection) session.connection();
+        SessionWireTest.awaitTrue(() -> mine.stopsSent.containsKey(g0.id()));
+        assertThat(mine.stopsSent.get(g0.id())).isEqualTo(MoqError.OLD.wireCode());
+        assertThat(mine.stopsSent).as("the complete newer group is left alone").doesNotContainKey(g1.id());
+        assertThatThrownBy(() -> stalled.copy().readFrame(Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(MoqException.class, e -> assertThat(e.error()).isEqualTo(MoqError.OLD));
+        assertThat(session.isClosed()).isFalse();
+    }
+
+    @Test
     void groupsForAClosedSubscriptionAreStoppedNotFatal() throws Exception {
         announce(Announce.active("x"));
         TrackConsumer t = session.subscribe("x").subscribe(new TrackInfo("t", 1));

@@ -29,7 +29,7 @@ class MessagesTest {
                 new AnnouncePlease("room/ünïcødé/🎥"),
                 Announce.active("demo"),
                 Announce.ended("a/b/c"),
-                new Announce(true, "x", 256),
+                new Announce(true, "x", java.util.Collections.nCopies(256, 0L)),
                 Subscribe.live(0, "demo", "catalog.json", 100),
                 new Subscribe(max, "b", "video/hd", 255, true, Duration.ofMillis(1500), OptionalLong.of(0), OptionalLong.of(max - 1)),
                 new SubscribeUpdate(60, true, Duration.ofSeconds(3), OptionalLong.of(41), OptionalLong.empty()),
@@ -45,17 +45,7 @@ class MessagesTest {
     @ParameterizedTest
     @MethodSource("everyRecord")
     void everyRecordRoundTrips(Message m) {
-        byte[] bytes = Messages.encode(m);
-        Message back = switch (m) {
-            case SubscribeResponse r -> new StreamDecoder(LIMITS).feed(bytes, 0, bytes.length, Grammars.subscribeResponses()).getFirst();
-            case AnnouncePlease p -> Messages.decode(bytes, AnnouncePlease::decode, LIMITS);
-            case Announce a -> Messages.decode(bytes, Announce::decode, LIMITS);
-            case Subscribe s -> Messages.decode(bytes, Subscribe::decode, LIMITS);
-            case SubscribeUpdate u -> Messages.decode(bytes, SubscribeUpdate::decode, LIMITS);
-            case Probe p -> Messages.decode(bytes, Probe::decode, LIMITS);
-            case GroupHeader g -> Messages.decode(bytes, GroupHeader::decode, LIMITS);
-        };
-        assertThat(back).isEqualTo(m);
+        assertThat(Decoders.roundTrip(m, Version.LITE_03, LIMITS)).isEqualTo(m);
     }
 
     // Golden vectors from the spec (checked against the real npm client).
@@ -106,13 +96,75 @@ class MessagesTest {
     }
 
     @Test
+    void legacySetupOfTheRealNpmClientAndTheLite02Reply() {
+        // @moq/lite 0.2.2's default connect over a bare qmux-00: versions lite-02, lite-01, moqt-14;
+        // MaxRequestId 42069 and Implementation "moq-lite-js" parameters
+        byte[] client = HEX.parseHex("20002c03c0000000ff0dad02c0000000ff0dad01c0000000ff00000e02028000a455070b"
+                + HEX.formatHex("moq-lite-js".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        List<ClientSetup> got = new StreamDecoder(LIMITS).feed(client, 0, client.length, ClientSetup.grammar());
+        assertThat(got).containsExactly(new ClientSetup(List.of(0xff0dad02L, 0xff0dad01L, 0xff00000eL)));
+        assertThat(got.getFirst().choose(List.of(Version.LITE_02))).contains(Version.LITE_02);
+        assertThat(got.getFirst().choose(Version.NEWEST_FIRST)).isEmpty();
+        assertThat(ClientSetup.serverSetup(Version.LITE_02)).isEqualTo(HEX.parseHex("210009c0000000ff0dad0200"));
+        // a stream that is not a legacy SETUP is refused by its type
+        assertKind(() -> new StreamDecoder(LIMITS).feed(HEX.parseHex("0100"), 0, 2, ClientSetup.grammar()),
+                DecodeException.Kind.UNKNOWN_TYPE);
+    }
+
+    @Test
+    void lite02LayoutsMatchTheNpmClient() {
+        Version v = Version.LITE_02;
+        // SUBSCRIBE ends after the priority; SUBSCRIBE_OK is an untyped empty message; ANNOUNCE has no hops
+        assertThat(Messages.encode(Subscribe.live(0, "demo", "catalog.json", 100), v))
+                .isEqualTo(HEX.parseHex("14" + "00" + "0464656d6f" + "0c" + HEX.formatHex("catalog.json".getBytes()) + "64"));
+        assertThat(Messages.encode(SubscribeOk.interop(100), v)).isEqualTo(HEX.parseHex("00"));
+        assertThat(Messages.encode(Announce.active("demo"), v)).isEqualTo(HEX.parseHex("06010464656d6f"));
+        assertThat(Messages.encode(new AnnounceInit(List.of("a", "bc")), v)).isEqualTo(HEX.parseHex("0602016102" + "6263"));
+        assertThat(Decoders.roundTrip(new AnnounceInit(List.of("a", "bc")), v, LIMITS)).isEqualTo(new AnnounceInit(List.of("a", "bc")));
+        assertKind(() -> StreamType.of(true, 4, v), DecodeException.Kind.UNKNOWN_TYPE); // no Probe stream
+    }
+
+    @Test
+    void lite04And05LayoutsFollowTheSpec() {
+        // lite-04 ANNOUNCE: hop list; ANNOUNCE_PLEASE: exclude hop; PROBE: RTT
+        assertThat(Messages.encode(new Announce(true, "demo", List.of(7L, 300L)), Version.LITE_04))
+                .isEqualTo(HEX.parseHex("0a010464656d6f02074 12c".replace(" ", "")));
+        assertThat(Messages.encode(new AnnouncePlease("", 9), Version.LITE_04)).isEqualTo(HEX.parseHex("020009"));
+        assertThat(Messages.encode(new Probe(1000, 25), Version.LITE_04)).isEqualTo(HEX.parseHex("0343e819"));
+        assertThat(Messages.encode(new Probe(1000, 25), Version.LITE_03)).isEqualTo(HEX.parseHex("0243e8"));
+        // lite-05: SUBSCRIBE_START type 0, SUBSCRIBE_END type 1, SUBSCRIBE_DROP type 2; SETUP parameters
+        assertThat(Messages.encode(new SubscribeStart(5), Version.LITE_05)).isEqualTo(HEX.parseHex("000105"));
+        assertThat(Messages.encode(new SubscribeEnd(0), Version.LITE_05)).isEqualTo(HEX.parseHex("010100"));
+        assertThat(Messages.encode(new SubscribeDrop(1, 2, 3), Version.LITE_05)).isEqualTo(HEX.parseHex("0203010203"));
+        assertThat(Messages.encode(new SubscribeDrop(1, 2, 3), Version.LITE_03)).isEqualTo(HEX.parseHex("0103010203"));
+        assertThat(Messages.encode(new Setup(OptionalLong.of(1), java.util.Optional.empty(), OptionalLong.of(0), OptionalLong.empty()),
+                Version.LITE_05)).isEqualTo(HEX.parseHex("07" + "02" + "010101" + "030100"));
+        assertThat(Messages.encode(new TrackProperties(0, false, Duration.ZERO, TrackProperties.MICROS), Version.LITE_05))
+                .isEqualTo(HEX.parseHex("07000000800f4240"));
+        // frame timestamps: zigzag deltas from 0 at the group start
+        Frame.HeaderWriter h = new Frame.HeaderWriter(Version.LITE_05);
+        assertThat(h.header(3, 1000)).isEqualTo(HEX.parseHex("47d003"));   // +1000 -> 2000
+        assertThat(h.header(3, 999)).isEqualTo(HEX.parseHex("0103"));       // -1 -> 1
+        byte[] group = concat(Messages.encode(new GroupHeader(0, 0)), HEX.parseHex("47d003616263" + "0103646566"));
+        List<GroupStreamItem> items = new StreamDecoder(LIMITS).feed(group, 0, group.length, Grammars.group(Version.LITE_05));
+        assertThat(items).containsExactly(new GroupHeader(0, 0), new Frame("abc".getBytes(), 1000), new Frame("def".getBytes(), 999));
+        // a delta that would take the timestamp below zero is refused
+        byte[] negative = concat(Messages.encode(new GroupHeader(0, 0)), HEX.parseHex("0103616263"));
+        assertKind(() -> new StreamDecoder(LIMITS).feed(negative, 0, negative.length, Grammars.group(Version.LITE_05)),
+                DecodeException.Kind.INVALID_VALUE);
+        // SETUP: a repeated parameter is an error
+        assertKind(() -> Messages.decode(HEX.parseHex("07020101010101 02".replace(" ", "")), (r, l) -> Setup.decode(r, l, Version.LITE_05), LIMITS),
+                DecodeException.Kind.INVALID_VALUE);
+    }
+
+    @Test
     void bodyShorterOrLongerThanItsLengthIsRejected() {
         // Probe with length 2 but a 1-byte varint body: leftover byte.
-        assertKind(() -> Messages.decode(HEX.parseHex("020500"), Probe::decode, LIMITS), DecodeException.Kind.LONG);
+        assertKind(() -> Messages.decode(HEX.parseHex("020500"), (r, l) -> Probe.decode(r, l, Version.LITE_03), LIMITS), DecodeException.Kind.LONG);
         // Announce whose suffix runs past the declared length.
-        assertKind(() -> Messages.decode(HEX.parseHex("030105646f"), Announce::decode, LIMITS), DecodeException.Kind.SHORT);
+        assertKind(() -> Messages.decode(HEX.parseHex("030105646f"), (r, l) -> Announce.decode(r, l, Version.LITE_03), LIMITS), DecodeException.Kind.SHORT);
         // Bytes after a complete message.
-        assertKind(() -> Messages.decode(HEX.parseHex("010500"), Probe::decode, LIMITS), DecodeException.Kind.LONG);
+        assertKind(() -> Messages.decode(HEX.parseHex("010500"), (r, l) -> Probe.decode(r, l, Version.LITE_03), LIMITS), DecodeException.Kind.LONG);
         // Stream ending inside a message.
         StreamDecoder d = new StreamDecoder(LIMITS);
         assertThat(d.feed(HEX.parseHex("0701046465"), 0, 5, Grammars.announces())).isEmpty();
@@ -121,17 +173,17 @@ class MessagesTest {
 
     @Test
     void invalidValuesAreRejected() {
-        assertKind(() -> Messages.decode(HEX.parseHex("03020000"), Announce::decode, LIMITS), DecodeException.Kind.INVALID_VALUE);
+        assertKind(() -> Messages.decode(HEX.parseHex("03020000"), (r, l) -> Announce.decode(r, l, Version.LITE_03), LIMITS), DecodeException.Kind.INVALID_VALUE);
         // ordered byte 2 in SUBSCRIBE_OK
         assertKind(() -> Messages.decode(HEX.parseHex("056402000000"), SubscribeOk::decode, LIMITS), DecodeException.Kind.INVALID_VALUE);
         // invalid UTF-8 (lone continuation byte, overlong encoding, surrogate)
         for (String bad : new String[]{"80", "c0af", "eda080"}) {
             byte[] body = HEX.parseHex(String.format("%02x", bad.length() / 2) + bad);
             byte[] msg = concat(new byte[]{(byte) body.length}, body);
-            assertKind(() -> Messages.decode(msg, AnnouncePlease::decode, LIMITS), DecodeException.Kind.INVALID_UTF8);
+            assertKind(() -> Messages.decode(msg, (r, l) -> AnnouncePlease.decode(r, l, Version.LITE_03), LIMITS), DecodeException.Kind.INVALID_UTF8);
         }
         // hops above 256
-        assertKind(() -> Messages.decode(HEX.parseHex("0401004101"), Announce::decode, LIMITS),
+        assertKind(() -> Messages.decode(HEX.parseHex("0401004101"), (r, l) -> Announce.decode(r, l, Version.LITE_03), LIMITS),
                 DecodeException.Kind.TOO_LARGE);
         assertKind(() -> StreamType.of(true, 3), DecodeException.Kind.UNKNOWN_TYPE);
         assertKind(() -> StreamType.of(false, 1), DecodeException.Kind.UNKNOWN_TYPE);
@@ -154,9 +206,9 @@ class MessagesTest {
         Grammar<GroupStreamItem> grammar2 = Grammars.group();
         d2.feed(HEX.parseHex("020100"), 0, 3, grammar2);
         assertKind(() -> d2.feed(HEX.parseHex("4065"), 0, 2, grammar2), DecodeException.Kind.TOO_LARGE);
-        assertKind(() -> Messages.decode(concat(HEX.parseHex("06010003"), HEX.parseHex("01")), Announce::decode,
+        assertKind(() -> Messages.decode(concat(HEX.parseHex("06010003"), HEX.parseHex("01")), (r, l) -> Announce.decode(r, l, Version.LITE_03),
                 new WireLimits(32, 100, 2)), DecodeException.Kind.SHORT);
-        assertKind(() -> Messages.decode(HEX.parseHex("03010003"), Announce::decode, new WireLimits(32, 100, 2)),
+        assertKind(() -> Messages.decode(HEX.parseHex("03010003"), (r, l) -> Announce.decode(r, l, Version.LITE_03), new WireLimits(32, 100, 2)),
                 DecodeException.Kind.TOO_LARGE);
     }
 

@@ -62,7 +62,7 @@ public final class GossipNode implements AutoCloseable {
     private final ScheduledExecutorService actor;
     private final Map<TopicId, GossipTopic> topics = new ConcurrentHashMap<>();
     private final Map<EndpointId, PeerLink> links = new ConcurrentHashMap<>();
-    private final Map<EndpointId, EndpointAddr> addresses = new ConcurrentHashMap<>();
+    private final AddressBook addresses = new AddressBook();
     private final Semaphore inbound = new Semaphore(INBOUND_BUDGET);
     private final SplittableRandom seeds = new SplittableRandom(new SecureRandom().nextLong());
     private volatile boolean closed;
@@ -113,23 +113,36 @@ public final class GossipNode implements AutoCloseable {
         List<EndpointId> ids = new ArrayList<>();
         for (EndpointAddr a : bootstrap) {
             if (!a.id().equals(endpoint.id())) {
-                addresses.put(a.id(), a);
+                addresses.reported(a);
                 ids.add(a.id());
             }
         }
         post(() -> apply(t, t.state.join(ids)));
     }
 
-    /** Remembers where a peer can be reached (tickets, other sources). */
+    /**
+     * Remembers where a peer says it can be reached (tickets, its room address entry). This replaces
+     * what it said before but never the addresses it was seen at.
+     */
     public void addAddress(EndpointAddr addr) {
         if (!addr.id().equals(endpoint.id())) {
-            addresses.put(addr.id(), addr);
+            addresses.reported(addr);
         }
     }
 
-    /** Where {@code peer} can be dialed, as learned from tickets, membership data or its connections; null if unknown. */
+    /**
+     * Where {@code peer} can be dialed: the addresses its connections came from (or our dials reached it
+     * at) merged with what tickets and membership data say; null if unknown.
+     */
     public EndpointAddr addressOf(EndpointId peer) {
-        return addresses.get(peer);
+        return addresses.dialable(peer);
+    }
+
+    /** {@code peer} was reached at, or connected from, {@code address}. */
+    void seenAt(EndpointId peer, java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress isa && !isa.isUnresolved()) {
+            addresses.seen(peer, isa);
+        }
     }
 
     int maxMessageSize() {
@@ -249,7 +262,7 @@ public final class GossipNode implements AutoCloseable {
         try {
             AddrInfo info = AddrInfo.fromPeerData(data);
             if (!info.directAddresses().isEmpty()) {
-                addresses.put(peer, new EndpointAddr(peer, info.directAddresses(),
+                addresses.reported(new EndpointAddr(peer, info.directAddresses(),
                         info.relayUrl().map(List::of).orElse(List.of())));
             }
         } catch (DecodeException | IllegalArgumentException e) {
@@ -269,9 +282,7 @@ public final class GossipNode implements AutoCloseable {
             c.close(1, "gossip needs an authenticated peer");
             return;
         }
-        if (c.remoteAddress() instanceof InetSocketAddress isa) {
-            addresses.putIfAbsent(peer, EndpointAddr.of(peer, isa));
-        }
+        seenAt(peer, c.remoteAddress()); // behind a NAT this is the one address of it that works
         adopt(peer, c);
     }
 

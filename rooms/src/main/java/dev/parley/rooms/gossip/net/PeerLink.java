@@ -152,6 +152,7 @@ final class PeerLink {
         } catch (ExecutionException | TimeoutException e) {
             throw new DialFailed(e.getCause() != null ? e.getCause().getMessage() : e.toString());
         }
+        node.seenAt(peer, c.remoteAddress());
         node.adopt(peer, c);
         return c;
     }

@@ -1,0 +1,144 @@
+package dev.parley.net.moq.session;
+
+import dev.parley.net.moq.model.BroadcastProducer;
+import dev.parley.net.moq.model.GroupProducer;
+import dev.parley.net.moq.model.MoqError;
+import dev.parley.net.moq.model.TrackInfo;
+import dev.parley.net.moq.model.TrackProducer;
+import dev.parley.net.moq.wire.Frame;
+import dev.parley.net.moq.wire.Grammars;
+import dev.parley.net.moq.wire.GroupHeader;
+import dev.parley.net.moq.wire.Messages;
+import dev.parley.net.moq.wire.Setup;
+import dev.parley.net.moq.wire.StreamDecoder;
+import dev.parley.net.moq.wire.StreamType;
+import dev.parley.net.moq.wire.Subscribe;
+import dev.parley.net.moq.wire.SubscribeStart;
+import dev.parley.net.moq.wire.Track;
+import dev.parley.net.moq.wire.TrackProperties;
+import dev.parley.net.moq.wire.Version;
+import dev.parley.net.moq.wire.WireLimits;
+import dev.parley.net.moq.wire.WireWriter;
+import dev.parley.net.transport.BidiStream;
+import dev.parley.net.transport.CloseReason;
+import dev.parley.net.transport.RecvStream;
+import dev.parley.net.transport.SendStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+import static dev.parley.net.moq.session.RawPeer.read;
+import static dev.parley.net.moq.session.RawPeer.readToEnd;
+import static dev.parley.net.moq.session.RawPeer.resetCode;
+import static dev.parley.net.moq.session.SessionWireTest.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A lite-05 {@link MoqSession} against a peer speaking raw bytes: SETUP, TRACK, SUBSCRIBE_START and timed frames. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class Lite05WireTest {
+    private static final Version V = Version.LITE_05;
+    private MemoryConnection raw;
+    private MoqSession session;
+    private TrackProducer video;
+
+    @BeforeEach
+    void setUp() {
+        MemoryConnection[] pair = MemoryConnection.pair(V.alpn());
+        raw = pair[0];
+        session = MoqSession.start(pair[1]);
+        BroadcastProducer cam = new BroadcastProducer();
+        video = cam.createTrack(new TrackInfo("video", 60));
+        session.publish("cam", cam.consume());
+    }
+
+    @AfterEach
+    void tearDown() {
+        session.close();
+    }
+
+    private static byte[] typed(StreamType type, dev.parley.net.moq.wire.Message m) {
+        WireWriter w = new WireWriter().varint(type.code());
+        Messages.encode(m, V, w);
+        return w.toByteArray();
+    }
+
+    @Test
+    void theServerSendsItsSetupAtOnceAndServesTrackInfo() throws Exception {
+        assertThat(session.version()).isEqualTo(V);
+        RecvStream setupStream = raw.acceptUni();
+        StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+        assertThat(read(setupStream, d, Grammars.streamType(false, V))).isEqualTo(StreamType.SETUP);
+        // a server reports probes and sends no Path or Role (those are the client's)
+        assertThat(read(setupStream, d, Grammars.setup(V))).isEqualTo(
+                new Setup(OptionalLong.of(Setup.PROBE_REPORT), Optional.empty(), OptionalLong.empty(), OptionalLong.empty()));
+        assertThat(readToEnd(setupStream)).isEmpty();
+
+        BidiStream t = raw.openBidi();
+        t.send().write(typed(StreamType.TRACK, new Track("cam", "video")));
+        assertThat(readToEnd(t.recv())).isEqualTo(Messages.encode(
+                new TrackProperties(0, false, Duration.ZERO, TrackProperties.MICROS), V));
+
+        BidiStream missing = raw.openBidi();
+        missing.send().write(typed(StreamType.TRACK, new Track("nope", "video")));
+        assertThat(resetCode(missing.recv())).isEqualTo(MoqError.NOT_FOUND.wireCode());
+    }
+
+    @Test
+    void subscribeStartsWithTheFirstGroupAndFramesCarryZigzagDeltas() throws Exception {
+        BidiStream s = raw.openBidi();
+        s.send().write(typed(StreamType.SUBSCRIBE, Subscribe.live(0, "cam", "video", 60)));
+        SessionWireTest.awaitTrue(() -> session.servedSubscriptions() == 1);
+        GroupProducer g = video.createGroup(7);
+        g.writeFrame(ascii("key"), 40_000);
+        g.writeFrame(ascii("b"), 20_000); // a B-frame: time goes back
+        g.writeFrame(ascii("p"), 80_000);
+        g.close();
+        StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+        assertThat(read(s.recv(), d, Grammars.subscribeResponses(V))).isEqualTo(new SubscribeStart(7));
+        readToEnd(raw.acceptUni()); // the server's SETUP comes first
+        RecvStream u = raw.acceptUni();
+        StreamDecoder gd = new StreamDecoder(WireLimits.DEFAULT);
+        assertThat(read(u, gd, Grammars.streamType(false, V))).isEqualTo(StreamType.GROUP);
+        var grammar = Grammars.group(V);
+        assertThat(read(u, gd, grammar)).isEqualTo(new GroupHeader(0, 7));
+        assertThat(read(u, gd, grammar)).isEqualTo(new Frame(ascii("key"), 40_000));
+        assertThat(read(u, gd, grammar)).isEqualTo(new Frame(ascii("b"), 20_000));
+        assertThat(read(u, gd, grammar)).isEqualTo(new Frame(ascii("p"), 80_000));
+        assertThat(read(u, gd, grammar)).isNull();
+    }
+
+    @Test
+    void aSecondSetupStreamClosesTheSession() throws Exception {
+        Setup client = new Setup(OptionalLong.of(0), Optional.empty(), OptionalLong.of(0), OptionalLong.empty());
+        for (int i = 0; i < 2; i++) {
+            SendStream u = raw.openUni();
+            u.write(typed(StreamType.SETUP, client));
+            try {
+                u.finish();
+            } catch (dev.parley.net.transport.ConnectionClosedException closedOnTheSecondHeader) {
+                // the session may close as soon as it reads the second stream's type, before its FIN
+                assertThat(i).isEqualTo(1);
+            }
+        }
+        assertThat(session.closed().get(10, TimeUnit.SECONDS)).isEqualTo(
+                new CloseReason.Local(MoqError.PROTOCOL_VIOLATION.wireCode(), "second Setup stream"));
+    }
+
+    @Test
+    void noProbeStreamTowardsAPeerWhoseSetupOffersNone() throws Exception {
+        SendStream u = raw.openUni();
+        u.write(typed(StreamType.SETUP, new Setup(OptionalLong.empty(), Optional.empty(), OptionalLong.empty(), OptionalLong.empty())));
+        u.finish();
+        // the session opens its Announce stream; a Probe stream would follow at once if it were going to
+        BidiStream a = raw.acceptBidi();
+        assertThat(read(a.recv(), new StreamDecoder(WireLimits.DEFAULT), Grammars.streamType(true, V))).isEqualTo(StreamType.ANNOUNCE);
+        Thread.sleep(300); // bounded: proving an absence
+        assertThat(raw.pendingBidi()).isZero();
+    }
+}
