@@ -73,6 +73,18 @@ final class MoqLinks implements AutoCloseable {
         return s;
     }
 
+    /** The latest PROBE estimate {@code peer} sent on its session (bits per second), if any. */
+    java.util.OptionalLong probeEstimate(EndpointId peer) {
+        MoqSession s = existing(peer);
+        return s == null ? java.util.OptionalLong.empty() : s.probeEstimate();
+    }
+
+    /** This side's capacity estimate (bps, 0 = unknown) of every open session a peer subscribes on. */
+    List<Long> sendEstimates() {
+        return moq.sessions().stream().filter(s -> !s.isClosed() && s.servedSubscriptions() > 0)
+                .map(MoqSession::sendEstimate).toList();
+    }
+
     private MoqSession existing(EndpointId peer) {
         List<MoqSession> all = moq.sessions();
         for (int i = all.size() - 1; i >= 0; i--) {

@@ -241,6 +241,22 @@ public final class Room implements AutoCloseable {
         return options.advertisedAddr().orElseGet(endpoint::addr);
     }
 
+    /**
+     * The capacity estimate {@code peer} last sent on its PROBE stream for the path toward us (bits per
+     * second, 0 = unknown), if its session is open: what an adaptive watcher of its media acts on.
+     */
+    public java.util.OptionalLong probeEstimate(EndpointId peer) {
+        return moq.probeEstimate(peer);
+    }
+
+    /**
+     * Our sender's capacity estimate (bps, 0 = unknown) for each peer session that subscribes something
+     * of ours: the publisher's congestion response reads them.
+     */
+    public List<Long> sendEstimates() {
+        return moq.sendEstimates();
+    }
+
     /** KV counters (forged, unsigned, stale, …). */
     public dev.parley.rooms.kv.KvStats kvStats() {
         return kv.stats();

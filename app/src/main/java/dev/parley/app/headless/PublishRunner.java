@@ -7,6 +7,7 @@ import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.source.Devices;
 import dev.parley.media.codec.VideoPreset;
+import dev.parley.app.wiring.MediaLinks;
 import dev.parley.app.wiring.ProfileIdentity;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.qmux.QmuxServer;
@@ -44,6 +45,7 @@ final class PublishRunner {
                 local.setMicOn(false);
             }
             moq.publish(options.name(), local.broadcast().consume());
+            AutoCloseable governor = MediaLinks.governUplink(local, () -> MediaLinks.sendEstimates(moq.sessions()));
             terminal.out().println(new LiveTicket(endpoint.addr(), options.name()));
             terminal.out().flush();
             if (ws != null) {
@@ -67,9 +69,10 @@ final class PublishRunner {
             }, "publish-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            governor.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             terminal.err().println("parley publish: " + e.getMessage());
             terminal.err().flush();
             closed.countDown();

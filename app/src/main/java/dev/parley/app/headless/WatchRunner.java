@@ -3,7 +3,11 @@ package dev.parley.app.headless;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.wiring.MediaLinks;
+import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.source.Clock;
+import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.RenditionChoice;
@@ -19,7 +23,9 @@ import dev.parley.net.transport.PathStats;
 import dev.parley.media.codec.VideoPreset;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,16 +74,20 @@ final class WatchRunner {
             try (var others = session.announced("");
                  RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
                     dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
-                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()))) {
+                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()));
+                 AutoCloseable link = MediaLinks.follow(session, remote)) {
                 long start = System.nanoTime();
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
                 long reportedFrames = 0;
+                List<Long> latencies = new ArrayList<>();
                 long lastFrame = 0;
                 while (System.nanoTime() < end && !session.isClosed()) {
                     // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
                     var frame = remote.takeFrame(Duration.ofMillis(100));
                     if (frame != null) {
+                        // capture (the publisher's clock, the same as ours on one machine) to decoded and taken
+                        latencies.add((Clock.nowMicros() - frame.captureMicros()) / 1000);
                         frame.close();
                         long at = System.nanoTime();
                         if (frames.incrementAndGet() == 1) {
@@ -92,7 +102,8 @@ final class WatchRunner {
                         long count = frames.get();
                         double secs = (now - nextReport + 1_000_000_000L) / 1e9;
                         terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
-                                (count - reportedFrames) / secs));
+                                (count - reportedFrames) / secs, remote.adaptation(), latencies));
+                        latencies.clear();
                         terminal.out().flush();
                         reportedFrames = count;
                         nextReport = now + 1_000_000_000L;
@@ -107,7 +118,7 @@ final class WatchRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.OK;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             return fail(terminal, e.getMessage(), ExitCodes.FAILED);
         }
     }
@@ -123,19 +134,35 @@ final class WatchRunner {
     }
 
     /**
-     * One stats line. The audio and group counters are totals since the start: {@code audioRecovered} lost
-     * 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC, {@code groupsSkipped}
-     * groups dropped for being too far behind live, {@code groupsStalled} groups given up because their
-     * stream stalled while a newer group had started, {@code audioPlayed} Opus packets played (about 50 a second).
+     * One stats line. {@code latP50Ms/latP95Ms/latMaxMs}: capture → rendered (taken from the mailbox) over
+     * the second's frames. The audio and group counters are totals since the start: {@code audioRecovered}
+     * lost 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC,
+     * {@code groupsSkipped} groups dropped for being too far behind live, {@code groupsStalled} groups given
+     * up because their stream stalled while a newer group had started, {@code audioPlayed} Opus packets
+     * played (about 50 a second), {@code switches} rendition switches. What adaptation acts on (under
+     * {@code --rendition auto}): the capacity estimate ({@code estimateKbps}, 0 = unknown), the publisher's
+     * PROBE estimate ({@code probeKbps}), the receive rate ({@code rxKbps}) and the frames' queueing delay
+     * ({@code queueMs}) of the last control tick.
      */
-    static String json(double t, WatchStats stats, PathStats path, double fps) {
+    static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation, List<Long> latencies) {
+        NetworkSignals s = adaptation.signals();
+        long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
-                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d}",
+                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
+                        + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
+                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
                 stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
-                stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed());
+                stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
+                percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
+                adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
+                s.queueDelay().toMillis(), stats.switches());
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }
 
     /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */

@@ -6,6 +6,7 @@ import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.service.StatsSource;
 import dev.parley.app.service.VideoFeed;
 import dev.parley.app.service.VideoFrame;
+import dev.parley.media.adapt.LinkSample;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
@@ -85,12 +86,13 @@ final class RemoteTile implements Participant {
         return reported != null ? reported : MediaState.UNKNOWN;
     }
 
-    /** A new path sample for this peer's connection (stats timer thread). */
-    void onPath(PathStats sample) {
+    /** A new link sample for this peer's connection (stats timer thread); adaptive watching acts on it. */
+    void onPath(LinkSample link) {
         RemoteMedia m = media;
         if (m != null) {
-            m.onPathStats(sample);
+            m.onLink(link);
         }
+        PathStats sample = link.path();
         PathStats prev = later;
         if (prev != null && prev.at().isBefore(sample.at())) {
             earlier = prev;

@@ -16,7 +16,7 @@ import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.Connection;
-import dev.parley.net.transport.PathStats;
+import dev.parley.media.adapt.LinkSample;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.rooms.Room;
 import java.time.Duration;
@@ -75,6 +75,7 @@ final class RoomsSession implements RoomSession {
         this.statsTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-room-stats-" + tag).daemon().unstarted(r));
         statsTimer.scheduleWithFixedDelay(this::samplePaths, 200, 200, TimeUnit.MILLISECONDS);
+        companions.add(MediaLinks.governUplink(media, room::sendEstimates));
     }
 
     @Override
@@ -290,7 +291,7 @@ final class RoomsSession implements RoomSession {
                 String hex = c.remoteId().get().hex();
                 RemoteTile t = tiles.get(hex);
                 if (t != null && dev.parley.net.moq.session.Moq.isMoqLite(c.protocol())) {
-                    PathStats sample = c.pathStats();
+                    LinkSample sample = MediaLinks.sample(c.pathStats(), room.probeEstimate(c.remoteId().get()));
                     t.onPath(sample);
                     RemoteTile screen = tiles.get(hex + ":screen");
                     if (screen != null) {

@@ -3,18 +3,32 @@ package dev.parley.media.adapt;
 import java.time.Duration;
 
 /**
- * Thresholds of the adaptive controller. Defaults follow the reference system (500 ms downgrade
- * hold, 4 s upgrade hold, 3 s probe, 8 s probe cooldown, 4 s post-downgrade cooldown; loss 20 %
- * emergency, 10 % downgrade, 2 % good, 5 % probe abort; bandwidth 0.85 / 1.2), plus a queueing-delay
- * rule the reference lacks: RTT more than {@code queueingDowngrade} above its floor counts as stress.
+ * Thresholds of the adaptive controller.
+ *
+ * @param downgradeHold         how long a queue must stand before stepping down
+ * @param upgradeHold           how long the path must be clean before probing up
+ * @param probeDuration         how long a probe must stay clean to be kept
+ * @param probeBackoff          wait after a failed probe; doubles per consecutive failure
+ * @param probeBackoffMax       the longest wait after failed probes
+ * @param postSwitchSettle      after any switch, the old rendition's queue drains: no further step down
+ *                              for this long (unless groups are skipped)
+ * @param postDowngradeCooldown no probe this soon after stepping down
+ * @param queueDowngrade        queueing delay above this is a standing queue
+ * @param queueEmergency        queueing delay at which frames are about to be skipped: switch at once
+ * @param queueGood             queueing delay below this counts as a clean path
+ * @param fit                   a rendition fits a capacity when its bitrate is at most this share of it
+ * @param probeHeadroom         probe a rendition only when the publisher's estimate is this many times its
+ *                              bitrate (or unknown)
+ * @param capacityMemory        how long the capacity measured at a step down (what arrived while the path
+ *                              queued) keeps renditions that do not fit it from being probed
  */
 public record AdaptiveConfig(Duration downgradeHold, Duration upgradeHold, Duration probeDuration,
-                             Duration probeCooldown, Duration postDowngradeCooldown, double lossEmergency,
-                             double lossDowngrade, double lossGood, double lossProbeAbort, double bwDowngradeRatio,
-                             double bwProbeHeadroom, Duration queueingDowngrade) {
+                             Duration probeBackoff, Duration probeBackoffMax, Duration postSwitchSettle,
+                             Duration postDowngradeCooldown, Duration queueDowngrade, Duration queueEmergency,
+                             Duration queueGood, double fit, double probeHeadroom, Duration capacityMemory) {
     public static AdaptiveConfig defaults() {
-        return new AdaptiveConfig(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(3),
-                Duration.ofSeconds(8), Duration.ofSeconds(4), 0.20, 0.10, 0.02, 0.05, 0.85, 1.2,
-                Duration.ofMillis(150));
+        return new AdaptiveConfig(Duration.ofMillis(200), Duration.ofSeconds(4), Duration.ofSeconds(3),
+                Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(1), Duration.ofSeconds(4),
+                Duration.ofMillis(30), Duration.ofMillis(150), Duration.ofMillis(20), 0.8, 1.25, Duration.ofSeconds(15));
     }
 }

@@ -1,36 +1,37 @@
 package dev.parley.media.adapt;
 
-import dev.parley.net.transport.PathStats;
-
 import java.time.Duration;
 
 /**
- * One adaptation sample, derived from two consecutive {@link PathStats} samples.
+ * One adaptation sample of the media direction (publisher → this watcher), for one control tick.
  *
- * @param rtt              smoothed round-trip time
- * @param minRtt           lowest round-trip time seen (baseline for queueing delay)
- * @param lossRate         packets lost / packets sent over the window (our send direction)
- * @param availableBps     estimated capacity: delivery rate when known, else {@code cwnd × 8 / rtt}
- * @param receiveBps       bytes actually received over the window × 8 (the downstream media rate)
- * @param congestionEvents cumulative congestion-window reductions
+ * @param queueDelay      how far the video frames that arrived in the tick stood behind the fastest
+ *                        arrival seen (arrival time − media timestamp, relative to its minimum; the least
+ *                        of the tick's frames, so one large keyframe does not count as a queue). A standing
+ *                        bottleneck queue shows here before loss does.
+ * @param arrivals        video frames that arrived in the tick (0: the delay says nothing)
+ * @param receiveBps      bits received on the connection per second over the tick
+ * @param peerEstimateBps the publisher's capacity estimate from PROBE, bits per second (0 = unknown)
+ * @param skippedGroups   groups skipped so far because they arrived too late (cumulative)
  */
-public record NetworkSignals(Duration rtt, Duration minRtt, double lossRate, long availableBps, long receiveBps,
-                             long congestionEvents) {
+public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps,
+                             long skippedGroups) {
 
-    /** Signals for the window between {@code earlier} and {@code later}. */
-    public static NetworkSignals between(PathStats earlier, PathStats later) {
-        long windowNanos = Math.max(1, Duration.between(earlier.at(), later.at()).toNanos());
-        long rttNanos = later.rtt().toNanos();
-        long available = later.deliveryRate() > 0 ? later.deliveryRate() * 8
-                : rttNanos > 0 ? later.cwnd() * 8 * 1_000_000_000L / rttNanos : 0;
-        long received = Math.max(0, later.bytesReceived() - earlier.bytesReceived()) * 8 * 1_000_000_000L / windowNanos;
-        return new NetworkSignals(later.rtt(), later.minRtt(), later.lossRateSince(earlier), available, received,
-                later.congestionEvents());
+    /** A tick in which nothing was measured. */
+    public static NetworkSignals none() {
+        return new NetworkSignals(Duration.ZERO, 0, 0, 0, 0);
     }
 
-    /** Queueing delay: how far the RTT sits above its floor. */
-    public Duration queueingDelay() {
-        Duration d = rtt.minus(minRtt);
-        return d.isNegative() ? Duration.ZERO : d;
+    /** Signals from two link samples of the same connection and the tick's frame arrivals. */
+    public static NetworkSignals of(LinkSample earlier, LinkSample later, ArrivalWindow.Summary arrivals, long skippedGroups) {
+        long receive = 0;
+        if (earlier != null && later != null) {
+            long nanos = Duration.between(earlier.path().at(), later.path().at()).toNanos();
+            if (nanos > 0) {
+                receive = Math.max(0, later.path().bytesReceived() - earlier.path().bytesReceived()) * 8 * 1_000_000_000L / nanos;
+            }
+        }
+        return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receive,
+                later == null ? 0 : later.peerEstimateBps(), skippedGroups);
     }
 }

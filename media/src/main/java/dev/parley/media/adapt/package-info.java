@@ -1,6 +1,10 @@
 /**
- * Adaptive rendition switching: network signals derived from transport path statistics and a
- * clock-injected controller (fast down, slow probing up) that tells the watcher which rendition to
- * decode. Pure logic; the watcher runs it on its own timer.
+ * Adaptive rendition switching from signals of the media direction: the receiving side's frame
+ * arrivals (queueing delay against the publisher's timestamps, skipped groups), the connection's
+ * receive rate and the publisher's PROBE estimate arrive as {@link dev.parley.media.adapt.LinkSample}s
+ * and {@link dev.parley.media.adapt.ArrivalWindow} summaries, become one
+ * {@link dev.parley.media.adapt.NetworkSignals} per tick, and a clock-injected controller (fast down,
+ * probing up) tells the watcher which rendition to decode. The publisher's side has its own pure
+ * decision, {@link dev.parley.media.adapt.UplinkGovernor}. Pure logic; the callers run it on their timers.
  */
 package dev.parley.media.adapt;

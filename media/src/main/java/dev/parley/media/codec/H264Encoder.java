@@ -47,6 +47,8 @@ public final class H264Encoder implements AutoCloseable {
     private int scalerH = -1;
     private long pts;
     private volatile boolean keyframeRequested;
+    private volatile long targetBitrate;
+    private long appliedBitrate;
     private java.util.List<String> unusedOptions = java.util.List.of();
     private boolean closed;
 
@@ -178,6 +180,19 @@ public final class H264Encoder implements AutoCloseable {
         return !name.startsWith("lib");
     }
 
+    /**
+     * Changes the target bitrate from the next frame on (thread-safe); libx264 reconfigures its rate
+     * control in place (bitrate and VBV), without a keyframe. Encoders that cannot change it keep theirs.
+     */
+    public void setBitrate(long bitsPerSecond) {
+        targetBitrate = bitsPerSecond;
+    }
+
+    /** The target bitrate in effect (bits per second). */
+    public long bitrate() {
+        return appliedBitrate > 0 ? appliedBitrate : config.bitrate();
+    }
+
     /** Makes the next encoded frame a keyframe (thread-safe). */
     public void requestKeyframe() {
         keyframeRequested = true;
@@ -190,6 +205,13 @@ public final class H264Encoder implements AutoCloseable {
         }
         if (input.format() != PixelFormat.I420) {
             throw new IllegalArgumentException("encoder takes I420, got " + input.format());
+        }
+        long target = targetBitrate;
+        if (target > 0 && target != bitrate()) {
+            ctx.bit_rate(target);
+            ctx.rc_max_rate(target * 3 / 2);
+            ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, target));
+            appliedBitrate = target;
         }
         Av.check(avutil.av_frame_make_writable(frame), "av_frame_make_writable");
         if (scaler == null || scalerW != input.width() || scalerH != input.height()) {

@@ -232,6 +232,24 @@ final class HangPublication implements AutoCloseable {
         return out;
     }
 
+    /** The running video encoders' nominal bitrates, by track. */
+    synchronized Map<String, Long> runningNominalBitrates() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        activeVideo.forEach((name, a) -> out.put(name, a.encoder().nominalBitrate()));
+        return out;
+    }
+
+    /** Sets running encoders' bitrates (tracks not running are ignored). */
+    synchronized void setBitrates(Map<String, Long> targets) {
+        targets.forEach((name, bps) -> {
+            ActiveVideo a = activeVideo.get(name);
+            if (a != null && a.encoder().bitrate() != bps) {
+                LOG.debug("encoding {} at {} kbit/s", name, bps / 1000);
+                a.encoder().setBitrate(bps);
+            }
+        });
+    }
+
     synchronized long audioBitrateBps() {
         return activeAudio == null ? 0 : activeAudio.encoder().bitrateBps();
     }

@@ -1,5 +1,6 @@
 package dev.parley.media.publish;
 
+import dev.parley.media.adapt.UplinkGovernor;
 import dev.parley.media.codec.EncoderProbe;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.hang.Catalog;
@@ -18,6 +19,7 @@ import dev.parley.net.moq.model.BroadcastProducer;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,8 @@ public final class LocalMedia implements AutoCloseable {
     private final AudioSource microphone;
     private final HangPublication main;
     private final AudioLevelMeter micMeter = new AudioLevelMeter();
+    private final UplinkGovernor uplink = UplinkGovernor.defaults();
+    private final long startNanos = System.nanoTime();
     /** Guards the meter's subscription apart from {@code this}, so a slow unsubscribe never stalls {@link #stats()}. */
     private final Object meterLock = new Object();
     private HangPublication screen;
@@ -182,6 +186,23 @@ public final class LocalMedia implements AutoCloseable {
     /** Asks the encoder of a track for a keyframe now. */
     public void requestKeyframe(String track) {
         main.requestKeyframe(track);
+    }
+
+    /**
+     * The publisher's congestion response (call about every 200 ms): the sender's capacity estimate of
+     * each connection that carries this broadcast's media (bits per second, 0 = unknown). When every
+     * connection is limited (the uplink is the bottleneck) the renditions that no longer fit are encoded
+     * at a lower bitrate, restored when the estimates recover ({@link UplinkGovernor}).
+     *
+     * @return the bitrate each running rendition is encoded at now
+     */
+    public Map<String, Long> onUplinkEstimates(List<Long> estimates) {
+        Map<String, Long> targets;
+        synchronized (uplink) {
+            targets = uplink.tick(main.runningNominalBitrates(), estimates, (System.nanoTime() - startNanos) / 1_000_000);
+        }
+        main.setBitrates(targets);
+        return targets;
     }
 
     public synchronized PublishStats stats() {

@@ -34,6 +34,7 @@ public final class RenditionEncoder implements AutoCloseable {
     private final SourceSubscription subscription;
     private final Thread thread;
     private volatile H264Encoder encoder;
+    private volatile long bitrate;
     private volatile boolean running = true;
     private volatile long keyframes;
     private long nextDueMicros = -1;
@@ -74,8 +75,30 @@ public final class RenditionEncoder implements AutoCloseable {
         }
     }
 
+    /** The nominal bitrate of this rendition (its preset's). */
+    public long nominalBitrate() {
+        return config.bitrate();
+    }
+
+    /** Encodes at this bitrate from the next frame on (the publisher's congestion response). */
+    public void setBitrate(long bitsPerSecond) {
+        bitrate = bitsPerSecond;
+        H264Encoder e = encoder;
+        if (e != null) {
+            e.setBitrate(bitsPerSecond);
+        }
+    }
+
+    /** The target bitrate in effect. */
+    public long bitrate() {
+        return bitrate > 0 ? bitrate : config.bitrate();
+    }
+
     private void run() {
         try (H264Encoder enc = H264Encoder.open(encoderName, config)) {
+            if (bitrate > 0) {
+                enc.setBitrate(bitrate);
+            }
             encoder = enc;
             while (running) {
                 VideoFrame f = mailbox.take(200, TimeUnit.MILLISECONDS);

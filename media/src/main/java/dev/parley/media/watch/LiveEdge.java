@@ -1,5 +1,6 @@
 package dev.parley.media.watch;
 
+import dev.parley.media.adapt.ArrivalWindow;
 import dev.parley.media.source.Clock;
 
 /**
@@ -10,15 +11,30 @@ import dev.parley.media.source.Clock;
  */
 public final class LiveEdge {
     private final long maxLatencyMicros;
+    private final ArrivalWindow arrivals;
     private long floorMicros = Long.MAX_VALUE;
     private long floorSetAtMicros;
 
     public LiveEdge(long maxLatencyMillis) {
+        this(maxLatencyMillis, null);
+    }
+
+    /** @param arrivals where each observed frame's lateness is also recorded (the adaptive controller's queue signal), or null */
+    public LiveEdge(long maxLatencyMillis, ArrivalWindow arrivals) {
         this.maxLatencyMicros = maxLatencyMillis * 1000;
+        this.arrivals = arrivals;
     }
 
     /** Records a timestamp as it arrives and returns its lateness in microseconds (≥ 0). */
-    public synchronized long observe(long timestampMicros) {
+    public long observe(long timestampMicros) {
+        long late = lateness(timestampMicros);
+        if (arrivals != null) {
+            arrivals.record(late);
+        }
+        return late;
+    }
+
+    private synchronized long lateness(long timestampMicros) {
         long now = Clock.nowMicros();
         long offset = now - timestampMicros;
         long drifted = floorMicros == Long.MAX_VALUE ? Long.MAX_VALUE : floorMicros + (now - floorSetAtMicros) / 1000;

@@ -1,60 +1,49 @@
 package dev.parley.media.watch;
 
 import dev.parley.media.MediaException;
-import dev.parley.media.adapt.AdaptiveConfig;
 import dev.parley.media.adapt.AdaptiveController;
+import dev.parley.media.adapt.ArrivalWindow;
+import dev.parley.media.adapt.LinkSample;
 import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.codec.OpusWarmUp;
-import dev.parley.media.codec.VideoCodec;
 import dev.parley.media.frame.LatestMailbox;
-import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
-import dev.parley.media.hang.AudioRendition;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.VideoRendition;
 import dev.parley.media.playout.AudioClock;
-import dev.parley.media.playout.AudioSink;
-import dev.parley.media.playout.MeteredSink;
-import dev.parley.media.playout.SpeakerSink;
 import dev.parley.media.stats.AudioLevel;
-import dev.parley.media.stats.AudioLevelMeter;
 import dev.parley.media.stats.RateMeter;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.net.moq.model.BroadcastConsumer;
-import dev.parley.net.moq.model.GroupConsumer;
-import dev.parley.net.moq.model.MoqException;
-import dev.parley.net.moq.model.TrackConsumer;
-import dev.parley.net.moq.model.TrackInfo;
-import dev.parley.net.transport.PathStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Watching one remote hang broadcast, for the app: follows its catalog, decodes the chosen video
- * rendition into BGRA frames in a latest-frame mailbox (the UI wraps each frame's direct buffer in a
- * JavaFX PixelBuffer), plays audio paced by a jitter buffer and paces video against it, switches
- * renditions seamlessly (by choice, or adaptively from {@link #onPathStats} samples) and reports
- * {@link WatchStats}. Watches other hang publishers too: H.264 (avc1/avc3, Annex-B or AVCC with an avcC
- * description), HEVC, VP8, VP9 and AV1 in the legacy container, and renditions that live in another
- * broadcast ({@link SiblingBroadcasts}); anything else is refused with a reason
- * ({@link #refusedRenditions()}) and another rendition is picked. Owns its threads (see
- * docs/threading/media.md); {@link #close()} stops all.
+ * Watching one remote hang broadcast, for the app: follows its catalog ({@link CatalogFollower}),
+ * decodes the chosen video rendition into BGRA frames in a latest-frame mailbox (the UI wraps each
+ * frame's direct buffer in a JavaFX PixelBuffer) and switches renditions seamlessly ({@link VideoSwitcher}),
+ * plays audio paced by a jitter buffer and paces video against it ({@link AudioWatcher}), and every
+ * 200 ms runs the pure control step ({@link WatchControl}): switch timeouts, failed decoders, ended
+ * tracks and, under {@link RenditionChoice#auto()}, adaptive switching from the link samples fed
+ * through {@link #onLink} and the frames' arrival delays. Reports {@link WatchStats}. Watches other
+ * hang publishers too: H.264 (avc1/avc3, Annex-B or AVCC with an avcC description), HEVC, VP8, VP9 and
+ * AV1 in the legacy container, and renditions that live in another broadcast ({@link SiblingBroadcasts});
+ * anything else is refused with a reason ({@link #refusedRenditions()}) and another rendition is picked.
+ * Owns its threads (see docs/threading/media.md); {@link #close()} stops all.
  */
 public final class RemoteMedia implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteMedia.class);
-    private static final long SWITCH_TIMEOUT_MS = 3000;
 
     private final BroadcastConsumer broadcast;
     private final SiblingBroadcasts siblings;
@@ -63,30 +52,21 @@ public final class RemoteMedia implements AutoCloseable {
     private volatile Map<String, String> refused = Map.of();
     private final WatchOptions options;
     private final LatestMailbox<VideoFrame> mailbox = LatestMailbox.forFrames();
-    private final FrameGate gate;
-    private final AudioClock audioClock = new AudioClock();
-    private final LiveEdge edge;
-    private final AdaptiveController controller = new AdaptiveController(AdaptiveConfig.defaults());
-    private final Map<VideoDecodePipeline, VideoTrackReader> readers = new IdentityHashMap<>();
-    private final AtomicLong skippedGroups = new AtomicLong();
-    private final AtomicLong stalledGroups = new AtomicLong();
+    private final ArrivalWindow arrivals = new ArrivalWindow();
+    private final java.util.concurrent.atomic.AtomicLong stalledGroups = new java.util.concurrent.atomic.AtomicLong();
+    private final VideoSwitcher video;
+    private final AudioWatcher audio;
+    private final WatchControl control = new WatchControl();
     private final RateMeter rendered = new RateMeter();
-    private final AudioLevelMeter audioLevel = new AudioLevelMeter();
-    private final ScheduledExecutorService control;
-    private final Thread catalogThread;
-    private final TrackConsumer catalogConsumer;
+    private final ScheduledExecutorService timer;
+    private final CatalogFollower follower;
     private final long startNanos = System.nanoTime();
-    private AudioPlayout playout;
-    private AudioTrackReader audioReader;
     private RenditionChoice choice;
     private volatile Catalog catalog = Catalog.empty();
     private volatile boolean catalogReceived;
-    private VideoTrackReader current;
-    private VideoTrackReader pending;
-    private long pendingSinceMs;
-    private PathStats lastPath;
-    private NetworkSignals lastSignals;
-    private volatile MediaException catalogError;
+    private volatile LinkSample latestLink;
+    private LinkSample tickedLink;
+    private volatile Adaptation adaptation = new Adaptation(0, NetworkSignals.none());
     private boolean closed;
 
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options) {
@@ -102,12 +82,13 @@ public final class RemoteMedia implements AutoCloseable {
         this.siblings = siblings;
         this.options = options;
         this.choice = options.choice();
-        this.edge = new LiveEdge(options.maxLatency().toMillis());
-        this.gate = new FrameGate(mailbox, p -> Thread.ofVirtual().name("retire-" + p.track()).start(() -> retire(p)));
-        this.catalogConsumer = broadcast.subscribe(new TrackInfo(Catalog.TRACK, TrackInfo.PRIORITY_CATALOG));
-        this.control = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
-        control.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
-        this.catalogThread = Thread.ofPlatform().name("watch-catalog").daemon().start(this::readCatalogs);
+        AudioClock clock = new AudioClock();
+        this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
+                options.maxLatency(), stalledGroups);
+        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
+        timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
+        this.follower = new CatalogFollower(broadcast, this::apply);
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
         }
@@ -115,40 +96,12 @@ public final class RemoteMedia implements AutoCloseable {
 
     // ---- catalog -------------------------------------------------------------------------------
 
-    private void readCatalogs() {
-        try {
-            while (!isClosed()) {
-                GroupConsumer g = catalogConsumer.nextGroup();
-                if (g == null) {
-                    break;
-                }
-                try (g) {
-                    // a catalog stalled behind a newer one is skipped; a dropped one costs only itself
-                    LiveRead.Frame f = LiveRead.frame(g, java.time.Duration.ZERO);
-                    while (f instanceof LiveRead.Frame.Waiting && !isClosed()) {
-                        f = LiveRead.frame(g, java.time.Duration.ZERO);
-                    }
-                    if (f instanceof LiveRead.Frame.Data(byte[] json)) {
-                        apply(Catalog.parse(json));
-                    }
-                } catch (MediaException e) {
-                    catalogError = e;
-                    LOG.warn("ignoring bad catalog: {}", e.getMessage());
-                } catch (MoqException e) {
-                    LOG.debug("catalog group {} dropped: {}", g.sequence(), e.getMessage());
-                }
-            }
-        } catch (MoqException e) {
-            LOG.debug("catalog track ended: {}", e.getMessage());
-        }
-    }
-
     private synchronized void apply(Catalog c) {
         if (closed) {
             return;
         }
         Map<String, VideoRendition> before = catalog.videoRenditions();
-        decodeFailures.keySet().removeIf(n -> !java.util.Objects.equals(before.get(n), c.videoRenditions().get(n)));
+        decodeFailures.keySet().removeIf(n -> !Objects.equals(before.get(n), c.videoRenditions().get(n)));
         catalog = c;
         catalogReceived = true;
         refreshVideo();
@@ -159,14 +112,23 @@ public final class RemoteMedia implements AutoCloseable {
         Map<String, VideoRendition> videos = watchable(catalog.videoRenditions());
         Optional<String> target = wantedTrack(videos);
         if (target.isEmpty()) {
-            stopAllVideo();
+            video.stopAll();
             return;
         }
         List<AdaptiveController.Rung> rungs = RenditionChoice.ranked(videos).stream()
                 .map(e -> new AdaptiveController.Rung(e.getKey(), e.getValue().pixels(), e.getValue().bitrateOrZero()))
                 .toList();
-        controller.setRenditions(rungs, target.get());
-        switchTo(target.get());
+        control.setRenditions(rungs, target.get());
+        show(target.get());
+    }
+
+    private void show(String track) {
+        show(track, false);
+    }
+
+    private void show(String track, boolean cut) {
+        VideoRendition rendition = catalog.videoRenditions().get(track);
+        video.show(track, rendition, rendition == null ? null : source(rendition.broadcast()), nowMs(), cut);
     }
 
     // The renditions that can be watched now; the others go to `refused` with the reason.
@@ -231,124 +193,22 @@ public final class RemoteMedia implements AutoCloseable {
 
     // Under adaptation the controller's current track wins while it is still in the catalog.
     private Optional<String> wantedTrack(Map<String, VideoRendition> videos) {
-        if (choice.adaptive() && current != null && !current.ended() && videos.containsKey(current.pipeline().track())) {
-            return Optional.of(current.pipeline().track());
+        String live = video.liveTrack();
+        if (choice.adaptive() && live != null && videos.containsKey(live)) {
+            return Optional.of(live);
         }
         return choice.pick(videos);
     }
 
-    private synchronized void switchTo(String track) {
-        if (pending != null && pending.pipeline().track().equals(track) && !pending.ended()) {
-            return;
-        }
-        if (current != null && current.pipeline().track().equals(track) && !current.ended() && pending == null) {
-            return;
-        }
-        if (pending != null) {
-            closeReader(pending);
-            pending = null;
-        }
-        if (current != null && current.pipeline().track().equals(track) && !current.ended()) {
-            return; // switching back to what is already showing: just drop the pending one
-        }
-        VideoRendition rendition = catalog.videoRenditions().get(track);
-        BroadcastConsumer from = rendition == null ? null : source(rendition.broadcast());
-        VideoCodec codec = rendition == null ? null : VideoCodec.fromCodecString(rendition.codec()).orElse(null);
-        if (from == null || codec == null) {
-            return;
-        }
-        TrackConsumer consumer;
-        try {
-            consumer = from.subscribe(new TrackInfo(track, TrackInfo.PRIORITY_VIDEO))
-                    .maxLatency(options.maxLatency());
-        } catch (MoqException | IllegalStateException e) {
-            // the broadcast ended, or its owner (the room, when the peer left) released it before closing us
-            LOG.debug("cannot subscribe {}: {}", track, e.getMessage());
-            return;
-        }
-        VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
-                rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
-        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups);
-        readers.put(p, r);
-        boolean first = current == null || current.ended() && gate.active() == null;
-        if (current == null) {
-            current = r;
-        } else {
-            pending = r;
-            pendingSinceMs = nowMs();
-        }
-        gate.start(p);
-        if (first) {
-            LOG.debug("watching {}", track);
-        }
-    }
-
-    private void retire(VideoDecodePipeline old) {
-        VideoTrackReader r;
-        synchronized (this) {
-            r = readers.remove(old);
-            if (pending != null && gate.active() == pending.pipeline()) {
-                current = pending;
-                pending = null;
-            }
-        }
-        if (r != null) {
-            r.close();
-        }
-    }
-
-    private synchronized void closeReader(VideoTrackReader r) {
-        readers.remove(r.pipeline());
-        Thread.ofVirtual().start(r::close);
-    }
-
-    private synchronized void stopAllVideo() {
-        for (VideoTrackReader r : List.copyOf(readers.values())) {
-            closeReader(r);
-        }
-        gate.clear();
-        current = null;
-        pending = null;
-    }
-
     private synchronized void refreshAudio() {
-        boolean wanted = options.audio() && catalog.audioRenditions().entrySet().stream()
-                .anyMatch(e -> isOpus(e.getValue()) && source(e.getValue().broadcast()) != null);
-        if (!wanted) {
-            if (audioReader != null) {
-                audioReader.close();
-                audioReader = null;
-            }
+        if (!options.audio()) {
+            audio.stop();
             return;
         }
-        if (audioReader != null && !audioReader.ended()) {
-            return;
-        }
-        var entry = catalog.audioRenditions().entrySet().stream()
-                .filter(e -> isOpus(e.getValue()) && source(e.getValue().broadcast()) != null).findFirst().orElseThrow();
-        if (playout == null) {
-            AudioSink sink = options.audioSink() != null ? options.audioSink() : SpeakerSink.openOrNull();
-            // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
-            // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
-            int channels = 1;
-            playout = new AudioPlayout(new MeteredSink(sink, audioLevel, channels), audioClock, channels);
-        }
-        try {
-            TrackConsumer c = source(entry.getValue().broadcast()).subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO))
-                    .maxLatency(options.maxLatency());
-            audioReader = new AudioTrackReader(c, playout, stalledGroups);
-        } catch (MoqException | IllegalStateException e) {
-            LOG.debug("cannot subscribe audio: {}", e.getMessage());
-        }
+        audio.refresh(catalog, this::source);
     }
 
-    // Opus with more than two channels needs a multistream mapping (an OpusHead description): not played.
-    private static boolean isOpus(AudioRendition a) {
-        return "opus".equals(a.codec()) && a.containerKind().equals("legacy")
-                && (a.numberOfChannels() == null || a.numberOfChannels() <= 2);
-    }
-
-    // ---- control loop (every 200 ms) ------------------------------------------------------------
+    // ---- control step (every 200 ms) ------------------------------------------------------------
 
     private void tick() {
         try {
@@ -357,31 +217,20 @@ public final class RemoteMedia implements AutoCloseable {
                     return;
                 }
                 long now = nowMs();
-                if (pending != null && !pending.pipeline().started() && now - pendingSinceMs > SWITCH_TIMEOUT_MS) {
-                    LOG.info("switch to {} timed out without a keyframe", pending.pipeline().track());
-                    closeReader(pending);
-                    pending = null;
-                    controller.switchFailed(now);
+                ArrivalWindow.Summary arrived = arrivals.drain();
+                LinkSample link = latestLink;
+                NetworkSignals signals = null;
+                if (link != null) {
+                    signals = NetworkSignals.of(tickedLink, link, arrived, video.lateGroups());
+                    tickedLink = link;
                 }
-                if (current != null && current.pipeline().failure() != null) {
-                    decodeFailures.put(current.pipeline().track(), current.pipeline().failure());
-                    closeReader(current);
-                    current = null;
+                List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
+                        !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
+                if (signals != null) {
+                    adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
                 }
-                if (pending != null && pending.pipeline().failure() != null) {
-                    decodeFailures.put(pending.pipeline().track(), pending.pipeline().failure());
-                    closeReader(pending);
-                    pending = null;
-                }
-                if ((current != null && current.ended()) || (current == null && !catalog.videoRenditions().isEmpty())) {
-                    refreshVideo(); // track ended (publisher restarted it) or first subscribe failed
-                }
-                if (audioReader != null && audioReader.ended()) {
-                    refreshAudio();
-                }
-                if (choice.adaptive() && lastSignals != null) {
-                    act(controller.tick(lastSignals, now));
-                    lastSignals = null;
+                for (WatchControl.Action a : actions) {
+                    act(a);
                 }
             }
         } catch (RuntimeException e) {
@@ -389,22 +238,37 @@ public final class RemoteMedia implements AutoCloseable {
         }
     }
 
-    private void act(AdaptiveController.Decision d) {
-        switch (d) {
-            case AdaptiveController.SwitchTo s -> switchTo(s.track());
-            case AdaptiveController.StartProbe s -> switchTo(s.track());
-            case AdaptiveController.CommitProbe s -> LOG.debug("probe {} committed", s.track());
-            case AdaptiveController.AbortProbe s -> switchTo(controller.currentTrack());
-            case AdaptiveController.Hold h -> { }
+    private void act(WatchControl.Action a) {
+        switch (a) {
+            case WatchControl.AbandonPending p -> {
+                LOG.info("switch to {} timed out without a keyframe", p.track());
+                video.dropPending();
+            }
+            case WatchControl.DecoderFailed f -> {
+                decodeFailures.put(f.track(), f.reason());
+                if (f.current()) {
+                    video.dropCurrent();
+                } else {
+                    video.dropPending();
+                }
+            }
+            case WatchControl.RefreshVideo r -> refreshVideo(); // track ended (publisher restarted it) or first subscribe failed
+            case WatchControl.RefreshAudio r -> refreshAudio();
+            case WatchControl.Show s -> {
+                Adaptation last = adaptation;
+                LOG.info("adaptive: switching to {} ({}; estimate {} kbit/s, queue {} ms)", s.track(), s.why(),
+                        control.capacityBps() / 1000, last.signals().queueDelay().toMillis());
+                show(s.track(), s.cut());
+            }
         }
     }
 
-    /** Feeds a path statistics sample (about every 200 ms) for adaptive switching. */
-    public synchronized void onPathStats(PathStats sample) {
-        if (lastPath != null) {
-            lastSignals = NetworkSignals.between(lastPath, sample);
-        }
-        lastPath = sample;
+    /**
+     * The one channel the connection feeds (about every 200 ms): this side's path statistics and the
+     * publisher's PROBE estimate. Adaptive switching runs once samples arrive.
+     */
+    public void onLink(LinkSample sample) {
+        latestLink = sample;
     }
 
     // ---- public API ----------------------------------------------------------------------------
@@ -456,9 +320,14 @@ public final class RemoteMedia implements AutoCloseable {
     }
 
     /** The rendition being shown (null before the first frame). */
-    public synchronized String rendition() {
-        VideoDecodePipeline p = gate.active();
+    public String rendition() {
+        VideoDecodePipeline p = video.active();
         return p == null ? null : p.track();
+    }
+
+    /** What adaptive switching last acted on (zero before the first link sample). */
+    public Adaptation adaptation() {
+        return adaptation;
     }
 
     /**
@@ -472,7 +341,7 @@ public final class RemoteMedia implements AutoCloseable {
 
     /** A catalog that failed validation, if the last one did. */
     public MediaException catalogError() {
-        return catalogError;
+        return follower.error();
     }
 
     /**
@@ -480,19 +349,17 @@ public final class RemoteMedia implements AutoCloseable {
      * the playout thread; {@link AudioLevel#SILENT} while the catalog offers no audio (the peer muted).
      */
     public AudioLevel audioLevel() {
-        return catalog.audioRenditions().isEmpty() ? AudioLevel.SILENT : audioLevel.level();
+        return catalog.audioRenditions().isEmpty() ? AudioLevel.SILENT : audio.level();
     }
 
-    public synchronized WatchStats stats() {
-        VideoDecodePipeline p = gate.active();
-        AudioPlayout a = playout;
-        long dropped = mailbox.dropped();
-        long skipped = skippedGroups.get() + (p == null ? 0 : p.skipped());
+    public WatchStats stats() {
+        VideoDecodePipeline p = video.active();
+        AudioPlayout a = audio.playout();
         return new WatchStats(p == null ? null : p.track(), p == null ? null : p.decoderName(),
-                p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), dropped,
+                p == null ? 0 : p.decodeMillis(), p == null ? 0 : p.decodeFps(), rendered.perSecond(), video.dropped(),
                 p == null ? 0 : p.latencyMicros() / 1000, p == null ? 0 : p.avOffsetMicros() / 1000,
                 a == null ? 0 : a.bufferMillis(), a == null ? 0 : a.targetMillis(), a == null ? 0 : a.concealed(),
-                a == null ? 0 : a.recovered(), skipped, gate.switches(), a == null ? "none" : a.sinkName(),
+                a == null ? 0 : a.recovered(), video.skippedGroups(), video.switches(), a == null ? "none" : a.sinkName(),
                 stalledGroups.get(), a == null ? 0 : a.played());
     }
 
@@ -500,40 +367,22 @@ public final class RemoteMedia implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private synchronized boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
-        List<VideoTrackReader> all;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            all = List.copyOf(readers.values());
-            readers.clear();
-            gate.clear();
         }
-        control.shutdownNow();
-        catalogConsumer.close();
-        all.forEach(VideoTrackReader::close);
-        if (audioReader != null) {
-            audioReader.close();
-        }
-        if (playout != null) {
-            playout.close();
-        }
+        timer.shutdownNow();
+        follower.close();
+        video.close();
+        audio.close();
         mailbox.close();
         synchronized (this) {
             siblingHandles.values().forEach(BroadcastConsumer::close);
             siblingHandles.clear();
-        }
-        try {
-            catalogThread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -6,12 +6,9 @@ import dev.parley.media.adapt.AdaptiveController.Decision;
 import dev.parley.media.adapt.AdaptiveController.Hold;
 import dev.parley.media.adapt.AdaptiveController.StartProbe;
 import dev.parley.media.adapt.AdaptiveController.SwitchTo;
-import dev.parley.net.transport.PathStats;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +20,12 @@ class AdaptiveControllerTest {
             new AdaptiveController.Rung("video/h264-360p", 640 * 360, 483_840),
             new AdaptiveController.Rung("video/h264-180p", 320 * 180, 120_960));
 
-    static NetworkSignals sig(double loss, long bps, long rttMs, long congestion) {
-        return new NetworkSignals(Duration.ofMillis(rttMs), Duration.ofMillis(20), loss, bps, bps, congestion);
+    static NetworkSignals sig(long queueMs, long receiveBps, long peerBps, long skipped) {
+        return new NetworkSignals(Duration.ofMillis(queueMs), 6, receiveBps, peerBps, skipped);
+    }
+
+    static NetworkSignals clean(long peerBps) {
+        return sig(2, 1_000_000, peerBps, 0);
     }
 
     AdaptiveController at(String track) {
@@ -34,81 +35,126 @@ class AdaptiveControllerTest {
     }
 
     @Test
-    void emergencyLossDropsToLowestAtOnce() {
+    void framesAboutToBeSkippedSwitchAtOnceToWhatTheBottleneckCarries() {
         AdaptiveController c = at("video/h264-1080p");
-        assertThat(c.tick(sig(0.25, 10_000_000, 30, 0), 0)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        c.tick(sig(40, 700_000, 0, 0), 0); // the queue builds
+        // 600 kbit/s arrives while frames stand 180 ms in a queue: 0.8 × 600k fits 180p only
+        assertThat(c.tick(sig(180, 600_000, 0, 0), 200)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        assertThat(c.capacityBps()).isEqualTo(600_000);
         assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
     }
 
     @Test
-    void sustainedStressStepsDownOneAtATimeAfterTheHold() {
+    void theLowerOfReceiveRateAndPublisherEstimateSetsTheTarget() {
         AdaptiveController c = at("video/h264-1080p");
-        NetworkSignals starved = sig(0, 3_000_000, 30, 0);
-        assertThat(c.tick(starved, 0)).isInstanceOf(Hold.class);
-        assertThat(c.tick(starved, 400)).isInstanceOf(Hold.class);
-        assertThat(c.tick(starved, 600)).isEqualTo(new SwitchTo("video/h264-720p", false));
-        // a blip of good conditions resets the hold
-        assertThat(c.tick(sig(0, 100_000_000, 30, 0), 800)).isInstanceOf(Hold.class);
+        c.tick(sig(40, 3_000_000, 700_000, 0), 0);
+        assertThat(c.tick(sig(200, 3_000_000, 700_000, 0), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
     }
 
     @Test
-    void queueingDelayAloneCountsAsStress() {
+    void aDelayThatJumpsFromNothingInOneTickIsAStallAndWaitsForTheNextTick() {
         AdaptiveController c = at("video/h264-720p");
-        NetworkSignals bloated = sig(0, 100_000_000, 400, 0);
-        c.tick(bloated, 0);
-        assertThat(c.tick(bloated, 500)).isEqualTo(new SwitchTo("video/h264-360p", false));
+        c.tick(clean(0), 0);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 200)).as("a GC pause or a starved thread").isInstanceOf(Hold.class);
+        assertThat(c.tick(clean(0), 400)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 600)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(230, 560_000, 0, 0), 800)).as("it lasted: a queue").isInstanceOf(SwitchTo.class);
     }
 
     @Test
-    void upgradeOnlyThroughAProbeThatCommitsOrAborts() {
+    void aStandingQueueStepsDownAfterTheHoldAndOneTickDoesNot() {
+        AdaptiveController c = at("video/h264-1080p");
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 0)).isInstanceOf(Hold.class);
+        assertThat(c.tick(clean(0), 200)).as("a blip resets the hold").isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 400)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(45, 3_000_000, 0, 0), 600)).isEqualTo(new SwitchTo("video/h264-720p", false));
+        // twice the threshold in one tick does not wait
+        assertThat(c.tick(sig(65, 3_000_000, 0, 0), 1800)).isEqualTo(new SwitchTo("video/h264-360p", false));
+    }
+
+    @Test
+    void skippedGroupsBehindAQueueAreAnEmergencyAndTheDrainAfterASwitchIsNot() {
+        AdaptiveController c = at("video/h264-1080p");
+        c.tick(sig(0, 1_000_000, 0, 0), 0);
+        assertThat(c.tick(sig(25, 1_000_000, 0, 2), 200)).as("skips without a standing queue: a local stall").isInstanceOf(Hold.class);
+        // 1 Mbit/s arrives: 0.8 × that fits 360p
+        assertThat(c.tick(sig(40, 1_000_000, 0, 3), 400)).isEqualTo(new SwitchTo("video/h264-360p", true));
+        // the old rendition's queue drains: late frames and skips right after the switch do not count
+        assertThat(c.tick(sig(160, 1_000_000, 0, 4), 600)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(160, 1_000_000, 0, 5), 1200)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(160, 1_000_000, 0, 6), 1400)).isInstanceOf(SwitchTo.class);
+    }
+
+    @Test
+    void upOnlyThroughAProbeThatIsKeptOrAbortedWithDoublingBackoff() {
         AdaptiveController c = at("video/h264-360p");
-        NetworkSignals good = sig(0, 10_000_000, 25, 3);
         Decision d = new Hold();
         long t = 0;
-        for (; t <= 5000 && !(d instanceof StartProbe); t += 200) {
-            d = c.tick(good, t);
+        for (; t <= 6000 && !(d instanceof StartProbe); t += 200) {
+            d = c.tick(clean(0), t);
         }
         assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
         assertThat(t - 200).isGreaterThanOrEqualTo(4000);
-        assertThat(c.currentTrack()).isEqualTo("video/h264-360p");
-        assertThat(c.tick(good, t + 1000)).isInstanceOf(Hold.class);
-        assertThat(c.tick(good, t + 3000)).isEqualTo(new CommitProbe("video/h264-720p"));
-        assertThat(c.currentTrack()).isEqualTo("video/h264-720p");
-        // next probe waits for the 8 s cooldown, then a new congestion event aborts it
-        long t2 = t + 3000;
-        for (long x = t2; x < t2 + 8000; x += 200) {
-            assertThat(c.tick(good, x)).isInstanceOf(Hold.class);
-        }
+        assertThat(c.currentTrack()).as("stands on the old one during the probe").isEqualTo("video/h264-360p");
+        assertThat(c.tick(sig(90, 1_000_000, 0, 0), t + 800)).as("one late tick: the new encoder's start").isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(90, 1_000_000, 0, 0), t + 1000)).isEqualTo(new AbortProbe("video/h264-720p", "queue"));
+        long failed = t + 1000;
+        // clean again: the next probe waits for the 8 s backoff
         d = new Hold();
-        for (long x = t2 + 8000; x < t2 + 20000 && !(d instanceof StartProbe); x += 200) {
-            d = c.tick(good, x);
+        long x = failed + 200;
+        for (; x < failed + 30_000 && !(d instanceof StartProbe); x += 200) {
+            d = c.tick(clean(0), x);
         }
-        assertThat(d).isEqualTo(new StartProbe("video/h264-1080p"));
-        assertThat(c.tick(sig(0, 10_000_000, 25, 4), t2 + 20000)).isEqualTo(new AbortProbe("video/h264-1080p", "congestion"));
+        assertThat(x - 200 - failed).isGreaterThanOrEqualTo(8000);
+        assertThat(c.tick(sig(200, 1_000_000, 0, 0), x)).isInstanceOf(Hold.class);
+        assertThat(c.tick(sig(200, 1_000_000, 0, 0), x + 200)).isInstanceOf(AbortProbe.class);
+        long failed2 = x + 200;
+        d = new Hold();
+        for (x = failed2 + 200; x < failed2 + 40_000 && !(d instanceof StartProbe); x += 200) {
+            d = c.tick(clean(0), x);
+        }
+        long started = x - 200;
+        assertThat(started - failed2).as("second failure: 16 s").isGreaterThanOrEqualTo(16_000);
+        for (long y = started + 200; y < started + 3000; y += 200) {
+            assertThat(c.tick(clean(0), y)).isInstanceOf(Hold.class);
+        }
+        assertThat(c.tick(clean(0), started + 3000)).isEqualTo(new CommitProbe("video/h264-720p"));
         assertThat(c.currentTrack()).isEqualTo("video/h264-720p");
     }
 
     @Test
-    void noProbeWithoutBandwidthHeadroom() {
+    void noProbeWithoutHeadroomInThePublishersEstimate() {
         AdaptiveController c = at("video/h264-360p");
-        NetworkSignals tight = sig(0, 2_000_000, 25, 0); // < 1.2 × 1.94 Mbps
         for (long t = 0; t < 20_000; t += 200) {
-            assertThat(c.tick(tight, t)).isInstanceOf(Hold.class);
+            assertThat(c.tick(clean(2_000_000), t)).isInstanceOf(Hold.class); // < 1.25 × 1.94 Mbit/s
         }
+        Decision d = new Hold();
+        for (long t = 20_000; t < 30_000 && !(d instanceof StartProbe); t += 200) {
+            d = c.tick(clean(2_500_000), t);
+        }
+        assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
     }
 
     @Test
-    void signalsFromPathStats() {
-        var addr = new InetSocketAddress("127.0.0.1", 1);
-        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        PathStats a = new PathStats(t0, addr, false, Duration.ofMillis(50), Duration.ofMillis(20), 100_000, 0,
-                1000, 0, 100, 10, 0, 0);
-        PathStats b = new PathStats(t0.plusMillis(200), addr, false, Duration.ofMillis(50), Duration.ofMillis(20),
-                100_000, 0, 2000, 50_000, 200, 50, 10, 1);
-        NetworkSignals s = NetworkSignals.between(a, b);
-        assertThat(s.lossRate()).isEqualTo(0.1);
-        assertThat(s.availableBps()).isEqualTo(100_000L * 8 * 20);
-        assertThat(s.receiveBps()).isEqualTo(50_000L * 8 * 5);
-        assertThat(s.queueingDelay()).isEqualTo(Duration.ofMillis(30));
+    void whatArrivedWhileThePathQueuedKeepsBiggerRungsFromBeingProbedForAWhile() {
+        AdaptiveController c = at("video/h264-720p");
+        c.tick(sig(40, 575_000, 0, 0), -200);
+        assertThat(c.tick(sig(200, 575_000, 0, 0), 0)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        Decision d = new Hold();
+        long t = 200;
+        for (; t < 40_000 && !(d instanceof StartProbe); t += 200) {
+            d = c.tick(clean(0), t);
+        }
+        // 360p (484 kbit/s) does not fit 0.8 × 575 kbit/s: no probe for 15 s, then the 4 s hold
+        assertThat(d).isEqualTo(new StartProbe("video/h264-360p"));
+        assertThat(t - 200).isGreaterThanOrEqualTo(15_000 + 4_000 - 200).isLessThan(20_000);
+    }
+
+    @Test
+    void noFramesSayNothing() {
+        AdaptiveController c = at("video/h264-720p");
+        for (long t = 0; t < 20_000; t += 200) {
+            assertThat(c.tick(NetworkSignals.none(), t)).isInstanceOf(Hold.class);
+        }
     }
 }

@@ -275,36 +275,48 @@ class PublishWatchRoundTripTest {
     }
 
     @Test
-    void adaptiveWatcherDropsToTheLowestRenditionUnderHeavyLoss() throws Exception {
+    void adaptiveWatcherProbesUpOnlyWithHeadroomInThePublishersEstimate() throws Exception {
         PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
                 .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
         try (LocalMedia local = LocalMedia.withTestSources(opts)) {
             BroadcastConsumer consumer = local.broadcast().consume();
+            RenditionChoice fromLow = new RenditionChoice(RenditionChoice.Quality.LOW, null, true);
             try (RemoteMedia remote = new RemoteMedia(consumer,
-                    WatchOptions.defaults().withChoice(RenditionChoice.auto()).withAudioSink(new NullAudioSink()))) {
-                await("starts on the high rendition", () -> "video/h264-720p".equals(remote.rendition()));
+                    WatchOptions.defaults().withChoice(fromLow).withAudioSink(new NullAudioSink()))) {
+                await("starts on the low rendition", () -> "video/h264-180p".equals(remote.rendition()));
                 var addr = new java.net.InetSocketAddress("127.0.0.1", 9);
-                java.time.Instant t = java.time.Instant.now();
-                long sent = 0;
-                long lost = 0;
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!"video/h264-180p".equals(remote.rendition()) && System.nanoTime() < deadline) {
-                    t = t.plusMillis(200);
-                    sent += 100;
-                    lost += 30; // 30 % loss: emergency
-                    remote.onPathStats(new dev.parley.net.transport.PathStats(t, addr, false, Duration.ofMillis(30),
-                            Duration.ofMillis(20), 200_000, 0, 0, 0, sent, 0, lost, 0));
-                    VideoFrame f = remote.pollFrame();
+                long[] received = {0};
+                java.util.function.LongConsumer feed = peer -> {
+                    received[0] += 40_000; // 1.6 Mbit/s at 5 samples a second
+                    remote.onLink(new dev.parley.media.adapt.LinkSample(new dev.parley.net.transport.PathStats(
+                            java.time.Instant.now(), addr, false, Duration.ofMillis(1), Duration.ofMillis(1), 0, 0, 0,
+                            received[0], 0, 0, 0, 0), peer));
+                };
+                // the publisher says 300 kbit/s: 360p (484 kbit/s) has no headroom, so no probe
+                long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+                while (System.nanoTime() < until) {
+                    feed.accept(300_000);
+                    VideoFrame f = remote.takeFrame(Duration.ofMillis(200));
                     if (f != null) {
                         f.close();
                     }
-                    Thread.sleep(200);
                 }
                 assertThat(remote.rendition()).isEqualTo("video/h264-180p");
+                assertThat(remote.adaptation().estimateBps()).isEqualTo(300_000);
+                // no estimate (a clean path never queued): probe up after the 4 s hold
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!"video/h264-360p".equals(remote.rendition()) && System.nanoTime() < deadline) {
+                    feed.accept(0);
+                    VideoFrame f = remote.takeFrame(Duration.ofMillis(200));
+                    if (f != null) {
+                        f.close();
+                    }
+                }
+                assertThat(remote.rendition()).isEqualTo("video/h264-360p");
                 VideoFrame f = remote.takeFrame(Duration.ofSeconds(5));
                 assertThat(f).isNotNull();
                 try (f) {
-                    assertThat(f.width()).isEqualTo(320);
+                    assertThat(f.width()).isEqualTo(640);
                 }
             }
             consumer.close();

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param rtt              smoothed round-trip time
  * @param minRtt           smallest round-trip time seen
  * @param cwnd             congestion window in bytes
- * @param deliveryRate     estimated delivery rate in bytes per second (0 when unknown)
+ * @param deliveryRate     the sender's estimate of the path's capacity in bytes per second, 0 when unknown
+ *                         (QUIC: {@link SendEstimator}; what a publisher's PROBE reports)
  * @param bytesSent        bytes sent
  * @param bytesReceived    bytes received
  * @param packetsSent      packets sent

@@ -171,6 +171,14 @@ public final class MoqSession implements AutoCloseable {
         return connection.pathStats();
     }
 
+    /**
+     * This side's estimate of what the path toward the peer carries, in bits per second (0 = unknown: the
+     * path never queued); the bitrate our PROBE reports ({@link dev.parley.net.transport.SendEstimator}).
+     */
+    public long sendEstimate() {
+        return connection.pathStats().deliveryRate() * 8;
+    }
+
     /** The latest bitrate estimate the peer sent on our Probe stream, in bits per second. */
     public OptionalLong probeEstimate() {
         return subscriber.probeEstimate();

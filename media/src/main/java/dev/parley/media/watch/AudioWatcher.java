@@ -1,0 +1,116 @@
+package dev.parley.media.watch;
+
+import dev.parley.media.hang.AudioRendition;
+import dev.parley.media.hang.Catalog;
+import dev.parley.media.playout.AudioClock;
+import dev.parley.media.playout.AudioSink;
+import dev.parley.media.playout.MeteredSink;
+import dev.parley.media.playout.SpeakerSink;
+import dev.parley.media.stats.AudioLevel;
+import dev.parley.media.stats.AudioLevelMeter;
+import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.MoqException;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The audio side of a watcher: subscribes the catalog's first playable Opus rendition and plays it
+ * through one {@link AudioPlayout} (opened with the first rendition, kept across re-subscriptions), whose
+ * clock paces the video. Thread-safe.
+ */
+final class AudioWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioWatcher.class);
+
+    private final AudioClock clock;
+    private final AudioSink configuredSink;
+    private final Duration maxLatency;
+    private final java.util.concurrent.atomic.AtomicLong stalledGroups;
+    private final AudioLevelMeter level = new AudioLevelMeter();
+    private AudioPlayout playout;
+    private AudioTrackReader reader;
+
+    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups) {
+        this.clock = clock;
+        this.stalledGroups = stalledGroups;
+        this.configuredSink = sink;
+        this.maxLatency = maxLatency;
+    }
+
+    /**
+     * Follows the catalog: stops when it offers no playable audio, subscribes when nothing is being read.
+     *
+     * @param source the broadcast a rendition's track lives in (by its relative broadcast), or null
+     */
+    synchronized void refresh(Catalog catalog, Function<String, BroadcastConsumer> source) {
+        Map.Entry<String, AudioRendition> entry = catalog.audioRenditions().entrySet().stream()
+                .filter(e -> isOpus(e.getValue()) && source.apply(e.getValue().broadcast()) != null).findFirst().orElse(null);
+        if (entry == null) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+            return;
+        }
+        if (reader != null && !reader.ended()) {
+            return;
+        }
+        if (playout == null) {
+            AudioSink sink = configuredSink != null ? configuredSink : SpeakerSink.openOrNull();
+            // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
+            // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
+            int channels = 1;
+            playout = new AudioPlayout(new MeteredSink(sink, level, channels), clock, channels);
+        }
+        try {
+            TrackConsumer c = source.apply(entry.getValue().broadcast())
+                    .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
+            reader = new AudioTrackReader(c, playout, stalledGroups);
+        } catch (MoqException | IllegalStateException e) {
+            LOG.debug("cannot subscribe audio: {}", e.getMessage());
+        }
+    }
+
+    /** Whether the audio track being read has ended (the publisher restarted it). */
+    synchronized boolean ended() {
+        return reader != null && reader.ended();
+    }
+
+    /** Stops reading (audio is not wanted); the playout stays for a later refresh. */
+    synchronized void stop() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    synchronized AudioPlayout playout() {
+        return playout;
+    }
+
+    AudioLevel level() {
+        return level.level();
+    }
+
+    // Opus with more than two channels needs a multistream mapping (an OpusHead description): not played.
+    private static boolean isOpus(AudioRendition a) {
+        return "opus".equals(a.codec()) && a.containerKind().equals("legacy")
+                && (a.numberOfChannels() == null || a.numberOfChannels() <= 2);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        if (playout != null) {
+            playout.close();
+        }
+    }
+}
