@@ -1,7 +1,6 @@
 package dev.parley.app.headless;
 
 import dev.parley.net.testing.NetLab;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,7 +23,7 @@ class AdaptiveBottleneckLabTest {
 
     @Test
     void switchesDownAtOnceHoldsFrameRateAndLatencyThroughTheBottleneckAndComesBack() throws Exception {
-        Assumptions.assumeTrue(NetLab.available().ok(), () -> "skipped: " + NetLab.available().reason());
+        NetLab.assumeAvailable(AdaptiveBottleneckLabTest.class);
         // the normal run: 15 s of bottleneck and a short look at the recovery; -Dparley.long=true: the full timeline
         boolean full = Boolean.getBoolean("parley.long");
         BottleneckScenario.Result r = BottleneckScenario.run(Duration.ofSeconds(full ? 30 : 15),

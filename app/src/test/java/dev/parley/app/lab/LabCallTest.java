@@ -27,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real {@code parley} processes on a real (namespace) network: a publisher and watchers on two hosts
@@ -48,11 +47,7 @@ class LabCallTest {
 
     @BeforeAll
     static void publisher() throws Exception {
-        NetLab.Availability a = NetLab.available();
-        if (!a.ok()) {
-            System.out.println("LabCallTest skipped: " + a.reason());
-        }
-        assumeTrue(a.ok(), a.reason());
+        NetLab.assumeAvailable(LabCallTest.class);
         lab = NetLab.create();
         pub = lab.internetHost("pub");
         // A default publish: wildcard bind, default renditions, audio on.

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * 20 % random UDP loss between a real {@code parley publish --test-source} and a real
@@ -45,11 +44,7 @@ class LossLabTest {
 
     @BeforeAll
     static void publisher() throws Exception {
-        NetLab.Availability a = NetLab.available();
-        if (!a.ok()) {
-            System.out.println("LossLabTest skipped: " + a.reason());
-        }
-        assumeTrue(a.ok(), a.reason());
+        NetLab.assumeAvailable(LossLabTest.class);
         lab = NetLab.create();
         NetLab.Node pub = lab.internetHost("pub");
         publisher = LabCallTest.parley(pub, Map.of(), "publish", "--test-source", "--renditions", "180p,360p");

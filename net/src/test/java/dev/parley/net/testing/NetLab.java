@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * deletes the namespaces; every command it runs is bounded by a timeout.
  *
  * <p>Needs root, {@code ip netns}, {@code tc} and {@code nft}: check {@link #available()} and skip with
- * its reason ({@code Assumptions.assumeTrue(NetLab.available().ok(), NetLab.available().reason())}).
+ * its reason: {@link #assumeAvailable(Class)}.
  */
 public final class NetLab implements AutoCloseable {
     /** Whether the lab can run here, and if not why. */
@@ -103,6 +103,15 @@ public final class NetLab implements AutoCloseable {
     }
 
     /** Checks once per JVM: root, a namespace can be made and filtered, {@code tc} is there. */
+    /** Skips the calling test (a JUnit assumption) when the lab cannot run here, printing why. */
+    public static void assumeAvailable(Class<?> test) {
+        Availability a = available();
+        if (!a.ok()) {
+            System.out.println(test.getSimpleName() + " skipped: " + a.reason());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(a.ok(), a.reason());
+    }
+
     public static Availability available() {
         Availability a = availability;
         if (a == null) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The lab itself, with plain UDP: routing across the router, NAT hiding home addresses, private
@@ -32,11 +31,7 @@ class NetLabTest {
 
     @BeforeAll
     static void build() throws Exception {
-        NetLab.Availability a = NetLab.available();
-        if (!a.ok()) {
-            System.out.println("NetLabTest skipped: " + a.reason());
-        }
-        assumeTrue(a.ok(), a.reason());
+        NetLab.assumeAvailable(NetLabTest.class);
         lab = NetLab.create();
         server = lab.internetHost("srv");
         home = lab.home("home", NetLab.Nat.ENDPOINT_INDEPENDENT);
