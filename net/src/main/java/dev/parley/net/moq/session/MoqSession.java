@@ -312,6 +312,11 @@ public final class MoqSession implements AutoCloseable {
         void run() throws InterruptedException;
     }
 
+    /** Peer-opened streams holding a slot now (for tests that check the slots are given back). */
+    int inboundStreams() {
+        return inboundStreams.get();
+    }
+
     private boolean admit() {
         if (inboundStreams.incrementAndGet() > config.maxInboundStreams()) {
             inboundStreams.decrementAndGet();

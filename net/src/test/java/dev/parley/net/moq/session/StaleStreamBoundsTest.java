@@ -69,6 +69,8 @@ class StaleStreamBoundsTest {
                 // a slot frees once the stale stream SLOTS-1 groups back is stopped
                 SendStream old = streams.get(seq - (SLOTS - 2));
                 SessionWireTest.awaitTrue(() -> mine.stopsSent.containsKey(old.id()));
+                // the stop is sent before its receive task ends and gives the slot back
+                SessionWireTest.awaitTrue(() -> session.inboundStreams() < SLOTS);
             }
         }
         GroupConsumer newest = t.nextGroup(Duration.ofSeconds(5));
