@@ -157,7 +157,12 @@ final class RoomsSession implements RoomSession {
                 dev.parley.rooms.RoomEvent e = room.events().next(Duration.ofMillis(250));
                 if (e != null) {
                     synchronized (this) {
-                        handle(e);
+                        try {
+                            handle(e);
+                        } catch (RuntimeException bug) {
+                            // one event's failure must not end the pump: every later join and leave would be lost
+                            LOG.error("room event {} could not be handled", e, bug);
+                        }
                     }
                 }
             }
@@ -194,7 +199,12 @@ final class RoomsSession implements RoomSession {
                     default -> null;
                 };
                 if (t != null) {
-                    t.attach(new RemoteMedia(s.broadcast(), watch));
+                    try {
+                        t.attach(new RemoteMedia(s.broadcast(), watch));
+                    } catch (dev.parley.net.moq.model.MoqException | IllegalStateException ended) {
+                        // the broadcast ended (its peer left) between the event and here: BroadcastEnded follows
+                        LOG.debug("{} ended before it could be watched: {}", s.name(), ended.getMessage());
+                    }
                 }
             }
             case dev.parley.rooms.RoomEvent.BroadcastEnded b -> {

@@ -88,7 +88,12 @@ public final class RemoteMedia implements AutoCloseable {
         this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
-        this.follower = new CatalogFollower(broadcast, this::apply);
+        try {
+            this.follower = new CatalogFollower(broadcast, this::apply);
+        } catch (RuntimeException closedBroadcast) {
+            timer.shutdownNow(); // nothing to watch: leave no control thread behind
+            throw closedBroadcast;
+        }
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
         }

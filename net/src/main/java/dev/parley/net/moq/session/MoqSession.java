@@ -23,6 +23,7 @@ import dev.parley.net.transport.PathStats;
 import dev.parley.net.transport.RecvStream;
 import dev.parley.net.transport.SendStream;
 import dev.parley.net.transport.StreamResetException;
+import dev.parley.net.transport.TransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -458,6 +459,9 @@ public final class MoqSession implements AutoCloseable {
             LOG.debug("{}: uni stream {} reset by peer: {}", name, r.id(), e.getMessage());
         } catch (ConnectionClosedException e) {
             LOG.trace("{}: connection closed under uni stream {}", name, r.id());
+        } catch (TransportException e) {
+            // the stream ended without a FIN (its connection going away under it): the peer's doing, not a bug
+            LOG.debug("{}: uni stream {} ended: {}", name, r.id(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
