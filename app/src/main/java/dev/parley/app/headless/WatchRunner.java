@@ -11,6 +11,7 @@ import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.RenditionChoice;
+import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
@@ -54,6 +55,7 @@ final class WatchRunner {
         } catch (TicketException e) {
             return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
         }
+        WatchWarmUp.start(); // catalog parsing and FFmpeg load while we dial, not after the media arrives
         // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
         // to recognise it, and it must not clash with a window or publisher running the same profile.
         try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));

@@ -18,6 +18,7 @@ import dev.parley.media.source.TestPatternSource;
 import dev.parley.media.source.TestToneSource;
 import dev.parley.media.source.VideoSource;
 import dev.parley.media.watch.WatchOptions;
+import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
@@ -137,6 +138,7 @@ public final class RoomsCallService implements CallService {
         Endpoint endpoint = null;
         Room room = null;
         LocalMedia media = null;
+        WatchWarmUp.start(); // the first peer's catalog and frames then meet a warm parser and decoder
         try {
             endpoint = Endpoint.bind(config.endpoint().apply(config.identity().get()));
             media = localMedia(request.sources());

@@ -94,6 +94,7 @@ public final class RemoteMedia implements AutoCloseable {
             timer.shutdownNow(); // nothing to watch: leave no control thread behind
             throw closedBroadcast;
         }
+        WatchWarmUp.start(); // a no-op when the watch's caller started it before dialing
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
         }
