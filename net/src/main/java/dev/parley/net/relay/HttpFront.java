@@ -27,6 +27,7 @@ import java.util.Map;
  * {@link HttpRoute}, and anything else to the fallback (404 by default). Runs on the event loop.
  */
 final class HttpFront extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
     static final String NAME = "relay-front";
     static final String RELAY_PATH = "/relay";
     /** The latency probe's challenge header and its echo (as Tailscale and iroh clients use them). */
@@ -90,6 +91,13 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
                 fallback.handle(ctx, req);
             }
         }
+    }
+
+    /** TLS handshake failures, malformed requests, resets: that connection's business only. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "relay HTTP connection " + ctx.channel().remoteAddress() + ": " + cause);
+        ctx.close();
     }
 
     private static boolean tokenChar(int c) {
