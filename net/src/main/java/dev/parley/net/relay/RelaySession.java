@@ -34,14 +34,12 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client connection to the relay, the last handler of its pipeline: challenge, authentication,
  * forwarding of the client's datagrams, its bounded send queue, pings. Everything except
- * {@link #reserve} and {@link #write} runs on the connection's event loop; they are is called from the sender's loop
- * and only touches atomics and {@link Channel#write}.
+ * {@link #deliver} runs on the connection's event loop; it is is called from the sender's loop
+ * and only encodes and queues into an {@link OutboundQueue}.
  */
 final class RelaySession extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RelaySession.class.getName());
@@ -61,9 +59,8 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Peers this client sent datagrams to: they get EndpointGone when it leaves. Event loop only. */
     private final Set<EndpointId> sentTo = new HashSet<>();
-    /** Frames written to this client and not yet on the socket; any thread. */
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Frames for this client from any connection, bounded; set at the upgrade. */
+    private volatile OutboundQueue out;
 
     RelaySession(RelayServer server) {
         this.server = server;
@@ -78,6 +75,7 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             channel = ctx.channel();
+            out = new OutboundQueue(channel, limits.queueCapacity());
             v1 = RelayServer.SUBPROTOCOL_V1.equals(hc.selectedSubprotocol());
             server.metrics().connection();
             challenge = new byte[ServerChallenge.LENGTH];
@@ -168,12 +166,12 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
             return;
         }
         sentTo.add(dest.id);
-        if (!dest.reserve()) {
-            drop(d, Drop.QUEUE_FULL, n);
-            return;
+        // counted first, so that a reader of the metrics never lags the receiver; taken back if dropped
+        server.metrics().forwarded(n, bytes);
+        if (!dest.deliver(new RelayToClientDatagram(id, dg))) {
+            server.metrics().forwarded(-n, -bytes);
+            server.metrics().drop(Drop.QUEUE_FULL, n);
         }
-        server.metrics().forwarded(n, bytes); // counted before the write, so a reader of the metrics never lags the receiver
-        dest.write(new RelayToClientDatagram(id, dg));
     }
 
     private void drop(RelayFrame frame, Drop reason, int n) {
@@ -182,31 +180,11 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Takes a slot in this client's send queue (any thread); false when the queue is full or the connection
-     * is gone. A true return must be followed by {@link #write}.
+     * Queues {@code frame} to this client from any thread; false (frame released) when its queue is full.
+     * The frame is encoded here, on the sender's loop, so the receiver's loop only writes.
      */
-    boolean reserve() {
-        if (queued.incrementAndGet() > limits.queueCapacity() || !channel.isActive()) {
-            queued.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Writes {@code frame} into the slot {@link #reserve} took (any thread); the slot frees once the frame is
-     * on the socket. Writes are flushed once per burst, on this connection's event loop.
-     */
-    void write(RelayFrame frame) {
-        Channel ch = channel;
-        ch.write(new BinaryWebSocketFrame(RelayFrameCodec.encode(ch.alloc(), frame)))
-                .addListener(f -> queued.decrementAndGet());
-        if (flushScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(() -> {
-                flushScheduled.set(false);
-                ch.flush();
-            });
-        }
+    boolean deliver(RelayFrame frame) {
+        return out.offer(new BinaryWebSocketFrame(RelayFrameCodec.encode(channel.alloc(), frame)));
     }
 
     /** A control frame to this client, written now (event loop). */
@@ -237,9 +215,8 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
 
     /** Tells this client that {@code gone} left (from any thread). */
     void endpointGone(EndpointId gone) {
-        if (reserve()) {
+        if (deliver(new EndpointGone(gone))) {
             server.metrics().endpointGone();
-            write(new EndpointGone(gone));
         }
     }
 
@@ -268,8 +245,19 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && out != null) {
+            out.drain();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closing = true;
+        if (out != null) {
+            out.discard();
+        }
         if (authTimer != null) {
             authTimer.cancel(false);
         }
