@@ -283,7 +283,8 @@ final class RelayConnection implements RelayLink {
                 case Health h -> LOG.log(System.Logger.Level.INFO, "relay " + url + " health: " + h.problem());
                 case Restarting r -> {
                     LOG.log(System.Logger.Level.INFO, "relay " + url + " restarting; reconnecting in " + r.reconnectInMs() + " ms");
-                    nextDelayMs = r.reconnectInMs();
+                    // spread the herd over the first half of the hinted delay's length again
+                    nextDelayMs = r.reconnectInMs() + ThreadLocalRandom.current().nextLong(r.reconnectInMs() / 2 + 1);
                     failures = 0;
                     ctx.close();
                 }

@@ -45,6 +45,10 @@ import java.util.concurrent.TimeUnit;
 public final class RelayServer implements AutoCloseable {
     public static final String SUBPROTOCOL_V2 = "iroh-relay-v2";
     public static final String SUBPROTOCOL_V1 = "iroh-relay-v1";
+    /** What {@link #close()} tells clients: reconnect after this long… */
+    static final long RESTART_RECONNECT_MS = 500;
+    /** …and keep trying for this long. */
+    static final long RESTART_TRY_FOR_MS = 30_000;
     /** The iroh relay's default HTTP port. */
     public static final int DEFAULT_PORT = 3340;
 
@@ -250,10 +254,17 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Stops listening and closes every client connection. */
+    /**
+     * Stops listening, tells every authenticated client that the relay is restarting (reconnect in
+     * {@link #RESTART_RECONNECT_MS}, so clients come back together rather than on their backoff) and closes
+     * every connection.
+     */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        for (RelaySession s : clients.values()) {
+            s.restarting(RESTART_RECONNECT_MS, RESTART_TRY_FOR_MS);
+        }
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -213,6 +213,11 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** The relay shuts down: tell the client when to come back (from any thread; the close follows). */
+    void restarting(long reconnectInMs, long tryForMs) {
+        deliver(new RelayFrame.Restarting(reconnectInMs, tryForMs));
+    }
+
     /** Tells this client that {@code gone} left (from any thread). */
     void endpointGone(EndpointId gone) {
         if (deliver(new EndpointGone(gone))) {

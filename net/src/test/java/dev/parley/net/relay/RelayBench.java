@@ -27,26 +27,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * Relay numbers with the relay in a child JVM of its own, so its CPU time and memory are its alone:
  * forwarding throughput (one pair and four pairs flat out), relay CPU per 10 Mbit/s (paced runs), and
  * the memory of a relay with 100 connected idle clients. Run:
- * {@code scripts/bench net dev.parley.net.relay.RelayBench [seconds-per-run]}.
+ * {@code scripts/bench net dev.parley.net.relay.RelayBench [seconds-per-run [relay-threads]]} (defaults 10 and 2).
  */
 public final class RelayBench {
     private static final int PACKET = 1200;
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("serve")) {
-            serve();
+        if (args.length > 1 && args[0].equals("serve")) {
+            serve(Integer.parseInt(args[1]));
             return;
         }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseZGC",
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), RelayBench.class.getName(), "serve");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        // G1 rather than ZGC in the child: its heap use after a full GC is exact, ZGC's comes in 2 MiB pages
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseG1GC",
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), RelayBench.class.getName(), "serve", String.valueOf(threads));
         Process relay = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             BufferedReader in = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
             PrintWriter ctl = new PrintWriter(relay.getOutputStream(), true, StandardCharsets.UTF_8);
             String url = in.readLine();
-            System.out.printf("relay child pid %d at %s; %d cores, load average %.1f%n", relay.pid(), url,
+            System.out.printf("relay child pid %d at %s with %d event loop thread(s); %d cores, load average %.1f%n", relay.pid(), url, threads,
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             ProcessHandle ph = relay.toHandle();
 
@@ -181,8 +183,8 @@ public final class RelayBench {
     }
 
     /** The child: a relay on loopback that reports its memory on request. */
-    private static void serve() throws Exception {
-        try (RelayServer server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start()) {
+    private static void serve(int threads) throws Exception {
+        try (RelayServer server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).threads(threads).start()) {
             System.out.println(server.url("127.0.0.1"));
             BufferedReader ctl = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

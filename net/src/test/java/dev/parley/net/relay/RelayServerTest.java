@@ -202,6 +202,17 @@ class RelayServerTest {
     }
 
     @Test
+    void closingTheRelayTellsClientsItIsRestarting() throws Exception {
+        try (RawRelaySocket s = auth(Identity.generate())) {
+            server.close();
+            assertThat(s.nextNonPing()).isEqualTo(new Restarting(RelayServer.RESTART_RECONNECT_MS, RelayServer.RESTART_TRY_FOR_MS));
+            assertThat(s.awaitClose()).isNotNull();
+        } finally {
+            server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start(); // for @AfterEach
+        }
+    }
+
+    @Test
     void v1ClientsAreServedToo() throws Exception {
         Identity a = Identity.generate();
         try (RawRelaySocket s = RawRelaySocket.open(clients, server.port(), RelayServer.SUBPROTOCOL_V1, true)) {
