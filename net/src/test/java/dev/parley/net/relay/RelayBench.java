@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Relay numbers with the relay in a child JVM of its own, so its CPU time and memory are its alone:
  * forwarding throughput (one pair and four pairs flat out), relay CPU per 10 Mbit/s (paced runs), and
  * the memory of a relay with 100 connected idle clients. Run:
- * {@code scripts/bench net dev.parley.net.relay.RelayBench [seconds-per-run [relay-threads]]} (defaults 10 and 2).
+ * {@code scripts/bench net dev.parley.net.relay.RelayBench [seconds-per-run [relay-threads]]} (defaults 10 and 2; 0 seconds measures memory only).
  */
 public final class RelayBench {
     private static final int PACKET = 1200;
@@ -52,6 +52,15 @@ public final class RelayBench {
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             ProcessHandle ph = relay.toHandle();
 
+            // warm-up: the first connections load classes (their heap would be charged to the clients)
+            List<RelayLink> warm = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                warm.add(RelayClient.connect(url, Identity.generate(), group, (s, d) -> d.release()));
+            }
+            await(() -> warm.stream().allMatch(RelayLink::isConnected), "warm-up clients connected");
+            warm.forEach(RelayLink::close);
+            ctl.println("mem");
+            in.readLine();
             ctl.println("mem");
             String before = in.readLine();
             List<RelayLink> idle = new ArrayList<>();
@@ -68,6 +77,9 @@ public final class RelayBench {
             idle.forEach(RelayLink::close);
             await(() -> idle.stream().noneMatch(RelayLink::isConnected), "idle clients gone");
 
+            if (seconds == 0) {
+                return; // memory only
+            }
             for (int pairs : new int[] {1, 4}) {
                 Run r = run(url, group, ph, pairs, 0, seconds);
                 System.out.printf("flat out, %d pair(s): %.0f Mbit/s forwarded (%.1f kpkt/s of %d B), relay CPU %.0f%% of one core "
