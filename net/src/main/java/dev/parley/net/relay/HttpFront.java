@@ -29,6 +29,8 @@ import java.util.Map;
 final class HttpFront extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
     static final String NAME = "relay-front";
+    /** The read timeout of the HTTP phase; removed when a connection is upgraded or handed to a route. */
+    static final String IDLE = "http-idle";
     static final String RELAY_PATH = "/relay";
     /** The latency probe's challenge header and its echo (as Tailscale and iroh clients use them). */
     static final String CHALLENGE_HEADER = "X-Tailscale-Challenge";
@@ -63,6 +65,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 server.installRelay(ctx.pipeline(), NAME);
+                dropIdleTimeout(ctx); // the session has its own auth timeout and pings
                 ctx.pipeline().remove(this);
                 ctx.fireChannelRead(req);
             }
@@ -84,12 +87,19 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
             default -> {
                 for (Map.Entry<String, HttpRoute> r : routes) {
                     if (path.startsWith(r.getKey())) {
+                        dropIdleTimeout(ctx); // the route owns the connection's lifetime from here
                         r.getValue().handle(ctx, req);
                         return;
                     }
                 }
                 fallback.handle(ctx, req);
             }
+        }
+    }
+
+    private static void dropIdleTimeout(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(IDLE) != null) {
+            ctx.pipeline().remove(IDLE);
         }
     }
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.File;
@@ -91,6 +92,7 @@ public final class RelayServer implements AutoCloseable {
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private final List<Map.Entry<String, HttpRoute>> routes = new ArrayList<>();
         private HttpRoute fallback = HttpFront::notFound;
+        private Duration httpIdleTimeout = Duration.ofSeconds(30);
 
         /** The TCP address to listen on (port 0 = ephemeral); default 0.0.0.0:3340. */
         public Builder bind(InetSocketAddress bind) {
@@ -139,6 +141,15 @@ public final class RelayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a connection may stay silent before it is upgraded or handed to a route (default 30 s),
+         * so idle or half-open TCP connections cannot pile up.
+         */
+        public Builder httpIdleTimeout(Duration timeout) {
+            this.httpIdleTimeout = timeout;
+            return this;
+        }
+
         /** Requests whose path starts with {@code prefix} go to {@code route} (first match wins). */
         public Builder route(String prefix, HttpRoute route) {
             routes.add(Map.entry(prefix, route));
@@ -154,12 +165,13 @@ public final class RelayServer implements AutoCloseable {
         /** Binds and starts serving; throws {@link TransportException} if the address cannot be bound. */
         public RelayServer start() {
             RelayServer server = new RelayServer(this);
-            server.listen(bind, tls, List.copyOf(routes), fallback);
+            server.listen(bind, tls, List.copyOf(routes), fallback, httpIdleTimeout);
             return server;
         }
     }
 
-    private void listen(InetSocketAddress bind, SslContext ssl, List<Map.Entry<String, HttpRoute>> routes, HttpRoute fallback) {
+    private void listen(InetSocketAddress bind, SslContext ssl, List<Map.Entry<String, HttpRoute>> routes, HttpRoute fallback,
+                        Duration idle) {
         try {
             listener = new ServerBootstrap()
                     .group(group)
@@ -174,6 +186,7 @@ public final class RelayServer implements AutoCloseable {
                             if (ssl != null) {
                                 p.addLast("tls", ssl.newHandler(c.alloc()));
                             }
+                            p.addLast(HttpFront.IDLE, new ReadTimeoutHandler(idle.toMillis(), TimeUnit.MILLISECONDS));
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("http-aggregator", new HttpObjectAggregator(16 << 10));
                             p.addLast(HttpFront.NAME, new HttpFront(RelayServer.this, routes, fallback));

@@ -347,6 +347,24 @@ class RelayServerTest {
     }
 
     @Test
+    void aSilentTcpConnectionIsClosed() throws Exception {
+        server.close();
+        server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).httpIdleTimeout(Duration.ofMillis(300)).start();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertThat(s.getInputStream().read()).as("closed by the relay").isEqualTo(-1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 3000L);
+        }
+        // an upgraded, authenticated connection is not subject to it
+        try (RawRelaySocket a = auth(Identity.generate())) {
+            Thread.sleep(600);
+            a.send(new Ping(5));
+            assertThat(a.nextNonPing()).isEqualTo(new Pong(5));
+        }
+    }
+
+    @Test
     void otherPathsGoToTheirRoute() throws Exception {
         server.close();
         server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
