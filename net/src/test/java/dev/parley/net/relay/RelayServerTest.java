@@ -1,6 +1,5 @@
 package dev.parley.net.relay;
 
-import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.relay.RelayFrame.*;
 import dev.parley.net.relay.RelayMetrics.Drop;
