@@ -141,6 +141,7 @@ final class Subscriber {
     }
 
     private void addBroadcast(BidiStream s, String path) {
+        session.hooks().announceGate().check(path); // a refusal resets the announce stream with its code
         BroadcastProducer b;
         lock.lock();
         try {
