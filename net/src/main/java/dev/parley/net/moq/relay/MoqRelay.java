@@ -145,6 +145,11 @@ public final class MoqRelay implements AutoCloseable {
         return accepted.get();
     }
 
+    /** True once {@link #drain} or {@link #close} began: new sessions are refused. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** Reasons of announces refused so far (most recent last). */
     public List<String> refusals() {
         return List.copyOf(refusals);
