@@ -43,6 +43,15 @@ class JwtScopeResolverTest {
         return b.signWith(keys.getPrivate(), Jwts.SIG.EdDSA).compact();
     }
 
+    /** A token signed by {@code keys}, issued at the real current time (for live relays). */
+    static String tokenNow(KeyPair keys, Map<String, Object> claims, Instant exp) {
+        var b = Jwts.builder().claims(claims).issuedAt(new Date());
+        if (exp != null) {
+            b.expiration(Date.from(exp));
+        }
+        return b.signWith(keys.getPrivate(), Jwts.SIG.EdDSA).compact();
+    }
+
     private final JwtScopeResolver resolver = new JwtScopeResolver(Optional.of(KEYS.getPublic()),
             List.of(new JwtScopeResolver.PublicPrefix(ScopePath.parse("/anon"), Permission.READ_WRITE),
                     new JwtScopeResolver.PublicPrefix(ScopePath.parse("/watch"), Permission.READ_ONLY)),
