@@ -61,7 +61,11 @@ final class RelayFixture implements AutoCloseable {
 
     /** A QMux connection to {@code ws://relay/pathAndQuery} offering {@code protocols}. */
     QmuxConnection wsConnection(String pathAndQuery, List<String> protocols) {
-        QmuxClient client = new QmuxClient(QmuxConfig.defaults().withProtocols(protocols), Duration.ofSeconds(10));
+        return wsConnection(pathAndQuery, QmuxConfig.defaults().withProtocols(protocols));
+    }
+
+    QmuxConnection wsConnection(String pathAndQuery, QmuxConfig config) {
+        QmuxClient client = new QmuxClient(config, Duration.ofSeconds(10));
         toClose.add(client);
         QmuxConnection c = client.connect(URI.create("ws://127.0.0.1:" + ws.getPort() + pathAndQuery), Optional.empty());
         toClose.add(c);
