@@ -160,6 +160,9 @@ final class Publisher {
                 }
             }
             Streams.finishQuietly(s.send());
+        } catch (IllegalStateException e) {
+            // close() FINned this stream while an announce was being written: nothing more goes out
+            LOG.debug("announce stream {} already finished: {}", s.id(), e.getMessage());
         } finally {
             announceStreams.remove(s.send());
             announces.close();
