@@ -120,7 +120,9 @@ class MoqRelayTest {
     void drainRefusesNewSessionsAndLetsExistingOnesFinish() throws Exception {
         try (RelayFixture f = new RelayFixture(ScopeResolver.open())) {
             MoqSession existing = f.ws("/");
-            awaitSessions(f.relay, 1);
+            // a byte-level lite-04 client, to see the GOAWAY on the wire
+            dev.parley.net.qmux.QmuxConnection raw = f.wsConnection("/", java.util.List.of("moq-lite-04"));
+            awaitSessions(f.relay, 2);
             Thread drainer = Thread.ofVirtual().start(() -> f.relay.drain(Duration.ofSeconds(5)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!f.relay.isDraining() && System.nanoTime() < deadline) {
@@ -130,9 +132,20 @@ class MoqRelayTest {
             MoqSession late = f.ws("/");
             assertThat(late.closed().get(5, TimeUnit.SECONDS)).isEqualTo(new dev.parley.net.transport.CloseReason.Remote(
                     dev.parley.net.moq.model.MoqError.CLOSED.wireCode(), "relay is shutting down"));
-            assertThat(f.relay.acceptedSessions()).isEqualTo(1);
+            assertThat(f.relay.acceptedSessions()).isEqualTo(2);
             assertThat(existing.isClosed()).as("an existing session is not cut").isFalse();
+            byte[] goaway = null;
+            for (int i = 0; i < 5 && goaway == null; i++) {
+                dev.parley.net.transport.BidiStream s = raw.acceptBidi();
+                byte[] type = new byte[1];
+                if (s.recv().read(type, 0, 1) == 1 && type[0] == 0x05) {
+                    goaway = new byte[2];
+                    assertThat(s.recv().read(goaway, 0, 2)).isEqualTo(2);
+                }
+            }
+            assertThat(goaway).as("GOAWAY with an empty new-session URI").containsExactly(0x01, 0x00);
             existing.close(0, "done");
+            raw.close(0, "done");
             drainer.join(Duration.ofSeconds(6));
             assertThat(f.relay.sessionCount()).isZero();
         }
