@@ -195,8 +195,12 @@ public final class MoqRelay implements AutoCloseable {
         sessions.forEach(s -> s.session().close(0, "relay shut down"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         origin.close();
     }
