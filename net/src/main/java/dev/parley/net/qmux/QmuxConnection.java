@@ -61,6 +61,7 @@ public final class QmuxConnection implements Connection {
     private final String protocol;
     private final String path;
     private final String query;
+    private volatile String rawPath;
     private final QmuxConfig config;
     private final TransportParameters local;
 
@@ -117,6 +118,7 @@ public final class QmuxConnection implements Connection {
         this.client = client;
         this.protocol = protocol;
         this.path = path;
+        this.rawPath = path;
         this.query = query;
         this.config = config;
         this.local = config.local();
@@ -172,6 +174,15 @@ public final class QmuxConnection implements Connection {
     /** The WebSocket URL path (e.g. {@code /room/a}); the moq session root. Always starts with {@code /}. */
     public String path() {
         return path;
+    }
+
+    /** The URL path as the client sent it, before percent-decoding (what a relay validates as its scope). */
+    public String rawPath() {
+        return rawPath;
+    }
+
+    void rawPath(String raw) {
+        this.rawPath = raw;
     }
 
     /** The URL query without {@code ?}, empty when absent. */

@@ -141,6 +141,7 @@ final class Subscriber {
     }
 
     private void addBroadcast(BidiStream s, String path) {
+        session.hooks().announceGate().check(path); // a refusal resets the announce stream with its code
         BroadcastProducer b;
         lock.lock();
         try {
@@ -298,7 +299,9 @@ final class Subscriber {
         stopWhenStale(r, group);
         try {
             for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
-                group.writeFrame(((Frame) item).payload());
+                Frame frame = (Frame) item;
+                // lite-05 timestamps (the timescale Parley serves is µs) survive a relay hop; 0 before lite-05
+                group.writeFrame(frame.payload(), frame.timestamp());
             }
             group.close();
         } catch (StreamResetException e) {
