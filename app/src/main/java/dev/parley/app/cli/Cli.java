@@ -14,7 +14,6 @@ public final class Cli {
         cl.addSubcommand("watch", new WatchCommand(context));
         cl.addSubcommand("devices", new DevicesCommand(context));
         cl.addSubcommand("relay", new RelayCommand(context));
-        cl.addSubcommand("moq-relay", new MoqRelayCommand(context));
         cl.setOut(context.terminal().out());
         cl.setErr(context.terminal().err());
         // A failure reaching here is a bug or an engine error: print one readable line, not a stack trace.
