@@ -65,7 +65,12 @@ public record StatsSnapshot(Net net, Capture capture, Render render, Time time) 
      *
      * @param latencyMs     capture to render latency, ms
      * @param avOffsetMs    video minus audio presentation offset, ms (positive: video late)
-     * @param audioBufferMs audio output buffer fill, ms
+     * @param audioBufferMs audio jitter buffer fill, ms
+     * @param audioTargetMs the jitter buffer's adaptive target, ms (NaN when unknown)
      */
-    public record Time(double latencyMs, double avOffsetMs, double audioBufferMs) {}
+    public record Time(double latencyMs, double avOffsetMs, double audioBufferMs, double audioTargetMs) {
+        public Time(double latencyMs, double avOffsetMs, double audioBufferMs) {
+            this(latencyMs, avOffsetMs, audioBufferMs, Double.NaN);
+        }
+    }
 }

@@ -154,7 +154,7 @@ final class RemoteTile implements Participant {
         return new StatsSnapshot(net,
                 null,
                 new StatsSnapshot.Render(w.decoder(), w.rendition(), w.decodeFps(), w.decodeMillis()),
-                new StatsSnapshot.Time(w.latencyMillis(), -w.avOffsetMillis(), w.audioBufferMillis()));
+                new StatsSnapshot.Time(w.latencyMillis(), -w.avOffsetMillis(), w.audioBufferMillis(), w.audioTargetMillis()));
     }
 
     @Override

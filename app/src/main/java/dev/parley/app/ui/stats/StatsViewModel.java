@@ -52,7 +52,8 @@ public final class StatsViewModel {
         sections.put(StatsSection.TIME, new SectionModel(StatsSection.TIME, List.of(), List.of(
                 new Metric("Latency", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(100, 200)),
                 new Metric("A/V Δ", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(20, 50)),
-                new Metric("AudioBuf", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)))));
+                new Metric("AudioBuf", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)),
+                new Metric("AudioTarget", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)))));
         if (participant != null) {
             renditionChoices.addAll(participant.renditions());
             rendition.addListener((obs, old, now) -> {
@@ -121,6 +122,7 @@ public final class StatsViewModel {
             time.metric("Latency").add(s.time().latencyMs());
             time.metric("A/V Δ").add(Math.abs(s.time().avOffsetMs()));
             time.metric("AudioBuf").add(s.time().audioBufferMs());
+            time.metric("AudioTarget").add(s.time().audioTargetMs());
             time.markPresent();
         }
         revision.set(revision.get() + 1);
