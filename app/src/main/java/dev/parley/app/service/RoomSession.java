@@ -25,6 +25,13 @@ public interface RoomSession extends AutoCloseable {
     /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomEvent.Notice}. */
     void setScreenSharing(boolean on);
 
+    /**
+     * Echo cancellation, noise suppression and gain control on this participant's microphone (on by
+     * default). Sessions without a real microphone path (tests, demos) have nothing to switch.
+     */
+    default void setEchoCancellation(boolean on) {
+    }
+
     @Override
     void close();
 }

@@ -46,9 +46,20 @@ public record StatsSnapshot(Net net, Capture capture, Render render, Time time) 
      * @param fps         frames encoded per second
      * @param encodeMs    mean encode time per frame, ms
      * @param bitrateKbps encoded bit rate, kbit/s
+     * @param voice       the microphone's echo cancellation: on/off/unavailable and its echo reduction estimate
      */
     public record Capture(String source, String codec, String encoder, String resolution, double fps,
-                          double encodeMs, double bitrateKbps) {}
+                          double encodeMs, double bitrateKbps, String voice) {
+        public Capture(String source, String codec, String encoder, String resolution, double fps,
+                       double encodeMs, double bitrateKbps) {
+            this(source, codec, encoder, resolution, fps, encodeMs, bitrateKbps, "");
+        }
+
+        /** The same with the voice processing line set. */
+        public Capture withVoice(String text) {
+            return new Capture(source, codec, encoder, resolution, fps, encodeMs, bitrateKbps, text);
+        }
+    }
 
     /**
      * The decode side of a remote tile.

@@ -19,6 +19,7 @@ import dev.parley.net.transport.Connection;
 import dev.parley.media.adapt.LinkSample;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.rooms.Room;
+import dev.parley.media.voice.VoiceProcessing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,6 +111,12 @@ final class RoomsSession implements RoomSession {
     @Override
     public void setCameraOn(boolean on) {
         media.setCameraOn(on);
+    }
+
+    @Override
+    public void setEchoCancellation(boolean on) {
+        // one microphone per process: the switch is process-wide and takes effect with the next 20 ms block
+        VoiceProcessing.shared().setEnabled(on);
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.util.TreeMap;
  * tick. Its target depth follows the measured arrival jitter ({@link ArrivalJitter}): one frame plus
  * enough frames to cover the 97th percentile of recent jitter, so a clean link plays with 20 ms of
  * buffering and a jittery one grows up to {@value #MAX_TARGET_MS} ms. An underrun raises a floor
- * under the target by one frame (decaying after {@value #FLOOR_DECAY_TICKS} clean ticks), which
- * covers jitter the arrival times do not show (the playout clock's own). Surplus depth is shed
+ * under the target by one frame (at most {@value #MAX_FLOOR_ABOVE_JITTER} above what the jitter asks
+ * for, decaying by a frame every {@value #FLOOR_DECAY_TICKS} ticks without one), which covers jitter
+ * the arrival times do not show (the playout thread's own). Surplus depth is shed
  * without an audible jump where possible: after {@value #SURPLUS_TICKS} ticks above target the
  * packets it hands out are marked {@link Play#droppable()} (the player skips one if it decodes to
  * silence); if no quiet frame came within {@value #FORCE_DROP_TICKS} ticks one frame is dropped
@@ -29,7 +30,8 @@ public final class JitterBuffer {
     static final int WARM_UP_PACKETS = 50;
     static final int SURPLUS_TICKS = 25; // 0.5 s
     static final int FORCE_DROP_TICKS = 100; // 2 s
-    static final int FLOOR_DECAY_TICKS = 250; // 5 s
+    static final int FLOOR_DECAY_TICKS = 100; // 2 s
+    static final int MAX_FLOOR_ABOVE_JITTER = 3; // frames: the floor covers playout-side hiccups, not stalls
     private static final int CAPACITY = 50;
     private static final int CATCH_UP_FRAMES = 4; // 80 ms beyond target
     private static final int JITTER_SLACK_MICROS = 2_000; // scheduling noise that needs no extra frame
@@ -68,7 +70,7 @@ public final class JitterBuffer {
     private int floorFrames = 1;
     private int ticksSinceUnderrun;
     private boolean buffering = true;
-    private long nextTimestamp = -1;
+    private long nextTimestamp = -1; // -1 until playout starts (and again after a reset)
     private int surplusTicks;
     private long underruns;
     private long lost;
@@ -81,7 +83,10 @@ public final class JitterBuffer {
      */
     public boolean push(EncodedAudio packet, long arrivalNanos) {
         long ts = packet.timestampMicros();
-        jitter.arrived(ts, arrivalNanos);
+        if (nextTimestamp >= 0) {
+            // not while first filling: a new subscription's backlog arrives at once and is not the link's jitter
+            jitter.arrived(ts, arrivalNanos);
+        }
         if (nextTimestamp >= 0 && ts < nextTimestamp - FRAME_MICROS / 2) {
             late++;
             return false;
@@ -109,7 +114,7 @@ public final class JitterBuffer {
         if (packets.isEmpty()) {
             underruns++;
             ticksSinceUnderrun = 0;
-            floorFrames = Math.min(MAX_FRAMES, targetFrames + 1);
+            floorFrames = Math.min(jitterFrames() + MAX_FLOOR_ABOVE_JITTER, targetFrames + 1);
             updateTarget();
             buffering = true;
             surplusTicks = 0;
@@ -163,14 +168,16 @@ public final class JitterBuffer {
             floorFrames--;
             ticksSinceUnderrun = 0;
         }
-        int fromJitter;
+        targetFrames = Math.clamp(Math.max(jitterFrames(), floorFrames), 1, MAX_FRAMES);
+    }
+
+    // one frame plus enough to cover the jitter percentile
+    private int jitterFrames() {
         if (jitter.count() < WARM_UP_PACKETS) {
-            fromJitter = INITIAL_TARGET_MS / 20;
-        } else {
-            long excess = Math.max(0, jitter.percentileMicros() - JITTER_SLACK_MICROS);
-            fromJitter = 1 + (int) ((excess + FRAME_MICROS - 1) / FRAME_MICROS);
+            return INITIAL_TARGET_MS / 20;
         }
-        targetFrames = Math.clamp(Math.max(fromJitter, floorFrames), 1, MAX_FRAMES);
+        long excess = Math.max(0, jitter.percentileMicros() - JITTER_SLACK_MICROS);
+        return 1 + (int) ((excess + FRAME_MICROS - 1) / FRAME_MICROS);
     }
 
     /** Current target depth in milliseconds ({@value #MIN_TARGET_MS}–{@value #MAX_TARGET_MS}). */

@@ -8,6 +8,7 @@ import dev.parley.media.playout.MeteredSink;
 import dev.parley.media.playout.SpeakerSink;
 import dev.parley.media.stats.AudioLevel;
 import dev.parley.media.stats.AudioLevelMeter;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
@@ -61,7 +62,8 @@ final class AudioWatcher implements AutoCloseable {
             return;
         }
         if (playout == null) {
-            AudioSink sink = configuredSink != null ? configuredSink : SpeakerSink.openOrNull();
+            // what the speaker plays is the echo canceller's reference; a configured sink (tests, headless) is no speaker
+            AudioSink sink = configuredSink != null ? configuredSink : VoiceProcessing.shared().tap(SpeakerSink.openOrNull());
             // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
             // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
             int channels = 1;

@@ -50,6 +50,7 @@ public final class RoomViewModel implements AutoCloseable {
     private final ObservableList<TileViewModel> remoteTilesView = FXCollections.unmodifiableObservableList(remoteTiles);
     private final ObservableList<TileViewModel> gridTilesView = FXCollections.unmodifiableObservableList(gridTiles);
     private final BooleanProperty pictureInPicture = new SimpleBooleanProperty();
+    private final BooleanProperty echoCancellation = new SimpleBooleanProperty(true);
     private final ReadOnlyBooleanWrapper micMuted = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper cameraOn = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyBooleanWrapper screenSharing = new ReadOnlyBooleanWrapper(false);
@@ -86,6 +87,7 @@ public final class RoomViewModel implements AutoCloseable {
             rebuildGrid();
             pipSaver.accept(now);
         });
+        this.echoCancellation.addListener((obs, was, now) -> session.setEchoCancellation(now));
         this.focused.addListener((obs, was, now) -> updateHidden());
         rebuildGrid();
         this.events = session.subscribe(e -> ui.execute(() -> handle(e)));
@@ -106,6 +108,15 @@ public final class RoomViewModel implements AutoCloseable {
     /** Tiles in the grid: the self tile first unless it is shown as picture-in-picture, then the others. */
     public ObservableList<TileViewModel> gridTiles() {
         return gridTilesView;
+    }
+
+    /** Echo cancellation and noise suppression on the microphone; changes go to the session at once. */
+    public BooleanProperty echoCancellationProperty() {
+        return echoCancellation;
+    }
+
+    public void toggleEchoCancellation() {
+        echoCancellation.set(!echoCancellation.get());
     }
 
     public BooleanProperty pictureInPictureProperty() {

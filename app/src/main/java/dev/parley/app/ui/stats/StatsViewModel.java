@@ -42,7 +42,7 @@ public final class StatsViewModel {
                 new Metric("Down", "Mbps", Metric.SMOOTH, null),
                 new Metric("Up", "Mbps", Metric.SMOOTH, null))));
         sections.put(StatsSection.CAPTURE, new SectionModel(StatsSection.CAPTURE,
-                List.of("source", "codec", "encoder", "resolution"), List.of(
+                List.of("source", "codec", "encoder", "resolution", "voice"), List.of(
                 new Metric("FPS", "", Metric.RESPONSIVE, Thresholds.higherBetter(25, 15)),
                 new Metric("Encode", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(20, 40)),
                 new Metric("Bitrate", "kbps", Metric.SMOOTH, null))));
@@ -103,6 +103,7 @@ public final class StatsViewModel {
             cap.setLabel("codec", s.capture().codec());
             cap.setLabel("encoder", s.capture().encoder());
             cap.setLabel("resolution", s.capture().resolution());
+            cap.setLabel("voice", s.capture().voice());
             cap.metric("FPS").add(s.capture().fps());
             cap.metric("Encode").add(s.capture().encodeMs());
             cap.metric("Bitrate").add(s.capture().bitrateKbps());
