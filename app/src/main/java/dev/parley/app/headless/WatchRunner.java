@@ -76,6 +76,10 @@ final class WatchRunner {
                     dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
                     dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()));
                  AutoCloseable link = MediaLinks.follow(session, remote)) {
+                if (options.record() != null) {
+                    remote.startRecording(options.record());
+                    event(terminal, "recording", dialStart, "\"file\":\"" + jsonEscape(options.record().toString()) + "\"");
+                }
                 long start = System.nanoTime();
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
@@ -108,6 +112,11 @@ final class WatchRunner {
                         reportedFrames = count;
                         nextReport = now + 1_000_000_000L;
                     }
+                }
+                if (options.record() != null) {
+                    java.nio.file.Path file = remote.stopRecording();
+                    event(terminal, "recorded", dialStart, file == null ? "\"file\":null"
+                            : "\"file\":\"" + jsonEscape(file.toString()) + "\",\"bytes\":" + java.nio.file.Files.size(file));
                 }
                 if (session.isClosed() && System.nanoTime() < end) {
                     return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
@@ -161,6 +170,10 @@ final class WatchRunner {
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
                 s.queueDelay().toMillis(), stats.switches());
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -33,10 +33,13 @@ final class AudioWatcher implements AutoCloseable {
     private final Duration maxLatency;
     private final java.util.concurrent.atomic.AtomicLong stalledGroups;
     private final AudioLevelMeter level = new AudioLevelMeter();
+    private final RecordingTap tap;
     private AudioPlayout playout;
     private AudioTrackReader reader;
 
-    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups) {
+    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups,
+                 RecordingTap tap) {
+        this.tap = tap;
         this.clock = clock;
         this.stalledGroups = stalledGroups;
         this.configuredSink = sink;
@@ -72,7 +75,7 @@ final class AudioWatcher implements AutoCloseable {
         try {
             TrackConsumer c = source.apply(entry.getValue().broadcast())
                     .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
-            reader = new AudioTrackReader(c, playout, stalledGroups);
+            reader = new AudioTrackReader(c, playout, stalledGroups, tap);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }

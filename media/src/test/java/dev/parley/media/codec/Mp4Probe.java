@@ -10,15 +10,15 @@ import org.bytedeco.ffmpeg.global.avutil;
 import java.nio.file.Path;
 
 /** What FFmpeg finds in a file: per stream the codec, the packets it reads and the first and last timestamps (s). */
-record Mp4Probe(String videoCodec, String audioCodec, int videoPackets, int audioPackets,
+public record Mp4Probe(String videoCodec, String audioCodec, int videoPackets, int audioPackets,
                 double videoStart, double videoEnd, double audioStart, double audioEnd, int decodedVideoFrames) {
 
-    double duration() {
+    public double duration() {
         return Math.max(videoEnd, audioEnd) - Math.min(videoStart, audioStart);
     }
 
     /** Opens the file with FFmpeg, reads every packet and decodes the video; throws if it cannot be opened. */
-    static Mp4Probe of(Path file) {
+    public static Mp4Probe of(Path file) {
         Av.init();
         AVFormatContext ctx = new AVFormatContext(null);
         Av.check(avformat.avformat_open_input(ctx, file.toString(), null, null), "open " + file);
