@@ -32,6 +32,15 @@ public interface RoomSession extends AutoCloseable {
     default void setEchoCancellation(boolean on) {
     }
 
+    /**
+     * Starts recording (into {@code dir}) or, with {@code null}, stops: every remote participant's
+     * received video and audio into a fragmented MP4 of its own (no re-encoding), announced to the room
+     * in the chat. Returns at once; problems arrive as {@link RoomEvent.Notice}. Sessions that watch no
+     * media (tests, demos) record nothing.
+     */
+    default void setRecording(java.nio.file.Path dir) {
+    }
+
     @Override
     void close();
 }

@@ -117,6 +117,10 @@ public final class MainWindow extends StackPane {
         room.echoCancellationProperty().set(echo);
         room.echoCancellationProperty().addListener((obs, was, on) ->
                 background.execute(() -> store.save(store.load().withEchoCancellation(on))));
+        if (request.record() != null) {
+            room.setRecordingsDir(request.record());
+            room.toggleRecording();
+        }
         room.chat().openProperty().addListener((obs, was, open) -> placeToasts(open));
         show(new RoomView(room));
     }
