@@ -9,29 +9,35 @@ import java.util.TreeMap;
 /**
  * Mixes what every playout writes to the speaker into one continuous far-end signal in 10 ms
  * frames on a shared timeline, the echo canceller's reference. Each playout (a source) writes 20 ms
- * blocks at its own pace; its blocks go to consecutive 10 ms slots starting from the slot of its first
- * write, re-anchored when it drifts more than {@value #RESYNC_SLOTS} slots from the wall clock (a
- * stall, a restart). {@link #drain} hands out every slot old enough that all sources had their say,
+ * blocks at its own pace; its blocks go to consecutive 10 ms slots from the time its first block
+ * sounds (write time plus the sink's queued latency), re-anchored when a block sounds more than
+ * {@value #RESYNC_SLOTS} slot away from that (the sink ran dry, a stall, a restart). {@link #drain} hands out frames in lockstep with the microphone, a fixed
+ * {@value #SETTLE_SLOTS} slots behind the wall clock at its anchor (so all sources had their say),
  * silence where nothing played, so the reference never skips time. Bounded: slots older than
  * {@value #MAX_PENDING_SLOTS} behind now are forgotten. Pure (time injected); thread-safe.
  */
 public final class FarEndMixer {
     public static final int FRAME_SAMPLES = 480; // 10 ms at 48 kHz
     private static final long SLOT_NANOS = 10_000_000L;
-    static final int RESYNC_SLOTS = 6;
+    static final int RESYNC_SLOTS = 6; // up to 60 ms of scheduling jitter keeps a source continuous
     static final int SETTLE_SLOTS = 3;
     static final int MAX_PENDING_SLOTS = 50;
+    static final int REANCHOR_SLOTS = 10;
 
     private final TreeMap<Long, int[]> slots = new TreeMap<>();
     private final Map<Object, Long> nextSlot = new IdentityHashMap<>();
     private long drained = Long.MIN_VALUE; // the last slot handed out
+    private long reanchors;
 
-    /** Adds one source's block of mono 48 kHz PCM (a multiple of 10 ms) written at {@code nowNanos}. */
-    public synchronized void add(Object source, short[] pcm, long nowNanos) {
-        long now = nowNanos / SLOT_NANOS;
+    /**
+     * Adds one source's block of mono 48 kHz PCM (a multiple of 10 ms) that starts sounding at
+     * {@code soundsAtNanos} (the write time plus what the sink still holds).
+     */
+    public synchronized void add(Object source, short[] pcm, long soundsAtNanos) {
+        long now = soundsAtNanos / SLOT_NANOS;
         Long next = nextSlot.get(source);
         if (next == null || Math.abs(next - now) > RESYNC_SLOTS) {
-            next = now;
+            next = now; // first block, or the sink ran dry (a gap) or jumped: place it where it sounds
         }
         for (int off = 0; off + FRAME_SAMPLES <= pcm.length; off += FRAME_SAMPLES, next++) {
             if (next <= drained) {
@@ -53,16 +59,21 @@ public final class FarEndMixer {
         nextSlot.remove(source);
     }
 
-    /** The far-end frames up to {@value #SETTLE_SLOTS} slots before now, in order, silence filled. */
-    public synchronized List<short[]> drain(long nowNanos) {
-        long until = nowNanos / SLOT_NANOS - SETTLE_SLOTS;
-        if (drained == Long.MIN_VALUE || drained < until - MAX_PENDING_SLOTS) {
-            // first drain, or the canceller was idle for long: resume from the oldest far end still pending
-            long oldest = slots.isEmpty() ? until : Math.max(slots.firstKey(), until - MAX_PENDING_SLOTS);
-            drained = Math.min(oldest, until) - 1;
+    /**
+     * The next {@code frames} far-end frames (silence where nothing played), in lockstep with the
+     * caller's microphone frames: the echo canceller needs one reference frame per microphone frame at
+     * a fixed offset, whatever the thread scheduling. The first call anchors the timeline
+     * {@value #SETTLE_SLOTS} slots before now; it is re-anchored only when it has drifted more than
+     * {@value #REANCHOR_SLOTS} slots from that (a stall, the microphone's clock drifting from the wall's).
+     */
+    public synchronized List<short[]> drain(int frames, long nowNanos) {
+        long target = nowNanos / SLOT_NANOS - SETTLE_SLOTS;
+        if (drained == Long.MIN_VALUE || Math.abs(drained + frames - target) > REANCHOR_SLOTS) {
+            drained = target - frames;
+            reanchors++;
         }
-        List<short[]> out = new ArrayList<>();
-        while (drained < until) {
+        List<short[]> out = new ArrayList<>(frames);
+        for (int n = 0; n < frames; n++) {
             drained++;
             int[] mix = slots.remove(drained);
             short[] frame = new short[FRAME_SAMPLES];
@@ -75,5 +86,10 @@ public final class FarEndMixer {
         }
         slots.headMap(drained, true).clear();
         return out;
+    }
+
+    /** How often the timeline was anchored (1 after the first drain; more means stalls or drift). */
+    public synchronized long reanchors() {
+        return reanchors;
     }
 }

@@ -25,6 +25,10 @@ public final class VoiceProcessing {
     private volatile EchoStats stats = EchoStats.OFF;
     private volatile long statsAtNanos;
 
+    /** A separate instance (tests); the app uses {@link #shared()}. */
+    VoiceProcessing() {
+    }
+
     /** The process's voice processing. */
     public static VoiceProcessing shared() {
         return SHARED;
@@ -55,7 +59,8 @@ public final class VoiceProcessing {
         return new AudioSink() {
             @Override
             public void write(short[] pcm) {
-                farEnd.add(this, pcm, System.nanoTime());
+                // it sounds once what the sink already holds has played
+                farEnd.add(this, pcm, System.nanoTime() + sink.latencyMicros() * 1000);
                 sink.write(pcm);
             }
 
@@ -88,7 +93,7 @@ public final class VoiceProcessing {
      * the library does not load).
      */
     AudioBlock apply(AudioBlock block, Optional<EchoCanceller> canceller, EchoMeter meter) {
-        List<short[]> far = farEnd.drain(System.nanoTime());
+        List<short[]> far = farEnd.drain(block.samples().length / EchoCanceller.FRAME_SAMPLES, System.nanoTime());
         if (canceller.isEmpty()) {
             report(new EchoStats(false, Double.NaN, EchoCanceller.loadFailure()));
             return block;
