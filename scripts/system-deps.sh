@@ -6,8 +6,9 @@
 #   xvfb, imagemagick: the screenshot script (a real window on a virtual display)
 #   nodejs, npm: the interop tests drive the real @moq/lite and @moq/net npm clients
 #   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
+#   espeak-ng: real speech for the echo cancellation test
 set -euo pipefail
-packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables)
+packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables espeak-ng)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install: ${packages[*]}" >&2; exit 0; }
 
 missing=()

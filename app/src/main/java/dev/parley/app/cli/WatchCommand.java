@@ -29,6 +29,10 @@ final class WatchCommand implements Callable<Integer> {
             description = "Stop after this many seconds (default: until interrupted).")
     Long durationSeconds;
 
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Record what is received (video and audio, not re-encoded) into this fragmented MP4; it stays playable if Parley is killed.")
+    java.nio.file.Path record;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +52,10 @@ final class WatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--duration must be a positive number of seconds, got " + durationSeconds);
         }
         Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
-        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration), context.terminal());
+        if (record != null && (java.nio.file.Files.isDirectory(record)
+                || (record.toAbsolutePath().getParent() != null && !java.nio.file.Files.isDirectory(record.toAbsolutePath().getParent())))) {
+            throw new ParameterException(spec.commandLine(), "--record needs a file in an existing folder, got " + record);
+        }
+        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, record), context.terminal());
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.app.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -8,5 +9,10 @@ import java.time.Duration;
  * @param ticket    the broadcast ticket to watch
  * @param rendition {@code auto} or a rendition name such as {@code 360p}
  * @param duration  how long to watch, or {@code null} until interrupted
+ * @param record    fragmented MP4 to record what is received into, or {@code null}
  */
-public record WatchOptions(String ticket, String rendition, Duration duration) {}
+public record WatchOptions(String ticket, String rendition, Duration duration, Path record) {
+    public WatchOptions(String ticket, String rendition, Duration duration) {
+        this(ticket, rendition, duration, null);
+    }
+}

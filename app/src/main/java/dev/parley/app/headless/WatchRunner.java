@@ -78,6 +78,10 @@ final class WatchRunner {
                     dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
                     dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()));
                  AutoCloseable link = MediaLinks.follow(session, remote)) {
+                if (options.record() != null) {
+                    remote.startRecording(options.record());
+                    event(terminal, "recording", dialStart, "\"file\":\"" + jsonEscape(options.record().toString()) + "\"");
+                }
                 long start = System.nanoTime();
                 long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
                 long nextReport = start + 1_000_000_000L;
@@ -111,6 +115,11 @@ final class WatchRunner {
                         nextReport = now + 1_000_000_000L;
                     }
                 }
+                if (options.record() != null) {
+                    java.nio.file.Path file = remote.stopRecording();
+                    event(terminal, "recorded", dialStart, file == null ? "\"file\":null"
+                            : "\"file\":\"" + jsonEscape(file.toString()) + "\",\"bytes\":" + java.nio.file.Files.size(file));
+                }
                 if (session.isClosed() && System.nanoTime() < end) {
                     return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
                 }
@@ -141,7 +150,8 @@ final class WatchRunner {
      * lost 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC,
      * {@code groupsSkipped} groups dropped for being too far behind live, {@code groupsStalled} groups given
      * up because their stream stalled while a newer group had started, {@code audioPlayed} Opus packets
-     * played (about 50 a second), {@code switches} rendition switches. What adaptation acts on (under
+     * played (about 50 a second), {@code audioBufferMs} and {@code audioTargetMs} the jitter buffer's depth and
+     * adaptive target, {@code switches} rendition switches. What adaptation acts on (under
      * {@code --rendition auto}): the capacity estimate ({@code estimateKbps}, 0 = unknown), the publisher's
      * PROBE estimate ({@code probeKbps}), the receive rate ({@code rxKbps}) and the frames' queueing delay
      * ({@code queueMs}) of the last control tick.
@@ -151,16 +161,21 @@ final class WatchRunner {
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
-                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
+                        + "\"audioBufferMs\":%d,\"audioTargetMs\":%d,\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
                         + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
                         + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioBufferMillis(), stats.audioTargetMillis(),
+                stats.audioRecovered(),
                 stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
                 s.queueDelay().toMillis(), stats.switches());
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static long percentile(long[] sorted, double p) {

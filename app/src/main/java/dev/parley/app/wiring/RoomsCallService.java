@@ -17,6 +17,7 @@ import dev.parley.media.source.MicrophoneSource;
 import dev.parley.media.source.TestPatternSource;
 import dev.parley.media.source.TestToneSource;
 import dev.parley.media.source.VideoSource;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.media.watch.WatchOptions;
 import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
@@ -197,7 +198,8 @@ public final class RoomsCallService implements CallService {
                             1280, 720, MediaDeviceService.CAPTURE_FPS);
             audio = micOff || sources.microphone().equals(DeviceInfo.TEST_TONE)
                     ? new TestToneSource()
-                    : MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone()));
+                    : VoiceProcessing.shared().process(
+                            MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone())));
             LocalMedia media = LocalMedia.withSources(video, audio, config.publish());
             media.setCameraOn(!cameraOff);
             media.setMicOn(!micOff);

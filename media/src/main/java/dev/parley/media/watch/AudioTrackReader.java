@@ -26,7 +26,10 @@ final class AudioTrackReader implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean ended;
 
-    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups) {
+    private final RecordingTap tap;
+
+    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups, RecordingTap tap) {
+        this.tap = tap;
         this.consumer = consumer;
         this.playout = playout;
         this.stalledGroups = stalledGroups;
@@ -74,7 +77,9 @@ final class AudioTrackReader implements AutoCloseable {
                 return;
             }
             LegacyFrame f = LegacyFrame.decode(frame);
-            playout.push(new EncodedAudio(f.payload(), f.timestampMicros()));
+            EncodedAudio packet = new EncodedAudio(f.payload(), f.timestampMicros());
+            playout.push(packet);
+            tap.audio(packet);
         }
     }
 

@@ -45,10 +45,12 @@ final class VideoSwitcher implements AutoCloseable {
     private VideoTrackReader pending;
     private long pendingSinceMs;
     private String shownTrack;
+    private final RecordingTap tap;
 
     /** @param stalledGroups counts groups given up because their stream stalled behind a newer one (shared with audio) */
     VideoSwitcher(LatestMailbox<VideoFrame> mailbox, AudioClock audioClock, LiveEdge edge, Duration maxLatency,
-                  AtomicLong stalledGroups) {
+                  AtomicLong stalledGroups, RecordingTap tap) {
+        this.tap = tap;
         this.mailbox = mailbox;
         this.stalledGroups = stalledGroups;
         this.audioClock = audioClock;
@@ -108,7 +110,8 @@ final class VideoSwitcher implements AutoCloseable {
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
-        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups);
+        tap.prefer(track, rendition.codedWidth(), rendition.codedHeight());
+        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups, tap);
         readers.put(p, r);
         if (current == null) {
             current = r;

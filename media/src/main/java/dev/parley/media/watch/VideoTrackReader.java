@@ -31,8 +31,11 @@ final class VideoTrackReader implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean ended;
 
+    private final RecordingTap tap;
+
     VideoTrackReader(TrackConsumer consumer, VideoDecodePipeline pipeline, LiveEdge edge, AtomicLong skippedGroups,
-                     AtomicLong stalledGroups) {
+                     AtomicLong stalledGroups, RecordingTap tap) {
+        this.tap = tap;
         this.consumer = consumer;
         this.pipeline = pipeline;
         this.edge = edge;
@@ -94,7 +97,9 @@ final class VideoTrackReader implements AutoCloseable {
                 skippedGroups.incrementAndGet();
                 return;
             }
-            pipeline.offer(new EncodedVideo(f.payload(), f.timestampMicros(), first));
+            EncodedVideo unit = new EncodedVideo(f.payload(), f.timestampMicros(), first);
+            pipeline.offer(unit);
+            tap.video(pipeline.track(), unit);
             first = false;
         }
     }
