@@ -84,8 +84,8 @@ public final class RemoteMedia implements AutoCloseable {
         this.choice = options.choice();
         AudioClock clock = new AudioClock();
         this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
-                options.maxLatency(), stalledGroups);
-        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups);
+                options.maxLatency(), stalledGroups, () -> catalog.timeline());
+        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, () -> catalog.timeline());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         try {
