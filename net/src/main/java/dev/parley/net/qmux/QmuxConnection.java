@@ -6,6 +6,7 @@ import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.PathStats;
+import dev.parley.net.transport.StreamDeliveryEstimator;
 import dev.parley.net.transport.RecvStream;
 import dev.parley.net.transport.SendStream;
 import dev.parley.net.transport.TransportException;
@@ -106,6 +107,8 @@ public final class QmuxConnection implements Connection {
     private volatile long lastHeardNanos = System.nanoTime();
     private final List<Consumer<PathStats>> statsListeners = new CopyOnWriteArrayList<>();
     private volatile PathStats lastStats;
+    private volatile long deliveryRate; // bytes per second, from the estimator (event loop writes)
+    private final StreamDeliveryEstimator estimator = new StreamDeliveryEstimator();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     // WebSocket closing handshake: event loop only.
@@ -394,10 +397,23 @@ public final class QmuxConnection implements Connection {
 
     private PathStats sampleStats() {
         return new PathStats(Instant.now(), channel.remoteAddress(), false, Duration.ofNanos(srttNanos),
-                Duration.ofNanos(minRttNanos), 0, 0, bytesSent, bytesReceived, framesSent, framesReceived, 0, 0);
+                Duration.ofNanos(minRttNanos), 0, deliveryRate, bytesSent, bytesReceived, framesSent, framesReceived, 0, 0);
     }
 
     private void publishStats() {
+        // Bytes the socket has taken = written minus what Netty still holds; data waits in our buffers
+        // when the socket would take no more (the kernel's send buffer is full: the path limits us).
+        var outbound = channel.unsafe().outboundBuffer();
+        long held = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        boolean waiting;
+        lock.lock();
+        try {
+            waiting = !sending.isEmpty() && !channel.isWritable();
+        } finally {
+            lock.unlock();
+        }
+        long backlog = waiting ? Math.max(1, held) : 0;
+        deliveryRate = estimator.sample(System.nanoTime(), bytesSent - held, backlog, srttNanos) / 8;
         PathStats s = sampleStats();
         lastStats = s;
         for (Consumer<PathStats> l : statsListeners) {
