@@ -413,7 +413,9 @@ public final class QmuxConnection implements Connection {
             lock.unlock();
         }
         long backlog = waiting ? Math.max(1, held) : 0;
-        deliveryRate = estimator.sample(System.nanoTime(), bytesSent - held, backlog, srttNanos) / 8;
+        Integer window = channel.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
+        deliveryRate = estimator.sample(System.nanoTime(), bytesSent - held, backlog, srttNanos,
+                window == null ? 0 : window) / 8;
         PathStats s = sampleStats();
         lastStats = s;
         for (Consumer<PathStats> l : statsListeners) {

@@ -11,18 +11,18 @@ import java.util.ArrayDeque;
  * <p>The path is <em>limited</em> when, in {@link #LIMITED_SAMPLES} samples in a row, either data
  * waited in our own buffers because the socket would take no more, or the ping RTT (pings travel
  * behind the queued data) stood above its floor by more than {@code max(40 ms, minRtt / 4)}: then the
- * bytes taken are the path's capacity, and that is the estimate. Otherwise the sender is
- * application-limited: the path carried everything it was given without a queue, so the estimate is
- * {@link #HEADROOM} times what it delivers (a receiver budgeting 0.8 × PROBE may then try the next
- * rung; the next queue measures the path again), and never below the last limited measurement while it
- * is held ({@link #HOLD_NANOS}). Before any byte flows the estimate is 0 (unknown). Pure; not
- * thread-safe; time is passed in.
+ * bytes taken are the path's capacity, and that is the estimate, held for {@link #HOLD_NANOS} once the
+ * queue is gone. Otherwise the sender is application-limited: the path carried everything it was given
+ * without a queue, and the most it could carry is bounded only by what TCP keeps in flight, the
+ * socket's send buffer per round trip (the kernel sizes that buffer from the congestion window, so this
+ * is the stream's counterpart of a QUIC sender's window / RTT); the estimate is that bound, and never
+ * less than what is delivered. Before the RTT is measured it is 0 (unknown). Pure; not thread-safe;
+ * time is passed in.
  */
 public final class StreamDeliveryEstimator {
     static final long WINDOW_NANOS = 600_000_000L;
     static final long HOLD_NANOS = 4_000_000_000L;
     static final int LIMITED_SAMPLES = 2;
-    static final double HEADROOM = 4;
     private static final long QUEUE_FLOOR_NANOS = 40_000_000L;
 
     private record Point(long at, long taken) {
@@ -42,8 +42,9 @@ public final class StreamDeliveryEstimator {
      * @param bytesTaken    bytes the socket has taken so far (cumulative)
      * @param backlogBytes  bytes waiting in our buffers now because the socket would take no more
      * @param rttNanos      smoothed ping RTT now (0 = not measured yet)
+     * @param windowBytes   the socket's send buffer now (what TCP may keep in flight), 0 when unknown
      */
-    public long sample(long nowNanos, long bytesTaken, long backlogBytes, long rttNanos) {
+    public long sample(long nowNanos, long bytesTaken, long backlogBytes, long rttNanos, long windowBytes) {
         if (rttNanos > 0) {
             minRttNanos = Math.min(minRttNanos, rttNanos);
         }
@@ -63,11 +64,13 @@ public final class StreamDeliveryEstimator {
             limitedAt = nowNanos;
             return delivered;
         }
-        long open = (long) Math.min(Long.MAX_VALUE / 2, delivered * HEADROOM);
         if (capacityBps >= 0 && nowNanos - limitedAt < HOLD_NANOS) {
             return Math.max(delivered, capacityBps);
         }
-        return open;
+        if (rttNanos <= 0 || windowBytes <= 0) {
+            return 0;
+        }
+        return Math.max(delivered, windowBytes * 8 * 1_000_000_000L / rttNanos);
     }
 
     /** Whether the last sample showed the path limiting the sender (the estimate is a measurement). */

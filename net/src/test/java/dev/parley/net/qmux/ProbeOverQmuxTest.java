@@ -69,7 +69,8 @@ class ProbeOverQmuxTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             // the first reports follow the catalog and the first frames; the estimate rises as media flows
             java.util.List<Long> seen = new java.util.ArrayList<>();
-            while ((client.probeEstimate().orElse(0) <= 2_000_000L || client.probeRttMillis().isEmpty())
+            while ((client.probeEstimate().orElse(0) <= 2_000_000L || client.probeRttMillis().isEmpty()
+                    || received.get() < 100_000)
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
                 seen.add(client.probeEstimate().orElse(-1));
@@ -80,8 +81,8 @@ class ProbeOverQmuxTest {
             reader.join(2000);
             System.out.printf("[probe-qmux] estimate %s bit/s, rtt %s ms after %d bytes%n",
                     client.probeEstimate(), client.probeRttMillis(), received.get());
-            assertThat(received.get()).isPositive();
-            // an unqueued loopback path: more than what flows (2 Mbit/s), with headroom
+            assertThat(received.get()).isGreaterThanOrEqualTo(100_000);
+            // an unqueued loopback path: bounded by the socket's send buffer per ping RTT, far above the 2 Mbit/s that flow
             assertThat(client.probeEstimate().orElse(0)).isGreaterThan(2_000_000L);
             assertThat(client.probeRttMillis().orElse(0)).as("the ping RTT, at least 1 ms").isGreaterThanOrEqualTo(1);
             client.close();
