@@ -401,6 +401,24 @@ public final class QmuxConnection implements Connection {
     }
 
     private void publishStats() {
+        try {
+            estimate();
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: keep sampling, say why this one failed
+            LOG.log(System.Logger.Level.WARNING, this + ": delivery estimate failed", e);
+        }
+        PathStats s = sampleStats();
+        lastStats = s;
+        for (Consumer<PathStats> l : statsListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "path stats listener failed", e);
+            }
+        }
+    }
+
+    private void estimate() {
         // Bytes the socket has taken = written minus what Netty still holds; data waits in our buffers
         // when the socket would take no more (the kernel's send buffer is full: the path limits us).
         var outbound = channel.unsafe().outboundBuffer();
@@ -416,15 +434,6 @@ public final class QmuxConnection implements Connection {
         Integer window = channel.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
         deliveryRate = estimator.sample(System.nanoTime(), bytesSent - held, backlog, srttNanos,
                 window == null ? 0 : window) / 8;
-        PathStats s = sampleStats();
-        lastStats = s;
-        for (Consumer<PathStats> l : statsListeners) {
-            try {
-                l.accept(s);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "path stats listener failed", e);
-            }
-        }
     }
 
     private void handle(QmuxFrame frame) {
