@@ -31,7 +31,8 @@ try {
 	}));
 	emit({ event: "page", ...env });
 	let firstPaint;
-	while (Date.now() - started < timeout - 3000) {
+	// leave time to collect the results and close the browser before the hard timeout
+	while (Date.now() - started < timeout - 10000) {
 		await sleep(250);
 		const s = await page.evaluate(() => window.snapshot());
 		emit({ event: "sample", ms: Date.now() - started, ...s });
