@@ -14,6 +14,9 @@ package dev.parley.media.hang;
  * @param epochMicros wall-clock time (µs since the Unix epoch) of media time 0; 0 when unknown
  */
 public record MediaTimeline(long epochMicros) {
+    /** A capture time within this much of the wall clock is taken as one (on any timeline it is far off). */
+    public static final long WALL_CLOCK_WINDOW_MICROS = 3_600_000_000L;
+
     /** The timeline of a publisher that sent no epoch: media time is taken as it comes. */
     public static final MediaTimeline UNKNOWN = new MediaTimeline(0);
 
@@ -31,6 +34,14 @@ public record MediaTimeline(long epochMicros) {
     /** Media time for a capture time (µs since the epoch); never negative. */
     public long toMedia(long captureMicros) {
         return Math.max(0, captureMicros - epochMicros);
+    }
+
+    /**
+     * Whether a (converted) capture time is wall-clock time, so {@code now − capture} is a latency; a
+     * publisher's own near-zero timeline without an epoch is not (judge it by the live edge instead).
+     */
+    public static boolean onWallClock(long captureMicros, long nowMicros) {
+        return Math.abs(nowMicros - captureMicros) < WALL_CLOCK_WINDOW_MICROS;
     }
 
     /** Capture time (µs since the epoch when the epoch is known) for a media timestamp from the wire. */

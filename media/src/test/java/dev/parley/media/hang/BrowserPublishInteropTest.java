@@ -35,7 +35,7 @@ class BrowserPublishInteropTest {
 
     @Test
     void mozPublishInChromiumPublishesAndParleyWatches() throws Exception {
-        NodeInterop node = HangPlayerBrowserTest.BrowserInterop.require();
+        NodeInterop node = NodeInterop.requireChromium("media", "browser-publish.mjs");
         LinkedBlockingQueue<MoqSession> sessions = new LinkedBlockingQueue<>();
         AtomicLong played = new AtomicLong();
         try (QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0),

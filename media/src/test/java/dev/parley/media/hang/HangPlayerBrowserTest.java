@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the timestamp barcode, 1 kHz tone; libx264 and Opus) served by Parley's WebSocket listener on
  * loopback. WebCodecs decodes, the barcode is read back from the painted canvas, and capture → paint
  * is printed (p50/p95). Skipped with the reason when Chromium or the npm packages are missing
- * outside CI ({@link BrowserInterop#require}).
+ * outside CI ({@link NodeInterop#requireChromium}).
  */
 @Timeout(120)
 class HangPlayerBrowserTest {
@@ -35,7 +33,7 @@ class HangPlayerBrowserTest {
 
     @Test
     void hangWebPlayerInChromiumPlaysAParleyBroadcast() throws Exception {
-        NodeInterop node = BrowserInterop.require();
+        NodeInterop node = NodeInterop.requireChromium("media", "browser-watch.mjs");
         PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
                 .withPresets(VideoPreset.P180, VideoPreset.P360); // 720p software decode starves this 2-core box
         List<MoqSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -133,27 +131,5 @@ class HangPlayerBrowserTest {
 
     static JsonNode single(List<JsonNode> all, String name, String transcript) {
         return HangPlayerInteropTest.single(all, name, transcript);
-    }
-
-    /** Chromium plus the npm packages, or the reason they are missing. */
-    static final class BrowserInterop {
-        static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-        static NodeInterop require() {
-            String why = null;
-            if (!Files.isExecutable(CHROMIUM)) {
-                why = "no Chromium at " + CHROMIUM + " (Debian package chromium; scripts/system-deps.sh installs it)";
-            }
-            NodeInterop node = NodeInterop.require("media", "browser-watch.mjs");
-            if (why == null) {
-                return node;
-            }
-            System.out.println("[browser] skipped: " + why);
-            String ci = System.getenv("CI");
-            if (ci != null && !ci.isBlank() && !"false".equals(ci)) {
-                throw new AssertionError(why + " (CI is set, so this fails instead of skipping)");
-            }
-            throw new org.opentest4j.TestAbortedException(why);
-        }
     }
 }

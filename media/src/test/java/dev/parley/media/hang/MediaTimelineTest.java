@@ -24,6 +24,13 @@ class MediaTimelineTest {
     }
 
     @Test
+    void onlyCaptureTimesNearTheWallClockAreLatencies() {
+        assertThat(MediaTimeline.onWallClock(EPOCH - 80_000, EPOCH)).isTrue();
+        assertThat(MediaTimeline.onWallClock(new MediaTimeline(EPOCH - 9_000_000).toCapture(8_900_000), EPOCH)).isTrue();
+        assertThat(MediaTimeline.onWallClock(5_000_000, EPOCH)).as("a foreign near-zero timeline").isFalse();
+    }
+
+    @Test
     void unknownTimelineLeavesTimestampsAsTheyCame() {
         assertThat(MediaTimeline.UNKNOWN.toCapture(EPOCH)).as("an old Parley publisher's epoch µs").isEqualTo(EPOCH);
         assertThat(MediaTimeline.UNKNOWN.toCapture(40_000)).as("another publisher's near-zero time").isEqualTo(40_000);
