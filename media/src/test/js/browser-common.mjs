@@ -12,7 +12,9 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Bundles `entry` and serves it under a cross-origin-isolated page; resolves with {origin, close}. */
 export async function servePage(entry) {
+	const here = new URL(".", import.meta.url).pathname; // scripts may run from another directory (a lab namespace)
 	const built = await esbuild.build({
+		absWorkingDir: here,
 		entryPoints: [entry],
 		bundle: true,
 		format: "esm",

@@ -186,6 +186,11 @@ public final class NodeInterop {
         }
     }
 
+    /** The installed copy of {@code script} (to run it elsewhere, e.g. inside a lab namespace). */
+    public Path script(String script) {
+        return dir.resolve(script);
+    }
+
     /** Starts {@code node <script> args...} in the install directory. */
     public Run start(String script, String... args) {
         return start(java.util.Map.of(), script, args);
