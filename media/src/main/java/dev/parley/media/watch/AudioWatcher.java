@@ -32,14 +32,16 @@ final class AudioWatcher implements AutoCloseable {
     private final AudioSink configuredSink;
     private final Duration maxLatency;
     private final java.util.concurrent.atomic.AtomicLong stalledGroups;
+    private final java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline;
     private final AudioLevelMeter level = new AudioLevelMeter();
     private final RecordingTap tap;
     private AudioPlayout playout;
     private AudioTrackReader reader;
 
     AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups,
-                 RecordingTap tap) {
+                 RecordingTap tap, java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline) {
         this.tap = tap;
+        this.timeline = timeline;
         this.clock = clock;
         this.stalledGroups = stalledGroups;
         this.configuredSink = sink;
@@ -75,7 +77,7 @@ final class AudioWatcher implements AutoCloseable {
         try {
             TrackConsumer c = source.apply(entry.getValue().broadcast())
                     .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
-            reader = new AudioTrackReader(c, playout, stalledGroups, tap);
+            reader = new AudioTrackReader(c, playout, stalledGroups, tap, timeline);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }

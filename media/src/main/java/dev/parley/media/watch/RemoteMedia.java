@@ -86,8 +86,9 @@ public final class RemoteMedia implements AutoCloseable {
         this.choice = options.choice();
         AudioClock clock = new AudioClock();
         this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
-                options.maxLatency(), stalledGroups, recording);
-        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, recording);
+                options.maxLatency(), stalledGroups, recording, () -> catalog.timeline());
+        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, recording,
+                () -> catalog.timeline());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         try {

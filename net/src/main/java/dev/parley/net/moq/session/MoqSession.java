@@ -206,7 +206,8 @@ public final class MoqSession implements AutoCloseable {
 
     /**
      * This side's estimate of what the path toward the peer carries, in bits per second (0 = unknown: the
-     * path never queued); the bitrate our PROBE reports ({@link dev.parley.net.transport.SendEstimator}).
+     * path never queued); the bitrate our PROBE reports ({@link dev.parley.net.transport.SendEstimator} on
+     * QUIC, {@link dev.parley.net.transport.StreamDeliveryEstimator} on QMux).
      */
     public long sendEstimate() {
         return connection.pathStats().deliveryRate() * 8;
@@ -215,6 +216,11 @@ public final class MoqSession implements AutoCloseable {
     /** The latest bitrate estimate the peer sent on our Probe stream, in bits per second. */
     public OptionalLong probeEstimate() {
         return subscriber.probeEstimate();
+    }
+
+    /** The latest RTT the peer sent on our Probe stream, in milliseconds (lite-04+; 0 on the wire is unknown). */
+    public OptionalLong probeRttMillis() {
+        return subscriber.probeRttMillis();
     }
 
     public Connection connection() {

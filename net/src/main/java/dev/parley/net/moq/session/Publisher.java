@@ -219,12 +219,17 @@ final class Publisher {
                 var stats = session.connection().pathStats();
                 long bitrate = reporter.onTick(stats.deliveryRate() * 8);
                 if (bitrate >= 0) {
-                    out.write(new Probe(bitrate, stats.rtt().toMillis())); // the RTT goes out on lite-04+
+                    out.write(new Probe(bitrate, rttMillis(stats.rtt()))); // the RTT goes out on lite-04+
                 }
             }
         } catch (StreamResetException e) {
             LOG.debug("probe stream {} stopped by peer: {}", s.id(), e.toString());
         }
+    }
+
+    /** A measured RTT in whole milliseconds for PROBE, where 0 means unknown: a sub-millisecond RTT is 1. */
+    static long rttMillis(java.time.Duration rtt) {
+        return rtt.isZero() || rtt.isNegative() ? 0 : Math.max(1, rtt.toMillis());
     }
 
     /**

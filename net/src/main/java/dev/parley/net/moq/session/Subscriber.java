@@ -59,6 +59,7 @@ final class Subscriber {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Long, TrackProducer> tracks = new ConcurrentHashMap<>();
     private final AtomicLong probeEstimate = new AtomicLong(-1);
+    private final AtomicLong probeRtt = new AtomicLong(-1);
     private boolean ended;
 
     Subscriber(MoqSession session, OriginProducer remoteOrigin) {
@@ -69,6 +70,12 @@ final class Subscriber {
     /** The latest PROBE bitrate the peer sent, in bits per second. */
     OptionalLong probeEstimate() {
         long v = probeEstimate.get();
+        return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** The latest PROBE RTT the peer sent, in milliseconds (lite-04+; a message without one leaves the last standing). */
+    OptionalLong probeRttMillis() {
+        long v = probeRtt.get();
         return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
@@ -358,6 +365,9 @@ final class Subscriber {
         try {
             for (Probe p = in.read(grammar); p != null; p = in.read(grammar)) {
                 probeEstimate.set(p.bitrate());
+                if (p.rttMillis() > 0) {
+                    probeRtt.set(p.rttMillis());
+                }
             }
         } catch (DecodeException e) {
             s.recv().stop(Codes.of(e));
