@@ -23,6 +23,28 @@ public class AudioRoundTripTest {
         return crossings / 2.0 / ((double) pcm.length / sampleRate);
     }
 
+    /**
+     * The pitch of a tone from the median length of its periods (rising zero crossings, interpolated
+     * between samples): unlike counting crossings, one concealed or silent frame does not move it.
+     */
+    public static double frequencyByMedianPeriod(short[] pcm, int sampleRate) {
+        java.util.List<Double> rises = new java.util.ArrayList<>();
+        for (int i = 1; i < pcm.length; i++) {
+            if (pcm[i - 1] < 0 && pcm[i] >= 0) {
+                rises.add(i - 1 + (double) -pcm[i - 1] / (pcm[i] - pcm[i - 1]));
+            }
+        }
+        double[] periods = new double[Math.max(0, rises.size() - 1)];
+        for (int i = 1; i < rises.size(); i++) {
+            periods[i - 1] = rises.get(i) - rises.get(i - 1);
+        }
+        if (periods.length == 0) {
+            return 0;
+        }
+        java.util.Arrays.sort(periods);
+        return sampleRate / periods[periods.length / 2];
+    }
+
     static double rms(short[] pcm) {
         double s = 0;
         for (short v : pcm) {

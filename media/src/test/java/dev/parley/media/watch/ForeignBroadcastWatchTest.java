@@ -358,9 +358,17 @@ class ForeignBroadcastWatchTest {
         while (first < pcm.length && Math.abs(pcm[first]) < 1000) {
             first++; // the buffering silence
         }
-        short[] tail = java.util.Arrays.copyOfRange(pcm, Math.min(pcm.length, first + 4800), pcm.length);
+        int last = pcm.length;
+        while (last > first && Math.abs(pcm[last - 1]) < 1000) {
+            last--; // the silence after the sender stopped, when the sink ran on past the tone
+        }
+        short[] tail = java.util.Arrays.copyOfRange(pcm, Math.min(last, first + 4800), last);
         assertThat(tail.length).isGreaterThan(9600);
-        assertThat(AudioRoundTripTest.frequencyByZeroCrossings(tail, 48_000)).isBetween(990.0, 1010.0);
+        // the pitch says the downmix is right; the test's sleep-paced sender may hiccup past the adaptive
+        // buffer's 20-40 ms target once (a concealed frame), which moves a crossing count but not the median period
+        assertThat(AudioRoundTripTest.frequencyByMedianPeriod(tail, 48_000)).isBetween(995.0, 1005.0);
+        assertThat(AudioRoundTripTest.frequencyByZeroCrossings(tail, 48_000)).as("a tone, not a glitch here and there")
+                .isBetween(950.0, 1010.0);
     }
 
     @Test
