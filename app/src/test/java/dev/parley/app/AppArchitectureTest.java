@@ -11,6 +11,7 @@ import dev.parley.app.ui.common.FxUiExecutor;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The MVVM and threading rules of the app, checked on the compiled classes. */
 class AppArchitectureTest {
@@ -44,5 +45,10 @@ class AppArchitectureTest {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..")
                 .check(APP);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.parley.app.(**)").should().beFreeOfCycles().check(APP);
     }
 }
