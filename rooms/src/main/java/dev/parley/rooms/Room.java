@@ -12,6 +12,7 @@ import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.model.TrackProducer;
 import dev.parley.net.moq.session.Moq;
+import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
@@ -26,7 +27,6 @@ import dev.parley.rooms.chat.RateLimiter;
 import dev.parley.rooms.gossip.net.GossipNode;
 import dev.parley.rooms.gossip.net.GossipTopic;
 import dev.parley.rooms.gossip.proto.GossipEvent;
-import dev.parley.rooms.gossip.wire.DecodeException;
 import dev.parley.rooms.kv.EntrySigner;
 import dev.parley.rooms.kv.KvEvent;
 import dev.parley.rooms.kv.SignedEntry;
@@ -607,7 +607,7 @@ public final class Room implements AutoCloseable {
         PeerState state;
         try {
             state = PeerState.decode(e.value());
-        } catch (DecodeException bad) {
+        } catch (PostcardException bad) {
             invalidState.incrementAndGet();
             LOG.debug("invalid peer state from {}: {}", id.shortHex(), bad.getMessage());
             return;

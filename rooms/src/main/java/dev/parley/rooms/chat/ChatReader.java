@@ -5,8 +5,8 @@ import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
+import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.transport.TransportException;
-import dev.parley.rooms.gossip.wire.DecodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +97,7 @@ public final class ChatReader {
             GroupConsumer g = h.nextGroup(timeout);
             byte[] frame = g == null ? null : g.readFrame(timeout);
             return frame == null ? null : HistoryFrame.decode(frame);
-        } catch (DecodeException bad) {
+        } catch (PostcardException bad) {
             sink.invalid();
             return null;
         } catch (MoqException timeoutOrEnd) {

@@ -1,8 +1,8 @@
 package dev.parley.rooms.chat;
 
-import dev.parley.rooms.gossip.wire.DecodeException;
-import dev.parley.rooms.gossip.wire.PostcardReader;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +33,7 @@ public record HistoryFrame(long first, List<ChatHistory.Entry> entries) {
         return out;
     }
 
-    /** Decodes a frame; throws {@link DecodeException} on malformed bytes. */
+    /** Decodes a frame; throws {@link PostcardException} on malformed bytes. */
     public static HistoryFrame decode(byte[] frame) {
         PostcardReader r = new PostcardReader(frame);
         long first = r.varint();

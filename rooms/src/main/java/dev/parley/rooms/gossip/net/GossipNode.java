@@ -3,6 +3,7 @@ package dev.parley.rooms.gossip.net;
 import dev.parley.net.actor.Actor;
 import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
@@ -13,7 +14,6 @@ import dev.parley.rooms.gossip.proto.Action;
 import dev.parley.rooms.gossip.proto.GossipConfig;
 import dev.parley.rooms.gossip.proto.TopicState;
 import dev.parley.rooms.gossip.wire.AddrInfo;
-import dev.parley.rooms.gossip.wire.DecodeException;
 import dev.parley.rooms.gossip.wire.Frames;
 import dev.parley.rooms.gossip.wire.PeerData;
 import dev.parley.rooms.gossip.wire.TopicId;
@@ -331,7 +331,7 @@ public final class GossipNode implements AutoCloseable {
                 addresses.reported(new EndpointAddr(peer, info.directAddresses(),
                         info.relayUrl().map(List::of).orElse(List.of())));
             }
-        } catch (DecodeException | IllegalArgumentException e) {
+        } catch (PostcardException | IllegalArgumentException e) {
             stats.malformed.incrementAndGet();
         }
     }
@@ -401,7 +401,7 @@ public final class GossipNode implements AutoCloseable {
                 TopicMessage m;
                 try {
                     m = TopicMessage.decode(body);
-                } catch (DecodeException bad) {
+                } catch (PostcardException bad) {
                     stats.malformed.incrementAndGet();
                     LOG.debug("malformed gossip frame from {}: {}", peer.shortHex(), bad.getMessage());
                     continue;
@@ -411,7 +411,7 @@ public final class GossipNode implements AutoCloseable {
                     return;
                 }
             }
-        } catch (DecodeException | FrameReader.TruncatedException broken) {
+        } catch (PostcardException | FrameReader.TruncatedException broken) {
             stats.badStreams.incrementAndGet();
             LOG.debug("stopping a broken gossip stream from {}: {}", peer.shortHex(), broken.getMessage());
             try {

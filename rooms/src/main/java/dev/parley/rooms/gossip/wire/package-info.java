@@ -4,6 +4,7 @@
  * ({@link dev.parley.rooms.gossip.wire.TreeMessage}) messages as records under sealed interfaces, and
  * the {@code u32}-length framing with its size limit. Decoding never trusts a length it has not
  * checked against the bytes present, so malformed input fails with a
- * {@link dev.parley.rooms.gossip.wire.DecodeException} instead of allocating.
+ * {@link dev.parley.rooms.gossip.wire.PostcardException} instead of allocating.
  */
 package dev.parley.rooms.gossip.wire;
+
