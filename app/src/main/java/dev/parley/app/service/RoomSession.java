@@ -11,10 +11,10 @@ public interface RoomSession extends AutoCloseable {
     Participant self();
 
     /**
-     * Delivers room events from any thread, starting with a {@link RoomEvent.ParticipantJoined} for each
+     * Delivers room events from any thread, starting with a {@link RoomUpdate.ParticipantJoined} for each
      * remote participant already present. Closing the handle stops delivery.
      */
-    Subscription subscribe(Consumer<RoomEvent> listener);
+    Subscription subscribe(Consumer<RoomUpdate> listener);
 
     ChatService chat();
 
@@ -22,7 +22,7 @@ public interface RoomSession extends AutoCloseable {
 
     void setCameraOn(boolean on);
 
-    /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomEvent.Notice}. */
+    /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomUpdate.Notice}. */
     void setScreenSharing(boolean on);
 
     @Override
