@@ -31,6 +31,13 @@ class LayeringTest {
     }
 
     @Test
+    void theMoqSessionLayerDoesNotImportTheTransportBindings() {
+        noClasses().that().resideInAPackage("dev.parley.net.moq.session..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.parley.net.quic..", "dev.parley.net.qmux..")
+                .check(NET);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.parley.net.(**)").should().beFreeOfCycles().check(NET);
     }

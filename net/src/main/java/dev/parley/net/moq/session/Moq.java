@@ -5,11 +5,10 @@ import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.wire.Version;
-import dev.parley.net.qmux.QmuxClient;
-import dev.parley.net.qmux.QmuxConfig;
-import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.AlpnTransport;
 import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.UrlDialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,10 @@ import java.util.function.Function;
  *
  * <p>An actor: one virtual thread owns all state and runs the {@link Command}s that public methods post
  * to a bounded queue; replies come back through futures. After {@link #shutdown()} every call fails with
- * {@link ActorStoppedException}. Binding-agnostic: {@link #attach(Endpoint)} serves raw QUIC, and any
- * other binding (QMux over WebSocket) hands its connections to {@link #handleConnection}.
+ * {@link ActorStoppedException}. Binding-agnostic: {@link #attach(AlpnTransport)} serves raw QUIC through the
+ * endpoint's {@link AlpnTransport} side, any other binding (QMux over WebSocket) hands its connections to
+ * {@link #handleConnection}, and {@link #connect(String)} dials URLs through the {@link UrlDialer} a
+ * binding provides; no binding is imported here.
  */
 public final class Moq implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Moq.class);
@@ -113,8 +114,8 @@ public final class Moq implements AutoCloseable {
     private record Query<T>(Function<Moq, T> read, CompletableFuture<T> reply) implements Command, Actor.Request<T> {
     }
 
-    /** The WebSocket client, made on the first WebSocket dial and closed when the manager stops. */
-    private record WebSocketClient(CompletableFuture<QmuxClient> reply) implements Command, Actor.Request<QmuxClient> {
+    /** The URL dialer for a scheme, made on its first dial and closed when the manager stops. */
+    private record UrlDialerFor(String scheme, CompletableFuture<UrlDialer> reply) implements Command, Actor.Request<UrlDialer> {
     }
 
     private final Dialer dialer;
@@ -128,7 +129,7 @@ public final class Moq implements AutoCloseable {
     private final List<MoqSession> anonymous = new ArrayList<>();
     private final Map<EndpointId, CompletableFuture<MoqSession>> dialing = new HashMap<>();
     private final Map<String, BroadcastConsumer> publishing = new LinkedHashMap<>();
-    private QmuxClient webSocketClient;
+    private final Map<String, UrlDialer> urlDialers = new HashMap<>();
 
     /** A manager that dials with {@code dialer}; feed it incoming connections with {@link #handleConnection}. */
     public Moq(Dialer dialer, Options options) {
@@ -157,7 +158,7 @@ public final class Moq implements AutoCloseable {
      * Serves the ALPNs of {@code options.versions()} on {@code endpoint} and dials through it offering them
      * all; the server's preference (newest first) picks the session's version.
      */
-    public static Moq attach(Endpoint endpoint, Options options) {
+    public static Moq attach(AlpnTransport endpoint, Options options) {
         List<String> alpns = options.alpns();
         Moq moq = new Moq(peer -> endpoint.connect(peer, alpns), options, () -> alpns.forEach(endpoint::unregister));
         alpns.forEach(alpn -> endpoint.register(alpn, moq::handleConnection));
@@ -169,7 +170,7 @@ public final class Moq implements AutoCloseable {
         return Version.ofAlpn(protocol).isPresent();
     }
 
-    public static Moq attach(Endpoint endpoint) {
+    public static Moq attach(AlpnTransport endpoint) {
         return attach(endpoint, Options.DEFAULT);
     }
 
@@ -193,11 +194,11 @@ public final class Moq implements AutoCloseable {
      */
     public CompletableFuture<MoqSession> connect(String url) {
         java.net.URI uri = java.net.URI.create(Objects.requireNonNull(url, "url"));
-        CompletableFuture<QmuxClient> client = actor.ask(WebSocketClient::new);
+        CompletableFuture<UrlDialer> client = actor.ask(reply -> new UrlDialerFor(uri.getScheme(), reply));
         CompletableFuture<MoqSession> reply = new CompletableFuture<>();
         Thread.ofVirtual().name("moq-ws-dial").start(() -> {
             try {
-                Connection connection = client.join().connect(uri, java.util.Optional.empty());
+                Connection connection = client.join().connect(uri);
                 MoqSession session = MoqSession.start(connection, options.session());
                 post(new Register(session));
                 reply.complete(session);
@@ -354,11 +355,13 @@ public final class Moq implements AutoCloseable {
                         () -> anonymous.remove(sc.session()));
             }
             case Query<?> q -> answer(q);
-            case WebSocketClient w -> {
-                if (webSocketClient == null) {
-                    webSocketClient = new QmuxClient(QmuxConfig.defaults().withProtocols(options.alpns()), Duration.ofSeconds(10));
+            case UrlDialerFor u -> {
+                try {
+                    u.reply().complete(urlDialers.computeIfAbsent(u.scheme(),
+                            scheme -> UrlDialer.open(scheme, options.alpns(), Duration.ofSeconds(10))));
+                } catch (IllegalArgumentException noBinding) {
+                    u.reply().completeExceptionally(noBinding);
                 }
-                w.reply().complete(webSocketClient);
             }
         }
     }
@@ -407,9 +410,8 @@ public final class Moq implements AutoCloseable {
         for (IncomingSession in; (in = incoming.poll()) != null; ) {
             in.reject();
         }
-        if (webSocketClient != null) {
-            webSocketClient.close();
-        }
+        urlDialers.values().forEach(UrlDialer::close);
+        urlDialers.clear();
         LOG.info("moq manager stopped");
     }
 }
