@@ -503,9 +503,10 @@ public final class Room implements AutoCloseable {
     }
 
     private void finishLeaving() {
+        CompletableFuture<Void> moqDone = CompletableFuture.completedFuture(null);
         CompletableFuture<Void> gossipDone = CompletableFuture.completedFuture(null);
         try {
-            moq.leave(LEFT_CLOSE_CODE, "left the room");
+            moqDone = moq.leave(LEFT_CLOSE_CODE, "left the room");
             if (ownsGossip) {
                 gossipDone = gossip.closeAsync();
             }
@@ -513,7 +514,8 @@ public final class Room implements AutoCloseable {
             LOG.warn("error while leaving the room", e);
         }
         actor.stop();
-        gossipDone.orTimeout(2, TimeUnit.SECONDS).whenComplete((v, e) -> left.complete(null));
+        CompletableFuture.allOf(moqDone, gossipDone).orTimeout(4, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> left.complete(null));
     }
 
     // ---- inputs -------------------------------------------------------------------------------

@@ -261,12 +261,17 @@ public final class Moq implements AutoCloseable {
     /** Closes every session and pending dial and stops the actor; idempotent. */
     public void shutdown() {
         try {
-            actor.stop().get(10, TimeUnit.SECONDS);
+            shutdownAsync().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.warn("moq manager did not stop cleanly: {}", e.toString());
         }
+    }
+
+    /** {@link #shutdown()} without waiting: completes when the manager has stopped. For callers that are actors. */
+    public CompletableFuture<Void> shutdownAsync() {
+        return actor.stop();
     }
 
     @Override
