@@ -6,7 +6,6 @@ import dev.parley.app.cli.LinkInbox;
 import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
 import dev.parley.app.headless.HeadlessEngines;
-import dev.parley.app.wiring.Wiring;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package dev.parley.app;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import dev.parley.app.service.CallService;
 import dev.parley.app.service.ChatService;
 import dev.parley.app.service.DeviceService;
@@ -11,6 +12,8 @@ import dev.parley.app.ui.common.FxUiExecutor;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The MVVM and threading rules of the app, checked on the compiled classes. */
 class AppArchitectureTest {
@@ -44,5 +47,19 @@ class AppArchitectureTest {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..")
                 .check(APP);
+    }
+
+    private static final ArchRule NO_CYCLES = slices().matching("dev.parley.app.(**)").should().beFreeOfCycles();
+
+    @Test
+    void noPackageCycles() {
+        NO_CYCLES.check(APP);
+    }
+
+    @Test
+    void theCycleRuleFailsOnACycle() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("dev.parley.app.archfixture");
+        assertThatThrownBy(() -> NO_CYCLES.check(fixture)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("archfixture");
     }
 }

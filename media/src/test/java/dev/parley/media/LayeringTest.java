@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** Media talks to the network only through the moq model, and never to the UI or rooms. */
 class LayeringTest {
@@ -26,5 +27,10 @@ class LayeringTest {
                 .resideInAnyPackage("io.netty..", "dev.parley.net.quic..", "dev.parley.net.moq.session..",
                         "dev.parley.net.ws..", "dev.parley.net.qmux..")
                 .check(MEDIA);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.parley.media.(**)").should().beFreeOfCycles().check(MEDIA);
     }
 }

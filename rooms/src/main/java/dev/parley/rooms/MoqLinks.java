@@ -10,6 +10,7 @@ import dev.parley.rooms.gossip.net.GossipNode;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,14 +113,15 @@ final class MoqLinks implements AutoCloseable {
      * connection close goes out at once, ahead of any stream data still queued), then the manager
      * shuts down. A shared manager's sessions are left alone.
      */
-    void leave(long code, String reason) {
+    CompletableFuture<Void> leave(long code, String reason) {
         closed = true;
-        if (owned) {
-            for (MoqSession s : moq.sessions()) {
-                s.close(code, reason);
-            }
-            moq.shutdown();
+        if (!owned) {
+            return CompletableFuture.completedFuture(null);
         }
+        for (MoqSession s : moq.sessions()) {
+            s.close(code, reason);
+        }
+        return moq.shutdownAsync(); // the room's actor does not wait for the manager's
     }
 
     @Override

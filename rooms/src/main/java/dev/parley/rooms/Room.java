@@ -1,5 +1,7 @@
 package dev.parley.rooms;
 
+import dev.parley.net.actor.Actor;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.BroadcastConsumer;
@@ -10,7 +12,7 @@ import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.model.TrackProducer;
 import dev.parley.net.moq.session.Moq;
-import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
@@ -19,11 +21,12 @@ import dev.parley.rooms.chat.ChatCodec;
 import dev.parley.rooms.chat.ChatException;
 import dev.parley.rooms.chat.ChatHistory;
 import dev.parley.rooms.chat.ChatMessage;
+import dev.parley.rooms.chat.ChatReader;
+import dev.parley.rooms.chat.HistoryFrame;
 import dev.parley.rooms.chat.RateLimiter;
 import dev.parley.rooms.gossip.net.GossipNode;
 import dev.parley.rooms.gossip.net.GossipTopic;
 import dev.parley.rooms.gossip.proto.GossipEvent;
-import dev.parley.rooms.gossip.wire.DecodeException;
 import dev.parley.rooms.kv.EntrySigner;
 import dev.parley.rooms.kv.KvEvent;
 import dev.parley.rooms.kv.SignedEntry;
@@ -44,9 +47,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,12 +72,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RoomEvent.BroadcastSubscribed} per broadcast, so consumers never see a consumer come back to
  * life). Chat resumes where it stopped. {@link RoomEvent.RoomConnection} says RECONNECTING while every
  * present peer is unreachable.
+ *
+ * <p>Structure: an {@link Actor} whose handler is a driver over pure pieces. Presence and links are
+ * decided by {@link PeerLinks} (tested by simulation), peer state by the signed KV, chat reading by
+ * {@link ChatReader}; the driver turns their actions into moq dials and subscriptions on virtual
+ * threads, whose results come back as {@link Command}s tagged with the peer's generation.
  */
 public final class Room implements AutoCloseable {
     public static final String ROOM_BROADCAST = "room";
     static final String HEARTBEAT_TRACK = "heartbeat";
-    /** How long a chat gap waits for the history group that repairs it. */
-    private static final Duration CHAT_REPAIR_WAIT = Duration.ofSeconds(5);
     /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
     static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
     /**
@@ -88,7 +91,10 @@ public final class Room implements AutoCloseable {
      */
     static final long LEFT_CLOSE_CODE = 0x1eaf;
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
-    private static final long TICK_MS = 1_000;
+    private static final Duration TICK = Duration.ofSeconds(1);
+    /** After the goodbyes are queued, how long the links get to send them before the sessions close. */
+    private static final Duration LEAVE_FLUSH = Duration.ofMillis(50);
+    private static final int INBOX = 1024;
 
     private final Endpoint endpoint;
     private final GossipNode gossip;
@@ -98,10 +104,11 @@ public final class Room implements AutoCloseable {
     private final GossipTopic topic;
     private final MoqLinks moq;
     private final SignedKv kv;
-    private final ScheduledThreadPoolExecutor actor;
+    private final Actor<Command> actor;
     private final RoomEvents events;
     private final RoomHandle handle;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set by {@link #leave()}: later commands fail at once (the actor still finishes leaving). */
+    private final AtomicBoolean leaving = new AtomicBoolean();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final AtomicLong invalidChat = new AtomicLong();
     private final AtomicLong invalidState = new AtomicLong();
@@ -109,6 +116,7 @@ public final class Room implements AutoCloseable {
 
     // actor-confined state
     private PeerState myState;
+    private final PeerLinks links;
     private final Map<EndpointId, RemotePeer> peers = new HashMap<>();
     private final BroadcastProducer roomBroadcast = new BroadcastProducer();
     private final TrackProducer chatTrack;
@@ -119,35 +127,87 @@ public final class Room implements AutoCloseable {
     private final RateLimiter sendLimiter = RateLimiter.forChat();
     private final Map<String, BroadcastProducer> published = new HashMap<>();
     private final Set<EndpointId> neighbors = new HashSet<>();
-    private final SplittableRandom random = new SplittableRandom();
-    private LinkState roomLink = LinkState.CONNECTED;
+    private boolean leavingStarted;
 
-    /** What the room knows about one other peer; actor thread only. */
+    /** What the room holds for one other peer besides its link ({@link PeerLinks}); actor thread only. */
     private static final class RemotePeer {
         final EndpointId id;
         PeerState state;
-        long stateTs;
-        boolean present;
-        /** A state must be newer than this to make the peer present again. */
-        long goneUpTo;
+        /** The state before the one just accepted, to report only real changes. */
+        PeerState before;
         final Map<String, BroadcastConsumer> subscribed = new HashMap<>();
         final Set<String> subscribing = new HashSet<>();
         final RateLimiter chatLimit = RateLimiter.forChat();
         BroadcastConsumer roomFeed;
-        long generation;
-        /** Null while not present. */
-        LinkState link;
-        /** A dial (session and room feed) is running for the current generation. */
-        boolean dialing;
-        /** Re-dials since the link went down. */
-        int attempt;
-        ScheduledFuture<?> redial;
         /** The next chat group to deliver, kept across reconnects; -1 before the first follow. */
-        final AtomicLong chatNext = new AtomicLong(-1);
+        long chatNext = -1;
 
         RemotePeer(EndpointId id) {
             this.id = id;
         }
+    }
+
+    // ---- actor commands ---------------------------------------------------------------------
+
+    /** What the actor does; each runs on the actor thread. Results of worker threads carry the peer's generation. */
+    private sealed interface Command {
+    }
+
+    private record Start() implements Command {
+    }
+
+    private record Tick() implements Command {
+    }
+
+    private record Api(RoomCommand command) implements Command, Actor.Request<Void> {
+        @Override
+        public CompletableFuture<Void> reply() {
+            return command.reply();
+        }
+    }
+
+    private record Present(CompletableFuture<Set<EndpointId>> reply) implements Command, Actor.Request<Set<EndpointId>> {
+    }
+
+    private record Leave() implements Command {
+    }
+
+    /** {@link #LEAVE_FLUSH} after {@link Leave}: close the sessions and the gossip node, stop. */
+    private record FinishLeave() implements Command {
+    }
+
+    private record Gossip(GossipEvent event) implements Command {
+    }
+
+    private record SessionClosed(EndpointId peer, CloseReason reason) implements Command {
+    }
+
+    private record PublishedClosed(String name, BroadcastProducer broadcast) implements Command {
+    }
+
+    private record FeedUp(EndpointId peer, long gen, BroadcastConsumer feed) implements Command {
+    }
+
+    private record FeedFailed(EndpointId peer, long gen) implements Command {
+    }
+
+    private record Subscribed(EndpointId peer, long gen, String name, BroadcastConsumer broadcast) implements Command {
+    }
+
+    private record SubscribeFailed(EndpointId peer, long gen, String name) implements Command {
+    }
+
+    private record SubscriptionEnded(EndpointId peer, String name, BroadcastConsumer broadcast) implements Command {
+    }
+
+    private record LeavingBeat(EndpointId peer, long gen) implements Command {
+    }
+
+    private record Chat(EndpointId peer, long gen, long seq, String text, Instant at, boolean fromHistory) implements Command {
+    }
+
+    /** A {@link PeerLinks} timer fired. */
+    private record LinksTimer(PeerLinks.Event event) implements Command {
     }
 
     private Room(Endpoint endpoint, Moq moqManager, boolean ownsMoq, GossipNode gossip, boolean ownsGossip, RoomTicket ticket,
@@ -159,26 +219,21 @@ public final class Room implements AutoCloseable {
         this.joinedWith = ticket;
         this.events = new RoomEvents(options.eventCapacity());
         this.handle = new RoomHandle(this);
+        this.links = new PeerLinks(options.reconnect(), new SplittableRandom());
         Identity identity = endpoint.identity();
         this.kv = new SignedKv(EntrySigner.of(identity.id(), identity::sign), options.kv());
         this.myState = new PeerState(List.of(), options.displayName());
         this.chatTrack = roomBroadcast.createTrack(new TrackInfo(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT));
         this.historyTrack = roomBroadcast.createTrack(new TrackInfo(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT));
         this.heartbeatTrack = roomBroadcast.createTrack(new TrackInfo(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
-        historyTrack.appendGroupWithFrame(historyFrame());
-        this.actor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "room-actor-" + endpoint.id().shortHex());
-            t.setDaemon(true);
-            return t;
-        });
-        actor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // pending re-dials die with the room
-        actor.setRemoveOnCancelPolicy(true);
-        this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> post(() -> onSessionClosed(peer, reason)));
+        historyTrack.appendGroupWithFrame(HistoryFrame.encode(history, chatSequence));
+        this.actor = Actor.start("room-actor-" + endpoint.id().shortHex(), INBOX, this::handle);
+        this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> actor.post(new SessionClosed(peer, reason)));
         moq.publish(ROOM_BROADCAST, roomBroadcast);
         this.topic = gossip.join(ticket.topic(), ticket.bootstrap());
         Thread.ofVirtual().name("room-gossip-" + endpoint.id().shortHex()).start(this::pumpGossip);
-        post(this::start);
-        actor.scheduleAtFixedRate(() -> guard(this::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        actor.post(new Start());
+        actor.schedule(TICK, new Tick());
     }
 
     /**
@@ -265,11 +320,7 @@ public final class Room implements AutoCloseable {
     /** Present peers right now (asks the actor). */
     public CompletableFuture<Set<EndpointId>> presentPeers() {
         CompletableFuture<Set<EndpointId>> f = new CompletableFuture<>();
-        if (!post(() -> {
-            Set<EndpointId> out = new HashSet<>();
-            peers.values().stream().filter(p -> p.present).forEach(p -> out.add(p.id));
-            f.complete(out);
-        })) {
+        if (!actor.post(new Present(f))) {
             f.completeExceptionally(new ActorStoppedException("the room is closed"));
         }
         return f;
@@ -289,46 +340,121 @@ public final class Room implements AutoCloseable {
     // ---- commands -----------------------------------------------------------------------------
 
     void command(RoomCommand c) {
-        if (stopped.get() || !post(() -> handleCommand(c))) {
+        if (leaving.get() || !actor.post(new Api(c))) {
             c.reply().completeExceptionally(new ActorStoppedException("the room has been left"));
         }
     }
 
     CompletableFuture<Void> leave() {
-        if (stopped.compareAndSet(false, true)) {
-            post(this::doLeave);
+        if (leaving.compareAndSet(false, true) && !actor.post(new Leave())) {
+            left.complete(null);
         }
         return left;
     }
 
+    private void handle(Command c) {
+        if (leavingStarted && !(c instanceof FinishLeave || c instanceof Present)) {
+            discard(c); // the room is going: late results are dropped, their resources closed
+            return;
+        }
+        switch (c) {
+            case Start s -> start();
+            case Tick t -> {
+                tick();
+                actor.schedule(TICK, t);
+            }
+            case Api a -> handleCommand(a.command());
+            case Present p -> p.reply().complete(Set.copyOf(links.present()));
+            case Leave l -> startLeaving();
+            case FinishLeave f -> finishLeaving();
+            case Gossip g -> onGossip(g.event());
+            case SessionClosed sc -> {
+                if (sc.reason() instanceof CloseReason.TransportError) {
+                    LOG.debug("moq link to {} failed: {}", sc.peer().shortHex(), sc.reason());
+                }
+                PeerLinks.Close how = sc.reason() instanceof CloseReason.Remote r && r.code() == LEFT_CLOSE_CODE
+                        ? PeerLinks.Close.LEFT
+                        : sc.reason() instanceof CloseReason.TransportError ? PeerLinks.Close.FAILED : PeerLinks.Close.CLEAN;
+                links(new PeerLinks.Event.SessionClosed(sc.peer(), how));
+            }
+            case PublishedClosed pc -> {
+                if (published.remove(pc.name(), pc.broadcast())) {
+                    writeState(myState.withoutBroadcast(pc.name()));
+                }
+            }
+            case FeedUp f -> {
+                RemotePeer p = peers.get(f.peer());
+                if (p == null || !links.isCurrent(f.peer(), f.gen())) {
+                    f.feed().close();
+                    return;
+                }
+                p.roomFeed = f.feed();
+                links(new PeerLinks.Event.FeedUp(f.peer(), f.gen()));
+                long resumeAt = p.chatNext;
+                Thread.ofVirtual().name("room-heartbeat-" + p.id.shortHex()).start(() -> followHeartbeat(p.id, f.gen(), f.feed()));
+                Thread.ofVirtual().name("room-chat-" + p.id.shortHex()).start(() -> new ChatReader(p.id.shortHex(),
+                        chatSink(p.id, f.gen())).read(f.feed(), resumeAt));
+            }
+            case FeedFailed f -> links(new PeerLinks.Event.FeedFailed(f.peer(), f.gen()));
+            case Subscribed s -> onSubscribed(s);
+            case SubscribeFailed f -> {
+                RemotePeer p = peers.get(f.peer());
+                if (p != null && links.isCurrent(f.peer(), f.gen())) {
+                    p.subscribing.remove(f.name()); // tried again when the link is (back) up
+                }
+            }
+            case SubscriptionEnded e -> {
+                RemotePeer p = peers.get(e.peer());
+                if (p != null && p.subscribed.remove(e.name(), e.broadcast())) {
+                    events.emit(new RoomEvent.BroadcastEnded(p.id, e.name()));
+                }
+            }
+            case LeavingBeat b -> links(new PeerLinks.Event.LeavingBeat(b.peer(), b.gen()));
+            case Chat m -> onChat(m);
+            case LinksTimer t -> links(t.event());
+        }
+    }
+
+    private void discard(Command c) {
+        switch (c) {
+            case Api a -> a.reply().completeExceptionally(new ActorStoppedException("the room has been left"));
+            case FeedUp f -> f.feed().close();
+            case Subscribed s -> s.broadcast().close();
+            default -> { }
+        }
+    }
+
     private void handleCommand(RoomCommand c) {
         try {
-            switch (c) {
-                case RoomCommand.Publish p -> {
-                    if (p.name().equals(ROOM_BROADCAST)) {
-                        throw new IllegalArgumentException("'" + ROOM_BROADCAST + "' is reserved for the room itself");
-                    }
-                    PeerState next = myState.withBroadcast(p.name());
-                    published.put(p.name(), p.broadcast());
-                    moq.publish(p.name(), p.broadcast());
-                    p.broadcast().closed().whenComplete((v, e) -> post(() -> {
-                        if (published.remove(p.name(), p.broadcast())) {
-                            writeState(myState.withoutBroadcast(p.name()));
-                        }
-                    }));
-                    writeState(next);
-                }
-                case RoomCommand.Unpublish u -> {
-                    published.remove(u.name());
-                    writeState(myState.withoutBroadcast(u.name()));
-                }
-                case RoomCommand.SendChat s -> sendChat(s.text());
-                case RoomCommand.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
-                case RoomCommand.Leave l -> doLeave();
-            }
+            apply(c);
             c.reply().complete(null);
         } catch (RuntimeException e) {
             c.reply().completeExceptionally(e);
+        }
+    }
+
+    private void apply(RoomCommand c) {
+        switch (c) {
+            case RoomCommand.Publish p -> {
+                if (p.name().equals(ROOM_BROADCAST)) {
+                    throw new IllegalArgumentException("'" + ROOM_BROADCAST + "' is reserved for the room itself");
+                }
+                PeerState next = myState.withBroadcast(p.name());
+                published.put(p.name(), p.broadcast());
+                moq.publish(p.name(), p.broadcast());
+                p.broadcast().closed().whenComplete((v, e) -> actor.post(new PublishedClosed(p.name(), p.broadcast())));
+                writeState(next);
+            }
+            case RoomCommand.Unpublish u -> {
+                published.remove(u.name());
+                writeState(myState.withoutBroadcast(u.name()));
+            }
+            case RoomCommand.SendChat s -> sendChat(s.text());
+            case RoomCommand.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
+            case RoomCommand.Leave l -> {
+                leaving.set(true);
+                startLeaving();
+            }
         }
     }
 
@@ -340,17 +466,7 @@ public final class Room implements AutoCloseable {
         chatTrack.appendGroupWithFrame(frame);
         chatSequence++;
         history.add(System.currentTimeMillis(), text);
-        historyTrack.appendGroupWithFrame(historyFrame());
-    }
-
-    /** History frame: chat group sequence of the first entry, then the history encoding. */
-    private byte[] historyFrame() {
-        byte[] body = history.encode();
-        long first = chatSequence - history.entries().size();
-        byte[] seq = new dev.parley.rooms.gossip.wire.PostcardWriter().varint(first).toByteArray();
-        byte[] out = Arrays.copyOf(seq, seq.length + body.length);
-        System.arraycopy(body, 0, out, seq.length, body.length);
-        return out;
+        historyTrack.appendGroupWithFrame(HistoryFrame.encode(history, chatSequence));
     }
 
     private void writeState(PeerState next) {
@@ -366,7 +482,12 @@ public final class Room implements AutoCloseable {
         writeState(myState);
     }
 
-    private void doLeave() {
+    /** Queues the goodbyes (leave marker, gossip Disconnects, the leaving beat), then lets them go out. */
+    private void startLeaving() {
+        if (leavingStarted) {
+            return;
+        }
+        leavingStarted = true;
         try {
             applyKv(kv.put(PeerState.LEAVE_KEY, new byte[0], nowNs()));
             topic.quit();
@@ -375,33 +496,42 @@ public final class Room implements AutoCloseable {
                 closeSubscriptions(p, false);
             }
             roomBroadcast.close();
-            Thread.sleep(50); // the leave marker and goodbyes are queued; give the links a moment
-            moq.leave(LEFT_CLOSE_CODE, "left the room");
-            if (ownsGossip) {
-                gossip.close();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("error while leaving the room", e);
-        } finally {
-            left.complete(null);
-            actor.shutdown();
         }
+        actor.schedule(LEAVE_FLUSH, new FinishLeave());
+    }
+
+    private void finishLeaving() {
+        CompletableFuture<Void> moqDone = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> gossipDone = CompletableFuture.completedFuture(null);
+        try {
+            moqDone = moq.leave(LEFT_CLOSE_CODE, "left the room");
+            if (ownsGossip) {
+                gossipDone = gossip.closeAsync();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("error while leaving the room", e);
+        }
+        actor.stop();
+        CompletableFuture.allOf(moqDone, gossipDone).orTimeout(4, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> left.complete(null));
     }
 
     // ---- inputs -------------------------------------------------------------------------------
 
     private void pumpGossip() {
         try {
-            while (!stopped.get()) {
+            while (!leaving.get()) {
                 GossipEvent e = topic.nextEvent(Duration.ofMillis(500));
                 if (e != null) {
-                    post(() -> onGossip(e));
+                    actor.tell(new Gossip(e)); // waits while the room is busy: gossip's own queue absorbs bursts
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ActorStoppedException roomGone) {
+            // left
         }
     }
 
@@ -414,16 +544,12 @@ public final class Room implements AutoCloseable {
                 }
                 neighbors.add(u.peer());
                 applyKv(kv.onNeighborUp());
-                RemotePeer p = peers.get(u.peer());
-                if (p != null && p.present && p.link == LinkState.RECONNECTING && !p.dialing) {
-                    redialNow(p); // the path to it works again: no need to wait for the backoff
-                }
+                links(new PeerLinks.Event.NeighborUp(u.peer()));
             }
             case GossipEvent.NeighborDown d -> {
                 neighbors.remove(d.peer());
-                RemotePeer p = peers.get(d.peer());
-                if (p != null && d.reason() == GossipEvent.DownReason.LEFT) {
-                    markGone(p, RoomEvent.LeaveReason.LEFT);
+                if (d.reason() == GossipEvent.DownReason.LEFT) {
+                    links(new PeerLinks.Event.NeighborLeft(d.peer()));
                 }
                 // a FAILED gossip link says nothing the moq link does not: that one drives reconnecting
             }
@@ -449,9 +575,8 @@ public final class Room implements AutoCloseable {
                 }
                 case SignedKv.Output.Event(KvEvent.Updated u) -> onEntry(u.entry());
                 case SignedKv.Output.Event(KvEvent.Expired x) -> {
-                    RemotePeer p = peers.get(x.scope());
-                    if (p != null && Arrays.equals(x.key(), PeerState.KEY)) {
-                        markGone(p, RoomEvent.LeaveReason.EXPIRED);
+                    if (Arrays.equals(x.key(), PeerState.KEY)) {
+                        links(new PeerLinks.Event.Expired(x.scope()));
                     }
                 }
             }
@@ -462,18 +587,15 @@ public final class Room implements AutoCloseable {
         if (e.scope().equals(me())) {
             return;
         }
-        RemotePeer p = peers.computeIfAbsent(e.scope(), RemotePeer::new);
+        EndpointId id = e.scope();
         if (Arrays.equals(e.key(), PeerState.LEAVE_KEY)) {
-            if (e.timestampNs() > p.stateTs) {
-                markGone(p, RoomEvent.LeaveReason.LEFT);
-                p.goneUpTo = Math.max(p.goneUpTo, e.timestampNs());
-            }
+            links(new PeerLinks.Event.LeaveSeen(id, e.timestampNs()));
             return;
         }
         if (Arrays.equals(e.key(), PeerState.ADDR_KEY)) {
             try {
                 EndpointAddr addr = EndpointAddr.decode(e.value());
-                if (addr.id().equals(p.id)) {
+                if (addr.id().equals(id)) {
                     gossip.addAddress(addr);
                 }
             } catch (RuntimeException bad) {
@@ -487,142 +609,64 @@ public final class Room implements AutoCloseable {
         PeerState state;
         try {
             state = PeerState.decode(e.value());
-        } catch (DecodeException bad) {
+        } catch (PostcardException bad) {
             invalidState.incrementAndGet();
-            LOG.debug("invalid peer state from {}: {}", p.id.shortHex(), bad.getMessage());
+            LOG.debug("invalid peer state from {}: {}", id.shortHex(), bad.getMessage());
             return;
         }
-        if (e.timestampNs() <= p.goneUpTo) {
+        if (!links.accepts(id, e.timestampNs())) {
             return; // an older state still travelling after the peer left
         }
-        PeerState before = p.state;
+        RemotePeer p = peers.computeIfAbsent(id, RemotePeer::new);
+        p.before = p.state;
         p.state = state;
-        p.stateTs = e.timestampNs();
-        if (!p.present) {
-            p.present = true;
-            p.generation++;
-            p.chatNext.set(-1);
-            events.emit(new RoomEvent.PeerJoined(p.id, state.displayName()));
-            setLink(p, LinkState.CONNECTING);
-            followRoomFeed(p, true);
-        } else if (!state.equals(before)) {
-            events.emit(new RoomEvent.PeerUpdated(p.id, state));
-        }
-        syncSubscriptions(p);
+        links(new PeerLinks.Event.StateSeen(id, e.timestampNs()));
     }
 
-    private void onSessionClosed(EndpointId peer, CloseReason reason) {
-        RemotePeer p = peers.get(peer);
-        if (p == null || !p.present) {
-            return;
-        }
-        if (reason instanceof CloseReason.Remote r && r.code() == LEFT_CLOSE_CODE) {
-            markGone(p, RoomEvent.LeaveReason.LEFT);
-        } else if (reason instanceof CloseReason.TransportError) {
-            LOG.debug("moq link to {} failed: {}", peer.shortHex(), reason);
-            linkDown(p);
-        } else if (p.link != LinkState.RECONNECTING) {
-            // a clean close without a leave (e.g. a duplicate session replaced): fetch everything again
-            closeSubscriptions(p, true);
-            p.generation++;
-            followRoomFeed(p, false); // one dial: if it fails, the link goes RECONNECTING
-            syncSubscriptions(p);
-        }
-    }
+    // ---- links: PeerLinks decides, the driver does -------------------------------------------
 
-    /** The link to a present peer failed (session error or a failed dial): reconnect with backoff. */
-    private void linkDown(RemotePeer p) {
-        if (p.link != LinkState.RECONNECTING) {
-            p.generation++; // stale dials and subscriptions of the old link are ignored
-            p.dialing = false;
-            p.attempt = 0;
-            setLink(p, LinkState.RECONNECTING);
-            closeSubscriptions(p, true);
-            long gen = p.generation;
-            schedule(() -> {
-                if (p.present && p.generation == gen && p.link == LinkState.RECONNECTING) {
-                    LOG.debug("{} unreachable for {}; giving up", p.id.shortHex(), options.reconnect().giveUpAfter());
-                    markGone(p, RoomEvent.LeaveReason.FAILED);
+    private void links(PeerLinks.Event event) {
+        for (PeerLinks.Action a : links.on(event)) {
+            RemotePeer p = a instanceof PeerLinks.Action.RoomLinkChanged || a instanceof PeerLinks.Action.Schedule
+                    ? null : peers.computeIfAbsent(peerOf(a), RemotePeer::new);
+            switch (a) {
+                case PeerLinks.Action.Joined j -> {
+                    p.chatNext = -1;
+                    events.emit(new RoomEvent.PeerJoined(p.id, p.state.displayName()));
                 }
-            }, options.reconnect().giveUpAfter().toMillis());
-        }
-        long delay = options.reconnect().delayMs(p.attempt++, random);
-        long gen = p.generation;
-        p.redial = schedule(() -> {
-            if (p.present && p.generation == gen && p.link == LinkState.RECONNECTING && !p.dialing) {
-                redialNow(p);
-            }
-        }, delay);
-    }
-
-    private void redialNow(RemotePeer p) {
-        if (p.redial != null) {
-            p.redial.cancel(false);
-            p.redial = null;
-        }
-        redials.incrementAndGet();
-        followRoomFeed(p, false);
-    }
-
-    /** The room feed of the current generation is up: the link works. */
-    private void linkUp(RemotePeer p) {
-        p.attempt = 0;
-        setLink(p, LinkState.CONNECTED);
-        syncSubscriptions(p);
-    }
-
-    private void setLink(RemotePeer p, LinkState state) {
-        if (p.link == state) {
-            return;
-        }
-        p.link = state;
-        if (state != null) {
-            events.emit(new RoomEvent.PeerConnection(p.id, state));
-        }
-        updateRoomLink();
-    }
-
-    /** RECONNECTING while there are present peers and every one of them is unreachable. */
-    private void updateRoomLink() {
-        boolean anyPresent = false;
-        boolean allDown = true;
-        for (RemotePeer p : peers.values()) {
-            if (p.present) {
-                anyPresent = true;
-                allDown &= p.link == LinkState.RECONNECTING;
+                case PeerLinks.Action.Updated u -> {
+                    if (!p.state.equals(p.before)) {
+                        events.emit(new RoomEvent.PeerUpdated(p.id, p.state));
+                    }
+                }
+                case PeerLinks.Action.Left l -> events.emit(new RoomEvent.PeerLeft(p.id, l.reason()));
+                case PeerLinks.Action.LinkChanged l -> events.emit(new RoomEvent.PeerConnection(p.id, l.state()));
+                case PeerLinks.Action.RoomLinkChanged r -> events.emit(new RoomEvent.RoomConnection(r.state()));
+                case PeerLinks.Action.Dial d -> {
+                    if (d.redial()) {
+                        redials.incrementAndGet();
+                    }
+                    followRoomFeed(p.id, d.gen());
+                }
+                case PeerLinks.Action.DropSubscriptions d -> closeSubscriptions(p, true);
+                case PeerLinks.Action.Subscribe s -> syncSubscriptions(p);
+                case PeerLinks.Action.Schedule s -> actor.schedule(Duration.ofMillis(s.delayMs()), new LinksTimer(s.event()));
             }
         }
-        LinkState now = anyPresent && allDown ? LinkState.RECONNECTING : LinkState.CONNECTED;
-        if (now != roomLink) {
-            roomLink = now;
-            events.emit(new RoomEvent.RoomConnection(now));
-        }
     }
 
-    private ScheduledFuture<?> schedule(Runnable r, long delayMs) {
-        try {
-            return actor.schedule(() -> guard(r), delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException leaving) {
-            return null;
-        }
-    }
-
-    private void markGone(RemotePeer p, RoomEvent.LeaveReason reason) {
-        p.goneUpTo = Math.max(p.goneUpTo, p.stateTs);
-        if (!p.present) {
-            return;
-        }
-        p.present = false;
-        p.generation++;
-        p.dialing = false;
-        if (p.redial != null) {
-            p.redial.cancel(false);
-            p.redial = null;
-        }
-        closeSubscriptions(p, true);
-        p.link = null;
-        events.emit(new RoomEvent.PeerLeft(p.id, reason));
-        updateRoomLink();
+    private static EndpointId peerOf(PeerLinks.Action a) {
+        return switch (a) {
+            case PeerLinks.Action.Joined j -> j.peer();
+            case PeerLinks.Action.Updated u -> u.peer();
+            case PeerLinks.Action.Left l -> l.peer();
+            case PeerLinks.Action.LinkChanged l -> l.peer();
+            case PeerLinks.Action.Dial d -> d.peer();
+            case PeerLinks.Action.DropSubscriptions d -> d.peer();
+            case PeerLinks.Action.Subscribe s -> s.peer();
+            case PeerLinks.Action.RoomLinkChanged r -> throw new IllegalArgumentException("no peer");
+            case PeerLinks.Action.Schedule s -> s.event().peer();
+        };
     }
 
     private void closeSubscriptions(RemotePeer p, boolean emit) {
@@ -643,7 +687,7 @@ public final class Room implements AutoCloseable {
     // ---- subscriptions ------------------------------------------------------------------------
 
     private void syncSubscriptions(RemotePeer p) {
-        if (p.link == LinkState.RECONNECTING) {
+        if (!links.isPresent(p.id) || links.link(p.id) == LinkState.RECONNECTING) {
             return; // subscribed afresh once the link is back
         }
         Set<String> wanted = new HashSet<>(p.state.broadcasts());
@@ -654,16 +698,19 @@ public final class Room implements AutoCloseable {
             }
         }
         p.subscribing.retainAll(wanted);
+        long gen = links.generation(p.id);
+        EndpointId id = p.id;
         for (String name : wanted) {
             if (!p.subscribed.containsKey(name) && p.subscribing.add(name)) {
-                long gen = p.generation;
-                Thread.ofVirtual().name("room-subscribe-" + p.id.shortHex() + "-" + name).start(() -> {
+                Thread.ofVirtual().name("room-subscribe-" + id.shortHex() + "-" + name).start(() -> {
                     try {
-                        BroadcastConsumer b = sessionWithRetry(p, gen).subscribe(name, options.subscribeTimeout());
-                        post(() -> onSubscribed(p, gen, name, b));
+                        BroadcastConsumer b = moq.session(id).subscribe(name, options.subscribeTimeout());
+                        if (!actor.post(new Subscribed(id, gen, name, b))) {
+                            b.close();
+                        }
                     } catch (MoqException | IllegalStateException | TransportException e) {
-                        LOG.debug("subscribing to {}/{} failed: {}", p.id.shortHex(), name, e.getMessage());
-                        post(() -> p.subscribing.remove(name));
+                        LOG.debug("subscribing to {}/{} failed: {}", id.shortHex(), name, e.getMessage());
+                        actor.post(new SubscribeFailed(id, gen, name));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -672,76 +719,37 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    private void onSubscribed(RemotePeer p, long gen, String name, BroadcastConsumer b) {
-        if (!p.present || p.generation != gen || !p.subscribing.remove(name) || !p.state.broadcasts().contains(name)) {
+    private void onSubscribed(Subscribed s) {
+        RemotePeer p = peers.get(s.peer());
+        BroadcastConsumer b = s.broadcast();
+        if (p == null || !links.isCurrent(s.peer(), s.gen()) || !p.subscribing.remove(s.name())
+                || !p.state.broadcasts().contains(s.name())) {
             b.close();
             return;
         }
-        p.subscribed.put(name, b);
-        events.emit(new RoomEvent.BroadcastSubscribed(p.id, name, b));
-        b.closed().whenComplete((v, e) -> post(() -> {
-            if (p.subscribed.remove(name, b)) {
-                events.emit(new RoomEvent.BroadcastEnded(p.id, name));
-            }
-        }));
+        p.subscribed.put(s.name(), b);
+        events.emit(new RoomEvent.BroadcastSubscribed(p.id, s.name(), b));
+        b.closed().whenComplete((v, e) -> actor.post(new SubscriptionEnded(p.id, s.name(), b)));
     }
 
     /**
-     * Subscribes to the peer's room broadcast: heartbeat, chat history, then live chat. Its arrival
-     * marks the link CONNECTED; a failure marks it down. The first dial of a presence retries for a
-     * while (the peer's address can arrive after its state); a re-dial tries once.
+     * Dials the peer and subscribes its room broadcast (heartbeat, chat history, live chat) for
+     * generation {@code gen}; the result comes back as {@link FeedUp} or {@link FeedFailed}.
      */
-    private void followRoomFeed(RemotePeer p, boolean firstDial) {
-        long gen = p.generation;
-        EndpointId id = p.id;
-        p.dialing = true;
+    private void followRoomFeed(EndpointId id, long gen) {
         Thread.ofVirtual().name("room-feed-" + id.shortHex()).start(() -> {
-            BroadcastConsumer feed;
             try {
-                MoqSession s = firstDial ? sessionWithRetry(p, gen) : moq.session(p.id);
-                feed = s.subscribe(ROOM_BROADCAST, options.subscribeTimeout());
-            } catch (MoqException | IllegalStateException | TransportException e) {
-                LOG.debug("no room feed from {}: {}", id.shortHex(), e.getMessage());
-                post(() -> {
-                    if (p.generation == gen && p.present) {
-                        p.dialing = false;
-                        linkDown(p);
-                    }
-                });
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            post(() -> {
-                if (p.generation == gen && p.present) {
-                    p.dialing = false;
-                    p.roomFeed = feed;
-                    linkUp(p);
-                } else {
+                BroadcastConsumer feed = moq.session(id).subscribe(ROOM_BROADCAST, options.subscribeTimeout());
+                if (!actor.post(new FeedUp(id, gen, feed))) {
                     feed.close();
                 }
-            });
-            Thread.ofVirtual().name("room-heartbeat-" + id.shortHex()).start(() -> followHeartbeat(p, gen, feed));
-            readChat(p, gen, feed);
-        });
-    }
-
-    /**
-     * The moq session with a present peer, retrying for a while: its state can arrive (relayed by
-     * others) before its address does.
-     */
-    private MoqSession sessionWithRetry(RemotePeer p, long gen) throws InterruptedException {
-        IllegalStateException last = null;
-        for (int attempt = 0; attempt < 20 && !stopped.get() && p.generation == gen; attempt++) {
-            try {
-                return moq.session(p.id);
-            } catch (IllegalStateException e) {
-                last = e;
-                Thread.sleep(250);
+            } catch (MoqException | IllegalStateException | TransportException e) {
+                LOG.debug("no room feed from {}: {}", id.shortHex(), e.getMessage());
+                actor.post(new FeedFailed(id, gen));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }
-        throw last != null ? last : new IllegalStateException("peer " + p.id.shortHex() + " went away");
+        });
     }
 
     /**
@@ -749,17 +757,13 @@ public final class Room implements AutoCloseable {
      * beat means the peer is leaving: it arrives over our direct link even when the gossip overlay has
      * no path left to carry the leave marker (say, our only gossip neighbours left a moment earlier).
      */
-    private void followHeartbeat(RemotePeer p, long gen, BroadcastConsumer feed) {
+    private void followHeartbeat(EndpointId id, long gen, BroadcastConsumer feed) {
         try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
             GroupConsumer g;
             while ((g = t.nextGroup()) != null) {
                 byte[] beat = g.readFrame(); // one frame per group, written with the group
                 if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
-                    post(() -> {
-                        if (p.generation == gen && p.present) {
-                            markGone(p, RoomEvent.LeaveReason.LEFT);
-                        }
-                    });
+                    actor.post(new LeavingBeat(id, gen));
                     return;
                 }
             }
@@ -768,149 +772,37 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    /** A decoded history frame: the chat group sequence of its first entry, and the entries. */
-    private record HistorySnapshot(long first, List<ChatHistory.Entry> entries) {
-        long end() {
-            return first + entries.size();
-        }
-    }
-
-    /** The newest history group that arrives within {@code timeout}; null if none. */
-    private HistorySnapshot nextHistory(TrackConsumer h, Duration timeout) {
-        try {
-            GroupConsumer g = h.nextGroup(timeout);
-            byte[] frame = g == null ? null : g.readFrame(timeout);
-            if (frame == null) {
-                return null;
+    /** Chat read for generation {@code gen} goes to the actor; the reader waits while the room is busy. */
+    private ChatReader.Sink chatSink(EndpointId id, long gen) {
+        return new ChatReader.Sink() {
+            @Override
+            public void deliver(long seq, String text, Instant at, boolean fromHistory) {
+                actor.tell(new Chat(id, gen, seq, text, at, fromHistory));
             }
-            var r = new dev.parley.rooms.gossip.wire.PostcardReader(frame);
-            long first = r.varint();
-            return new HistorySnapshot(first, ChatHistory.decode(Arrays.copyOfRange(frame, frame.length - r.remaining(), frame.length)));
-        } catch (DecodeException bad) {
-            invalidChat.incrementAndGet();
-            return null;
-        } catch (MoqException timeoutOrEnd) {
-            return null;
-        }
+
+            @Override
+            public void invalid() {
+                invalidChat.incrementAndGet();
+            }
+        };
     }
 
     /**
-     * Reads a peer's chat: first its history (late joiners), then the live track, one group per
-     * message. Groups can overtake each other on the wire (newest first) and the model never goes
-     * backwards, so a gap in sequence numbers is filled from the history track, which every sender
-     * rewrites after each message.
-     */
-    private void readChat(RemotePeer p, long gen, BroadcastConsumer feed) {
-        try (TrackConsumer h = feed.subscribe(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT);
-             TrackConsumer chat = feed.subscribe(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT)) {
-            chat.maxLatency(Duration.ofSeconds(30));
-            long resumeAt = p.chatNext.get(); // >= 0 after a reconnect: deliver only what was missed
-            long next = Math.max(0, resumeAt);
-            HistorySnapshot snap = nextHistory(h, Duration.ofSeconds(3));
-            if (snap != null) {
-                boolean resuming = resumeAt >= 0 && resumeAt <= snap.end(); // else new, or the sender restarted
-                for (long seq = resuming ? Math.max(resumeAt, snap.first()) : snap.first(); seq < snap.end(); seq++) {
-                    ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
-                    deliverChat(p, gen, seq, e.text(), Instant.ofEpochMilli(e.unixMs()), !resuming);
-                }
-                next = snap.end();
-                LOG.debug("chat history from {}: {} messages (resuming: {})", p.id.shortHex(), snap.entries().size(), resuming);
-            }
-            GroupConsumer g;
-            while ((g = chat.nextGroup()) != null) {
-                long seq = g.sequence();
-                if (seq < next) {
-                    continue; // already delivered (history or repair)
-                }
-                if (seq > next) {
-                    next = repairGap(p, gen, h, next, seq);
-                }
-                next = seq + 1;
-                byte[] frame = g.readFrame(Duration.ofSeconds(5));
-                if (frame == null) {
-                    continue;
-                }
-                String text;
-                try {
-                    text = ChatCodec.decode(frame);
-                } catch (ChatException bad) {
-                    invalidChat.incrementAndGet();
-                    continue;
-                }
-                deliverChat(p, gen, seq, text, Instant.now(), false);
-            }
-        } catch (MoqException | IllegalStateException | TransportException e) {
-            LOG.debug("chat from {} ended: {}", p.id.shortHex(), e.getMessage());
-        }
-    }
-
-    /**
-     * Delivers messages {@code [from, to)} from the sender's history; returns where delivery stopped.
-     * The history group that covers the gap was written right after the message that overtook it, but on
-     * a busy machine it can trail by more than a second; waiting a few seconds keeps a burst complete
-     * (chat behind the gap waits too, so order holds).
-     */
-    private long repairGap(RemotePeer p, long gen, TrackConsumer h, long from, long to) {
-        long deadline = System.nanoTime() + CHAT_REPAIR_WAIT.toNanos();
-        HistorySnapshot snap = null;
-        while ((snap == null || snap.end() < to) && System.nanoTime() < deadline) {
-            HistorySnapshot s = nextHistory(h, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (s != null) {
-                snap = s;
-            }
-        }
-        long next = from;
-        LOG.debug("chat from {}: repairing gap [{}, {}) from history", p.id.shortHex(), from, to);
-        if (snap != null) {
-            for (long seq = Math.max(from, snap.first()); seq < Math.min(to, snap.end()); seq++) {
-                ChatHistory.Entry e = snap.entries().get((int) (seq - snap.first()));
-                deliverChat(p, gen, seq, e.text(), Instant.ofEpochMilli(e.unixMs()), false);
-                next = seq + 1;
-            }
-        }
-        if (next < to) {
-            LOG.debug("chat from {}: {} messages lost in a gap", p.id.shortHex(), to - next);
-        }
-        return to;
-    }
-
-    /**
-     * Hands chat group {@code seq} to the actor. The resume point ({@code chatNext}) moves only here, for
-     * the current generation: a reader of a link that has since been replaced may still be reading, and
+     * Delivers chat group {@code seq}. The resume point ({@code chatNext}) moves only here, for the
+     * current generation: a reader of a link that has since been replaced may still be reading, and
      * what it reads is dropped, so it must not move the point the next reader resumes from.
      */
-    private void deliverChat(RemotePeer p, long gen, long seq, String text, Instant at, boolean fromHistory) {
-        ChatMessage m = new ChatMessage(p.id, text, at);
-        post(() -> {
-            if (p.generation != gen) {
-                return;
-            }
-            p.chatNext.set(seq + 1);
-            if (!fromHistory && !p.chatLimit.tryAcquire(System.nanoTime())) {
-                invalidChat.incrementAndGet();
-                return;
-            }
-            events.emit(new RoomEvent.ChatReceived(m, fromHistory));
-        });
-    }
-
-    // ---- plumbing -----------------------------------------------------------------------------
-
-    private boolean post(Runnable r) {
-        try {
-            actor.execute(() -> guard(r));
-            return true;
-        } catch (RejectedExecutionException stoppedAlready) {
-            return false;
+    private void onChat(Chat m) {
+        RemotePeer p = peers.get(m.peer());
+        if (p == null || links.generation(m.peer()) != m.gen()) {
+            return;
         }
-    }
-
-    private static void guard(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.error("room actor task failed", e);
+        p.chatNext = m.seq() + 1;
+        if (!m.fromHistory() && !p.chatLimit.tryAcquire(System.nanoTime())) {
+            invalidChat.incrementAndGet();
+            return;
         }
+        events.emit(new RoomEvent.ChatReceived(new ChatMessage(p.id, m.text(), m.at()), m.fromHistory()));
     }
 
     private static long nowNs() {

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Commands to a room. Cheap to share between threads; every method returns a future that completes
  * when the room actor has done it (exceptionally with the reason, e.g. a
  * {@link dev.parley.rooms.chat.ChatException}). After {@link #leave()} every call fails with
- * {@link ActorStoppedException}.
+ * {@link dev.parley.net.actor.ActorStoppedException}.
  */
 public final class RoomHandle {
     private final Room room;

@@ -2,7 +2,8 @@
  * Rooms: multi-party calls over gossip. {@link dev.parley.rooms.Room} is an actor with a
  * {@link dev.parley.rooms.RoomHandle} for commands and {@link dev.parley.rooms.RoomEvents} for events
  * ({@link dev.parley.rooms.RoomEvent}); it keeps each peer's signed state, subscribes to every broadcast
- * others announce, and carries chat on a moq track. Sub-packages hold the gossip protocol, the signed
- * KV, presence, chat and tickets.
+ * others announce, and carries chat on a moq track. Presence and links are decided by the pure state
+ * machine {@code PeerLinks} (events in, actions out), which the room drives. Sub-packages hold the
+ * gossip protocol, the signed KV, presence, chat (including reading a peer's chat) and tickets.
  */
 package dev.parley.rooms;

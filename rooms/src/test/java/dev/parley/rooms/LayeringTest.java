@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** Rooms sit on net only: no UI, no app, no media in main code. */
 class LayeringTest {
@@ -28,5 +29,10 @@ class LayeringTest {
                 .resideInAnyPackage("dev.parley.net.quic..", "dev.parley.net.transport..", "dev.parley.net.moq..",
                         "io.netty..", "java.util.concurrent..", "java.net..")
                 .check(ROOMS);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.parley.rooms.(**)").should().beFreeOfCycles().check(ROOMS);
     }
 }

@@ -240,7 +240,7 @@ class RoomReconnectTest {
         a.room().handle().publish("camera", videoBroadcast()).get(5, TimeUnit.SECONDS);
         b.log().await(e -> camera(e, a.id()), WAIT);
         b.log().await(e -> link(e, a.id(), LinkState.CONNECTED), WAIT);
-        assertThat(threadNames()).as("the dump sees the room's virtual threads").contains("room-feed-" + a.id().shortHex());
+        assertThat(threadNames()).as("the dump sees the room's virtual threads").contains("room-chat-" + a.id().shortHex());
 
         cut(a, b);
         EventLog.Stamped down = b.log().await(e -> link(e, a.id(), LinkState.RECONNECTING), WAIT);
@@ -254,7 +254,8 @@ class RoomReconnectTest {
         waitFor("no moq connection to alice", () -> b.moqLinksTo(a.id()) == 0);
         String alice = a.id().shortHex();
         waitFor("no dial, feed or subscription thread for alice", () -> threadNames().stream().noneMatch(n ->
-                n.equals("room-feed-" + alice) || n.equals("room-heartbeat-" + alice) || n.startsWith("room-subscribe-" + alice)));
+                n.equals("room-feed-" + alice) || n.equals("room-heartbeat-" + alice) || n.equals("room-chat-" + alice)
+                        || n.startsWith("room-subscribe-" + alice)));
         long redials = b.room().redials();
         Thread.sleep(2500); // over twice the longest backoff: a live retry loop would have dialed again
         assertThat(b.room().redials()).isEqualTo(redials);

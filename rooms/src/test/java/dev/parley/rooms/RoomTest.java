@@ -1,5 +1,6 @@
 package dev.parley.rooms;
 
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.BroadcastProducer;

@@ -11,5 +11,5 @@ public interface ChatService {
      * Delivers every message, ours included, from any thread. Closing the returned handle stops the
      * delivery.
      */
-    Subscription subscribe(Consumer<ChatMessage> listener);
+    Subscription subscribe(Consumer<ChatEntry> listener);
 }

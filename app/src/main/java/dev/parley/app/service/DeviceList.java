@@ -3,7 +3,7 @@ package dev.parley.app.service;
 import java.util.List;
 
 /** The real devices found on this machine (no synthetic entries); any list may be empty. */
-public record DeviceList(List<DeviceInfo> cameras, List<DeviceInfo> microphones, List<DeviceInfo> screens) {
+public record DeviceList(List<DeviceChoice> cameras, List<DeviceChoice> microphones, List<DeviceChoice> screens) {
     public DeviceList {
         cameras = List.copyOf(cameras);
         microphones = List.copyOf(microphones);

@@ -10,5 +10,5 @@ public interface DeviceService {
      *
      * @throws ServiceException with a readable message when a source cannot be opened
      */
-    LocalPreview startPreview(SourceSelection selection);
+    SelfPreview startPreview(SourceSelection selection);
 }

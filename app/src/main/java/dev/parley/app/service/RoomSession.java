@@ -11,10 +11,10 @@ public interface RoomSession extends AutoCloseable {
     Participant self();
 
     /**
-     * Delivers room events from any thread, starting with a {@link RoomEvent.ParticipantJoined} for each
+     * Delivers room events from any thread, starting with a {@link RoomUpdate.ParticipantJoined} for each
      * remote participant already present. Closing the handle stops delivery.
      */
-    Subscription subscribe(Consumer<RoomEvent> listener);
+    Subscription subscribe(Consumer<RoomUpdate> listener);
 
     ChatService chat();
 
@@ -22,7 +22,7 @@ public interface RoomSession extends AutoCloseable {
 
     void setCameraOn(boolean on);
 
-    /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomEvent.Notice}. */
+    /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomUpdate.Notice}. */
     void setScreenSharing(boolean on);
 
     /**
@@ -35,7 +35,7 @@ public interface RoomSession extends AutoCloseable {
     /**
      * Starts recording (into {@code dir}) or, with {@code null}, stops: every remote participant's
      * received video and audio into a fragmented MP4 of its own (no re-encoding), announced to the room
-     * in the chat. Returns at once; problems arrive as {@link RoomEvent.Notice}. Sessions that watch no
+     * in the chat. Returns at once; problems arrive as {@link RoomUpdate.Notice}. Sessions that watch no
      * media (tests, demos) record nothing.
      */
     default void setRecording(java.nio.file.Path dir) {

@@ -2,10 +2,10 @@ package dev.parley.app.service;
 
 /**
  * The chosen capture sources. A camera or microphone may be a synthetic source
- * ({@link DeviceInfo#TEST_PATTERN}, {@link DeviceInfo#TEST_TONE}) or {@link DeviceInfo#OFF}.
+ * ({@link DeviceChoice#TEST_PATTERN}, {@link DeviceChoice#TEST_TONE}) or {@link DeviceChoice#OFF}.
  */
-public record SourceSelection(DeviceInfo camera, DeviceInfo microphone, DeviceInfo screen) {
+public record SourceSelection(DeviceChoice camera, DeviceChoice microphone, DeviceChoice screen) {
     public static SourceSelection testSources() {
-        return new SourceSelection(DeviceInfo.TEST_PATTERN, DeviceInfo.TEST_TONE, DeviceInfo.OFF);
+        return new SourceSelection(DeviceChoice.TEST_PATTERN, DeviceChoice.TEST_TONE, DeviceChoice.OFF);
     }
 }

@@ -7,7 +7,7 @@ package dev.parley.app.service;
  */
 public interface VideoFeed {
     /** The newest frame not taken yet, or {@code null}. The caller closes it after copying. */
-    VideoFrame poll();
+    BgraFrame poll();
 
     /**
      * How big the picture is shown, in physical pixels; {@code 0 x 0} means hidden or off screen.

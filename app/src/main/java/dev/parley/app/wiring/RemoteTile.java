@@ -1,12 +1,13 @@
 package dev.parley.app.wiring;
 
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.Participant;
 import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.service.StatsSource;
 import dev.parley.app.service.VideoFeed;
-import dev.parley.app.service.VideoFrame;
 import dev.parley.media.adapt.LinkSample;
+import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
@@ -218,10 +219,10 @@ final class RemoteTile implements Participant {
     /** Latest decoded frame of the attached broadcast. */
     private final class Feed implements VideoFeed {
         @Override
-        public VideoFrame poll() {
+        public BgraFrame poll() {
             RemoteMedia m = media;
-            dev.parley.media.frame.VideoFrame f = m == null ? null : m.pollFrame();
-            return f == null ? null : new VideoFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
+            VideoFrame f = m == null ? null : m.pollFrame();
+            return f == null ? null : new BgraFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.parley.app.wiring;
 
 import dev.parley.app.service.CallService;
-import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.JoinRequest;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.service.ServiceException;
@@ -23,10 +23,10 @@ import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
+import dev.parley.net.ticket.TicketException;
 import dev.parley.rooms.Room;
 import dev.parley.rooms.RoomOptions;
 import dev.parley.rooms.ticket.RoomTicket;
-import dev.parley.net.ticket.TicketException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -190,13 +190,13 @@ public final class RoomsCallService implements CallService {
         VideoSource video = null;
         AudioSource audio = null;
         try {
-            boolean cameraOff = sources.camera().equals(DeviceInfo.OFF);
-            boolean micOff = sources.microphone().equals(DeviceInfo.OFF);
-            video = cameraOff || sources.camera().equals(DeviceInfo.TEST_PATTERN)
+            boolean cameraOff = sources.camera().equals(DeviceChoice.OFF);
+            boolean micOff = sources.microphone().equals(DeviceChoice.OFF);
+            video = cameraOff || sources.camera().equals(DeviceChoice.TEST_PATTERN)
                     ? new TestPatternSource(640, 360, MediaDeviceService.CAPTURE_FPS)
                     : GrabberVideoSource.camera(MediaDeviceService.mediaId(DeviceKind.CAMERA, sources.camera()),
                             1280, 720, MediaDeviceService.CAPTURE_FPS);
-            audio = micOff || sources.microphone().equals(DeviceInfo.TEST_TONE)
+            audio = micOff || sources.microphone().equals(DeviceChoice.TEST_TONE)
                     ? new TestToneSource()
                     : VoiceProcessing.shared().process(
                             MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone())));

@@ -1,25 +1,26 @@
 package dev.parley.app.wiring;
 
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ChatService;
-import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.ConnectionState;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.JoinRequest;
 import dev.parley.app.service.Participant;
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
+import dev.parley.media.adapt.LinkSample;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.Connection;
-import dev.parley.media.adapt.LinkSample;
-import dev.parley.app.service.ConnectionState;
 import dev.parley.rooms.Room;
-import dev.parley.media.voice.VoiceProcessing;
+import dev.parley.rooms.RoomEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A room we are in, over {@link Room}: a pump thread turns room events into the app's
- * {@link RoomEvent}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
+ * {@link RoomUpdate}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
  * overlay and adaptive renditions). Remote screen shares appear as extra tiles ({@code <peer>:screen}).
  */
 final class RoomsSession implements RoomSession {
@@ -53,8 +54,8 @@ final class RoomsSession implements RoomSession {
     private final SelfTile self;
     /** Tiles by app participant id; written by the pump thread under {@code this}. */
     private final Map<String, RemoteTile> tiles = new ConcurrentHashMap<>();
-    private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<ChatMessage>> chatListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RoomUpdate>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ChatEntry>> chatListeners = new CopyOnWriteArrayList<>();
     private final Thread pump;
     private final ScheduledExecutorService statsTimer;
     private final ChatService chat = new Chat();
@@ -93,9 +94,9 @@ final class RoomsSession implements RoomSession {
     }
 
     @Override
-    public synchronized Subscription subscribe(Consumer<RoomEvent> listener) {
+    public synchronized Subscription subscribe(Consumer<RoomUpdate> listener) {
         for (RemoteTile t : tiles.values()) {
-            listener.accept(new RoomEvent.ParticipantJoined(t));
+            listener.accept(new RoomUpdate.ParticipantJoined(t));
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -174,8 +175,8 @@ final class RoomsSession implements RoomSession {
         executor.execute(() -> {
             try {
                 if (on) {
-                    DeviceInfo screen = request.sources().screen();
-                    if (screen.equals(DeviceInfo.OFF)) {
+                    DeviceChoice screen = request.sources().screen();
+                    if (screen.equals(DeviceChoice.OFF)) {
                         notice("Choose a screen to share in the settings first.", true);
                         return;
                     }
@@ -193,11 +194,11 @@ final class RoomsSession implements RoomSession {
     }
 
     private void notice(String message, boolean error) {
-        emit(new RoomEvent.Notice(message, error));
+        emit(new RoomUpdate.Notice(message, error));
     }
 
-    private void emit(RoomEvent e) {
-        for (Consumer<RoomEvent> l : listeners) {
+    private void emit(RoomUpdate e) {
+        for (Consumer<RoomUpdate> l : listeners) {
             try {
                 l.accept(e);
             } catch (RuntimeException bad) {
@@ -211,7 +212,7 @@ final class RoomsSession implements RoomSession {
     private void pumpEvents() {
         try {
             while (!closed) {
-                dev.parley.rooms.RoomEvent e = room.events().next(Duration.ofMillis(250));
+                RoomEvent e = room.events().next(Duration.ofMillis(250));
                 if (e != null) {
                     synchronized (this) {
                         try {
@@ -228,28 +229,28 @@ final class RoomsSession implements RoomSession {
         }
     }
 
-    private void handle(dev.parley.rooms.RoomEvent event) {
+    private void handle(RoomEvent event) {
         switch (event) {
-            case dev.parley.rooms.RoomEvent.PeerJoined j -> tile(j.peer(), j.displayName().orElse(null));
-            case dev.parley.rooms.RoomEvent.PeerUpdated u -> u.state().displayName().ifPresent(n -> {
+            case RoomEvent.PeerJoined j -> tile(j.peer(), j.displayName().orElse(null));
+            case RoomEvent.PeerUpdated u -> u.state().displayName().ifPresent(n -> {
                 RemoteTile t = tiles.get(u.peer().hex());
                 if (t != null) {
                     t.rename(n);
                 }
             });
-            case dev.parley.rooms.RoomEvent.PeerLeft l -> {
+            case RoomEvent.PeerLeft l -> {
                 for (String id : List.of(screenId(l.peer()), l.peer().hex())) {
                     RemoteTile t = tiles.remove(id);
                     if (t != null) {
                         t.close();
-                        emit(new RoomEvent.ParticipantLeft(id));
+                        emit(new RoomUpdate.ParticipantLeft(id));
                     }
                 }
-                if (l.reason() != dev.parley.rooms.RoomEvent.LeaveReason.LEFT) {
+                if (l.reason() != RoomEvent.LeaveReason.LEFT) {
                     notice(nameOf(l.peer()) + " lost the connection.", false);
                 }
             }
-            case dev.parley.rooms.RoomEvent.BroadcastSubscribed s -> {
+            case RoomEvent.BroadcastSubscribed s -> {
                 RemoteTile t = switch (s.name()) {
                     case RoomsCallService.CAMERA -> tile(s.peer(), null);
                     case RoomsCallService.SCREEN -> screenTile(s.peer());
@@ -265,7 +266,7 @@ final class RoomsSession implements RoomSession {
                     }
                 }
             }
-            case dev.parley.rooms.RoomEvent.BroadcastEnded b -> {
+            case RoomEvent.BroadcastEnded b -> {
                 if (RoomsCallService.CAMERA.equals(b.name())) {
                     RemoteTile t = tiles.get(b.peer().hex());
                     if (t != null) {
@@ -275,23 +276,23 @@ final class RoomsSession implements RoomSession {
                     RemoteTile t = tiles.remove(screenId(b.peer()));
                     if (t != null) {
                         t.close();
-                        emit(new RoomEvent.ParticipantLeft(t.id()));
+                        emit(new RoomUpdate.ParticipantLeft(t.id()));
                     }
                 }
             }
-            case dev.parley.rooms.RoomEvent.PeerConnection c -> {
+            case RoomEvent.PeerConnection c -> {
                 ConnectionState state = connectionState(c.state());
                 for (String id : List.of(c.peer().hex(), screenId(c.peer()))) {
                     RemoteTile t = tiles.get(id);
                     if (t != null) {
                         RemoteTile.MediaState m = t.setConnection(state);
-                        emit(new RoomEvent.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
+                        emit(new RoomUpdate.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
                     }
                 }
             }
-            case dev.parley.rooms.RoomEvent.RoomConnection r ->
-                    emit(new RoomEvent.SelfConnectionChanged(connectionState(r.state())));
-            case dev.parley.rooms.RoomEvent.ChatReceived c -> deliver(new ChatMessage(c.message().from().hex(),
+            case RoomEvent.RoomConnection r ->
+                    emit(new RoomUpdate.SelfConnectionChanged(connectionState(r.state())));
+            case RoomEvent.ChatReceived c -> deliver(new ChatEntry(c.message().from().hex(),
                     nameOf(c.message().from()), c.message().text(), c.message().at(), false));
         }
     }
@@ -310,7 +311,7 @@ final class RoomsSession implements RoomSession {
         if (t == null) {
             t = new RemoteTile(peer.hex(), name == null ? peer.shortHex() : name);
             tiles.put(t.id(), t);
-            emit(new RoomEvent.ParticipantJoined(t));
+            emit(new RoomUpdate.ParticipantJoined(t));
         } else if (name != null) {
             t.rename(name);
         }
@@ -324,7 +325,7 @@ final class RoomsSession implements RoomSession {
             t = new RemoteTile(id, nameOf(peer) + " (screen)");
             t.setConnection(ConnectionState.CONNECTED); // a subscribed broadcast: the link is up
             tiles.put(id, t);
-            emit(new RoomEvent.ParticipantJoined(t));
+            emit(new RoomUpdate.ParticipantJoined(t));
         }
         return t;
     }
@@ -338,8 +339,8 @@ final class RoomsSession implements RoomSession {
         return t == null ? peer.shortHex() : t.displayName();
     }
 
-    private void deliver(ChatMessage m) {
-        for (Consumer<ChatMessage> l : chatListeners) {
+    private void deliver(ChatEntry m) {
+        for (Consumer<ChatEntry> l : chatListeners) {
             try {
                 l.accept(m);
             } catch (RuntimeException bad) {
@@ -381,7 +382,7 @@ final class RoomsSession implements RoomSession {
         for (RemoteTile t : tiles.values()) {
             RemoteTile.MediaState s = t.mediaStateChange();
             if (s != null) {
-                emit(new RoomEvent.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), t.connection()));
+                emit(new RoomUpdate.ParticipantChanged(t.id(), s.muted(), s.cameraOn(), t.connection()));
             }
         }
     }
@@ -443,7 +444,7 @@ final class RoomsSession implements RoomSession {
         public void send(String text) {
             room.handle().sendChat(text).whenComplete((ok, err) -> {
                 if (err == null) {
-                    deliver(new ChatMessage(self.id(), self.displayName(), text, Instant.now(), true));
+                    deliver(new ChatEntry(self.id(), self.displayName(), text, Instant.now(), true));
                 } else {
                     Throwable cause = err.getCause() != null ? err.getCause() : err;
                     notice("Message not sent: " + cause.getMessage(), true);
@@ -452,7 +453,7 @@ final class RoomsSession implements RoomSession {
         }
 
         @Override
-        public Subscription subscribe(Consumer<ChatMessage> listener) {
+        public Subscription subscribe(Consumer<ChatEntry> listener) {
             chatListeners.add(listener);
             return () -> chatListeners.remove(listener);
         }

@@ -1,10 +1,11 @@
 package dev.parley.app.wiring;
 
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.Participant;
 import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.service.StatsSource;
 import dev.parley.app.service.VideoFeed;
-import dev.parley.app.service.VideoFrame;
+import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.VideoRendition;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.publish.LocalPreview;
@@ -38,8 +39,8 @@ final class SelfTile implements Participant {
             if (!media.cameraOn()) {
                 return null;
             }
-            dev.parley.media.frame.VideoFrame f = preview.pollFrame();
-            return f == null ? null : new VideoFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
+            VideoFrame f = preview.pollFrame();
+            return f == null ? null : new BgraFrame(f.data(), f.width(), f.height(), f.width() * 4, f::close);
         };
     }
 

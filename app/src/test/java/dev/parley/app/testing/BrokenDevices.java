@@ -2,7 +2,7 @@ package dev.parley.app.testing;
 
 import dev.parley.app.service.DeviceList;
 import dev.parley.app.service.DeviceService;
-import dev.parley.app.service.LocalPreview;
+import dev.parley.app.service.SelfPreview;
 import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
 
@@ -20,7 +20,7 @@ public final class BrokenDevices implements DeviceService {
     }
 
     @Override
-    public LocalPreview startPreview(SourceSelection selection) {
+    public SelfPreview startPreview(SourceSelection selection) {
         throw new ServiceException(CAPTURE_FAILURE);
     }
 }

@@ -2,7 +2,7 @@ package dev.parley.app.testing;
 
 import dev.parley.app.service.DeviceList;
 import dev.parley.app.service.DeviceService;
-import dev.parley.app.service.LocalPreview;
+import dev.parley.app.service.SelfPreview;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.VideoFeed;
 
@@ -26,14 +26,14 @@ public final class FakeDevices implements DeviceService {
     }
 
     @Override
-    public LocalPreview startPreview(SourceSelection selection) {
+    public SelfPreview startPreview(SourceSelection selection) {
         started.add(selection);
         Preview p = new Preview();
         previews.add(p);
         return p;
     }
 
-    public final class Preview implements LocalPreview {
+    public final class Preview implements SelfPreview {
         public final SolidFeed feed = new SolidFeed();
         public volatile boolean closed;
 

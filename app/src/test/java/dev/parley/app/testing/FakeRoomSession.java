@@ -1,8 +1,8 @@
 package dev.parley.app.testing;
 
 import dev.parley.app.service.ChatService;
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.Subscription;
 
@@ -20,7 +20,7 @@ public final class FakeRoomSession implements RoomSession {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public volatile boolean failScreenShare;
     public volatile boolean closed;
-    private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RoomUpdate>> listeners = new CopyOnWriteArrayList<>();
     private final String ticket;
 
     public FakeRoomSession(String ticket) {
@@ -38,12 +38,12 @@ public final class FakeRoomSession implements RoomSession {
     }
 
     @Override
-    public Subscription subscribe(Consumer<RoomEvent> listener) {
+    public Subscription subscribe(Consumer<RoomUpdate> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
-    public void emit(RoomEvent e) {
+    public void emit(RoomUpdate e) {
         listeners.forEach(l -> l.accept(e));
     }
 

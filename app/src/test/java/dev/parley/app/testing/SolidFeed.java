@@ -1,7 +1,7 @@
 package dev.parley.app.testing;
 
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.VideoFeed;
-import dev.parley.app.service.VideoFrame;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** A one-slot mailbox of test frames; records the viewport requests and releases. */
 public final class SolidFeed implements VideoFeed {
-    private final AtomicReference<VideoFrame> slot = new AtomicReference<>();
+    private final AtomicReference<BgraFrame> slot = new AtomicReference<>();
     public final AtomicInteger released = new AtomicInteger();
     public volatile int viewportWidth = -1;
     public volatile int viewportHeight = -1;
@@ -21,18 +21,18 @@ public final class SolidFeed implements VideoFeed {
             buf.put((byte) b).put((byte) g).put((byte) r).put((byte) 255);
         }
         buf.flip();
-        offer(new VideoFrame(buf, width, height, width * 4, released::incrementAndGet));
+        offer(new BgraFrame(buf, width, height, width * 4, released::incrementAndGet));
     }
 
-    public void offer(VideoFrame frame) {
-        VideoFrame old = slot.getAndSet(frame);
+    public void offer(BgraFrame frame) {
+        BgraFrame old = slot.getAndSet(frame);
         if (old != null) {
             old.close();
         }
     }
 
     @Override
-    public VideoFrame poll() {
+    public BgraFrame poll() {
         return slot.getAndSet(null);
     }
 

@@ -5,11 +5,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.parley.app.cli.GuiRequest;
 import dev.parley.app.headless.HeadlessEngines;
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.JoinRequest;
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.TicketCheck;
 import dev.parley.app.settings.SettingsStore;
@@ -48,11 +48,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxRobotInterface;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.slf4j.LoggerFactory;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
@@ -202,7 +202,7 @@ class CallFxTest {
         bo.listen(peer);
         String boId = peer.self().id();
         assertThat(boId).isNotEqualTo(selfId);
-        bo.await("Bo sees Ada", e -> e instanceof RoomEvent.ParticipantJoined j
+        bo.await("Bo sees Ada", e -> e instanceof RoomUpdate.ParticipantJoined j
                 && j.participant().id().equals(selfId) && "Ada".equals(j.participant().displayName()));
 
         // its tile appears in the window, named, and shows the decoded test pattern
@@ -241,7 +241,7 @@ class CallFxTest {
         assertThat(fx(() -> window.getScene().getFocusOwner().getId())).isEqualTo("chatInput");
         robot.write("hi Bo").type(KeyCode.ENTER);
         waitFx("Ada's own line", () -> lines(vm).contains(new ChatLineView(ChatLine.Kind.SELF, "Ada", "hi Bo")));
-        ChatMessage got = bo.awaitChat(m -> m.text().equals("hi Bo"));
+        ChatEntry got = bo.awaitChat(m -> m.text().equals("hi Bo"));
         assertThat(got.senderName()).isEqualTo("Ada");
         assertThat(got.senderId()).isEqualTo(selfId);
         assertThat(got.fromSelf()).isFalse();
@@ -257,10 +257,10 @@ class CallFxTest {
         bo.await("Bo sees Ada unmuted with camera", changed(selfId, false, true));
         // Ada never muted before this point: the first state Bo saw must already say so (an empty catalog
         // before the first one arrived used to read as "muted, camera off" for a moment)
-        assertThat(bo.events.stream().filter(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(selfId))
+        assertThat(bo.events.stream().filter(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(selfId))
                 .findFirst())
-                .hasValueSatisfying(c -> assertThat((RoomEvent.ParticipantChanged) c)
-                        .extracting(RoomEvent.ParticipantChanged::muted, RoomEvent.ParticipantChanged::cameraOn)
+                .hasValueSatisfying(c -> assertThat((RoomUpdate.ParticipantChanged) c)
+                        .extracting(RoomUpdate.ParticipantChanged::muted, RoomUpdate.ParticipantChanged::cameraOn)
                         .containsExactly(false, true));
         robot.type(KeyCode.M);
         waitFx("mute button shows Unmute", () -> vm.micMutedProperty().get()
@@ -462,37 +462,37 @@ class CallFxTest {
         return vm.chat().lines().stream().map(l -> new ChatLineView(l.kind(), l.sender(), l.text())).toList();
     }
 
-    private static Predicate<RoomEvent> changed(String id, boolean muted, boolean cameraOn) {
-        return e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(id) && c.muted() == muted
+    private static Predicate<RoomUpdate> changed(String id, boolean muted, boolean cameraOn) {
+        return e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(id) && c.muted() == muted
                 && c.cameraOn() == cameraOn;
     }
 
     /** What the second peer sees: its room events and chat, collected from its service threads. */
     private final class Peer {
-        final List<RoomEvent> events = new CopyOnWriteArrayList<>();
-        final List<ChatMessage> chat = new CopyOnWriteArrayList<>();
+        final List<RoomUpdate> events = new CopyOnWriteArrayList<>();
+        final List<ChatEntry> chat = new CopyOnWriteArrayList<>();
 
         void listen(RoomSession s) {
             s.subscribe(events::add);
             s.chat().subscribe(chat::add);
         }
 
-        void await(String what, Predicate<RoomEvent> p) throws Exception {
+        void await(String what, Predicate<RoomUpdate> p) throws Exception {
             waitUntil(what, () -> events.stream().anyMatch(p));
         }
 
         /** The newest media state reported for a participant. */
-        Optional<RoomEvent.ParticipantChanged> latestFor(String id) {
-            RoomEvent.ParticipantChanged last = null;
-            for (RoomEvent e : events) {
-                if (e instanceof RoomEvent.ParticipantChanged c && c.id().equals(id)) {
+        Optional<RoomUpdate.ParticipantChanged> latestFor(String id) {
+            RoomUpdate.ParticipantChanged last = null;
+            for (RoomUpdate e : events) {
+                if (e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(id)) {
                     last = c;
                 }
             }
             return Optional.ofNullable(last);
         }
 
-        ChatMessage awaitChat(Predicate<ChatMessage> p) throws Exception {
+        ChatEntry awaitChat(Predicate<ChatEntry> p) throws Exception {
             waitUntil("a chat message at the peer", () -> chat.stream().anyMatch(p));
             return chat.stream().filter(p).findFirst().orElseThrow();
         }

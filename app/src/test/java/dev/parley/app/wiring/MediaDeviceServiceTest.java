@@ -1,10 +1,11 @@
 package dev.parley.app.wiring;
 
-import dev.parley.app.service.DeviceInfo;
-import dev.parley.app.service.LocalPreview;
+import dev.parley.app.service.BgraFrame;
+import dev.parley.app.service.DeviceChoice;
+import dev.parley.app.service.SelfPreview;
 import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
-import dev.parley.app.service.VideoFrame;
+import dev.parley.media.source.DeviceInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,8 +27,8 @@ class MediaDeviceServiceTest {
 
     @Test
     void testSourcesGiveBgraFramesAndAMicLevel() throws Exception {
-        try (LocalPreview preview = devices.startPreview(SourceSelection.testSources())) {
-            VideoFrame frame = null;
+        try (SelfPreview preview = devices.startPreview(SourceSelection.testSources())) {
+            BgraFrame frame = null;
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (frame == null && System.nanoTime() < deadline) {
                 frame = preview.video().poll();
@@ -36,7 +37,7 @@ class MediaDeviceServiceTest {
                 }
             }
             assertThat(frame).as("a preview frame within 20 s").isNotNull();
-            try (VideoFrame f = frame) {
+            try (BgraFrame f = frame) {
                 assertThat(f.width()).isEqualTo(MediaDeviceService.PREVIEW_WIDTH);
                 assertThat(f.height()).isEqualTo(MediaDeviceService.PREVIEW_HEIGHT);
                 assertThat(f.bgra().isDirect()).isTrue();
@@ -59,24 +60,24 @@ class MediaDeviceServiceTest {
 
     @Test
     void cameraOffGivesNoFramesAndAWrongIdIsAReadableError() {
-        try (LocalPreview preview = devices.startPreview(new SourceSelection(DeviceInfo.OFF, DeviceInfo.OFF, DeviceInfo.OFF))) {
+        try (SelfPreview preview = devices.startPreview(new SourceSelection(DeviceChoice.OFF, DeviceChoice.OFF, DeviceChoice.OFF))) {
             assertThat(preview.video().poll()).isNull();
             assertThat(preview.micLevel()).isZero();
         }
-        DeviceInfo bogus = new DeviceInfo("camera:/dev/video99", "Gone camera", false);
-        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(bogus, DeviceInfo.OFF, DeviceInfo.OFF)))
+        DeviceChoice bogus = new DeviceChoice("camera:/dev/video99", "Gone camera", false);
+        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(bogus, DeviceChoice.OFF, DeviceChoice.OFF)))
                 .isInstanceOf(ServiceException.class).hasMessageNotContaining("Exception");
-        DeviceInfo wrongKind = new DeviceInfo("microphone:x", "Mic", false);
-        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(wrongKind, DeviceInfo.OFF, DeviceInfo.OFF)))
+        DeviceChoice wrongKind = new DeviceChoice("microphone:x", "Mic", false);
+        assertThatThrownBy(() -> devices.startPreview(new SourceSelection(wrongKind, DeviceChoice.OFF, DeviceChoice.OFF)))
                 .isInstanceOf(ServiceException.class).hasMessageContaining("is not a camera");
     }
 
     @Test
     void aCameraOnTheSecondBackendSaysSoInItsLabel() {
         var kind = dev.parley.media.source.DeviceKind.CAMERA;
-        assertThat(MediaDeviceService.label(new dev.parley.media.source.DeviceInfo(kind, 1, "USB Camera",
+        assertThat(MediaDeviceService.label(new DeviceInfo(kind, 1, "USB Camera",
                 "webcam:USB Camera /dev/video2", "webcam-capture"))).isEqualTo("USB Camera (webcam-capture)");
-        assertThat(MediaDeviceService.label(new dev.parley.media.source.DeviceInfo(kind, 0, "Integrated Camera",
+        assertThat(MediaDeviceService.label(new DeviceInfo(kind, 0, "Integrated Camera",
                 "/dev/video0", "video4linux2"))).isEqualTo("Integrated Camera");
     }
 }

@@ -1,16 +1,16 @@
 package dev.parley.app.wiring;
 
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.BgraFrame;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.JoinRequest;
 import dev.parley.app.service.Participant;
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.TicketCheck;
-import dev.parley.app.service.VideoFrame;
-import dev.parley.app.service.DeviceInfo;
 import dev.parley.app.testing.RecordingNotifier;
 import dev.parley.app.ui.room.RoomViewModel;
 import dev.parley.media.codec.VideoPreset;
@@ -23,8 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -70,12 +70,12 @@ class RoomsCallServiceTest {
 
     /** Collects a session's events and waits for one matching. */
     private static final class Log {
-        final List<RoomEvent> events = new CopyOnWriteArrayList<>();
+        final List<RoomUpdate> events = new CopyOnWriteArrayList<>();
 
-        RoomEvent await(Predicate<RoomEvent> p, Duration timeout) throws InterruptedException {
+        RoomUpdate await(Predicate<RoomUpdate> p, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                for (RoomEvent e : events) {
+                for (RoomUpdate e : events) {
                     if (p.test(e)) {
                         return e;
                     }
@@ -111,7 +111,7 @@ class RoomsCallServiceTest {
         RoomSession a = open(alice.create(new JoinRequest("alice", SourceSelection.testSources())));
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
-        List<ChatMessage> aChat = new CopyOnWriteArrayList<>();
+        List<ChatEntry> aChat = new CopyOnWriteArrayList<>();
         a.chat().subscribe(aChat::add);
 
         String ticket = a.ticket();
@@ -121,20 +121,20 @@ class RoomsCallServiceTest {
         assertThat(b.self().id()).isNotEqualTo(a.self().id());
         Log bLog = new Log();
         b.subscribe(bLog.events::add);
-        List<ChatMessage> bChat = new CopyOnWriteArrayList<>();
+        List<ChatEntry> bChat = new CopyOnWriteArrayList<>();
         b.chat().subscribe(bChat::add);
 
         Duration join = Duration.ofSeconds(15);
-        var aSeesBob = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+        var aSeesBob = (RoomUpdate.ParticipantJoined) aLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                 && j.participant().id().equals(b.self().id()), join);
-        var bSeesAlice = (RoomEvent.ParticipantJoined) bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+        var bSeesAlice = (RoomUpdate.ParticipantJoined) bLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                 && j.participant().id().equals(a.self().id()), join);
         assertThat(bSeesAlice.participant().isLocal()).isFalse();
 
         // the joiner decodes alice's test pattern
         Participant alicesTile = bSeesAlice.participant();
         alicesTile.video().setViewport(320, 180);
-        VideoFrame frame = null;
+        BgraFrame frame = null;
         long start = System.nanoTime();
         long deadline = start + 10_000_000_000L;
         while (frame == null && System.nanoTime() < deadline) {
@@ -144,7 +144,7 @@ class RoomsCallServiceTest {
             }
         }
         assertThat(frame).as("a decoded frame from alice within 10 s").isNotNull();
-        try (VideoFrame f = frame) {
+        try (BgraFrame f = frame) {
             System.out.printf("first remote frame %d ms after join started: %dx%d%n",
                     (System.nanoTime() - joinStart) / 1_000_000, f.width(), f.height());
             assertThat(f.width()).isEqualTo(320);
@@ -173,24 +173,24 @@ class RoomsCallServiceTest {
         awaitChat(aChat, m -> m.text().equals("hi bob ✓") && m.fromSelf());
 
         // toggles reach the other side through the catalog
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(b.self().id())
                 && !c.muted() && c.cameraOn(), Duration.ofSeconds(10));
         // the first state reported is the first catalog's, not the empty one before it arrived
-        assertThat(aLog.events.stream().filter(e -> e instanceof RoomEvent.ParticipantChanged c
+        assertThat(aLog.events.stream().filter(e -> e instanceof RoomUpdate.ParticipantChanged c
                 && c.id().equals(b.self().id())).findFirst())
-                .hasValueSatisfying(c -> assertThat((RoomEvent.ParticipantChanged) c)
-                        .extracting(RoomEvent.ParticipantChanged::muted, RoomEvent.ParticipantChanged::cameraOn)
+                .hasValueSatisfying(c -> assertThat((RoomUpdate.ParticipantChanged) c)
+                        .extracting(RoomUpdate.ParticipantChanged::muted, RoomUpdate.ParticipantChanged::cameraOn)
                         .containsExactly(false, true));
         b.setMicMuted(true);
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(b.self().id())
                 && c.muted() && c.cameraOn(), Duration.ofSeconds(10));
         b.setCameraOn(false);
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(b.self().id())
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(b.self().id())
                 && c.muted() && !c.cameraOn(), Duration.ofSeconds(10));
 
         // leaving is seen at once
         b.close();
-        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(b.self().id()),
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantLeft l && l.id().equals(b.self().id()),
                 Duration.ofSeconds(10));
     }
 
@@ -200,9 +200,9 @@ class RoomsCallServiceTest {
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
         RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
-        List<ChatMessage> bChat = new CopyOnWriteArrayList<>();
+        List<ChatEntry> bChat = new CopyOnWriteArrayList<>();
         b.chat().subscribe(bChat::add);
-        aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()), Duration.ofSeconds(15));
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j && j.participant().id().equals(b.self().id()), Duration.ofSeconds(15));
 
         Path folder = dir.resolve("recordings");
         a.setRecording(folder);
@@ -223,7 +223,7 @@ class RoomsCallServiceTest {
         assertThat(file.getFileName().toString()).as("named after bob").matches("\\d{8}-\\d{6}-bob-\\d+\\.mp4");
         assertThat(java.nio.file.Files.size(file)).isGreaterThan(30_000);
         a.setRecording(null);
-        aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().equals("Recording saved: 1 file(s)"), Duration.ofSeconds(10));
+        aLog.await(e -> e instanceof RoomUpdate.Notice n && n.message().equals("Recording saved: 1 file(s)"), Duration.ofSeconds(10));
         awaitChat(bChat, m -> m.text().contains("alice stopped recording"));
         assertThat(streams(file)).containsExactlyInAnyOrder("video h264", "audio opus");
     }
@@ -246,7 +246,7 @@ class RoomsCallServiceTest {
         }
     }
 
-    private static void awaitChat(List<ChatMessage> log, Predicate<ChatMessage> p) throws InterruptedException {
+    private static void awaitChat(List<ChatEntry> log, Predicate<ChatEntry> p) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (log.stream().anyMatch(p)) {
@@ -268,13 +268,13 @@ class RoomsCallServiceTest {
         try {
             Log log = new Log();
             a.subscribe(log.events::add);
-            List<ChatMessage> chat = new CopyOnWriteArrayList<>();
+            List<ChatEntry> chat = new CopyOnWriteArrayList<>();
             a.chat().subscribe(chat::add);
             assertThat(a.self().stats().sample().capture().encoder()).as("nobody watches yet").contains("idle");
 
-            var ada = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+            var ada = (RoomUpdate.ParticipantJoined) log.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                     && j.participant().displayName().equals(DemoPeers.name(0)), Duration.ofSeconds(30));
-            var grace = (RoomEvent.ParticipantJoined) log.await(e -> e instanceof RoomEvent.ParticipantJoined j
+            var grace = (RoomUpdate.ParticipantJoined) log.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                     && j.participant().displayName().equals(DemoPeers.name(1)), Duration.ofSeconds(30));
             assertThat(ada.participant().id()).isNotEqualTo(grace.participant().id()).isNotEqualTo(a.self().id());
             awaitChat(chat, m -> m.senderId().equals(ada.participant().id()) && m.text().contains("demo participant"));
@@ -284,7 +284,7 @@ class RoomsCallServiceTest {
             Participant tile = ada.participant();
             tile.video().setViewport(320, 180);
             awaitTrue(() -> {
-                VideoFrame f = tile.video().poll();
+                BgraFrame f = tile.video().poll();
                 if (f == null) {
                     return false;
                 }
@@ -305,15 +305,15 @@ class RoomsCallServiceTest {
             Log bLog = new Log();
             b.subscribe(bLog.events::add);
             for (String id : List.of(ada.participant().id(), grace.participant().id())) {
-                bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(id),
+                bLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j && j.participant().id().equals(id),
                         Duration.ofSeconds(30));
             }
             a.close();
             for (String id : List.of(ada.participant().id(), grace.participant().id(), a.self().id())) {
-                bLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(id), Duration.ofSeconds(15));
+                bLog.await(e -> e instanceof RoomUpdate.ParticipantLeft l && l.id().equals(id), Duration.ofSeconds(15));
             }
             assertThat(bLog.events).as("announced leaves, not lost connections")
-                    .noneMatch(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"));
+                    .noneMatch(e -> e instanceof RoomUpdate.Notice n && n.message().contains("lost the connection"));
         } finally {
             a.close();
         }
@@ -329,25 +329,25 @@ class RoomsCallServiceTest {
         Process carol = startChild(VanishingPeerMain.class, 256, a.ticket());
         String carolId = readyId(carol, Duration.ofSeconds(30));
         assertThat(carolId).as("the child peer started").isNotNull();
-        var joined = (RoomEvent.ParticipantJoined) aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+        var joined = (RoomUpdate.ParticipantJoined) aLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                 && j.participant().id().equals(carolId), Duration.ofSeconds(15));
         assertThat(joined.participant().displayName()).isEqualTo("carol");
         assertThat(joined.participant().video().poll()).as("carol publishes no camera").isNull();
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(carolId)
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(carolId)
                 && c.connection() == dev.parley.app.service.ConnectionState.CONNECTED, Duration.ofSeconds(15));
         long killed = System.nanoTime();
         carol.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         // first her tile says reconnecting (the link timed out), then she is given up on
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(carolId)
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(carolId)
                 && c.connection() == dev.parley.app.service.ConnectionState.RECONNECTING, Duration.ofSeconds(10));
-        assertThat(aLog.events).noneMatch(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId));
-        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(carolId), Duration.ofSeconds(20));
+        assertThat(aLog.events).noneMatch(e -> e instanceof RoomUpdate.ParticipantLeft l && l.id().equals(carolId));
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantLeft l && l.id().equals(carolId), Duration.ofSeconds(20));
         System.out.printf("crashed peer gone after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
-        aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"),
+        aLog.await(e -> e instanceof RoomUpdate.Notice n && n.message().contains("lost the connection"),
                 Duration.ofSeconds(5));
         // alice's room goes on: a new peer can still join it
         RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
-        aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()),
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j && j.participant().id().equals(b.self().id()),
                 Duration.ofSeconds(15));
     }
 
@@ -360,20 +360,20 @@ class RoomsCallServiceTest {
         Process dave = startChild(TerminatedPeerMain.class, 384, a.ticket());
         String daveId = readyId(dave, Duration.ofSeconds(60));
         assertThat(daveId).as("the child participant started").isNotNull();
-        aLog.await(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(daveId)
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(daveId)
                 && c.connection() == ConnectionState.CONNECTED, Duration.ofSeconds(30));
 
         long stopped = System.nanoTime();
         dave.destroy(); // SIGTERM: shutdown hooks run
-        aLog.await(e -> e instanceof RoomEvent.ParticipantLeft l && l.id().equals(daveId), Duration.ofSeconds(10));
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantLeft l && l.id().equals(daveId), Duration.ofSeconds(10));
         long left = System.nanoTime();
         assertThat(dave.waitFor(15, TimeUnit.SECONDS)).as("dave exits within the leave budget").isTrue();
         System.out.printf("SIGTERM to left: %d ms, to exit: %d ms%n", (left - stopped) / 1_000_000,
                 (System.nanoTime() - stopped) / 1_000_000);
         assertThat(aLog.events).as("a leave, not a lost connection")
-                .noneMatch(e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(daveId)
+                .noneMatch(e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(daveId)
                         && c.connection() == ConnectionState.RECONNECTING)
-                .noneMatch(e -> e instanceof RoomEvent.Notice n && n.message().contains("lost the connection"));
+                .noneMatch(e -> e instanceof RoomUpdate.Notice n && n.message().contains("lost the connection"));
     }
 
     @Test
@@ -387,7 +387,7 @@ class RoomsCallServiceTest {
         RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
         Log bLog = new Log();
         b.subscribe(bLog.events::add);
-        Participant tile = ((RoomEvent.ParticipantJoined) bLog.await(e -> e instanceof RoomEvent.ParticipantJoined j
+        Participant tile = ((RoomUpdate.ParticipantJoined) bLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
                 && j.participant().id().equals(a.self().id()), Duration.ofSeconds(15))).participant();
         awaitTrue(() -> tile.renditions().size() == 2, "both renditions in the catalog");
         String small = tile.renditions().getFirst();
@@ -407,9 +407,9 @@ class RoomsCallServiceTest {
     void theTonePublisherIsHeardBecomesTheActiveSpeakerAndMutingSilencesIt() throws Exception {
         // alice publishes the test tone, bob has no microphone; no cameras, so only audio is coded
         RoomSession a = open(service(configA).create(new JoinRequest("alice",
-                new SourceSelection(DeviceInfo.OFF, DeviceInfo.TEST_TONE, DeviceInfo.OFF))));
+                new SourceSelection(DeviceChoice.OFF, DeviceChoice.TEST_TONE, DeviceChoice.OFF))));
         RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob",
-                new SourceSelection(DeviceInfo.OFF, DeviceInfo.OFF, DeviceInfo.OFF))));
+                new SourceSelection(DeviceChoice.OFF, DeviceChoice.OFF, DeviceChoice.OFF))));
         // bob's room screen model, its UI thread being this test thread
         Queue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
         RoomViewModel bobsScreen = new RoomViewModel(b, false, false, uiQueue::add, Runnable::run,
@@ -449,7 +449,7 @@ class RoomsCallServiceTest {
 
     /** The rendition being decoded, polling frames as a renderer would (switches happen on decode). */
     private static String rendition(Participant tile) {
-        VideoFrame f = tile.video().poll();
+        BgraFrame f = tile.video().poll();
         if (f != null) {
             f.close();
         }

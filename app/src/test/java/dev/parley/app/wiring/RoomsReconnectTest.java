@@ -1,12 +1,12 @@
 package dev.parley.app.wiring;
 
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.JoinRequest;
 import dev.parley.app.service.Participant;
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.SourceSelection;
-import dev.parley.app.service.VideoFrame;
 import dev.parley.net.testing.UdpProxy;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.rooms.ReconnectPolicy;
@@ -57,13 +57,13 @@ class RoomsReconnectTest {
         });
     }
 
-    private record Log(List<RoomEvent> events) {
+    private record Log(List<RoomUpdate> events) {
         Log() {
             this(new CopyOnWriteArrayList<>());
         }
 
         /** Waits for an event matching {@code p} at or after index {@code from}; returns its index. */
-        int await(int from, Predicate<RoomEvent> p, Duration timeout) throws InterruptedException {
+        int await(int from, Predicate<RoomUpdate> p, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (int i = from; i < events.size(); i++) {
@@ -77,8 +77,8 @@ class RoomsReconnectTest {
         }
     }
 
-    private static Predicate<RoomEvent> tileState(String id, ConnectionState state) {
-        return e -> e instanceof RoomEvent.ParticipantChanged c && c.id().equals(id) && c.connection() == state;
+    private static Predicate<RoomUpdate> tileState(String id, ConnectionState state) {
+        return e -> e instanceof RoomUpdate.ParticipantChanged c && c.id().equals(id) && c.connection() == state;
     }
 
     /** Waits until the tile renders {@code n} new frames. */
@@ -87,7 +87,7 @@ class RoomsReconnectTest {
         int seen = 0;
         while (seen < n) {
             assertThat(System.nanoTime()).as("frames within 20 s").isLessThan(deadline);
-            VideoFrame f = tile.video().poll();
+            BgraFrame f = tile.video().poll();
             if (f != null) {
                 f.close();
                 seen++;
@@ -106,28 +106,28 @@ class RoomsReconnectTest {
         Log bLog = new Log();
         b.subscribe(bLog.events()::add);
         String alice = a.self().id();
-        int joined = bLog.await(0, e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(alice),
+        int joined = bLog.await(0, e -> e instanceof RoomUpdate.ParticipantJoined j && j.participant().id().equals(alice),
                 Duration.ofSeconds(15));
-        Participant tile = ((RoomEvent.ParticipantJoined) bLog.events().get(joined)).participant();
+        Participant tile = ((RoomUpdate.ParticipantJoined) bLog.events().get(joined)).participant();
         bLog.await(joined, tileState(alice, ConnectionState.CONNECTED), Duration.ofSeconds(15));
         awaitFrames(tile, 5);
 
         proxies.forEach(p -> p.loss(100));
         int down = bLog.await(joined, tileState(alice, ConnectionState.RECONNECTING), Duration.ofSeconds(15));
-        bLog.await(joined, e -> e.equals(new RoomEvent.SelfConnectionChanged(ConnectionState.RECONNECTING)),
+        bLog.await(joined, e -> e.equals(new RoomUpdate.SelfConnectionChanged(ConnectionState.RECONNECTING)),
                 Duration.ofSeconds(15));
-        assertThat(bLog.events()).noneMatch(e -> e instanceof RoomEvent.ParticipantLeft);
+        assertThat(bLog.events()).noneMatch(e -> e instanceof RoomUpdate.ParticipantLeft);
 
         long restored = System.nanoTime();
         proxies.forEach(p -> p.loss(0));
         bLog.await(down, tileState(alice, ConnectionState.CONNECTED), Duration.ofSeconds(30));
-        bLog.await(down, e -> e.equals(new RoomEvent.SelfConnectionChanged(ConnectionState.CONNECTED)), Duration.ofSeconds(30));
-        while (tile.video().poll() instanceof VideoFrame stale) {
+        bLog.await(down, e -> e.equals(new RoomUpdate.SelfConnectionChanged(ConnectionState.CONNECTED)), Duration.ofSeconds(30));
+        while (tile.video().poll() instanceof BgraFrame stale) {
             stale.close();
         }
         awaitFrames(tile, 5);
         System.out.printf("tile recovered with video %d ms after the network came back%n",
                 (System.nanoTime() - restored) / 1_000_000);
-        assertThat(bLog.events()).noneMatch(e -> e instanceof RoomEvent.ParticipantLeft);
+        assertThat(bLog.events()).noneMatch(e -> e instanceof RoomUpdate.ParticipantLeft);
     }
 }

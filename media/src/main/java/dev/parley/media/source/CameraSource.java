@@ -18,9 +18,6 @@ public final class CameraSource extends VideoSource {
     private static final Logger LOG = LoggerFactory.getLogger(CameraSource.class);
 
     private final DeviceInfo device;
-    private final int width;
-    private final int height;
-    private final double fps;
     private final WebcamBackend webcams;
     private VideoSource active;
     private volatile boolean interruptible = true;
@@ -31,12 +28,9 @@ public final class CameraSource extends VideoSource {
     }
 
     CameraSource(DeviceInfo device, int width, int height, double fps, WebcamBackend webcams) {
-        super(device.name());
+        super(device.name(), width, height, fps);
         this.webcams = webcams;
         this.device = device;
-        this.width = width;
-        this.height = height;
-        this.fps = fps;
         this.backend = device.backend();
     }
 
@@ -57,21 +51,6 @@ public final class CameraSource extends VideoSource {
     /** The backend capturing now, or (before the first open) the one listed. */
     public String backend() {
         return backend;
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return fps;
     }
 
     @Override

@@ -21,22 +21,16 @@ public final class GrabberVideoSource extends VideoSource {
     private final DeviceKind kind;
     private final String device;
     private final String format;
-    private final int width;
-    private final int height;
-    private final double fps;
     private final Map<String, String> options;
     private final BufferPool pool;
     private FFmpegFrameGrabber grabber;
 
     public GrabberVideoSource(DeviceKind kind, String name, String device, String format, int width, int height,
                               double fps, Map<String, String> options) {
-        super(name);
+        super(name, width, height, fps);
         this.kind = kind;
         this.device = device;
         this.format = format;
-        this.width = width;
-        this.height = height;
-        this.fps = fps;
         this.options = Map.copyOf(options);
         this.pool = new BufferPool(PixelFormat.I420.frameBytes(width, height), 8);
     }
@@ -59,21 +53,6 @@ public final class GrabberVideoSource extends VideoSource {
     /** A lavfi graph, e.g. {@code testsrc2=size=1280x720:rate=30}; not paced by FFmpeg. */
     public static GrabberVideoSource lavfi(String graph, int width, int height, double fps) {
         return new GrabberVideoSource(DeviceKind.CAMERA, "lavfi " + graph, graph, "lavfi", width, height, fps, Map.of());
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return fps;
     }
 
     @Override

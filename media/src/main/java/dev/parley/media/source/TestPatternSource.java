@@ -15,9 +15,6 @@ import java.nio.ByteBuffer;
 public final class TestPatternSource extends VideoSource {
     private static final int SPEED = 4; // pixels per frame
 
-    private final int width;
-    private final int height;
-    private final double fps;
     private final BufferPool pool;
     private final byte[][] lumaBands;
     private final byte[][] uBands;
@@ -26,13 +23,10 @@ public final class TestPatternSource extends VideoSource {
     private long nextDeadline;
 
     public TestPatternSource(int width, int height, double fps) {
-        super("test pattern " + width + "x" + height);
+        super("test pattern " + width + "x" + height, width, height, fps);
         if (width % 64 != 0 || height % 2 != 0 || height < 64) {
             throw new IllegalArgumentException("test pattern needs a width divisible by 64 and an even height ≥ 64");
         }
-        this.width = width;
-        this.height = height;
-        this.fps = fps;
         this.pool = new BufferPool(PixelFormat.I420.frameBytes(width, height), 8);
         this.lumaBands = new byte[4][];
         this.uBands = new byte[4][];
@@ -74,21 +68,6 @@ public final class TestPatternSource extends VideoSource {
             uBands[band] = u;
             vBands[band] = v;
         }
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return fps;
     }
 
     @Override

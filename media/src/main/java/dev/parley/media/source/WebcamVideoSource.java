@@ -14,20 +14,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WebcamVideoSource extends VideoSource {
     private final String key;
-    private final int width;
-    private final int height;
-    private final double fps;
     private final WebcamBackend backend;
     private WebcamLibrary.Opened webcam;
     private ByteBuffer rgb;
     private RgbToI420 converter;
 
     WebcamVideoSource(String name, String key, int width, int height, double fps, WebcamBackend backend) {
-        super(name);
+        super(name, width, height, fps);
         this.key = key;
-        this.width = width;
-        this.height = height;
-        this.fps = fps;
         this.backend = backend;
     }
 
@@ -52,21 +46,6 @@ public final class WebcamVideoSource extends VideoSource {
         }
         return new WebcamVideoSource(d.name(), d.id().substring(WebcamBackend.ID_PREFIX.length()), width, height, fps,
                 WebcamBackend.shared());
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return fps;
     }
 
     @Override

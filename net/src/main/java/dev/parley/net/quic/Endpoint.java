@@ -67,7 +67,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * peer within moments of each other, the address the peer last had a connection with us at first; the
  * first completed handshake wins and the other attempts are closed.
  */
-public final class Endpoint implements AutoCloseable {
+public final class Endpoint implements AutoCloseable, dev.parley.net.transport.AlpnTransport {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
     private static final String[] SIGNATURE_ALGORITHMS = {"ed25519"};
     private static final AttributeKey<Dial> DIAL = AttributeKey.valueOf("parley.dial");
@@ -234,7 +234,14 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /** {@link #register(String, ProtocolHandler)} for code that sees only an {@code AlpnTransport}. */
+    @Override
+    public void register(String alpn, java.util.function.Consumer<Connection> handler) {
+        register(alpn, (ProtocolHandler) handler::accept);
+    }
+
     /** Stops serving {@code alpn}; existing connections stay open. */
+    @Override
     public void unregister(String alpn) {
         synchronized (handlers) {
             if (handlers.remove(alpn) != null) {
@@ -259,6 +266,7 @@ public final class Endpoint implements AutoCloseable {
      * Connects offering several ALPNs, in preference order; the server picks one (its preference among
      * the common ones) and the connection's {@link Connection#protocol()} tells which.
      */
+    @Override
     public CompletableFuture<Connection> connect(EndpointAddr peer, List<String> alpns) {
         return connectQuic(peer, alpns).thenApply(c -> c);
     }

@@ -8,6 +8,7 @@ import dev.parley.net.transport.Connection;
  * for the connection's whole life; returning does not close the connection.
  */
 @FunctionalInterface
-public interface ProtocolHandler {
+public interface ProtocolHandler extends java.util.function.Consumer<Connection> {
+    @Override
     void accept(Connection connection);
 }

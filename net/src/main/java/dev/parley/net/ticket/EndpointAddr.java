@@ -1,6 +1,9 @@
 package dev.parley.net.ticket;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -66,7 +69,7 @@ public record EndpointAddr(EndpointId id, List<InetSocketAddress> directAddresse
 
     /** The postcard bytes. */
     public byte[] encode() {
-        Postcard.Writer w = new Postcard.Writer();
+        PostcardWriter w = new PostcardWriter();
         w.raw(id.bytes());
         w.varint(relayUrls.size() + directAddresses.size());
         for (String relay : relayUrls) {
@@ -79,46 +82,49 @@ public record EndpointAddr(EndpointId id, List<InetSocketAddress> directAddresse
         return w.toByteArray();
     }
 
-    /** Parses postcard bytes; the whole input must be one address. */
+    /** Parses postcard bytes; the whole input must be one address. Any problem is a {@link TicketException}. */
     public static EndpointAddr decode(byte[] bytes) {
-        Postcard.Reader r = new Postcard.Reader(bytes);
-        EndpointId id = EndpointId.of(r.raw(EndpointId.LENGTH, "endpoint id"));
-        long count = r.varint("address count", 32);
-        if (count > r.remaining()) {
-            throw new TicketException("address count " + count + " exceeds the " + r.remaining() + " bytes left");
+        try {
+            return read(new PostcardReader(bytes));
+        } catch (PostcardException e) {
+            throw new TicketException(e.getMessage(), e);
         }
+    }
+
+    private static EndpointAddr read(PostcardReader r) {
+        EndpointId id = EndpointId.of(r.raw(EndpointId.LENGTH, "endpoint id"));
+        int count = r.varint(r.remaining(), "address count"); // each address takes at least one byte
         List<InetSocketAddress> ips = new ArrayList<>();
         List<String> relays = new ArrayList<>();
         for (long i = 0; i < count; i++) {
-            long tag = r.varint("address kind", 32);
-            switch ((int) Math.min(tag, Integer.MAX_VALUE)) {
-                case TAG_RELAY -> relays.add(r.string("relay url"));
+            long tag = r.varint(Integer.MAX_VALUE, "address kind");
+            switch ((int) tag) {
+                case TAG_RELAY -> relays.add(r.string());
                 case TAG_IP -> ips.add(readSocketAddr(r));
                 case TAG_CUSTOM -> {
-                    r.varint("custom transport id", 64);
-                    long len = r.varint("custom address length", 32);
-                    if (len > r.remaining()) {
-                        throw new TicketException("truncated: custom address needs " + len + " bytes, " + r.remaining() + " left");
-                    }
-                    r.raw((int) len, "custom address");
+                    r.varint(); // custom transport id (u64)
+                    r.bytes(); // custom address
                 }
                 default -> throw new TicketException("unknown address kind " + tag);
             }
         }
-        r.expectEnd("endpoint address");
+        r.expectEnd();
         return new EndpointAddr(id, ips, relays);
     }
 
-    private static InetSocketAddress readSocketAddr(Postcard.Reader r) {
-        int family = (int) r.varint("ip family", 32);
+    private static InetSocketAddress readSocketAddr(PostcardReader r) {
+        int family = r.varint(Integer.MAX_VALUE, "ip family");
         try {
             InetAddress ip = switch (family) {
                 case 0 -> Inet4Address.getByAddress(r.raw(4, "ipv4 address"));
                 case 1 -> Inet6Address.getByAddress(null, r.raw(16, "ipv6 address"), null);
                 default -> throw new TicketException("unknown ip family " + family);
             };
-            int port = (int) r.varint("port", 16);
-            return new InetSocketAddress(ip, port);
+            long port = r.varint();
+            if (port > 0xffff) {
+                throw new TicketException("port is out of range");
+            }
+            return new InetSocketAddress(ip, (int) port);
         } catch (UnknownHostException e) {
             throw new TicketException("bad ip address", e);
         }

@@ -230,6 +230,10 @@ class MoqOverQmuxTest {
             }
             assertThatThrownBy(() -> watcher.connect("ws://127.0.0.1:" + closedPort + "/").get(15, TimeUnit.SECONDS))
                     .isInstanceOf(java.util.concurrent.ExecutionException.class);
+            // A scheme no binding dials (none registered in META-INF/services) fails the same way, saying so.
+            assertThatThrownBy(() -> watcher.connect("gopher://127.0.0.1/").get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasMessageContaining("no transport dials gopher");
             demo.close();
         }
     }

@@ -1,8 +1,8 @@
 package dev.parley.rooms.chat;
 
-import dev.parley.rooms.gossip.wire.DecodeException;
-import dev.parley.rooms.gossip.wire.PostcardReader;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,23 +54,23 @@ public final class ChatHistory {
     /** Decodes a history frame; every text must be valid UTF-8 and within {@link ChatCodec#MAX_BYTES}. */
     public static List<Entry> decode(byte[] frame) {
         if (frame.length > MAX_BYTES) {
-            throw new DecodeException("chat history of " + frame.length + " bytes exceeds " + MAX_BYTES);
+            throw new PostcardException("chat history of " + frame.length + " bytes exceeds " + MAX_BYTES);
         }
         PostcardReader r = new PostcardReader(frame);
         int version = r.u8();
         if (version != VERSION) {
-            throw new DecodeException("unsupported chat history version " + version);
+            throw new PostcardException("unsupported chat history version " + version);
         }
         int n = r.length("history");
         if (n > MAX_MESSAGES) {
-            throw new DecodeException("chat history of " + n + " messages exceeds " + MAX_MESSAGES);
+            throw new PostcardException("chat history of " + n + " messages exceeds " + MAX_MESSAGES);
         }
         List<Entry> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long ms = r.varint();
             String text = r.string();
             if (text.isEmpty() || text.length() > ChatCodec.MAX_BYTES) {
-                throw new DecodeException("invalid chat message in history");
+                throw new PostcardException("invalid chat message in history");
             }
             out.add(new Entry(ms, text));
         }

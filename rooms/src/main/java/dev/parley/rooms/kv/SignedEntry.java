@@ -2,10 +2,10 @@ package dev.parley.rooms.kv;
 
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
-import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 import dev.parley.rooms.gossip.wire.Ids;
-import dev.parley.rooms.gossip.wire.PostcardReader;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
 
 import java.util.Arrays;
 
@@ -54,7 +54,7 @@ public record SignedEntry(EndpointId scope, byte[] key, long timestampNs, byte[]
         return w.bytes(key).varint(timestampNs).bytes(value).raw(signature).toByteArray();
     }
 
-    /** Decodes a gossip payload; throws {@link DecodeException} for anything malformed. */
+    /** Decodes a gossip payload; throws {@link PostcardException} for anything malformed. */
     public static SignedEntry decode(byte[] payload) {
         PostcardReader r = new PostcardReader(payload);
         int tag = r.varint(0, "kv message variant");
@@ -63,7 +63,7 @@ public record SignedEntry(EndpointId scope, byte[] key, long timestampNs, byte[]
         byte[] key = r.bytes();
         long ts = r.varint();
         if (ts < 0) {
-            throw new DecodeException("timestamp beyond 2262");
+            throw new PostcardException("timestamp beyond 2262");
         }
         byte[] value = r.bytes();
         byte[] sig = r.raw(Identity.SIGNATURE_LENGTH);

@@ -1,7 +1,7 @@
 package dev.parley.rooms.kv;
 
 import dev.parley.net.identity.EndpointId;
-import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.net.postcard.PostcardException;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ public final class SignedKv {
         SignedEntry e;
         try {
             e = SignedEntry.decode(payload);
-        } catch (DecodeException malformed) {
+        } catch (PostcardException malformed) {
             stats.malformed++;
             return List.of();
         }

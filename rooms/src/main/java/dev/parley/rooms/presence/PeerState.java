@@ -1,8 +1,8 @@
 package dev.parley.rooms.presence;
 
-import dev.parley.rooms.gossip.wire.DecodeException;
-import dev.parley.rooms.gossip.wire.PostcardReader;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,16 +76,16 @@ public record PeerState(List<String> broadcasts, Optional<String> displayName) {
         return w.toByteArray();
     }
 
-    /** Decodes a KV value; throws {@link DecodeException} on an unknown version, bad UTF-8 or broken limits. */
+    /** Decodes a KV value; throws {@link PostcardException} on an unknown version, bad UTF-8 or broken limits. */
     public static PeerState decode(byte[] bytes) {
         PostcardReader r = new PostcardReader(bytes);
         int version = r.u8();
         if (version != VERSION) {
-            throw new DecodeException("unsupported peer state version " + version);
+            throw new PostcardException("unsupported peer state version " + version);
         }
         int n = r.length("broadcast list");
         if (n > MAX_BROADCASTS) {
-            throw new DecodeException("too many broadcasts: " + n);
+            throw new PostcardException("too many broadcasts: " + n);
         }
         List<String> names = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -94,13 +94,13 @@ public record PeerState(List<String> broadcasts, Optional<String> displayName) {
         Optional<String> name = switch (r.u8()) {
             case 0 -> Optional.empty();
             case 1 -> Optional.of(r.string());
-            default -> throw new DecodeException("invalid Option<String> tag");
+            default -> throw new PostcardException("invalid Option<String> tag");
         };
         r.expectEnd();
         try {
             return new PeerState(names, name);
         } catch (IllegalArgumentException e) {
-            throw new DecodeException("invalid peer state: " + e.getMessage());
+            throw new PostcardException("invalid peer state: " + e.getMessage());
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.parley.rooms.ticket;
 
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.ticket.TicketException;
-import dev.parley.rooms.gossip.wire.DecodeException;
-import dev.parley.rooms.gossip.wire.PostcardReader;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
 import dev.parley.rooms.gossip.wire.TopicId;
 
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public record RoomTicket(TopicId topic, List<EndpointAddr> bootstrap) {
             }
             r.expectEnd();
             return new RoomTicket(topic, peers);
-        } catch (DecodeException e) {
+        } catch (PostcardException e) {
             throw new TicketException("the room ticket is damaged: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new TicketException("the room ticket is invalid: " + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.parley.rooms.chat;
 
-import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.net.postcard.PostcardException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -61,8 +61,8 @@ class ChatCodecTest {
         assertThat(back).hasSize(200);
         assertThat(back.getFirst()).isEqualTo(new ChatHistory.Entry(50, "m50"));
         assertThat(back.getLast()).isEqualTo(new ChatHistory.Entry(249, "m249"));
-        assertThatThrownBy(() -> ChatHistory.decode(new byte[] {2, 0})).isInstanceOf(DecodeException.class);
-        assertThatThrownBy(() -> ChatHistory.decode(new byte[] {1, 1, 0, 0})).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> ChatHistory.decode(new byte[] {2, 0})).isInstanceOf(PostcardException.class);
+        assertThatThrownBy(() -> ChatHistory.decode(new byte[] {1, 1, 0, 0})).isInstanceOf(PostcardException.class);
     }
 
     @Test

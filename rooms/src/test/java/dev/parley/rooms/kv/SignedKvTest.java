@@ -1,7 +1,7 @@
 package dev.parley.rooms.kv;
 
 import dev.parley.net.identity.Identity;
-import dev.parley.rooms.gossip.wire.PostcardWriter;
+import dev.parley.net.postcard.PostcardWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

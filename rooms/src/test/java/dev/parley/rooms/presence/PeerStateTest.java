@@ -1,6 +1,6 @@
 package dev.parley.rooms.presence;
 
-import dev.parley.rooms.gossip.wire.DecodeException;
+import dev.parley.net.postcard.PostcardException;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -22,11 +22,11 @@ class PeerStateTest {
 
     @Test
     void unknownVersionsBadUtf8AndBrokenLimitsAreRejected() {
-        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("020000"))).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("020000"))).isInstanceOf(PostcardException.class)
                 .hasMessageContaining("version 2");
-        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("010102c3280" + "0"))).isInstanceOf(DecodeException.class);
-        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("0111"))).isInstanceOf(DecodeException.class);
-        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("010000ff"))).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("010102c3280" + "0"))).isInstanceOf(PostcardException.class);
+        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("0111"))).isInstanceOf(PostcardException.class);
+        assertThatThrownBy(() -> PeerState.decode(HexFormat.of().parseHex("010000ff"))).isInstanceOf(PostcardException.class);
         assertThatThrownBy(() -> new PeerState(List.of(), Optional.of("x".repeat(65)))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PeerState(List.of("a\nb"), Optional.empty())).isInstanceOf(IllegalArgumentException.class);
         // 65-byte display name on the wire
@@ -36,7 +36,7 @@ class PeerStateTest {
         longName[2] = 1;
         longName[3] = 65;
         java.util.Arrays.fill(longName, 4, longName.length, (byte) 'x');
-        assertThatThrownBy(() -> PeerState.decode(longName)).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> PeerState.decode(longName)).isInstanceOf(PostcardException.class);
     }
 
     @Test

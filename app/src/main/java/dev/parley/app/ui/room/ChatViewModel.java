@@ -1,6 +1,6 @@
 package dev.parley.app.ui.room;
 
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ChatService;
 import dev.parley.app.service.Subscription;
 import dev.parley.app.ui.common.UiExecutor;
@@ -85,7 +85,7 @@ public final class ChatViewModel implements AutoCloseable {
         add(new ChatLine(ChatLine.Kind.SYSTEM, "", text, format(clock.instant())));
     }
 
-    private void receive(ChatMessage m) {
+    private void receive(ChatEntry m) {
         add(new ChatLine(m.fromSelf() ? ChatLine.Kind.SELF : ChatLine.Kind.OTHER, m.senderName(), m.text(), format(m.at())));
         if (!m.fromSelf() && !open.get()) {
             unread.set(unread.get() + 1);

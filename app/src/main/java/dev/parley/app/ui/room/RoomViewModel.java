@@ -1,7 +1,7 @@
 package dev.parley.app.ui.room;
 
-import dev.parley.app.service.RoomEvent;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
 import dev.parley.app.ui.common.Errors;
 import dev.parley.app.ui.common.Notifier;
@@ -305,12 +305,12 @@ public final class RoomViewModel implements AutoCloseable {
         return all;
     }
 
-    private void handle(RoomEvent event) {
+    private void handle(RoomUpdate event) {
         if (left) {
             return;
         }
         switch (event) {
-            case RoomEvent.ParticipantJoined j -> {
+            case RoomUpdate.ParticipantJoined j -> {
                 if (tile(j.participant().id()).isEmpty()) {
                     TileViewModel t = new TileViewModel(j.participant());
                     remoteTiles.add(t);
@@ -319,7 +319,7 @@ public final class RoomViewModel implements AutoCloseable {
                     chat.system(t.name() + " joined");
                 }
             }
-            case RoomEvent.ParticipantLeft l -> tile(l.id()).filter(t -> t != selfTile).ifPresent(t -> {
+            case RoomUpdate.ParticipantLeft l -> tile(l.id()).filter(t -> t != selfTile).ifPresent(t -> {
                 remoteTiles.remove(t);
                 if (focused.get() == t) {
                     focused.set(null);
@@ -327,14 +327,14 @@ public final class RoomViewModel implements AutoCloseable {
                 rebuildGrid();
                 chat.system(t.name() + " left");
             });
-            case RoomEvent.ParticipantChanged c -> tile(c.id()).ifPresent(t -> t.setState(c.muted(), c.cameraOn(), c.connection()));
-            case RoomEvent.SelfConnectionChanged s -> banner.set(switch (s.connection()) {
+            case RoomUpdate.ParticipantChanged c -> tile(c.id()).ifPresent(t -> t.setState(c.muted(), c.cameraOn(), c.connection()));
+            case RoomUpdate.SelfConnectionChanged s -> banner.set(switch (s.connection()) {
                 case CONNECTED -> "";
                 case CONNECTING -> "Connecting…";
                 case RECONNECTING -> "Connection lost. Reconnecting…";
                 case DISCONNECTED -> "Disconnected from the room.";
             });
-            case RoomEvent.Notice n -> {
+            case RoomUpdate.Notice n -> {
                 if (n.error()) {
                     notifier.error(n.message());
                 } else {

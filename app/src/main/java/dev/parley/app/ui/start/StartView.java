@@ -1,6 +1,6 @@
 package dev.parley.app.ui.start;
 
-import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.ui.video.VideoSurface;
 import javafx.animation.AnimationTimer;
 import javafx.geometry.Pos;
@@ -38,9 +38,9 @@ public final class StartView extends BorderPane {
         name.textProperty().bindBidirectional(vm.displayNameProperty());
         Label nameError = errorLabel("nameError", vm.nameErrorProperty());
 
-        ComboBox<DeviceInfo> camera = picker("camera", vm.cameras(), vm.cameraProperty());
-        ComboBox<DeviceInfo> mic = picker("microphone", vm.microphones(), vm.microphoneProperty());
-        ComboBox<DeviceInfo> screen = picker("screen", vm.screens(), vm.screenProperty());
+        ComboBox<DeviceChoice> camera = picker("camera", vm.cameras(), vm.cameraProperty());
+        ComboBox<DeviceChoice> mic = picker("microphone", vm.microphones(), vm.microphoneProperty());
+        ComboBox<DeviceChoice> screen = picker("screen", vm.screens(), vm.screenProperty());
         CheckBox echo = new CheckBox("Echo cancellation and noise suppression");
         echo.setId("echoCancellation");
         echo.setTooltip(new javafx.scene.control.Tooltip("Lets you talk without a headset: removes what your speakers play from your microphone"));
@@ -151,9 +151,9 @@ public final class StartView extends BorderPane {
         return l;
     }
 
-    private static ComboBox<DeviceInfo> picker(String id, javafx.collections.ObservableList<DeviceInfo> items,
-                                               javafx.beans.property.ObjectProperty<DeviceInfo> value) {
-        ComboBox<DeviceInfo> box = new ComboBox<>(items);
+    private static ComboBox<DeviceChoice> picker(String id, javafx.collections.ObservableList<DeviceChoice> items,
+                                               javafx.beans.property.ObjectProperty<DeviceChoice> value) {
+        ComboBox<DeviceChoice> box = new ComboBox<>(items);
         box.setId(id);
         box.setMaxWidth(Double.MAX_VALUE);
         box.valueProperty().bindBidirectional(value);

@@ -1,12 +1,12 @@
 package dev.parley.app.ui.start;
 
 import dev.parley.app.service.CallService;
-import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.DeviceList;
 import dev.parley.app.service.DeviceService;
 import dev.parley.app.service.JoinRequest;
-import dev.parley.app.service.LocalPreview;
 import dev.parley.app.service.RoomSession;
+import dev.parley.app.service.SelfPreview;
 import dev.parley.app.service.ServiceException;
 import dev.parley.app.service.SourceSelection;
 import dev.parley.app.service.TicketCheck;
@@ -58,12 +58,12 @@ public final class StartViewModel implements AutoCloseable {
     private final Consumer<RoomSession> onEntered;
 
     private final StringProperty displayName = new SimpleStringProperty("");
-    private final ObservableList<DeviceInfo> cameras = FXCollections.observableArrayList();
-    private final ObservableList<DeviceInfo> microphones = FXCollections.observableArrayList();
-    private final ObservableList<DeviceInfo> screens = FXCollections.observableArrayList();
-    private final ObjectProperty<DeviceInfo> camera = new SimpleObjectProperty<>();
-    private final ObjectProperty<DeviceInfo> microphone = new SimpleObjectProperty<>();
-    private final ObjectProperty<DeviceInfo> screen = new SimpleObjectProperty<>();
+    private final ObservableList<DeviceChoice> cameras = FXCollections.observableArrayList();
+    private final ObservableList<DeviceChoice> microphones = FXCollections.observableArrayList();
+    private final ObservableList<DeviceChoice> screens = FXCollections.observableArrayList();
+    private final ObjectProperty<DeviceChoice> camera = new SimpleObjectProperty<>();
+    private final ObjectProperty<DeviceChoice> microphone = new SimpleObjectProperty<>();
+    private final ObjectProperty<DeviceChoice> screen = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper deviceNotice = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<VideoFeed> previewFeed = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper previewMessage = new ReadOnlyStringWrapper("Starting preview…");
@@ -77,7 +77,7 @@ public final class StartViewModel implements AutoCloseable {
     private Settings settings = Settings.defaults();
     private final java.util.concurrent.atomic.AtomicReference<Settings> pendingSave = new java.util.concurrent.atomic.AtomicReference<>();
     private final Object saveLock = new Object();
-    private LocalPreview preview;
+    private SelfPreview preview;
     private int previewGeneration;
     private boolean loading;
     private boolean closed;
@@ -142,12 +142,12 @@ public final class StartViewModel implements AutoCloseable {
             settings = loaded;
             displayName.set(loaded.displayName());
             echoCancellation.set(loaded.echoCancellationOn());
-            cameras.setAll(with(list.cameras(), DeviceInfo.TEST_PATTERN, DeviceInfo.OFF));
-            microphones.setAll(with(list.microphones(), DeviceInfo.TEST_TONE, DeviceInfo.OFF));
-            screens.setAll(with(list.screens(), DeviceInfo.OFF));
-            camera.set(forceTestSources ? DeviceInfo.TEST_PATTERN : pick(cameras, loaded.camera(), DeviceInfo.TEST_PATTERN));
-            microphone.set(forceTestSources ? DeviceInfo.TEST_TONE : pick(microphones, loaded.microphone(), DeviceInfo.TEST_TONE));
-            screen.set(pick(screens, loaded.screen(), DeviceInfo.OFF));
+            cameras.setAll(with(list.cameras(), DeviceChoice.TEST_PATTERN, DeviceChoice.OFF));
+            microphones.setAll(with(list.microphones(), DeviceChoice.TEST_TONE, DeviceChoice.OFF));
+            screens.setAll(with(list.screens(), DeviceChoice.OFF));
+            camera.set(forceTestSources ? DeviceChoice.TEST_PATTERN : pick(cameras, loaded.camera(), DeviceChoice.TEST_PATTERN));
+            microphone.set(forceTestSources ? DeviceChoice.TEST_TONE : pick(microphones, loaded.microphone(), DeviceChoice.TEST_TONE));
+            screen.set(pick(screens, loaded.screen(), DeviceChoice.OFF));
             deviceNotice.set(notice(list, listProblem));
         } finally {
             loading = false;
@@ -155,16 +155,16 @@ public final class StartViewModel implements AutoCloseable {
         restartPreview();
     }
 
-    private static List<DeviceInfo> with(List<DeviceInfo> real, DeviceInfo... extra) {
-        List<DeviceInfo> all = new ArrayList<>(real);
+    private static List<DeviceChoice> with(List<DeviceChoice> real, DeviceChoice... extra) {
+        List<DeviceChoice> all = new ArrayList<>(real);
         all.addAll(List.of(extra));
         return all;
     }
 
     /** The remembered device if it is still there, else the first real one, else the fallback. */
-    private static DeviceInfo pick(List<DeviceInfo> options, String rememberedId, DeviceInfo fallback) {
+    private static DeviceChoice pick(List<DeviceChoice> options, String rememberedId, DeviceChoice fallback) {
         if (rememberedId != null) {
-            Optional<DeviceInfo> remembered = options.stream().filter(d -> d.id().equals(rememberedId)).findFirst();
+            Optional<DeviceChoice> remembered = options.stream().filter(d -> d.id().equals(rememberedId)).findFirst();
             if (remembered.isPresent()) {
                 return remembered.get();
             }
@@ -194,15 +194,15 @@ public final class StartViewModel implements AutoCloseable {
         return displayName;
     }
 
-    public ObservableList<DeviceInfo> cameras() {
+    public ObservableList<DeviceChoice> cameras() {
         return cameras;
     }
 
-    public ObservableList<DeviceInfo> microphones() {
+    public ObservableList<DeviceChoice> microphones() {
         return microphones;
     }
 
-    public ObservableList<DeviceInfo> screens() {
+    public ObservableList<DeviceChoice> screens() {
         return screens;
     }
 
@@ -211,15 +211,15 @@ public final class StartViewModel implements AutoCloseable {
         return echoCancellation;
     }
 
-    public ObjectProperty<DeviceInfo> cameraProperty() {
+    public ObjectProperty<DeviceChoice> cameraProperty() {
         return camera;
     }
 
-    public ObjectProperty<DeviceInfo> microphoneProperty() {
+    public ObjectProperty<DeviceChoice> microphoneProperty() {
         return microphone;
     }
 
-    public ObjectProperty<DeviceInfo> screenProperty() {
+    public ObjectProperty<DeviceChoice> screenProperty() {
         return screen;
     }
 
@@ -262,7 +262,7 @@ public final class StartViewModel implements AutoCloseable {
 
     /** Per frame: the microphone meter. */
     public void pulse() {
-        LocalPreview p = preview;
+        SelfPreview p = preview;
         micLevel.set(p == null ? 0 : Math.clamp(p.micLevel(), 0.0, 1.0));
     }
 
@@ -331,11 +331,11 @@ public final class StartViewModel implements AutoCloseable {
 
     /** The sources as chosen now. */
     public SourceSelection selection() {
-        return new SourceSelection(orElse(camera.get(), DeviceInfo.TEST_PATTERN),
-                orElse(microphone.get(), DeviceInfo.TEST_TONE), orElse(screen.get(), DeviceInfo.OFF));
+        return new SourceSelection(orElse(camera.get(), DeviceChoice.TEST_PATTERN),
+                orElse(microphone.get(), DeviceChoice.TEST_TONE), orElse(screen.get(), DeviceChoice.OFF));
     }
 
-    private static DeviceInfo orElse(DeviceInfo d, DeviceInfo fallback) {
+    private static DeviceChoice orElse(DeviceChoice d, DeviceChoice fallback) {
         return d == null ? fallback : d;
     }
 
@@ -354,7 +354,7 @@ public final class StartViewModel implements AutoCloseable {
             return;
         }
         int generation = ++previewGeneration;
-        LocalPreview old = preview;
+        SelfPreview old = preview;
         preview = null;
         previewFeed.set(null);
         previewMessage.set("Starting preview…");
@@ -363,7 +363,7 @@ public final class StartViewModel implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
-            LocalPreview started;
+            SelfPreview started;
             try {
                 started = devices.startPreview(selection);
             } catch (ServiceException e) {
@@ -381,14 +381,14 @@ public final class StartViewModel implements AutoCloseable {
                 }
                 preview = started;
                 previewFeed.set(started.video());
-                previewMessage.set(selection.camera().equals(DeviceInfo.OFF) ? "Camera off" : "");
+                previewMessage.set(selection.camera().equals(DeviceChoice.OFF) ? "Camera off" : "");
             });
         });
     }
 
     private void stopPreview() {
         previewGeneration++;
-        LocalPreview old = preview;
+        SelfPreview old = preview;
         preview = null;
         previewFeed.set(null);
         micLevel.set(0);

@@ -1,7 +1,7 @@
 package dev.parley.app.ui.video;
 
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.VideoFeed;
-import dev.parley.app.service.VideoFrame;
 import javafx.animation.AnimationTimer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -87,7 +87,7 @@ public final class VideoSurface extends Region {
         if (f == null) {
             return false;
         }
-        VideoFrame frame = f.poll();
+        BgraFrame frame = f.poll();
         if (frame == null) {
             return false;
         }
@@ -99,7 +99,7 @@ public final class VideoSurface extends Region {
         return true;
     }
 
-    private void show(VideoFrame frame) {
+    private void show(BgraFrame frame) {
         int w = frame.width();
         int h = frame.height();
         if (pixels == null || pixels.getWidth() != w || pixels.getHeight() != h) {
@@ -117,7 +117,7 @@ public final class VideoSurface extends Region {
     }
 
     /** Copies the frame into a tightly packed buffer: one bulk copy, or one per row when rows are padded. */
-    static void copy(VideoFrame frame, ByteBuffer dst) {
+    static void copy(BgraFrame frame, ByteBuffer dst) {
         int row = frame.width() * 4;
         ByteBuffer src = frame.bgra().duplicate();
         dst.clear();

@@ -2,10 +2,10 @@ package dev.parley.app.ui.room;
 
 import dev.parley.app.cli.CommandEngines;
 import dev.parley.app.cli.GuiRequest;
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.DeviceList;
-import dev.parley.app.service.RoomEvent;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.settings.SettingsStore;
 import dev.parley.app.testing.FakeCalls;
@@ -33,7 +33,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,7 +125,7 @@ class RoomViewFxTest {
 
     @Test
     void chatSendsOnEnterAndShowsReceivedMessagesWithBadge(FxRobot robot) throws Exception {
-        session.chat.deliver(new ChatMessage("b0", "Bo", "hello from Bo", Instant.now(), false));
+        session.chat.deliver(new ChatEntry("b0", "Bo", "hello from Bo", Instant.now(), false));
         waitFx(() -> vm().chat().unreadProperty().get() == 1);
         assertThat(robot.lookup("#unreadBadge").queryAs(Label.class).isVisible()).isTrue();
         assertThat(robot.lookup("#unreadBadge").queryAs(Label.class).getText()).isEqualTo("1");
@@ -146,7 +146,7 @@ class RoomViewFxTest {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
         bo.stats = new StatsSnapshot(new StatsSnapshot.Net(false, "127.0.0.1:4443", 42, 0.5, 2.5, 0.3), null,
                 new StatsSnapshot.Render("h264", "360p", 30, 3.25), new StatsSnapshot.Time(90, 12, 60));
-        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
         robot.type(KeyCode.D);
         Node tile = robot.lookup("#tile-b0").query();
         waitFx(() -> robot.from(tile).lookup("#stat-net-rtt").tryQuery().map(n -> ((Label) n).getText().equals("42.0 ms")).orElse(false));
@@ -185,8 +185,8 @@ class RoomViewFxTest {
 
     @Test
     void doubleClickShowsOneTileLargeAndQrShowsTheTicket(FxRobot robot) throws Exception {
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("c0", "Cy")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("c0", "Cy")));
         waitFx(() -> shown(robot, "#tile-b0") && shown(robot, "#tile-c0"));
         // A real double-click through the robot is timing-dependent on a loaded machine (the two clicks can
         // land outside the double-click interval), so the tile gets a genuine two-click event directly.
@@ -210,8 +210,8 @@ class RoomViewFxTest {
 
     @Test
     void reconnectingIsShownOnTheBannerAndTile(FxRobot robot) throws Exception {
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
-        session.emit(new RoomEvent.SelfConnectionChanged(ConnectionState.RECONNECTING));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        session.emit(new RoomUpdate.SelfConnectionChanged(ConnectionState.RECONNECTING));
         waitFx(() -> robot.lookup("#banner").query().isVisible());
         assertThat(robot.lookup("#banner").queryAs(Label.class).getText()).contains("Reconnecting");
         waitFx(() -> robot.lookup("#tile-b0").tryQuery().isPresent());
@@ -235,12 +235,12 @@ class RoomViewFxTest {
                     new StatsSnapshot.Render("h264 (libavcodec)", "360p", 30 - 6 * i, 2.5), new StatsSnapshot.Time(60 + 50 * i, 8, 70));
             p.level = i == 0 ? 0.7 : 0;
             p.feed.offer(640, 360, colours[i][0], colours[i][1], colours[i][2]);
-            session.emit(new RoomEvent.ParticipantJoined(p));
-            session.emit(new RoomEvent.ParticipantChanged(p.id(), i == 1, true, ConnectionState.CONNECTED));
+            session.emit(new RoomUpdate.ParticipantJoined(p));
+            session.emit(new RoomUpdate.ParticipantChanged(p.id(), i == 1, true, ConnectionState.CONNECTED));
         }
         session.self.stats = new StatsSnapshot(null, new StatsSnapshot.Capture("test pattern", "avc1.64001f", "libx264", "1280x720", 30, 6.5, 2400),
                 null, null);
-        session.chat.deliver(new ChatMessage("p0", "Bo", "Can everyone see my screen?", Instant.now(), false));
+        session.chat.deliver(new ChatEntry("p0", "Bo", "Can everyone see my screen?", Instant.now(), false));
         robot.type(KeyCode.D);
         robot.type(KeyCode.C);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> vm().activeSpeakerProperty().get() != null));

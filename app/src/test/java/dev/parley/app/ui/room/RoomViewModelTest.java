@@ -1,9 +1,9 @@
 package dev.parley.app.ui.room;
 
-import dev.parley.app.service.ChatMessage;
+import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.app.service.LinkQuality;
-import dev.parley.app.service.RoomEvent;
+import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.StatsSnapshot;
 import dev.parley.app.testing.FakeParticipant;
 import dev.parley.app.testing.FakeRoomSession;
@@ -37,11 +37,11 @@ class RoomViewModelTest {
     @Test
     void joinsAndLeavesBuildTheGridAndChatSystemLines() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
-        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
         assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("self", "b0");
         assertThat(vm.selfTile().name()).isEqualTo("Me (you)");
-        session.emit(new RoomEvent.ParticipantLeft("b0"));
+        session.emit(new RoomUpdate.ParticipantLeft("b0"));
         assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("self");
         assertThat(vm.chat().lines()).extracting(ChatLine::text).containsExactly("Bo joined", "Bo left");
         assertThat(vm.chat().lines()).allMatch(l -> l.kind() == ChatLine.Kind.SYSTEM && l.time().equals("09:30"));
@@ -62,14 +62,14 @@ class RoomViewModelTest {
             System.gc();
             Thread.sleep(20);
         }
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
         assertThat(changes.get()).as("both lists still report the join").isEqualTo(2);
         assertThat(vm.gridTiles()).isSameAs(vm.gridTiles());
     }
 
     @Test
     void pictureInPictureTakesTheSelfTileOutOfTheGridAndIsRemembered() {
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
         vm.togglePictureInPicture();
         assertThat(vm.gridTiles()).extracting(TileViewModel::id).containsExactly("b0");
         assertThat(pipSaved).containsExactly(true);
@@ -113,19 +113,19 @@ class RoomViewModelTest {
 
     @Test
     void participantStateAndReconnectingBanner() {
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("b0", "Bo")));
         TileViewModel bo = vm.tile("b0").orElseThrow();
         assertThat(bo.connectionTextProperty().get()).isEqualTo("connecting…");
-        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
+        session.emit(new RoomUpdate.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
         assertThat(bo.mutedProperty().get()).isTrue();
         assertThat(bo.connectionTextProperty().get()).isEmpty();
-        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.RECONNECTING));
+        session.emit(new RoomUpdate.ParticipantChanged("b0", true, true, ConnectionState.RECONNECTING));
         assertThat(bo.connectionTextProperty().get()).isEqualTo("reconnecting…");
-        session.emit(new RoomEvent.SelfConnectionChanged(ConnectionState.RECONNECTING));
+        session.emit(new RoomUpdate.SelfConnectionChanged(ConnectionState.RECONNECTING));
         assertThat(vm.bannerProperty().get()).contains("Reconnecting");
-        session.emit(new RoomEvent.SelfConnectionChanged(ConnectionState.CONNECTED));
+        session.emit(new RoomUpdate.SelfConnectionChanged(ConnectionState.CONNECTED));
         assertThat(vm.bannerProperty().get()).isEmpty();
-        session.emit(new RoomEvent.Notice("Bo's video stalled", true));
+        session.emit(new RoomUpdate.Notice("Bo's video stalled", true));
         assertThat(notifier.errors).containsExactly("Bo's video stalled");
     }
 
@@ -133,8 +133,8 @@ class RoomViewModelTest {
     void largeViewHidesOtherTilesSoTheyAskForNoVideo() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
         FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
-        session.emit(new RoomEvent.ParticipantJoined(cy));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(cy));
         vm.tile("b0").orElseThrow().reportSize(640, 360);
         vm.tile("c0").orElseThrow().reportSize(640, 360);
         assertThat(cy.feed.viewportHeight).isEqualTo(360);
@@ -150,8 +150,8 @@ class RoomViewModelTest {
     void activeSpeakerFollowsTheLoudestWithHold() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
         FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
-        session.emit(new RoomEvent.ParticipantJoined(cy));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(cy));
         long t = 0;
         bo.level = 0.6;
         for (int i = 0; i < 10; i++) {
@@ -187,7 +187,7 @@ class RoomViewModelTest {
     @Test
     void speakingStartsAboveTheStartLevelAndLastsDownToTheStopLevel() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
         TileViewModel boTile = vm.tile("b0").orElseThrow();
         long t = 1_000_000_000L;
         bo.level = 0.3; // between STOP and START: room noise, not a voice yet
@@ -215,8 +215,8 @@ class RoomViewModelTest {
     void anotherVoiceTakesOverOnlyWhenClearlyLouderForAWhile() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
         FakeParticipant cy = FakeParticipant.remote("c0", "Cy");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
-        session.emit(new RoomEvent.ParticipantJoined(cy));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(cy));
         TileViewModel boTile = vm.tile("b0").orElseThrow();
         TileViewModel cyTile = vm.tile("c0").orElseThrow();
         long t = 1_000_000_000L;
@@ -244,8 +244,8 @@ class RoomViewModelTest {
     @Test
     void aMutedTileNeverSpeaks() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
-        session.emit(new RoomEvent.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantChanged("b0", true, true, ConnectionState.CONNECTED));
         bo.level = 0.9;
         pulseFor(1_000_000_000L, 500);
         assertThat(vm.activeSpeakerProperty().get()).isNull();
@@ -255,7 +255,7 @@ class RoomViewModelTest {
     @Test
     void statsAreSampledEvery200msAndDriveTheQualityDot() {
         FakeParticipant bo = FakeParticipant.remote("b0", "Bo");
-        session.emit(new RoomEvent.ParticipantJoined(bo));
+        session.emit(new RoomUpdate.ParticipantJoined(bo));
         bo.stats = new StatsSnapshot(new StatsSnapshot.Net(false, "127.0.0.1:1", 12, 0, 1, 1), null, null, null);
         vm.pulse(1_000_000_000L);
         TileViewModel t = vm.tile("b0").orElseThrow();
@@ -283,13 +283,13 @@ class RoomViewModelTest {
         assertThat(session.listenerCount()).isZero();
         assertThat(session.chat.listenerCount()).isZero();
         assertThat(leftCalls).isEqualTo(1);
-        session.emit(new RoomEvent.ParticipantJoined(FakeParticipant.remote("late", "Late")));
+        session.emit(new RoomUpdate.ParticipantJoined(FakeParticipant.remote("late", "Late")));
         assertThat(vm.remoteTiles()).isEmpty();
     }
 
     @Test
     void chatUnreadCountsOnlyOthersWhileClosed() {
-        session.chat.deliver(new ChatMessage("b0", "Bo", "hi", Instant.now(), false));
+        session.chat.deliver(new ChatEntry("b0", "Bo", "hi", Instant.now(), false));
         vm.chat().draftProperty().set("  hello  ");
         vm.chat().send();
         assertThat(session.chat.sent).containsExactly("hello");
@@ -297,7 +297,7 @@ class RoomViewModelTest {
         assertThat(vm.chat().unreadProperty().get()).isEqualTo(1);
         vm.toggleChat();
         assertThat(vm.chat().unreadProperty().get()).isZero();
-        session.chat.deliver(new ChatMessage("b0", "Bo", "again", Instant.now(), false));
+        session.chat.deliver(new ChatEntry("b0", "Bo", "again", Instant.now(), false));
         assertThat(vm.chat().unreadProperty().get()).isZero();
         assertThat(vm.chat().lines()).extracting(ChatLine::kind)
                 .containsExactly(ChatLine.Kind.OTHER, ChatLine.Kind.SELF, ChatLine.Kind.OTHER);
@@ -313,7 +313,7 @@ class RoomViewModelTest {
         assertThat(vm.chat().draftProperty().get()).hasSize(ChatViewModel.MAX_LENGTH + 1);
         assertThat(vm.chat().lines().getLast().text()).contains("limit is 2000");
         for (int i = 0; i < 250; i++) {
-            session.chat.deliver(new ChatMessage("b0", "Bo", "m" + i, Instant.now(), false));
+            session.chat.deliver(new ChatEntry("b0", "Bo", "m" + i, Instant.now(), false));
         }
         assertThat(vm.chat().lines()).hasSize(ChatViewModel.MAX_LINES);
         assertThat(vm.chat().lines().getLast().text()).isEqualTo("m249");

@@ -1,12 +1,12 @@
 package dev.parley.app.ui.start;
 
-import dev.parley.app.service.DeviceInfo;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.DeviceList;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.settings.Settings;
 import dev.parley.app.settings.SettingsStore;
-import dev.parley.app.testing.FakeCalls;
 import dev.parley.app.testing.BrokenDevices;
+import dev.parley.app.testing.FakeCalls;
 import dev.parley.app.testing.FakeDevices;
 import dev.parley.app.testing.RecordingNotifier;
 import dev.parley.app.ui.common.DirectUiExecutor;
@@ -26,8 +26,8 @@ class StartViewModelTest {
     private final FakeCalls calls = new FakeCalls();
     private final RecordingNotifier notifier = new RecordingNotifier();
     private final List<RoomSession> entered = new ArrayList<>();
-    private static final DeviceInfo CAM = new DeviceInfo("v4l2:/dev/video0", "HD Webcam", false);
-    private static final DeviceInfo MIC = new DeviceInfo("alsa:hw0", "Built-in mic", false);
+    private static final DeviceChoice CAM = new DeviceChoice("v4l2:/dev/video0", "HD Webcam", false);
+    private static final DeviceChoice MIC = new DeviceChoice("alsa:hw0", "Built-in mic", false);
 
     private StartViewModel vm(FakeDevices devices) {
         StartViewModel vm = new StartViewModel(calls, devices, new SettingsStore(dir), new DirectUiExecutor(), Runnable::run,
@@ -40,8 +40,8 @@ class StartViewModelTest {
     void noDevicesFallsBackToTestSourcesAndSaysSo() {
         FakeDevices devices = new FakeDevices(DeviceList.empty());
         StartViewModel vm = vm(devices);
-        assertThat(vm.cameraProperty().get()).isEqualTo(DeviceInfo.TEST_PATTERN);
-        assertThat(vm.microphoneProperty().get()).isEqualTo(DeviceInfo.TEST_TONE);
+        assertThat(vm.cameraProperty().get()).isEqualTo(DeviceChoice.TEST_PATTERN);
+        assertThat(vm.microphoneProperty().get()).isEqualTo(DeviceChoice.TEST_TONE);
         assertThat(vm.deviceNoticeProperty().get()).contains("No camera or microphone found", "test pattern and tone");
         assertThat(devices.started).hasSize(1);
         assertThat(vm.previewFeedProperty().get()).isSameAs(devices.previews.getFirst().feed);
@@ -56,11 +56,11 @@ class StartViewModelTest {
         StartViewModel vm = vm(devices);
         assertThat(vm.cameraProperty().get()).isEqualTo(CAM);
         assertThat(vm.deviceNoticeProperty().get()).isEmpty();
-        assertThat(vm.cameras()).containsExactly(CAM, DeviceInfo.TEST_PATTERN, DeviceInfo.OFF);
-        vm.cameraProperty().set(DeviceInfo.TEST_PATTERN);
+        assertThat(vm.cameras()).containsExactly(CAM, DeviceChoice.TEST_PATTERN, DeviceChoice.OFF);
+        vm.cameraProperty().set(DeviceChoice.TEST_PATTERN);
         assertThat(devices.previews).hasSize(2);
         assertThat(devices.previews.getFirst().closed).isTrue();
-        assertThat(devices.started.getLast().camera()).isEqualTo(DeviceInfo.TEST_PATTERN);
+        assertThat(devices.started.getLast().camera()).isEqualTo(DeviceChoice.TEST_PATTERN);
         assertThat(new SettingsStore(dir).load().camera()).isEqualTo("test:pattern");
     }
 
@@ -72,7 +72,7 @@ class StartViewModelTest {
         assertThat(vm.previewFeedProperty().get()).isNull();
         assertThat(vm.previewMessageProperty().get()).isEqualTo("No video yet: " + BrokenDevices.CAPTURE_FAILURE);
         assertThat(vm.deviceNoticeProperty().get()).contains(BrokenDevices.LIST_FAILURE, "test pattern and tone");
-        assertThat(vm.cameras()).as("the test sources stay choosable").contains(DeviceInfo.TEST_PATTERN);
+        assertThat(vm.cameras()).as("the test sources stay choosable").contains(DeviceChoice.TEST_PATTERN);
     }
 
     @Test
@@ -114,7 +114,7 @@ class StartViewModelTest {
         vm.join();
         assertThat(calls.joined).containsExactly("roomxyz");
         assertThat(calls.requests.getFirst().displayName()).isEqualTo("Ada");
-        assertThat(calls.requests.getFirst().sources().camera()).isEqualTo(DeviceInfo.TEST_PATTERN);
+        assertThat(calls.requests.getFirst().sources().camera()).isEqualTo(DeviceChoice.TEST_PATTERN);
         assertThat(entered).containsExactly(calls.last);
         assertThat(devices.previews.getLast().closed).as("preview stops when entering").isTrue();
         Settings saved = new SettingsStore(dir).load();
@@ -138,7 +138,7 @@ class StartViewModelTest {
         StartViewModel vm = new StartViewModel(calls, new FakeDevices(new DeviceList(List.of(CAM), List.of(MIC), List.of())),
                 new SettingsStore(dir), new DirectUiExecutor(), Runnable::run, notifier, entered::add);
         vm.start(true).join();
-        assertThat(vm.cameraProperty().get()).isEqualTo(DeviceInfo.TEST_PATTERN);
-        assertThat(vm.microphoneProperty().get()).isEqualTo(DeviceInfo.TEST_TONE);
+        assertThat(vm.cameraProperty().get()).isEqualTo(DeviceChoice.TEST_PATTERN);
+        assertThat(vm.microphoneProperty().get()).isEqualTo(DeviceChoice.TEST_TONE);
     }
 }

@@ -1,6 +1,6 @@
 package dev.parley.app.ui.video;
 
-import dev.parley.app.service.VideoFrame;
+import dev.parley.app.service.BgraFrame;
 import dev.parley.app.testing.SolidFeed;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
@@ -71,7 +71,7 @@ class VideoSurfaceFxTest {
                 buf.put(y * stride + p + 2, (byte) 0xFF).put(y * stride + p + 3, (byte) 0xFF);
             }
         }
-        feed.offer(new VideoFrame(buf, w, h, stride, () -> { }));
+        feed.offer(new BgraFrame(buf, w, h, stride, () -> { }));
         WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> fx(() -> surface.hasFrameProperty().get()));
         assertThat(fx(() -> surface.imageView().getImage().getWidth())).isEqualTo(8);
         Image img = fx(() -> surface.imageView().getImage());

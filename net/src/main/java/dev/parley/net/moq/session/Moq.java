@@ -1,11 +1,14 @@
 package dev.parley.net.moq.session;
 
+import dev.parley.net.actor.Actor;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
-import dev.parley.net.moq.wire.Version;
 import dev.parley.net.moq.model.BroadcastConsumer;
-import dev.parley.net.quic.Endpoint;
+import dev.parley.net.moq.wire.Version;
 import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.transport.AlpnTransport;
 import dev.parley.net.transport.Connection;
+import dev.parley.net.transport.UrlDialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,10 @@ import java.util.function.Function;
  *
  * <p>An actor: one virtual thread owns all state and runs the {@link Command}s that public methods post
  * to a bounded queue; replies come back through futures. After {@link #shutdown()} every call fails with
- * {@link ActorStoppedException}. Binding-agnostic: {@link #attach(Endpoint)} serves raw QUIC, and any
- * other binding (QMux over WebSocket) hands its connections to {@link #handleConnection}.
+ * {@link ActorStoppedException}. Binding-agnostic: {@link #attach(AlpnTransport)} serves raw QUIC through the
+ * endpoint's {@link AlpnTransport} side, any other binding (QMux over WebSocket) hands its connections to
+ * {@link #handleConnection}, and {@link #connect(String)} dials URLs through the {@link UrlDialer} a
+ * binding provides; no binding is imported here.
  */
 public final class Moq implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Moq.class);
@@ -83,13 +88,6 @@ public final class Moq implements AutoCloseable {
         }
     }
 
-    /** Thrown by every call after {@link #shutdown()}. */
-    public static final class ActorStoppedException extends IllegalStateException {
-        ActorStoppedException() {
-            super("the moq manager was shut down");
-        }
-    }
-
     /** What the actor does; each runs on the actor thread. */
     private sealed interface Command {
     }
@@ -100,7 +98,8 @@ public final class Moq implements AutoCloseable {
     private record Unpublish(String name, BroadcastConsumer broadcast) implements Command {
     }
 
-    private record Connect(EndpointAddr peer, CompletableFuture<MoqSession> reply) implements Command {
+    private record Connect(EndpointAddr peer, CompletableFuture<MoqSession> reply)
+            implements Command, Actor.Request<MoqSession> {
     }
 
     private record Dialed(EndpointAddr peer, MoqSession session, Throwable error) implements Command {
@@ -112,24 +111,25 @@ public final class Moq implements AutoCloseable {
     private record SessionClosed(MoqSession session) implements Command {
     }
 
-    private record Query<T>(Function<Moq, T> read, CompletableFuture<T> reply) implements Command {
+    private record Query<T>(Function<Moq, T> read, CompletableFuture<T> reply) implements Command, Actor.Request<T> {
     }
 
-    private record Stop(CompletableFuture<Void> done) implements Command {
+    /** The URL dialer for a scheme, made on its first dial and closed when the manager stops. */
+    private record UrlDialerFor(String scheme, CompletableFuture<UrlDialer> reply) implements Command, Actor.Request<UrlDialer> {
     }
 
     private final Dialer dialer;
     private final Options options;
     private final Runnable onShutdown;
-    private final BlockingQueue<Command> inbox = new ArrayBlockingQueue<>(256);
+    private final Actor<Command> actor;
     private final BlockingQueue<IncomingSession> incoming;
-    private volatile boolean stopped;
 
     // Actor-owned state.
     private final Map<EndpointId, MoqSession> sessions = new HashMap<>();
     private final List<MoqSession> anonymous = new ArrayList<>();
     private final Map<EndpointId, CompletableFuture<MoqSession>> dialing = new HashMap<>();
     private final Map<String, BroadcastConsumer> publishing = new LinkedHashMap<>();
+    private final Map<String, UrlDialer> urlDialers = new HashMap<>();
 
     /** A manager that dials with {@code dialer}; feed it incoming connections with {@link #handleConnection}. */
     public Moq(Dialer dialer, Options options) {
@@ -141,14 +141,24 @@ public final class Moq implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.onShutdown = onShutdown;
         this.incoming = new ArrayBlockingQueue<>(options.incomingQueue());
-        Thread.ofVirtual().name("moq-manager").start(this::run);
+        this.actor = Actor.start("moq-manager", 256, new Actor.Handler<>() {
+            @Override
+            public void handle(Command c) {
+                Moq.this.handle(c);
+            }
+
+            @Override
+            public void onStop() {
+                stop();
+            }
+        });
     }
 
     /**
      * Serves the ALPNs of {@code options.versions()} on {@code endpoint} and dials through it offering them
      * all; the server's preference (newest first) picks the session's version.
      */
-    public static Moq attach(Endpoint endpoint, Options options) {
+    public static Moq attach(AlpnTransport endpoint, Options options) {
         List<String> alpns = options.alpns();
         Moq moq = new Moq(peer -> endpoint.connect(peer, alpns), options, () -> alpns.forEach(endpoint::unregister));
         alpns.forEach(alpn -> endpoint.register(alpn, moq::handleConnection));
@@ -160,7 +170,7 @@ public final class Moq implements AutoCloseable {
         return Version.ofAlpn(protocol).isPresent();
     }
 
-    public static Moq attach(Endpoint endpoint) {
+    public static Moq attach(AlpnTransport endpoint) {
         return attach(endpoint, Options.DEFAULT);
     }
 
@@ -183,15 +193,17 @@ public final class Moq implements AutoCloseable {
      * {@link #shutdown()}. The URL path is the session's root on the server.
      */
     public CompletableFuture<MoqSession> connect(String url) {
-        checkRunning();
         java.net.URI uri = java.net.URI.create(Objects.requireNonNull(url, "url"));
+        CompletableFuture<UrlDialer> client = actor.ask(reply -> new UrlDialerFor(uri.getScheme(), reply));
         CompletableFuture<MoqSession> reply = new CompletableFuture<>();
         Thread.ofVirtual().name("moq-ws-dial").start(() -> {
             try {
-                Connection connection = webSocketClient().connect(uri, java.util.Optional.empty());
+                Connection connection = client.join().connect(uri);
                 MoqSession session = MoqSession.start(connection, options.session());
                 post(new Register(session));
                 reply.complete(session);
+            } catch (CompletionException e) {
+                reply.completeExceptionally(e.getCause() != null ? e.getCause() : e);
             } catch (RuntimeException e) {
                 reply.completeExceptionally(e);
             }
@@ -199,17 +211,9 @@ public final class Moq implements AutoCloseable {
         return reply;
     }
 
-    private synchronized dev.parley.net.qmux.QmuxClient webSocketClient() {
-        if (webSocketClient == null) {
-            webSocketClient = new dev.parley.net.qmux.QmuxClient(
-                    dev.parley.net.qmux.QmuxConfig.defaults().withProtocols(options.alpns()), Duration.ofSeconds(10));
-        }
-        return webSocketClient;
-    }
-
     /** Starts a session on a connection a binding accepted and queues it as an {@link IncomingSession}. */
     public void handleConnection(Connection connection) {
-        if (stopped) {
+        if (actor.isStopped()) {
             connection.close(IncomingSession.REJECTED, "shutting down");
             return;
         }
@@ -234,7 +238,9 @@ public final class Moq implements AutoCloseable {
 
     /** The next incoming session, waiting up to {@code timeout}. */
     public Optional<IncomingSession> nextIncoming(Duration timeout) throws InterruptedException {
-        checkRunning();
+        if (actor.isStopped()) {
+            throw new ActorStoppedException("the moq manager was shut down");
+        }
         return Optional.ofNullable(incoming.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
@@ -254,23 +260,18 @@ public final class Moq implements AutoCloseable {
 
     /** Closes every session and pending dial and stops the actor; idempotent. */
     public void shutdown() {
-        if (stopped) {
-            return;
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            inbox.put(new Stop(done));
-            done.get(10, TimeUnit.SECONDS);
+            shutdownAsync().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.warn("moq manager did not stop cleanly: {}", e.toString());
         }
-        synchronized (this) {
-            if (webSocketClient != null) {
-                webSocketClient.close();
-            }
-        }
+    }
+
+    /** {@link #shutdown()} without waiting: completes when the manager has stopped. For callers that are actors. */
+    public CompletableFuture<Void> shutdownAsync() {
+        return actor.stop();
     }
 
     @Override
@@ -278,17 +279,13 @@ public final class Moq implements AutoCloseable {
         shutdown();
     }
 
-    private dev.parley.net.qmux.QmuxClient webSocketClient; // created on the first WebSocket dial
-
     // ---- actor ----
 
     private void post(Command c) {
-        checkRunning();
         try {
-            inbox.put(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ActorStoppedException();
+            actor.tell(c);
+        } catch (ActorStoppedException e) {
+            throw new ActorStoppedException("the moq manager was shut down");
         }
     }
 
@@ -298,30 +295,7 @@ public final class Moq implements AutoCloseable {
         try {
             return reply.join();
         } catch (CompletionException e) {
-            throw new ActorStoppedException();
-        }
-    }
-
-    private void checkRunning() {
-        if (stopped) {
-            throw new ActorStoppedException();
-        }
-    }
-
-    private void run() {
-        try {
-            while (true) {
-                Command c = inbox.take();
-                if (c instanceof Stop s) {
-                    stop();
-                    s.done().complete(null);
-                    return;
-                }
-                handle(c);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop();
+            throw new ActorStoppedException("the moq manager was shut down");
         }
     }
 
@@ -386,7 +360,14 @@ public final class Moq implements AutoCloseable {
                         () -> anonymous.remove(sc.session()));
             }
             case Query<?> q -> answer(q);
-            case Stop s -> throw new IllegalStateException("handled by the loop");
+            case UrlDialerFor u -> {
+                try {
+                    u.reply().complete(urlDialers.computeIfAbsent(u.scheme(),
+                            scheme -> UrlDialer.open(scheme, options.alpns(), Duration.ofSeconds(10))));
+                } catch (IllegalArgumentException noBinding) {
+                    u.reply().completeExceptionally(noBinding);
+                }
+            }
         }
     }
 
@@ -410,22 +391,10 @@ public final class Moq implements AutoCloseable {
 
     /**
      * Posts from callbacks, which may run on the actor thread itself or on a transport thread: never
-     * blocks the caller; a full inbox is waited on by a short-lived virtual thread. False once stopped.
+     * blocks the caller. False once stopped.
      */
     private boolean offer(Command c) {
-        if (stopped) {
-            return false;
-        }
-        if (!inbox.offer(c)) {
-            Thread.ofVirtual().name("moq-manager-post").start(() -> {
-                try {
-                    inbox.put(c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        return true;
+        return actor.post(c);
     }
 
     private void forEachSession(java.util.function.Consumer<MoqSession> action) {
@@ -433,29 +402,21 @@ public final class Moq implements AutoCloseable {
         anonymous.forEach(action);
     }
 
+    /** The actor's last step: every accepted command has run, and no more are accepted. */
     private void stop() {
-        stopped = true;
         onShutdown.run();
         forEachSession(s -> s.close(0, "shutdown"));
         sessions.clear();
         anonymous.clear();
-        dialing.values().forEach(f -> f.completeExceptionally(new ActorStoppedException()));
+        dialing.values().forEach(f -> f.completeExceptionally(new ActorStoppedException("the moq manager was shut down")));
         dialing.clear();
         publishing.values().forEach(BroadcastConsumer::close);
         publishing.clear();
         for (IncomingSession in; (in = incoming.poll()) != null; ) {
             in.reject();
         }
-        for (Command c; (c = inbox.poll()) != null; ) {
-            switch (c) {
-                case Connect k -> k.reply().completeExceptionally(new ActorStoppedException());
-                case Query<?> q -> q.reply().completeExceptionally(new ActorStoppedException());
-                case Dialed d when d.session() != null -> d.session().close();
-                case Register r -> r.session().close();
-                case Stop s -> s.done().complete(null);
-                default -> { }
-            }
-        }
+        urlDialers.values().forEach(UrlDialer::close);
+        urlDialers.clear();
         LOG.info("moq manager stopped");
     }
 }

@@ -220,7 +220,7 @@ class MoqQuicTest {
 
         pub.shutdown();
         assertThat(s.closed().get(10, TimeUnit.SECONDS)).isEqualTo(new CloseReason.Remote(0, "shutdown"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(pub::publishedBroadcasts).isInstanceOf(Moq.ActorStoppedException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pub.connect(b.addr())).isInstanceOf(Moq.ActorStoppedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(pub::publishedBroadcasts).isInstanceOf(dev.parley.net.actor.ActorStoppedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pub.connect(b.addr())).isInstanceOf(dev.parley.net.actor.ActorStoppedException.class);
     }
 }

@@ -1,6 +1,9 @@
 package dev.parley.rooms.gossip.net;
 
+import dev.parley.net.actor.Actor;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
@@ -11,7 +14,6 @@ import dev.parley.rooms.gossip.proto.Action;
 import dev.parley.rooms.gossip.proto.GossipConfig;
 import dev.parley.rooms.gossip.proto.TopicState;
 import dev.parley.rooms.gossip.wire.AddrInfo;
-import dev.parley.rooms.gossip.wire.DecodeException;
 import dev.parley.rooms.gossip.wire.Frames;
 import dev.parley.rooms.gossip.wire.PeerData;
 import dev.parley.rooms.gossip.wire.TopicId;
@@ -27,10 +29,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -59,11 +57,10 @@ public final class GossipNode implements AutoCloseable {
     private final EndpointAddr advertised;
     final GossipNetStats stats = new GossipNetStats();
     private final GossipConfig cfg;
-    private final ScheduledExecutorService actor;
+    private final Actor<Command> actor;
     private final Map<TopicId, GossipTopic> topics = new ConcurrentHashMap<>();
     private final Map<EndpointId, PeerLink> links = new ConcurrentHashMap<>();
     private final AddressBook addresses = new AddressBook();
-    private final Semaphore inbound = new Semaphore(INBOUND_BUDGET);
     private final SplittableRandom seeds = new SplittableRandom(new SecureRandom().nextLong());
     private volatile boolean closed;
 
@@ -79,11 +76,7 @@ public final class GossipNode implements AutoCloseable {
         this.endpoint = endpoint;
         this.cfg = cfg;
         this.advertised = advertised;
-        this.actor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gossip-actor-" + endpoint.id().shortHex());
-            t.setDaemon(true);
-            return t;
-        });
+        this.actor = Actor.start("gossip-actor-" + endpoint.id().shortHex(), INBOUND_BUDGET, this::handle);
         endpoint.register(ALPN, this::accept);
     }
 
@@ -117,7 +110,7 @@ public final class GossipNode implements AutoCloseable {
                 ids.add(a.id());
             }
         }
-        post(() -> apply(t, t.state.join(ids)));
+        post(new Join(t, List.copyOf(ids)));
     }
 
     /**
@@ -164,40 +157,131 @@ public final class GossipNode implements AutoCloseable {
 
     // ---- actor --------------------------------------------------------------------------------
 
-    /** Runs {@code r} on the actor; false if the node is closed and it was dropped. */
-    boolean post(Runnable r) {
-        try {
-            actor.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.error("gossip actor task failed", e);
+    /** What the actor does; each runs on the actor thread. */
+    sealed interface Command {
+    }
+
+    private record Join(GossipTopic topic, List<EndpointId> bootstrap) implements Command {
+    }
+
+    record Broadcast(GossipTopic topic, byte[] content, boolean swarm) implements Command {
+    }
+
+    /** A decoded message from a stream reader; readers wait while the inbox is full (the inbound budget). */
+    private record Inbound(TopicId topic, EndpointId from, TopicMessage message) implements Command {
+    }
+
+    private record Tick(GossipTopic topic, dev.parley.rooms.gossip.proto.Timer timer) implements Command {
+    }
+
+    private record CloseIfUnused(EndpointId peer) implements Command {
+    }
+
+    private record LinkLost(EndpointId peer, boolean failed) implements Command {
+    }
+
+    private record Read<T>(Supplier<T> read, CompletableFuture<T> reply) implements Command, Actor.Request<T> {
+    }
+
+    private record Quit(GossipTopic topic, CompletableFuture<Void> reply) implements Command, Actor.Request<Void> {
+    }
+
+    /** Quits every topic, then {@link CloseLinks} after {@link #FLUSH_MS} lets the writers send the goodbyes. */
+    private record Shutdown(CompletableFuture<Void> reply) implements Command, Actor.Request<Void> {
+    }
+
+    private record CloseLinks(CompletableFuture<Void> reply) implements Command {
+    }
+
+    /** How long the link writers get to send the goodbyes (Disconnects) before the links close. */
+    static final long FLUSH_MS = 100;
+
+    private void handle(Command c) {
+        switch (c) {
+            case Join j -> apply(j.topic(), j.topic().state.join(j.bootstrap()));
+            case Broadcast b -> {
+                if (!b.topic().state.hasQuit()) {
+                    apply(b.topic(), b.topic().state.broadcast(b.content(), b.swarm(), nowMs()));
                 }
-            });
+            }
+            case Inbound in -> {
+                GossipTopic t = topics.get(in.topic());
+                if (t != null && !t.state.hasQuit()) {
+                    apply(t, t.state.onMessage(in.from(), in.message(), nowMs()));
+                }
+            }
+            case Tick tm -> {
+                if (!tm.topic().state.hasQuit()) {
+                    apply(tm.topic(), tm.topic().state.onTimer(tm.timer(), nowMs()));
+                }
+            }
+            case CloseIfUnused u -> closeIfUnused(u.peer());
+            case LinkLost l -> {
+                for (GossipTopic t : topics.values()) {
+                    apply(t, t.state.onConnectionClosed(l.peer(), l.failed()));
+                }
+            }
+            case Read<?> r -> answer(r);
+            case Quit q -> {
+                quitNow(q.topic());
+                q.reply().complete(null);
+            }
+            case Shutdown s -> {
+                List.copyOf(topics.values()).forEach(this::quitNow);
+                actor.schedule(java.time.Duration.ofMillis(FLUSH_MS), new CloseLinks(s.reply()));
+            }
+            case CloseLinks cl -> {
+                closed = true;
+                endpoint.unregister(ALPN);
+                for (PeerLink l : links.values()) {
+                    Connection conn = l.conn;
+                    if (conn != null) {
+                        l.closingByUs = true;
+                        conn.close(0, "gossip node closed");
+                    }
+                }
+                actor.stop();
+                cl.reply().complete(null);
+            }
+        }
+    }
+
+    private <T> void answer(Read<T> r) {
+        r.reply().complete(r.read().get());
+    }
+
+    private void quitNow(GossipTopic t) {
+        if (!t.state.hasQuit()) {
+            apply(t, t.state.quit());
+            topics.remove(t.id(), t);
+        }
+    }
+
+    /** Queues {@code c} for the actor, waiting if its inbox is full; false if the node is closed. */
+    boolean post(Command c) {
+        try {
+            actor.tell(c);
             return true;
-        } catch (RejectedExecutionException closedAlready) {
-            LOG.debug("gossip node closed; dropping a task");
+        } catch (ActorStoppedException closedAlready) {
+            LOG.debug("gossip node closed; dropping {}", c.getClass().getSimpleName());
             return false;
         }
     }
 
     <T> CompletableFuture<T> call(Supplier<T> s) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        post(() -> f.complete(s.get()));
-        if (closed) {
-            f.completeExceptionally(new IllegalStateException("the gossip node is closed"));
+        try {
+            return actor.ask(reply -> new Read<>(s, reply));
+        } catch (ActorStoppedException closedAlready) {
+            return CompletableFuture.failedFuture(new ActorStoppedException("the gossip node is closed"));
         }
-        return f;
     }
 
     CompletableFuture<Void> quit(GossipTopic t) {
-        return call(() -> {
-            if (!t.state.hasQuit()) {
-                apply(t, t.state.quit());
-                topics.remove(t.id(), t);
-            }
-            return null;
-        });
+        try {
+            return actor.ask(reply -> new Quit(t, reply));
+        } catch (ActorStoppedException closedAlready) {
+            return CompletableFuture.failedFuture(new ActorStoppedException("the gossip node is closed"));
+        }
     }
 
     /** Carries out a state machine's actions; actor thread only. */
@@ -218,31 +302,13 @@ public final class GossipNode implements AutoCloseable {
                     PeerLink l = links.get(d.peer());
                     if (l != null) {
                         l.enqueue(new PeerLink.Item.Release(t.id()));
-                        schedule(LINGER_MS, () -> closeIfUnused(d.peer()));
+                        actor.schedule(java.time.Duration.ofMillis(LINGER_MS), new CloseIfUnused(d.peer()));
                     }
                 }
                 case Action.Emit e -> t.deliver(e.event());
-                case Action.Schedule s -> schedule(s.delayMs(), () -> {
-                    if (!t.state.hasQuit()) {
-                        apply(t, t.state.onTimer(s.timer(), nowMs()));
-                    }
-                });
+                case Action.Schedule s -> actor.schedule(java.time.Duration.ofMillis(s.delayMs()), new Tick(t, s.timer()));
                 case Action.PeerDataLearned p -> learn(p.peer(), p.data());
             }
-        }
-    }
-
-    private void schedule(long delayMs, Runnable r) {
-        try {
-            actor.schedule(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.error("gossip timer failed", e);
-                }
-            }, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closedAlready) {
-            LOG.debug("gossip node closed; dropping a timer");
         }
     }
 
@@ -265,7 +331,7 @@ public final class GossipNode implements AutoCloseable {
                 addresses.reported(new EndpointAddr(peer, info.directAddresses(),
                         info.relayUrl().map(List::of).orElse(List.of())));
             }
-        } catch (DecodeException | IllegalArgumentException e) {
+        } catch (PostcardException | IllegalArgumentException e) {
             stats.malformed.incrementAndGet();
         }
     }
@@ -335,26 +401,17 @@ public final class GossipNode implements AutoCloseable {
                 TopicMessage m;
                 try {
                     m = TopicMessage.decode(body);
-                } catch (DecodeException bad) {
+                } catch (PostcardException bad) {
                     stats.malformed.incrementAndGet();
                     LOG.debug("malformed gossip frame from {}: {}", peer.shortHex(), bad.getMessage());
                     continue;
                 }
                 stats.framesIn.incrementAndGet();
-                inbound.acquire();
-                boolean posted = post(() -> {
-                    inbound.release();
-                    GossipTopic t = topics.get(topic);
-                    if (t != null && !t.state.hasQuit()) {
-                        apply(t, t.state.onMessage(peer, m, nowMs()));
-                    }
-                });
-                if (!posted) {
-                    inbound.release();
+                if (!post(new Inbound(topic, peer, m))) {
                     return;
                 }
             }
-        } catch (DecodeException | FrameReader.TruncatedException broken) {
+        } catch (PostcardException | FrameReader.TruncatedException broken) {
             stats.badStreams.incrementAndGet();
             LOG.debug("stopping a broken gossip stream from {}: {}", peer.shortHex(), broken.getMessage());
             try {
@@ -379,46 +436,34 @@ public final class GossipNode implements AutoCloseable {
         }
         boolean failed = reason instanceof CloseReason.TransportError;
         LOG.debug("gossip link to {} closed ({}): {}", l.peer.shortHex(), failed ? "failed" : "closed", reason);
-        post(() -> {
-            for (GossipTopic t : topics.values()) {
-                apply(t, t.state.onConnectionClosed(l.peer, failed));
-            }
-        });
+        actor.post(new LinkLost(l.peer, failed)); // a close callback: never waits
     }
 
     void linkFailed(PeerLink l) {
-        post(() -> {
-            for (GossipTopic t : topics.values()) {
-                apply(t, t.state.onConnectionClosed(l.peer, true));
-            }
-        });
+        actor.post(new LinkLost(l.peer, true));
     }
 
-    /** Quits every topic (neighbours are told), gives the goodbyes a moment to leave, then closes links. */
+    /**
+     * Quits every topic (neighbours are told), gives the link writers {@link #FLUSH_MS} to send the
+     * goodbyes, then closes the links and stops the actor. Never blocks; idempotent.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        try {
+            return actor.ask(Shutdown::new);
+        } catch (ActorStoppedException closedAlready) {
+            return actor.terminated();
+        }
+    }
+
+    /** {@link #closeAsync()}, waiting up to a second for it. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        CompletableFuture<Void> quits = CompletableFuture.allOf(topics.values().stream()
-                .map(GossipTopic::quit).toArray(CompletableFuture[]::new));
         try {
-            quits.get(1, TimeUnit.SECONDS);
-            Thread.sleep(100); // let the writers flush the Disconnects
+            closeAsync().get(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("gossip quit did not finish: {}", e.toString());
-        }
-        closed = true;
-        endpoint.unregister(ALPN);
-        actor.shutdownNow();
-        for (PeerLink l : links.values()) {
-            Connection c = l.conn;
-            if (c != null) {
-                l.closingByUs = true;
-                c.close(0, "gossip node closed");
-            }
+            LOG.debug("gossip close did not finish: {}", e.toString());
         }
     }
 }

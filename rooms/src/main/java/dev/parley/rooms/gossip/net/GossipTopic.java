@@ -44,13 +44,13 @@ public final class GossipTopic {
     /** Broadcasts to every member; throws {@link IllegalArgumentException} above the payload limit. */
     public void broadcast(byte[] content) {
         checkSize(content);
-        node.post(() -> node.apply(this, state.broadcast(content.clone(), true, GossipNode.nowMs())));
+        node.post(new GossipNode.Broadcast(this, content.clone(), true));
     }
 
     /** Sends to direct neighbours only (anti-entropy); they do not forward it. */
     public void broadcastNeighbors(byte[] content) {
         checkSize(content);
-        node.post(() -> node.apply(this, state.broadcast(content.clone(), false, GossipNode.nowMs())));
+        node.post(new GossipNode.Broadcast(this, content.clone(), false));
     }
 
     /** Adds peers to join through (for example from another ticket). */

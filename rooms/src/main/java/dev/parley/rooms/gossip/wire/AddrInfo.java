@@ -1,5 +1,9 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -56,7 +60,7 @@ public record AddrInfo(Optional<String> relayUrl, List<InetSocketAddress> direct
         Optional<String> relay = switch (r.u8()) {
             case 0 -> Optional.empty();
             case 1 -> Optional.of(r.string());
-            default -> throw new DecodeException("invalid Option<RelayUrl> tag");
+            default -> throw new PostcardException("invalid Option<RelayUrl> tag");
         };
         int n = r.length("address set");
         List<InetSocketAddress> addrs = new ArrayList<>(Math.min(n, 16));
@@ -96,13 +100,13 @@ public record AddrInfo(Optional<String> relayUrl, List<InetSocketAddress> direct
         byte[] ip = switch (kind) {
             case 0 -> r.raw(4);
             case 1 -> r.raw(16);
-            default -> throw new DecodeException("invalid SocketAddr variant " + kind);
+            default -> throw new PostcardException("invalid SocketAddr variant " + kind);
         };
         int port = r.varint(0xFFFF, "port");
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         } catch (UnknownHostException e) {
-            throw new DecodeException("invalid IP address");
+            throw new PostcardException("invalid IP address");
         }
     }
 }

@@ -1,5 +1,9 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -44,7 +48,7 @@ public final class Frames {
     /** Checks a received length prefix before anything is allocated for the body. */
     public static int checkLength(long len, int maxMessageSize) {
         if (len < 0 || len > maxMessageSize) {
-            throw new DecodeException("gossip frame length " + len + " exceeds " + maxMessageSize);
+            throw new PostcardException("gossip frame length " + len + " exceeds " + maxMessageSize);
         }
         return (int) len;
     }

@@ -1,6 +1,8 @@
 package dev.parley.rooms.gossip.wire;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 /** Postcard helpers for 32-byte endpoint ids (raw bytes, no length). */
 public final class Ids {

@@ -1,5 +1,7 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 
 import java.util.Arrays;

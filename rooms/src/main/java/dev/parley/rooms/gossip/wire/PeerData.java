@@ -1,5 +1,9 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
 import java.util.Arrays;
 
 /**
@@ -29,7 +33,7 @@ public final class PeerData {
         return switch (r.u8()) {
             case 0 -> null;
             case 1 -> new PeerData(r.bytes());
-            default -> throw new DecodeException("invalid Option<PeerData> tag");
+            default -> throw new PostcardException("invalid Option<PeerData> tag");
         };
     }
 

@@ -1,6 +1,9 @@
 package dev.parley.rooms.gossip.wire;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +60,7 @@ public sealed interface SwarmMessage extends TopicMessage {
                 r.bool(); // obsolete "respond" flag, always false
                 yield new Disconnect(alive);
             }
-            default -> throw new DecodeException("unknown hyparview variant " + tag);
+            default -> throw new PostcardException("unknown hyparview variant " + tag);
         };
     }
 

@@ -1,5 +1,8 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,5 +1,10 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
+
+
 /**
  * The body of every gossip frame after the stream header ({@code topic::Message}): tag 0 wraps a
  * {@link SwarmMessage}, tag 1 a {@link TreeMessage}.

@@ -1,5 +1,9 @@
 package dev.parley.rooms.gossip.wire;
 
+import dev.parley.net.postcard.PostcardException;
+import dev.parley.net.postcard.PostcardReader;
+import dev.parley.net.postcard.PostcardWriter;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +59,7 @@ public sealed interface TreeMessage extends TopicMessage {
                 MessageId id = switch (r.u8()) {
                     case 0 -> null;
                     case 1 -> MessageId.read(r);
-                    default -> throw new DecodeException("invalid Option<MessageId> tag");
+                    default -> throw new PostcardException("invalid Option<MessageId> tag");
                 };
                 yield new Graft(id, r.varint(0xFFFF, "round"));
             }
@@ -67,7 +71,7 @@ public sealed interface TreeMessage extends TopicMessage {
                 }
                 yield new IHave(list);
             }
-            default -> throw new DecodeException("unknown plumtree variant " + tag);
+            default -> throw new PostcardException("unknown plumtree variant " + tag);
         };
     }
 

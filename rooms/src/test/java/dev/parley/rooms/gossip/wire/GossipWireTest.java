@@ -1,6 +1,7 @@
 package dev.parley.rooms.gossip.wire;
 
 import dev.parley.net.identity.EndpointId;
+import dev.parley.net.postcard.PostcardException;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -75,15 +76,15 @@ class GossipWireTest {
         byte[] ok = new SwarmMessage.Shuffle(A, List.of(new PeerInfo(A, PeerData.of(new byte[5]))), 3).encode();
         for (int cut = 0; cut < ok.length; cut++) {
             byte[] part = java.util.Arrays.copyOf(ok, cut);
-            assertThatThrownBy(() -> TopicMessage.decode(part)).isInstanceOf(DecodeException.class);
+            assertThatThrownBy(() -> TopicMessage.decode(part)).isInstanceOf(PostcardException.class);
         }
         byte[] longer = java.util.Arrays.copyOf(ok, ok.length + 1);
-        assertThatThrownBy(() -> TopicMessage.decode(longer)).isInstanceOf(DecodeException.class).hasMessageContaining("trailing");
-        assertThatThrownBy(() -> TopicMessage.decode(new byte[] {0, 6})).isInstanceOf(DecodeException.class);
-        assertThatThrownBy(() -> TopicMessage.decode(new byte[] {2})).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> TopicMessage.decode(longer)).isInstanceOf(PostcardException.class).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> TopicMessage.decode(new byte[] {0, 6})).isInstanceOf(PostcardException.class);
+        assertThatThrownBy(() -> TopicMessage.decode(new byte[] {2})).isInstanceOf(PostcardException.class);
         // a length claiming far more than is present is refused before allocating
         assertThatThrownBy(() -> TopicMessage.decode(HEX.parseHex("0000" + "01" + "ffffffff0f")))
-                .isInstanceOf(DecodeException.class);
+                .isInstanceOf(PostcardException.class);
     }
 
     @Test
@@ -99,7 +100,7 @@ class GossipWireTest {
             try {
                 TopicMessage.decode(junk);
                 decoded++;
-            } catch (DecodeException expected) {
+            } catch (PostcardException expected) {
                 // fine
             }
         }
@@ -110,7 +111,7 @@ class GossipWireTest {
     void framesEnforceTheSizeLimit() {
         assertThatThrownBy(() -> Frames.frame(new byte[4096], 4096)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Frames.frame(new byte[4095], 4096)).hasSize(4099);
-        assertThatThrownBy(() -> Frames.checkLength(4097, 4096)).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> Frames.checkLength(4097, 4096)).isInstanceOf(PostcardException.class);
         assertThat(Frames.maxPayload(4096)).isEqualTo(4063);
         TopicId t = TopicId.of(new byte[32]);
         assertThat(Frames.decodeHeader(java.util.Arrays.copyOfRange(Frames.header(t, 4096), 4, 36))).isEqualTo(t);

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param stride  bytes per row, at least {@code 4 * width}
  * @param release what {@link #close()} runs; never null
  */
-public record VideoFrame(ByteBuffer bgra, int width, int height, int stride, Runnable release) implements AutoCloseable {
-    public VideoFrame {
+public record BgraFrame(ByteBuffer bgra, int width, int height, int stride, Runnable release) implements AutoCloseable {
+    public BgraFrame {
         Objects.requireNonNull(bgra, "bgra");
         Objects.requireNonNull(release, "release");
         if (width <= 0 || height <= 0 || stride < 4 * width) {
@@ -27,8 +27,8 @@ public record VideoFrame(ByteBuffer bgra, int width, int height, int stride, Run
     }
 
     /** A frame with tightly packed rows and nothing to release. */
-    public static VideoFrame packed(ByteBuffer bgra, int width, int height) {
-        return new VideoFrame(bgra, width, height, width * 4, () -> { });
+    public static BgraFrame packed(ByteBuffer bgra, int width, int height) {
+        return new BgraFrame(bgra, width, height, width * 4, () -> { });
     }
 
     @Override

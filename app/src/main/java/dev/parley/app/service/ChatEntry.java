@@ -11,4 +11,4 @@ import java.time.Instant;
  * @param at         when it was sent or received
  * @param fromSelf   true for our own messages
  */
-public record ChatMessage(String senderId, String senderName, String text, Instant at, boolean fromSelf) {}
+public record ChatEntry(String senderId, String senderName, String text, Instant at, boolean fromSelf) {}

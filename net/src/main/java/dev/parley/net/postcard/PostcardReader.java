@@ -1,4 +1,4 @@
-package dev.parley.rooms.gossip.wire;
+package dev.parley.net.postcard;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * Reads postcard values from a byte array. Every read is bounds-checked and throws
- * {@link DecodeException} on truncation, so hostile input can never allocate more than it carries.
+ * {@link PostcardException} on truncation, so hostile input can never allocate more than it carries.
  */
 public final class PostcardReader {
     private final byte[] buf;
@@ -31,7 +31,7 @@ public final class PostcardReader {
 
     public int u8() {
         if (pos >= end) {
-            throw new DecodeException("truncated: expected 1 more byte");
+            throw new PostcardException("truncated: expected 1 more byte");
         }
         return buf[pos++] & 0xFF;
     }
@@ -39,7 +39,7 @@ public final class PostcardReader {
     public boolean bool() {
         int b = u8();
         if (b > 1) {
-            throw new DecodeException("invalid bool " + b);
+            throw new PostcardException("invalid bool " + b);
         }
         return b == 1;
     }
@@ -50,28 +50,33 @@ public final class PostcardReader {
         for (int shift = 0; shift < 70; shift += 7) {
             int b = u8();
             if (shift == 63 && (b & 0x7E) != 0) {
-                throw new DecodeException("varint overflows 64 bits");
+                throw new PostcardException("varint overflows 64 bits");
             }
             value |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return value;
             }
         }
-        throw new DecodeException("varint longer than 10 bytes");
+        throw new PostcardException("varint longer than 10 bytes");
     }
 
     /** A varint that must fit {@code max} (inclusive); used for u16 fields and lengths. */
     public int varint(int max, String what) {
         long v = varint();
         if (v < 0 || v > max) {
-            throw new DecodeException(what + " " + Long.toUnsignedString(v) + " exceeds " + max);
+            throw new PostcardException(what + " " + Long.toUnsignedString(v) + " exceeds " + max);
         }
         return (int) v;
     }
 
     public byte[] raw(int n) {
+        return raw(n, "value");
+    }
+
+    /** {@code n} raw bytes of the field {@code what} (named in the error when they are missing). */
+    public byte[] raw(int n, String what) {
         if (n > remaining()) {
-            throw new DecodeException("truncated: expected " + n + " bytes, have " + remaining());
+            throw new PostcardException("truncated: " + what + " needs " + n + " bytes, " + remaining() + " left");
         }
         byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
         pos += n;
@@ -97,14 +102,14 @@ public final class PostcardReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            throw new DecodeException("string is not valid UTF-8");
+            throw new PostcardException("string is not valid UTF-8");
         }
     }
 
     /** Fails unless every byte was consumed: trailing garbage is an error, not padding. */
     public void expectEnd() {
         if (pos != end) {
-            throw new DecodeException(remaining() + " trailing bytes");
+            throw new PostcardException(remaining() + " trailing bytes");
         }
     }
 }

@@ -7,10 +7,10 @@ package dev.parley.app.service;
  * @param label     human-readable name
  * @param synthetic true for the generated sources (test pattern, test tone) and for "off"
  */
-public record DeviceInfo(String id, String label, boolean synthetic) {
-    public static final DeviceInfo TEST_PATTERN = new DeviceInfo("test:pattern", "Test pattern", true);
-    public static final DeviceInfo TEST_TONE = new DeviceInfo("test:tone", "Test tone", true);
-    public static final DeviceInfo OFF = new DeviceInfo("off", "Off", true);
+public record DeviceChoice(String id, String label, boolean synthetic) {
+    public static final DeviceChoice TEST_PATTERN = new DeviceChoice("test:pattern", "Test pattern", true);
+    public static final DeviceChoice TEST_TONE = new DeviceChoice("test:tone", "Test tone", true);
+    public static final DeviceChoice OFF = new DeviceChoice("off", "Off", true);
 
     @Override
     public String toString() {

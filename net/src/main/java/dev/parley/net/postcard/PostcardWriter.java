@@ -1,4 +1,4 @@
-package dev.parley.rooms.gossip.wire;
+package dev.parley.net.postcard;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

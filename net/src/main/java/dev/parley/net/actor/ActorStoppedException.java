@@ -1,6 +1,6 @@
-package dev.parley.rooms;
+package dev.parley.net.actor;
 
-/** The room has been left or closed; its handle no longer accepts commands. */
+/** The actor has stopped (or is stopping): it accepts no more commands. The one such exception in Parley. */
 public final class ActorStoppedException extends IllegalStateException {
     public ActorStoppedException(String message) {
         super(message);

@@ -1,9 +1,15 @@
-package dev.parley.app.wiring;
+package dev.parley.app;
 
 import dev.parley.app.cli.GuiRequest;
 import dev.parley.app.headless.HeadlessEngines;
+import dev.parley.app.wiring.AppServices;
+import dev.parley.app.wiring.MediaDeviceService;
+import dev.parley.app.wiring.RoomsCallService;
 
-/** Chooses the service implementations of this build. */
+/**
+ * Chooses the service implementations of this build: the composition root, next to {@link Main}, so
+ * that neither {@code wiring} nor {@code headless} has to know the other's side.
+ */
 public final class Wiring {
     private Wiring() {}
 
