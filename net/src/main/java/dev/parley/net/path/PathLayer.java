@@ -491,15 +491,11 @@ public final class PathLayer extends ChannelDuplexHandler {
             return;
         }
         verified.put(src, p.id);
-        boolean changed = p.paths.ponged(src, now - sent.sentNanos(), now);
+        p.paths.ponged(src, now - sent.sentNanos(), now); // a change is logged and published by publishInfo
         if (!pong.observed().getAddress().isAnyLocalAddress()) {
             if (reflexive.size() < 8 || reflexive.contains(pong.observed())) {
                 reflexive.add(pong.observed());
             }
-        }
-        if (changed) {
-            LOG.info("path to {}: direct {} (rtt {} ms)", p.id.shortHex(), p.paths.direct(now),
-                    String.format(java.util.Locale.ROOT, "%.1f", p.paths.directRttNanos() / 1e6));
         }
     }
 
@@ -670,7 +666,9 @@ public final class PathLayer extends ChannelDuplexHandler {
         if (before.kind() != next.kind() || !java.util.Objects.equals(before.direct(), next.direct())
                 || !java.util.Objects.equals(before.relayUrl(), next.relayUrl())) {
             if (before.kind() != PathInfo.Kind.NONE || next.kind() != PathInfo.Kind.NONE) {
-                LOG.info("path to {}: {} -> {}", p.id.shortHex(), before, next);
+                LOG.info("path to {}: {} -> {}{}", p.id.shortHex(), before, next, next.kind() == PathInfo.Kind.DIRECT
+                        && !next.rtt().isZero() ? String.format(java.util.Locale.ROOT, " (rtt %.1f ms)",
+                        next.rtt().toNanos() / 1e6) : "");
             }
             p.info = next;
             PathChange change = new PathChange(p.id, before, next);

@@ -83,4 +83,72 @@ class PathDialTest {
         Connection in = accepted.poll(5, TimeUnit.SECONDS);
         assertThat(((QuicConnection) in).channelRemote()).isEqualTo(a.localAddress());
     }
+
+    /**
+     * Garbage with the disco magic, forged and replayed disco packets and marked Initials from an unknown
+     * source are dropped (counted) and the endpoint still serves a path-layer dial at once afterwards.
+     */
+    @Test
+    void fuzzedDiscoPacketsNeverStopTheEndpoint() throws Exception {
+        Endpoint a = endpoint();
+        Endpoint b = endpoint();
+        LinkedBlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        b.register(EndpointTest.ALPN, EndpointTest.echo(accepted));
+        Identity mallory = Identity.generate();
+        java.util.Random random = new java.util.Random(7);
+        int sent = 0;
+        long start = System.nanoTime();
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            byte[] valid;
+            io.netty.buffer.ByteBuf enc = dev.parley.net.path.Disco.encode(io.netty.buffer.ByteBufAllocator.DEFAULT, mallory,
+                    new dev.parley.net.path.Disco.Ping(new byte[12]));
+            valid = new byte[enc.readableBytes()];
+            enc.readBytes(valid);
+            enc.release();
+            for (int i = 0; i < 6000; i++) {
+                byte[] p;
+                switch (i % 4) {
+                    case 0 -> {
+                        p = valid.clone();
+                        p[random.nextInt(p.length)] ^= 1;
+                    }
+                    case 1 -> {
+                        p = new byte[6 + random.nextInt(400)];
+                        random.nextBytes(p);
+                        System.arraycopy(valid, 0, p, 0, 6);
+                    }
+                    case 2 -> { // a marked Initial nobody pings for
+                        p = new byte[1200];
+                        random.nextBytes(p);
+                        p[0] = (byte) 0xc3;
+                        p[1] = 0; p[2] = 0; p[3] = 0; p[4] = 1;
+                        p[5] = 20;
+                        System.arraycopy(dev.parley.net.path.PathLayer.DIAL_MARKER, 0, p, 6, 4);
+                    }
+                    default -> p = valid; // a valid ping from a stranger, answered with a Pong
+                }
+                s.send(new java.net.DatagramPacket(p, p.length, b.localAddress()));
+                sent++;
+                if (i % 500 == 0) {
+                    Thread.sleep(5); // let the receive buffer drain a little
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (b.paths().discoReceived() < 2000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        System.out.printf("endpoint fuzz: %d packets sent in %.0f ms; disco received %d, rejected %d%n", sent,
+                (System.nanoTime() - start) / 1e6, b.paths().discoReceived(), b.paths().discoRejected());
+        assertThat(b.paths().discoRejected()).isGreaterThan(1000);
+
+        long dial = System.nanoTime();
+        EndpointAddr ticket = new EndpointAddr(b.id(), b.addr().directAddresses(), List.of("http://127.0.0.1:9"));
+        Connection c = a.connect(ticket, EndpointTest.ALPN).get(10, TimeUnit.SECONDS);
+        BidiStream st = c.openBidi();
+        st.send().write("still here".getBytes(StandardCharsets.UTF_8));
+        st.send().finish();
+        assertThat(new String(EndpointTest.readAll(st.recv()), StandardCharsets.UTF_8)).isEqualTo("still here");
+        System.out.printf("endpoint fuzz: a dial afterwards connected in %.0f ms%n", (System.nanoTime() - dial) / 1e6);
+    }
 }
