@@ -1,5 +1,6 @@
 package dev.parley.net.path;
 
+import dev.parley.net.stun.Stun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -18,17 +19,17 @@ final class StunProbe {
     }
 
     static boolean isStun(ByteBuf b) {
-        return false; // TODO(relay merge): Stun.isStun(b)
+        return Stun.isStun(b);
     }
 
     static ByteBuf request(ByteBufAllocator alloc, SecureRandom random) {
         byte[] tx = new byte[12];
         random.nextBytes(tx);
-        return alloc.buffer(0); // TODO(relay merge): Stun.bindingRequest(alloc, tx)
+        return Stun.bindingRequest(alloc, tx);
     }
 
     static Optional<InetSocketAddress> parseResponse(ByteBuf b) {
-        return Optional.empty(); // TODO(relay merge)
+        return Stun.parseBindingResponse(b).map(Stun.BindingResponse::mapped);
     }
 
     /** The relay's STUN address: its host and port (the UDP services share the HTTP port number). */

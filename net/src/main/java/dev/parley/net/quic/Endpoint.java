@@ -156,9 +156,8 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
-    /** The relay client once it is part of the build; until then relays cannot be used. */
     private static dev.parley.net.path.RelayConnector defaultRelayConnector() {
-        return null;
+        return dev.parley.net.relay.RelayClient::connect;
     }
 
     /** The path layer under QUIC (relay, hole punching, path selection). */
