@@ -39,6 +39,9 @@ final class RoomCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
 
+    @picocli.CommandLine.Mixin
+    NetOptions.Mixin net = new NetOptions.Mixin();
+
     @Spec
     CommandSpec spec;
 
@@ -62,7 +65,8 @@ final class RoomCommand implements Callable<Integer> {
         String cleanTicket = ticket == null ? null : ticket.strip();
         if (headless) {
             return context.engines().room(
-                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile()),
+                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
+                            net.options(spec)),
                     context.terminal());
         }
         return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,

@@ -29,6 +29,9 @@ final class WatchCommand implements Callable<Integer> {
             description = "Stop after this many seconds (default: until interrupted).")
     Long durationSeconds;
 
+    @picocli.CommandLine.Mixin
+    NetOptions.Mixin net = new NetOptions.Mixin();
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +51,6 @@ final class WatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--duration must be a positive number of seconds, got " + durationSeconds);
         }
         Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
-        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration), context.terminal());
+        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, net.options(spec)), context.terminal());
     }
 }

@@ -9,4 +9,8 @@ import java.time.Duration;
  * @param rendition {@code auto} or a rendition name such as {@code 360p}
  * @param duration  how long to watch, or {@code null} until interrupted
  */
-public record WatchOptions(String ticket, String rendition, Duration duration) {}
+public record WatchOptions(String ticket, String rendition, Duration duration, NetOptions net) {
+    public WatchOptions(String ticket, String rendition, Duration duration) {
+        this(ticket, rendition, duration, NetOptions.NONE);
+    }
+}

@@ -57,14 +57,15 @@ final class RoomRunner {
         DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource)) {
+        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net())) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
             terminal.err().flush();
             if (options.demoPeers() > 0) {
                 demos = DemoPeers.start(me.room.ticket(),
-                        id -> EndpointConfig.of(id).withIdleTimeout(IDLE), me.room.me(), options.demoPeers());
+                        id -> options.net().apply(EndpointConfig.of(id).withIdleTimeout(IDLE)), me.room.me(),
+                        options.demoPeers());
             }
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
             if (options.chatStdin()) {
@@ -171,8 +172,9 @@ final class RoomRunner {
      * {@code joinStart} is the {@link System#nanoTime()} at which the join began.
      */
     private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
-        static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource) {
-            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(identity).withIdleTimeout(IDLE));
+        static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
+                                 dev.parley.app.cli.NetOptions net) {
+            Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
             LocalMedia media = null;
             try {
                 PublishOptions opts = PublishOptions.defaults()
