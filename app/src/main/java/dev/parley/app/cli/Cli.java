@@ -13,6 +13,7 @@ public final class Cli {
         cl.addSubcommand("publish", new PublishCommand(context));
         cl.addSubcommand("watch", new WatchCommand(context));
         cl.addSubcommand("devices", new DevicesCommand(context));
+        cl.addSubcommand("relay", new RelayCommand(context));
         cl.setOut(context.terminal().out());
         cl.setErr(context.terminal().err());
         // A failure reaching here is a bug or an engine error: print one readable line, not a stack trace.

@@ -14,6 +14,13 @@ public interface CommandEngines {
 
     int room(RoomOptions options, Terminal terminal);
 
+    /** {@code parley relay}; builds without a relay refuse it. */
+    default int relay(RelayOptions options, Terminal terminal) {
+        terminal.err().println("parley relay: the relay is not available in this build yet.");
+        terminal.err().flush();
+        return ExitCodes.NOT_AVAILABLE;
+    }
+
     /** Engines for a build that has none of them wired in yet: every command says so and fails. */
     static CommandEngines unwired() {
         return new CommandEngines() {

@@ -70,6 +70,31 @@ final class Converters {
         }
     }
 
+    /** A byte count with an optional decimal suffix: {@code 500k}, {@code 2M}, {@code 1G}. */
+    static final class ByteRate implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim();
+            long unit = 1;
+            char last = v.isEmpty() ? ' ' : Character.toLowerCase(v.charAt(v.length() - 1));
+            switch (last) {
+                case 'k' -> unit = 1_000;
+                case 'm' -> unit = 1_000_000;
+                case 'g' -> unit = 1_000_000_000;
+                default -> { }
+            }
+            try {
+                long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+                if (n < 0 || n > Long.MAX_VALUE / unit) {
+                    throw new NumberFormatException();
+                }
+                return n * unit;
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a byte count (for example 500000, 500k or 2M)");
+            }
+        }
+    }
+
     /** A profile name usable as a folder name on every platform. */
     static final class Profile implements ITypeConverter<String> {
         @Override

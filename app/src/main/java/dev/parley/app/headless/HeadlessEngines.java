@@ -2,11 +2,12 @@ package dev.parley.app.headless;
 
 import dev.parley.app.cli.CommandEngines;
 import dev.parley.app.cli.PublishOptions;
+import dev.parley.app.cli.RelayOptions;
 import dev.parley.app.cli.RoomOptions;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchOptions;
 
-/** The engines of this build: publish, watch, devices and room run the real modules. */
+/** The engines of this build: publish, watch, devices, room and relay run the real modules. */
 public final class HeadlessEngines implements CommandEngines {
     @Override
     public int publish(PublishOptions options, Terminal terminal) {
@@ -26,5 +27,10 @@ public final class HeadlessEngines implements CommandEngines {
     @Override
     public int room(RoomOptions options, Terminal terminal) {
         return RoomRunner.run(options, terminal);
+    }
+
+    @Override
+    public int relay(RelayOptions options, Terminal terminal) {
+        return RelayRunner.run(options, terminal);
     }
 }

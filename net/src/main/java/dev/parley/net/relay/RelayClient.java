@@ -4,6 +4,7 @@ import dev.parley.net.identity.Identity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,6 +46,16 @@ public final class RelayClient {
         RelayConnection c = new RelayConnection(url, webSocketUri(url), identity, group.next(), listener, options);
         c.start();
         return c;
+    }
+
+    /**
+     * Where a Parley relay answers STUN by default: UDP on its URL's host and port number
+     * ({@code parley relay} binds STUN on the same port number as its HTTP listener). Not resolved.
+     */
+    public static InetSocketAddress stunAddress(String url) {
+        URI ws = webSocketUri(url);
+        String host = ws.getHost().startsWith("[") ? ws.getHost().substring(1, ws.getHost().length() - 1) : ws.getHost();
+        return InetSocketAddress.createUnresolved(host, ws.getPort());
     }
 
     /**

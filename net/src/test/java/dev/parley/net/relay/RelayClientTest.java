@@ -79,6 +79,8 @@ class RelayClientTest {
         assertThat(RelayClient.webSocketUri("http://[fd00::1]:80")).hasToString("ws://[fd00::1]:80/relay");
         assertThat(RelayClient.webSocketUri("ws://h:1/relay")).hasToString("ws://h:1/relay");
         assertThatThrownBy(() -> RelayClient.webSocketUri("ftp://x/")).hasMessageContaining("http(s)://host:port/");
+        assertThat(RelayClient.stunAddress("http://198.18.0.1:3340/")).isEqualTo(InetSocketAddress.createUnresolved("198.18.0.1", 3340));
+        assertThat(RelayClient.stunAddress("https://[fd00::1]/")).isEqualTo(InetSocketAddress.createUnresolved("fd00::1", 443));
     }
 
     @Test

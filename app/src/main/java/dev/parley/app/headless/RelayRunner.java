@@ -1,0 +1,110 @@
+package dev.parley.app.headless;
+
+import dev.parley.app.cli.ExitCodes;
+import dev.parley.app.cli.RelayOptions;
+import dev.parley.app.cli.Terminal;
+import dev.parley.net.relay.RelayServer;
+import dev.parley.net.stun.StunServer;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code parley relay}: the one place where the relay's services are put together on one port number
+ * (the packet relay and its HTTP probes on TCP, STUN on UDP; further services join as
+ * {@link RelayServer.Builder#route routes}). Prints the relay URL as the first stdout line and serves
+ * until the JVM is asked to stop, then closes everything and exits 0.
+ */
+final class RelayRunner {
+    private RelayRunner() {}
+
+    static int run(RelayOptions options, Terminal terminal) {
+        RelayServer.Builder builder = RelayServer.builder().bind(options.listen()).rateLimit(options.rateBytesPerSec(), 0);
+        if (options.tlsCert() != null) {
+            builder.tls(options.tlsCert().toFile(), options.tlsKey().toFile());
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (RelayServer relay = builder.start();
+             StunServer stun = startStun(options, relay)) {
+            List<String> urls = urls(relay, options.listen().getAddress());
+            terminal.out().println(urls.getFirst());
+            terminal.out().flush();
+            for (String other : urls.subList(1, urls.size())) {
+                terminal.err().println("parley relay: also at " + other);
+            }
+            terminal.err().println("parley relay: " + (stun == null ? "STUN off" : "STUN on udp " + stun.port())
+                    + "; metrics at " + urls.getFirst() + "metrics" + "; Ctrl+C to stop");
+            terminal.err().flush();
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                terminal.out().flush();
+                terminal.err().flush();
+                Runtime.getRuntime().halt(ExitCodes.OK);
+            }, "relay-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            terminal.err().println("parley relay: " + e.getMessage());
+            terminal.err().flush();
+            closed.countDown();
+            return ExitCodes.FAILED;
+        }
+        closed.countDown();
+        return ExitCodes.OK;
+    }
+
+    /** STUN on the relay's own event loops: the given port, else the relay's port number; none for 0. */
+    private static StunServer startStun(RelayOptions options, RelayServer relay) {
+        int port = options.stunPort() == null ? relay.port() : options.stunPort();
+        if (port == 0) {
+            return null;
+        }
+        return StunServer.start(new InetSocketAddress(options.listen().getAddress(), port), relay.group());
+    }
+
+    /** The relay's URLs: the bound address, or for a wildcard bind every interface's (non-loopback first). */
+    static List<String> urls(RelayServer relay, InetAddress bound) {
+        if (!bound.isAnyLocalAddress()) {
+            return List.of(relay.url(bound.getHostAddress()));
+        }
+        List<String> out = new ArrayList<>();
+        List<String> loopback = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (!(a instanceof Inet4Address) && bound instanceof Inet4Address || a.isLinkLocalAddress()) {
+                        continue; // a 0.0.0.0 listener does not take IPv6
+                    }
+                    String host = a.getHostAddress().replaceAll("%.*$", "");
+                    (a.isLoopbackAddress() ? loopback : out).add(relay.url(host));
+                }
+            }
+        } catch (SocketException e) {
+            // no interface list: the loopback URL below still works locally
+        }
+        out.addAll(loopback);
+        if (out.isEmpty()) {
+            out.add(relay.url("127.0.0.1"));
+        }
+        return out;
+    }
+}

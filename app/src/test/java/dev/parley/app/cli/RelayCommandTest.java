@@ -1,0 +1,75 @@
+package dev.parley.app.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code parley relay}'s options, parsed against recording engines. */
+class RelayCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final List<RelayOptions> calls = new CopyOnWriteArrayList<>();
+
+    private int run(String... args) {
+        CommandEngines engines = new CommandEngines() {
+            @Override public int publish(PublishOptions o, Terminal t) { throw new AssertionError(); }
+            @Override public int watch(WatchOptions o, Terminal t) { throw new AssertionError(); }
+            @Override public int devices(Terminal t) { throw new AssertionError(); }
+            @Override public int room(RoomOptions o, Terminal t) { throw new AssertionError(); }
+            @Override public int relay(RelayOptions o, Terminal t) {
+                calls.add(o);
+                return 0;
+            }
+        };
+        CliContext ctx = new CliContext(engines, r -> 0, new DisplayCheck("Linux", Map.of(), ""),
+                new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0])));
+        return Cli.run(args, ctx);
+    }
+
+    @Test
+    void defaults() {
+        assertThat(run("relay")).isZero();
+        assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("0.0.0.0", 3340), null, null, null, 0));
+    }
+
+    @Test
+    void everyOption() throws Exception {
+        var cert = java.nio.file.Files.createTempFile("relay", ".pem");
+        try {
+            assertThat(run("relay", "--listen", "198.18.0.1:443", "--stun-port", "0", "--tls-cert", cert.toString(),
+                    "--tls-key", cert.toString(), "--rate-limit", "2M")).isZero();
+            assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("198.18.0.1", 443), 0, cert, cert, 2_000_000));
+        } finally {
+            java.nio.file.Files.delete(cert);
+        }
+    }
+
+    @Test
+    void badValuesAreUsageErrorsWithReasons() {
+        assertThat(run("relay", "--tls-cert", "/nonexistent.pem")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
+        assertThat(run("relay", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("cannot read /nonexistent.pem");
+        assertThat(run("relay", "--rate-limit", "fast")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("not a byte count");
+        assertThat(run("relay", "--stun-port", "70000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("outside 0-65535");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void unwiredBuildsRefuseIt() {
+        CliContext ctx = new CliContext(CommandEngines.unwired(), r -> 0, new DisplayCheck("Linux", Map.of(), ""),
+                new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0])));
+        assertThat(Cli.run(new String[] {"relay"}, ctx)).isEqualTo(ExitCodes.NOT_AVAILABLE);
+        assertThat(err.toString()).contains("parley relay: the relay is not available");
+    }
+}
