@@ -76,6 +76,7 @@ public final class PathLayer extends ChannelDuplexHandler {
     private final Map<InetSocketAddress, Long> plain = lru(MAX_ADDRESSES);
     private final Map<InetSocketAddress, List<DatagramPacket>> held = new LinkedHashMap<>();
     private final Map<Tx, PendingPing> pings = lru(MAX_PENDING_PINGS);
+    private final Map<String, List<java.util.concurrent.CompletableFuture<Void>>> relayWaiters = new java.util.HashMap<>();
     private final AtomicLong discoReceived = new AtomicLong();
     private final AtomicLong discoRejected = new AtomicLong();
     private long discoWindowStart;
@@ -164,6 +165,27 @@ public final class PathLayer extends ChannelDuplexHandler {
         String url = homeRelay;
         RelayLink l = url == null ? null : relays.get(url);
         return l != null && l.isConnected();
+    }
+
+    /**
+     * Completes when the link to {@code url} is connected, or after {@code max} either way (a dial then
+     * starts on the direct candidates alone): a dial's first packets and CallMeMaybe need the relay.
+     */
+    public java.util.concurrent.CompletableFuture<Void> relayReady(String url, Duration max) {
+        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+        runOnLoop(() -> {
+            RelayLink l = link(url);
+            if (l == null || l.isConnected()) {
+                ready.complete(null);
+                return;
+            }
+            relayWaiters.computeIfAbsent(url, k -> new ArrayList<>()).add(ready);
+            ctx.executor().schedule(() -> ready.complete(null), max.toMillis(), TimeUnit.MILLISECONDS);
+        });
+        if (ctx == null) {
+            ready.complete(null);
+        }
+        return ready;
     }
 
     /** This endpoint's public addresses as the relay's STUN service and peers' Pongs saw them. */
@@ -514,7 +536,31 @@ public final class PathLayer extends ChannelDuplexHandler {
         if (server == null || !src.equals(server)) {
             return; // only the home relay's answers count
         }
-        StunProbe.parseResponse(content).ifPresent(reflexive::add);
+        InetSocketAddress mine = StunProbe.parseResponse(content).orElse(null);
+        if (mine != null && reflexive.add(mine)) {
+            LOG.info("public address (STUN): {}", mine);
+            offerAgain(null); // peers waiting for a direct path learn the new candidate now
+        }
+    }
+
+    /** A relay link came up: dials waiting for it go on, and peers without a direct path hear from us. */
+    private void relayConnected(String url) {
+        List<java.util.concurrent.CompletableFuture<Void>> waiting = relayWaiters.remove(url);
+        if (waiting != null) {
+            waiting.forEach(f -> f.complete(null));
+        }
+        offerAgain(url);
+    }
+
+    /** Sends a CallMeMaybe (and pings) now to every active peer without a trusted direct path (via {@code url}, or any). */
+    private void offerAgain(String url) {
+        long now = System.nanoTime();
+        for (Peer p : peers.values()) {
+            if (p.paths.active(now) && p.paths.direct(now) == null && p.paths.relayUrl() != null
+                    && (url == null || url.equals(p.paths.relayUrl()))) {
+                kick(p, now);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ outbound helpers
@@ -627,6 +673,9 @@ public final class PathLayer extends ChannelDuplexHandler {
                 @Override
                 public void onConnectionChanged(boolean connected) {
                     LOG.info("relay {} {}", url, connected ? "connected" : "disconnected");
+                    if (connected) {
+                        runOnLoop(() -> relayConnected(url));
+                    }
                 }
             });
         } catch (RuntimeException e) {

@@ -103,7 +103,7 @@ public final class PeerPaths {
         lastActivity = now;
     }
 
-    boolean active(long now) {
+    public boolean active(long now) {
         return lastActivity != Long.MIN_VALUE && now - lastActivity < policy.sessionActive().toNanos();
     }
 

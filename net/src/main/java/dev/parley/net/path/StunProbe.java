@@ -1,11 +1,11 @@
 package dev.parley.net.path;
 
+import dev.parley.net.relay.RelayClient;
 import dev.parley.net.stun.Stun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Optional;
 
@@ -32,17 +32,12 @@ final class StunProbe {
         return Stun.parseBindingResponse(b).map(Stun.BindingResponse::mapped);
     }
 
-    /** The relay's STUN address: its host and port (the UDP services share the HTTP port number). */
+    /** The relay's STUN address, resolved (the UDP services share the relay's port number); null if unknown. */
     static InetSocketAddress serverFor(String relayUrl) {
         try {
-            URI u = URI.create(relayUrl);
-            int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) || "wss".equals(u.getScheme()) ? 443 : 80;
-            String host = u.getHost();
-            if (host == null) {
-                return null;
-            }
-            InetSocketAddress a = new InetSocketAddress(host, port);
-            return a.isUnresolved() ? null : a;
+            InetSocketAddress a = RelayClient.stunAddress(relayUrl);
+            InetSocketAddress resolved = new InetSocketAddress(a.getHostString(), a.getPort());
+            return resolved.isUnresolved() ? null : resolved;
         } catch (IllegalArgumentException e) {
             return null;
         }

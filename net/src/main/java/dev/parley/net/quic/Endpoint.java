@@ -356,6 +356,23 @@ public final class Endpoint implements AutoCloseable {
      * the acceptor waits for the Ping sent just before it.
      */
     private void dialViaPaths(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
+        if (!peer.relayUrls().isEmpty()) {
+            // A relay link still connecting (a process that dials right after starting) would lose the first
+            // Initial and CallMeMaybe, and QUIC's retransmission backoff would cost seconds.
+            pathLayer.relayReady(peer.relayUrls().getFirst(), RELAY_WAIT)
+                    .whenComplete((r, e) -> startPathDial(peer, alpn, result));
+        } else {
+            startPathDial(peer, alpn, result);
+        }
+    }
+
+    /** How long a dial through the path layer waits for the relay link to come up. */
+    static final java.time.Duration RELAY_WAIT = java.time.Duration.ofSeconds(3);
+
+    private void startPathDial(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
+        if (result.isDone()) {
+            return;
+        }
         InetSocketAddress mapped = pathLayer.register(peer);
         Attempt attempt = dialOnce(mapped, peer.id(), alpn, true);
         result.whenComplete((c, e) -> attempt.cancel());
