@@ -123,8 +123,8 @@ class LabPathTest {
     void behindTwoEndpointIndependentNatsTheCallStartsRelayedAndGoesDirectWithinFiveSeconds() throws Exception {
         NetLab.Home ha = lab.home("eima", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home hb = lab.home("eimb", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        Publisher pub = publish(ha.host("pub"));
-        try (LabProcess watcher = watch(hb.host("wat"), pub.ticket(), MEDIA_S)) {
+        Publisher pub = publish(ha.host("pub1"));
+        try (LabProcess watcher = watch(hb.host("wat1"), pub.ticket(), MEDIA_S)) {
             LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
             JsonNode c = json(connected.text());
             LabProcess.Line direct = connected;
@@ -167,8 +167,8 @@ class LabPathTest {
     void behindASymmetricNatTheCallStaysRelayedAndWorks() throws Exception {
         NetLab.Home ha = lab.home("syma", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home hb = lab.home("symb", NetLab.Nat.SYMMETRIC);
-        Publisher pub = publish(ha.host("pub"));
-        try (LabProcess watcher = watch(hb.host("wat"), pub.ticket(), MEDIA_S)) {
+        Publisher pub = publish(ha.host("pub2"));
+        try (LabProcess watcher = watch(hb.host("wat2"), pub.ticket(), MEDIA_S)) {
             LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
             LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
             System.out.printf(Locale.ROOT, "lab: EIM/symmetric: dialing -> connected %d ms over %s, -> first frame %d ms%n",
@@ -187,7 +187,7 @@ class LabPathTest {
     @Test
     void withUdpBlockedOnOneSideTheCallRunsOverTheRelayWebSocket() throws Exception {
         NetLab.Home ha = lab.home("udpa", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        Publisher pub = publish(ha.host("pub"));
+        Publisher pub = publish(ha.host("pub3"));
         NetLab.Node wat = lab.internetHost("noudp");
         wat.link().loss(NetLab.Direction.TO_HOST, 100);
         wat.link().loss(NetLab.Direction.FROM_HOST, 100);
@@ -214,7 +214,7 @@ class LabPathTest {
         NetLab.Home da = lab.home("rsda", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home db = lab.home("rsdb", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home rb = lab.home("rsrb", NetLab.Nat.SYMMETRIC);
-        Publisher pub = publish(da.host("pub"));
+        Publisher pub = publish(da.host("pub5"));
         int seconds = MEDIA_S + 20;
         try (LabProcess direct = watch(db.host("wd"), pub.ticket(), seconds);
              LabProcess relayed = watch(rb.host("wr"), pub.ticket(), seconds)) {

@@ -86,6 +86,7 @@ public final class PathLayer extends ChannelDuplexHandler {
     private volatile ChannelHandlerContext ctx;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
+    private volatile boolean directAllowed = true;
 
     /** A peer reached through the path layer. */
     private static final class Peer {
@@ -252,6 +253,14 @@ public final class PathLayer extends ChannelDuplexHandler {
         return () -> changeListeners.remove(listener);
     }
 
+    /**
+     * For tests that need a relay-only call on one machine: with false, nothing is sent directly to a
+     * peer behind a stand-in (no pings, no blind or direct QUIC sends), as behind a symmetric NAT.
+     */
+    public void allowDirect(boolean allowed) {
+        this.directAllowed = allowed;
+    }
+
     /** Disco packets received and those rejected (malformed, forged, over the rate limit). */
     public long discoReceived() {
         return discoReceived.get();
@@ -347,7 +356,7 @@ public final class PathLayer extends ChannelDuplexHandler {
             long now = System.nanoTime();
             p.paths.activity(now);
             PeerPaths.Plan plan = p.paths.plan(now, relayUp(p.paths.relayUrl()));
-            for (InetSocketAddress to : plan.direct()) {
+            for (InetSocketAddress to : directAllowed ? plan.direct() : List.<InetSocketAddress>of()) {
                 ctx.write(new DatagramPacket(content.retainedDuplicate(), to), ctx.voidPromise());
             }
             if (plan.viaRelay()) {
@@ -637,7 +646,7 @@ public final class PathLayer extends ChannelDuplexHandler {
 
     private void sendDirectDisco(InetSocketAddress to, Disco.Message m) {
         ChannelHandlerContext c = ctx;
-        if (c != null && !MappedAddresses.isMapped(to)) {
+        if (c != null && directAllowed && !MappedAddresses.isMapped(to)) {
             c.writeAndFlush(new DatagramPacket(Disco.encode(c.alloc(), identity, m), to), c.voidPromise());
         }
     }

@@ -84,6 +84,7 @@ public final class Endpoint implements AutoCloseable {
     private final DatagramChannel socket;
     private final PacketRouter router;
     private final dev.parley.net.path.PathLayer pathLayer;
+    private volatile dev.parley.net.path.MdnsDiscovery mdns;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     /** The registered ALPNs in registration order: the server's preference when a client offers several. */
     private final List<String> alpnOrder = new ArrayList<>(); // guarded by handlers
@@ -154,6 +155,21 @@ public final class Endpoint implements AutoCloseable {
         if (config.relayUrl() != null) {
             pathLayer.homeRelay(config.relayUrl());
         }
+        if (config.mdns()) {
+            startMdns();
+        }
+    }
+
+    /** Advertises this endpoint on the LAN of its first advertisable address and feeds what is found to the path layer. */
+    private void startMdns() {
+        InetAddress lan = addr().directAddresses().stream().map(InetSocketAddress::getAddress)
+                .filter(a -> !a.isLoopbackAddress()).findFirst().orElse(null);
+        if (lan == null) {
+            LOG.info("mDNS off: no LAN address");
+            return;
+        }
+        mdns = dev.parley.net.path.MdnsDiscovery.start(id(), lan, localAddress().getPort(), config.relayUrl(),
+                pathLayer::discovered);
     }
 
     private static dev.parley.net.path.RelayConnector defaultRelayConnector() {
@@ -734,6 +750,9 @@ public final class Endpoint implements AutoCloseable {
             return;
         }
         closed = true;
+        if (mdns != null) {
+            mdns.close();
+        }
         pathLayer.close();
         // Fail pending dials first: their attempts close their channels while the event loop still runs.
         dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
