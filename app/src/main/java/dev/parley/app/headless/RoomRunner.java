@@ -68,6 +68,14 @@ final class RoomRunner {
                         options.demoPeers());
             }
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
+            // each peer's path (relay -> direct, a new address), printed off the event loop it is reported on
+            me.endpoint.paths().onPathChange(c -> Thread.ofVirtual().name("room-path").start(() -> {
+                synchronized (terminal) {
+                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
+                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + (System.nanoTime() - me.joinStart) / 1_000_000 + "}");
+                    terminal.out().flush();
+                }
+            }));
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }

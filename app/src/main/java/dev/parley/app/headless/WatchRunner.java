@@ -59,12 +59,14 @@ final class WatchRunner {
         try (Endpoint endpoint = Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
              Moq moq = Moq.attach(endpoint)) {
             MoqSession session;
+            String connectedPath;
             long dialStart = System.nanoTime();
             event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size()
                     + ",\"relays\":" + ticket.addr().relayUrls().size());
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                event(terminal, "connected", dialStart, "\"path\":\"" + session.connection().pathInfo() + "\"");
+                connectedPath = session.connection().pathInfo().describe();
+                event(terminal, "connected", dialStart, "\"path\":\"" + connectedPath + "\"");
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 return fail(terminal, "cannot reach " + ticket.addr().directAddresses()
@@ -84,7 +86,7 @@ final class WatchRunner {
                 long reportedFrames = 0;
                 List<Long> latencies = new ArrayList<>();
                 long lastFrame = 0;
-                String lastPath = session.connection().pathInfo().describe();
+                String lastPath = connectedPath; // a change while subscribing is reported at once
                 while (System.nanoTime() < end && !session.isClosed()) {
                     String path = session.connection().pathInfo().describe();
                     if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address

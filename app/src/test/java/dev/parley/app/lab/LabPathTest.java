@@ -206,6 +206,38 @@ class LabPathTest {
     }
 
     /**
+     * Scenario 4: two hosts on one LAN, the watcher given a ticket that names only the publisher's id and
+     * the relay: mDNS finds the publisher's LAN address and the call goes direct on the LAN.
+     */
+    @Test
+    void onOneLanATicketNamingOnlyTheRelayGoesDirectThroughMdns() throws Exception {
+        NetLab.Home lan = lab.home("lan", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Node h1 = lan.host("lanpub");
+        NetLab.Node h2 = lan.host("lanwat");
+        Publisher pub = publish(h1);
+        LiveTicket full = LiveTicket.parse(pub.ticket());
+        String relayOnly = new LiveTicket(new EndpointAddr(full.addr().id(), List.of(), full.addr().relayUrls()),
+                full.broadcast()).toString();
+        try (LabProcess watcher = watch(h2, relayOnly, MEDIA_S)) {
+            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
+            LabProcess.Line direct = json(connected.text()).get("path").asText().startsWith("direct") ? connected
+                    : watcher.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct"),
+                    Duration.ofSeconds(30));
+            String path = json(direct.text()).get("path").asText();
+            System.out.printf(Locale.ROOT, "lab: LAN, relay-only ticket: dialing -> connected %d ms over %s, -> %s at %d ms%n",
+                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(), path,
+                    json(direct.text()).get("ms").asLong());
+            assertThat(path).as("direct to the publisher's LAN address").startsWith("direct " + h1.address().getHostAddress() + ":");
+            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
+            assertThat(watcher.lines()).as("mDNS found the publisher")
+                    .anyMatch(l -> l.text().contains("mDNS: found " + full.addr().id().shortHex()));
+            assertMediaFlows(watcher, "LAN via mDNS");
+        } finally {
+            pub.process().close();
+        }
+    }
+
+    /**
      * Scenario 5: the relay restarts mid-call. A direct call (two EIM homes) does not notice; a relayed one
      * (symmetric NAT) gets frames again within 5 s of the relay being back.
      */
