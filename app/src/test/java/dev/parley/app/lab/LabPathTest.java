@@ -247,36 +247,44 @@ class LabPathTest {
         NetLab.Home db = lab.home("rsdb", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home rb = lab.home("rsrb", NetLab.Nat.SYMMETRIC);
         Publisher pub = publish(da.host("pub5"));
-        int seconds = MEDIA_S + 20;
+        int seconds = 150; // stopped below once the restart is over (a relay JVM can take 15 s to start under load)
         try (LabProcess direct = watch(db.host("wd"), pub.ticket(), seconds);
              LabProcess relayed = watch(rb.host("wr"), pub.ticket(), seconds)) {
-            direct.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct")
-                    || isEvent(s, "connected") && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
+            direct.awaitOut(s -> (isEvent(s, "path") || isEvent(s, "connected"))
+                    && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
             relayed.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(60));
             direct.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
             // both steady before the restart
-            relayed.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(15));
+            relayed.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
+            direct.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
             long down = System.nanoTime();
             relay.kill();
             relay.waitFor(Duration.ofSeconds(10));
             startRelay();
             long up = System.nanoTime();
-            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed"), Duration.ofSeconds(20));
+            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed"), Duration.ofSeconds(40));
             double recoveryMs = resumed.millisSince(up);
             System.out.printf(Locale.ROOT, "lab: relay restart: down for %.0f ms; the relayed call's frames back %.0f ms "
                     + "after the relay was up again (gap %d ms)%n", (up - down) / 1e6, recoveryMs,
                     json(resumed.text()).get("gapMs").asLong());
             LabCallTest.within("relay restart: relay back -> relayed call's frames", recoveryMs, 5000, 15000);
-            assertThat(direct.waitFor(Duration.ofSeconds(seconds + 30))).as(direct.tail()).isZero();
-            assertThat(relayed.waitFor(Duration.ofSeconds(seconds + 30))).as(relayed.tail()).isZero();
+            // a few more seconds of media on both, then stop them
+            relayed.awaitOutAfter(resumed.nanos(), s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5,
+                    Duration.ofSeconds(20));
+            long after = System.nanoTime();
+            direct.awaitOutAfter(after + 2_000_000_000L, s -> s.startsWith("{\"t\""), Duration.ofSeconds(20));
+            direct.stop(Duration.ofSeconds(5));
+            relayed.stop(Duration.ofSeconds(5));
             List<String> afterDown = direct.lines().stream().filter(l -> l.nanos() > down)
                     .map(LabProcess.Line::text).toList();
+            dump(direct, "direct during the restart");
             assertThat(afterDown).as("the direct call never paused").noneMatch(s -> isEvent(s, "resumed"));
-            assertThat(afterDown.stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json))
-                    .as("the direct call stayed direct with frames").allMatch(n -> n.get("path").asText().startsWith("direct"))
+            assertThat(afterDown.stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList())
+                    .as("the direct call stayed direct with frames").isNotEmpty()
+                    .allMatch(n -> n.get("path").asText().startsWith("direct"))
                     .anyMatch(n -> n.get("fps").asDouble() > 5);
-            assertMediaFlows(direct, "direct during the restart");
             assertMediaFlows(relayed, "relayed across the restart");
+            assertThat(stats(relayed)).allMatch(n -> n.get("path").asText().startsWith("relay"));
         } finally {
             pub.process().close();
         }

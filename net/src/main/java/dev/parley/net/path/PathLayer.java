@@ -94,6 +94,8 @@ public final class PathLayer extends ChannelDuplexHandler {
         final InetSocketAddress mapped;
         final PeerPaths paths;
         volatile PathInfo info = new PathInfo(PathInfo.Kind.NONE, null, null, Duration.ZERO, 0);
+        /** The last packets that could not go through the peer's relay while its link was down. */
+        final java.util.ArrayDeque<ByteBuf> stash = new java.util.ArrayDeque<>();
 
         Peer(EndpointId id, InetSocketAddress mapped, PathPolicy policy) {
             this.id = id;
@@ -280,6 +282,7 @@ public final class PathLayer extends ChannelDuplexHandler {
             }
             held.values().forEach(list -> list.forEach(ReferenceCountUtil::release));
             held.clear();
+            peers.values().forEach(this::dropStash);
         });
     }
 
@@ -361,13 +364,45 @@ public final class PathLayer extends ChannelDuplexHandler {
             }
             if (plan.viaRelay()) {
                 RelayLink link = link(plan.relay());
-                if (link != null) {
-                    link.send(id, content.retainedDuplicate());
+                if (link == null || !link.send(id, content.retainedDuplicate())) {
+                    stash(p, content);
                 }
+            } else if (plan.direct().isEmpty() || p.paths.relayUrl() != null && p.paths.direct(now) == null) {
+                stash(p, content); // the relay is down and no direct path is trusted: likely lost
             }
         } finally {
             content.release();
             promise.trySuccess();
+        }
+    }
+
+    /** Packets kept per peer for {@link #replay}. */
+    static final int STASH = 4;
+
+    private void stash(Peer p, ByteBuf content) {
+        if (p.stash.size() >= STASH) {
+            p.stash.removeFirst().release();
+        }
+        p.stash.addLast(content.retainedDuplicate());
+    }
+
+    /**
+     * The relay is back: sends the peer the last few packets lost while it was down. QUIC drops the
+     * duplicates but acknowledges them, and an acknowledgement ends its probe-timeout backoff (which grows
+     * to many seconds during a long outage), so the connection resumes at once instead of at the next
+     * backed-off probe.
+     */
+    private void replay(Peer p, RelayLink link) {
+        ByteBuf b;
+        while ((b = p.stash.pollFirst()) != null) {
+            link.send(p.id, b);
+        }
+    }
+
+    private void dropStash(Peer p) {
+        ByteBuf b;
+        while ((b = p.stash.pollFirst()) != null) {
+            b.release();
         }
     }
 
@@ -558,6 +593,13 @@ public final class PathLayer extends ChannelDuplexHandler {
         if (waiting != null) {
             waiting.forEach(f -> f.complete(null));
         }
+        RelayLink link = relays.get(url);
+        for (Peer p : peers.values()) {
+            if (link != null && url.equals(p.paths.relayUrl()) && !p.stash.isEmpty()) {
+                LOG.info("relay {} back: replaying {} packets to {}", url, p.stash.size(), p.id.shortHex());
+                replay(p, link);
+            }
+        }
         offerAgain(url);
     }
 
@@ -709,11 +751,14 @@ public final class PathLayer extends ChannelDuplexHandler {
 
     private void publishInfo(Peer p, long now) {
         InetSocketAddress direct = p.paths.direct(now);
+        if (direct != null && !p.stash.isEmpty()) {
+            dropStash(p);
+        }
         PathInfo next;
         if (direct != null) {
             next = new PathInfo(PathInfo.Kind.DIRECT, direct, null, Duration.ofNanos(Math.max(0, p.paths.directRttNanos())),
                     p.paths.changes());
-        } else if (relayUp(p.paths.relayUrl())) {
+        } else if (p.paths.relayUrl() != null) { // up or reconnecting: the relay is this peer's path
             next = new PathInfo(PathInfo.Kind.RELAY, null, p.paths.relayUrl(), Duration.ZERO, p.paths.changes());
         } else {
             List<InetSocketAddress> blind = p.paths.plan(now, false).direct();
