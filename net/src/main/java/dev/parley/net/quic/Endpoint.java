@@ -172,8 +172,15 @@ public final class Endpoint implements AutoCloseable {
                 pathLayer::discovered);
     }
 
+    /**
+     * The relay client, retrying at most every second: while a relay restarts, the calls relayed through it
+     * wait for this endpoint's reconnection (the default 5 s cap made a restart cost up to 5 s more).
+     */
     private static dev.parley.net.path.RelayConnector defaultRelayConnector() {
-        return dev.parley.net.relay.RelayClient::connect;
+        dev.parley.net.relay.RelayClient.Options d = dev.parley.net.relay.RelayClient.Options.defaults();
+        dev.parley.net.relay.RelayClient.Options options = new dev.parley.net.relay.RelayClient.Options(d.firstRetry(),
+                java.time.Duration.ofSeconds(1), d.pingInterval(), d.deadAfter(), d.connectTimeout(), d.queueCapacity(), d.tls());
+        return (url, identity, group, listener) -> dev.parley.net.relay.RelayClient.connect(url, identity, group, listener, options);
     }
 
     /** The path layer under QUIC (relay, hole punching, path selection). */
