@@ -5,9 +5,13 @@
 #   libgtk-3-0, libxtst6: JavaFX on a desktop
 #   xvfb, imagemagick: the screenshot script (a real window on a virtual display)
 #   nodejs, npm: the interop tests drive the real @moq/lite and @moq/net npm clients
+#   chromium: the browser tests run the hang web player (@moq/watch) and @moq/publish in headless
+#     Chromium through playwright-core (the npm packages are pinned in media/src/test/js and installed
+#     by the tests with npm ci; no browser is ever downloaded)
 #   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
+#   espeak-ng: real speech for the echo cancellation test
 set -euo pipefail
-packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables)
+packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables espeak-ng chromium)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install: ${packages[*]}" >&2; exit 0; }
 
 missing=()

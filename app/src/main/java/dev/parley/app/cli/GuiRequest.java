@@ -11,9 +11,15 @@ package dev.parley.app.cli;
  * @param testSource  publish the test pattern and tone instead of real devices
  * @param showStats   open the debug stats overlay at once
  * @param demoPeers   number of local demo participants to add to the room (0 for none)
+ * @param record      folder to record the call into from the start (the Record button's folder), or {@code null}
  */
 public record GuiRequest(String profile, boolean enterRoom, String ticket,
-                         String displayName, boolean testSource, boolean showStats, int demoPeers) {
+                         String displayName, boolean testSource, boolean showStats, int demoPeers, java.nio.file.Path record) {
+
+    public GuiRequest(String profile, boolean enterRoom, String ticket, String displayName, boolean testSource,
+                      boolean showStats, int demoPeers) {
+        this(profile, enterRoom, ticket, displayName, testSource, showStats, demoPeers, null);
+    }
 
     /** The plain start screen. */
     public static GuiRequest startScreen(String profile, boolean showStats) {

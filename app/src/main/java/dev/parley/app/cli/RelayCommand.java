@@ -1,5 +1,6 @@
 package dev.parley.app.cli;
 
+import dev.parley.net.moq.relay.ScopePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,13 +10,21 @@ import picocli.CommandLine.Spec;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code parley relay}: run a packet relay (and STUN) for peers that cannot reach each other directly. */
+/**
+ * {@code parley relay}: a packet relay (and STUN) for peers that cannot reach each other directly and, given
+ * {@code --public} or {@code --jwt-key}, a Media-over-QUIC relay for browsers and rooms larger than a mesh.
+ */
 @Command(name = "relay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a relay: forwards encrypted packets between peers that cannot connect directly "
                 + "(iroh relay protocol over WebSocket at /relay) and answers STUN so peers learn their public address.",
-                "Prints the relay URL as the first line and serves until stopped (Ctrl+C)."})
+                "With --public or --jwt-key it also relays media (moq-lite 03/04/05) on --media-listen: WebSocket on the "
+                + "TCP port, raw QUIC on the UDP port; clients connect at a path (their scope), with ?jwt= tokens "
+                + "(moq-relay's claims) and ?pull=TICKET to have the relay fetch a Parley broadcast.",
+                "Prints the relay URL as the first line (and the media relay's as the second) and serves until stopped (Ctrl+C)."})
 final class RelayCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "IP:PORT", converter = Converters.SocketAddress.class,
             defaultValue = "0.0.0.0:3340", description = "HTTP/WebSocket listen address (default: ${DEFAULT-VALUE}).")
@@ -35,6 +44,24 @@ final class RelayCommand implements Callable<Integer> {
             description = "Per-client limit on what one client sends, in bytes per second (k, M, G suffixes; default: none).")
     long rateLimit;
 
+    @Option(names = "--media-listen", paramLabel = "IP:PORT", converter = Converters.SocketAddress.class,
+            description = "Where the media relay listens: WebSocket on this TCP port, raw QUIC on the same UDP port "
+                    + "(default: the --listen IP, port " + MediaRelayOptions.DEFAULT_PORT + ").")
+    InetSocketAddress mediaListen;
+
+    @Option(names = "--public", paramLabel = "PREFIX",
+            description = "Relay media: anyone may read and publish under PREFIX, e.g. / or /demo (repeatable).")
+    List<String> publicPrefixes = new ArrayList<>();
+
+    @Option(names = "--public-read", paramLabel = "PREFIX",
+            description = "Relay media: anyone may read under PREFIX (repeatable).")
+    List<String> publicReadPrefixes = new ArrayList<>();
+
+    @Option(names = "--jwt-key", paramLabel = "FILE",
+            description = "Relay media for ?jwt= tokens with moq-relay's claims (root, get, put, exp) that this JWK "
+                    + "public key (EdDSA) verifies.")
+    Path jwtKey;
+
     @Spec
     CommandSpec spec;
 
@@ -49,7 +76,7 @@ final class RelayCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        for (Path p : new Path[] {tlsCert, tlsKey}) {
+        for (Path p : new Path[] {tlsCert, tlsKey, jwtKey}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + p);
             }
@@ -57,6 +84,27 @@ final class RelayCommand implements Callable<Integer> {
         if (stunPort != null && (stunPort < 0 || stunPort > 65535)) {
             throw new ParameterException(spec.commandLine(), "--stun-port " + stunPort + " is outside 0-65535");
         }
-        return context.engines().relay(new RelayOptions(listen, stunPort, tlsCert, tlsKey, rateLimit), context.terminal());
+        for (String prefix : concat(publicPrefixes, publicReadPrefixes)) {
+            String problem = ScopePath.problem(prefix);
+            if (problem != null) {
+                throw new ParameterException(spec.commandLine(), "bad prefix " + prefix + ": " + problem);
+            }
+        }
+        MediaRelayOptions media = null;
+        if (!publicPrefixes.isEmpty() || !publicReadPrefixes.isEmpty() || jwtKey != null) {
+            InetSocketAddress at = mediaListen != null ? mediaListen
+                    : new InetSocketAddress(listen.getAddress(), MediaRelayOptions.DEFAULT_PORT);
+            media = new MediaRelayOptions(at, publicPrefixes, publicReadPrefixes, jwtKey);
+        } else if (mediaListen != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--media-listen needs --public PREFIX, --public-read PREFIX or --jwt-key FILE (who may use the media relay)");
+        }
+        return context.engines().relay(new RelayOptions(listen, stunPort, tlsCert, tlsKey, rateLimit, media), context.terminal());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

@@ -11,5 +11,7 @@ import java.nio.file.Path;
  * @param tlsCert         PEM certificate chain for {@code https}/{@code wss}, or {@code null} for plain HTTP
  * @param tlsKey          PEM private key matching {@code tlsCert}, or {@code null}
  * @param rateBytesPerSec per-client receive rate limit in bytes per second, 0 for none
+ * @param media           the media relay's options, or {@code null} when only packets are relayed
  */
-public record RelayOptions(InetSocketAddress listen, Integer stunPort, Path tlsCert, Path tlsKey, long rateBytesPerSec) {}
+public record RelayOptions(InetSocketAddress listen, Integer stunPort, Path tlsCert, Path tlsKey, long rateBytesPerSec,
+                           MediaRelayOptions media) {}

@@ -42,6 +42,10 @@ final class RoomCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     NetOptions.Mixin net = new NetOptions.Mixin();
 
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "Record the call from the start into this folder: each participant's video and audio as a fragmented MP4, not re-encoded; announced in the chat.")
+    java.nio.file.Path record;
+
     @Spec
     CommandSpec spec;
 
@@ -62,6 +66,12 @@ final class RoomCommand implements Callable<Integer> {
         if (displayName != null && displayName.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--name must not be blank");
         }
+        if (record != null && headless) {
+            throw new ParameterException(spec.commandLine(), "--record needs the window: the headless room watches nobody's media");
+        }
+        if (record != null && java.nio.file.Files.exists(record) && !java.nio.file.Files.isDirectory(record)) {
+            throw new ParameterException(spec.commandLine(), "--record needs a folder, got the file " + record);
+        }
         String cleanTicket = ticket == null ? null : ticket.strip();
         if (headless) {
             return context.engines().room(
@@ -70,6 +80,6 @@ final class RoomCommand implements Callable<Integer> {
                     context.terminal());
         }
         return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,
-                parent.stats, demoPeers));
+                parent.stats, demoPeers, record));
     }
 }

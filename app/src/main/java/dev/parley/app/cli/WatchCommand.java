@@ -10,12 +10,22 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code parley watch}: subscribe to a broadcast and report what arrives. */
+/**
+ * {@code parley watch}: subscribe to a broadcast and report what arrives; with {@code --listen}, wait for
+ * a publisher (such as a browser running {@code @moq/publish}) to connect over WebSocket instead.
+ */
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Watch a broadcast without a window and print what arrives (frames, renditions, stats).")
 final class WatchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TICKET", description = "The broadcast ticket printed by 'parley publish'.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TICKET", description = "The broadcast ticket printed by 'parley publish'.")
     String ticket;
+
+    @Option(names = "--listen", paramLabel = "[HOST:]PORT",
+            description = "Instead of a ticket: listen for a publisher to connect over WebSocket (ws://HOST:PORT/, host 127.0.0.1 unless given; port 0 picks one) and watch what it announces.")
+    String listen;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "With --listen: the broadcast to watch (e.g. room/alice.hang).")
+    String name;
 
     @Option(names = "--headless", description = "Run without a window (required in this build).")
     boolean headless;
@@ -31,6 +41,10 @@ final class WatchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     NetOptions.Mixin net = new NetOptions.Mixin();
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Record what is received (video and audio, not re-encoded) into this fragmented MP4; it stays playable if Parley is killed.")
+    java.nio.file.Path record;
 
     @Spec
     CommandSpec spec;
@@ -51,6 +65,28 @@ final class WatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--duration must be a positive number of seconds, got " + durationSeconds);
         }
         Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
-        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, net.options(spec)), context.terminal());
+        if (record != null && (java.nio.file.Files.isDirectory(record)
+                || (record.toAbsolutePath().getParent() != null && !java.nio.file.Files.isDirectory(record.toAbsolutePath().getParent())))) {
+            throw new ParameterException(spec.commandLine(), "--record needs a file in an existing folder, got " + record);
+        }
+        if (listen != null) {
+            if (ticket != null) {
+                throw new ParameterException(spec.commandLine(), "give a TICKET or --listen, not both");
+            }
+            WatchOptions.Listen l;
+            try {
+                l = WatchOptions.Listen.parse(listen, name);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return context.engines().watch(new WatchOptions(null, rendition, duration, record, l, net.options(spec)), context.terminal());
+        }
+        if (ticket == null) {
+            throw new ParameterException(spec.commandLine(), "missing TICKET (or --listen PORT --name NAME)");
+        }
+        if (name != null) {
+            throw new ParameterException(spec.commandLine(), "--name goes with --listen");
+        }
+        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, record, null, net.options(spec)), context.terminal());
     }
 }

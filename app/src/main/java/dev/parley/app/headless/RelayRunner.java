@@ -6,11 +6,13 @@ import dev.parley.app.cli.Terminal;
 import dev.parley.net.relay.RelayServer;
 import dev.parley.net.stun.StunServer;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,12 +20,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code parley relay}: the one place where the relay's services are put together on one port number
- * (the packet relay and its HTTP probes on TCP, STUN on UDP; further services join as
- * {@link RelayServer.Builder#route routes}). Prints the relay URL as the first stdout line and serves
- * until the JVM is asked to stop, then closes everything and exits 0.
+ * {@code parley relay}: the one place where the relay's services are put together: the packet relay and
+ * its HTTP probes on TCP and STUN on UDP, on one port number; the media relay, when configured, on its own
+ * (WebSocket on TCP, raw QUIC on UDP). Prints the relay URL as the first stdout line (the media relay's
+ * as the second) and serves until the JVM is asked to stop; then the media relay drains (new sessions
+ * refused, GOAWAY, up to {@link #DRAIN} for sessions to end), everything closes and it exits 0.
  */
 final class RelayRunner {
+    static final Duration DRAIN = Duration.ofSeconds(3);
+
     private RelayRunner() {}
 
     static int run(RelayOptions options, Terminal terminal) {
@@ -34,9 +39,14 @@ final class RelayRunner {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (RelayServer relay = builder.start();
-             StunServer stun = startStun(options, relay)) {
+             StunServer stun = startStun(options, relay);
+             MediaRelayListeners media = options.media() == null ? null
+                     : MediaRelayListeners.start(options.media(), options.tlsCert(), options.tlsKey())) {
             List<String> urls = urls(relay, options.listen().getAddress());
             terminal.out().println(urls.getFirst());
+            if (media != null) {
+                terminal.out().println(media.url(host(urls.getFirst())));
+            }
             terminal.out().flush();
             for (String other : urls.subList(1, urls.size())) {
                 terminal.err().println("parley relay: also at " + other);
@@ -44,7 +54,15 @@ final class RelayRunner {
             terminal.err().println("parley relay: " + (stun == null ? "STUN off" : "STUN on udp " + stun.port())
                     + "; metrics at " + urls.getFirst() + "metrics" + "; Ctrl+C to stop");
             terminal.err().flush();
+            if (media != null) {
+                terminal.err().println("parley relay: media relay (moq-lite) on tcp and udp " + media.webSocket().getPort()
+                        + ", quic endpoint " + media.endpoint().id());
+                terminal.err().flush();
+            }
             Thread hook = new Thread(() -> {
+                if (media != null) {
+                    media.relay().drain(DRAIN);
+                }
                 stop.countDown();
                 try {
                     closed.await(5, TimeUnit.SECONDS);
@@ -59,7 +77,7 @@ final class RelayRunner {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             terminal.err().println("parley relay: " + e.getMessage());
             terminal.err().flush();
             closed.countDown();
@@ -67,6 +85,13 @@ final class RelayRunner {
         }
         closed.countDown();
         return ExitCodes.OK;
+    }
+
+    /** The host part of a URL that {@link RelayServer#url} made. */
+    private static String host(String url) {
+        String rest = url.substring(url.indexOf("://") + 3);
+        String host = rest.substring(0, rest.lastIndexOf(':'));
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** STUN on the relay's own event loops: the given port, else the relay's port number; none for 0. */

@@ -6,14 +6,17 @@ import dev.parley.app.cli.WatchOptions;
 import dev.parley.app.wiring.MediaLinks;
 import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.playout.NullAudioSink;
+import dev.parley.media.hang.MediaTimeline;
 import dev.parley.media.source.Clock;
 import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.RenditionChoice;
+import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
@@ -22,6 +25,7 @@ import dev.parley.net.transport.PathStats;
 
 import dev.parley.media.codec.VideoPreset;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,12 +52,16 @@ final class WatchRunner {
     private WatchRunner() {}
 
     static int run(WatchOptions options, Terminal terminal) {
+        if (options.listen() != null) {
+            return listen(options, terminal);
+        }
         LiveTicket ticket;
         try {
             ticket = LiveTicket.parse(options.ticket());
         } catch (TicketException e) {
             return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
         }
+        WatchWarmUp.start(); // catalog parsing and FFmpeg load while we dial, not after the media arrives
         // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
         // to recognise it, and it must not clash with a window or publisher running the same profile.
         try (Endpoint endpoint = Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
@@ -72,56 +80,9 @@ final class WatchRunner {
                 return fail(terminal, "cannot reach " + ticket.addr().directAddresses()
                         + (ticket.addr().relayUrls().isEmpty() ? "" : " or through " + ticket.addr().relayUrls()) + ": " + cause, ExitCodes.FAILED);
             }
-            AtomicLong frames = new AtomicLong();
-            RenditionChoice choice = choice(options.rendition());
-            // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
-            try (var others = session.announced("");
-                 RemoteMedia remote = new RemoteMedia(session.subscribe(ticket.broadcast(), DIAL_TIMEOUT),
-                    dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
-                    dev.parley.media.watch.SiblingBroadcasts.of(others, ticket.broadcast()));
-                 AutoCloseable link = MediaLinks.follow(session, remote)) {
-                long start = System.nanoTime();
-                long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
-                long nextReport = start + 1_000_000_000L;
-                long reportedFrames = 0;
-                List<Long> latencies = new ArrayList<>();
-                long lastFrame = 0;
-                String lastPath = connectedPath; // a change while subscribing is reported at once
-                while (System.nanoTime() < end && !session.isClosed()) {
-                    String path = session.connection().pathInfo().describe();
-                    if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address
-                        event(terminal, "path", dialStart, "\"path\":\"" + path + "\",\"from\":\"" + lastPath + "\"");
-                        lastPath = path;
-                    }
-                    // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
-                    var frame = remote.takeFrame(Duration.ofMillis(100));
-                    if (frame != null) {
-                        // capture (the publisher's clock, the same as ours on one machine) to decoded and taken
-                        latencies.add((Clock.nowMicros() - frame.captureMicros()) / 1000);
-                        frame.close();
-                        long at = System.nanoTime();
-                        if (frames.incrementAndGet() == 1) {
-                            event(terminal, "first-frame", dialStart, null);
-                        } else if (at - lastFrame >= GAP_MS * 1_000_000) {
-                            event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
-                        }
-                        lastFrame = at;
-                    }
-                    long now = System.nanoTime();
-                    if (now >= nextReport) {
-                        long count = frames.get();
-                        double secs = (now - nextReport + 1_000_000_000L) / 1e9;
-                        terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
-                                (count - reportedFrames) / secs, remote.adaptation(), latencies, lastPath));
-                        latencies.clear();
-                        terminal.out().flush();
-                        reportedFrames = count;
-                        nextReport = now + 1_000_000_000L;
-                    }
-                }
-                if (session.isClosed() && System.nanoTime() < end) {
-                    return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
-                }
+            int code = watch(session, ticket.broadcast(), options, terminal, dialStart, connectedPath);
+            if (code != ExitCodes.OK) {
+                return code;
             }
             session.close();
             return ExitCodes.OK;
@@ -130,6 +91,121 @@ final class WatchRunner {
             return ExitCodes.OK;
         } catch (Exception e) {
             return fail(terminal, e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    /**
+     * Watches {@code broadcast} on an established session until the duration ends or the session closes;
+     * event times count from {@code dialStart}.
+     */
+    private static int watch(MoqSession session, String broadcast, WatchOptions options, Terminal terminal,
+                             long dialStart, String connectedPath) throws Exception {
+        AtomicLong frames = new AtomicLong();
+        RenditionChoice choice = choice(options.rendition());
+        // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
+        try (var others = session.announced("");
+             RemoteMedia remote = new RemoteMedia(session.subscribe(broadcast, DIAL_TIMEOUT),
+                dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
+                dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
+             AutoCloseable link = MediaLinks.follow(session, remote)) {
+            if (options.record() != null) {
+                remote.startRecording(options.record());
+                event(terminal, "recording", dialStart, "\"file\":\"" + jsonEscape(options.record().toString()) + "\"");
+            }
+            long start = System.nanoTime();
+            long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
+            long nextReport = start + 1_000_000_000L;
+            long reportedFrames = 0;
+            List<Long> latencies = new ArrayList<>();
+            long lastFrame = 0;
+            String lastPath = connectedPath; // a change while subscribing is reported at once
+            while (System.nanoTime() < end && !session.isClosed()) {
+                String path = session.connection().pathInfo().describe();
+                if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address
+                    event(terminal, "path", dialStart, "\"path\":\"" + path + "\",\"from\":\"" + lastPath + "\"");
+                    lastPath = path;
+                }
+                // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
+                var frame = remote.takeFrame(Duration.ofMillis(100));
+                if (frame != null) {
+                    // capture (the publisher's clock, the same as ours on one machine) to decoded and taken;
+                    // a publisher's own timeline without a wall-clock epoch says nothing about that
+                    long now = Clock.nowMicros();
+                    if (MediaTimeline.onWallClock(frame.captureMicros(), now)) {
+                        latencies.add((now - frame.captureMicros()) / 1000);
+                    }
+                    frame.close();
+                    long at = System.nanoTime();
+                    if (frames.incrementAndGet() == 1) {
+                        event(terminal, "first-frame", dialStart, null);
+                    } else if (at - lastFrame >= GAP_MS * 1_000_000) {
+                        event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
+                    }
+                    lastFrame = at;
+                }
+                long now = System.nanoTime();
+                if (now >= nextReport) {
+                    long count = frames.get();
+                    double secs = (now - nextReport + 1_000_000_000L) / 1e9;
+                    terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
+                            (count - reportedFrames) / secs, remote.adaptation(), latencies, lastPath));
+                    latencies.clear();
+                    terminal.out().flush();
+                    reportedFrames = count;
+                    nextReport = now + 1_000_000_000L;
+                }
+            }
+            if (options.record() != null) {
+                java.nio.file.Path file = remote.stopRecording();
+                event(terminal, "recorded", dialStart, file == null ? "\"file\":null"
+                        : "\"file\":\"" + jsonEscape(file.toString()) + "\",\"bytes\":" + java.nio.file.Files.size(file));
+            }
+            if (session.isClosed() && System.nanoTime() < end) {
+                return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * {@code --listen}: a QMux/WebSocket listener; the first session that announces the named broadcast is
+     * watched like a dialed one. Prints {@code listening} (with the port and the URL to give the publisher)
+     * and {@code connected} when the publisher's announce arrives.
+     */
+    private static int listen(WatchOptions options, Terminal terminal) {
+        WatchWarmUp.start();
+        WatchOptions.Listen l = options.listen();
+        java.util.concurrent.LinkedBlockingQueue<MoqSession> sessions = new java.util.concurrent.LinkedBlockingQueue<>();
+        long start = System.nanoTime();
+        long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
+        try (QmuxServer server = QmuxServer.start(new InetSocketAddress(l.host(), l.port()), conn -> sessions.add(MoqSession.start(conn)))) {
+            event(terminal, "listening", start, "\"port\":" + server.port() + ",\"url\":\"http://"
+                    + (l.host().contains(":") ? "[" + l.host() + "]" : l.host()) + ":" + server.port() + "/\",\"name\":\"" + l.name() + "\"");
+            while (System.nanoTime() < end) {
+                MoqSession session = sessions.poll(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                if (session == null) {
+                    continue;
+                }
+                // a publisher that connects but never announces the name is let go after the dial timeout
+                if (session.subscribe(l.name(), DIAL_TIMEOUT) == null) {
+                    terminal.err().println("parley watch: a publisher connected but did not announce " + l.name());
+                    terminal.err().flush();
+                    session.close();
+                    continue;
+                }
+                event(terminal, "connected", start, "\"version\":\"" + session.version() + "\"");
+                Duration left = options.duration() == null ? null : Duration.ofNanos(Math.max(1, end - System.nanoTime()));
+                int code = watch(session, l.name(), new WatchOptions(null, options.rendition(), left, options.record(), l),
+                        terminal, start, session.connection().pathInfo().describe());
+                session.close();
+                return code;
+            }
+            return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (Exception e) {
+            return fail(terminal, "cannot listen on " + l.host() + ":" + l.port() + ": " + e.getMessage(), ExitCodes.FAILED);
         }
     }
 
@@ -149,7 +225,8 @@ final class WatchRunner {
      * lost 20 ms frames rebuilt by Opus FEC, {@code audioConcealed} frames synthesised by PLC,
      * {@code groupsSkipped} groups dropped for being too far behind live, {@code groupsStalled} groups given
      * up because their stream stalled while a newer group had started, {@code audioPlayed} Opus packets
-     * played (about 50 a second), {@code switches} rendition switches. What adaptation acts on (under
+     * played (about 50 a second), {@code audioBufferMs} and {@code audioTargetMs} the jitter buffer's depth and
+     * adaptive target, {@code switches} rendition switches. What adaptation acts on (under
      * {@code --rendition auto}): the capacity estimate ({@code estimateKbps}, 0 = unknown), the publisher's
      * PROBE estimate ({@code probeKbps}), the receive rate ({@code rxKbps}) and the frames' queueing delay
      * ({@code queueMs}) of the last control tick.
@@ -165,16 +242,21 @@ final class WatchRunner {
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
-                        + "\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
+                        + "\"audioBufferMs\":%d,\"audioTargetMs\":%d,\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
                         + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
                         + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d%s}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
-                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioRecovered(),
+                stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioBufferMillis(), stats.audioTargetMillis(),
+                stats.audioRecovered(),
                 stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
                 s.queueDelay().toMillis(), stats.switches(), via == null ? "" : ",\"path\":\"" + via + "\"");
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -25,6 +25,22 @@ public interface RoomSession extends AutoCloseable {
     /** Starts or stops sharing the chosen screen; a failure arrives as a {@link RoomEvent.Notice}. */
     void setScreenSharing(boolean on);
 
+    /**
+     * Echo cancellation, noise suppression and gain control on this participant's microphone (on by
+     * default). Sessions without a real microphone path (tests, demos) have nothing to switch.
+     */
+    default void setEchoCancellation(boolean on) {
+    }
+
+    /**
+     * Starts recording (into {@code dir}) or, with {@code null}, stops: every remote participant's
+     * received video and audio into a fragmented MP4 of its own (no re-encoding), announced to the room
+     * in the chat. Returns at once; problems arrive as {@link RoomEvent.Notice}. Sessions that watch no
+     * media (tests, demos) record nothing.
+     */
+    default void setRecording(java.nio.file.Path dir) {
+    }
+
     @Override
     void close();
 }

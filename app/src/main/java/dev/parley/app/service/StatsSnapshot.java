@@ -46,9 +46,20 @@ public record StatsSnapshot(Net net, Capture capture, Render render, Time time) 
      * @param fps         frames encoded per second
      * @param encodeMs    mean encode time per frame, ms
      * @param bitrateKbps encoded bit rate, kbit/s
+     * @param voice       the microphone's echo cancellation: on/off/unavailable and its echo reduction estimate
      */
     public record Capture(String source, String codec, String encoder, String resolution, double fps,
-                          double encodeMs, double bitrateKbps) {}
+                          double encodeMs, double bitrateKbps, String voice) {
+        public Capture(String source, String codec, String encoder, String resolution, double fps,
+                       double encodeMs, double bitrateKbps) {
+            this(source, codec, encoder, resolution, fps, encodeMs, bitrateKbps, "");
+        }
+
+        /** The same with the voice processing line set. */
+        public Capture withVoice(String text) {
+            return new Capture(source, codec, encoder, resolution, fps, encodeMs, bitrateKbps, text);
+        }
+    }
 
     /**
      * The decode side of a remote tile.
@@ -65,7 +76,12 @@ public record StatsSnapshot(Net net, Capture capture, Render render, Time time) 
      *
      * @param latencyMs     capture to render latency, ms
      * @param avOffsetMs    video minus audio presentation offset, ms (positive: video late)
-     * @param audioBufferMs audio output buffer fill, ms
+     * @param audioBufferMs audio jitter buffer fill, ms
+     * @param audioTargetMs the jitter buffer's adaptive target, ms (NaN when unknown)
      */
-    public record Time(double latencyMs, double avOffsetMs, double audioBufferMs) {}
+    public record Time(double latencyMs, double avOffsetMs, double audioBufferMs, double audioTargetMs) {
+        public Time(double latencyMs, double avOffsetMs, double audioBufferMs) {
+            this(latencyMs, avOffsetMs, audioBufferMs, Double.NaN);
+        }
+    }
 }

@@ -14,10 +14,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param windowHeight     last window height
  * @param lastRoom         ticket of the last room joined or created
  * @param pictureInPicture self view as a small picture-in-picture instead of a grid tile
+ * @param echoCancellation echo cancellation, noise suppression and gain control on the microphone
+ *                         (absent in older files: on)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Settings(String displayName, String camera, String microphone, String screen,
-                       double windowWidth, double windowHeight, String lastRoom, boolean pictureInPicture) {
+                       double windowWidth, double windowHeight, String lastRoom, boolean pictureInPicture,
+                       Boolean echoCancellation) {
     public static final double DEFAULT_WIDTH = 1280;
     public static final double DEFAULT_HEIGHT = 800;
     static final double MIN_WIDTH = 640;
@@ -25,33 +28,43 @@ public record Settings(String displayName, String camera, String microphone, Str
 
     public Settings {
         displayName = displayName == null ? "" : displayName.strip();
+        echoCancellation = echoCancellation == null || echoCancellation;
         // A corrupt or hand-edited size must not open an unusable window.
         windowWidth = sane(windowWidth, MIN_WIDTH, DEFAULT_WIDTH);
         windowHeight = sane(windowHeight, MIN_HEIGHT, DEFAULT_HEIGHT);
     }
 
     public static Settings defaults() {
-        return new Settings("", null, null, null, DEFAULT_WIDTH, DEFAULT_HEIGHT, null, false);
+        return new Settings("", null, null, null, DEFAULT_WIDTH, DEFAULT_HEIGHT, null, false, true);
     }
 
     public Settings withDisplayName(String name) {
-        return new Settings(name, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture);
+        return new Settings(name, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture, echoCancellation);
     }
 
     public Settings withDevices(String camera, String microphone, String screen) {
-        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture);
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture, echoCancellation);
     }
 
     public Settings withWindowSize(double width, double height) {
-        return new Settings(displayName, camera, microphone, screen, width, height, lastRoom, pictureInPicture);
+        return new Settings(displayName, camera, microphone, screen, width, height, lastRoom, pictureInPicture, echoCancellation);
     }
 
     public Settings withLastRoom(String ticket) {
-        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, ticket, pictureInPicture);
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, ticket, pictureInPicture, echoCancellation);
     }
 
     public Settings withPictureInPicture(boolean pip) {
-        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pip);
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pip, echoCancellation);
+    }
+
+    public Settings withEchoCancellation(boolean on) {
+        return new Settings(displayName, camera, microphone, screen, windowWidth, windowHeight, lastRoom, pictureInPicture, on);
+    }
+
+    /** Whether the microphone is processed (echo cancellation, noise suppression, gain control). */
+    public boolean echoCancellationOn() {
+        return echoCancellation;
     }
 
     private static double sane(double value, double min, double fallback) {

@@ -112,6 +112,15 @@ public final class MainWindow extends StackPane {
         boolean pip = old != null && old.settings().pictureInPicture();
         room = new RoomViewModel(session, pip, request.showStats(), ui, background, notifications, Clock.systemDefaultZone(),
                 on -> background.execute(() -> store.save(store.load().withPictureInPicture(on))), this::showStart);
+        boolean echo = old == null || old.settings().echoCancellationOn();
+        session.setEchoCancellation(echo);
+        room.echoCancellationProperty().set(echo);
+        room.echoCancellationProperty().addListener((obs, was, on) ->
+                background.execute(() -> store.save(store.load().withEchoCancellation(on))));
+        if (request.record() != null) {
+            room.setRecordingsDir(request.record());
+            room.toggleRecording();
+        }
         room.chat().openProperty().addListener((obs, was, open) -> placeToasts(open));
         show(new RoomView(room));
     }

@@ -64,6 +64,22 @@ final class RemoteTile implements Participant {
         }
     }
 
+    /** Records this peer's received media into {@code file}; false when nothing is attached to record. */
+    boolean startRecording(java.nio.file.Path file) {
+        RemoteMedia m = media;
+        if (m == null) {
+            return false;
+        }
+        m.startRecording(file);
+        return true;
+    }
+
+    /** Finishes this peer's recording; returns the file, or null if none was written. */
+    java.nio.file.Path stopRecording() {
+        RemoteMedia m = media;
+        return m == null ? null : m.stopRecording();
+    }
+
     /** Detaches and closes the broadcast (it ended); the tile stays. */
     void detach() {
         RemoteMedia old;
@@ -154,7 +170,7 @@ final class RemoteTile implements Participant {
         return new StatsSnapshot(net,
                 null,
                 new StatsSnapshot.Render(w.decoder(), w.rendition(), w.decodeFps(), w.decodeMillis()),
-                new StatsSnapshot.Time(w.latencyMillis(), -w.avOffsetMillis(), w.audioBufferMillis()));
+                new StatsSnapshot.Time(w.latencyMillis(), -w.avOffsetMillis(), w.audioBufferMillis(), w.audioTargetMillis()));
     }
 
     @Override

@@ -17,7 +17,9 @@ import dev.parley.media.source.MicrophoneSource;
 import dev.parley.media.source.TestPatternSource;
 import dev.parley.media.source.TestToneSource;
 import dev.parley.media.source.VideoSource;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.media.watch.WatchOptions;
+import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
@@ -137,6 +139,7 @@ public final class RoomsCallService implements CallService {
         Endpoint endpoint = null;
         Room room = null;
         LocalMedia media = null;
+        WatchWarmUp.start(); // the first peer's catalog and frames then meet a warm parser and decoder
         try {
             endpoint = Endpoint.bind(config.endpoint().apply(config.identity().get()));
             media = localMedia(request.sources());
@@ -195,7 +198,8 @@ public final class RoomsCallService implements CallService {
                             1280, 720, MediaDeviceService.CAPTURE_FPS);
             audio = micOff || sources.microphone().equals(DeviceInfo.TEST_TONE)
                     ? new TestToneSource()
-                    : MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone()));
+                    : VoiceProcessing.shared().process(
+                            MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone())));
             LocalMedia media = LocalMedia.withSources(video, audio, config.publish());
             media.setCameraOn(!cameraOff);
             media.setMicOn(!micOff);

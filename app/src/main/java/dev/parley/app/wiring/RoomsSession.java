@@ -19,6 +19,7 @@ import dev.parley.net.transport.Connection;
 import dev.parley.media.adapt.LinkSample;
 import dev.parley.app.service.ConnectionState;
 import dev.parley.rooms.Room;
+import dev.parley.media.voice.VoiceProcessing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ final class RoomsSession implements RoomSession {
     /** Things that live as long as this session (demo peers), closed before we leave. */
     private final List<AutoCloseable> companions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Where recordings go while recording, else null (written on the session executor). */
+    private volatile java.nio.file.Path recordingDir;
+    private final java.util.concurrent.atomic.AtomicInteger recordingFiles = new java.util.concurrent.atomic.AtomicInteger();
 
     RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
                  Executor executor) {
@@ -110,6 +114,59 @@ final class RoomsSession implements RoomSession {
     @Override
     public void setCameraOn(boolean on) {
         media.setCameraOn(on);
+    }
+
+    @Override
+    public void setEchoCancellation(boolean on) {
+        // one microphone per process: the switch is process-wide and takes effect with the next 20 ms block
+        VoiceProcessing.shared().setEnabled(on);
+    }
+
+    @Override
+    public void setRecording(java.nio.file.Path dir) {
+        executor.execute(() -> {
+            if (dir != null && recordingDir == null) {
+                try {
+                    java.nio.file.Files.createDirectories(dir);
+                } catch (java.io.IOException | RuntimeException e) {
+                    notice("Cannot record into " + dir + ": " + e.getMessage(), true);
+                    return;
+                }
+                recordingDir = dir;
+                tiles.values().forEach(this::record);
+                chat.send("\u23FA " + self.displayName() + " started recording this call");
+                notice("Recording into " + dir, false);
+            } else if (dir == null && recordingDir != null) {
+                recordingDir = null;
+                int files = 0;
+                for (RemoteTile t : tiles.values()) {
+                    try {
+                        files += t.stopRecording() != null ? 1 : 0;
+                    } catch (RuntimeException e) {
+                        LOG.warn("finishing the recording of {} failed: {}", t.id(), e.getMessage());
+                    }
+                }
+                chat.send("\u23F9 " + self.displayName() + " stopped recording");
+                notice("Recording saved: " + files + " file(s)", false);
+            }
+        });
+    }
+
+    /** Starts recording a tile into a new file in the recording folder (if recording and it has media). */
+    private void record(RemoteTile t) {
+        java.nio.file.Path dir = recordingDir;
+        if (dir == null) {
+            return;
+        }
+        String name = t.displayName() == null ? t.id() : t.displayName();
+        String safe = name.replaceAll("[^\\p{L}\\p{N}._-]+", "_");
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        java.nio.file.Path file = dir.resolve(stamp + "-" + safe + "-" + recordingFiles.incrementAndGet() + ".mp4");
+        try {
+            t.startRecording(file);
+        } catch (RuntimeException e) {
+            notice("Cannot record " + name + ": " + e.getMessage(), true);
+        }
     }
 
     @Override
@@ -201,6 +258,7 @@ final class RoomsSession implements RoomSession {
                 if (t != null) {
                     try {
                         t.attach(new RemoteMedia(s.broadcast(), watch));
+                        record(t); // a peer who joins (or comes back) while recording is recorded too
                     } catch (dev.parley.net.moq.model.MoqException | IllegalStateException ended) {
                         // the broadcast ended (its peer left) between the event and here: BroadcastEnded follows
                         LOG.debug("{} ended before it could be watched: {}", s.name(), ended.getMessage());

@@ -10,6 +10,8 @@ import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.publish.LocalPreview;
 import dev.parley.media.stats.EncoderStats;
 import dev.parley.media.stats.PublishStats;
+import dev.parley.media.voice.EchoStats;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.media.watch.RenditionChoice;
 import java.util.Map;
 
@@ -72,7 +74,23 @@ final class SelfTile implements Participant {
      * with the encoder marked idle, and no rates (an idle encoder is not a slow one).
      */
     private StatsSnapshot sample() {
-        return new StatsSnapshot(null, capture(source, media.stats(), media.catalog().videoRenditions()), null, null);
+        return new StatsSnapshot(null, capture(source, media.stats(), media.catalog().videoRenditions())
+                .withVoice(voice(VoiceProcessing.shared().enabled(), VoiceProcessing.shared().stats())), null, null);
+    }
+
+    /** {@code "echo cancel on · −31 dB echo"}, {@code "echo cancel off"}, or why it cannot run. */
+    static String voice(boolean enabled, EchoStats s) {
+        if (s.unavailable() != null) {
+            return "echo cancel unavailable (" + s.unavailable() + ")";
+        }
+        if (!enabled) {
+            return "echo cancel off";
+        }
+        if (!s.active()) {
+            return "echo cancel on (idle: no microphone)";
+        }
+        return Double.isNaN(s.reductionDb()) ? "echo cancel active · no far end yet"
+                : String.format(java.util.Locale.ROOT, "echo cancel active · ERLE %.0f dB", s.reductionDb());
     }
 
     static StatsSnapshot.Capture capture(String source, PublishStats p, Map<String, VideoRendition> renditions) {

@@ -139,6 +139,22 @@ class CliTest {
     }
 
     @Test
+    void watchListenTakesAPortAndABroadcastNameInsteadOfATicket() {
+        assertThat(run("watch", "--headless", "--listen", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--name");
+        assertThat(run("watch", "abc", "--headless", "--listen", "0", "--name", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("watch", "--headless", "--listen", "port", "--name", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("watch", "--headless", "--listen", "70000", "--name", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("watch", "abc", "--headless", "--name", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(engineCalls).isEmpty();
+        assertThat(run("watch", "--headless", "--listen", "8443", "--name", "room/a.hang", "--duration", "5")).isZero();
+        assertThat(run("watch", "--headless", "--listen", "0.0.0.0:0", "--name", "b")).isZero();
+        assertThat(engineCalls).containsExactly(
+                new WatchOptions(null, "auto", Duration.ofSeconds(5), null, new WatchOptions.Listen("127.0.0.1", 8443, "room/a.hang")),
+                new WatchOptions(null, "auto", null, null, new WatchOptions.Listen("0.0.0.0", 0, "b")));
+    }
+
+    @Test
     void headlessRoomGoesToTheEngineWithTheInheritedProfile() {
         assertThat(run("room", "roomabc", "--headless", "--name", "Ada", "--test-source", "--chat-stdin",
                 "--demo-peers", "3", "--profile", "alice")).isZero();

@@ -37,7 +37,7 @@ class RelayCommandTest {
     @Test
     void defaults() {
         assertThat(run("relay")).isZero();
-        assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("0.0.0.0", 3340), null, null, null, 0));
+        assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("0.0.0.0", 3340), null, null, null, 0, null));
     }
 
     @Test
@@ -46,10 +46,36 @@ class RelayCommandTest {
         try {
             assertThat(run("relay", "--listen", "198.18.0.1:443", "--stun-port", "0", "--tls-cert", cert.toString(),
                     "--tls-key", cert.toString(), "--rate-limit", "2M")).isZero();
-            assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("198.18.0.1", 443), 0, cert, cert, 2_000_000));
+            assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("198.18.0.1", 443), 0, cert, cert, 2_000_000, null));
         } finally {
             java.nio.file.Files.delete(cert);
         }
+    }
+
+    @Test
+    void mediaRelayOptions() throws Exception {
+        assertThat(run("relay", "--listen", "198.18.0.1:3340", "--public", "/demo", "--public-read", "/")).isZero();
+        assertThat(calls.getLast().media()).isEqualTo(new MediaRelayOptions(new InetSocketAddress("198.18.0.1", 4443),
+                List.of("/demo"), List.of("/"), null));
+        var jwk = java.nio.file.Files.createTempFile("relay", ".jwk");
+        try {
+            assertThat(run("relay", "--media-listen", "127.0.0.1:0", "--jwt-key", jwk.toString())).isZero();
+            assertThat(calls.getLast().media()).isEqualTo(new MediaRelayOptions(new InetSocketAddress("127.0.0.1", 0),
+                    List.of(), List.of(), jwk));
+        } finally {
+            java.nio.file.Files.delete(jwk);
+        }
+    }
+
+    @Test
+    void mediaRelayBadValuesAreUsageErrors() {
+        assertThat(run("relay", "--media-listen", "127.0.0.1:4443")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--media-listen needs --public PREFIX");
+        assertThat(run("relay", "--public", "/a/../b")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("bad prefix /a/../b").contains("dot segment");
+        assertThat(run("relay", "--jwt-key", "/nonexistent.jwk")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("cannot read /nonexistent.jwk");
+        assertThat(calls).isEmpty();
     }
 
     @Test

@@ -63,22 +63,33 @@ class PublishWatchEndToEndTest {
             String ticket = pubOut.readLine();
             assertThat(ticket).as("the ticket is the first stdout line; publisher stderr:%n%s", stderr("publish")).startsWith("parley:").endsWith("/e2e");
 
-            Process watcher = parley("watch", ticket, "--headless", "--rendition", "360p", "--duration", "5");
+            Path recording = java.nio.file.Files.createTempDirectory("parley-rec").resolve("watched.mp4");
+            Process watcher = parley("watch", ticket, "--headless", "--rendition", "360p", "--duration", "5",
+                    "--record", recording.toString());
             List<String> lines = new String(watcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
             assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(watcher.exitValue()).as("watch stderr:%n%s", stderr("watch")).isZero();
             List<JsonNode> stats = new ArrayList<>();
             List<String> events = new ArrayList<>();
+            JsonNode recorded = null;
             for (String line : lines) {
                 JsonNode n = JSON.readTree(line);
                 if (n.has("event")) {
                     events.add(n.get("event").asText());
+                    if (n.get("event").asText().equals("recorded")) {
+                        recorded = n;
+                    }
                 } else {
                     stats.add(n);
                 }
             }
             assertThat(stats).hasSizeBetween(3, 6);
-            assertThat(events).startsWith("dialing", "connected", "first-frame");
+            assertThat(events).containsSubsequence("dialing", "connected", "recording", "first-frame", "recorded");
+            assertThat(recorded.get("file").asText()).isEqualTo(recording.toString());
+            assertThat(recorded.get("bytes").asLong()).as("about 4 s of 360p and Opus").isGreaterThan(50_000)
+                    .isEqualTo(java.nio.file.Files.size(recording));
+            assertThat(stats.getLast().get("audioTargetMs").asInt()).isBetween(20, 200);
+            assertThat(stats.getLast().has("audioBufferMs")).isTrue();
             JsonNode last = stats.getLast();
             assertThat(last.get("rendition").asText()).isEqualTo("video/h264-360p");
             assertThat(last.get("fps").asDouble()).isGreaterThan(5);

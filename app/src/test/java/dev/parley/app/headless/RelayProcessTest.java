@@ -2,6 +2,8 @@ package dev.parley.app.headless;
 
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
+import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.qmux.QmuxClient;
 import dev.parley.net.relay.RelayClient;
 import dev.parley.net.relay.RelayLink;
 import dev.parley.net.stun.Stun;
@@ -27,17 +29,30 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code parley relay} as a child JVM: URL first, relaying, STUN on the same port number, SIGTERM exits 0. */
+/**
+ * {@code parley relay} as a child JVM: URL first (the media relay's second), relaying, STUN on the same port
+ * number, a moq-lite session on the media relay, SIGTERM exits 0.
+ */
 @Timeout(60)
 class RelayProcessTest {
     @Test
     void relaysPacketsAnswersStunAndStopsCleanly() throws Exception {
-        Process relay = PublishWatchEndToEndTest.parley("relay", "--listen", "127.0.0.1:0");
+        Process relay = PublishWatchEndToEndTest.parley("relay", "--listen", "127.0.0.1:0",
+                "--media-listen", "127.0.0.1:0", "--public", "/");
         var group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            String url = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            var lines = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+            String url = lines.readLine();
             assertThat(url).as("first stdout line; stderr:%n%s", PublishWatchEndToEndTest.stderr("relay"))
                     .matches("http://127\\.0\\.0\\.1:\\d+/");
+            String media = lines.readLine();
+            assertThat(media).matches("ws://127\\.0\\.0\\.1:\\d+/");
+            try (QmuxClient client = new QmuxClient()) {
+                MoqSession session = MoqSession.start(client.connect(media + "room"));
+                Thread.sleep(200);
+                assertThat(session.isClosed()).as("a session at a public scope stays open").isFalse();
+                session.close();
+            }
             int port = URI.create(url).getPort();
             Identity a = Identity.generate();
             Identity b = Identity.generate();

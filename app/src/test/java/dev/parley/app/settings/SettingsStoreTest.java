@@ -21,12 +21,13 @@ class SettingsStoreTest {
     void roundTripsThroughJsonAndCreatesTheFolder() throws Exception {
         SettingsStore store = new SettingsStore(dir.resolve("a/b"));
         Settings s = Settings.defaults().withDisplayName(" Ada ").withDevices("cam0", "test:tone", "off")
-                .withWindowSize(1440, 900).withLastRoom("roomxyz").withPictureInPicture(true);
+                .withWindowSize(1440, 900).withLastRoom("roomxyz").withPictureInPicture(true).withEchoCancellation(false);
         store.save(s);
         assertThat(Files.readString(store.file())).contains("\"displayName\" : \"Ada\"");
         Settings back = new SettingsStore(dir.resolve("a/b")).load();
         assertThat(back).isEqualTo(s);
         assertThat(back.displayName()).isEqualTo("Ada");
+        assertThat(back.echoCancellationOn()).isFalse();
         try (var files = Files.list(dir.resolve("a/b"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("settings.json");
         }
@@ -49,5 +50,6 @@ class SettingsStoreTest {
         assertThat(s.displayName()).isEqualTo("Bo");
         assertThat(s.windowWidth()).isEqualTo(Settings.DEFAULT_WIDTH);
         assertThat(s.windowHeight()).isEqualTo(Settings.MIN_HEIGHT);
+        assertThat(s.echoCancellationOn()).as("files from before the setting existed: on").isTrue();
     }
 }

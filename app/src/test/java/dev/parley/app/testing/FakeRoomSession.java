@@ -71,6 +71,16 @@ public final class FakeRoomSession implements RoomSession {
     }
 
     @Override
+    public void setEchoCancellation(boolean on) {
+        calls.add("echo=" + on);
+    }
+
+    @Override
+    public void setRecording(java.nio.file.Path dir) {
+        calls.add("record=" + dir);
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

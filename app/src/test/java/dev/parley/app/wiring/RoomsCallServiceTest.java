@@ -194,6 +194,58 @@ class RoomsCallServiceTest {
                 Duration.ofSeconds(10));
     }
 
+    @Test
+    void recordingWritesEachPeersReceivedMediaAndIsAnnouncedInTheChat(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources())));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        List<ChatMessage> bChat = new CopyOnWriteArrayList<>();
+        b.chat().subscribe(bChat::add);
+        aLog.await(e -> e instanceof RoomEvent.ParticipantJoined j && j.participant().id().equals(b.self().id()), Duration.ofSeconds(15));
+
+        Path folder = dir.resolve("recordings");
+        a.setRecording(folder);
+        awaitChat(bChat, m -> m.senderName().equals("alice") && m.text().contains("alice started recording this call"));
+        // bob's broadcast is watched by alice: his file grows as fragments are written (at least every second)
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Path file = null;
+        while (System.nanoTime() < deadline) {
+            try (var files = java.nio.file.Files.list(folder)) {
+                file = files.filter(f -> f.getFileName().toString().endsWith(".mp4")).findFirst().orElse(null);
+            }
+            if (file != null && java.nio.file.Files.size(file) > 30_000) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(file).as("bob's recording in %s", folder).isNotNull();
+        assertThat(file.getFileName().toString()).as("named after bob").matches("\\d{8}-\\d{6}-bob-\\d+\\.mp4");
+        assertThat(java.nio.file.Files.size(file)).isGreaterThan(30_000);
+        a.setRecording(null);
+        aLog.await(e -> e instanceof RoomEvent.Notice n && n.message().equals("Recording saved: 1 file(s)"), Duration.ofSeconds(10));
+        awaitChat(bChat, m -> m.text().contains("alice stopped recording"));
+        assertThat(streams(file)).containsExactlyInAnyOrder("video h264", "audio opus");
+    }
+
+    /** The streams FFmpeg finds in a file, as {@code "video h264"}. */
+    private static List<String> streams(Path file) {
+        org.bytedeco.ffmpeg.avformat.AVFormatContext ctx = new org.bytedeco.ffmpeg.avformat.AVFormatContext(null);
+        assertThat(org.bytedeco.ffmpeg.global.avformat.avformat_open_input(ctx, file.toString(), null, null)).isZero();
+        try {
+            assertThat(org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info(ctx, (org.bytedeco.javacpp.PointerPointer<?>) null)).isGreaterThanOrEqualTo(0);
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < ctx.nb_streams(); i++) {
+                var par = ctx.streams(i).codecpar();
+                out.add(org.bytedeco.ffmpeg.global.avutil.av_get_media_type_string(par.codec_type()).getString() + " "
+                        + org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name(par.codec_id()).getString());
+            }
+            return out;
+        } finally {
+            org.bytedeco.ffmpeg.global.avformat.avformat_close_input(ctx);
+        }
+    }
+
     private static void awaitChat(List<ChatMessage> log, Predicate<ChatMessage> p) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {

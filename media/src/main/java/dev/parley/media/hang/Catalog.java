@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Catalog(Video video, Audio audio) {
+public record Catalog(Video video, Audio audio, Parley parley) {
     public static final String TRACK = "catalog.json";
     public static final int PRIORITY = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +41,20 @@ public record Catalog(Video video, Audio audio) {
         }
     }
 
+    /**
+     * Parley's own section (other players ignore unknown root sections).
+     *
+     * @param timelineEpochMicros wall-clock µs of media time 0 ({@link MediaTimeline})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Parley(Long timelineEpochMicros) {
+    }
+
+    public Catalog(Video video, Audio audio) {
+        this(video, audio, null);
+    }
+
     /** A catalog with nothing in it. */
     public static Catalog empty() {
         return new Catalog(null, null);
@@ -49,6 +63,17 @@ public record Catalog(Video video, Audio audio) {
     /** Builds a catalog; empty maps become absent sections. */
     public static Catalog of(Map<String, VideoRendition> video, Map<String, AudioRendition> audio) {
         return new Catalog(video.isEmpty() ? null : new Video(video), audio.isEmpty() ? null : new Audio(audio));
+    }
+
+    /** This catalog announcing that its media timestamps count from {@code timeline}'s epoch. */
+    public Catalog withTimeline(MediaTimeline timeline) {
+        return new Catalog(video, audio, timeline.epochMicros() == 0 ? null : new Parley(timeline.epochMicros()));
+    }
+
+    /** Where the broadcast's media time starts; {@link MediaTimeline#UNKNOWN} when the publisher did not say. */
+    public MediaTimeline timeline() {
+        Long epoch = parley == null ? null : parley.timelineEpochMicros();
+        return epoch == null || epoch < 0 ? MediaTimeline.UNKNOWN : new MediaTimeline(epoch);
     }
 
     public Map<String, VideoRendition> videoRenditions() {

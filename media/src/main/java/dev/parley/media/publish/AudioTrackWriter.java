@@ -3,6 +3,7 @@ package dev.parley.media.publish;
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.hang.AudioTimeline;
 import dev.parley.media.hang.LegacyFrame;
+import dev.parley.media.hang.MediaTimeline;
 import dev.parley.media.hang.OpusPacket;
 import dev.parley.net.moq.model.GroupProducer;
 import dev.parley.net.moq.model.MoqException;
@@ -13,17 +14,20 @@ import java.util.function.Consumer;
 /**
  * Writes Opus packets to a moq track in hang form: groups of {@value #FRAMES_PER_GROUP} packets
  * (100 ms), so a late joiner or a skip after congestion loses at most 100 ms; every packet in the
- * legacy container, timestamped on a gapless sample timeline ({@link AudioTimeline}).
+ * legacy container, timestamped on a gapless sample timeline ({@link AudioTimeline}) counted on the
+ * broadcast's {@link MediaTimeline} (the same clock as its video).
  */
 public final class AudioTrackWriter implements Consumer<EncodedAudio> {
     public static final int FRAMES_PER_GROUP = 5;
     private final TrackProducer track;
+    private final MediaTimeline media;
     private final AudioTimeline timeline = new AudioTimeline();
     private GroupProducer group;
     private volatile boolean ended;
 
-    public AudioTrackWriter(TrackProducer track) {
+    public AudioTrackWriter(TrackProducer track, MediaTimeline media) {
         this.track = track;
+        this.media = media;
     }
 
     @Override
@@ -38,8 +42,8 @@ public final class AudioTrackWriter implements Consumer<EncodedAudio> {
                 }
                 group = track.appendGroup();
             }
-            long ts = timeline.stamp(packet.timestampMicros(), OpusPacket.durationMicros(packet.data()));
-            group.writeFrame(new LegacyFrame(ts, packet.data()).encode(), Math.max(0, ts));
+            long ts = media.toMedia(timeline.stamp(packet.timestampMicros(), OpusPacket.durationMicros(packet.data())));
+            group.writeFrame(new LegacyFrame(ts, packet.data()).encode(), ts);
         } catch (MoqException e) {
             ended = true;
         }

@@ -9,8 +9,10 @@ import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.AudioRendition;
 import dev.parley.media.hang.Catalog;
+import dev.parley.media.hang.MediaTimeline;
 import dev.parley.media.hang.VideoRendition;
 import dev.parley.media.source.AudioSource;
+import dev.parley.media.source.Clock;
 import dev.parley.media.source.VideoSource;
 import dev.parley.media.stats.EncoderStats;
 import dev.parley.net.moq.model.BroadcastProducer;
@@ -30,7 +32,8 @@ import java.util.Map;
 /**
  * One hang broadcast (camera or screen): a static {@code catalog.json} track republished on every
  * change, and dynamic media tracks whose encoders start when a subscriber asks for the track and
- * stop when its last consumer leaves ({@code unused()}). Thread-safe; encoder shutdown runs on a
+ * stop when its last consumer leaves ({@code unused()}). Its media time starts near zero when it is
+ * created ({@link MediaTimeline}, announced in the catalog), audio and video on one clock. Thread-safe; encoder shutdown runs on a
  * virtual thread because {@code unused()} may complete on a network thread.
  */
 final class HangPublication implements AutoCloseable {
@@ -44,6 +47,7 @@ final class HangPublication implements AutoCloseable {
     }
 
     private final BroadcastProducer broadcast = new BroadcastProducer();
+    private final MediaTimeline timeline = MediaTimeline.startingAt(Clock.nowMicros());
     private final TrackProducer catalogTrack;
     private final VideoSource video;
     private final AudioSource audio;
@@ -110,7 +114,7 @@ final class HangPublication implements AutoCloseable {
         if (audioOn) {
             a.put(AUDIO_TRACK, AudioRendition.opus(AudioSource.SAMPLE_RATE, audio.channels(), audioBitrate));
         }
-        return Catalog.of(v, a);
+        return Catalog.of(v, a).withTimeline(timeline);
     }
 
     private synchronized void publishCatalog() {
@@ -130,14 +134,14 @@ final class HangPublication implements AutoCloseable {
         if (closed) {
             track.abort(MoqError.NOT_FOUND);
         } else if (videoOn && configs.containsKey(name)) {
-            VideoTrackWriter writer = new VideoTrackWriter(track);
+            VideoTrackWriter writer = new VideoTrackWriter(track, timeline);
             RenditionEncoder enc = new RenditionEncoder(name, video, encoderName, configs.get(name), writer);
             activeVideo.put(name, new ActiveVideo(track, enc, writer));
             track.unused().thenRun(() -> stopVideo(name, track));
             track.closed().whenComplete((ok, err) -> stopVideo(name, track));
             LOG.debug("started encoder for {}", name);
         } else if (audioOn && name.equals(AUDIO_TRACK)) {
-            AudioTrackWriter writer = new AudioTrackWriter(track);
+            AudioTrackWriter writer = new AudioTrackWriter(track, timeline);
             activeAudio = new ActiveAudio(track, new AudioEncoder(audio, audioBitrate, writer), writer);
             track.unused().thenRun(() -> stopAudio(track));
             track.closed().whenComplete((ok, err) -> stopAudio(track));

@@ -15,6 +15,7 @@ import dev.parley.media.source.VideoSource;
 import dev.parley.media.stats.AudioLevel;
 import dev.parley.media.stats.AudioLevelMeter;
 import dev.parley.media.stats.PublishStats;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.net.moq.model.BroadcastProducer;
 
 import java.util.Comparator;
@@ -64,7 +65,8 @@ public final class LocalMedia implements AutoCloseable {
     }
 
     /**
-     * Real devices chosen by name, name fragment or index (null = first). Throws
+     * Real devices chosen by name, name fragment or index (null = first); the microphone goes through
+     * {@link VoiceProcessing} (echo cancellation, noise suppression, gain control). Throws
      * {@link dev.parley.media.source.DeviceUnavailableException} (listing what exists) when a device
      * is missing; a device that fails while opening is reported in {@link #cameraError()}.
      */
@@ -72,7 +74,7 @@ public final class LocalMedia implements AutoCloseable {
         VideoPreset largest = options.presets().stream().max(Comparator.comparingInt(VideoPreset::height))
                 .orElse(VideoPreset.P720);
         VideoSource cam = CameraSource.open(camera, largest.width(), largest.height(), 30);
-        AudioSource mic = MicrophoneSource.open(microphone);
+        AudioSource mic = VoiceProcessing.shared().process(MicrophoneSource.open(microphone));
         return new LocalMedia(cam, mic, options);
     }
 

@@ -12,7 +12,7 @@ package dev.parley.media.stats;
  * @param latencyMillis    capture → decoded, from the capture timestamps (includes clock offset between machines)
  * @param avOffsetMillis   video timestamp minus audio clock at delivery (positive = video ahead)
  * @param audioBufferMillis current jitter-buffer depth
- * @param audioTargetMillis jitter-buffer target (40–80 ms)
+ * @param audioTargetMillis jitter-buffer target (20–200 ms, adapts to arrival jitter)
  * @param audioConcealed   20 ms frames synthesised by Opus PLC
  * @param audioRecovered   lost 20 ms frames rebuilt from the next packet's Opus in-band FEC
  * @param groupsSkipped    groups skipped for being older than the max latency

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Opus playout on its own platform thread {@code audio-playout}: every 20 ms tick takes one slot
  * from the {@link JitterBuffer} (decode; for a gap, in-band FEC from the packet after it when exactly
  * one frame is missing, Opus PLC otherwise; or silence while buffering), writes it
- * to the sink (whose blocking write paces the loop) and advances the {@link AudioClock}.
+ * to the sink (whose blocking write paces the loop) and advances the {@link AudioClock}. A packet the
+ * buffer marks droppable (it holds more than its target) is skipped when it decodes to silence, which
+ * is how the delay shrinks back without an audible jump.
  */
 public final class AudioPlayout implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AudioPlayout.class);
@@ -38,7 +40,7 @@ public final class AudioPlayout implements AutoCloseable {
     /** Adds a received packet (reader thread). */
     public void push(EncodedAudio packet) {
         synchronized (buffer) {
-            buffer.push(packet);
+            buffer.push(packet, System.nanoTime());
         }
     }
 
@@ -54,6 +56,13 @@ public final class AudioPlayout implements AutoCloseable {
                 switch (slot) {
                     case JitterBuffer.Play p -> {
                         short[] pcm = decoder.decode(p.packet().data());
+                        if (p.droppable() && pcm.length > 0 && silent(pcm)) {
+                            // the buffer holds more than it needs: skipping a silent frame shortens the delay unheard
+                            synchronized (buffer) {
+                                buffer.skipped();
+                            }
+                            continue;
+                        }
                         // the block starts sounding once what the sink already holds has played
                         clock.played(p.packet().timestampMicros(), sink.latencyMicros());
                         sink.write(pcm.length == 0 ? decoder.conceal() : pcm);
@@ -77,6 +86,15 @@ public final class AudioPlayout implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("audio playout stopped: {}", e.getMessage());
         }
+    }
+
+    // below about -50 dBFS: nothing anyone would miss
+    private static boolean silent(short[] pcm) {
+        long sum = 0;
+        for (short v : pcm) {
+            sum += (long) v * v;
+        }
+        return sum < (long) pcm.length * 100 * 100;
     }
 
     public int bufferMillis() {

@@ -3,12 +3,14 @@ package dev.parley.media.watch;
 import dev.parley.media.MediaException;
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.hang.LegacyFrame;
+import dev.parley.media.hang.MediaTimeline;
 import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Reads the Opus track on thread {@code aread} into the playout's jitter buffer. A group (100 ms of
@@ -22,11 +24,22 @@ final class AudioTrackReader implements AutoCloseable {
     private final TrackConsumer consumer;
     private final AudioPlayout playout;
     private final AtomicLong stalledGroups;
+    private final Supplier<MediaTimeline> timeline;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean ended;
 
-    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups) {
+    private final RecordingTap tap;
+
+    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups, RecordingTap tap) {
+        this(consumer, playout, stalledGroups, tap, () -> MediaTimeline.UNKNOWN);
+    }
+
+    /** @param timeline the publisher's media timeline (from its latest catalog): turns wire timestamps into capture times */
+    AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups, RecordingTap tap,
+                     Supplier<MediaTimeline> timeline) {
+        this.tap = tap;
+        this.timeline = timeline;
         this.consumer = consumer;
         this.playout = playout;
         this.stalledGroups = stalledGroups;
@@ -74,7 +87,9 @@ final class AudioTrackReader implements AutoCloseable {
                 return;
             }
             LegacyFrame f = LegacyFrame.decode(frame);
-            playout.push(new EncodedAudio(f.payload(), f.timestampMicros()));
+            EncodedAudio packet = new EncodedAudio(f.payload(), timeline.get().toCapture(f.timestampMicros()));
+            playout.push(packet);
+            tap.audio(packet);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.parley.media.playout.MeteredSink;
 import dev.parley.media.playout.SpeakerSink;
 import dev.parley.media.stats.AudioLevel;
 import dev.parley.media.stats.AudioLevelMeter;
+import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
@@ -31,11 +32,16 @@ final class AudioWatcher implements AutoCloseable {
     private final AudioSink configuredSink;
     private final Duration maxLatency;
     private final java.util.concurrent.atomic.AtomicLong stalledGroups;
+    private final java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline;
     private final AudioLevelMeter level = new AudioLevelMeter();
+    private final RecordingTap tap;
     private AudioPlayout playout;
     private AudioTrackReader reader;
 
-    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups) {
+    AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups,
+                 RecordingTap tap, java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline) {
+        this.tap = tap;
+        this.timeline = timeline;
         this.clock = clock;
         this.stalledGroups = stalledGroups;
         this.configuredSink = sink;
@@ -61,7 +67,8 @@ final class AudioWatcher implements AutoCloseable {
             return;
         }
         if (playout == null) {
-            AudioSink sink = configuredSink != null ? configuredSink : SpeakerSink.openOrNull();
+            // what the speaker plays is the echo canceller's reference; a configured sink (tests, headless) is no speaker
+            AudioSink sink = configuredSink != null ? configuredSink : VoiceProcessing.shared().tap(SpeakerSink.openOrNull());
             // Parley's sinks and level meter are mono; an Opus decoder opened for one channel downmixes a
             // stereo stream (other hang publishers often send stereo), so decode to mono whatever arrives.
             int channels = 1;
@@ -70,7 +77,7 @@ final class AudioWatcher implements AutoCloseable {
         try {
             TrackConsumer c = source.apply(entry.getValue().broadcast())
                     .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
-            reader = new AudioTrackReader(c, playout, stalledGroups);
+            reader = new AudioTrackReader(c, playout, stalledGroups, tap, timeline);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }

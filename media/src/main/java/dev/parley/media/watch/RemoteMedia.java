@@ -77,6 +77,8 @@ public final class RemoteMedia implements AutoCloseable {
      * @param siblings where renditions that live in other broadcasts are found (the watched broadcast's
      *                 path and a lookup through the same session or origin)
      */
+    private final RecordingTap recording = new RecordingTap();
+
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options, SiblingBroadcasts siblings) {
         this.broadcast = broadcast;
         this.siblings = siblings;
@@ -84,8 +86,9 @@ public final class RemoteMedia implements AutoCloseable {
         this.choice = options.choice();
         AudioClock clock = new AudioClock();
         this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
-                options.maxLatency(), stalledGroups);
-        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups);
+                options.maxLatency(), stalledGroups, recording, () -> catalog.timeline());
+        this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, recording,
+                () -> catalog.timeline());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
         timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         try {
@@ -94,6 +97,7 @@ public final class RemoteMedia implements AutoCloseable {
             timer.shutdownNow(); // nothing to watch: leave no control thread behind
             throw closedBroadcast;
         }
+        WatchWarmUp.start(); // a no-op when the watch's caller started it before dialing
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
         }
@@ -372,6 +376,30 @@ public final class RemoteMedia implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    /**
+     * Starts recording what is received (the watched video rendition and the audio) to a fragmented
+     * MP4 at {@code file}, without re-encoding; the file appears with the next keyframe. Throws if a
+     * recording is already running.
+     */
+    public void startRecording(java.nio.file.Path file) {
+        recording.start(new dev.parley.media.codec.Mp4Recorder(file, 1));
+    }
+
+    /** Finishes the recording (the file is complete and playable); returns its path, or null if none ran. */
+    public java.nio.file.Path stopRecording() {
+        dev.parley.media.codec.Mp4Recorder r = recording.stop();
+        if (r == null) {
+            return null;
+        }
+        r.close();
+        return r.started() ? r.file() : null;
+    }
+
+    /** Whether a recording runs (it may still wait for its first keyframe). */
+    public boolean recording() {
+        return recording.recorder() != null;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -379,6 +407,11 @@ public final class RemoteMedia implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        try {
+            stopRecording();
+        } catch (RuntimeException e) {
+            LOG.warn("finishing the recording failed: {}", e.getMessage());
         }
         timer.shutdownNow();
         follower.close();

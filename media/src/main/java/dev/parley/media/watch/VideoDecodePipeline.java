@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class VideoDecodePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VideoDecodePipeline.class);
     private static final long MAX_HOLD_MICROS = 100_000;
-    private static final long WALL_CLOCK_WINDOW_MICROS = 3_600_000_000L;
 
     private final String track;
     private final FrameGate gate;
@@ -147,8 +146,8 @@ public final class VideoDecodePipeline implements AutoCloseable {
     // Parley stamps frames with the capture time (Unix epoch µs); other hang publishers send a
     // presentation time from 0, where only the lateness behind the live edge means anything.
     private long latency(long ts) {
-        long sinceCapture = Clock.nowMicros() - ts;
-        return Math.abs(sinceCapture) < WALL_CLOCK_WINDOW_MICROS ? sinceCapture : liveEdge.latenessMicros(ts);
+        long now = Clock.nowMicros();
+        return dev.parley.media.hang.MediaTimeline.onWallClock(ts, now) ? now - ts : liveEdge.latenessMicros(ts);
     }
 
     // Holds a frame until the audio clock reaches it; never waits without audio or beyond 100 ms.

@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Supplier;
+import dev.parley.media.hang.MediaTimeline;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ final class VideoSwitcher implements AutoCloseable {
     private final AudioClock audioClock;
     private final LiveEdge edge;
     private final Duration maxLatency;
+    private final Supplier<MediaTimeline> timeline;
     private final Map<VideoDecodePipeline, VideoTrackReader> readers = new IdentityHashMap<>();
     private final AtomicLong skippedGroups = new AtomicLong();
     private final AtomicLong stalledGroups;
@@ -45,10 +48,13 @@ final class VideoSwitcher implements AutoCloseable {
     private VideoTrackReader pending;
     private long pendingSinceMs;
     private String shownTrack;
+    private final RecordingTap tap;
 
     /** @param stalledGroups counts groups given up because their stream stalled behind a newer one (shared with audio) */
     VideoSwitcher(LatestMailbox<VideoFrame> mailbox, AudioClock audioClock, LiveEdge edge, Duration maxLatency,
-                  AtomicLong stalledGroups) {
+                  AtomicLong stalledGroups, RecordingTap tap, Supplier<MediaTimeline> timeline) {
+        this.tap = tap;
+        this.timeline = timeline;
         this.mailbox = mailbox;
         this.stalledGroups = stalledGroups;
         this.audioClock = audioClock;
@@ -108,7 +114,8 @@ final class VideoSwitcher implements AutoCloseable {
         }
         VideoDecodePipeline p = new VideoDecodePipeline(track, codec, rendition.descriptionBytes(),
                 rendition.jitterMillisOrZero(), gate, audioClock, edge, PixelFormat.BGRA);
-        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups);
+        tap.prefer(track, rendition.codedWidth(), rendition.codedHeight());
+        VideoTrackReader r = new VideoTrackReader(consumer, p, edge, skippedGroups, stalledGroups, tap, timeline);
         readers.put(p, r);
         if (current == null) {
             current = r;

@@ -2,6 +2,7 @@ package dev.parley.media.watch;
 
 import dev.parley.media.codec.EncodedVideo;
 import dev.parley.media.hang.LegacyFrame;
+import dev.parley.media.hang.MediaTimeline;
 import dev.parley.media.MediaException;
 import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
@@ -9,6 +10,7 @@ import dev.parley.net.moq.model.TrackConsumer;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Reads one video track on thread {@code vread-<track>}: each group is a GOP whose first frame is
@@ -28,11 +30,22 @@ final class VideoTrackReader implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong skippedGroups;
     private final AtomicLong stalledGroups;
+    private final Supplier<MediaTimeline> timeline;
     private volatile boolean running = true;
     private volatile boolean ended;
 
+    private final RecordingTap tap;
+
     VideoTrackReader(TrackConsumer consumer, VideoDecodePipeline pipeline, LiveEdge edge, AtomicLong skippedGroups,
-                     AtomicLong stalledGroups) {
+                     AtomicLong stalledGroups, RecordingTap tap) {
+        this(consumer, pipeline, edge, skippedGroups, stalledGroups, tap, () -> MediaTimeline.UNKNOWN);
+    }
+
+    /** @param timeline the publisher's media timeline (from its latest catalog): turns wire timestamps into capture times */
+    VideoTrackReader(TrackConsumer consumer, VideoDecodePipeline pipeline, LiveEdge edge, AtomicLong skippedGroups,
+                     AtomicLong stalledGroups, RecordingTap tap, Supplier<MediaTimeline> timeline) {
+        this.tap = tap;
+        this.timeline = timeline;
         this.consumer = consumer;
         this.pipeline = pipeline;
         this.edge = edge;
@@ -87,14 +100,17 @@ final class VideoTrackReader implements AutoCloseable {
                 return;
             }
             LegacyFrame f = LegacyFrame.decode(frame);
-            long late = edge.observe(f.timestampMicros());
+            long ts = timeline.get().toCapture(f.timestampMicros());
+            long late = edge.observe(ts);
             // Dropping late frames only pays when a newer GOP can take their place; without one it would
             // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
             if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {
                 skippedGroups.incrementAndGet();
                 return;
             }
-            pipeline.offer(new EncodedVideo(f.payload(), f.timestampMicros(), first));
+            EncodedVideo unit = new EncodedVideo(f.payload(), ts, first);
+            pipeline.offer(unit);
+            tap.video(pipeline.track(), unit);
             first = false;
         }
     }

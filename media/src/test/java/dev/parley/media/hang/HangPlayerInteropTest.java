@@ -84,6 +84,8 @@ class HangPlayerInteropTest {
             assertThat(schema02.path("success").asBoolean()).as("hang 0.2.16 zod: " + schema02.path("problems").asText()).isTrue();
             Catalog published = local.catalog();
             JsonNode ours = JSON.readTree(published.toJson());
+            // Parley's own section (the media timeline's epoch) passes the player's schema untouched
+            assertThat(schema.path("raw").path("parley").path("timelineEpochMicros").asLong()).isPositive();
             JsonNode theirs = single(ev, "catalog", transcript).path("json");
             assertThat(theirs.equals(NUMERIC, ours)).as("player catalog " + theirs + "\nvs ours " + ours).isTrue();
 

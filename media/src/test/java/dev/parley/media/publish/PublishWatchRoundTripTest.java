@@ -5,6 +5,7 @@ import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.CatalogSchema;
+import dev.parley.media.playout.JitterBuffer;
 import dev.parley.media.playout.NullAudioSink;
 import dev.parley.media.source.TimestampBarcode;
 import dev.parley.media.stats.EncoderStats;
@@ -152,7 +153,7 @@ class PublishWatchRoundTripTest {
                 List<short[]> tone = decodedTone(heard);
                 assertThat(frequencyWithinBlocks(tone, 48_000)).as("tone over %d decoded blocks", tone.size())
                         .isBetween(990.0, 1010.0);
-                assertThat(remote.stats().audioTargetMillis()).isBetween(40, 80);
+                assertThat(remote.stats().audioTargetMillis()).isBetween(JitterBuffer.MIN_TARGET_MS, JitterBuffer.MAX_TARGET_MS);
                 await("audio buffer settles near its target and A/V offset within ±40 ms", () -> {
                     WatchStats s = remote.stats();
                     return s.audioBufferMillis() <= s.audioTargetMillis() + 80 && Math.abs(s.avOffsetMillis()) <= 40

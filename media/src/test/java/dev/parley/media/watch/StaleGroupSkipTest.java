@@ -120,7 +120,7 @@ class StaleGroupSkipTest {
             write(fresh, u, Clock.nowMicros());
         }
         fresh.close();
-        try (VideoTrackReader reader = new VideoTrackReader(consumer, into, edge, skipped, stalled)) {
+        try (VideoTrackReader reader = new VideoTrackReader(consumer, into, edge, skipped, stalled, new RecordingTap())) {
             await(() -> into.decodedFrames() >= 7 && (skipped.get() > 0 || into.decodedFrames() >= 12));
             Thread.sleep(100);
         }
@@ -131,7 +131,7 @@ class StaleGroupSkipTest {
     @Test
     void lateFramesWithNothingNewerStillPlayInsteadOfFreezing() throws Exception {
         List<Long> lateTail = new ArrayList<>();
-        try (VideoTrackReader reader = new VideoTrackReader(track.consume(), pipeline, edge, skipped, stalled)) {
+        try (VideoTrackReader reader = new VideoTrackReader(track.consume(), pipeline, edge, skipped, stalled, new RecordingTap())) {
             for (int n = 0; n < 3; n++) {
                 GroupProducer g = track.appendGroup();
                 List<EncodedVideo> units = gop(6);

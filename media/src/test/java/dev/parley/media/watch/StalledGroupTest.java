@@ -50,7 +50,7 @@ class StalledGroupTest {
         List<Long> afterStall = new ArrayList<>();
         try (H264Encoder enc = H264Encoder.open(H264Encoder.SOFTWARE, cfg);
              VideoTrackReader reader = new VideoTrackReader(track.consume().maxLatency(java.time.Duration.ofMillis(150)),
-                     pipeline, edge, skipped, stalled)) {
+                     pipeline, edge, skipped, stalled, new RecordingTap())) {
             List<GroupProducer> open = new ArrayList<>();
             for (int gop = 0; gop < 3; gop++) {
                 enc.requestKeyframe();
@@ -114,7 +114,7 @@ class StalledGroupTest {
         int afterStall = packets.size() - (stallGroup + 1) * perGroup;
         GroupProducer stuck = null;
         try (AudioTrackReader reader = new AudioTrackReader(track.consume().maxLatency(java.time.Duration.ofMillis(150)),
-                playout, stalled)) {
+                playout, stalled, new RecordingTap())) {
             long start = System.nanoTime();
             GroupProducer g = null;
             for (int i = 0; i < packets.size(); i++) { // in real time, as AudioTrackWriter groups them

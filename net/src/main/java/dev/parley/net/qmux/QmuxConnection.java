@@ -6,6 +6,7 @@ import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.PathStats;
+import dev.parley.net.transport.StreamDeliveryEstimator;
 import dev.parley.net.transport.RecvStream;
 import dev.parley.net.transport.SendStream;
 import dev.parley.net.transport.TransportException;
@@ -61,6 +62,7 @@ public final class QmuxConnection implements Connection {
     private final String protocol;
     private final String path;
     private final String query;
+    private volatile String rawPath;
     private final QmuxConfig config;
     private final TransportParameters local;
 
@@ -106,6 +108,8 @@ public final class QmuxConnection implements Connection {
     private volatile long lastHeardNanos = System.nanoTime();
     private final List<Consumer<PathStats>> statsListeners = new CopyOnWriteArrayList<>();
     private volatile PathStats lastStats;
+    private volatile long deliveryRate; // bytes per second, from the estimator (event loop writes)
+    private final StreamDeliveryEstimator estimator = new StreamDeliveryEstimator();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     // WebSocket closing handshake: event loop only.
@@ -117,6 +121,7 @@ public final class QmuxConnection implements Connection {
         this.client = client;
         this.protocol = protocol;
         this.path = path;
+        this.rawPath = path;
         this.query = query;
         this.config = config;
         this.local = config.local();
@@ -172,6 +177,15 @@ public final class QmuxConnection implements Connection {
     /** The WebSocket URL path (e.g. {@code /room/a}); the moq session root. Always starts with {@code /}. */
     public String path() {
         return path;
+    }
+
+    /** The URL path as the client sent it, before percent-decoding (what a relay validates as its scope). */
+    public String rawPath() {
+        return rawPath;
+    }
+
+    void rawPath(String raw) {
+        this.rawPath = raw;
     }
 
     /** The URL query without {@code ?}, empty when absent. */
@@ -394,10 +408,16 @@ public final class QmuxConnection implements Connection {
 
     private PathStats sampleStats() {
         return new PathStats(Instant.now(), channel.remoteAddress(), false, Duration.ofNanos(srttNanos),
-                Duration.ofNanos(minRttNanos), 0, 0, bytesSent, bytesReceived, framesSent, framesReceived, 0, 0);
+                Duration.ofNanos(minRttNanos), 0, deliveryRate, bytesSent, bytesReceived, framesSent, framesReceived, 0, 0);
     }
 
     private void publishStats() {
+        try {
+            estimate();
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: keep sampling, say why this one failed
+            LOG.log(System.Logger.Level.WARNING, this + ": delivery estimate failed", e);
+        }
         PathStats s = sampleStats();
         lastStats = s;
         for (Consumer<PathStats> l : statsListeners) {
@@ -407,6 +427,24 @@ public final class QmuxConnection implements Connection {
                 LOG.log(System.Logger.Level.WARNING, "path stats listener failed", e);
             }
         }
+    }
+
+    private void estimate() {
+        // Bytes the socket has taken = written minus what Netty still holds; data waits in our buffers
+        // when the socket would take no more (the kernel's send buffer is full: the path limits us).
+        var outbound = channel.unsafe().outboundBuffer();
+        long held = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        boolean waiting;
+        lock.lock();
+        try {
+            waiting = !sending.isEmpty() && !channel.isWritable();
+        } finally {
+            lock.unlock();
+        }
+        long backlog = waiting ? Math.max(1, held) : 0;
+        Integer window = channel.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
+        deliveryRate = estimator.sample(System.nanoTime(), bytesSent - held, backlog, srttNanos,
+                window == null ? 0 : window) / 8;
     }
 
     private void handle(QmuxFrame frame) {

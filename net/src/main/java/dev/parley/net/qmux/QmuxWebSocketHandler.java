@@ -65,6 +65,8 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
             }
             conn = new QmuxConnection(ctx.channel(), false, app, q.path().isEmpty() ? "/" : q.path(),
                     qi < 0 ? "" : raw.substring(qi + 1), config);
+            String rawPath = qi < 0 ? raw : raw.substring(0, qi);
+            conn.rawPath(rawPath.isEmpty() ? "/" : rawPath);
             conn.start();
             onServerConnection.accept(conn);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && client) {

@@ -27,7 +27,10 @@ import java.util.Map;
  * {@link HttpRoute}, and anything else to the fallback (404 by default). Runs on the event loop.
  */
 final class HttpFront extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
     static final String NAME = "relay-front";
+    /** The read timeout of the HTTP phase; removed when a connection is upgraded or handed to a route. */
+    static final String IDLE = "http-idle";
     static final String RELAY_PATH = "/relay";
     /** The latency probe's challenge header and its echo (as Tailscale and iroh clients use them). */
     static final String CHALLENGE_HEADER = "X-Tailscale-Challenge";
@@ -62,6 +65,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 server.installRelay(ctx.pipeline(), NAME);
+                dropIdleTimeout(ctx); // the session has its own auth timeout and pings
                 ctx.pipeline().remove(this);
                 ctx.fireChannelRead(req);
             }
@@ -83,6 +87,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
             default -> {
                 for (Map.Entry<String, HttpRoute> r : routes) {
                     if (path.startsWith(r.getKey())) {
+                        dropIdleTimeout(ctx); // the route owns the connection's lifetime from here
                         r.getValue().handle(ctx, req);
                         return;
                     }
@@ -90,6 +95,19 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
                 fallback.handle(ctx, req);
             }
         }
+    }
+
+    private static void dropIdleTimeout(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(IDLE) != null) {
+            ctx.pipeline().remove(IDLE);
+        }
+    }
+
+    /** TLS handshake failures, malformed requests, resets: that connection's business only. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "relay HTTP connection " + ctx.channel().remoteAddress() + ": " + cause);
+        ctx.close();
     }
 
     private static boolean tokenChar(int c) {

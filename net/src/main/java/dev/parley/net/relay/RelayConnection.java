@@ -41,15 +41,13 @@ import javax.net.ssl.SSLException;
 import java.net.URI;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link RelayLink}: one WebSocket connection at a time to the relay, redialled with capped exponential
  * backoff (reset by each successful authentication) whenever it fails, goes silent for
  * {@code deadAfter}, is denied, superseded or the relay announces a restart. All state changes run on
- * one event loop; {@link #send} may be called from any thread and only touches a volatile, an atomic
- * counter and {@link Channel#write}.
+ * one event loop; {@link #send} may be called from any thread and only encodes and queues into the
+ * connection's {@link OutboundQueue}.
  */
 final class RelayConnection implements RelayLink {
     private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());
@@ -63,9 +61,9 @@ final class RelayConnection implements RelayLink {
     private final SslContext ssl;
     /** The authenticated channel, null while (re)connecting. */
     private volatile Channel active;
+    /** The queue of {@link #active}, replaced with it. */
+    private volatile OutboundQueue out;
     private volatile boolean closed;
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     // event loop only
     private Channel current;
     private int failures;
@@ -106,20 +104,9 @@ final class RelayConnection implements RelayLink {
             datagram.release();
             return false;
         }
-        if (queued.incrementAndGet() > options.queueCapacity()) {
-            queued.decrementAndGet();
-            datagram.release();
-            return false;
-        }
-        ByteBuf frame = RelayFrameCodec.encode(ch.alloc(), new ClientToRelayDatagram(destination, Datagrams.single(datagram)));
-        ch.write(new BinaryWebSocketFrame(frame)).addListener(f -> queued.decrementAndGet());
-        if (flushScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(() -> {
-                flushScheduled.set(false);
-                ch.flush();
-            });
-        }
-        return true;
+        OutboundQueue q = out;
+        return q.offer(new BinaryWebSocketFrame(RelayFrameCodec.encode(ch.alloc(),
+                new ClientToRelayDatagram(destination, Datagrams.single(datagram)))));
     }
 
     @Override
@@ -185,6 +172,7 @@ final class RelayConnection implements RelayLink {
         }
         if (active == ch) {
             active = null;
+            out.discard();
             notifyConnection(false);
         }
         if (closed) {
@@ -274,6 +262,7 @@ final class RelayConnection implements RelayLink {
                 case ServerChallenge c -> write(ch, RelayAuth.answer(identity, c));
                 case ServerConfirmsAuth ignored -> {
                     failures = 0;
+                    out = new OutboundQueue(ch, options.queueCapacity());
                     active = ch;
                     notifyConnection(true);
                 }
@@ -294,7 +283,8 @@ final class RelayConnection implements RelayLink {
                 case Health h -> LOG.log(System.Logger.Level.INFO, "relay " + url + " health: " + h.problem());
                 case Restarting r -> {
                     LOG.log(System.Logger.Level.INFO, "relay " + url + " restarting; reconnecting in " + r.reconnectInMs() + " ms");
-                    nextDelayMs = r.reconnectInMs();
+                    // spread the herd over the first half of the hinted delay's length again
+                    nextDelayMs = r.reconnectInMs() + ThreadLocalRandom.current().nextLong(r.reconnectInMs() / 2 + 1);
                     failures = 0;
                     ctx.close();
                 }
@@ -328,6 +318,14 @@ final class RelayConnection implements RelayLink {
                 }
             } finally {
                 all.release();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            OutboundQueue q = out;
+            if (ctx.channel().isWritable() && q != null && active == ctx.channel()) {
+                q.drain();
             }
         }
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.File;
@@ -45,6 +46,10 @@ import java.util.concurrent.TimeUnit;
 public final class RelayServer implements AutoCloseable {
     public static final String SUBPROTOCOL_V2 = "iroh-relay-v2";
     public static final String SUBPROTOCOL_V1 = "iroh-relay-v1";
+    /** What {@link #close()} tells clients: reconnect after this long… */
+    static final long RESTART_RECONNECT_MS = 500;
+    /** …and keep trying for this long. */
+    static final long RESTART_TRY_FOR_MS = 30_000;
     /** The iroh relay's default HTTP port. */
     public static final int DEFAULT_PORT = 3340;
 
@@ -87,6 +92,7 @@ public final class RelayServer implements AutoCloseable {
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private final List<Map.Entry<String, HttpRoute>> routes = new ArrayList<>();
         private HttpRoute fallback = HttpFront::notFound;
+        private Duration httpIdleTimeout = Duration.ofSeconds(30);
 
         /** The TCP address to listen on (port 0 = ephemeral); default 0.0.0.0:3340. */
         public Builder bind(InetSocketAddress bind) {
@@ -135,6 +141,15 @@ public final class RelayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a connection may stay silent before it is upgraded or handed to a route (default 30 s),
+         * so idle or half-open TCP connections cannot pile up.
+         */
+        public Builder httpIdleTimeout(Duration timeout) {
+            this.httpIdleTimeout = timeout;
+            return this;
+        }
+
         /** Requests whose path starts with {@code prefix} go to {@code route} (first match wins). */
         public Builder route(String prefix, HttpRoute route) {
             routes.add(Map.entry(prefix, route));
@@ -150,12 +165,13 @@ public final class RelayServer implements AutoCloseable {
         /** Binds and starts serving; throws {@link TransportException} if the address cannot be bound. */
         public RelayServer start() {
             RelayServer server = new RelayServer(this);
-            server.listen(bind, tls, List.copyOf(routes), fallback);
+            server.listen(bind, tls, List.copyOf(routes), fallback, httpIdleTimeout);
             return server;
         }
     }
 
-    private void listen(InetSocketAddress bind, SslContext ssl, List<Map.Entry<String, HttpRoute>> routes, HttpRoute fallback) {
+    private void listen(InetSocketAddress bind, SslContext ssl, List<Map.Entry<String, HttpRoute>> routes, HttpRoute fallback,
+                        Duration idle) {
         try {
             listener = new ServerBootstrap()
                     .group(group)
@@ -170,6 +186,7 @@ public final class RelayServer implements AutoCloseable {
                             if (ssl != null) {
                                 p.addLast("tls", ssl.newHandler(c.alloc()));
                             }
+                            p.addLast(HttpFront.IDLE, new ReadTimeoutHandler(idle.toMillis(), TimeUnit.MILLISECONDS));
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("http-aggregator", new HttpObjectAggregator(16 << 10));
                             p.addLast(HttpFront.NAME, new HttpFront(RelayServer.this, routes, fallback));
@@ -250,10 +267,17 @@ public final class RelayServer implements AutoCloseable {
         return group;
     }
 
-    /** Stops listening and closes every client connection. */
+    /**
+     * Stops listening, tells every authenticated client that the relay is restarting (reconnect in
+     * {@link #RESTART_RECONNECT_MS}, so clients come back together rather than on their backoff) and closes
+     * every connection.
+     */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        for (RelaySession s : clients.values()) {
+            s.restarting(RESTART_RECONNECT_MS, RESTART_TRY_FOR_MS);
+        }
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -14,7 +14,6 @@ import dev.parley.net.relay.RelayFrame.ServerConfirmsAuth;
 import dev.parley.net.relay.RelayFrame.ServerDeniesAuth;
 import dev.parley.net.relay.RelayFrame.Status;
 import dev.parley.net.relay.RelayMetrics.Drop;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +23,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -34,14 +32,12 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client connection to the relay, the last handler of its pipeline: challenge, authentication,
  * forwarding of the client's datagrams, its bounded send queue, pings. Everything except
- * {@link #reserve} and {@link #write} runs on the connection's event loop; they are is called from the sender's loop
- * and only touches atomics and {@link Channel#write}.
+ * {@link #deliver} runs on the connection's event loop; it is is called from the sender's loop
+ * and only encodes and queues into an {@link OutboundQueue}.
  */
 final class RelaySession extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RelaySession.class.getName());
@@ -61,9 +57,8 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Peers this client sent datagrams to: they get EndpointGone when it leaves. Event loop only. */
     private final Set<EndpointId> sentTo = new HashSet<>();
-    /** Frames written to this client and not yet on the socket; any thread. */
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Frames for this client from any connection, bounded; set at the upgrade. */
+    private volatile OutboundQueue out;
 
     RelaySession(RelayServer server) {
         this.server = server;
@@ -78,6 +73,7 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             channel = ctx.channel();
+            out = new OutboundQueue(channel, limits.queueCapacity());
             v1 = RelayServer.SUBPROTOCOL_V1.equals(hc.selectedSubprotocol());
             server.metrics().connection();
             challenge = new byte[ServerChallenge.LENGTH];
@@ -168,12 +164,12 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
             return;
         }
         sentTo.add(dest.id);
-        if (!dest.reserve()) {
-            drop(d, Drop.QUEUE_FULL, n);
-            return;
+        // counted first, so that a reader of the metrics never lags the receiver; taken back if dropped
+        server.metrics().forwarded(n, bytes);
+        if (!dest.deliver(new RelayToClientDatagram(id, dg))) {
+            server.metrics().forwarded(-n, -bytes);
+            server.metrics().drop(Drop.QUEUE_FULL, n);
         }
-        server.metrics().forwarded(n, bytes); // counted before the write, so a reader of the metrics never lags the receiver
-        dest.write(new RelayToClientDatagram(id, dg));
     }
 
     private void drop(RelayFrame frame, Drop reason, int n) {
@@ -182,31 +178,11 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Takes a slot in this client's send queue (any thread); false when the queue is full or the connection
-     * is gone. A true return must be followed by {@link #write}.
+     * Queues {@code frame} to this client from any thread; false (frame released) when its queue is full.
+     * The frame is encoded here, on the sender's loop, so the receiver's loop only writes.
      */
-    boolean reserve() {
-        if (queued.incrementAndGet() > limits.queueCapacity() || !channel.isActive()) {
-            queued.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Writes {@code frame} into the slot {@link #reserve} took (any thread); the slot frees once the frame is
-     * on the socket. Writes are flushed once per burst, on this connection's event loop.
-     */
-    void write(RelayFrame frame) {
-        Channel ch = channel;
-        ch.write(new BinaryWebSocketFrame(RelayFrameCodec.encode(ch.alloc(), frame)))
-                .addListener(f -> queued.decrementAndGet());
-        if (flushScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(() -> {
-                flushScheduled.set(false);
-                ch.flush();
-            });
-        }
+    boolean deliver(RelayFrame frame) {
+        return out.offer(new BinaryWebSocketFrame(RelayFrameCodec.encode(channel.alloc(), frame)));
     }
 
     /** A control frame to this client, written now (event loop). */
@@ -235,11 +211,15 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** The relay shuts down: tell the client when to come back (from any thread; the close follows). */
+    void restarting(long reconnectInMs, long tryForMs) {
+        deliver(new RelayFrame.Restarting(reconnectInMs, tryForMs));
+    }
+
     /** Tells this client that {@code gone} left (from any thread). */
     void endpointGone(EndpointId gone) {
-        if (reserve()) {
+        if (deliver(new EndpointGone(gone))) {
             server.metrics().endpointGone();
-            write(new EndpointGone(gone));
         }
     }
 
@@ -268,8 +248,19 @@ final class RelaySession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && out != null) {
+            out.drain();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closing = true;
+        if (out != null) {
+            out.discard();
+        }
         if (authTimer != null) {
             authTimer.cancel(false);
         }

@@ -14,7 +14,8 @@
  *   <li>{@link dev.parley.net.relay.RelayClient} / {@link dev.parley.net.relay.RelayLink}: an endpoint's
  *       self-healing link to its home relay.</li>
  * </ul>
- * Everything runs on Netty event loops and never blocks them; cross-connection forwarding only touches
- * atomics and {@code Channel.write}.
+ * Everything runs on Netty event loops and never blocks them; a datagram crosses from one connection's
+ * loop to another's through the destination's bounded, lock-free {@code OutboundQueue} (drops counted
+ * when full). Threads and bounds: {@code docs/threading/relay.md}.
  */
 package dev.parley.net.relay;

@@ -166,7 +166,7 @@ class RelayClientTest {
     }
 
     @Test
-    void aDeadConnectionIsNoticedWithinTheDeadline() throws Exception {
+    void aHealthyIdleLinkStaysUpOnPingsAlone() throws Exception {
         try (RelayServer server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start()) {
             Inbox inbox = new Inbox();
             var opts = new RelayClient.Options(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200),
@@ -174,10 +174,89 @@ class RelayClientTest {
                     512, java.util.Optional.empty());
             try (RelayLink link = RelayClient.connect(server.url("127.0.0.1"), Identity.generate(), group, inbox, opts)) {
                 assertThat(inbox.changes.poll(5, TimeUnit.SECONDS)).isTrue();
-                // pings keep a healthy connection up well past the deadline
+                // nothing but the client's pings for well past the 600 ms deadline: still up
                 Thread.sleep(1500);
                 assertThat(inbox.changes).isEmpty();
                 assertThat(link.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aRelayThatGoesSilentIsDroppedAndRedialled() throws Exception {
+        try (RelayServer server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start();
+             BlackholeProxy proxy = new BlackholeProxy(server.port())) {
+            Inbox inbox = new Inbox();
+            var opts = new RelayClient.Options(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200),
+                    java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(900), java.time.Duration.ofSeconds(2),
+                    512, java.util.Optional.empty());
+            try (RelayLink link = RelayClient.connect("http://127.0.0.1:" + proxy.port() + "/", Identity.generate(), group, inbox, opts)) {
+                assertThat(inbox.changes.poll(5, TimeUnit.SECONDS)).isTrue();
+                long t0 = System.nanoTime();
+                proxy.blackhole(true); // the path dies without a FIN or RST, like a lost NAT mapping
+                assertThat(inbox.changes.poll(5, TimeUnit.SECONDS)).as("loss of the link reported").isFalse();
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                System.out.println("silent relay detected after " + ms + " ms (deadline 900 ms)");
+                assertThat(ms).isBetween(800L, 3000L);
+                proxy.blackhole(false);
+                assertThat(inbox.changes.poll(5, TimeUnit.SECONDS)).as("redialled through the healed path").isTrue();
+                assertThat(link.isConnected()).isTrue();
+            }
+        }
+    }
+
+    /** A TCP forwarder whose path can be cut silently: while blackholed it swallows bytes both ways. */
+    static final class BlackholeProxy implements AutoCloseable {
+        private final java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean blackhole;
+
+        BlackholeProxy(int target) throws java.io.IOException {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket in = listener.accept();
+                        java.net.Socket out = new java.net.Socket("127.0.0.1", target);
+                        sockets.add(in);
+                        sockets.add(out);
+                        pump(in, out);
+                        pump(out, in);
+                    }
+                } catch (java.io.IOException closed) {
+                    // proxy closed
+                }
+            });
+        }
+
+        private void pump(java.net.Socket from, java.net.Socket to) {
+            Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[16384];
+                try (from; to) {
+                    int n;
+                    while ((n = from.getInputStream().read(buf)) >= 0) {
+                        if (!blackhole) {
+                            to.getOutputStream().write(buf, 0, n);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // either side closed
+                }
+            });
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        void blackhole(boolean on) {
+            blackhole = on;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listener.close();
+            for (java.net.Socket s : sockets) {
+                s.close();
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.parley.net.relay;
 
-import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.relay.RelayFrame.*;
 import dev.parley.net.relay.RelayMetrics.Drop;
@@ -202,6 +201,17 @@ class RelayServerTest {
     }
 
     @Test
+    void closingTheRelayTellsClientsItIsRestarting() throws Exception {
+        try (RawRelaySocket s = auth(Identity.generate())) {
+            server.close();
+            assertThat(s.nextNonPing()).isEqualTo(new Restarting(RelayServer.RESTART_RECONNECT_MS, RelayServer.RESTART_TRY_FOR_MS));
+            assertThat(s.awaitClose()).isNotNull();
+        } finally {
+            server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start(); // for @AfterEach
+        }
+    }
+
+    @Test
     void v1ClientsAreServedToo() throws Exception {
         Identity a = Identity.generate();
         try (RawRelaySocket s = RawRelaySocket.open(clients, server.port(), RelayServer.SUBPROTOCOL_V1, true)) {
@@ -332,6 +342,24 @@ class RelayServerTest {
             assertThat(metrics.body()).contains("parley_relay_clients 1\n")
                     .contains("parley_relay_dropped_packets_total{reason=\"no_destination\"} 1\n")
                     .contains("# TYPE parley_relay_packets_forwarded_total counter");
+        }
+    }
+
+    @Test
+    void aSilentTcpConnectionIsClosed() throws Exception {
+        server.close();
+        server = RelayServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).httpIdleTimeout(Duration.ofMillis(300)).start();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertThat(s.getInputStream().read()).as("closed by the relay").isEqualTo(-1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 3000L);
+        }
+        // an upgraded, authenticated connection is not subject to it
+        try (RawRelaySocket a = auth(Identity.generate())) {
+            Thread.sleep(600);
+            a.send(new Ping(5));
+            assertThat(a.nextNonPing()).isEqualTo(new Pong(5));
         }
     }
 

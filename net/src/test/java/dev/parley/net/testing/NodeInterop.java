@@ -86,6 +86,26 @@ public final class NodeInterop {
         throw new org.opentest4j.TestAbortedException(why);
     }
 
+    /** Where the browser tests find Chromium (Debian's package; a browser is never downloaded). */
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    /**
+     * {@link #require} for scripts that drive Debian's Chromium through playwright-core: also needs
+     * {@link #CHROMIUM}. Missing, the test is skipped with the reason printed, or fails in CI (which
+     * installs it through scripts/system-deps.sh).
+     */
+    public static NodeInterop requireChromium(String module, String marker) {
+        if (!java.nio.file.Files.isExecutable(CHROMIUM)) {
+            String why = "no Chromium at " + CHROMIUM + " (Debian package chromium; scripts/system-deps.sh installs it)";
+            System.out.println("[node-interop] browser test skipped: " + why);
+            if (System.getenv("CI") != null && !System.getenv("CI").isBlank() && !"false".equals(System.getenv("CI"))) {
+                throw new AssertionError(why + " (CI is set, so this fails instead of skipping)");
+            }
+            throw new org.opentest4j.TestAbortedException(why);
+        }
+        return require(module, marker);
+    }
+
     private record Install(Optional<NodeInterop> node, String reason) {
         static Install unavailable(String reason) {
             return new Install(Optional.empty(), reason);
@@ -164,6 +184,11 @@ public final class NodeInterop {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    /** The installed copy of {@code script} (to run it elsewhere, e.g. inside a lab namespace). */
+    public Path script(String script) {
+        return dir.resolve(script);
     }
 
     /** Starts {@code node <script> args...} in the install directory. */

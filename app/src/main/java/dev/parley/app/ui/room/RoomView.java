@@ -140,6 +140,12 @@ public final class RoomView extends BorderPane {
         badge.setMouseTransparent(true);
         StackPane chatWithBadge = new StackPane(chat, badge);
         StackPane.setAlignment(badge, Pos.TOP_RIGHT);
+        Button echo = control("echoCancellation", Icons.MIC, "Echo cancellation and noise suppression: talk without a headset",
+                vm::toggleEchoCancellation, vm.echoCancellationProperty());
+        echo.textProperty().bind(Bindings.when(vm.echoCancellationProperty()).then("Echo cancel on").otherwise("Echo cancel off"));
+        Button record = control("record", Icons.RECORD, "Record the call: everyone's video and audio, one file each (announced in the chat)",
+                vm::toggleRecording, vm.recordingProperty());
+        record.textProperty().bind(Bindings.when(vm.recordingProperty()).then("\u25CF REC").otherwise("Record"));
         Button selfView = control("selfView", Icons.PIP, "Self view: grid tile or picture-in-picture", vm::togglePictureInPicture, vm.pictureInPictureProperty());
         selfView.setText("Self view");
         Button copy = control("copyTicket", Icons.COPY, "Copy the room ticket", () -> vm.copyTicket(t -> {
@@ -158,7 +164,7 @@ public final class RoomView extends BorderPane {
         Region right = new Region();
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox.setHgrow(right, Priority.ALWAYS);
-        HBox bar = new HBox(8, copy, qr, left, mute, camera, share, stats, chatWithBadge, selfView, right, leave);
+        HBox bar = new HBox(8, copy, qr, left, mute, camera, share, stats, chatWithBadge, selfView, echo, record, right, leave);
         bar.getStyleClass().add("controls");
         bar.setAlignment(Pos.CENTER);
         return bar;

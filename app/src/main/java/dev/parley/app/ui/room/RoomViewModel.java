@@ -50,6 +50,9 @@ public final class RoomViewModel implements AutoCloseable {
     private final ObservableList<TileViewModel> remoteTilesView = FXCollections.unmodifiableObservableList(remoteTiles);
     private final ObservableList<TileViewModel> gridTilesView = FXCollections.unmodifiableObservableList(gridTiles);
     private final BooleanProperty pictureInPicture = new SimpleBooleanProperty();
+    private final BooleanProperty echoCancellation = new SimpleBooleanProperty(true);
+    private final javafx.beans.property.ReadOnlyBooleanWrapper recording = new javafx.beans.property.ReadOnlyBooleanWrapper(false);
+    private java.nio.file.Path recordingsDir = defaultRecordingsDir();
     private final ReadOnlyBooleanWrapper micMuted = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper cameraOn = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyBooleanWrapper screenSharing = new ReadOnlyBooleanWrapper(false);
@@ -86,6 +89,7 @@ public final class RoomViewModel implements AutoCloseable {
             rebuildGrid();
             pipSaver.accept(now);
         });
+        this.echoCancellation.addListener((obs, was, now) -> session.setEchoCancellation(now));
         this.focused.addListener((obs, was, now) -> updateHidden());
         rebuildGrid();
         this.events = session.subscribe(e -> ui.execute(() -> handle(e)));
@@ -106,6 +110,43 @@ public final class RoomViewModel implements AutoCloseable {
     /** Tiles in the grid: the self tile first unless it is shown as picture-in-picture, then the others. */
     public ObservableList<TileViewModel> gridTiles() {
         return gridTilesView;
+    }
+
+    /** Echo cancellation and noise suppression on the microphone; changes go to the session at once. */
+    public BooleanProperty echoCancellationProperty() {
+        return echoCancellation;
+    }
+
+    /** True while this participant records the call (the window shows it). */
+    public ReadOnlyBooleanProperty recordingProperty() {
+        return recording.getReadOnlyProperty();
+    }
+
+    /** Where the Record button saves (default: the Videos folder's Parley folder, or Parley recordings in the home folder). */
+    public void setRecordingsDir(java.nio.file.Path dir) {
+        recordingsDir = dir;
+    }
+
+    public java.nio.file.Path recordingsDir() {
+        return recordingsDir;
+    }
+
+    /** Starts or stops recording; the session announces it to the room. */
+    public void toggleRecording() {
+        boolean on = !recording.get();
+        recording.set(on);
+        java.nio.file.Path dir = on ? recordingsDir : null;
+        background.execute(() -> session.setRecording(dir));
+    }
+
+    static java.nio.file.Path defaultRecordingsDir() {
+        java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"));
+        java.nio.file.Path videos = home.resolve("Videos");
+        return java.nio.file.Files.isDirectory(videos) ? videos.resolve("Parley") : home.resolve("Parley recordings");
+    }
+
+    public void toggleEchoCancellation() {
+        echoCancellation.set(!echoCancellation.get());
     }
 
     public BooleanProperty pictureInPictureProperty() {

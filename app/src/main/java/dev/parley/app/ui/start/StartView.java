@@ -5,6 +5,7 @@ import dev.parley.app.ui.video.VideoSurface;
 import javafx.animation.AnimationTimer;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -40,6 +41,10 @@ public final class StartView extends BorderPane {
         ComboBox<DeviceInfo> camera = picker("camera", vm.cameras(), vm.cameraProperty());
         ComboBox<DeviceInfo> mic = picker("microphone", vm.microphones(), vm.microphoneProperty());
         ComboBox<DeviceInfo> screen = picker("screen", vm.screens(), vm.screenProperty());
+        CheckBox echo = new CheckBox("Echo cancellation and noise suppression");
+        echo.setId("echoCancellation");
+        echo.setTooltip(new javafx.scene.control.Tooltip("Lets you talk without a headset: removes what your speakers play from your microphone"));
+        echo.selectedProperty().bindBidirectional(vm.echoCancellationProperty());
 
         Label notice = new Label();
         notice.setId("deviceNotice");
@@ -75,7 +80,7 @@ public final class StartView extends BorderPane {
         VBox form = new VBox(6,
                 fieldLabel("Your name"), name, nameError,
                 fieldLabel("Camera"), camera,
-                fieldLabel("Microphone"), mic,
+                fieldLabel("Microphone"), mic, echo,
                 fieldLabel("Screen to share"), screen,
                 notice, spacer(10), newRoom, spacer(4), or, joinRow, ticketError);
         form.getStyleClass().addAll("card", "start-form");

@@ -16,6 +16,7 @@ import dev.parley.app.settings.SettingsStore;
 import dev.parley.app.ui.common.Errors;
 import dev.parley.app.ui.common.Notifier;
 import dev.parley.app.ui.common.UiExecutor;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -25,6 +26,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -66,6 +68,7 @@ public final class StartViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<VideoFeed> previewFeed = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper previewMessage = new ReadOnlyStringWrapper("Starting preview…");
     private final ReadOnlyDoubleWrapper micLevel = new ReadOnlyDoubleWrapper(0);
+    private final BooleanProperty echoCancellation = new SimpleBooleanProperty(true);
     private final StringProperty ticket = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper ticketError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
@@ -95,6 +98,11 @@ public final class StartViewModel implements AutoCloseable {
             }
         });
         ticket.addListener((obs, old, now) -> ticketError.set(""));
+        echoCancellation.addListener((obs, old, now) -> {
+            if (!loading) {
+                persist(settings.withEchoCancellation(now));
+            }
+        });
         camera.addListener((obs, old, now) -> selectionChanged());
         microphone.addListener((obs, old, now) -> selectionChanged());
         screen.addListener((obs, old, now) -> selectionChanged());
@@ -133,6 +141,7 @@ public final class StartViewModel implements AutoCloseable {
         try {
             settings = loaded;
             displayName.set(loaded.displayName());
+            echoCancellation.set(loaded.echoCancellationOn());
             cameras.setAll(with(list.cameras(), DeviceInfo.TEST_PATTERN, DeviceInfo.OFF));
             microphones.setAll(with(list.microphones(), DeviceInfo.TEST_TONE, DeviceInfo.OFF));
             screens.setAll(with(list.screens(), DeviceInfo.OFF));
@@ -195,6 +204,11 @@ public final class StartViewModel implements AutoCloseable {
 
     public ObservableList<DeviceInfo> screens() {
         return screens;
+    }
+
+    /** Echo cancellation, noise suppression and gain control for the call (remembered). */
+    public BooleanProperty echoCancellationProperty() {
+        return echoCancellation;
     }
 
     public ObjectProperty<DeviceInfo> cameraProperty() {

@@ -42,7 +42,7 @@ public final class StatsViewModel {
                 new Metric("Down", "Mbps", Metric.SMOOTH, null),
                 new Metric("Up", "Mbps", Metric.SMOOTH, null))));
         sections.put(StatsSection.CAPTURE, new SectionModel(StatsSection.CAPTURE,
-                List.of("source", "codec", "encoder", "resolution"), List.of(
+                List.of("source", "codec", "encoder", "resolution", "voice"), List.of(
                 new Metric("FPS", "", Metric.RESPONSIVE, Thresholds.higherBetter(25, 15)),
                 new Metric("Encode", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(20, 40)),
                 new Metric("Bitrate", "kbps", Metric.SMOOTH, null))));
@@ -52,7 +52,8 @@ public final class StatsViewModel {
         sections.put(StatsSection.TIME, new SectionModel(StatsSection.TIME, List.of(), List.of(
                 new Metric("Latency", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(100, 200)),
                 new Metric("A/V Δ", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(20, 50)),
-                new Metric("AudioBuf", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)))));
+                new Metric("AudioBuf", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)),
+                new Metric("AudioTarget", "ms", Metric.RESPONSIVE, Thresholds.lowerBetter(80, 200)))));
         if (participant != null) {
             renditionChoices.addAll(participant.renditions());
             rendition.addListener((obs, old, now) -> {
@@ -102,6 +103,7 @@ public final class StatsViewModel {
             cap.setLabel("codec", s.capture().codec());
             cap.setLabel("encoder", s.capture().encoder());
             cap.setLabel("resolution", s.capture().resolution());
+            cap.setLabel("voice", s.capture().voice());
             cap.metric("FPS").add(s.capture().fps());
             cap.metric("Encode").add(s.capture().encodeMs());
             cap.metric("Bitrate").add(s.capture().bitrateKbps());
@@ -121,6 +123,7 @@ public final class StatsViewModel {
             time.metric("Latency").add(s.time().latencyMs());
             time.metric("A/V Δ").add(Math.abs(s.time().avOffsetMs()));
             time.metric("AudioBuf").add(s.time().audioBufferMs());
+            time.metric("AudioTarget").add(s.time().audioTargetMs());
             time.markPresent();
         }
         revision.set(revision.get() + 1);

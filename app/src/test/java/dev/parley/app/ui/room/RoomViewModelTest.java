@@ -76,6 +76,19 @@ class RoomViewModelTest {
     }
 
     @Test
+    void recordingAndEchoCancellationTogglesReachTheSession() {
+        java.nio.file.Path dir = java.nio.file.Path.of("recs");
+        vm.setRecordingsDir(dir);
+        vm.toggleRecording();
+        assertThat(vm.recordingProperty().get()).isTrue();
+        vm.toggleRecording();
+        assertThat(vm.recordingProperty().get()).isFalse();
+        vm.toggleEchoCancellation();
+        assertThat(vm.echoCancellationProperty().get()).isFalse();
+        assertThat(session.calls).containsExactly("record=recs", "record=null", "echo=false");
+    }
+
+    @Test
     void controlsReachTheSession() {
         vm.toggleMute();
         vm.toggleCamera();

@@ -64,11 +64,13 @@ public final class MoqSession implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<CloseReason> closedFuture = new CompletableFuture<>();
     private final String name;
+    private final SessionHooks hooks;
 
-    private MoqSession(Connection connection, SessionConfig config, Version version) {
+    private MoqSession(Connection connection, SessionConfig config, Version version, SessionHooks hooks) {
         this.connection = connection;
         this.config = config;
         this.version = version;
+        this.hooks = hooks;
         this.publisher = new Publisher(this, localOrigin);
         this.subscriber = new Subscriber(this, remoteOrigin);
         this.name = (connection.isClient() ? "moq-c-" : "moq-s-") + connection.remoteAddress();
@@ -83,15 +85,21 @@ public final class MoqSession implements AutoCloseable {
      * @throws MoqException {@code VERSION} when no version could be agreed (the connection is closed)
      */
     public static MoqSession start(Connection connection, SessionConfig config) {
+        return start(connection, config, SessionHooks.NONE);
+    }
+
+    /** Like {@link #start(Connection, SessionConfig)} with a relay's {@link SessionHooks}. */
+    public static MoqSession start(Connection connection, SessionConfig config, SessionHooks hooks) {
+        java.util.Objects.requireNonNull(hooks, "hooks");
         MoqSession s;
         if (connection.protocol() == null || connection.protocol().isEmpty()) {
             LegacySetup legacy = LegacySetup.accept(connection, config);
-            s = new MoqSession(connection, config, legacy.version());
+            s = new MoqSession(connection, config, legacy.version(), hooks);
             s.spawn("legacy-session", () -> legacy.drain(s.name));
         } else {
             Version v = Version.ofAlpn(connection.protocol()).orElseThrow(() -> new IllegalArgumentException(
                     "not a moq-lite version Parley speaks: " + connection.protocol()));
-            s = new MoqSession(connection, config, v);
+            s = new MoqSession(connection, config, v, hooks);
         }
         s.run();
         return s;
@@ -120,6 +128,30 @@ public final class MoqSession implements AutoCloseable {
     /** Makes {@code broadcast} available to the peer as {@code name} until the broadcast ends. */
     public void publish(String name, BroadcastConsumer broadcast) {
         localOrigin.publish(Path.of(name), broadcast);
+    }
+
+    /** Stops offering exactly this handle (as given to {@link #publish}) as {@code name}; false if it was not published there. */
+    public boolean unpublish(String name, BroadcastConsumer broadcast) {
+        return localOrigin.unpublish(Path.of(name), broadcast);
+    }
+
+    /**
+     * lite-04+: tells the peer this side is going away (a GOAWAY stream, {@code newSessionUri} empty for no
+     * redirect); the session stays up until either side closes it. False on versions without GOAWAY or
+     * once closed.
+     */
+    public boolean goaway(String newSessionUri) {
+        if (!version.goaway() || isClosed()) {
+            return false;
+        }
+        try {
+            BidiStream s = connection.openBidi();
+            writer(s.send()).writeType(StreamType.GOAWAY, new Goaway(newSessionUri));
+            Streams.finishQuietly(s.send());
+            return true;
+        } catch (ConnectionClosedException | StreamResetException e) {
+            return false;
+        }
     }
 
     /**
@@ -174,7 +206,8 @@ public final class MoqSession implements AutoCloseable {
 
     /**
      * This side's estimate of what the path toward the peer carries, in bits per second (0 = unknown: the
-     * path never queued); the bitrate our PROBE reports ({@link dev.parley.net.transport.SendEstimator}).
+     * path never queued); the bitrate our PROBE reports ({@link dev.parley.net.transport.SendEstimator} on
+     * QUIC, {@link dev.parley.net.transport.StreamDeliveryEstimator} on QMux).
      */
     public long sendEstimate() {
         return connection.pathStats().deliveryRate() * 8;
@@ -183,6 +216,11 @@ public final class MoqSession implements AutoCloseable {
     /** The latest bitrate estimate the peer sent on our Probe stream, in bits per second. */
     public OptionalLong probeEstimate() {
         return subscriber.probeEstimate();
+    }
+
+    /** The latest RTT the peer sent on our Probe stream, in milliseconds (lite-04+; 0 on the wire is unknown). */
+    public OptionalLong probeRttMillis() {
+        return subscriber.probeRttMillis();
     }
 
     public Connection connection() {
@@ -199,8 +237,12 @@ public final class MoqSession implements AutoCloseable {
     }
 
     /** lite-05: the peer's SETUP once it arrived; null on earlier versions; never completes if the peer sends none. */
-    CompletableFuture<Setup> peerSetup() {
+    public CompletableFuture<Setup> peerSetup() {
         return peerSetup;
+    }
+
+    SessionHooks hooks() {
+        return hooks;
     }
 
     /** A message writer for one of this session's streams. */
@@ -400,7 +442,8 @@ public final class MoqSession implements AutoCloseable {
 
     /** lite-05: our one SETUP, sent as soon as the session starts. */
     private void sendSetup() {
-        Setup mine = new Setup(java.util.OptionalLong.of(Setup.PROBE_REPORT), Optional.empty(),
+        Setup mine = new Setup(java.util.OptionalLong.of(Setup.PROBE_REPORT),
+                connection.isClient() ? hooks.setupPath() : Optional.empty(),
                 connection.isClient() ? java.util.OptionalLong.of(0) : java.util.OptionalLong.empty(),
                 java.util.OptionalLong.empty());
         try {

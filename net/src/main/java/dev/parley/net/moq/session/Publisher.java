@@ -48,6 +48,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Publisher {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    /**
+     * Group streams one served subscription may have opening or in flight. A subscriber that stops reading
+     * blocks them on flow control or stream credit; without a cap every later group would add a blocked
+     * task holding its frames (and waking on each credit change), so memory and event-loop load grew with
+     * the stall. Healthy subscribers have one or two in flight.
+     */
+    static final int MAX_GROUPS_IN_FLIGHT = 8;
 
     private final MoqSession session;
     private final OriginProducer origin;
@@ -153,6 +160,9 @@ final class Publisher {
                 }
             }
             Streams.finishQuietly(s.send());
+        } catch (IllegalStateException e) {
+            // close() FINned this stream while an announce was being written: nothing more goes out
+            LOG.debug("announce stream {} already finished: {}", s.id(), e.getMessage());
         } finally {
             announceStreams.remove(s.send());
             announces.close();
@@ -209,12 +219,17 @@ final class Publisher {
                 var stats = session.connection().pathStats();
                 long bitrate = reporter.onTick(stats.deliveryRate() * 8);
                 if (bitrate >= 0) {
-                    out.write(new Probe(bitrate, stats.rtt().toMillis())); // the RTT goes out on lite-04+
+                    out.write(new Probe(bitrate, rttMillis(stats.rtt()))); // the RTT goes out on lite-04+
                 }
             }
         } catch (StreamResetException e) {
             LOG.debug("probe stream {} stopped by peer: {}", s.id(), e.toString());
         }
+    }
+
+    /** A measured RTT in whole milliseconds for PROBE, where 0 means unknown: a sub-millisecond RTT is 1. */
+    static long rttMillis(java.time.Duration rtt) {
+        return rtt.isZero() || rtt.isNegative() ? 0 : Math.max(1, rtt.toMillis());
     }
 
     /**
@@ -245,6 +260,7 @@ final class Publisher {
         private final TrackConsumer track;
         private final Set<SendStream> inFlight = ConcurrentHashMap.newKeySet();
         private final AtomicBoolean cancelled = new AtomicBoolean();
+        private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_GROUPS_IN_FLIGHT);
 
         ServedTrack(BidiStream stream, MessageReader in, Grammar<SubscribeRequest> grammar, Subscribe sub, TrackConsumer track) {
             this.stream = stream;
@@ -263,13 +279,27 @@ final class Publisher {
             }
             session.spawn("subscribe-watch-" + stream.id(), this::watch);
             try {
-                for (GroupConsumer g = track.nextGroup(); g != null; g = track.nextGroup()) {
+                while (true) {
+                    if (!takeSlot()) {
+                        break;
+                    }
+                    GroupConsumer g = track.nextGroup();
+                    if (g == null) {
+                        slots.release();
+                        break;
+                    }
                     GroupConsumer group = g;
                     if (!started) { // lite-05: the start is known with the first group
                         started = true;
                         out.write(new SubscribeStart(group.sequence()));
                     }
-                    session.spawn("group-" + sub.id() + "-" + group.sequence(), () -> sendGroup(group));
+                    session.spawn("group-" + sub.id() + "-" + group.sequence(), () -> {
+                        try {
+                            sendGroup(group);
+                        } finally {
+                            slots.release();
+                        }
+                    });
                 }
                 if (!cancelled.get()) {
                     if (!started) {
@@ -284,6 +314,20 @@ final class Publisher {
             } finally {
                 track.close();
             }
+        }
+
+        /**
+         * Waits for one of the {@link #MAX_GROUPS_IN_FLIGHT} group slots; false once cancelled. A subscriber
+         * that stops reading (or stops granting streams) holds at most that many groups here: the next group
+         * is taken from the track only when a slot frees, and the track's live cursor has skipped ahead by then.
+         */
+        private boolean takeSlot() throws InterruptedException {
+            while (!slots.tryAcquire(250, TimeUnit.MILLISECONDS)) {
+                if (cancelled.get() || session.isClosed()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Reads SUBSCRIBE_UPDATEs (ignored, as C-era peers do) until the subscriber closes its half. */

@@ -59,6 +59,7 @@ final class Subscriber {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Long, TrackProducer> tracks = new ConcurrentHashMap<>();
     private final AtomicLong probeEstimate = new AtomicLong(-1);
+    private final AtomicLong probeRtt = new AtomicLong(-1);
     private boolean ended;
 
     Subscriber(MoqSession session, OriginProducer remoteOrigin) {
@@ -69,6 +70,12 @@ final class Subscriber {
     /** The latest PROBE bitrate the peer sent, in bits per second. */
     OptionalLong probeEstimate() {
         long v = probeEstimate.get();
+        return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** The latest PROBE RTT the peer sent, in milliseconds (lite-04+; a message without one leaves the last standing). */
+    OptionalLong probeRttMillis() {
+        long v = probeRtt.get();
         return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
@@ -141,6 +148,7 @@ final class Subscriber {
     }
 
     private void addBroadcast(BidiStream s, String path) {
+        session.hooks().announceGate().check(path); // a refusal resets the announce stream with its code
         BroadcastProducer b;
         lock.lock();
         try {
@@ -298,7 +306,9 @@ final class Subscriber {
         stopWhenStale(r, group);
         try {
             for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
-                group.writeFrame(((Frame) item).payload());
+                Frame frame = (Frame) item;
+                // lite-05 timestamps (the timescale Parley serves is µs) survive a relay hop; 0 before lite-05
+                group.writeFrame(frame.payload(), frame.timestamp());
             }
             group.close();
         } catch (StreamResetException e) {
@@ -355,6 +365,9 @@ final class Subscriber {
         try {
             for (Probe p = in.read(grammar); p != null; p = in.read(grammar)) {
                 probeEstimate.set(p.bitrate());
+                if (p.rttMillis() > 0) {
+                    probeRtt.set(p.rttMillis());
+                }
             }
         } catch (DecodeException e) {
             s.recv().stop(Codes.of(e));

@@ -11,5 +11,10 @@
  * code and the rest of the session carries on. {@link dev.parley.net.moq.session.Moq} manages the
  * sessions of one endpoint: local broadcasts go to every session, dials are de-duplicated, and incoming
  * sessions can be accepted or rejected. Binding-agnostic: raw QUIC and QMux over WebSocket look the same.
+ * A served subscription has at most {@code Publisher.MAX_GROUPS_IN_FLIGHT} group streams opening or in
+ * flight, so a subscriber that stops reading holds a bounded number of groups.
+ * {@link dev.parley.net.moq.session.SessionHooks} let a relay gate what the peer may announce (a refusal
+ * resets the announce stream with its code) and let a lite-05 client send a SETUP Path (scope and token
+ * on raw QUIC); {@code unpublish} and {@code goaway} serve the relay's mirrors and drain.
  */
 package dev.parley.net.moq.session;

@@ -1,0 +1,86 @@
+package dev.parley.app.headless;
+
+import dev.parley.app.cli.MediaRelayOptions;
+import dev.parley.net.identity.Identity;
+import dev.parley.net.moq.relay.JwtScopeResolver;
+import dev.parley.net.moq.relay.MoqRelay;
+import dev.parley.net.moq.relay.Permission;
+import dev.parley.net.moq.relay.ScopePath;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.quic.EndpointConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.Key;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The media relay of {@code parley relay} and its listeners: WebSocket ({@code ws://}, or {@code wss://}
+ * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number, with moq-relay's
+ * JWT rules and the public prefixes deciding who may read and publish where.
+ *
+ * @param relay     the relay
+ * @param endpoint  its raw QUIC endpoint
+ * @param webSocket where its WebSocket listener is bound
+ * @param tls       whether that listener is {@code wss://}
+ */
+record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls) implements AutoCloseable {
+
+    /** Starts the relay; a clear {@link IllegalArgumentException} for a bad prefix or key. */
+    static MediaRelayListeners start(MediaRelayOptions options, Path tlsCert, Path tlsKey) throws IOException {
+        List<JwtScopeResolver.PublicPrefix> prefixes = new ArrayList<>();
+        for (String p : options.publicPrefixes()) {
+            prefixes.add(new JwtScopeResolver.PublicPrefix(scope(p), Permission.READ_WRITE));
+        }
+        for (String p : options.publicReadPrefixes()) {
+            prefixes.add(new JwtScopeResolver.PublicPrefix(scope(p), Permission.READ_ONLY));
+        }
+        Optional<Key> key = options.jwtKey() == null ? Optional.empty() : Optional.of(JwtScopeResolver.readJwk(options.jwtKey()));
+        if (key.isEmpty() && prefixes.isEmpty()) {
+            throw new IllegalArgumentException("nobody could use the media relay: give --public PREFIX and/or --jwt-key FILE");
+        }
+        Optional<SslContext> tls = tlsCert == null ? Optional.empty()
+                : Optional.of(SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).build());
+        MoqRelay relay = new MoqRelay(new JwtScopeResolver(key, prefixes, Clock.systemUTC()));
+        Endpoint endpoint = null;
+        try {
+            endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(options.listen()));
+            relay.attach(endpoint);
+            InetSocketAddress ws = relay.listenWebSocket(
+                    new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls);
+            return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent());
+        } catch (RuntimeException e) {
+            relay.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ScopePath scope(String prefix) {
+        String problem = ScopePath.problem(prefix);
+        if (problem != null) {
+            throw new IllegalArgumentException("bad prefix " + prefix + ": " + problem);
+        }
+        return ScopePath.parse(prefix);
+    }
+
+    /** The URL clients connect to over WebSocket, on {@code host}. */
+    String url(String host) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return (tls ? "wss://" : "ws://") + h + ":" + webSocket.getPort() + "/";
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+        endpoint.close();
+    }
+}

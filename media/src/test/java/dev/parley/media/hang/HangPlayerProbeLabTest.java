@@ -1,0 +1,59 @@
+package dev.parley.media.hang;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.net.testing.LabProcess;
+import dev.parley.net.testing.NetLab;
+import dev.parley.net.testing.NodeInterop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hang web player's rendition choice follows Parley's PROBE over WebSocket across a real
+ * bottleneck: the publisher ({@link LabHangPublisher}) and headless Chromium run in two lab namespaces,
+ * and the link toward the viewer is a 200 kbit/s {@code tbf}. The player starts on the largest rendition
+ * (360p, nominally 484 kbit/s); the queue shows in Parley's ping RTT, PROBE reports what the path takes,
+ * and the player steps down to 180p (the highest whose bitrate fits 0.8 × PROBE, else the lowest).
+ * Needs root and {@code ip netns} (skipped with the reason otherwise) and Chromium.
+ */
+@Timeout(150)
+class HangPlayerProbeLabTest {
+
+    @Test
+    void aNarrowPathsProbeMovesThePlayerToTheLowerRendition() throws Exception {
+        NetLab.assumeAvailable(getClass());
+        NodeInterop node = NodeInterop.requireChromium("media", "browser-watch.mjs");
+        try (NetLab lab = NetLab.create()) {
+            NetLab.Node pub = lab.internetHost("pub");
+            NetLab.Node viewer = lab.internetHost("view");
+            viewer.link().shape(NetLab.Direction.TO_HOST, 200, 16 * 1024, Duration.ofMillis(400));
+            LabProcess publisher = pub.java(LabHangPublisher.class, "4443");
+            publisher.awaitContaining("ready", Duration.ofSeconds(30));
+            LabProcess js = viewer.exec(List.of("node", node.script("browser-watch.mjs").toString(),
+                    "http://" + pub.address().getHostAddress() + ":4443/", HangPlayerBrowserTest.BROADCAST, "12000", "50000"),
+                    Map.of());
+            js.waitFor(Duration.ofSeconds(70));
+            List<JsonNode> ev = NodeInterop.events(js.stdout());
+            String transcript = js.tail() + "\npublisher:\n" + publisher.tail();
+            JsonNode tracks = HangPlayerInteropTest.single(ev, "tracks", transcript).path("tracks");
+            JsonNode probes = HangPlayerInteropTest.single(ev, "probes", transcript).path("probes");
+            System.out.println("[probe-lab] renditions " + tracks);
+            System.out.println("[probe-lab] probes " + probes);
+            System.out.println("[probe-lab] publisher " + publisher.tail());
+            List<String> chosen = StreamSupport.stream(tracks.spliterator(), false)
+                    .map(t -> t.path("track").asText()).filter(t -> !t.isEmpty() && !"null".equals(t)).toList();
+            List<Long> bitrates = StreamSupport.stream(probes.spliterator(), false)
+                    .filter(p -> p.path("bitrate").isNumber()).map(p -> p.path("bitrate").asLong()).toList();
+            assertThat(bitrates).as("PROBE reports\n" + transcript).isNotEmpty();
+            assertThat(bitrates.getLast()).as("PROBE measures the 200 kbit/s path").isBetween(50_000L, 400_000L);
+            assertThat(chosen).as("renditions the player chose\n" + transcript).isNotEmpty();
+            assertThat(chosen.getLast()).as("the player followed the low PROBE down").isEqualTo("video/h264-180p");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.parley.net.moq.relay;
+
+import dev.parley.net.moq.model.MoqError;
+import dev.parley.net.moq.model.OriginProducer;
+import dev.parley.net.moq.model.Path;
+import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.qmux.QmuxConfig;
+import dev.parley.net.qmux.QmuxServer;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.transport.Connection;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Media-over-QUIC relay speaking moq-lite 03/04/05 (moq-relay as any moq-lite client sees it): clients
+ * publish and subscribe through one shared origin, each inside the scope its connection path names and
+ * with the permission its {@link ScopeResolver} grants. Serves raw QUIC on an {@link Endpoint} (the
+ * endpoint's Ed25519 identity; the scope comes from the lite-05 SETUP Path, else {@code /}) and QMux over
+ * WebSocket ({@code ws://}, or {@code wss://} with a configured certificate; the URL path is the scope).
+ *
+ * <p>Fan-out is the model's: a track that several clients watch is one remote track of the publishing
+ * session with one upstream subscription, read by one bounded cursor per subscriber; a stalled subscriber's
+ * group streams are reset once superseded and stale, so it neither holds memory nor delays the others.
+ *
+ * <p>Thread-safe. {@link #drain} refuses new sessions, sends GOAWAY where the version has it and waits
+ * for the existing sessions to end; {@link #close} then closes what is left.
+ */
+public final class MoqRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MoqRelay.class);
+
+    private final ScopeResolver resolver;
+    private final RelayConfig config;
+    private final Clock clock;
+    private final OriginProducer origin = new OriginProducer();
+    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    private final List<AutoCloseable> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile TicketPuller puller;
+    private volatile boolean draining;
+    private volatile boolean closed;
+
+    public MoqRelay(ScopeResolver resolver, RelayConfig config, Clock clock) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public MoqRelay(ScopeResolver resolver) {
+        this(resolver, RelayConfig.DEFAULT, Clock.systemUTC());
+    }
+
+    /**
+     * Serves the relay's moq-lite ALPNs on {@code endpoint}, and dials publishers through it for pulls by
+     * ticket. The endpoint stays the caller's; {@link #close} only unregisters the ALPNs.
+     */
+    public MoqRelay attach(Endpoint endpoint) {
+        List<String> alpns = config.alpns();
+        alpns.forEach(alpn -> endpoint.register(alpn, this::accept));
+        listeners.add(() -> alpns.forEach(endpoint::unregister));
+        puller = new TicketPuller(origin, peer -> endpoint.connect(peer, alpns)
+                .thenApply(c -> MoqSession.start(c, config.session())), config.pullTimeout(), config.pullGrace());
+        return this;
+    }
+
+    /** Listens for QMux over WebSocket on {@code bind}: {@code wss://} with {@code tls}, else {@code ws://}. */
+    public InetSocketAddress listenWebSocket(InetSocketAddress bind, Optional<SslContext> tls) {
+        QmuxServer server = QmuxServer.start(bind, tls, QmuxConfig.defaults().withProtocols(config.alpns()), this::accept);
+        listeners.add(server);
+        return server.localAddress();
+    }
+
+    /** Takes a connection of any binding (a WebSocket server of the caller's own can hand them here too). */
+    public void accept(Connection connection) {
+        if (draining || closed) {
+            connection.close(MoqError.CLOSED.wireCode(), "relay is shutting down");
+            return;
+        }
+        RelaySession s;
+        try {
+            s = RelaySession.start(this, connection);
+        } catch (RuntimeException e) {
+            LOG.debug("no relay session with {}: {}", connection.remoteAddress(), e.getMessage());
+            return;
+        }
+        accepted.incrementAndGet();
+        sessions.add(s);
+        s.session().closed().whenComplete((r, e) -> sessions.remove(s));
+    }
+
+    /** Starts (or joins) the pull of {@code ticket} into {@code scope}; close the lease when no longer wanted. */
+    public AutoCloseable pull(ScopePath scope, String ticket) {
+        TicketPuller p = puller;
+        if (p == null) {
+            throw new IllegalStateException("pull by ticket needs a QUIC endpoint (attach one)");
+        }
+        return p.acquire(scope, ticket);
+    }
+
+    /** Upstream sessions opened for pulls by ticket so far. */
+    public long pullDials() {
+        TicketPuller p = puller;
+        return p == null ? 0 : p.dials();
+    }
+
+    /** Pulls currently held (pending, live, or in their grace). */
+    public int activePulls() {
+        TicketPuller p = puller;
+        return p == null ? 0 : p.active();
+    }
+
+    /** Paths in the relay's origin, scope included. */
+    public List<Path> broadcasts() {
+        return origin.paths();
+    }
+
+    /** Live sessions. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Live sessions, for inspection. */
+    public List<MoqSession> sessions() {
+        List<MoqSession> out = new ArrayList<>();
+        sessions.forEach(s -> out.add(s.session()));
+        return out;
+    }
+
+    /** Sessions accepted since start. */
+    public long acceptedSessions() {
+        return accepted.get();
+    }
+
+    /** True once {@link #drain} or {@link #close} began: new sessions are refused. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Reasons of announces refused so far (most recent last). */
+    public List<String> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    /**
+     * Graceful shutdown: new sessions are refused from now on, every session of lite-04+ gets a GOAWAY,
+     * and this waits up to {@code timeout} for the sessions to end by themselves. Returns how many were
+     * still open (they are closed by {@link #close}).
+     */
+    public int drain(Duration timeout) {
+        draining = true;
+        sessions.forEach(s -> Thread.ofVirtual().name("relay-goaway").start(() -> s.session().goaway("")));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = sessions.size();
+        LOG.info("relay drained; {} session(s) still open", left);
+        return left;
+    }
+
+    /** Stops listening, closes every session and the origin. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        draining = true;
+        for (AutoCloseable l : listeners) {
+            try {
+                l.close();
+            } catch (Exception e) {
+                LOG.debug("closing a listener failed: {}", e.toString());
+            }
+        }
+        sessions.forEach(s -> s.session().close(0, "relay shut down"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        origin.close();
+    }
+
+    // ---- for RelaySession ----
+
+    ScopeResolver resolver() {
+        return resolver;
+    }
+
+    RelayConfig config() {
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    OriginProducer origin() {
+        return origin;
+    }
+
+    void refused(String reason) {
+        refusals.add(reason);
+        while (refusals.size() > 100) {
+            refusals.removeFirst();
+        }
+    }
+}

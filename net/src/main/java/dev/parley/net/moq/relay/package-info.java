@@ -1,0 +1,26 @@
+/**
+ * Parley's Media-over-QUIC relay: moq-lite 03/04/05 over raw QUIC and QMux over WebSocket, one shared
+ * origin, scopes by connection path and permissions by a pluggable {@link dev.parley.net.moq.relay.ScopeResolver}
+ * (seed 003; the default reads moq-relay's JWT claims), fan-out through the moq model (one upstream
+ * subscription per track, bounded per-subscriber buffering), and pull by ticket (seed 001).
+ *
+ * <p>Wire-visible behaviour, as a moq-lite client sees it:
+ * <ul>
+ *   <li>The scope is the WebSocket URL path, the lite-05 SETUP Path on raw QUIC, else {@code /}; it must
+ *       pass {@link dev.parley.net.moq.relay.ScopePath}. Broadcast paths on the wire are relative to it;
+ *       a connection at a parent path sees the children's broadcasts (moq-relay's nesting), sibling
+ *       scopes never see each other.</li>
+ *   <li>A session that cannot be resolved is closed with {@link dev.parley.net.moq.relay.RelayCodes#PROTOCOL_VIOLATION}
+ *       (0x3) and the reason. A token's {@code exp} closes the session with {@code Unauthorized} (6),
+ *       "token expired".</li>
+ *   <li>An announce the session may not make (a read-only session, or a path outside {@code put})
+ *       resets the relay's announce stream to that client with {@code Unauthorized} (6); the reason is
+ *       logged and kept in {@link dev.parley.net.moq.relay.MoqRelay#refusals()}. The client's other
+ *       streams go on.</li>
+ *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
+ *       broadcast from its publisher and announce it to the client under the ticket string itself.</li>
+ *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
+ *       {@code Closed} (25), "relay is shutting down".</li>
+ * </ul>
+ */
+package dev.parley.net.moq.relay;
