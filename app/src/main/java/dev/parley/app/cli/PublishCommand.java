@@ -38,6 +38,12 @@ final class PublishCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
 
+    @picocli.CommandLine.Mixin
+    NetOptions.Mixin net = new NetOptions.Mixin();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private final CliContext context;
 
     PublishCommand(CliContext context) {
@@ -48,7 +54,7 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() {
         return context.engines().publish(
                 new PublishOptions(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio,
-                        parent.profile()),
+                        parent.profile(), net.options(spec)),
                 context.terminal());
     }
 }

@@ -13,10 +13,17 @@ import java.util.List;
  * @param ws         WebSocket listen address for browsers, or {@code null} for none
  * @param audio      false with {@code --no-audio}
  * @param profile    whose identity to publish with, or {@code null} for the default profile
+ * @param net        home relay and mDNS
  */
 public record PublishOptions(boolean testSource, String name, List<String> renditions,
-                             InetSocketAddress bind, InetSocketAddress ws, boolean audio, String profile) {
+                             InetSocketAddress bind, InetSocketAddress ws, boolean audio, String profile,
+                             NetOptions net) {
     public PublishOptions {
         renditions = List.copyOf(renditions);
+    }
+
+    public PublishOptions(boolean testSource, String name, List<String> renditions, InetSocketAddress bind,
+                          InetSocketAddress ws, boolean audio, String profile) {
+        this(testSource, name, renditions, bind, ws, audio, profile, NetOptions.NONE);
     }
 }

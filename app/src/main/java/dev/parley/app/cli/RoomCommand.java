@@ -39,6 +39,9 @@ final class RoomCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
 
+    @picocli.CommandLine.Mixin
+    NetOptions.Mixin net = new NetOptions.Mixin();
+
     @Option(names = "--record", paramLabel = "DIR",
             description = "Record the call from the start into this folder: each participant's video and audio as a fragmented MP4, not re-encoded; announced in the chat.")
     java.nio.file.Path record;
@@ -72,7 +75,8 @@ final class RoomCommand implements Callable<Integer> {
         String cleanTicket = ticket == null ? null : ticket.strip();
         if (headless) {
             return context.engines().room(
-                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile()),
+                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
+                            net.options(spec)),
                     context.terminal());
         }
         return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,

@@ -9,6 +9,12 @@ package dev.parley.app.cli;
  * @param chatStdin   send each line of standard input as a chat message, print received ones
  * @param demoPeers   number of local demo participants to start alongside (0 for none)
  * @param profile     settings profile, or {@code null} for the default one
+ * @param net         home relay and mDNS
  */
 public record RoomOptions(String ticket, String displayName, boolean testSource, boolean chatStdin,
-                          int demoPeers, String profile) {}
+                          int demoPeers, String profile, NetOptions net) {
+    public RoomOptions(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
+                       String profile) {
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetOptions.NONE);
+    }
+}

@@ -39,6 +39,9 @@ final class WatchCommand implements Callable<Integer> {
             description = "Stop after this many seconds (default: until interrupted).")
     Long durationSeconds;
 
+    @picocli.CommandLine.Mixin
+    NetOptions.Mixin net = new NetOptions.Mixin();
+
     @Option(names = "--record", paramLabel = "FILE",
             description = "Record what is received (video and audio, not re-encoded) into this fragmented MP4; it stays playable if Parley is killed.")
     java.nio.file.Path record;
@@ -76,7 +79,7 @@ final class WatchCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            return context.engines().watch(new WatchOptions(null, rendition, duration, record, l), context.terminal());
+            return context.engines().watch(new WatchOptions(null, rendition, duration, record, l, net.options(spec)), context.terminal());
         }
         if (ticket == null) {
             throw new ParameterException(spec.commandLine(), "missing TICKET (or --listen PORT --name NAME)");
@@ -84,6 +87,6 @@ final class WatchCommand implements Callable<Integer> {
         if (name != null) {
             throw new ParameterException(spec.commandLine(), "--name goes with --listen");
         }
-        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, record, null), context.terminal());
+        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, record, null, net.options(spec)), context.terminal());
     }
 }

@@ -11,10 +11,16 @@ import java.time.Duration;
  * @param duration  how long to watch, or {@code null} until interrupted
  * @param record    fragmented MP4 to record what is received into, or {@code null}
  * @param listen    instead of dialing a ticket: wait for a publisher to connect, or null
+ * @param net       home relay and mDNS
  */
-public record WatchOptions(String ticket, String rendition, Duration duration, Path record, Listen listen) {
+public record WatchOptions(String ticket, String rendition, Duration duration, Path record, Listen listen,
+                           NetOptions net) {
     public WatchOptions(String ticket, String rendition, Duration duration) {
-        this(ticket, rendition, duration, null, null);
+        this(ticket, rendition, duration, null, null, NetOptions.NONE);
+    }
+
+    public WatchOptions(String ticket, String rendition, Duration duration, Path record, Listen listen) {
+        this(ticket, rendition, duration, record, listen, NetOptions.NONE);
     }
 
     /**

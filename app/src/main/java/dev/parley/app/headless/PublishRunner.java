@@ -36,7 +36,8 @@ final class PublishRunner {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The profile's identity, so a published ticket keeps its endpoint id across runs.
-        try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(ProfileIdentity.load(options.profile())).withBindAddress(bind));
+        try (Endpoint endpoint = Endpoint.bind(options.net().apply(
+                EndpointConfig.of(ProfileIdentity.load(options.profile())).withBindAddress(bind)));
              LocalMedia local = testSource ? LocalMedia.withTestSources(media) : LocalMedia.withDevices(null, null, media);
              Moq moq = Moq.attach(endpoint, Moq.Options.DEFAULT.withAutoAccept(true));
              // browsers and other WebSocket clients: the same manager serves QMux connections (null = none)

@@ -57,16 +57,25 @@ final class RoomRunner {
         DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource)) {
+        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net())) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
             terminal.err().flush();
             if (options.demoPeers() > 0) {
                 demos = DemoPeers.start(me.room.ticket(),
-                        id -> EndpointConfig.of(id).withIdleTimeout(IDLE), me.room.me(), options.demoPeers());
+                        id -> options.net().apply(EndpointConfig.of(id).withIdleTimeout(IDLE)), me.room.me(),
+                        options.demoPeers());
             }
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
+            // each peer's path (relay -> direct, a new address), printed off the event loop it is reported on
+            me.endpoint.paths().onPathChange(c -> Thread.ofVirtual().name("room-path").start(() -> {
+                synchronized (terminal) {
+                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
+                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + (System.nanoTime() - me.joinStart) / 1_000_000 + "}");
+                    terminal.out().flush();
+                }
+            }));
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -171,8 +180,9 @@ final class RoomRunner {
      * {@code joinStart} is the {@link System#nanoTime()} at which the join began.
      */
     private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
-        static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource) {
-            Endpoint endpoint = Endpoint.bind(EndpointConfig.of(identity).withIdleTimeout(IDLE));
+        static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
+                                 dev.parley.app.cli.NetOptions net) {
+            Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
             LocalMedia media = null;
             try {
                 PublishOptions opts = PublishOptions.defaults()

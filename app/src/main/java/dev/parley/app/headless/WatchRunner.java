@@ -64,19 +64,23 @@ final class WatchRunner {
         WatchWarmUp.start(); // catalog parsing and FFmpeg load while we dial, not after the media arrives
         // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
         // to recognise it, and it must not clash with a window or publisher running the same profile.
-        try (Endpoint endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()));
+        try (Endpoint endpoint = Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
              Moq moq = Moq.attach(endpoint)) {
             MoqSession session;
+            String connectedPath;
             long dialStart = System.nanoTime();
-            event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size());
+            event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size()
+                    + ",\"relays\":" + ticket.addr().relayUrls().size());
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                event(terminal, "connected", dialStart, null);
+                connectedPath = session.connection().pathInfo().describe();
+                event(terminal, "connected", dialStart, "\"path\":\"" + connectedPath + "\"");
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                return fail(terminal, "cannot reach " + ticket.addr().directAddresses() + ": " + cause, ExitCodes.FAILED);
+                return fail(terminal, "cannot reach " + ticket.addr().directAddresses()
+                        + (ticket.addr().relayUrls().isEmpty() ? "" : " or through " + ticket.addr().relayUrls()) + ": " + cause, ExitCodes.FAILED);
             }
-            int code = watch(session, ticket.broadcast(), options, terminal, dialStart);
+            int code = watch(session, ticket.broadcast(), options, terminal, dialStart, connectedPath);
             if (code != ExitCodes.OK) {
                 return code;
             }
@@ -95,7 +99,7 @@ final class WatchRunner {
      * event times count from {@code dialStart}.
      */
     private static int watch(MoqSession session, String broadcast, WatchOptions options, Terminal terminal,
-                             long dialStart) throws Exception {
+                             long dialStart, String connectedPath) throws Exception {
         AtomicLong frames = new AtomicLong();
         RenditionChoice choice = choice(options.rendition());
         // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
@@ -114,7 +118,13 @@ final class WatchRunner {
             long reportedFrames = 0;
             List<Long> latencies = new ArrayList<>();
             long lastFrame = 0;
+            String lastPath = connectedPath; // a change while subscribing is reported at once
             while (System.nanoTime() < end && !session.isClosed()) {
+                String path = session.connection().pathInfo().describe();
+                if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address
+                    event(terminal, "path", dialStart, "\"path\":\"" + path + "\",\"from\":\"" + lastPath + "\"");
+                    lastPath = path;
+                }
                 // the headless renderer: take the latest frame and drop it, so the mailbox keeps moving
                 var frame = remote.takeFrame(Duration.ofMillis(100));
                 if (frame != null) {
@@ -138,7 +148,7 @@ final class WatchRunner {
                     long count = frames.get();
                     double secs = (now - nextReport + 1_000_000_000L) / 1e9;
                     terminal.out().println(json((now - start) / 1e9, remote.stats(), session.pathStats(),
-                            (count - reportedFrames) / secs, remote.adaptation(), latencies));
+                            (count - reportedFrames) / secs, remote.adaptation(), latencies, lastPath));
                     latencies.clear();
                     terminal.out().flush();
                     reportedFrames = count;
@@ -185,7 +195,8 @@ final class WatchRunner {
                 }
                 event(terminal, "connected", start, "\"version\":\"" + session.version() + "\"");
                 Duration left = options.duration() == null ? null : Duration.ofNanos(Math.max(1, end - System.nanoTime()));
-                int code = watch(session, l.name(), new WatchOptions(null, options.rendition(), left, options.record(), l), terminal, start);
+                int code = watch(session, l.name(), new WatchOptions(null, options.rendition(), left, options.record(), l),
+                        terminal, start, session.connection().pathInfo().describe());
                 session.close();
                 return code;
             }
@@ -221,13 +232,19 @@ final class WatchRunner {
      * ({@code queueMs}) of the last control tick.
      */
     static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation, List<Long> latencies) {
+        return json(t, stats, path, fps, adaptation, latencies, null);
+    }
+
+    /** {@link #json} with the connection's path ({@code direct ip:port} or {@code relay URL}) last. */
+    static String json(double t, WatchStats stats, PathStats path, double fps, Adaptation adaptation, List<Long> latencies,
+                       String via) {
         NetworkSignals s = adaptation.signals();
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
                         + "\"audioBufferMs\":%d,\"audioTargetMs\":%d,\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
                         + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
-                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d}",
+                        + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d%s}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
                 stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioBufferMillis(), stats.audioTargetMillis(),
@@ -235,7 +252,7 @@ final class WatchRunner {
                 stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],
                 adaptation.estimateBps() / 1000, s.peerEstimateBps() / 1000, s.receiveBps() / 1000,
-                s.queueDelay().toMillis(), stats.switches());
+                s.queueDelay().toMillis(), stats.switches(), via == null ? "" : ",\"path\":\"" + via + "\"");
     }
 
     private static String jsonEscape(String s) {

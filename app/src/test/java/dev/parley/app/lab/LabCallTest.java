@@ -83,7 +83,7 @@ class LabCallTest {
      * meet (10 s timeouts, 8-12 s joins) and the target is reported; {@code -Dparley.lab.strict=true}
      * asserts the targets themselves.
      */
-    private static void within(String what, double ms, long targetMs, long boundMs) {
+    static void within(String what, double ms, long targetMs, long boundMs) {
         boolean strict = Boolean.getBoolean("parley.lab.strict");
         System.out.printf(Locale.ROOT, "lab: %s %.0f ms: target %d ms %s (asserting <= %d ms; load average %s)%n",
                 what, ms, targetMs, ms <= targetMs ? "met" : "MISSED", strict ? targetMs : boundMs, loadAverage());

@@ -19,6 +19,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelBootstrap;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
@@ -82,6 +83,8 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
     private final EventLoopGroup group;
     private final DatagramChannel socket;
     private final PacketRouter router;
+    private final dev.parley.net.path.PathLayer pathLayer;
+    private volatile dev.parley.net.path.MdnsDiscovery mdns;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     /** The registered ALPNs in registration order: the server's preference when a client offers several. */
     private final List<String> alpnOrder = new ArrayList<>(); // guarded by handlers
@@ -123,6 +126,9 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
                         TlsCredentials.hostName(ch.attr(DIAL).get().expected()), 443))
                 .build();
         this.router = new PacketRouter(serverCodec);
+        this.pathLayer = new dev.parley.net.path.PathLayer(identity, dev.parley.net.path.PathPolicy.DEFAULT,
+                config.relayConnector() != null ? config.relayConnector() : defaultRelayConnector(), group,
+                router::isForPathDial, () -> addr().directAddresses());
         try {
             Channel ch = new Bootstrap().group(group)
                     .channel(NioDatagramChannel.class)
@@ -131,7 +137,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(router, serverCodec, clientCodec);
+                            ch.pipeline().addLast(pathLayer, router, serverCodec, clientCodec);
                         }
                     })
                     .bind(config.bindAddress()).sync().channel();
@@ -144,7 +150,42 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new TransportException("cannot bind UDP " + config.bindAddress() + ": " + e.getMessage(), e);
         }
-        LOG.info("endpoint {} listening on {}", identity.id().shortHex(), socket.localAddress());
+        LOG.info("endpoint {} listening on {}{}", identity.id().shortHex(), socket.localAddress(),
+                config.relayUrl() == null ? "" : ", home relay " + config.relayUrl());
+        if (config.relayUrl() != null) {
+            pathLayer.homeRelay(config.relayUrl());
+        }
+        if (config.mdns()) {
+            startMdns();
+        }
+    }
+
+    /** Advertises this endpoint on the LAN of its first advertisable address and feeds what is found to the path layer. */
+    private void startMdns() {
+        InetAddress lan = addr().directAddresses().stream().map(InetSocketAddress::getAddress)
+                .filter(a -> !a.isLoopbackAddress()).findFirst().orElse(null);
+        if (lan == null) {
+            LOG.info("mDNS off: no LAN address");
+            return;
+        }
+        mdns = dev.parley.net.path.MdnsDiscovery.start(id(), lan, localAddress().getPort(), config.relayUrl(),
+                pathLayer::discovered);
+    }
+
+    /**
+     * The relay client, retrying at most every second: while a relay restarts, the calls relayed through it
+     * wait for this endpoint's reconnection (the default 5 s cap made a restart cost up to 5 s more).
+     */
+    private static dev.parley.net.path.RelayConnector defaultRelayConnector() {
+        dev.parley.net.relay.RelayClient.Options d = dev.parley.net.relay.RelayClient.Options.defaults();
+        dev.parley.net.relay.RelayClient.Options options = new dev.parley.net.relay.RelayClient.Options(d.firstRetry(),
+                java.time.Duration.ofSeconds(1), d.pingInterval(), d.deadAfter(), d.connectTimeout(), d.queueCapacity(), d.tls());
+        return (url, identity, group, listener) -> dev.parley.net.relay.RelayClient.connect(url, identity, group, listener, options);
+    }
+
+    /** The path layer under QUIC (relay, hole punching, path selection). */
+    public dev.parley.net.path.PathLayer paths() {
+        return pathLayer;
     }
 
     /** Binds the UDP socket and starts serving. */
@@ -186,8 +227,9 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
      */
     public EndpointAddr addr() {
         InetSocketAddress local = localAddress();
+        List<String> relays = config.relayUrl() == null ? List.of() : List.of(config.relayUrl());
         if (!local.getAddress().isAnyLocalAddress()) {
-            return EndpointAddr.of(id(), local);
+            return new EndpointAddr(id(), List.of(local), relays);
         }
         List<InetAddress> found = new ArrayList<>();
         try {
@@ -203,7 +245,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         for (InetAddress a : advertisable(found)) {
             out.add(new InetSocketAddress(a, local.getPort()));
         }
-        return new EndpointAddr(id(), out, List.of());
+        return new EndpointAddr(id(), out, relays);
     }
 
     /**
@@ -288,9 +330,10 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         if (peer.id().equals(id())) {
             return CompletableFuture.failedFuture(new DialException("cannot dial this endpoint's own id"));
         }
-        if (peer.directAddresses().isEmpty()) {
-            return CompletableFuture.failedFuture(new DialException("no direct address for " + peer.id().shortHex()
-                    + " (relays are not supported yet)"));
+        boolean viaPaths = !peer.relayUrls().isEmpty() || pathLayer.knows(peer.id());
+        if (peer.directAddresses().isEmpty() && !viaPaths) {
+            return CompletableFuture.failedFuture(new DialException("no direct address and no relay for "
+                    + peer.id().shortHex()));
         }
         DialKey key = new DialKey(peer.id(), alpn);
         while (true) {
@@ -315,7 +358,11 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
                     conn.closed().whenComplete((r, e) -> dials.remove(key, fresh));
                 }
             });
-            dialAll(peer, alpn, fresh);
+            if (viaPaths) {
+                dialViaPaths(peer, alpn, fresh);
+            } else {
+                dialAll(peer, alpn, fresh);
+            }
             return fresh;
         }
     }
@@ -331,6 +378,45 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
      */
     private void dialAll(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
         new MultiDial(peer, alpn, dialOrder(peer.directAddresses(), lastSeen.get(peer.id())), result).startNext(-1);
+    }
+
+    /**
+     * Dials through the path layer: one QUIC handshake toward the peer's stand-in address, which the
+     * layer carries on the relay and every candidate address at once (substrate §4.6 item 3). The
+     * Initial's destination connection id starts with {@link dev.parley.net.path.PathLayer#DIAL_MARKER} so
+     * the acceptor waits for the Ping sent just before it.
+     */
+    private void dialViaPaths(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
+        if (!peer.relayUrls().isEmpty()) {
+            // A relay link still connecting (a process that dials right after starting) would lose the first
+            // Initial and CallMeMaybe, and QUIC's retransmission backoff would cost seconds.
+            pathLayer.relayReady(peer.relayUrls().getFirst(), RELAY_WAIT)
+                    .whenComplete((r, e) -> startPathDial(peer, alpn, result));
+        } else {
+            startPathDial(peer, alpn, result);
+        }
+    }
+
+    /** How long a dial through the path layer waits for the relay link to come up. */
+    static final java.time.Duration RELAY_WAIT = java.time.Duration.ofSeconds(3);
+
+    private void startPathDial(EndpointAddr peer, List<String> alpn, CompletableFuture<QuicConnection> result) {
+        if (result.isDone()) {
+            return;
+        }
+        InetSocketAddress mapped = pathLayer.register(peer);
+        Attempt attempt = dialOnce(mapped, peer.id(), alpn, true);
+        result.whenComplete((c, e) -> attempt.cancel());
+        attempt.future().whenComplete((conn, error) -> {
+            if (error == null) {
+                if (!result.complete(conn)) {
+                    conn.close(0, "dial abandoned");
+                }
+            } else {
+                result.completeExceptionally(error instanceof DialException ? error
+                        : new DialException("cannot connect to " + peer.id().shortHex() + ": " + error, error));
+            }
+        });
     }
 
     /**
@@ -378,7 +464,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             }
             int index = attempts.size();
             InetSocketAddress address = addresses.get(index);
-            Attempt attempt = dialOnce(address, peer.id(), alpn);
+            Attempt attempt = dialOnce(address, peer.id(), alpn, false);
             attempts.add(attempt);
             if (index + 1 < addresses.size()) {
                 CompletableFuture.delayedExecutor(DIAL_STAGGER_MS, TimeUnit.MILLISECONDS).execute(() -> startNext(index));
@@ -450,7 +536,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         }
     }
 
-    private Attempt dialOnce(InetSocketAddress address, EndpointId expected, List<String> alpn) {
+    private Attempt dialOnce(InetSocketAddress address, EndpointId expected, List<String> alpn, boolean viaPaths) {
         CompletableFuture<QuicConnection> result = new CompletableFuture<>();
         AtomicReference<Channel> channel = new AtomicReference<>();
         Attempt attempt = new Attempt(result, channel);
@@ -469,10 +555,20 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         byte[] sourceId = new byte[PacketRouter.CONNECTION_ID_LENGTH];
         random.nextBytes(sourceId);
         router.addClientId(sourceId);
+        if (viaPaths) {
+            router.addPathId(sourceId);
+        }
         Dial dial = new Dial(expected, alpn, tls, sourceId);
         long timeoutMs = config.handshakeTimeout().toMillis();
-        String target = expected.shortHex() + " at " + address;
-        QuicChannel.newBootstrap(socket)
+        String target = expected.shortHex() + (viaPaths ? " (direct or relayed)" : " at " + address);
+        QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket);
+        if (viaPaths) {
+            byte[] dcid = new byte[PacketRouter.CONNECTION_ID_LENGTH];
+            random.nextBytes(dcid);
+            System.arraycopy(dev.parley.net.path.PathLayer.DIAL_MARKER, 0, dcid, 0, dev.parley.net.path.PathLayer.DIAL_MARKER.length);
+            bootstrap.remoteConnectionAddress(new QuicConnectionAddress(dcid));
+        }
+        bootstrap
                 .attr(DIAL, dial)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
                 .handler(new ChannelInboundHandlerAdapter() {
@@ -586,8 +682,13 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             throw new DialException("the endpoint " + remote.shortHex() + " is not the expected peer "
                     + dial.expected().shortHex());
         }
-        QuicConnection conn = QuicConnection.attach(ch, alpn, remote, dial != null);
-        if (conn.remoteAddress() instanceof InetSocketAddress seen) {
+        EndpointId behind = pathLayer.peerOf(ch.remoteSocketAddress());
+        if (behind != null && !behind.equals(remote)) {
+            throw new DialException("the endpoint " + remote.shortHex() + " came through the path of "
+                    + behind.shortHex());
+        }
+        QuicConnection conn = QuicConnection.attach(ch, alpn, remote, dial != null, pathLayer::pathOf);
+        if (conn.remoteAddress() instanceof InetSocketAddress seen && !dev.parley.net.path.MappedAddresses.isMapped(seen)) {
             lastSeen.put(remote, seen);
         }
         connections.add(conn);
@@ -664,6 +765,10 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             return;
         }
         closed = true;
+        if (mdns != null) {
+            mdns.close();
+        }
+        pathLayer.close();
         // Fail pending dials first: their attempts close their channels while the event loop still runs.
         dials.values().forEach(f -> f.completeExceptionally(new DialException("the endpoint is closed")));
         for (QuicConnection conn : List.copyOf(connections)) {

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Lets one UDP socket both accept and dial. The pipeline is {@code router, serverCodec, clientCodec};
+ * Lets one UDP socket both accept and dial. The pipeline is {@code pathLayer, router, serverCodec, clientCodec};
  * both codecs consume every datagram they see, so the router decides: a packet whose destination
  * connection id is one of our dialed connections' source ids goes to the client codec, everything
  * else (new Initials from peers, packets for accepted connections, garbage) to the server codec.
@@ -23,6 +23,8 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
 
     private final ChannelHandler serverCodec;
     private final Set<ConnId> clientIds = ConcurrentHashMap.newKeySet();
+    /** The source ids of dials made through the path layer (a subset of {@link #clientIds}). */
+    private final Set<ConnId> pathIds = ConcurrentHashMap.newKeySet();
     private ChannelHandlerContext clientCodecInput;
 
     PacketRouter(ChannelHandler serverCodec) {
@@ -35,6 +37,16 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
 
     void removeClientId(byte[] id) {
         clientIds.remove(new ConnId(id));
+        pathIds.remove(new ConnId(id));
+    }
+
+    void addPathId(byte[] id) {
+        pathIds.add(new ConnId(id));
+    }
+
+    /** Whether the packet is for one of this endpoint's path-layer dials. */
+    boolean isForPathDial(ByteBuf buf) {
+        return !pathIds.isEmpty() && contains(pathIds, buf);
     }
 
     @Override
@@ -62,6 +74,10 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean isForClient(ByteBuf buf) {
+        return contains(clientIds, buf);
+    }
+
+    private static boolean contains(Set<ConnId> ids, ByteBuf buf) {
         int start = buf.readerIndex();
         int len = buf.readableBytes();
         if (len < 1) {
@@ -84,7 +100,7 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
         }
         byte[] id = new byte[idLength];
         buf.getBytes(start + offset, id);
-        return clientIds.contains(new ConnId(id));
+        return ids.contains(new ConnId(id));
     }
 
     private record ConnId(byte[] bytes) {

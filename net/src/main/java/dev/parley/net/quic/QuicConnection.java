@@ -5,6 +5,8 @@ import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.ConnectionClosedException;
+import dev.parley.net.path.MappedAddresses;
+import dev.parley.net.path.PathInfo;
 import dev.parley.net.transport.PathStats;
 import dev.parley.net.transport.SendEstimator;
 import dev.parley.net.transport.RecvStream;
@@ -65,6 +67,8 @@ public final class QuicConnection implements Connection {
     private final EndpointId remoteId;
     private final boolean client;
     private final SocketAddress remoteAddress;
+    /** The path layer's view of a stand-in remote address (null for a plain one). */
+    private final Function<SocketAddress, PathInfo> paths;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition incoming = lock.newCondition();
@@ -83,22 +87,25 @@ public final class QuicConnection implements Connection {
     private final SendEstimator estimator = new SendEstimator();
     private ScheduledFuture<?> statsTask;
 
-    private QuicConnection(QuicChannel channel, String protocol, EndpointId remoteId, boolean client) {
+    private QuicConnection(QuicChannel channel, String protocol, EndpointId remoteId, boolean client,
+                           Function<SocketAddress, PathInfo> paths) {
         this.channel = channel;
         this.protocol = protocol;
         this.remoteId = remoteId;
         this.client = client;
         this.remoteAddress = channel.remoteSocketAddress();
-        this.stats = PathStats.empty(remoteAddress, false);
+        this.paths = MappedAddresses.isMapped(remoteAddress) ? paths : null;
+        this.stats = PathStats.empty(remoteAddress(), pathInfo().relayed());
     }
 
     /**
      * Wraps a QUIC channel whose handshake completed, on its event loop. Installs the connection
      * handler, starts path-stats sampling and completes {@link #closed()} when the channel goes.
      */
-    static QuicConnection attach(QuicChannel channel, String protocol, EndpointId remoteId, boolean client) {
+    static QuicConnection attach(QuicChannel channel, String protocol, EndpointId remoteId, boolean client,
+                                 Function<SocketAddress, PathInfo> paths) {
         assert channel.eventLoop().inEventLoop();
-        QuicConnection conn = new QuicConnection(channel, protocol, remoteId, client);
+        QuicConnection conn = new QuicConnection(channel, protocol, remoteId, client, paths);
         channel.attr(KEY).set(conn);
         channel.pipeline().addLast(conn.new Events());
         channel.closeFuture().addListener(f -> conn.onChannelClosed());
@@ -177,9 +184,30 @@ public final class QuicConnection implements Connection {
         return remoteId;
     }
 
+    /**
+     * The peer's address: for a connection through the path layer, the direct address in use, or the
+     * stand-in address while relayed (never an address to advertise: see {@link MappedAddresses#isMapped}).
+     */
     @Override
     public SocketAddress remoteAddress() {
+        PathInfo p = paths == null ? null : paths.apply(remoteAddress);
+        return p != null && p.kind() == PathInfo.Kind.DIRECT ? p.direct() : remoteAddress;
+    }
+
+    /** The address the QUIC channel itself uses: a path-layer stand-in, or the peer's real address. */
+    SocketAddress channelRemote() {
         return remoteAddress;
+    }
+
+    /** Which path the connection's packets take now. */
+    @Override
+    public PathInfo pathInfo() {
+        PathInfo p = paths == null ? null : paths.apply(remoteAddress);
+        if (p != null) {
+            return p;
+        }
+        return remoteAddress instanceof java.net.InetSocketAddress isa && !MappedAddresses.isMapped(isa)
+                ? PathInfo.direct(isa) : new PathInfo(PathInfo.Kind.NONE, null, null, Duration.ZERO, 0);
     }
 
     @Override
@@ -432,7 +460,8 @@ public final class QuicConnection implements Connection {
         // quiche's own delivery rate is a per-ack burst rate (it read 98-270 Mbit/s behind a 600 kbit/s
         // bottleneck); the estimate from delivered bytes and queueing is what PROBE reports
         long estimate = estimator.sample(System.nanoTime(), conn.sentBytes(), conn.lostBytes(), conn.sent(), conn.lost(), rtt);
-        PathStats sample = new PathStats(Instant.now(), remoteAddress, false, Duration.ofNanos(rtt),
+        PathInfo via = pathInfo();
+        PathStats sample = new PathStats(Instant.now(), remoteAddress(), via.relayed(), Duration.ofNanos(rtt),
                 Duration.ofNanos(minRttNanos == Long.MAX_VALUE ? 0 : minRttNanos), cwnd, estimate / 8,
                 conn.sentBytes(), conn.recvBytes(), conn.sent(), conn.recv(), conn.lost(), congestionEvents);
         stats = sample;

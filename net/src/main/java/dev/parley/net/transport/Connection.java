@@ -26,6 +26,13 @@ public interface Connection extends AutoCloseable {
 
     SocketAddress remoteAddress();
 
+    /** Which path the connection's packets take now (direct ip:port or a relay). */
+    default dev.parley.net.path.PathInfo pathInfo() {
+        return remoteAddress() instanceof java.net.InetSocketAddress isa
+                ? dev.parley.net.path.PathInfo.direct(isa)
+                : new dev.parley.net.path.PathInfo(dev.parley.net.path.PathInfo.Kind.NONE, null, null, java.time.Duration.ZERO, 0);
+    }
+
     /** True when this side dialed the connection. */
     boolean isClient();
 

@@ -605,6 +605,8 @@ public final class NetLab implements AutoCloseable {
                 script.append("flush chain inet lab ").append(chain).append('\n');
                 if (blackout) {
                     script.append("add rule inet lab ").append(chain).append(" counter drop\n");
+                } else if (lossPercent[d.ordinal()] == 100) { // all UDP blocked (numgen cannot say 100)
+                    script.append("add rule inet lab ").append(chain).append(" meta l4proto udp counter drop\n");
                 } else if (lossPercent[d.ordinal()] > 0) {
                     script.append("add rule inet lab ").append(chain)
                             .append(" meta l4proto udp numgen random mod 100 < ").append(lossPercent[d.ordinal()])

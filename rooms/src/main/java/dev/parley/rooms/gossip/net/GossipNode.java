@@ -133,7 +133,9 @@ public final class GossipNode implements AutoCloseable {
 
     /** {@code peer} was reached at, or connected from, {@code address}. */
     void seenAt(EndpointId peer, java.net.SocketAddress address) {
-        if (address instanceof InetSocketAddress isa && !isa.isUnresolved()) {
+        // a path-layer stand-in (relayed connection) is no address anyone could dial
+        if (address instanceof InetSocketAddress isa && !isa.isUnresolved()
+                && !dev.parley.net.path.MappedAddresses.isMapped(isa)) {
             addresses.seen(peer, isa);
         }
     }
@@ -327,7 +329,7 @@ public final class GossipNode implements AutoCloseable {
     private void learn(EndpointId peer, PeerData data) {
         try {
             AddrInfo info = AddrInfo.fromPeerData(data);
-            if (!info.directAddresses().isEmpty()) {
+            if (!info.directAddresses().isEmpty() || info.relayUrl().isPresent()) {
                 addresses.reported(new EndpointAddr(peer, info.directAddresses(),
                         info.relayUrl().map(List::of).orElse(List.of())));
             }

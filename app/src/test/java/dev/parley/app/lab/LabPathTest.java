@@ -1,0 +1,294 @@
+package dev.parley.app.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.net.testing.LabProcess;
+import dev.parley.net.testing.NetLab;
+import dev.parley.net.ticket.EndpointAddr;
+import dev.parley.net.ticket.LiveTicket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Calls across home NATs through a real {@code parley relay} (issue 12): real {@code parley publish} and
+ * {@code parley watch} processes in namespaces behind nftables NAT, a relay on the simulated internet.
+ * Each scenario asserts that video frames and audio arrive and which path the call used, from the JSON
+ * the watcher prints ({@code connected}/{@code path} events, {@code "path"} in every stats line).
+ */
+@Timeout(240)
+class LabPathTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final boolean LONG = Boolean.getBoolean("parley.long");
+    /** Seconds of media per scenario (a few in a normal run). */
+    private static final int MEDIA_S = LONG ? 30 : 9;
+    private static NetLab lab;
+    private static NetLab.Node relayHost;
+    private static String relayListen;
+    private static LabProcess relay;
+    private static String relayUrl;
+
+    @BeforeAll
+    static void relay() throws Exception {
+        NetLab.assumeAvailable(LabPathTest.class);
+        lab = NetLab.create();
+        relayHost = lab.internetHost("relay");
+        relayListen = relayHost.address().getHostAddress() + ":3340";
+        startRelay();
+    }
+
+    @AfterAll
+    static void teardown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static void startRelay() throws Exception {
+        relay = LabCallTest.parley(relayHost, Map.of(), "relay", "--listen", relayListen);
+        LabProcess.Line url = relay.awaitOut(s -> s.startsWith("http://"), Duration.ofSeconds(90));
+        relayUrl = url.text().strip();
+        System.out.printf(Locale.ROOT, "lab: relay %s up %.0f ms after its JVM started%n", relayUrl,
+                url.millisSince(relay.startNanos()));
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isEvent(String line, String event) {
+        return line.startsWith("{\"event\":\"" + event + "\"");
+    }
+
+    private static List<JsonNode> stats(LabProcess watcher) {
+        return watcher.stdout().stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList();
+    }
+
+    /** A publisher with the relay in {@code node}; returns it and its ticket. */
+    private record Publisher(LabProcess process, String ticket) {
+    }
+
+    private static Publisher publish(NetLab.Node node, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("publish", "--test-source", "--renditions", "180p",
+                "--relay", relayUrl));
+        args.addAll(List.of(extra));
+        LabProcess p = LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
+        String ticket = p.awaitOut(s -> s.startsWith("parley:") || s.startsWith("iroh-live:"), Duration.ofSeconds(90)).text();
+        LiveTicket t = LiveTicket.parse(ticket);
+        assertThat(t.addr().relayUrls()).as("the ticket carries the home relay").containsExactly(relayUrl);
+        return new Publisher(p, ticket);
+    }
+
+    private static LabProcess watch(NetLab.Node node, String ticket, int seconds) throws IOException {
+        return LabCallTest.parley(node, Map.of(), "watch", ticket, "--headless", "--duration", String.valueOf(seconds),
+                "--relay", relayUrl);
+    }
+
+    /** Prints what a process printed on stdout and its path-layer and warning log lines. */
+    static void dump(LabProcess p, String what) {
+        p.lines().stream().filter(l -> l.source() == LabProcess.Source.OUT
+                        || l.text().contains("PathLayer") || l.text().contains("WARN") || l.text().contains("ERROR"))
+                .forEach(l -> System.out.printf(Locale.ROOT, "lab: %s: %.0f %s%n", what, l.millisSince(p.startNanos()), l.text()));
+    }
+
+    /** Frames at a real rate and audio played in the watcher's stats lines; prints what it printed. */
+    private static void assertMediaFlows(LabProcess watcher, String what) {
+        dump(watcher, what);
+        List<JsonNode> lines = stats(watcher);
+        assertThat(lines).as("%s: stats lines: %s", what, watcher.tail()).isNotEmpty();
+        assertThat(lines).as("%s: frames keep coming", what).anyMatch(n -> n.get("fps").asDouble() > 5);
+        assertThat(lines.getLast().get("audioPlayed").asLong()).as("%s: audio played", what).isGreaterThan(50);
+        assertThat(lines).as("%s: audio is on", what).anyMatch(n -> n.get("audio").asBoolean());
+    }
+
+    /**
+     * Scenario 1: both peers behind endpoint-independent NATs, in two homes; the ticket's direct addresses
+     * are private (unreachable). The call starts through the relay and is direct within 5 s.
+     */
+    @Test
+    void behindTwoEndpointIndependentNatsTheCallStartsRelayedAndGoesDirectWithinFiveSeconds() throws Exception {
+        NetLab.Home ha = lab.home("eima", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home hb = lab.home("eimb", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        Publisher pub = publish(ha.host("pub1"));
+        try (LabProcess watcher = watch(hb.host("wat1"), pub.ticket(), MEDIA_S)) {
+            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
+            JsonNode c = json(connected.text());
+            LabProcess.Line direct = connected;
+            if (!c.get("path").asText().startsWith("direct")) {
+                direct = watcher.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct"),
+                        Duration.ofSeconds(20));
+            }
+            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
+            long connectedMs = c.get("ms").asLong();
+            long directMs = json(direct.text()).get("ms").asLong();
+            System.out.printf(Locale.ROOT, "lab: EIM/EIM: dialing -> connected %d ms over %s, -> first frame %d ms, "
+                            + "-> direct %d ms (%s); connected -> direct %d ms%n", connectedMs, c.get("path").asText(),
+                    json(first.text()).get("ms").asLong(), directMs, json(direct.text()).get("path").asText(),
+                    directMs - connectedMs);
+            dump(pub.process(), "EIM/EIM publisher");
+            dump(watcher, "EIM/EIM watcher");
+            // the watcher's path layer: relayed first, then direct (its log lines, in order)
+            List<LabProcess.Line> changes = watcher.lines().stream().filter(l -> l.text().contains("PathLayer - path to"))
+                    .toList();
+            assertThat(changes).as("path changes").isNotEmpty();
+            assertThat(changes.getFirst().text()).as("the call starts through the relay").contains("none -> relay");
+            LabProcess.Line toDirect = changes.stream().filter(l -> l.text().contains("relay " + relayUrl + " -> direct"))
+                    .findFirst().orElseThrow(() -> new AssertionError("never went direct: " + changes));
+            double relayedToDirectMs = (toDirect.nanos() - changes.getFirst().nanos()) / 1e6;
+            System.out.printf(Locale.ROOT, "lab: EIM/EIM: relayed start -> direct %.0f ms (watcher's path layer)%n",
+                    relayedToDirectMs);
+            LabCallTest.within("EIM/EIM relayed start -> direct", relayedToDirectMs, 5000, 20000);
+            assertThat(json(direct.text()).get("path").asText()).as("direct to the publisher's home NAT")
+                    .contains(ha.publicAddress().getHostAddress());
+            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
+            assertMediaFlows(watcher, "EIM/EIM");
+            assertThat(stats(watcher).getLast().get("path").asText()).startsWith("direct");
+        } finally {
+            pub.process().close();
+        }
+    }
+
+    /** Scenario 2: the watcher behind a symmetric NAT: no hole can be punched, the call stays relayed and works. */
+    @Test
+    void behindASymmetricNatTheCallStaysRelayedAndWorks() throws Exception {
+        NetLab.Home ha = lab.home("syma", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home hb = lab.home("symb", NetLab.Nat.SYMMETRIC);
+        Publisher pub = publish(ha.host("pub2"));
+        try (LabProcess watcher = watch(hb.host("wat2"), pub.ticket(), MEDIA_S)) {
+            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
+            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
+            System.out.printf(Locale.ROOT, "lab: EIM/symmetric: dialing -> connected %d ms over %s, -> first frame %d ms%n",
+                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(),
+                    json(first.text()).get("ms").asLong());
+            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
+            assertMediaFlows(watcher, "EIM/symmetric");
+            assertThat(stats(watcher)).as("relayed all along").allMatch(n -> n.get("path").asText().startsWith("relay"));
+            assertThat(watcher.stdout()).noneMatch(s -> isEvent(s, "path"));
+        } finally {
+            pub.process().close();
+        }
+    }
+
+    /** Scenario 3: all UDP dropped on the watcher's link: the call runs over the relay's WebSocket. */
+    @Test
+    void withUdpBlockedOnOneSideTheCallRunsOverTheRelayWebSocket() throws Exception {
+        NetLab.Home ha = lab.home("udpa", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        Publisher pub = publish(ha.host("pub3"));
+        NetLab.Node wat = lab.internetHost("noudp");
+        wat.link().loss(NetLab.Direction.TO_HOST, 100);
+        wat.link().loss(NetLab.Direction.FROM_HOST, 100);
+        try (LabProcess watcher = watch(wat, pub.ticket(), MEDIA_S)) {
+            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
+            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
+            System.out.printf(Locale.ROOT, "lab: UDP blocked: dialing -> connected %d ms over %s, -> first frame %d ms%n",
+                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(),
+                    json(first.text()).get("ms").asLong());
+            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
+            assertMediaFlows(watcher, "UDP blocked");
+            assertThat(stats(watcher)).allMatch(n -> n.get("path").asText().startsWith("relay"));
+        } finally {
+            pub.process().close();
+        }
+    }
+
+    /**
+     * Scenario 4: two hosts on one LAN, the watcher given a ticket that names only the publisher's id and
+     * the relay: the call goes direct on the LAN. The LAN address comes from the publisher's CallMeMaybe
+     * (its interface addresses, through the relay) or from mDNS, whichever is first; in the lab CallMeMaybe
+     * wins (JmDNS needs seconds to start in a namespace), so mDNS finding the peer is printed, not asserted.
+     */
+    @Test
+    void onOneLanATicketNamingOnlyTheRelayGoesDirect() throws Exception {
+        NetLab.Home lan = lab.home("lan", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Node h1 = lan.host("lanpub");
+        NetLab.Node h2 = lan.host("lanwat");
+        Publisher pub = publish(h1);
+        LiveTicket full = LiveTicket.parse(pub.ticket());
+        String relayOnly = new LiveTicket(new EndpointAddr(full.addr().id(), List.of(), full.addr().relayUrls()),
+                full.broadcast()).toString();
+        try (LabProcess watcher = watch(h2, relayOnly, MEDIA_S)) {
+            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
+            LabProcess.Line direct = json(connected.text()).get("path").asText().startsWith("direct") ? connected
+                    : watcher.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct"),
+                    Duration.ofSeconds(30));
+            String path = json(direct.text()).get("path").asText();
+            System.out.printf(Locale.ROOT, "lab: LAN, relay-only ticket: dialing -> connected %d ms over %s, -> %s at %d ms%n",
+                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(), path,
+                    json(direct.text()).get("ms").asLong());
+            assertThat(path).as("direct to the publisher's LAN address").startsWith("direct " + h1.address().getHostAddress() + ":");
+            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
+            System.out.println("lab: LAN: mDNS found the publisher during the call: " + watcher.lines().stream()
+                    .anyMatch(l -> l.text().contains("mDNS: found " + full.addr().id().shortHex())));
+            assertMediaFlows(watcher, "LAN via mDNS");
+        } finally {
+            pub.process().close();
+        }
+    }
+
+    /**
+     * Scenario 5: the relay restarts mid-call. A direct call (two EIM homes) does not notice; a relayed one
+     * (symmetric NAT) gets frames again within 5 s of the relay being back.
+     */
+    @Test
+    void whenTheRelayRestartsADirectCallIsUnaffectedAndARelayedOneRecoversWithinFiveSeconds() throws Exception {
+        NetLab.Home da = lab.home("rsda", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home db = lab.home("rsdb", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home rb = lab.home("rsrb", NetLab.Nat.SYMMETRIC);
+        Publisher pub = publish(da.host("pub5"));
+        int seconds = 150; // stopped below once the restart is over (a relay JVM can take 15 s to start under load)
+        try (LabProcess direct = watch(db.host("wd"), pub.ticket(), seconds);
+             LabProcess relayed = watch(rb.host("wr"), pub.ticket(), seconds)) {
+            direct.awaitOut(s -> (isEvent(s, "path") || isEvent(s, "connected"))
+                    && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
+            relayed.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(60));
+            direct.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
+            // both steady before the restart
+            relayed.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
+            direct.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
+            long down = System.nanoTime();
+            relay.kill();
+            relay.waitFor(Duration.ofSeconds(10));
+            startRelay();
+            long up = System.nanoTime();
+            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed"), Duration.ofSeconds(40));
+            double recoveryMs = resumed.millisSince(up);
+            System.out.printf(Locale.ROOT, "lab: relay restart: down for %.0f ms; the relayed call's frames back %.0f ms "
+                    + "after the relay was up again (gap %d ms)%n", (up - down) / 1e6, recoveryMs,
+                    json(resumed.text()).get("gapMs").asLong());
+            LabCallTest.within("relay restart: relay back -> relayed call's frames", recoveryMs, 5000, 15000);
+            // a few more seconds of media on both, then stop them
+            relayed.awaitOutAfter(resumed.nanos(), s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5,
+                    Duration.ofSeconds(20));
+            long after = System.nanoTime();
+            direct.awaitOutAfter(after + 2_000_000_000L, s -> s.startsWith("{\"t\""), Duration.ofSeconds(20));
+            direct.stop(Duration.ofSeconds(5));
+            relayed.stop(Duration.ofSeconds(5));
+            List<String> afterDown = direct.lines().stream().filter(l -> l.nanos() > down)
+                    .map(LabProcess.Line::text).toList();
+            dump(direct, "direct during the restart");
+            assertThat(afterDown).as("the direct call never paused").noneMatch(s -> isEvent(s, "resumed"));
+            assertThat(afterDown.stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList())
+                    .as("the direct call stayed direct with frames").isNotEmpty()
+                    .allMatch(n -> n.get("path").asText().startsWith("direct"))
+                    .anyMatch(n -> n.get("fps").asDouble() > 5);
+            assertMediaFlows(relayed, "relayed across the restart");
+            assertThat(stats(relayed)).allMatch(n -> n.get("path").asText().startsWith("relay"));
+        } finally {
+            pub.process().close();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.parley.net.path;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the path layer knows about the ways to one peer, and the decisions made from it: where a packet
+ * to the peer goes ({@link #plan}), which candidates to ping now ({@link #pingsDue}), and which direct
+ * path is selected. A pure state machine: every method takes the current time in nanoseconds, nothing
+ * reads a clock, so the rules are tested by simulation. Not thread-safe (the endpoint's event loop owns it).
+ *
+ * <p>Rules (substrate §4.3, §4.5): a direct path is used alone while trusted (a Pong within
+ * {@link PathPolicy#trust}); with none trusted, packets go on the relay and also directly to the
+ * addresses the peer was last heard from (a signed Ping from there or a past trusted path), or to every
+ * candidate when there is no relay. A direct path beats the relay; another direct path replaces the
+ * selected one only when its RTT is at least {@link PathPolicy#switchMin} lower.
+ */
+public final class PeerPaths {
+    static final int MAX_CANDIDATES = 16;
+    /** Without a relay, an unconfirmed packet goes to at most this many candidates. */
+    static final int MAX_BLIND_SENDS = 4;
+
+    private final PathPolicy policy;
+    private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
+    private String relayUrl;
+    private InetSocketAddress selected;
+    private long lastActivity = Long.MIN_VALUE;
+    private long lastUpgrade = Long.MIN_VALUE;
+    private long lastCallMeMaybe = Long.MIN_VALUE;
+    private long lastKick = Long.MIN_VALUE;
+    private int changes;
+
+    /** One candidate direct address. Times are nanos; {@code Long.MIN_VALUE} means never. */
+    static final class Candidate {
+        final InetSocketAddress address;
+        long lastPing = Long.MIN_VALUE;
+        long lastPong = Long.MIN_VALUE;
+        long lastHeard = Long.MIN_VALUE;
+        long rttNanos = -1;
+
+        Candidate(InetSocketAddress address) {
+            this.address = address;
+        }
+    }
+
+    /** Where one packet goes: zero or more direct addresses, and the relay or not. */
+    public record Plan(List<InetSocketAddress> direct, String relay) {
+        public boolean viaRelay() {
+            return relay != null;
+        }
+    }
+
+    public PeerPaths(PathPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Adds a candidate address (from a ticket, CallMeMaybe, mDNS, or a Ping's source). */
+    public boolean addCandidate(InetSocketAddress address) {
+        if (candidates.containsKey(address)) {
+            return false;
+        }
+        if (candidates.size() >= MAX_CANDIDATES) {
+            evictOne();
+        }
+        candidates.put(address, new Candidate(address));
+        return true;
+    }
+
+    private void evictOne() {
+        InetSocketAddress victim = null;
+        long oldest = Long.MAX_VALUE;
+        for (Candidate c : candidates.values()) {
+            long seen = Math.max(c.lastPong, c.lastHeard);
+            if (!c.address.equals(selected) && seen < oldest) {
+                oldest = seen;
+                victim = c.address;
+            }
+        }
+        if (victim != null) {
+            candidates.remove(victim);
+        }
+    }
+
+    public void relayUrl(String url) {
+        if (url != null) {
+            this.relayUrl = url;
+        }
+    }
+
+    public String relayUrl() {
+        return relayUrl;
+    }
+
+    public List<InetSocketAddress> candidates() {
+        return List.copyOf(candidates.keySet());
+    }
+
+    /** A packet went to or came from the peer: the session is active. */
+    public void activity(long now) {
+        lastActivity = now;
+    }
+
+    public boolean active(long now) {
+        return lastActivity != Long.MIN_VALUE && now - lastActivity < policy.sessionActive().toNanos();
+    }
+
+    /** A verified Ping (or QUIC packet) came from {@code address}. */
+    public void heardFrom(InetSocketAddress address, long now) {
+        addCandidate(address);
+        Candidate c = candidates.get(address);
+        if (c != null) {
+            c.lastHeard = now;
+        }
+    }
+
+    /**
+     * Whether to answer a Ping from {@code address} with a Ping of our own (so the path is trusted in our
+     * direction too): not when the address is already trusted or was pinged within the last second.
+     */
+    public boolean pingBackDue(InetSocketAddress address, long now) {
+        Candidate c = candidates.get(address);
+        if (c == null || trusted(c, now)) {
+            return false;
+        }
+        return c.lastPing == Long.MIN_VALUE || now - c.lastPing >= 1_000_000_000L;
+    }
+
+    /** A ping went to {@code address}. */
+    public void pinged(InetSocketAddress address, long now) {
+        Candidate c = candidates.get(address);
+        if (c != null) {
+            c.lastPing = now;
+        }
+    }
+
+    /**
+     * A Pong came back from {@code address}, {@code rttNanos} after its Ping: the address is trusted and
+     * may become the selected path. Returns true when the selected path changed.
+     */
+    public boolean ponged(InetSocketAddress address, long rttNanos, long now) {
+        addCandidate(address);
+        Candidate c = candidates.get(address);
+        if (c == null) {
+            return false;
+        }
+        c.lastPong = now;
+        c.lastHeard = now;
+        c.rttNanos = c.rttNanos < 0 ? rttNanos : (c.rttNanos * 3 + rttNanos) / 4;
+        return reselect(now);
+    }
+
+    private boolean trusted(Candidate c, long now) {
+        return c.lastPong != Long.MIN_VALUE && now - c.lastPong < policy.trust().toNanos();
+    }
+
+    /** Re-evaluates the selected path; true when it changed. */
+    boolean reselect(long now) {
+        Candidate current = selected == null ? null : candidates.get(selected);
+        boolean currentOk = current != null && trusted(current, now);
+        Candidate best = null;
+        for (Candidate c : candidates.values()) {
+            if (trusted(c, now) && (best == null
+                    || policy.biasedRtt(c.address, c.rttNanos) < policy.biasedRtt(best.address, best.rttNanos))) {
+                best = c;
+            }
+        }
+        InetSocketAddress next;
+        if (!currentOk) {
+            next = best == null ? null : best.address;
+        } else if (best != null && best != current && policy.biasedRtt(best.address, best.rttNanos)
+                <= policy.biasedRtt(current.address, current.rttNanos) - policy.switchMin().toNanos()) {
+            next = best.address;
+        } else {
+            next = selected;
+        }
+        if (java.util.Objects.equals(next, selected)) {
+            return false;
+        }
+        selected = next;
+        changes++;
+        return true;
+    }
+
+    /** The selected direct path if it is still trusted at {@code now}, else null. */
+    public InetSocketAddress direct(long now) {
+        reselect(now);
+        return selected;
+    }
+
+    /** RTT of the selected direct path in nanos, -1 without one. */
+    public long directRttNanos() {
+        Candidate c = selected == null ? null : candidates.get(selected);
+        return c == null ? -1 : c.rttNanos;
+    }
+
+    /** How many times the selected path changed. */
+    public int changes() {
+        return changes;
+    }
+
+    /** Without a trusted path, packets go to every candidate for this long after a dial or CallMeMaybe. */
+    static final long BLIND_WINDOW_NANOS = 2_000_000_000L;
+
+    /**
+     * Where a packet to the peer goes now. With a trusted direct path, there alone. Otherwise through the
+     * relay (when {@code relayUp}) and directly to the addresses the peer was heard from; also to every
+     * candidate (at most {@link #MAX_BLIND_SENDS}) when no relay is up, or within
+     * {@link #BLIND_WINDOW_NANOS} of a dial or CallMeMaybe (a LAN peer answers directly before the relay
+     * does; later, duplicates to dead addresses would only waste the uplink).
+     */
+    public Plan plan(long now, boolean relayUp) {
+        InetSocketAddress d = direct(now);
+        if (d != null) {
+            return new Plan(List.of(d), null);
+        }
+        boolean blind = !relayUp || relayUrl == null
+                || (lastKick != Long.MIN_VALUE && now - lastKick < BLIND_WINDOW_NANOS);
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Candidate c : candidates.values()) {
+            if (c.lastHeard != Long.MIN_VALUE && now - c.lastHeard < policy.sessionActive().toNanos()) {
+                out.add(c.address);
+            }
+        }
+        if (blind) {
+            for (Candidate c : candidates.values()) {
+                if (out.size() >= MAX_BLIND_SENDS) {
+                    break;
+                }
+                if (!out.contains(c.address)) {
+                    out.add(c.address);
+                }
+            }
+        }
+        return new Plan(out.size() > MAX_BLIND_SENDS ? List.copyOf(out.subList(0, MAX_BLIND_SENDS)) : out,
+                relayUp ? relayUrl : null);
+    }
+
+    /**
+     * The candidates to ping now: while active, the selected path every heartbeat (and as soon as its
+     * trust is about to run out); with no trusted path, every candidate not pinged within the ping
+     * timeout; every upgrade interval, all the others too. {@code force} pings everything not pinged in
+     * the last 500 ms (a dial starting, a CallMeMaybe arriving). Marks them pinged.
+     */
+    public List<InetSocketAddress> pingsDue(long now, boolean force) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (!force && !active(now)) {
+            return out;
+        }
+        InetSocketAddress d = direct(now);
+        boolean upgrade = d != null && (lastUpgrade == Long.MIN_VALUE || now - lastUpgrade >= policy.upgrade().toNanos());
+        if (upgrade) {
+            lastUpgrade = now;
+        }
+        if (force) {
+            lastKick = now;
+        }
+        for (Candidate c : candidates.values()) {
+            long sincePing = c.lastPing == Long.MIN_VALUE ? Long.MAX_VALUE : now - c.lastPing;
+            boolean due;
+            if (force) {
+                due = sincePing >= 500_000_000L;
+            } else if (c.address.equals(d)) {
+                long trustLeft = c.lastPong + policy.trust().toNanos() - now;
+                due = sincePing >= policy.heartbeat().toNanos() || (trustLeft < 1_500_000_000L && sincePing >= 1_000_000_000L);
+            } else {
+                due = (d == null || upgrade) && sincePing >= policy.pingTimeout().toNanos();
+            }
+            if (due) {
+                c.lastPing = now;
+                out.add(c.address);
+            }
+        }
+        return out;
+    }
+
+    /** Whether to send a CallMeMaybe through the relay now (no trusted direct path, rate-limited); marks it sent. */
+    public boolean callMeMaybeDue(long now, boolean force) {
+        if (relayUrl == null || (!force && (!active(now) || direct(now) != null))) {
+            return false;
+        }
+        long gap = force ? 1_000_000_000L : policy.callMeMaybe().toNanos();
+        if (lastCallMeMaybe != Long.MIN_VALUE && now - lastCallMeMaybe < gap) {
+            return false;
+        }
+        lastCallMeMaybe = now;
+        return true;
+    }
+}

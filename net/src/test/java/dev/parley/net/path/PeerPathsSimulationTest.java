@@ -1,0 +1,214 @@
+package dev.parley.net.path;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Path selection by deterministic simulation: a virtual clock, a peer whose candidate addresses answer
+ * Pings after a fixed RTT (or never), and the endpoint's 250 ms tick driving {@link PeerPaths}.
+ */
+class PeerPathsSimulationTest {
+    private static final long MS = 1_000_000L;
+    private static final String RELAY = "http://198.18.0.9:3340";
+    static final InetSocketAddress LAN = new InetSocketAddress("10.77.1.3", 4000);
+    static final InetSocketAddress PUB = new InetSocketAddress("198.18.3.2", 4000);
+    static final InetSocketAddress V6 = new InetSocketAddress("2001:db8::3", 4000);
+
+    /** The simulated network and clock. */
+    static final class Sim {
+        final PeerPaths paths = new PeerPaths(PathPolicy.DEFAULT);
+        final Map<InetSocketAddress, Long> rttMs = new HashMap<>(); // reachable addresses
+        final PriorityQueue<long[]> pongs = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        final List<InetSocketAddress> pongAddr = new ArrayList<>();
+        long now = 1_000 * MS;
+        int pingsSent;
+        int callMeMaybes;
+        boolean traffic = true;
+        final List<String> timeline = new ArrayList<>();
+
+        Sim(boolean relay, InetSocketAddress... candidates) {
+            if (relay) {
+                paths.relayUrl(RELAY);
+            }
+            for (InetSocketAddress c : candidates) {
+                paths.addCandidate(c);
+            }
+        }
+
+        void send(List<InetSocketAddress> to) {
+            for (InetSocketAddress a : to) {
+                pingsSent++;
+                Long rtt = rttMs.get(a);
+                if (rtt != null) {
+                    pongAddr.add(a);
+                    pongs.add(new long[] {now + rtt * MS, now, pongAddr.size() - 1});
+                }
+            }
+        }
+
+        void dial() {
+            paths.activity(now);
+            send(paths.pingsDue(now, true));
+            if (paths.callMeMaybeDue(now, true)) {
+                callMeMaybes++;
+            }
+        }
+
+        /** Runs the 250 ms tick for {@code ms}, delivering pongs on time. */
+        void run(long ms) {
+            long end = now + ms * MS;
+            while (now < end) {
+                long next = now + 250 * MS;
+                while (!pongs.isEmpty() && pongs.peek()[0] <= next) {
+                    long[] p = pongs.poll();
+                    now = Math.max(now, p[0]);
+                    if (paths.ponged(pongAddr.get((int) p[2]), p[0] - p[1], now)) {
+                        timeline.add((now / MS) + " ms: " + paths.direct(now));
+                    }
+                }
+                now = next;
+                if (traffic) {
+                    paths.activity(now);
+                }
+                send(paths.pingsDue(now, false));
+                if (paths.callMeMaybeDue(now, false)) {
+                    callMeMaybes++;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReachableCandidateBecomesTheDirectPathWithinOneRoundTripAndStaysWhileActive() {
+        Sim sim = new Sim(true, LAN);
+        sim.rttMs.put(LAN, 2L);
+        PeerPaths.Plan before = sim.paths.plan(sim.now, true);
+        assertThat(before.viaRelay()).isTrue();
+        sim.dial();
+        PeerPaths.Plan starting = sim.paths.plan(sim.now, true);
+        assertThat(starting.direct()).as("blind to the candidate while the dial starts").containsExactly(LAN);
+        assertThat(starting.viaRelay()).isTrue();
+        sim.run(10);
+        assertThat(sim.paths.plan(sim.now, true)).isEqualTo(new PeerPaths.Plan(List.of(LAN), null));
+        // two minutes of traffic: trust never lapses (heartbeats), pings stay few
+        int pingsBefore = sim.pingsSent;
+        for (int i = 0; i < 480; i++) {
+            sim.run(250);
+            assertThat(sim.paths.direct(sim.now)).as("at %d ms", sim.now / MS).isEqualTo(LAN);
+        }
+        int perMinute = (sim.pingsSent - pingsBefore) / 2;
+        assertThat(perMinute).as("heartbeat pings per minute").isBetween(10, 30);
+        assertThat(sim.paths.changes()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleSessionStopsPingingAndItsTrustRunsOutToTheRelay() {
+        Sim sim = new Sim(true, LAN);
+        sim.rttMs.put(LAN, 2L);
+        sim.dial();
+        sim.run(1000);
+        assertThat(sim.paths.direct(sim.now)).isEqualTo(LAN);
+        sim.traffic = false;
+        sim.run(60_000);
+        int pings = sim.pingsSent;
+        sim.run(60_000);
+        assertThat(sim.pingsSent).as("no pings once the session is idle").isEqualTo(pings);
+        assertThat(sim.paths.direct(sim.now)).isNull();
+        assertThat(sim.paths.plan(sim.now, true).viaRelay()).isTrue();
+    }
+
+    @Test
+    void underASymmetricNatNothingAnswersTheCallStaysRelayedAndRetriesStayBounded() {
+        Sim sim = new Sim(true, PUB, LAN);
+        sim.dial();
+        sim.run(2500);
+        PeerPaths.Plan plan = sim.paths.plan(sim.now, true);
+        assertThat(plan.direct()).as("blind sends end after the start window").isEmpty();
+        assertThat(plan.viaRelay()).isTrue();
+        int pings = sim.pingsSent;
+        int cmm = sim.callMeMaybes;
+        sim.run(60_000);
+        assertThat(sim.paths.direct(sim.now)).isNull();
+        // every 5 s: one ping per candidate and one CallMeMaybe
+        assertThat(sim.pingsSent - pings).isBetween(20, 26);
+        assertThat(sim.callMeMaybes - cmm).isBetween(10, 13);
+    }
+
+    @Test
+    void aSlowerDirectPathIsReplacedOnlyByOneAtLeastFiveMillisecondsFaster() {
+        Sim sim = new Sim(true, PUB, LAN);
+        sim.rttMs.put(PUB, 20L);
+        sim.rttMs.put(LAN, 17L);
+        sim.dial();
+        sim.run(100);
+        assertThat(sim.paths.direct(sim.now)).as("the first pong wins: %s", sim.timeline).isEqualTo(LAN);
+        // LAN gets worse: 17 -> 40 ms; PUB (20 ms) is ≥ 5 ms better only once LAN's smoothed RTT passes 25
+        sim.rttMs.put(LAN, 40L);
+        sim.run(70_000); // heartbeats on LAN, an upgrade probe measures PUB
+        assertThat(sim.paths.direct(sim.now)).as("timeline %s", sim.timeline).isEqualTo(PUB);
+
+        Sim close = new Sim(true, PUB, LAN);
+        close.rttMs.put(LAN, 20L);
+        close.rttMs.put(PUB, 17L);
+        close.dial();
+        close.run(100);
+        assertThat(close.paths.direct(close.now)).as("17 ms answered first").isEqualTo(PUB);
+        close.rttMs.put(PUB, 19L);
+        close.run(70_000);
+        assertThat(close.paths.direct(close.now)).as("1 ms better is no reason to switch: %s", close.timeline)
+                .isEqualTo(PUB);
+        assertThat(close.paths.changes()).isEqualTo(1);
+    }
+
+    @Test
+    void ipv6CountsThreeMillisecondsFaster() {
+        PeerPaths p = new PeerPaths(PathPolicy.DEFAULT);
+        long now = 0;
+        p.ponged(PUB, 10 * MS, now);
+        assertThat(p.direct(now)).isEqualTo(PUB);
+        p.ponged(V6, 12 * MS, now); // biased 9 ms: not 5 ms better
+        assertThat(p.direct(now)).isEqualTo(PUB);
+        PeerPaths q = new PeerPaths(PathPolicy.DEFAULT);
+        q.ponged(PUB, 10 * MS, now);
+        q.ponged(V6, 7 * MS, now); // biased 4 ms: 6 ms better
+        assertThat(q.direct(now)).isEqualTo(V6);
+    }
+
+    @Test
+    void withoutARelayPacketsGoToEveryCandidateUntilOneAnswers() {
+        Sim sim = new Sim(false, PUB, LAN);
+        sim.rttMs.put(LAN, 3L);
+        assertThat(sim.paths.plan(sim.now, false).direct()).containsExactly(PUB, LAN);
+        assertThat(sim.paths.plan(sim.now, false).viaRelay()).isFalse();
+        sim.dial();
+        sim.run(10);
+        assertThat(sim.paths.plan(sim.now, false).direct()).containsExactly(LAN);
+    }
+
+    @Test
+    void aRelayThatIsDownIsNotCountedOn() {
+        PeerPaths p = new PeerPaths(PathPolicy.DEFAULT);
+        p.relayUrl(RELAY);
+        p.addCandidate(PUB);
+        long now = 100 * 1_000 * MS;
+        assertThat(p.plan(now, false)).isEqualTo(new PeerPaths.Plan(List.of(PUB), null));
+        assertThat(p.plan(now, true)).isEqualTo(new PeerPaths.Plan(List.of(), RELAY));
+    }
+
+    @Test
+    void candidatesAreBounded() {
+        PeerPaths p = new PeerPaths(PathPolicy.DEFAULT);
+        for (int i = 0; i < 100; i++) {
+            p.addCandidate(new InetSocketAddress("198.18.5." + (i % 250), 1000 + i));
+        }
+        assertThat(p.candidates()).hasSize(PeerPaths.MAX_CANDIDATES);
+    }
+}
