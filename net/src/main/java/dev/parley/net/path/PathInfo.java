@@ -23,6 +23,15 @@ public record PathInfo(Kind kind, InetSocketAddress direct, String relayUrl, Dur
         return kind == Kind.RELAY;
     }
 
+    /** The far end of the path for the stats: the direct address, the relay, or {@code fallback} when none is known. */
+    public java.net.SocketAddress remote(java.net.SocketAddress fallback) {
+        return switch (kind) {
+            case DIRECT -> direct;
+            case RELAY -> new RelayAddress(relayUrl);
+            case NONE -> fallback;
+        };
+    }
+
     /** {@code direct ip:port}, {@code relay URL} or {@code none}: the form printed in stats. */
     public String describe() {
         return switch (kind) {

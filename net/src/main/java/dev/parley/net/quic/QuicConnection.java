@@ -461,7 +461,8 @@ public final class QuicConnection implements Connection {
         // bottleneck); the estimate from delivered bytes and queueing is what PROBE reports
         long estimate = estimator.sample(System.nanoTime(), conn.sentBytes(), conn.lostBytes(), conn.sent(), conn.lost(), rtt);
         PathInfo via = pathInfo();
-        PathStats sample = new PathStats(Instant.now(), remoteAddress(), via.relayed(), Duration.ofNanos(rtt),
+        // the path's real far end, not the path layer's stand-in address that QUIC sees
+        PathStats sample = new PathStats(Instant.now(), via.remote(remoteAddress()), via.relayed(), Duration.ofNanos(rtt),
                 Duration.ofNanos(minRttNanos == Long.MAX_VALUE ? 0 : minRttNanos), cwnd, estimate / 8,
                 conn.sentBytes(), conn.recvBytes(), conn.sent(), conn.recv(), conn.lost(), congestionEvents);
         stats = sample;

@@ -2,6 +2,7 @@ package dev.parley.net.quic;
 
 import dev.parley.net.identity.Identity;
 import dev.parley.net.path.PathInfo;
+import dev.parley.net.path.RelayAddress;
 import dev.parley.net.relay.RelayServer;
 import dev.parley.net.stun.StunServer;
 import dev.parley.net.ticket.EndpointAddr;
@@ -85,6 +86,7 @@ class RelayPathTest {
         System.out.printf("relay-only ticket on loopback: connected %.0f ms, direct %.0f ms after the dial (%s)%n",
                 connectedMs, directMs, c.pathInfo());
         assertThat(c.remoteAddress()).isEqualTo(b.localAddress());
+        await("stats naming the direct address", () -> b.localAddress().equals(c.pathStats().remote()), 2_000);
         Connection in = accepted.poll(5, TimeUnit.SECONDS);
         assertThat(in).isNotNull();
         await("the acceptor goes direct too", () -> in.pathInfo().kind() == PathInfo.Kind.DIRECT, 5_000);
@@ -142,6 +144,9 @@ class RelayPathTest {
         double secs = (System.nanoTime() - t0) / 1e9;
         assertThat(back).isEqualTo(payload);
         assertThat(c.pathInfo().kind()).isEqualTo(PathInfo.Kind.RELAY);
+        // the stats (and so the overlay) name the relay, not the path layer's stand-in address
+        await("stats naming the relay", () -> new RelayAddress(url).equals(c.pathStats().remote()), 2_000);
+        assertThat(c.pathStats().relayed()).isTrue();
         System.out.printf("relay-only on loopback: dial %.0f ms, QUIC rtt %.1f ms, 4 MiB echoed in %.2f s (%.1f Mbit/s each way)%n",
                 dialMs, c.pathStats().rtt().toNanos() / 1e6, secs, payload.length * 8 / secs / 1e6);
     }
