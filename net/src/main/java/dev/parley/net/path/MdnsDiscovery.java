@@ -1,7 +1,7 @@
 package dev.parley.net.path;
 
 import dev.parley.net.identity.EndpointId;
-import dev.parley.net.quic.Base32;
+import dev.parley.net.identity.Base32;
 import dev.parley.net.ticket.EndpointAddr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package dev.parley.net.path;
 
+import dev.parley.net.transport.PathInfo;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.relay.RelayLink;

@@ -6,7 +6,7 @@ import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.path.MappedAddresses;
-import dev.parley.net.path.PathInfo;
+import dev.parley.net.transport.PathInfo;
 import dev.parley.net.transport.PathStats;
 import dev.parley.net.transport.SendEstimator;
 import dev.parley.net.transport.RecvStream;

@@ -1,5 +1,6 @@
 package dev.parley.net.quic;
 
+import dev.parley.net.identity.Base32;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import org.bouncycastle.asn1.x500.X500Name;

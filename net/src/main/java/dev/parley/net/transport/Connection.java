@@ -27,10 +27,10 @@ public interface Connection extends AutoCloseable {
     SocketAddress remoteAddress();
 
     /** Which path the connection's packets take now (direct ip:port or a relay). */
-    default dev.parley.net.path.PathInfo pathInfo() {
+    default dev.parley.net.transport.PathInfo pathInfo() {
         return remoteAddress() instanceof java.net.InetSocketAddress isa
-                ? dev.parley.net.path.PathInfo.direct(isa)
-                : new dev.parley.net.path.PathInfo(dev.parley.net.path.PathInfo.Kind.NONE, null, null, java.time.Duration.ZERO, 0);
+                ? dev.parley.net.transport.PathInfo.direct(isa)
+                : new dev.parley.net.transport.PathInfo(dev.parley.net.transport.PathInfo.Kind.NONE, null, null, java.time.Duration.ZERO, 0);
     }
 
     /** True when this side dialed the connection. */

@@ -1,7 +1,7 @@
 package dev.parley.net.path;
 
 import dev.parley.net.identity.Identity;
-import dev.parley.net.quic.Base32;
+import dev.parley.net.identity.Base32;
 import dev.parley.net.ticket.EndpointAddr;
 import org.junit.jupiter.api.Test;
 

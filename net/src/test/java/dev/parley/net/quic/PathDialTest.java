@@ -2,7 +2,7 @@ package dev.parley.net.quic;
 
 import dev.parley.net.identity.Identity;
 import dev.parley.net.path.MappedAddresses;
-import dev.parley.net.path.PathInfo;
+import dev.parley.net.transport.PathInfo;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.Connection;

@@ -1,8 +1,8 @@
 package dev.parley.net.quic;
 
 import dev.parley.net.identity.Identity;
-import dev.parley.net.path.PathInfo;
-import dev.parley.net.path.RelayAddress;
+import dev.parley.net.transport.PathInfo;
+import dev.parley.net.transport.RelayAddress;
 import dev.parley.net.relay.RelayServer;
 import dev.parley.net.stun.StunServer;
 import dev.parley.net.ticket.EndpointAddr;

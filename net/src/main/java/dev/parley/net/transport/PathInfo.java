@@ -1,4 +1,4 @@
-package dev.parley.net.path;
+package dev.parley.net.transport;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.parley.net.quic;
+package dev.parley.net.identity;
 
 /** RFC 4648 base32 without padding, lower case: DNS-safe and short enough for one label. */
 public final class Base32 {

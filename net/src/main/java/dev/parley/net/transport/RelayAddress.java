@@ -1,4 +1,4 @@
-package dev.parley.net.path;
+package dev.parley.net.transport;
 
 import java.net.SocketAddress;
 import java.util.Objects;
