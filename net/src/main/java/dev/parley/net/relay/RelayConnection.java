@@ -93,14 +93,14 @@ final class RelayConnection implements RelayLink {
 
     @Override
     public boolean isConnected() {
-        return active != null;
+        return !closed && active != null; // a closed link never counts as connected, even before its channel closes
     }
 
     @Override
     public boolean send(EndpointId destination, ByteBuf datagram) {
         Channel ch = active;
         int n = datagram.readableBytes();
-        if (ch == null || n == 0 || n > RelayFrameCodec.MAX_PACKET_SIZE) {
+        if (closed || ch == null || n == 0 || n > RelayFrameCodec.MAX_PACKET_SIZE) {
             datagram.release();
             return false;
         }
