@@ -23,6 +23,9 @@ import java.util.concurrent.CountDownLatch;
  * moq-lite session, print the ticket as the first stdout line and serve until the JVM is asked to stop.
  */
 final class PublishRunner {
+    /** How long a publisher with a home relay waits for its public address before printing the ticket. */
+    static final java.time.Duration TICKET_WAIT = java.time.Duration.ofMillis(1500);
+
     private PublishRunner() {}
 
     static int run(PublishOptions options, Terminal terminal) {
@@ -47,7 +50,7 @@ final class PublishRunner {
             }
             moq.publish(options.name(), local.broadcast().consume());
             AutoCloseable governor = MediaLinks.governUplink(local, () -> MediaLinks.sendEstimates(moq.sessions()));
-            terminal.out().println(new LiveTicket(endpoint.addr(), options.name()));
+            terminal.out().println(new LiveTicket(endpoint.addrWhenReady(TICKET_WAIT), options.name()));
             terminal.out().flush();
             if (ws != null) {
                 terminal.err().println("parley publish: moq-lite over WebSocket at ws://"

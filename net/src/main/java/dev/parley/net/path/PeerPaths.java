@@ -30,6 +30,7 @@ public final class PeerPaths {
     private long lastActivity = Long.MIN_VALUE;
     private long lastUpgrade = Long.MIN_VALUE;
     private long lastCallMeMaybe = Long.MIN_VALUE;
+    private int callMeMaybes;
     private long lastKick = Long.MIN_VALUE;
     private int changes;
 
@@ -281,11 +282,15 @@ public final class PeerPaths {
         if (relayUrl == null || (!force && (!active(now) || direct(now) != null))) {
             return false;
         }
-        long gap = force ? 1_000_000_000L : policy.callMeMaybe().toNanos();
+        // the first rounds often meet a NAT that has not opened yet: retry after 1 s and 2 s, then every
+        // policy.callMeMaybe() (a relayed start went direct only at the 5 s retry in the lab)
+        long gap = force ? 1_000_000_000L
+                : Math.min(policy.callMeMaybe().toNanos(), 1_000_000_000L << Math.min(callMeMaybes - 1, 8));
         if (lastCallMeMaybe != Long.MIN_VALUE && now - lastCallMeMaybe < gap) {
             return false;
         }
         lastCallMeMaybe = now;
+        callMeMaybes++;
         return true;
     }
 }

@@ -220,6 +220,22 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
     }
 
     /**
+     * {@link #addr()} once it is worth handing out: with a home relay, after the relay link is up and
+     * its STUN service has told this socket's public address, at most {@code max} (iroh waits the same
+     * way before it prints a ticket). A ticket printed earlier names only private addresses, and a peer
+     * behind another NAT must then start on the relay and wait for hole punching. Blocks the calling
+     * thread; never call it on an event loop.
+     */
+    public EndpointAddr addrWhenReady(java.time.Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (config.relayUrl() != null && System.nanoTime() < deadline
+                && !(pathLayer.relayConnected() && !pathLayer.reflexiveAddresses().isEmpty())) {
+            Thread.sleep(20);
+        }
+        return addr();
+    }
+
+    /**
      * How peers reach this endpoint: its id and the bound address, or, when bound to the wildcard
      * address, every IPv4 address of the interfaces that are up except loopback. Loopback is listed
      * only when there is nothing else (a machine without a network still works with itself): another
