@@ -159,7 +159,7 @@ public final class Room implements AutoCloseable {
     private record Tick() implements Command {
     }
 
-    private record Api(RoomCommand command) implements Command, Actor.Request<Void> {
+    private record Api(RoomRequest command) implements Command, Actor.Request<Void> {
         @Override
         public CompletableFuture<Void> reply() {
             return command.reply();
@@ -339,7 +339,7 @@ public final class Room implements AutoCloseable {
 
     // ---- commands -----------------------------------------------------------------------------
 
-    void command(RoomCommand c) {
+    void command(RoomRequest c) {
         if (leaving.get() || !actor.post(new Api(c))) {
             c.reply().completeExceptionally(new ActorStoppedException("the room has been left"));
         }
@@ -424,7 +424,7 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    private void handleCommand(RoomCommand c) {
+    private void handleCommand(RoomRequest c) {
         try {
             apply(c);
             c.reply().complete(null);
@@ -433,9 +433,9 @@ public final class Room implements AutoCloseable {
         }
     }
 
-    private void apply(RoomCommand c) {
+    private void apply(RoomRequest c) {
         switch (c) {
-            case RoomCommand.Publish p -> {
+            case RoomRequest.Publish p -> {
                 if (p.name().equals(ROOM_BROADCAST)) {
                     throw new IllegalArgumentException("'" + ROOM_BROADCAST + "' is reserved for the room itself");
                 }
@@ -445,13 +445,13 @@ public final class Room implements AutoCloseable {
                 p.broadcast().closed().whenComplete((v, e) -> actor.post(new PublishedClosed(p.name(), p.broadcast())));
                 writeState(next);
             }
-            case RoomCommand.Unpublish u -> {
+            case RoomRequest.Unpublish u -> {
                 published.remove(u.name());
                 writeState(myState.withoutBroadcast(u.name()));
             }
-            case RoomCommand.SendChat s -> sendChat(s.text());
-            case RoomCommand.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
-            case RoomCommand.Leave l -> {
+            case RoomRequest.SendChat s -> sendChat(s.text());
+            case RoomRequest.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
+            case RoomRequest.Leave l -> {
                 leaving.set(true);
                 startLeaving();
             }

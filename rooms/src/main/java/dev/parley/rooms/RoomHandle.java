@@ -21,21 +21,21 @@ public final class RoomHandle {
 
     /** Publishes {@code broadcast} as {@code name} and announces it in this peer's state. */
     public CompletableFuture<Void> publish(String name, BroadcastProducer broadcast) {
-        return send(f -> new RoomCommand.Publish(name, broadcast, f));
+        return send(f -> new RoomRequest.Publish(name, broadcast, f));
     }
 
     /** Removes {@code name} from this peer's state; subscribers drop it. The producer stays the caller's. */
     public CompletableFuture<Void> unpublish(String name) {
-        return send(f -> new RoomCommand.Unpublish(name, f));
+        return send(f -> new RoomRequest.Unpublish(name, f));
     }
 
     /** Sends a chat message (at most 4 KiB of UTF-8, rate limited). */
     public CompletableFuture<Void> sendChat(String text) {
-        return send(f -> new RoomCommand.SendChat(text, f));
+        return send(f -> new RoomRequest.SendChat(text, f));
     }
 
     public CompletableFuture<Void> setDisplayName(String name) {
-        return send(f -> new RoomCommand.SetDisplayName(name, f));
+        return send(f -> new RoomRequest.SetDisplayName(name, f));
     }
 
     /** Leaves the room: others see PeerLeft at once. Idempotent. */
@@ -48,7 +48,7 @@ public final class RoomHandle {
         return room.ticket();
     }
 
-    private CompletableFuture<Void> send(Function<CompletableFuture<Void>, RoomCommand> command) {
+    private CompletableFuture<Void> send(Function<CompletableFuture<Void>, RoomRequest> command) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         room.command(command.apply(f));
         return f;

@@ -6,16 +6,16 @@ package dev.parley.app.cli;
  * returns the exit code.
  */
 public interface CommandEngines {
-    int publish(PublishOptions options, Terminal terminal);
+    int publish(PublishFlags options, Terminal terminal);
 
-    int watch(WatchOptions options, Terminal terminal);
+    int watch(WatchFlags options, Terminal terminal);
 
     int devices(Terminal terminal);
 
-    int room(RoomOptions options, Terminal terminal);
+    int room(RoomFlags options, Terminal terminal);
 
     /** {@code parley relay}; builds without a relay refuse it. */
-    default int relay(RelayOptions options, Terminal terminal) {
+    default int relay(RelayFlags options, Terminal terminal) {
         terminal.err().println("parley relay: the relay is not available in this build yet.");
         terminal.err().flush();
         return ExitCodes.NOT_AVAILABLE;
@@ -25,12 +25,12 @@ public interface CommandEngines {
     static CommandEngines unwired() {
         return new CommandEngines() {
             @Override
-            public int publish(PublishOptions options, Terminal terminal) {
+            public int publish(PublishFlags options, Terminal terminal) {
                 return refuse(terminal, "publish", "publishing (the capture and encode pipeline)");
             }
 
             @Override
-            public int watch(WatchOptions options, Terminal terminal) {
+            public int watch(WatchFlags options, Terminal terminal) {
                 return refuse(terminal, "watch", "watching (the subscribe and decode pipeline)");
             }
 
@@ -40,7 +40,7 @@ public interface CommandEngines {
             }
 
             @Override
-            public int room(RoomOptions options, Terminal terminal) {
+            public int room(RoomFlags options, Terminal terminal) {
                 return refuse(terminal, "room", "joining rooms (the rooms module)");
             }
 

@@ -39,7 +39,7 @@ final class PublishCommand implements Callable<Integer> {
     ParleyCommand parent;
 
     @picocli.CommandLine.Mixin
-    NetOptions.Mixin net = new NetOptions.Mixin();
+    NetFlags.Mixin net = new NetFlags.Mixin();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,7 +53,7 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return context.engines().publish(
-                new PublishOptions(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio,
+                new PublishFlags(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio,
                         parent.profile(), net.options(spec)),
                 context.terminal());
     }

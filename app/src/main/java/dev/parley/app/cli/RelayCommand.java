@@ -46,7 +46,7 @@ final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--media-listen", paramLabel = "IP:PORT", converter = Converters.SocketAddress.class,
             description = "Where the media relay listens: WebSocket on this TCP port, raw QUIC on the same UDP port "
-                    + "(default: the --listen IP, port " + MediaRelayOptions.DEFAULT_PORT + ").")
+                    + "(default: the --listen IP, port " + MediaRelayFlags.DEFAULT_PORT + ").")
     InetSocketAddress mediaListen;
 
     @Option(names = "--public", paramLabel = "PREFIX",
@@ -90,16 +90,16 @@ final class RelayCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "bad prefix " + prefix + ": " + problem);
             }
         }
-        MediaRelayOptions media = null;
+        MediaRelayFlags media = null;
         if (!publicPrefixes.isEmpty() || !publicReadPrefixes.isEmpty() || jwtKey != null) {
             InetSocketAddress at = mediaListen != null ? mediaListen
-                    : new InetSocketAddress(listen.getAddress(), MediaRelayOptions.DEFAULT_PORT);
-            media = new MediaRelayOptions(at, publicPrefixes, publicReadPrefixes, jwtKey);
+                    : new InetSocketAddress(listen.getAddress(), MediaRelayFlags.DEFAULT_PORT);
+            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey);
         } else if (mediaListen != null) {
             throw new ParameterException(spec.commandLine(),
                     "--media-listen needs --public PREFIX, --public-read PREFIX or --jwt-key FILE (who may use the media relay)");
         }
-        return context.engines().relay(new RelayOptions(listen, stunPort, tlsCert, tlsKey, rateLimit, media), context.terminal());
+        return context.engines().relay(new RelayFlags(listen, stunPort, tlsCert, tlsKey, rateLimit, media), context.terminal());
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

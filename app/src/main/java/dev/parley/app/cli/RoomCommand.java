@@ -40,7 +40,7 @@ final class RoomCommand implements Callable<Integer> {
     ParleyCommand parent;
 
     @picocli.CommandLine.Mixin
-    NetOptions.Mixin net = new NetOptions.Mixin();
+    NetFlags.Mixin net = new NetFlags.Mixin();
 
     @Option(names = "--record", paramLabel = "DIR",
             description = "Record the call from the start into this folder: each participant's video and audio as a fragmented MP4, not re-encoded; announced in the chat.")
@@ -75,7 +75,7 @@ final class RoomCommand implements Callable<Integer> {
         String cleanTicket = ticket == null ? null : ticket.strip();
         if (headless) {
             return context.engines().room(
-                    new RoomOptions(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
+                    new RoomFlags(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
                             net.options(spec)),
                     context.terminal());
         }

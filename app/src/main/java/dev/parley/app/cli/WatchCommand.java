@@ -40,7 +40,7 @@ final class WatchCommand implements Callable<Integer> {
     Long durationSeconds;
 
     @picocli.CommandLine.Mixin
-    NetOptions.Mixin net = new NetOptions.Mixin();
+    NetFlags.Mixin net = new NetFlags.Mixin();
 
     @Option(names = "--record", paramLabel = "FILE",
             description = "Record what is received (video and audio, not re-encoded) into this fragmented MP4; it stays playable if Parley is killed.")
@@ -73,13 +73,13 @@ final class WatchCommand implements Callable<Integer> {
             if (ticket != null) {
                 throw new ParameterException(spec.commandLine(), "give a TICKET or --listen, not both");
             }
-            WatchOptions.Listen l;
+            WatchFlags.Listen l;
             try {
-                l = WatchOptions.Listen.parse(listen, name);
+                l = WatchFlags.Listen.parse(listen, name);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            return context.engines().watch(new WatchOptions(null, rendition, duration, record, l, net.options(spec)), context.terminal());
+            return context.engines().watch(new WatchFlags(null, rendition, duration, record, l, net.options(spec)), context.terminal());
         }
         if (ticket == null) {
             throw new ParameterException(spec.commandLine(), "missing TICKET (or --listen PORT --name NAME)");
@@ -87,6 +87,6 @@ final class WatchCommand implements Callable<Integer> {
         if (name != null) {
             throw new ParameterException(spec.commandLine(), "--name goes with --listen");
         }
-        return context.engines().watch(new WatchOptions(ticket.strip(), rendition, duration, record, null, net.options(spec)), context.terminal());
+        return context.engines().watch(new WatchFlags(ticket.strip(), rendition, duration, record, null, net.options(spec)), context.terminal());
     }
 }

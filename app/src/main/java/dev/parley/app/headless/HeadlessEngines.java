@@ -1,21 +1,21 @@
 package dev.parley.app.headless;
 
 import dev.parley.app.cli.CommandEngines;
-import dev.parley.app.cli.PublishOptions;
-import dev.parley.app.cli.RelayOptions;
-import dev.parley.app.cli.RoomOptions;
+import dev.parley.app.cli.PublishFlags;
+import dev.parley.app.cli.RelayFlags;
+import dev.parley.app.cli.RoomFlags;
 import dev.parley.app.cli.Terminal;
-import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.cli.WatchFlags;
 
 /** The engines of this build: publish, watch, devices, room and relay run the real modules. */
 public final class HeadlessEngines implements CommandEngines {
     @Override
-    public int publish(PublishOptions options, Terminal terminal) {
+    public int publish(PublishFlags options, Terminal terminal) {
         return PublishRunner.run(options, terminal);
     }
 
     @Override
-    public int watch(WatchOptions options, Terminal terminal) {
+    public int watch(WatchFlags options, Terminal terminal) {
         return WatchRunner.run(options, terminal);
     }
 
@@ -25,12 +25,12 @@ public final class HeadlessEngines implements CommandEngines {
     }
 
     @Override
-    public int room(RoomOptions options, Terminal terminal) {
+    public int room(RoomFlags options, Terminal terminal) {
         return RoomRunner.run(options, terminal);
     }
 
     @Override
-    public int relay(RelayOptions options, Terminal terminal) {
+    public int relay(RelayFlags options, Terminal terminal) {
         return RelayRunner.run(options, terminal);
     }
 }

@@ -1,6 +1,6 @@
 package dev.parley.app.headless;
 
-import dev.parley.app.cli.MediaRelayOptions;
+import dev.parley.app.cli.MediaRelayFlags;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.relay.JwtScopeResolver;
 import dev.parley.net.moq.relay.MoqRelay;
@@ -33,7 +33,7 @@ import java.util.Optional;
 record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls) implements AutoCloseable {
 
     /** Starts the relay; a clear {@link IllegalArgumentException} for a bad prefix or key. */
-    static MediaRelayListeners start(MediaRelayOptions options, Path tlsCert, Path tlsKey) throws IOException {
+    static MediaRelayListeners start(MediaRelayFlags options, Path tlsCert, Path tlsKey) throws IOException {
         List<JwtScopeResolver.PublicPrefix> prefixes = new ArrayList<>();
         for (String p : options.publicPrefixes()) {
             prefixes.add(new JwtScopeResolver.PublicPrefix(scope(p), Permission.READ_WRITE));

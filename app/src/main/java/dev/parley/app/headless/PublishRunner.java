@@ -1,7 +1,8 @@
 package dev.parley.app.headless;
 
+import dev.parley.media.publish.PublishOptions;
 import dev.parley.app.cli.ExitCodes;
-import dev.parley.app.cli.PublishOptions;
+import dev.parley.app.cli.PublishFlags;
 import dev.parley.app.cli.Terminal;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
@@ -28,12 +29,12 @@ final class PublishRunner {
 
     private PublishRunner() {}
 
-    static int run(PublishOptions options, Terminal terminal) {
+    static int run(PublishFlags options, Terminal terminal) {
         boolean testSource = options.testSource() || Devices.list(DeviceKind.CAMERA).isEmpty();
         if (!options.testSource() && testSource) {
             terminal.err().println("parley publish: no camera found; publishing the test pattern and tone instead");
         }
-        dev.parley.media.publish.PublishOptions media = dev.parley.media.publish.PublishOptions.defaults()
+        PublishOptions media = PublishOptions.defaults()
                 .withPresets(options.renditions().stream().map(VideoPreset::byLabel).toArray(VideoPreset[]::new));
         InetSocketAddress bind = options.bind() != null ? options.bind() : new InetSocketAddress(0);
         CountDownLatch stop = new CountDownLatch(1);

@@ -1,7 +1,7 @@
 package dev.parley.app.headless;
 
 import dev.parley.app.cli.ExitCodes;
-import dev.parley.app.cli.RelayOptions;
+import dev.parley.app.cli.RelayFlags;
 import dev.parley.app.cli.Terminal;
 import dev.parley.net.relay.RelayServer;
 import dev.parley.net.stun.StunServer;
@@ -31,7 +31,7 @@ final class RelayRunner {
 
     private RelayRunner() {}
 
-    static int run(RelayOptions options, Terminal terminal) {
+    static int run(RelayFlags options, Terminal terminal) {
         RelayServer.Builder builder = RelayServer.builder().bind(options.listen()).rateLimit(options.rateBytesPerSec(), 0);
         if (options.tlsCert() != null) {
             builder.tls(options.tlsCert().toFile(), options.tlsKey().toFile());
@@ -95,7 +95,7 @@ final class RelayRunner {
     }
 
     /** STUN on the relay's own event loops: the given port, else the relay's port number; none for 0. */
-    private static StunServer startStun(RelayOptions options, RelayServer relay) {
+    private static StunServer startStun(RelayFlags options, RelayServer relay) {
         int port = options.stunPort() == null ? relay.port() : options.stunPort();
         if (port == 0) {
             return null;

@@ -1,9 +1,10 @@
 package dev.parley.app.headless;
 
+import dev.parley.rooms.RoomOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.app.cli.ExitCodes;
-import dev.parley.app.cli.RoomOptions;
+import dev.parley.app.cli.RoomFlags;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.wiring.DemoPeers;
 import dev.parley.app.wiring.ProfileIdentity;
@@ -40,7 +41,7 @@ final class RoomRunner {
 
     private RoomRunner() {}
 
-    static int run(RoomOptions options, Terminal terminal) {
+    static int run(RoomFlags options, Terminal terminal) {
         RoomTicket ticket;
         try {
             ticket = options.ticket() == null ? RoomTicket.generate() : RoomTicket.parse(options.ticket().strip());
@@ -181,7 +182,7 @@ final class RoomRunner {
      */
     private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
         static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
-                                 dev.parley.app.cli.NetOptions net) {
+                                 dev.parley.app.cli.NetFlags net) {
             Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
             LocalMedia media = null;
             try {
@@ -189,7 +190,7 @@ final class RoomRunner {
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 long joinStart = System.nanoTime();
-                Room room = Room.join(endpoint, ticket, dev.parley.rooms.RoomOptions.defaults().withDisplayName(name));
+                Room room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video
                 room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();
                 return new Participant(endpoint, media, room, joinStart);

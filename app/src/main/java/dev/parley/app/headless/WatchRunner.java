@@ -1,8 +1,9 @@
 package dev.parley.app.headless;
 
+import dev.parley.media.watch.WatchOptions;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
-import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.cli.WatchFlags;
 import dev.parley.app.wiring.MediaLinks;
 import dev.parley.media.adapt.NetworkSignals;
 import dev.parley.media.playout.NullAudioSink;
@@ -51,7 +52,7 @@ final class WatchRunner {
 
     private WatchRunner() {}
 
-    static int run(WatchOptions options, Terminal terminal) {
+    static int run(WatchFlags options, Terminal terminal) {
         if (options.listen() != null) {
             return listen(options, terminal);
         }
@@ -98,14 +99,14 @@ final class WatchRunner {
      * Watches {@code broadcast} on an established session until the duration ends or the session closes;
      * event times count from {@code dialStart}.
      */
-    private static int watch(MoqSession session, String broadcast, WatchOptions options, Terminal terminal,
+    private static int watch(MoqSession session, String broadcast, WatchFlags options, Terminal terminal,
                              long dialStart, String connectedPath) throws Exception {
         AtomicLong frames = new AtomicLong();
         RenditionChoice choice = choice(options.rendition());
         // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
         try (var others = session.announced("");
              RemoteMedia remote = new RemoteMedia(session.subscribe(broadcast, DIAL_TIMEOUT),
-                dev.parley.media.watch.WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
+                WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
                 dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
              AutoCloseable link = MediaLinks.follow(session, remote)) {
             if (options.record() != null) {
@@ -172,9 +173,9 @@ final class WatchRunner {
      * watched like a dialed one. Prints {@code listening} (with the port and the URL to give the publisher)
      * and {@code connected} when the publisher's announce arrives.
      */
-    private static int listen(WatchOptions options, Terminal terminal) {
+    private static int listen(WatchFlags options, Terminal terminal) {
         WatchWarmUp.start();
-        WatchOptions.Listen l = options.listen();
+        WatchFlags.Listen l = options.listen();
         java.util.concurrent.LinkedBlockingQueue<MoqSession> sessions = new java.util.concurrent.LinkedBlockingQueue<>();
         long start = System.nanoTime();
         long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
@@ -195,7 +196,7 @@ final class WatchRunner {
                 }
                 event(terminal, "connected", start, "\"version\":\"" + session.version() + "\"");
                 Duration left = options.duration() == null ? null : Duration.ofNanos(Math.max(1, end - System.nanoTime()));
-                int code = watch(session, l.name(), new WatchOptions(null, options.rendition(), left, options.record(), l),
+                int code = watch(session, l.name(), new WatchFlags(null, options.rendition(), left, options.record(), l),
                         terminal, start, session.connection().pathInfo().describe());
                 session.close();
                 return code;

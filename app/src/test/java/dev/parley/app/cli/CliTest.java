@@ -21,13 +21,13 @@ class CliTest {
 
     private final CommandEngines recording = new CommandEngines() {
         @Override
-        public int publish(PublishOptions o, Terminal t) {
+        public int publish(PublishFlags o, Terminal t) {
             engineCalls.add(o);
             return 0;
         }
 
         @Override
-        public int watch(WatchOptions o, Terminal t) {
+        public int watch(WatchFlags o, Terminal t) {
             engineCalls.add(o);
             return 0;
         }
@@ -39,7 +39,7 @@ class CliTest {
         }
 
         @Override
-        public int room(RoomOptions o, Terminal t) {
+        public int room(RoomFlags o, Terminal t) {
             engineCalls.add(o);
             return 0;
         }
@@ -97,21 +97,21 @@ class CliTest {
     void publishParsesItsOptions() {
         assertThat(run("publish", "--test-source", "--name", "demo", "--renditions", "360p,720p,360p",
                 "--bind", "127.0.0.1:4443", "--ws", "[::1]:8080", "--no-audio")).isZero();
-        assertThat(engineCalls).containsExactly(new PublishOptions(true, "demo", List.of("360p", "720p"),
+        assertThat(engineCalls).containsExactly(new PublishFlags(true, "demo", List.of("360p", "720p"),
                 new InetSocketAddress("127.0.0.1", 4443), new InetSocketAddress("::1", 8080), false, null));
     }
 
     @Test
     void publishDefaults() {
         assertThat(run("publish")).isZero();
-        assertThat(engineCalls).containsExactly(new PublishOptions(false, "cam", List.of("180p", "360p", "720p"), null, null, true, null));
+        assertThat(engineCalls).containsExactly(new PublishFlags(false, "cam", List.of("180p", "360p", "720p"), null, null, true, null));
     }
 
     @Test
     void publishInheritsTheProfile() {
         assertThat(run("--profile", "studio", "publish", "--test-source")).isZero();
         assertThat(run("publish", "--profile", "alice")).isZero();
-        assertThat(engineCalls).extracting(o -> ((PublishOptions) o).profile()).containsExactly("studio", "alice");
+        assertThat(engineCalls).extracting(o -> ((PublishFlags) o).profile()).containsExactly("studio", "alice");
     }
 
     @Test
@@ -135,7 +135,7 @@ class CliTest {
         assertThat(err.toString()).contains("--headless");
         assertThat(run("watch", "abc", "--headless", "--duration", "0")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("watch", " abc ", "--headless", "--rendition", "360P", "--duration", "5")).isZero();
-        assertThat(engineCalls).containsExactly(new WatchOptions("abc", "360p", Duration.ofSeconds(5)));
+        assertThat(engineCalls).containsExactly(new WatchFlags("abc", "360p", Duration.ofSeconds(5)));
     }
 
     @Test
@@ -150,15 +150,15 @@ class CliTest {
         assertThat(run("watch", "--headless", "--listen", "8443", "--name", "room/a.hang", "--duration", "5")).isZero();
         assertThat(run("watch", "--headless", "--listen", "0.0.0.0:0", "--name", "b")).isZero();
         assertThat(engineCalls).containsExactly(
-                new WatchOptions(null, "auto", Duration.ofSeconds(5), null, new WatchOptions.Listen("127.0.0.1", 8443, "room/a.hang")),
-                new WatchOptions(null, "auto", null, null, new WatchOptions.Listen("0.0.0.0", 0, "b")));
+                new WatchFlags(null, "auto", Duration.ofSeconds(5), null, new WatchFlags.Listen("127.0.0.1", 8443, "room/a.hang")),
+                new WatchFlags(null, "auto", null, null, new WatchFlags.Listen("0.0.0.0", 0, "b")));
     }
 
     @Test
     void headlessRoomGoesToTheEngineWithTheInheritedProfile() {
         assertThat(run("room", "roomabc", "--headless", "--name", "Ada", "--test-source", "--chat-stdin",
                 "--demo-peers", "3", "--profile", "alice")).isZero();
-        assertThat(engineCalls).containsExactly(new RoomOptions("roomabc", "Ada", true, true, 3, "alice"));
+        assertThat(engineCalls).containsExactly(new RoomFlags("roomabc", "Ada", true, true, 3, "alice"));
         assertThat(windows).isEmpty();
     }
 
@@ -192,12 +192,12 @@ class CliTest {
     void anEngineFailureIsOneLineNotAStackTrace() {
         CommandEngines failing = new CommandEngines() {
             @Override
-            public int publish(PublishOptions o, Terminal t) {
+            public int publish(PublishFlags o, Terminal t) {
                 throw new IllegalStateException("the camera vanished");
             }
 
             @Override
-            public int watch(WatchOptions o, Terminal t) {
+            public int watch(WatchFlags o, Terminal t) {
                 return 0;
             }
 
@@ -207,7 +207,7 @@ class CliTest {
             }
 
             @Override
-            public int room(RoomOptions o, Terminal t) {
+            public int room(RoomFlags o, Terminal t) {
                 return 0;
             }
         };

@@ -16,15 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-    private final List<RelayOptions> calls = new CopyOnWriteArrayList<>();
+    private final List<RelayFlags> calls = new CopyOnWriteArrayList<>();
 
     private int run(String... args) {
         CommandEngines engines = new CommandEngines() {
-            @Override public int publish(PublishOptions o, Terminal t) { throw new AssertionError(); }
-            @Override public int watch(WatchOptions o, Terminal t) { throw new AssertionError(); }
+            @Override public int publish(PublishFlags o, Terminal t) { throw new AssertionError(); }
+            @Override public int watch(WatchFlags o, Terminal t) { throw new AssertionError(); }
             @Override public int devices(Terminal t) { throw new AssertionError(); }
-            @Override public int room(RoomOptions o, Terminal t) { throw new AssertionError(); }
-            @Override public int relay(RelayOptions o, Terminal t) {
+            @Override public int room(RoomFlags o, Terminal t) { throw new AssertionError(); }
+            @Override public int relay(RelayFlags o, Terminal t) {
                 calls.add(o);
                 return 0;
             }
@@ -37,7 +37,7 @@ class RelayCommandTest {
     @Test
     void defaults() {
         assertThat(run("relay")).isZero();
-        assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("0.0.0.0", 3340), null, null, null, 0, null));
+        assertThat(calls).containsExactly(new RelayFlags(new InetSocketAddress("0.0.0.0", 3340), null, null, null, 0, null));
     }
 
     @Test
@@ -46,7 +46,7 @@ class RelayCommandTest {
         try {
             assertThat(run("relay", "--listen", "198.18.0.1:443", "--stun-port", "0", "--tls-cert", cert.toString(),
                     "--tls-key", cert.toString(), "--rate-limit", "2M")).isZero();
-            assertThat(calls).containsExactly(new RelayOptions(new InetSocketAddress("198.18.0.1", 443), 0, cert, cert, 2_000_000, null));
+            assertThat(calls).containsExactly(new RelayFlags(new InetSocketAddress("198.18.0.1", 443), 0, cert, cert, 2_000_000, null));
         } finally {
             java.nio.file.Files.delete(cert);
         }
@@ -55,12 +55,12 @@ class RelayCommandTest {
     @Test
     void mediaRelayOptions() throws Exception {
         assertThat(run("relay", "--listen", "198.18.0.1:3340", "--public", "/demo", "--public-read", "/")).isZero();
-        assertThat(calls.getLast().media()).isEqualTo(new MediaRelayOptions(new InetSocketAddress("198.18.0.1", 4443),
+        assertThat(calls.getLast().media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("198.18.0.1", 4443),
                 List.of("/demo"), List.of("/"), null));
         var jwk = java.nio.file.Files.createTempFile("relay", ".jwk");
         try {
             assertThat(run("relay", "--media-listen", "127.0.0.1:0", "--jwt-key", jwk.toString())).isZero();
-            assertThat(calls.getLast().media()).isEqualTo(new MediaRelayOptions(new InetSocketAddress("127.0.0.1", 0),
+            assertThat(calls.getLast().media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("127.0.0.1", 0),
                     List.of(), List.of(), jwk));
         } finally {
             java.nio.file.Files.delete(jwk);

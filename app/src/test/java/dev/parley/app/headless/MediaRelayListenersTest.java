@@ -1,6 +1,6 @@
 package dev.parley.app.headless;
 
-import dev.parley.app.cli.MediaRelayOptions;
+import dev.parley.app.cli.MediaRelayFlags;
 import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.qmux.QmuxClient;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code parley relay}'s media relay: it serves a public prefix, refuses the rest, and bad input is a clear error. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MediaRelayListenersTest {
-    private static MediaRelayOptions publicAt(String... prefixes) {
-        return new MediaRelayOptions(new InetSocketAddress("127.0.0.1", 0), List.of(prefixes), List.of(), null);
+    private static MediaRelayFlags publicAt(String... prefixes) {
+        return new MediaRelayFlags(new InetSocketAddress("127.0.0.1", 0), List.of(prefixes), List.of(), null);
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
-import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.cli.WatchFlags;
 import dev.parley.net.testing.NodeInterop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,7 +64,7 @@ class WatchListenBrowserTest {
         Lines out = new Lines();
         StringWriter err = new StringWriter();
         Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]));
-        WatchOptions options = new WatchOptions(null, "auto", Duration.ofSeconds(40), null, new WatchOptions.Listen("127.0.0.1", 0, NAME));
+        WatchFlags options = new WatchFlags(null, "auto", Duration.ofSeconds(40), null, new WatchFlags.Listen("127.0.0.1", 0, NAME));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new HeadlessEngines().watch(options, terminal));
         String first = out.lines.poll(20, TimeUnit.SECONDS);
         assertThat(first).as("the listening line; stderr: " + err).isNotNull();

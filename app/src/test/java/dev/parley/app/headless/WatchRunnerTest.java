@@ -2,7 +2,7 @@ package dev.parley.app.headless;
 
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
-import dev.parley.app.cli.WatchOptions;
+import dev.parley.app.cli.WatchFlags;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -19,7 +19,7 @@ class WatchRunnerTest {
 
     @Test
     void garbageTicketIsOneClearLineAndExitTwo() {
-        int code = new HeadlessEngines().watch(new WatchOptions("not-a-ticket", "auto", Duration.ofSeconds(1)), terminal);
+        int code = new HeadlessEngines().watch(new WatchFlags("not-a-ticket", "auto", Duration.ofSeconds(1)), terminal);
 
         assertThat(code).isEqualTo(ExitCodes.USAGE).isEqualTo(2);
         assertThat(out.toString()).isEmpty();
@@ -29,7 +29,7 @@ class WatchRunnerTest {
 
     @Test
     void badBase64AddressIsRejectedToo() {
-        int code = new HeadlessEngines().watch(new WatchOptions("parley:%%%%/live", "auto", null), terminal);
+        int code = new HeadlessEngines().watch(new WatchFlags("parley:%%%%/live", "auto", null), terminal);
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString().lines().toList()).singleElement().asString().startsWith("parley watch: bad ticket: ");

@@ -1,5 +1,6 @@
 package dev.parley.app.wiring;
 
+import dev.parley.rooms.RoomOptions;
 import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
@@ -59,8 +60,8 @@ class RoomsCallServiceTest {
 
     /** As {@link #service(Path)}, with the room options adjusted per endpoint. */
     static RoomsCallService service(Path configDir,
-                                    java.util.function.BiFunction<dev.parley.net.quic.Endpoint, dev.parley.rooms.RoomOptions,
-                                            dev.parley.rooms.RoomOptions> room) {
+                                    java.util.function.BiFunction<dev.parley.net.quic.Endpoint, RoomOptions,
+                                            RoomOptions> room) {
         IdentityStore store = new IdentityStore(configDir, k -> null);
         return new RoomsCallService(new RoomsCallService.Config(() -> store.loadOrCreate("test"),
                 id -> EndpointConfig.loopback(id).withIdleTimeout(RoomsCallService.IDLE_TIMEOUT),

@@ -13,14 +13,14 @@ import java.time.Duration;
  * @param listen    instead of dialing a ticket: wait for a publisher to connect, or null
  * @param net       home relay and mDNS
  */
-public record WatchOptions(String ticket, String rendition, Duration duration, Path record, Listen listen,
-                           NetOptions net) {
-    public WatchOptions(String ticket, String rendition, Duration duration) {
-        this(ticket, rendition, duration, null, null, NetOptions.NONE);
+public record WatchFlags(String ticket, String rendition, Duration duration, Path record, Listen listen,
+                           NetFlags net) {
+    public WatchFlags(String ticket, String rendition, Duration duration) {
+        this(ticket, rendition, duration, null, null, NetFlags.NONE);
     }
 
-    public WatchOptions(String ticket, String rendition, Duration duration, Path record, Listen listen) {
-        this(ticket, rendition, duration, record, listen, NetOptions.NONE);
+    public WatchFlags(String ticket, String rendition, Duration duration, Path record, Listen listen) {
+        this(ticket, rendition, duration, record, listen, NetFlags.NONE);
     }
 
     /**

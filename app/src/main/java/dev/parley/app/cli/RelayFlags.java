@@ -13,5 +13,5 @@ import java.nio.file.Path;
  * @param rateBytesPerSec per-client receive rate limit in bytes per second, 0 for none
  * @param media           the media relay's options, or {@code null} when only packets are relayed
  */
-public record RelayOptions(InetSocketAddress listen, Integer stunPort, Path tlsCert, Path tlsKey, long rateBytesPerSec,
-                           MediaRelayOptions media) {}
+public record RelayFlags(InetSocketAddress listen, Integer stunPort, Path tlsCert, Path tlsKey, long rateBytesPerSec,
+                           MediaRelayFlags media) {}

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
  * @param mdns  advertise and browse on the LAN with mDNS; on by default when a relay is set (only then
  *              can a ticket lack the addresses mDNS would find)
  */
-public record NetOptions(String relay, boolean mdns) {
-    public static final NetOptions NONE = new NetOptions(null, false);
+public record NetFlags(String relay, boolean mdns) {
+    public static final NetFlags NONE = new NetFlags(null, false);
 
     /** Applies the options to an endpoint's configuration. */
     public EndpointConfig apply(EndpointConfig config) {
@@ -30,7 +30,7 @@ public record NetOptions(String relay, boolean mdns) {
         boolean noMdns;
 
         /** The options; a relay URL that is not one is a usage error of {@code spec}'s command. */
-        public NetOptions options(picocli.CommandLine.Model.CommandSpec spec) {
+        public NetFlags options(picocli.CommandLine.Model.CommandSpec spec) {
             String url = relay == null || relay.isBlank() ? null : relay.strip();
             if (url != null) {
                 try {
@@ -39,7 +39,7 @@ public record NetOptions(String relay, boolean mdns) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--relay: " + e.getMessage());
                 }
             }
-            return new NetOptions(url, url != null && !noMdns);
+            return new NetFlags(url, url != null && !noMdns);
         }
     }
 }

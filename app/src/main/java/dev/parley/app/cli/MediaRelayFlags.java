@@ -13,12 +13,12 @@ import java.util.List;
  * @param publicReadPrefixes scopes anyone may read under
  * @param jwtKey             a JWK file (EdDSA public key) verifying {@code ?jwt=} tokens, or {@code null}
  */
-public record MediaRelayOptions(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
+public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
                                 Path jwtKey) {
     /** The media relay's default port, as moq-relay's. */
     public static final int DEFAULT_PORT = 4443;
 
-    public MediaRelayOptions {
+    public MediaRelayFlags {
         publicPrefixes = List.copyOf(publicPrefixes);
         publicReadPrefixes = List.copyOf(publicReadPrefixes);
     }

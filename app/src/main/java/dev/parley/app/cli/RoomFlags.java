@@ -11,10 +11,10 @@ package dev.parley.app.cli;
  * @param profile     settings profile, or {@code null} for the default one
  * @param net         home relay and mDNS
  */
-public record RoomOptions(String ticket, String displayName, boolean testSource, boolean chatStdin,
-                          int demoPeers, String profile, NetOptions net) {
-    public RoomOptions(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
+public record RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin,
+                          int demoPeers, String profile, NetFlags net) {
+    public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
                        String profile) {
-        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetOptions.NONE);
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE);
     }
 }

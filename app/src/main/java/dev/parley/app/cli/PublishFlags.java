@@ -15,15 +15,15 @@ import java.util.List;
  * @param profile    whose identity to publish with, or {@code null} for the default profile
  * @param net        home relay and mDNS
  */
-public record PublishOptions(boolean testSource, String name, List<String> renditions,
+public record PublishFlags(boolean testSource, String name, List<String> renditions,
                              InetSocketAddress bind, InetSocketAddress ws, boolean audio, String profile,
-                             NetOptions net) {
-    public PublishOptions {
+                             NetFlags net) {
+    public PublishFlags {
         renditions = List.copyOf(renditions);
     }
 
-    public PublishOptions(boolean testSource, String name, List<String> renditions, InetSocketAddress bind,
+    public PublishFlags(boolean testSource, String name, List<String> renditions, InetSocketAddress bind,
                           InetSocketAddress ws, boolean audio, String profile) {
-        this(testSource, name, renditions, bind, ws, audio, profile, NetOptions.NONE);
+        this(testSource, name, renditions, bind, ws, audio, profile, NetFlags.NONE);
     }
 }
