@@ -6,6 +6,7 @@ import dev.parley.net.moq.relay.JwtScopeResolver;
 import dev.parley.net.moq.relay.MoqRelay;
 import dev.parley.net.moq.relay.Permission;
 import dev.parley.net.moq.relay.ScopePath;
+import dev.parley.net.moq.relay.WebPage;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import io.netty.handler.ssl.SslContext;
@@ -23,14 +24,19 @@ import java.util.Optional;
 /**
  * The media relay of {@code parley relay} and its listeners: WebSocket ({@code ws://}, or {@code wss://}
  * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number, with moq-relay's
- * JWT rules and the public prefixes deciding who may read and publish where.
+ * JWT rules and the public prefixes deciding who may read and publish where. Plain HTTP on the TCP port
+ * gets the relay's web page ({@link WebPage}).
  *
  * @param relay     the relay
  * @param endpoint  its raw QUIC endpoint
  * @param webSocket where its WebSocket listener is bound
  * @param tls       whether that listener is {@code wss://}
+ * @param page      whether its web page (the hang player and {@code @moq/publish}) is part of this build
  */
-record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls) implements AutoCloseable {
+record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls,
+                           boolean page) implements AutoCloseable {
+    /** Where the build puts the relay's web page (app/src/main/web, bundled by build.mjs). */
+    static final String WEB_PAGE = "dev/parley/app/web";
 
     /** Starts the relay; a clear {@link IllegalArgumentException} for a bad prefix or key. */
     static MediaRelayListeners start(MediaRelayFlags options, Path tlsCert, Path tlsKey) throws IOException {
@@ -52,9 +58,10 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
         try {
             endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(options.listen()));
             relay.attach(endpoint);
+            WebPage page = WebPage.fromClasspath(MediaRelayListeners.class.getClassLoader(), WEB_PAGE);
             InetSocketAddress ws = relay.listenWebSocket(
-                    new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls);
-            return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent());
+                    new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls, page);
+            return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent(), page.available());
         } catch (RuntimeException e) {
             relay.close();
             if (endpoint != null) {
@@ -76,6 +83,11 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
     String url(String host) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return (tls ? "wss://" : "ws://") + h + ":" + webSocket.getPort() + "/";
+    }
+
+    /** The web page's URL on {@code host} (same port as the WebSocket). */
+    String pageUrl(String host) {
+        return url(host).replaceFirst("^ws", "http");
     }
 
     @Override
