@@ -2,6 +2,7 @@ package dev.parley.app.headless;
 
 import dev.parley.app.cli.MediaRelayFlags;
 import dev.parley.net.identity.Identity;
+import dev.parley.net.identity.IdentityStore;
 import dev.parley.net.moq.relay.JwtScopeResolver;
 import dev.parley.net.moq.relay.MoqRelay;
 import dev.parley.net.moq.relay.Permission;
@@ -23,7 +24,8 @@ import java.util.Optional;
 
 /**
  * The media relay of {@code parley relay} and its listeners: WebSocket ({@code ws://}, or {@code wss://}
- * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number, with moq-relay's
+ * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number (the relay's
+ * Ed25519 identity from its key file, and with a certificate also standard WebPKI TLS), with moq-relay's
  * JWT rules and the public prefixes deciding who may read and publish where. Plain HTTP on the TCP port
  * gets the relay's web page ({@link WebPage}).
  *
@@ -56,7 +58,12 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
         MoqRelay relay = new MoqRelay(new JwtScopeResolver(key, prefixes, Clock.systemUTC()));
         Endpoint endpoint = null;
         try {
-            endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(options.listen()));
+            Identity identity = options.keyFile() == null ? Identity.generate()
+                    : IdentityStore.loadOrCreateFile(options.keyFile(), System::getenv);
+            endpoint = Endpoint.bind(EndpointConfig.of(identity).withBindAddress(options.listen()));
+            if (tlsCert != null) {
+                endpoint.serveWebPki(tlsCert.toFile(), tlsKey.toFile()); // raw QUIC for clients that check the name
+            }
             relay.attach(endpoint);
             WebPage page = WebPage.fromClasspath(MediaRelayListeners.class.getClassLoader(), WEB_PAGE);
             InetSocketAddress ws = relay.listenWebSocket(
