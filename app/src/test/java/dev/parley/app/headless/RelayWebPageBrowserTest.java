@@ -12,7 +12,11 @@ import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.Announce;
 import dev.parley.net.moq.model.OriginConsumer;
+import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
+import dev.parley.net.quic.Endpoint;
+import dev.parley.net.quic.EndpointConfig;
+import dev.parley.net.ticket.LiveTicket;
 import dev.parley.net.qmux.QmuxClient;
 import dev.parley.net.testing.NodeInterop;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * camera and microphone), everything through one relay on loopback: the page's player paints a Parley
  * publisher's broadcast (its timestamp barcode read back from the pixels), and in a room scope the page's
  * Publish button sends camera and microphone that a Parley subscriber decodes, while the page shows the
- * Parley participant's camera. Skipped with the reason when Chromium or the npm packages are missing
+ * Parley participant's camera; the ticket page plays a broadcast the relay pulls from a Parley
+ * publisher by its ticket. Skipped with the reason when Chromium or the npm packages are missing
  * outside CI.
  */
 @Timeout(150)
@@ -84,6 +91,31 @@ class RelayWebPageBrowserTest {
                 assertAdvancingBarcodes(player(first(ev, "paints", transcript), "alice", transcript), 40, transcript);
             } finally {
                 publisher.close();
+            }
+        }
+    }
+
+    @Test
+    void ticketPagePlaysABroadcastTheRelayPullsFromItsPublisher() throws Exception {
+        NodeInterop node = NodeInterop.requireChromium("media", "relay-page.mjs");
+        try (MediaRelayListeners relay = MediaRelayListeners.start(publicAt("/"), null, null);
+             LocalMedia local = LocalMedia.withTestSources(testPattern());
+             Endpoint publisherEndpoint = Endpoint.bind(EndpointConfig.loopback(Identity.generate()));
+             Moq publisher = Moq.attach(publisherEndpoint, Moq.Options.DEFAULT.withAutoAccept(true))) {
+            // a Parley publisher that only serves peer to peer: the relay dials it when the page asks
+            publisher.publish("cam", local.broadcast().consume());
+            String ticket = new LiveTicket(publisherEndpoint.addr(), "cam").toString();
+            String url = relay.pageUrl("127.0.0.1") + "ticket?t=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
+            try (NodeInterop.Run js = node.start("relay-page.mjs", url, "12000")) {
+                assertThat(js.awaitEvent("done", Duration.ofSeconds(60))).as(js.transcript()).isPresent();
+                String transcript = js.transcript();
+                List<JsonNode> ev = js.events();
+                JsonNode last = last(ev, "sample", transcript);
+                System.out.println("[relay-page] last ticket sample " + last);
+                assertThat(relay.relay().pullDials()).as("the relay dialed the publisher once").isEqualTo(1);
+                assertThat(last.path("players").path(ticket).path("decodedFrames").asLong())
+                        .as("frames decoded\n" + transcript).isGreaterThan(30);
+                assertAdvancingBarcodes(player(first(ev, "paints", transcript), ticket, transcript), 30, transcript);
             }
         }
     }
