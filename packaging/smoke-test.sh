@@ -141,6 +141,10 @@ unit=/lib/systemd/system/parley-relay.service
 grep -qx 'ExecStart=/opt/parley/bin/Parley relay --config /etc/parley/relay.conf' "$unit" \
   || fail "$unit does not run 'parley relay --config /etc/parley/relay.conf'"
 [ -f /etc/parley/relay.conf ] || fail "/etc/parley/relay.conf missing"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  verify="$(timeout 60 systemd-analyze verify "$unit" 2>&1)" || { echo "$verify" >&2; fail "systemd-analyze verify $unit"; }
+  say "systemd-analyze verify: ${verify:-no complaints}"
+fi
 if command -v systemctl >/dev/null 2>&1; then
   state="$(systemctl is-enabled parley-relay.service 2>/dev/null || true)"
   [ "$state" != enabled ] || fail "parley-relay is enabled on install; it must be the administrator's choice"
