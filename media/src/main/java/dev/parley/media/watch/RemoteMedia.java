@@ -183,9 +183,9 @@ public final class RemoteMedia implements AutoCloseable {
         List<AdaptiveController.Rung> rungs = ranked.stream()
                 .map(e -> new AdaptiveController.Rung(e.getKey(), e.getValue().pixels(), e.getValue().bitrateOrZero()))
                 .toList();
-        control.setRenditions(rungs, target.get());
         Map.Entry<String, VideoRendition> lowest = ranked.getLast();
         boolean standby = choice.adaptive() && ranked.size() > 1;
+        control.setRenditions(rungs, target.get(), standby);
         video.standBy(standby ? new VideoSwitcher.Standby(lowest.getKey(), lowest.getValue(),
                 source(lowest.getValue().broadcast())) : null);
         VideoSwitcher.State state = video.state();
@@ -291,7 +291,7 @@ public final class RemoteMedia implements AutoCloseable {
             signals = NetworkSignals.of(tickedLink, link, arrived, video.lateGroups());
             tickedLink = link;
         }
-        video.maintain();
+        video.maintain(now);
         List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
                 !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
         if (signals != null) {

@@ -42,6 +42,8 @@ final class VideoSwitcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VideoSwitcher.class);
     /** The standby's priority: audio's QUIC urgency band, so it is sent before ordinary video (band below). */
     static final int STANDBY_PRIORITY = TrackInfo.PRIORITY_AUDIO - 16;
+    /** How long a bridge (the standby shown during a step down to a middle rung) may take to show a frame. */
+    static final long BRIDGE_WAIT_MS = 500;
 
     /** What the control step needs to know about the switch in progress. */
     record State(String current, boolean currentEnded, String currentFailure, String pending,
@@ -70,6 +72,8 @@ final class VideoSwitcher implements AutoCloseable {
     private VideoTrackReader pending;
     private VideoTrackReader standby;
     private Standby standbyWanted;
+    /** A pending reader that goes to the gate once the standby, shown as a bridge, is on screen. */
+    private VideoTrackReader afterBridge;
     private long pendingSinceMs;
     private String shownTrack;
 
@@ -141,6 +145,18 @@ final class VideoSwitcher implements AutoCloseable {
             // the gate keeps the old pipeline as active (it delivers nothing more) until the new one's first frame
             closeReader(current);
             current = null;
+            VideoTrackReader bridge = standby == null ? null : takeStandby(standby.pipeline().track());
+            if (bridge != null) {
+                // a step down to a middle rung: the standby is on screen at its next frame instead of the old
+                // rendition's last one held until the new rendition's keyframe has come through the queue
+                current = bridge;
+                gate.start(bridge.pipeline());
+                pending = r;
+                pendingSinceMs = nowMs;
+                afterBridge = r;
+                tap.prefer(track, rendition.codedWidth(), rendition.codedHeight());
+                return;
+            }
         }
         if (current == null) {
             current = r;
@@ -236,6 +252,10 @@ final class VideoSwitcher implements AutoCloseable {
             current = pending;
             pending = null;
         }
+        if (pending != null && pending == afterBridge && current != null && gate.active() == current.pipeline()) {
+            gate.start(pending.pipeline()); // the bridge is on screen: now the new rendition may replace it
+            afterBridge = null;
+        }
         VideoDecodePipeline shown = gate.active();
         if (shown != null && !shown.track().equals(shownTrack)) {
             shownTrack = shown.track();
@@ -253,8 +273,15 @@ final class VideoSwitcher implements AutoCloseable {
         keepStandby();
     }
 
-    /** Once per control step: replaces a standby whose track ended. */
-    void maintain() {
+    /**
+     * Once per control step: replaces a standby whose track ended, and hands a pending rendition to the gate
+     * when its bridge showed nothing within {@link #BRIDGE_WAIT_MS}.
+     */
+    void maintain(long nowMs) {
+        if (pending != null && pending == afterBridge && nowMs - pendingSinceMs >= BRIDGE_WAIT_MS) {
+            gate.start(pending.pipeline());
+            afterBridge = null;
+        }
         keepStandby();
     }
 

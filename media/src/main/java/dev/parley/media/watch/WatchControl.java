@@ -57,8 +57,14 @@ final class WatchControl {
 
     /** The renditions the controller chooses from (best first) and the one showing. */
     void setRenditions(List<AdaptiveController.Rung> bestFirst, String current) {
+        setRenditions(bestFirst, current, false);
+    }
+
+    /** Like {@link #setRenditions(List, String)}; {@code standby}: the lowest is received beside any other. */
+    void setRenditions(List<AdaptiveController.Rung> bestFirst, String current, boolean standby) {
         rungs = List.copyOf(bestFirst);
         controller.setRenditions(bestFirst, current);
+        controller.setStandby(standby);
     }
 
     /**
