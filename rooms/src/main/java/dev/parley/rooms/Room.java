@@ -7,6 +7,7 @@ import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
@@ -759,12 +760,22 @@ public final class Room implements AutoCloseable {
      */
     private void followHeartbeat(EndpointId id, long gen, BroadcastConsumer feed) {
         try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
-            GroupConsumer g;
-            while ((g = t.nextGroup()) != null) {
-                byte[] beat = g.readFrame(); // one frame per group, written with the group
-                if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
-                    actor.post(new LeavingBeat(id, gen));
-                    return;
+            // every wait bounded (LiveRead); a beat that stalls behind a newer one is skipped (one frame per group)
+            for (LiveRead.Next n; !((n = LiveRead.nextGroup(t)) instanceof LiveRead.Next.Ended); ) {
+                if (!(n instanceof LiveRead.Next.Group(GroupConsumer g))) {
+                    continue;
+                }
+                try (g) {
+                    LiveRead.Frame f;
+                    do {
+                        f = LiveRead.frame(g, Duration.ZERO);
+                    } while (f instanceof LiveRead.Frame.Waiting);
+                    if (f instanceof LiveRead.Frame.Data(byte[] beat) && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
+                        actor.post(new LeavingBeat(id, gen));
+                        return;
+                    }
+                } catch (MoqException aborted) {
+                    // that beat's group only
                 }
             }
         } catch (MoqException | IllegalStateException | TransportException e) {

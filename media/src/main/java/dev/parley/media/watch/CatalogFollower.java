@@ -1,5 +1,6 @@
 package dev.parley.media.watch;
 
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.media.MediaException;
 import dev.parley.media.hang.Catalog;
 import dev.parley.net.actor.ActorStoppedException;
