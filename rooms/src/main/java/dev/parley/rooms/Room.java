@@ -306,6 +306,18 @@ public final class Room implements AutoCloseable {
     }
 
     /**
+     * Follows the path statistics of the session {@code peer} is linked over now, each sample with the PROBE
+     * estimate the peer last sent (what an adaptive watcher of its media acts on): the connection's own
+     * samples, about every 200 ms on a transport thread, so {@code sample} must not block. Empty when no
+     * session is open; ends with that session (a reconnect subscribes the peer's broadcasts again, and
+     * the caller follows the new one) or when the returned handle is closed.
+     */
+    public java.util.Optional<AutoCloseable> followPath(EndpointId peer,
+                                                        java.util.function.BiConsumer<dev.parley.net.transport.PathStats, java.util.OptionalLong> sample) {
+        return moq.followPath(peer, sample);
+    }
+
+    /**
      * Our sender's capacity estimate (bps, 0 = unknown) for each peer session that subscribes something
      * of ours: the publisher's congestion response reads them.
      */
