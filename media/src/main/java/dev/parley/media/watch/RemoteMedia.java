@@ -296,6 +296,10 @@ public final class RemoteMedia implements AutoCloseable {
                 !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
         if (signals != null) {
             adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
+            if (choice.adaptive() && signals.queueDelay().toMillis() > 0) {
+                LOG.debug("adaptive tick: queue {} ms over {} frames, rx {} kbit/s, skipped {}", signals.queueDelay().toMillis(),
+                        signals.arrivals(), signals.receiveBps() / 1000, signals.skippedGroups());
+            }
         }
         for (WatchControl.Action a : actions) {
             act(a);
