@@ -177,6 +177,7 @@ final class VideoSwitcher implements AutoCloseable {
         }
         VideoTrackReader r = standby;
         standby = null;
+        r.standby(false);
         return r;
     }
 
@@ -213,6 +214,9 @@ final class VideoSwitcher implements AutoCloseable {
             return;
         }
         standby = subscribe(w.track(), w.rendition(), w.from());
+        if (standby != null) {
+            standby.standby(true);
+        }
     }
 
     private static boolean reads(VideoTrackReader r, String track) {
@@ -267,6 +271,7 @@ final class VideoSwitcher implements AutoCloseable {
         }
         if (standby == null && standbyWanted != null && standbyWanted.track().equals(old.track()) && !r.ended()) {
             standby = r; // decoding on: its frames are dropped at the gate until a step down shows it again
+            r.standby(true);
             return;
         }
         closeReader(r);
