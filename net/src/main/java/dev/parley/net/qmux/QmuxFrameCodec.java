@@ -1,5 +1,6 @@
 package dev.parley.net.qmux;
 
+import dev.parley.net.moq.wire.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -50,7 +51,7 @@ public final class QmuxFrameCodec {
     }
 
     private static QmuxFrame decodeOne(ByteBuf msg, boolean record) {
-        long type = QmuxVarInt.read(msg, "frame type");
+        long type = readVarint(msg, "frame type");
         if (type >= 0x08 && type <= 0x0f) {
             return decodeStream(msg, type);
         }
@@ -58,18 +59,18 @@ public final class QmuxFrameCodec {
             return new QmuxFrame.Parameters(decodeParameters(msg, !record));
         }
         if (record && (type == QmuxFrame.PING_REQUEST_TYPE || type == QmuxFrame.PING_RESPONSE_TYPE)) {
-            return new QmuxFrame.Ping(type == QmuxFrame.PING_RESPONSE_TYPE, QmuxVarInt.read(msg, "ping sequence"));
+            return new QmuxFrame.Ping(type == QmuxFrame.PING_RESPONSE_TYPE, readVarint(msg, "ping sequence"));
         }
         return switch ((int) Math.min(type, Integer.MAX_VALUE)) {
-            case 0x04 -> new QmuxFrame.ResetStream(streamId(msg), QmuxVarInt.read(msg, "error code"),
-                    QmuxVarInt.read(msg, "final size"));
-            case 0x05 -> new QmuxFrame.StopSending(streamId(msg), QmuxVarInt.read(msg, "error code"));
-            case 0x10 -> new QmuxFrame.MaxData(QmuxVarInt.read(msg, "maximum data"));
-            case 0x11 -> new QmuxFrame.MaxStreamData(streamId(msg), QmuxVarInt.read(msg, "maximum stream data"));
+            case 0x04 -> new QmuxFrame.ResetStream(streamId(msg), readVarint(msg, "error code"),
+                    readVarint(msg, "final size"));
+            case 0x05 -> new QmuxFrame.StopSending(streamId(msg), readVarint(msg, "error code"));
+            case 0x10 -> new QmuxFrame.MaxData(readVarint(msg, "maximum data"));
+            case 0x11 -> new QmuxFrame.MaxStreamData(streamId(msg), readVarint(msg, "maximum stream data"));
             case 0x12 -> new QmuxFrame.MaxStreams(true, streamCount(msg));
             case 0x13 -> new QmuxFrame.MaxStreams(false, streamCount(msg));
-            case 0x14 -> new QmuxFrame.DataBlocked(QmuxVarInt.read(msg, "limit"));
-            case 0x15 -> new QmuxFrame.StreamDataBlocked(streamId(msg), QmuxVarInt.read(msg, "limit"));
+            case 0x14 -> new QmuxFrame.DataBlocked(readVarint(msg, "limit"));
+            case 0x15 -> new QmuxFrame.StreamDataBlocked(streamId(msg), readVarint(msg, "limit"));
             case 0x16 -> new QmuxFrame.StreamsBlocked(true, streamCount(msg));
             case 0x17 -> new QmuxFrame.StreamsBlocked(false, streamCount(msg));
             case 0x1c -> decodeClose(msg, true, false, !record);
@@ -78,8 +79,8 @@ public final class QmuxFrameCodec {
                 if (!record) {
                     throw QmuxProtocolException.encoding("unknown frame type 0x24");
                 }
-                QmuxFrame.ResetStreamAt r = new QmuxFrame.ResetStreamAt(streamId(msg), QmuxVarInt.read(msg, "error code"),
-                        QmuxVarInt.read(msg, "final size"), QmuxVarInt.read(msg, "reliable size"));
+                QmuxFrame.ResetStreamAt r = new QmuxFrame.ResetStreamAt(streamId(msg), readVarint(msg, "error code"),
+                        readVarint(msg, "final size"), readVarint(msg, "reliable size"));
                 if (r.reliableSize() > r.finalSize()) {
                     throw QmuxProtocolException.encoding("RESET_STREAM_AT reliable size " + r.reliableSize()
                             + " above the final size " + r.finalSize());
@@ -90,7 +91,7 @@ public final class QmuxFrameCodec {
                 if (!record) {
                     throw QmuxProtocolException.encoding("unknown frame type 0x" + Long.toHexString(type));
                 }
-                long len = type == 0x31 ? QmuxVarInt.read(msg, "datagram length") : msg.readableBytes();
+                long len = type == 0x31 ? readVarint(msg, "datagram length") : msg.readableBytes();
                 if (len > msg.readableBytes()) {
                     throw QmuxProtocolException.encoding("DATAGRAM length " + len + " exceeds the record");
                 }
@@ -102,11 +103,11 @@ public final class QmuxFrameCodec {
     }
 
     private static long streamId(ByteBuf msg) {
-        return QmuxVarInt.read(msg, "stream id");
+        return readVarint(msg, "stream id");
     }
 
     private static long streamCount(ByteBuf msg) {
-        long n = QmuxVarInt.read(msg, "stream count");
+        long n = readVarint(msg, "stream count");
         if (n > (1L << 60)) {
             throw QmuxProtocolException.encoding("stream count " + n + " above 2^60");
         }
@@ -115,10 +116,10 @@ public final class QmuxFrameCodec {
 
     private static QmuxFrame.Stream decodeStream(ByteBuf msg, long type) {
         long id = streamId(msg);
-        long offset = (type & 0x04) != 0 ? QmuxVarInt.read(msg, "offset") : 0;
+        long offset = (type & 0x04) != 0 ? readVarint(msg, "offset") : 0;
         int len;
         if ((type & 0x02) != 0) {
-            long l = QmuxVarInt.read(msg, "length");
+            long l = readVarint(msg, "length");
             if (l > msg.readableBytes()) {
                 throw QmuxProtocolException.encoding("STREAM length " + l + " exceeds the " + msg.readableBytes()
                         + " bytes left in the message");
@@ -127,7 +128,7 @@ public final class QmuxFrameCodec {
         } else {
             len = msg.readableBytes();
         }
-        if (offset + len > QmuxVarInt.MAX) {
+        if (offset + len > VarInt.MAX) {
             throw new QmuxProtocolException(QmuxProtocolException.FLOW_CONTROL_ERROR, "STREAM offset + length above 2^62");
         }
         byte[] data = new byte[len];
@@ -136,7 +137,7 @@ public final class QmuxFrameCodec {
     }
 
     private static TransportParameters decodeParameters(ByteBuf msg, boolean exact) {
-        long total = QmuxVarInt.read(msg, "transport parameters length");
+        long total = readVarint(msg, "transport parameters length");
         if (exact ? total != msg.readableBytes() : total > msg.readableBytes()) {
             throw QmuxProtocolException.encoding("transport parameters length " + total + " but " + msg.readableBytes()
                     + " bytes follow");
@@ -148,8 +149,8 @@ public final class QmuxFrameCodec {
         long[] v = new long[10];
         Set<Long> seen = new HashSet<>();
         while (msg.isReadable()) {
-            long id = QmuxVarInt.read(msg, "transport parameter id");
-            long len = QmuxVarInt.read(msg, "transport parameter length");
+            long id = readVarint(msg, "transport parameter id");
+            long len = readVarint(msg, "transport parameter length");
             if (len > msg.readableBytes()) {
                 throw QmuxProtocolException.encoding("transport parameter 0x" + Long.toHexString(id) + " truncated");
             }
@@ -176,7 +177,7 @@ public final class QmuxFrameCodec {
             if (!known) {
                 continue; // grease and extensions
             }
-            long x = QmuxVarInt.read(value, "transport parameter value");
+            long x = readVarint(value, "transport parameter value");
             if (value.isReadable()) {
                 throw parameterError("transport parameter 0x" + Long.toHexString(id) + " has trailing bytes");
             }
@@ -201,9 +202,9 @@ public final class QmuxFrameCodec {
 
     private static QmuxFrame.ConnectionClose decodeClose(ByteBuf msg, boolean withFrameType, boolean application,
                                                          boolean exact) {
-        long code = QmuxVarInt.read(msg, "error code");
-        long frameType = withFrameType ? QmuxVarInt.read(msg, "frame type") : 0;
-        long len = QmuxVarInt.read(msg, "reason length");
+        long code = readVarint(msg, "error code");
+        long frameType = withFrameType ? readVarint(msg, "frame type") : 0;
+        long len = readVarint(msg, "reason length");
         if (exact ? len != msg.readableBytes() : len > msg.readableBytes()) {
             throw QmuxProtocolException.encoding("close reason length " + len + " but " + msg.readableBytes() + " bytes follow");
         }
@@ -263,12 +264,12 @@ public final class QmuxFrameCodec {
         }
         ByteBuf header = alloc.buffer(1 + 8 + 8 + 4);
         int type = 0x0a | (offset != 0 ? 0x04 : 0) | (fin ? 0x01 : 0);
-        QmuxVarInt.write(header, type);
-        QmuxVarInt.write(header, id);
+        writeVarint(header, type);
+        writeVarint(header, id);
         if (offset != 0) {
-            QmuxVarInt.write(header, offset);
+            writeVarint(header, offset);
         }
-        QmuxVarInt.write(header, data.readableBytes());
+        writeVarint(header, data.readableBytes());
         if (!data.isReadable()) {
             data.release();
             return header;
@@ -276,9 +277,38 @@ public final class QmuxFrameCodec {
         return alloc.compositeBuffer(2).addComponents(true, header, data);
     }
 
+    /** Writes the minimal form of {@code v}. */
+    static void writeVarint(ByteBuf out, long v) {
+        long tagged = VarInt.tagged(v);
+        switch (VarInt.size(v)) {
+            case 1 -> out.writeByte((int) tagged);
+            case 2 -> out.writeShort((int) tagged);
+            case 4 -> out.writeInt((int) tagged);
+            default -> out.writeLong(tagged);
+        }
+    }
+
+    /** Reads one varint of any length, or throws {@link QmuxProtocolException} when the buffer ends inside it. */
+    static long readVarint(ByteBuf in, String what) {
+        if (!in.isReadable()) {
+            throw QmuxProtocolException.encoding("truncated " + what);
+        }
+        int n = VarInt.lengthOf(in.getByte(in.readerIndex()));
+        if (in.readableBytes() < n) {
+            throw QmuxProtocolException.encoding("truncated " + what);
+        }
+        long raw = switch (n) {
+            case 1 -> in.readUnsignedByte();
+            case 2 -> in.readUnsignedShort();
+            case 4 -> in.readUnsignedInt();
+            default -> in.readLong();
+        };
+        return VarInt.untag(raw, n);
+    }
+
     private static void varints(ByteBuf out, long... values) {
         for (long v : values) {
-            QmuxVarInt.write(out, v);
+            writeVarint(out, v);
         }
     }
 
@@ -288,11 +318,11 @@ public final class QmuxFrameCodec {
                 p.initialMaxStreamDataUni(), p.initialMaxStreamsBidi(), p.initialMaxStreamsUni()};
         for (int i = 0; i < values.length; i++) {
             if (values[i] != 0) {
-                varints(body, TransportParameters.MAX_DATA + i, QmuxVarInt.size(values[i]), values[i]);
+                varints(body, TransportParameters.MAX_DATA + i, VarInt.size(values[i]), values[i]);
             }
         }
-        QmuxVarInt.write(out, QmuxFrame.TRANSPORT_PARAMETERS_TYPE);
-        QmuxVarInt.write(out, body.readableBytes());
+        writeVarint(out, QmuxFrame.TRANSPORT_PARAMETERS_TYPE);
+        writeVarint(out, body.readableBytes());
         out.writeBytes(body);
         body.release();
     }

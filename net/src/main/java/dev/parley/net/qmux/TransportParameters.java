@@ -28,7 +28,7 @@ public record TransportParameters(
     public TransportParameters {
         for (long v : new long[] {initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote,
                 initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni}) {
-            if (v < 0 || v > QmuxVarInt.MAX) {
+            if (v < 0 || v > dev.parley.net.moq.wire.VarInt.MAX) {
                 throw new IllegalArgumentException("transport parameter out of range: " + v);
             }
         }
