@@ -257,7 +257,7 @@ public final class QmuxConnection implements Connection {
     @Override
     public void close(long code, String reason) {
         if (markClosed(new CloseReason.Local(code, reason))) {
-            channel.eventLoop().execute(() -> sendCloseAndShutdown(code, 0, reason));
+            onLoop(() -> sendCloseAndShutdown(code, 0, reason));
         }
     }
 
@@ -803,10 +803,19 @@ public final class QmuxConnection implements Connection {
         }
     }
 
+    /** Runs {@code task} on the event loop; once the loop has terminated (its server closed) there is nothing left to do. */
+    private void onLoop(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            markClosed(new CloseReason.TransportError("qmux: event loop terminated"));
+        }
+    }
+
     private void schedulePump() {
         if (!pumpScheduled) {
             pumpScheduled = true;
-            channel.eventLoop().execute(this::pump);
+            onLoop(this::pump);
         }
     }
 

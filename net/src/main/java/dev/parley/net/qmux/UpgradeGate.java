@@ -109,8 +109,8 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
     }
 
     private String refusal(List<String> offered) {
-        String accepted = "; Parley accepts qmux-02, qmux-01 or qmux-00 with " + String.join(", ", protocols)
-                + " (e.g. " + String.join(", ", subprotocols()) + ")";
+        String accepted = "; Parley accepts qmux-02/01/00.<version> for " + String.join(", ", protocols)
+                + " (e.g. " + QmuxWireFormat.QMUX_02.subprotocol(protocols.getFirst()) + ")";
         if (offered.isEmpty()) {
             return "no WebSocket subprotocol offered" + accepted;
         }
