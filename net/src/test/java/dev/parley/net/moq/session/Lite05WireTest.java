@@ -113,6 +113,66 @@ class Lite05WireTest {
         assertThat(read(u, gd, grammar)).isNull();
     }
 
+    /**
+     * Parley as the subscriber of a 90 kHz publisher: it opens a TRACK stream next to its SUBSCRIBE, and the
+     * frame timestamps it receives (zigzag deltas in the track's timescale) reach the model in microseconds.
+     */
+    @Test
+    void theSubscriberAsksForTrackInfoAndKeepsTimestampsInMicroseconds() throws Exception {
+        StreamDecoder ad = new StreamDecoder(WireLimits.DEFAULT);
+        BidiStream announce = raw.acceptBidi();
+        assertThat(read(announce.recv(), ad, Grammars.streamType(true, V))).isEqualTo(StreamType.ANNOUNCE);
+        assertThat(read(announce.recv(), ad, Grammars.announcePlease(V)).prefix()).isEmpty();
+        announce.send().write(Messages.encode(new dev.parley.net.moq.wire.AnnounceOk(7, 1), V));
+        announce.send().write(Messages.encode(dev.parley.net.moq.wire.Announce.active("radio"), V));
+        announce.send().flush();
+
+        var remote = session.subscribe("radio", Duration.ofSeconds(5));
+        var track = remote.subscribe(new TrackInfo("audio", 80));
+        boolean sawTrack = false;
+        boolean sawSubscribe = false;
+        while (!(sawTrack && sawSubscribe)) {
+            BidiStream b = raw.acceptBidi();
+            StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+            StreamType type = read(b.recv(), d, Grammars.streamType(true, V));
+            if (type == StreamType.TRACK) {
+                assertThat(read(b.recv(), d, Grammars.track(V))).isEqualTo(new Track("radio", "audio"));
+                b.send().write(Messages.encode(new TrackProperties(80, false, Duration.ZERO, 90_000), V));
+                b.send().finish();
+                sawTrack = true;
+            } else if (type == StreamType.SUBSCRIBE) {
+                assertThat(read(b.recv(), d, Grammars.subscribeRequests(V))).isInstanceOfSatisfying(Subscribe.class,
+                        sub -> assertThat(sub.track()).isEqualTo("audio"));
+                b.send().write(Messages.encode(new SubscribeStart(3), V));
+                b.send().flush();
+                sawSubscribe = true;
+            } else {
+                assertThat(type).as("only TRACK and SUBSCRIBE here (a PROBE may come too)").isEqualTo(StreamType.PROBE);
+            }
+        }
+        long[] ticks = {90_000, 91_800, 90_900, 9_000_000_000L}; // 1 s, 1.02 s, back to 1.01 s, 100000 s
+        SendStream g2 = raw.openUni();
+        WireWriter w2 = new WireWriter().varint(StreamType.GROUP.code());
+        Messages.encode(new GroupHeader(0, 4), V, w2);
+        Frame.HeaderWriter h2 = new Frame.HeaderWriter(V);
+        for (long t : ticks) {
+            byte[] head = h2.header(1, t);
+            w2.raw(head, 0, head.length).raw(new byte[]{(byte) 'x'}, 0, 1);
+        }
+        g2.write(w2.toByteArray());
+        g2.finish();
+        var group = track.nextGroup(Duration.ofSeconds(5));
+        while (group.sequence() != 4) {
+            group = track.nextGroup(Duration.ofSeconds(5));
+        }
+        long[] micros = new long[ticks.length];
+        for (int i = 0; i < ticks.length; i++) {
+            assertThat(group.readFrame(Duration.ofSeconds(5))).containsExactly('x');
+            micros[i] = group.timestamp(i);
+        }
+        assertThat(micros).containsExactly(1_000_000, 1_020_000, 1_010_000, 100_000_000_000L);
+    }
+
     @Test
     void aSecondSetupStreamClosesTheSession() throws Exception {
         Setup client = new Setup(OptionalLong.of(0), Optional.empty(), OptionalLong.of(0), OptionalLong.empty());
