@@ -22,6 +22,7 @@ import dev.parley.net.moq.wire.Subscribe;
 import dev.parley.net.moq.wire.SubscribeEnd;
 import dev.parley.net.moq.wire.SubscribeOk;
 import dev.parley.net.moq.wire.SubscribeRequest;
+import dev.parley.net.moq.wire.SubscribeUpdate;
 import dev.parley.net.moq.wire.SubscribeStart;
 import dev.parley.net.moq.wire.Track;
 import dev.parley.net.moq.wire.TrackProperties;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -258,7 +260,12 @@ final class Publisher {
         private final Grammar<SubscribeRequest> grammar;
         private final Subscribe sub;
         private final TrackConsumer track;
-        private final Set<SendStream> inFlight = ConcurrentHashMap.newKeySet();
+        /** Group streams being written, with their group sequence (to re-prioritise them on SUBSCRIBE_UPDATE). */
+        private final Map<SendStream, Long> inFlight = new ConcurrentHashMap<>();
+        /** The subscriber's priority, changed by lite-05 SUBSCRIBE_UPDATE. */
+        private volatile int priority;
+        /** lite-05: the last group to serve (SUBSCRIBE's or SUBSCRIBE_UPDATE's end group, inclusive); MAX for none. */
+        private volatile long lastGroup;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_GROUPS_IN_FLIGHT);
 
@@ -268,6 +275,8 @@ final class Publisher {
             this.grammar = grammar;
             this.sub = sub;
             this.track = track;
+            this.priority = sub.priority();
+            this.lastGroup = session.version().subscribeStart() ? sub.endGroup().orElse(Long.MAX_VALUE) : Long.MAX_VALUE;
         }
 
         void run() throws InterruptedException {
@@ -289,6 +298,16 @@ final class Publisher {
                         break;
                     }
                     GroupConsumer group = g;
+                    if (group.sequence() > lastGroup) { // lite-05: the end group caps what is served
+                        group.close();
+                        slots.release();
+                        if (!started) {
+                            started = true;
+                            out.write(new SubscribeStart(group.sequence()));
+                        }
+                        out.write(new SubscribeEnd(lastGroup + 1));
+                        break;
+                    }
                     if (!started) { // lite-05: the start is known with the first group
                         started = true;
                         out.write(new SubscribeStart(group.sequence()));
@@ -330,11 +349,23 @@ final class Publisher {
             return true;
         }
 
-        /** Reads SUBSCRIBE_UPDATEs (ignored, as C-era peers do) until the subscriber closes its half. */
+        /**
+         * Reads SUBSCRIBE_UPDATEs until the subscriber closes its half: on lite-05 they are live (the new
+         * priority applies to the group streams in flight and to come, the end group caps what is served); on
+         * lite-03/04 they are ignored, as C-era peers do.
+         */
         private void watch() {
             try {
-                while (in.read(grammar) != null) {
-                    LOG.debug("ignoring SUBSCRIBE_UPDATE on subscription {}", sub.id());
+                for (SubscribeRequest r = in.read(grammar); r != null; r = in.read(grammar)) {
+                    if (!(r instanceof SubscribeUpdate u) || !session.version().subscribeStart()) {
+                        LOG.debug("ignoring SUBSCRIBE_UPDATE on subscription {}", sub.id());
+                        continue;
+                    }
+                    priority = u.priority();
+                    lastGroup = u.endGroup().orElse(Long.MAX_VALUE);
+                    inFlight.forEach((stream, seq) ->
+                            stream.setPriority(StreamPriority.of(u.priority(), track.info().priority(), seq)));
+                    LOG.debug("subscription {} updated: priority {}, last group {}", sub.id(), u.priority(), u.endGroup());
                 }
             } catch (DecodeException e) {
                 stream.recv().stop(Codes.of(e));
@@ -351,7 +382,7 @@ final class Publisher {
             if (cancelled.compareAndSet(false, true)) {
                 track.close();
                 long code = MoqError.CANCEL.wireCode();
-                inFlight.forEach(u -> u.reset(code));
+                inFlight.keySet().forEach(u -> u.reset(code));
                 Streams.finishQuietly(stream.send());
             }
         }
@@ -366,7 +397,7 @@ final class Publisher {
             group.superseded()
                     .thenRun(() -> u.setPriority(StreamPriority.superseded(priority)))
                     .thenRunAsync(() -> {
-                        if (inFlight.contains(u)) {
+                        if (inFlight.containsKey(u)) {
                             LOG.debug("group {} of subscription {} is stale, resetting its stream", group.sequence(), sub.id());
                             u.reset(MoqError.OLD.wireCode());
                             group.close();
@@ -388,13 +419,13 @@ final class Publisher {
                 group.close();
                 return;
             }
-            inFlight.add(u);
+            inFlight.put(u, group.sequence());
             try {
                 if (cancelled.get()) {
                     u.reset(MoqError.CANCEL.wireCode());
                     return;
                 }
-                long priority = StreamPriority.of(sub.priority(), track.info().priority(), group.sequence());
+                long priority = StreamPriority.of(this.priority, track.info().priority(), group.sequence());
                 u.setPriority(priority);
                 dropWhenStale(group, u, priority);
                 session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));

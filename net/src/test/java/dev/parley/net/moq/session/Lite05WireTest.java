@@ -173,6 +173,38 @@ class Lite05WireTest {
         assertThat(micros).containsExactly(1_000_000, 1_020_000, 1_010_000, 100_000_000_000L);
     }
 
+    /** lite-05 SUBSCRIBE_UPDATE is live: its end group caps the subscription (SUBSCRIBE_END, then FIN). */
+    @Test
+    void subscribeUpdateEndGroupCapsWhatIsServed() throws Exception {
+        BidiStream s = raw.openBidi();
+        s.send().write(typed(StreamType.SUBSCRIBE, Subscribe.live(0, "cam", "video", 60)));
+        SessionWireTest.awaitTrue(() -> session.servedSubscriptions() == 1);
+        s.send().write(Messages.encode(new dev.parley.net.moq.wire.SubscribeUpdate(90, false, Duration.ZERO,
+                OptionalLong.empty(), OptionalLong.of(8)), V));
+        s.send().flush();
+        Thread.sleep(200); // bounded: let the update land before the groups (it travels on another stream)
+        for (long seq = 7; seq <= 9; seq++) {
+            GroupProducer g = video.createGroup(seq);
+            g.writeFrame(ascii("f" + seq), seq * 1000);
+            g.close();
+        }
+        StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+        var grammar = Grammars.subscribeResponses(V);
+        assertThat(read(s.recv(), d, grammar)).isEqualTo(new SubscribeStart(7));
+        assertThat(read(s.recv(), d, grammar)).isEqualTo(new dev.parley.net.moq.wire.SubscribeEnd(9));
+        assertThat(read(s.recv(), d, grammar)).as("then FIN").isNull();
+        readToEnd(raw.acceptUni()); // the server's SETUP
+        java.util.Set<Long> served = new java.util.TreeSet<>();
+        for (int i = 0; i < 2; i++) {
+            RecvStream u = raw.acceptUni();
+            StreamDecoder gd = new StreamDecoder(WireLimits.DEFAULT);
+            assertThat(read(u, gd, Grammars.streamType(false, V))).isEqualTo(StreamType.GROUP);
+            served.add(((GroupHeader) read(u, gd, Grammars.group(V))).sequence());
+        }
+        assertThat(served).containsExactly(7L, 8L);
+        assertThat(raw.pendingUni()).as("group 9 is past the cap").isZero();
+    }
+
     @Test
     void aSecondSetupStreamClosesTheSession() throws Exception {
         Setup client = new Setup(OptionalLong.of(0), Optional.empty(), OptionalLong.of(0), OptionalLong.empty());
