@@ -477,6 +477,7 @@ public final class MoqSession implements AutoCloseable {
                 case SUBSCRIBE -> publisher.serveSubscribe(s, in);
                 case PROBE -> publisher.serveProbe(s, in);
                 case TRACK -> publisher.serveTrack(s, in);
+                case FETCH -> publisher.serveFetch(s, in);
                 case GOAWAY -> receiveGoaway(s, in);
                 case GROUP, SETUP -> throw new IllegalStateException(type + " is a uni stream");
             }

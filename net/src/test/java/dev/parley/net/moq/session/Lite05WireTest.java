@@ -205,6 +205,35 @@ class Lite05WireTest {
         assertThat(raw.pendingUni()).as("group 9 is past the cap").isZero();
     }
 
+    /** lite-05 FETCH: a cached group comes back whole with its timed frames, then FIN; a missing one is reset NOT_FOUND. */
+    @Test
+    void fetchServesACachedGroupWhole() throws Exception {
+        GroupProducer g = video.createGroup(12);
+        g.writeFrame(ascii("key"), 400_000);
+        g.writeFrame(ascii("p1"), 433_333);
+        g.close();
+        video.createGroup(13).close(); // a newer group: 12 stays cached
+        BidiStream f = raw.openBidi();
+        f.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("cam", "video", 60, 12)));
+        f.send().finish();
+        byte[] answer = readToEnd(f.recv());
+        Frame.HeaderWriter h = new Frame.HeaderWriter(V);
+        WireWriter expected = new WireWriter();
+        byte[] k = h.header(3, 400_000);
+        byte[] p = h.header(2, 433_333);
+        expected.raw(k, 0, k.length).raw(ascii("key"), 0, 3).raw(p, 0, p.length).raw(ascii("p1"), 0, 2);
+        assertThat(answer).isEqualTo(expected.toByteArray());
+
+        BidiStream missing = raw.openBidi();
+        missing.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("cam", "video", 60, 99)));
+        missing.send().finish();
+        assertThat(resetCode(missing.recv())).isEqualTo(MoqError.NOT_FOUND.wireCode());
+        BidiStream noBroadcast = raw.openBidi();
+        noBroadcast.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("nope", "video", 60, 12)));
+        noBroadcast.send().finish();
+        assertThat(resetCode(noBroadcast.recv())).isEqualTo(MoqError.NOT_FOUND.wireCode());
+    }
+
     @Test
     void aSecondSetupStreamClosesTheSession() throws Exception {
         Setup client = new Setup(OptionalLong.of(0), Optional.empty(), OptionalLong.of(0), OptionalLong.empty());
