@@ -39,11 +39,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One QMux session over a WebSocket: QUIC stream numbering, flow control and stream limits on top of
- * one frame per message (qmux-00) or per record (qmux-01/02; Parley sends one frame per record). All state sits behind one lock held only for short, non-blocking
- * sections: the Netty event loop decodes, accounts and writes; application (virtual) threads block on
- * conditions of that lock. Outgoing stream data is queued per stream and written by {@link #pump()}
- * on the event loop, highest priority first, within the peer's credit and the channel's writability.
+ * One QMux session over a WebSocket: QUIC stream numbering, flow control and stream limits on top of one
+ * frame per message (qmux-00) or one record of frames per message (qmux-01/02; Parley sends one frame per
+ * record). All state sits behind one lock held only for short, non-blocking sections: the Netty event
+ * loop decodes, accounts and writes; application (virtual) threads block on conditions of that lock.
+ * Outgoing stream data is queued per stream and written by {@link #pump()} on the event loop, highest
+ * priority first, within the peer's credit and the channel's writability.
  */
 public final class QmuxConnection implements Connection {
     /**
