@@ -527,6 +527,9 @@ public final class MoqSession implements AutoCloseable {
             throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "Setup stream without SETUP");
         }
         if (!peerSetup.complete(setup)) {
+            if (isClosed()) {
+                return; // the session ended before the SETUP was read (e.g. a relay refused it): not a second one
+            }
             throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "second Setup stream");
         }
         LOG.debug("{}: peer SETUP {}", name, setup);
