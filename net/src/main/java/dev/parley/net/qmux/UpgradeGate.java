@@ -1,5 +1,6 @@
 package dev.parley.net.qmux;
 
+import dev.parley.net.relay.HttpRoute;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,13 +24,20 @@ import java.util.List;
  * (the version then settled in-band by the legacy SETUP); and leaves only that one
  * in the request so the handshake selects it. Requests that are not such
  * an upgrade get a plain-text status saying why instead of Netty's default of upgrading without a
- * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks.
+ * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks. With a
+ * {@code plain} route, requests without an upgrade go to it instead (a relay's web page on the same port).
  */
 final class UpgradeGate extends ChannelInboundHandlerAdapter {
     private final List<String> protocols;
+    private final HttpRoute plain;
 
     UpgradeGate(List<String> protocols) {
+        this(protocols, null);
+    }
+
+    UpgradeGate(List<String> protocols, HttpRoute plain) {
         this.protocols = List.copyOf(protocols);
+        this.plain = plain;
     }
 
     @Override
@@ -43,6 +51,10 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
             if (!req.decoderResult().isSuccess()) {
                 refusal = "malformed HTTP request";
             } else if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                if (plain != null) {
+                    plain.handle(ctx, req);
+                    return;
+                }
                 refusal = "upgrade to WebSocket required (subprotocols " + String.join(", ", subprotocols()) + ")";
             } else {
                 List<String> offered = offered(req);
