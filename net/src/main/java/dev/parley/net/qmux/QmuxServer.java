@@ -72,7 +72,7 @@ public final class QmuxServer implements AutoCloseable {
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
-                .subprotocols(String.join(",", config.subprotocols()) + "," + QmuxConnection.WIRE_FORMAT)
+                .subprotocols(String.join(",", config.serverSubprotocols()))
                 .allowExtensions(false)
                 .dropPongFrames(false)
                 .handleCloseFrames(false) // QmuxConnection runs the closing handshake
