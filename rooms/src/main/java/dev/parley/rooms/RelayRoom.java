@@ -67,6 +67,8 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LEAVE_FLUSH = Duration.ofMillis(50);
     private static final long RESYNC_MS = 3_000;
+    /** How long a join waits for the relay to refuse our announces (a few round trips on any real path). */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(750);
 
     private final EndpointId me;
     private final RoomTicket ticket;
@@ -227,21 +229,26 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         }
     }
 
-    /** The relay serves our own room feed back: it took our announce. Else say why not. */
+    /**
+     * A relay that may not let us publish resets our announce stream (moq-lite has no positive answer to
+     * a client's announce, and a relay does not show a client its own broadcasts), which comes back
+     * within a round trip of the session's start: wait that long for a refusal.
+     */
     private void checkPublishing() throws InterruptedException {
         MoqSession s = current;
         if (s == null) {
             throw new IllegalStateException("the moq relay session closed while joining");
         }
         try {
-            s.subscribe(RelayPaths.broadcastPath(me, Room.ROOM_BROADCAST), options.subscribeTimeout()).close();
-        } catch (MoqException | TransportException | IllegalStateException e) {
-            Long code = s.announceRefused().getNow(null);
-            CloseReason closed = s.closed().getNow(null);
+            long code = s.announceRefused().get(REFUSAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             throw new IllegalStateException("the moq relay " + url.redacted() + " does not let this peer publish in "
-                    + url.scope() + (code != null ? " (announce refused with code " + code + ")" : "")
-                    + (closed != null ? " (session closed: " + closed + ")" : "")
-                    + "; it needs a read-write token or a --public prefix covering " + RelayPaths.ROOMS_PREFIX);
+                    + url.scope() + " (announce refused with code " + code + "); it needs a read-write token or a"
+                    + " --public prefix covering /" + RelayPaths.ROOMS_PREFIX);
+        } catch (TimeoutException | ExecutionException accepted) {
+            CloseReason closed = s.closed().getNow(null);
+            if (closed != null) {
+                throw new IllegalStateException("the moq relay " + url.redacted() + " closed the session: " + closed);
+            }
         }
     }
 
@@ -457,6 +464,8 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         current = s;
         backoffMs = options.reconnect().firstDelay().toMillis();
         s.closed().whenComplete((r, e) -> actor.post(new SessionDown(g, r != null ? r : new CloseReason.TransportError(String.valueOf(e)))));
+        s.announceRefused().thenAccept(code -> LOG.warn("the moq relay {} refused this peer's broadcasts (code {}): others cannot see us",
+                url.redacted(), code));
         s.publish(RelayPaths.broadcastPath(me, Room.ROOM_BROADCAST), ownFeed.broadcast().consume());
         for (Map.Entry<String, BroadcastProducer> p : published.entrySet()) {
             publishOnSession(p.getKey(), p.getValue());
