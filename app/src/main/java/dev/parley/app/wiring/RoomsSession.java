@@ -19,7 +19,7 @@ import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.Connection;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A room we are in, over {@link Room}: a pump thread turns room events into the app's
+ * A room we are in, over a {@link JoinedRoom} (gossip, relay or hybrid): a pump thread turns room events into the app's
  * {@link RoomUpdate}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
  * overlay and adaptive renditions). Remote screen shares appear as extra tiles ({@code <peer>:screen}).
  */
@@ -46,7 +46,7 @@ final class RoomsSession implements RoomSession {
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Endpoint endpoint;
-    private final Room room;
+    private final JoinedRoom room;
     private final LocalMedia media;
     private final JoinRequest request;
     private final WatchOptions watch;
@@ -66,7 +66,7 @@ final class RoomsSession implements RoomSession {
     private volatile java.nio.file.Path recordingDir;
     private final java.util.concurrent.atomic.AtomicInteger recordingFiles = new java.util.concurrent.atomic.AtomicInteger();
 
-    RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
+    RoomsSession(Endpoint endpoint, JoinedRoom room, LocalMedia media, JoinRequest request, WatchOptions watch,
                  Executor executor) {
         this.endpoint = endpoint;
         this.room = room;
@@ -86,6 +86,22 @@ final class RoomsSession implements RoomSession {
     @Override
     public String ticket() {
         return room.ticket().toString();
+    }
+
+    @Override
+    public String mode() {
+        return switch (room.mode()) {
+            case GOSSIP -> "Peer to peer";
+            case RELAY -> "Relay " + relayHost();
+            case HYBRID -> "Hybrid, relay " + relayHost();
+        };
+    }
+
+    private String relayHost() {
+        return room.ticket().moqRelay().map(u -> {
+            java.net.URI uri = java.net.URI.create(u);
+            return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        }).orElse("");
     }
 
     @Override
@@ -289,6 +305,11 @@ final class RoomsSession implements RoomSession {
                         emit(new RoomUpdate.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
                     }
                 }
+            }
+            case RoomEvent.PeerRoute r -> {
+                RemoteTile t = tile(r.peer(), null);
+                t.setViaRelay(r.viaRelay());
+                emit(new RoomUpdate.ParticipantRoute(t.id(), r.viaRelay()));
             }
             case RoomEvent.RoomConnection r ->
                     emit(new RoomUpdate.SelfConnectionChanged(connectionState(r.state())));
