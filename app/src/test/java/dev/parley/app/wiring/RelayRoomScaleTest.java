@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayRoomScaleTest {
     private static final String VIDEO = VideoPreset.P180.trackName();
     private static final String AUDIO = "audio/opus";
-    /** The tracks a relay-room participant reads from each other one: video, audio, and its room feed (chat, history, state). */
+    /** The most tracks a relay-room participant reads from each other one: video, audio, its room feed (chat, history, state). */
     private static final int TRACKS_PER_PUBLISHER = 5;
 
     private record Pair(EndpointId watcher, EndpointId publisher) {}
@@ -120,6 +120,8 @@ class RelayRoomScaleTest {
             double cpuCores = (cpu.getProcessCpuTime() - cpuBefore) / 1e9 / windowS;
 
             double worstRatio = 0;
+            double worstAverage = 1;
+            int maxServed = 0;
             long framesMin = Long.MAX_VALUE;
             for (RelayRoom r : rooms) {
                 MoqSession s = r.relaySession().orElseThrow();
@@ -131,23 +133,28 @@ class RelayRoomScaleTest {
                         received.add(counts.get(p).bytes.get() - gotBefore.get(p));
                     }
                 }
-                double perWatcher = received.stream().mapToLong(Long::longValue).average().orElse(0);
-                double ratio = sent / Math.max(1.0, perWatcher);
+                // the best-served watcher got everything that was sent once; a slower one (a starved machine)
+                // gets less, as the relay drops a stalled subscriber's old groups
+                double best = received.stream().mapToLong(Long::longValue).max().orElse(0);
+                double average = received.stream().mapToLong(Long::longValue).average().orElse(0);
+                double ratio = sent / Math.max(1.0, best);
                 worstRatio = Math.max(worstRatio, ratio);
+                worstAverage = Math.min(worstAverage, average / Math.max(1.0, best));
                 assertThat(s.servedSubscriptions()).as("the relay holds one subscription per track on %s's session, not one per watcher",
-                        r.me().shortHex()).isEqualTo(TRACKS_PER_PUBLISHER);
-                assertThat(ratio).as("%s uploads about one copy: sent %d bytes, a watcher got %.0f", r.me().shortHex(), sent, perWatcher)
-                        .isBetween(0.8, 1.5);
+                        r.me().shortHex()).isBetween(2, TRACKS_PER_PUBLISHER); // video and audio at least; chat tracks come and go
+                maxServed = Math.max(maxServed, s.servedSubscriptions());
+                assertThat(ratio).as("%s uploads about one copy: sent %d bytes, the best watcher got %.0f (average %.0f)",
+                        r.me().shortHex(), sent, best, average).isBetween(0.8, 1.5);
             }
             for (Counts c : counts.values()) {
                 framesMin = Math.min(framesMin, c.videoFrames.get());
             }
             int relayServed = relay.sessions().stream().mapToInt(MoqSession::servedSubscriptions).sum();
             System.out.printf("relay room: %d participants at 180p + Opus, everyone saw everyone %d ms after the first join; "
-                            + "per publisher: %d subscriptions held by the relay (1 per track), upload/one-watcher bytes ratio <= %.2f "
-                            + "(a mesh would be %d); relay serves %d downstream subscriptions; fewest video frames on a pair %d; "
-                            + "this JVM (relay + all participants) used %.2f cores%n",
-                    n, seenMs, TRACKS_PER_PUBLISHER, worstRatio, n - 1, relayServed, framesMin, cpuCores);
+                            + "per publisher: at most %d subscriptions held by the relay (1 per track), uploaded bytes / best watcher's bytes <= %.2f "
+                            + "(a mesh would be %d); the average watcher got >= %.0f %% of the best one's bytes; relay serves %d downstream "
+                            + "subscriptions; fewest video frames on a pair %d; this JVM (relay + all participants) used %.2f cores%n",
+                    n, seenMs, maxServed, worstRatio, n - 1, worstAverage * 100, relayServed, framesMin, cpuCores);
             assertThat(relayServed).as("the relay serves every watcher").isGreaterThanOrEqualTo(n * (n - 1) * 2);
         } finally {
             running.set(false);
