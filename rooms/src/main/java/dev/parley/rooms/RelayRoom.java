@@ -1,5 +1,6 @@
 package dev.parley.rooms;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.net.actor.Actor;
 import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
@@ -23,7 +24,6 @@ import dev.parley.rooms.chat.ChatMessage;
 import dev.parley.rooms.chat.ChatReader;
 import dev.parley.rooms.chat.RateLimiter;
 import dev.parley.rooms.presence.PeerState;
-import dev.parley.rooms.relay.RelayMembership;
 import dev.parley.rooms.relay.RelayPaths;
 import dev.parley.rooms.ticket.RoomMode;
 import dev.parley.rooms.ticket.RoomTicket;
@@ -62,6 +62,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     /** The track of the room feed that carries the publisher's {@link PeerState} (latest group wins). */
     static final String STATE_TRACK = "state";
+    /** The hang catalog track of a {@code camera} broadcast. */
+    static final String CATALOG_TRACK = "catalog.json";
+    private static final com.fasterxml.jackson.databind.ObjectMapper CATALOG_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(RelayRoom.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -651,6 +654,10 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         }
         r.subscribed.put(s.name(), b);
         events.emit(new RoomEvent.BroadcastSubscribed(r.id, s.name(), b));
+        if (s.name().equals(RelayMembership.CAMERA) && !r.who.isParley()) {
+            RelayPaths.Participant who = r.who;
+            Thread.ofVirtual().name("relay-room-catalog-" + who.id()).start(() -> followCatalogName(who, s.gen(), b));
+        }
         b.closed().whenComplete((v, e) -> actor.post(new SubscriptionEnded(r.who, s.name(), b)));
     }
 
@@ -671,6 +678,44 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
             }
         } catch (MoqException | IllegalStateException | TransportException e) { // also ActorStoppedException
             // feed ended
+        }
+    }
+
+    /**
+     * A browser participant's display name: {@code user.name} of its hang catalog (the catalog track's
+     * latest group is the whole catalog), read until its camera ends.
+     */
+    private void followCatalogName(RelayPaths.Participant who, long g, BroadcastConsumer camera) {
+        try (TrackConsumer t = camera.subscribe(CATALOG_TRACK, TrackInfo.PRIORITY_CATALOG)) {
+            String shown = null;
+            GroupConsumer group;
+            while ((group = t.nextGroup()) != null) { // ends with the broadcast
+                byte[] frame = group.readFrame();
+                String name = frame == null ? null : catalogUserName(frame);
+                if (name != null && !name.equals(shown)) {
+                    shown = name;
+                    actor.tell(new StateSeen(g, who, new PeerState(List.of(RelayMembership.CAMERA), Optional.of(name))));
+                }
+            }
+        } catch (MoqException | IllegalStateException | TransportException e) { // also ActorStoppedException
+            // the camera ended
+        }
+    }
+
+    /** {@code user.name} of a hang catalog, trimmed to what a peer state allows; null when absent or not JSON. */
+    static String catalogUserName(byte[] catalog) {
+        try {
+            JsonNode name = CATALOG_JSON.readTree(catalog).path("user").path("name");
+            if (!name.isTextual() || name.asText().isBlank()) {
+                return null;
+            }
+            String n = name.asText().strip();
+            while (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PeerState.MAX_NAME_BYTES) {
+                n = n.substring(0, n.length() - 1);
+            }
+            return n;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -141,7 +141,10 @@ class RelayRoomTest {
         closeables.add(browserMoq);
         MoqSession browser = browserMoq.connect(url.replace("http", "ws") + RelayPaths.roomScope(ticket.topic()))
                 .get(10, TimeUnit.SECONDS);
-        browser.publish("browser-test-1/camera", camera().consume());
+        BroadcastProducer browserCam = camera();
+        browserCam.createTrack(new TrackInfo("catalog.json", TrackInfo.PRIORITY_CATALOG))
+                .appendGroupWithFrame("{\"video\":{},\"user\":{\"name\":\"Carla (browser)\"}}".getBytes());
+        browser.publish("browser-test-1/camera", browserCam.consume());
         EndpointId browserId = new RelayPaths.Participant("browser-test-1").endpointId();
 
         for (Peer p : List.of(alice, bob)) {
@@ -154,6 +157,8 @@ class RelayRoomTest {
             p.log().await(e -> e instanceof RoomEvent.PeerJoined j && j.peer().equals(browserId)
                     && j.displayName().orElse("").startsWith("Browser"), WAIT);
             assertThat(readFrame(subscribed(p, browserId, "camera").broadcast())).startsWith("frame ");
+            p.log().await(e -> e instanceof RoomEvent.PeerUpdated u && u.peer().equals(browserId)
+                    && u.state().displayName().equals(Optional.of("Carla (browser)")), WAIT);
         }
         assertThat(alice.room().presentPeers().get(5, TimeUnit.SECONDS)).containsExactlyInAnyOrder(bob.id(), browserId);
 

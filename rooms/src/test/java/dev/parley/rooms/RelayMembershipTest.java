@@ -1,9 +1,8 @@
-package dev.parley.rooms.relay;
+package dev.parley.rooms;
 
-import dev.parley.rooms.LinkState;
-import dev.parley.rooms.RoomEvent;
-import dev.parley.rooms.relay.RelayMembership.Action;
-import dev.parley.rooms.relay.RelayMembership.Event;
+import dev.parley.rooms.RelayMembership.Action;
+import dev.parley.rooms.RelayMembership.Event;
+import dev.parley.rooms.relay.RelayPaths;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

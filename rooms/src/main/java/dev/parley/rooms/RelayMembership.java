@@ -1,7 +1,6 @@
-package dev.parley.rooms.relay;
+package dev.parley.rooms;
 
-import dev.parley.rooms.LinkState;
-import dev.parley.rooms.RoomEvent;
+import dev.parley.rooms.relay.RelayPaths;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +21,7 @@ import java.util.Set;
  * what is live again: a participant announced within {@code resyncMs} stays (CONNECTED, subscribed
  * afresh), the others leave.
  */
-public final class RelayMembership {
+final class RelayMembership {
     public static final String CAMERA = "camera";
     public static final String ROOM = "room";
 
