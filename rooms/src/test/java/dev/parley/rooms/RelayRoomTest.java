@@ -181,6 +181,33 @@ class RelayRoomTest {
     }
 
     @Test
+    void whenTheRelayDropsEveryoneTheRoomReconnectsAndSubscribesAfresh() throws Exception {
+        String url = relay(Permission.READ_WRITE);
+        RoomTicket ticket = RoomTicket.generate(RoomMode.RELAY, url);
+        Peer alice = join(ticket, "alice");
+        Peer bob = join(ticket, "bob");
+        bob.room().handle().publish("camera", camera()).get(5, TimeUnit.SECONDS);
+        subscribed(alice, bob.id(), "camera");
+        var before = alice.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(bob.id())
+                && c.state() == LinkState.CONNECTED, WAIT);
+
+        for (MoqSession s : relays.getFirst().sessions()) {
+            s.close(0x10, "relay restarting"); // every client loses its relay session at once
+        }
+        var down = alice.log().awaitAfter(before, e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(bob.id())
+                && c.state() == LinkState.RECONNECTING, WAIT);
+        alice.log().awaitAfter(before, e -> e instanceof RoomEvent.BroadcastEnded b && b.peer().equals(bob.id()), WAIT);
+        alice.log().awaitAfter(down, e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(bob.id())
+                && c.state() == LinkState.CONNECTED, WAIT);
+        var again = (RoomEvent.BroadcastSubscribed) alice.log().awaitAfter(down, e -> e instanceof RoomEvent.BroadcastSubscribed b
+                && b.peer().equals(bob.id()) && b.name().equals("camera"), WAIT).event();
+        assertThat(readFrame(again.broadcast())).as("frames flow again after the relay session came back").startsWith("frame ");
+        Thread.sleep(3_500); // past the resync window: bob was re-announced, so he stays
+        assertThat(alice.log().snapshot()).noneMatch(e -> e instanceof RoomEvent.PeerLeft);
+        assertThat(alice.room().presentPeers().get(5, TimeUnit.SECONDS)).containsExactly(bob.id());
+    }
+
+    @Test
     void aRelayThatOnlyLetsUsReadOrNotAtAllIsAClearError() {
         RoomTicket readOnly = RoomTicket.generate(RoomMode.RELAY, relay(Permission.READ_ONLY));
         assertThatThrownBy(() -> join(readOnly, "reader"))
