@@ -1,22 +1,18 @@
 package dev.parley.rooms;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.net.actor.Actor;
 import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.Announce;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.BroadcastProducer;
-import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.OriginConsumer;
-import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.model.TrackProducer;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.moq.session.MoqSession;
-import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.TransportException;
@@ -61,15 +57,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     /** The track of the room feed that carries the publisher's {@link PeerState} (latest group wins). */
-    static final String STATE_TRACK = "state";
-    /** The hang catalog track of a {@code camera} broadcast. */
-    static final String CATALOG_TRACK = "catalog.json";
-    private static final com.fasterxml.jackson.databind.ObjectMapper CATALOG_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    static final String STATE_TRACK = ParticipantNames.STATE_TRACK;
     private static final Logger LOG = LoggerFactory.getLogger(RelayRoom.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LEAVE_FLUSH = Duration.ofMillis(50);
     private static final long RESYNC_MS = 3_000;
+    /** How long an announce's end waits before it counts: longer than a closing session takes to say so. */
+    private static final Duration END_CONFIRM = Duration.ofMillis(300);
     /** How long a join waits for the relay to refuse our announces (a few round trips on any real path). */
     private static final Duration REFUSAL_WAIT = Duration.ofMillis(750);
 
@@ -87,6 +82,8 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     /** Hybrid: media and feeds of a participant are subscribed only while it is in {@link #relayed}. */
     private final boolean onDemand;
     private volatile MoqSession current;
+    /** The first relay session, for the join's checks (it may have closed already). */
+    private volatile MoqSession first;
 
     // actor-confined
     private final RelayMembership membership;
@@ -97,6 +94,9 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     private final Map<String, BroadcastConsumer> publishedHandles = new HashMap<>();
     private final Map<RelayPaths.Participant, Remote> remotes = new HashMap<>();
     private final Set<RelayPaths.Participant> relayed = new HashSet<>();
+    /** Ended paths waiting for {@link #END_CONFIRM}, with the sequence of their end. */
+    private final Map<String, Long> pendingEnds = new HashMap<>();
+    private long endSeq;
     private MoqSession session;
     private long gen;
     private long backoffMs;
@@ -134,6 +134,9 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     }
 
     private record Announced(long gen, String path, boolean active) implements Command {
+    }
+
+    private record ConfirmEnd(long gen, String path, long seq) implements Command {
     }
 
     private record Subscribed(long gen, RelayPaths.Participant who, String name, BroadcastConsumer broadcast) implements Command {
@@ -238,7 +241,7 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
      * within a round trip of the session's start: wait that long for a refusal.
      */
     private void checkPublishing() throws InterruptedException {
-        MoqSession s = current;
+        MoqSession s = first;
         if (s == null) {
             throw new IllegalStateException("the moq relay session closed while joining");
         }
@@ -369,15 +372,29 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
                 session = null;
                 current = null;
                 publishedHandles.clear();
+                pendingEnds.clear();
                 apply(membership.on(new RelayMembership.Event.RelayDown()));
                 redialLater();
             }
             case Announced a -> {
-                if (a.gen() != gen) {
-                    return;
+                if (a.gen() != gen || session == null || session.isClosed()) {
+                    return; // SessionDown follows
                 }
-                RelayPaths.parse(a.path()).filter(n -> !n.participant().id().equals(me.hex())).ifPresent(n ->
-                        apply(membership.on(new RelayMembership.Event.Announced(n.participant(), n.name(), a.active()))));
+                if (a.active()) {
+                    pendingEnds.remove(a.path());
+                    announced(a.path(), true);
+                } else {
+                    // an end is confirmed a moment later: a session that is going down ends every path
+                    // first, which says nothing about the participants
+                    long seq = ++endSeq;
+                    pendingEnds.put(a.path(), seq);
+                    actor.schedule(END_CONFIRM, new ConfirmEnd(gen, a.path(), seq));
+                }
+            }
+            case ConfirmEnd e -> {
+                if (e.gen() == gen && session != null && !session.isClosed() && pendingEnds.remove(e.path(), e.seq())) {
+                    announced(e.path(), false);
+                }
             }
             case Subscribed s -> onSubscribed(s);
             case SubscribeFailed f -> {
@@ -431,6 +448,11 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         }
     }
 
+    private void announced(String path, boolean active) {
+        RelayPaths.parse(path).filter(n -> !n.participant().id().equals(me.hex())).ifPresent(n ->
+                apply(membership.on(new RelayMembership.Event.Announced(n.participant(), n.name(), active))));
+    }
+
     private void dial() {
         Thread.ofVirtual().name("relay-room-dial").start(() -> {
             try {
@@ -465,6 +487,9 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         long g = gen;
         session = s;
         current = s;
+        if (first == null) {
+            first = s;
+        }
         backoffMs = options.reconnect().firstDelay().toMillis();
         s.closed().whenComplete((r, e) -> actor.post(new SessionDown(g, r != null ? r : new CloseReason.TransportError(String.valueOf(e)))));
         s.announceRefused().thenAccept(code -> LOG.warn("the moq relay {} refused this peer's broadcasts (code {}): others cannot see us",
@@ -478,6 +503,9 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         Thread.ofVirtual().name("relay-room-announces").start(() -> {
             try {
                 for (Announce a = announces.nextAnnounce(); a != null; a = announces.nextAnnounce()) {
+                    if (s.isClosed()) {
+                        return; // a closing session ends every path: that says nothing about the participants
+                    }
                     actor.tell(new Announced(g, a.path().value(), a.isActive()));
                 }
             } catch (MoqException | ActorStoppedException e) {
@@ -649,74 +677,18 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
             RelayPaths.Participant who = r.who;
             Thread.ofVirtual().name("relay-room-chat-" + who.id()).start(() ->
                     new ChatReader(who.id(), chatSink(who, s.gen())).read(b, resumeAt));
-            Thread.ofVirtual().name("relay-room-state-" + who.id()).start(() -> followState(who, s.gen(), b));
+            Thread.ofVirtual().name("relay-room-state-" + who.id()).start(() -> ParticipantNames.followState(b,
+                    state -> actor.tell(new StateSeen(s.gen(), who, state))));
             return;
         }
         r.subscribed.put(s.name(), b);
         events.emit(new RoomEvent.BroadcastSubscribed(r.id, s.name(), b));
         if (s.name().equals(RelayMembership.CAMERA) && !r.who.isParley()) {
             RelayPaths.Participant who = r.who;
-            Thread.ofVirtual().name("relay-room-catalog-" + who.id()).start(() -> followCatalogName(who, s.gen(), b));
+            Thread.ofVirtual().name("relay-room-catalog-" + who.id()).start(() -> ParticipantNames.followCatalog(b,
+                    state -> actor.tell(new StateSeen(s.gen(), who, state))));
         }
         b.closed().whenComplete((v, e) -> actor.post(new SubscriptionEnded(r.who, s.name(), b)));
-    }
-
-    /** Reads a Parley participant's {@link PeerState} (its display name) until its feed ends. */
-    private void followState(RelayPaths.Participant who, long g, BroadcastConsumer feed) {
-        try (TrackConsumer t = feed.subscribe(STATE_TRACK, TrackInfo.PRIORITY_CHAT)) {
-            GroupConsumer group;
-            while ((group = t.nextGroup()) != null) { // ends with the feed (closed on leave or session loss)
-                byte[] frame = group.readFrame();
-                if (frame == null) {
-                    continue;
-                }
-                try {
-                    actor.tell(new StateSeen(g, who, PeerState.decode(frame)));
-                } catch (PostcardException bad) {
-                    LOG.debug("invalid state from {}: {}", who.id(), bad.getMessage());
-                }
-            }
-        } catch (MoqException | IllegalStateException | TransportException e) { // also ActorStoppedException
-            // feed ended
-        }
-    }
-
-    /**
-     * A browser participant's display name: {@code user.name} of its hang catalog (the catalog track's
-     * latest group is the whole catalog), read until its camera ends.
-     */
-    private void followCatalogName(RelayPaths.Participant who, long g, BroadcastConsumer camera) {
-        try (TrackConsumer t = camera.subscribe(CATALOG_TRACK, TrackInfo.PRIORITY_CATALOG)) {
-            String shown = null;
-            GroupConsumer group;
-            while ((group = t.nextGroup()) != null) { // ends with the broadcast
-                byte[] frame = group.readFrame();
-                String name = frame == null ? null : catalogUserName(frame);
-                if (name != null && !name.equals(shown)) {
-                    shown = name;
-                    actor.tell(new StateSeen(g, who, new PeerState(List.of(RelayMembership.CAMERA), Optional.of(name))));
-                }
-            }
-        } catch (MoqException | IllegalStateException | TransportException e) { // also ActorStoppedException
-            // the camera ended
-        }
-    }
-
-    /** {@code user.name} of a hang catalog, trimmed to what a peer state allows; null when absent or not JSON. */
-    static String catalogUserName(byte[] catalog) {
-        try {
-            JsonNode name = CATALOG_JSON.readTree(catalog).path("user").path("name");
-            if (!name.isTextual() || name.asText().isBlank()) {
-                return null;
-            }
-            String n = name.asText().strip();
-            while (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PeerState.MAX_NAME_BYTES) {
-                n = n.substring(0, n.length() - 1);
-            }
-            return n;
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private ChatReader.Sink chatSink(RelayPaths.Participant who, long g) {

@@ -129,4 +129,15 @@ class RelayMembershipTest {
         assertThat(ALICE.endpointId().hex()).isEqualTo(ALICE.id());
         assertThat(RelayPaths.roomScope(dev.parley.rooms.gossip.wire.TopicId.of(new byte[32]))).isEqualTo("parley/rooms/" + "00".repeat(32));
     }
+
+    @Test
+    void aBrowsersNameIsItsCatalogsUserName() {
+        assertThat(ParticipantNames.catalogUserName("{\"video\":{},\"user\":{\"name\":\"  Carla \"}}".getBytes())).isEqualTo("Carla");
+        assertThat(ParticipantNames.catalogUserName("{\"video\":{}}".getBytes())).isNull();
+        assertThat(ParticipantNames.catalogUserName("{\"user\":{\"name\":7}}".getBytes())).isNull();
+        assertThat(ParticipantNames.catalogUserName("not json".getBytes())).isNull();
+        String longName = "é".repeat(100);
+        assertThat(ParticipantNames.catalogUserName(("{\"user\":{\"name\":\"" + longName + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(dev.parley.rooms.presence.PeerState.MAX_NAME_BYTES);
+    }
 }
