@@ -307,9 +307,11 @@ final class RoomsSession implements RoomSession {
                 }
             }
             case RoomEvent.PeerRoute r -> {
-                RemoteTile t = tile(r.peer(), null);
-                t.setViaRelay(r.viaRelay());
-                emit(new RoomUpdate.ParticipantRoute(t.id(), r.viaRelay()));
+                RemoteTile t = tiles.get(r.peer().hex()); // a route follows the join; a stray one changes nothing
+                if (t != null) {
+                    t.setViaRelay(r.viaRelay());
+                    emit(new RoomUpdate.ParticipantRoute(t.id(), r.viaRelay()));
+                }
             }
             case RoomEvent.RoomConnection r ->
                     emit(new RoomUpdate.SelfConnectionChanged(connectionState(r.state())));
