@@ -21,6 +21,7 @@ import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
+import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.ticket.TicketException;
 import dev.parley.net.transport.PathStats;
 
@@ -57,6 +58,9 @@ final class WatchRunner {
         if (options.listen() != null) {
             return listen(options, terminal);
         }
+        if (options.moqRelay() != null) {
+            return throughRelay(options, terminal);
+        }
         LiveTicket ticket;
         try {
             ticket = LiveTicket.parse(options.ticket());
@@ -88,6 +92,49 @@ final class WatchRunner {
             }
             session.close();
             return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (Exception e) {
+            return fail(terminal, e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    /**
+     * {@code --moq-relay URL NAME}: dials the relay over WebSocket at the URL's path (its scope, with its
+     * {@code ?jwt=}) and watches NAME there. A relay that refuses the session (a bad token, a scope the
+     * token does not cover) or has no such broadcast is one line saying so and exit 1.
+     */
+    private static int throughRelay(WatchFlags options, Terminal terminal) {
+        MoqRelayUrl url;
+        try {
+            url = MoqRelayUrl.parse(options.moqRelay());
+        } catch (IllegalArgumentException e) {
+            return fail(terminal, "--moq-relay: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        WatchWarmUp.start();
+        try (Moq moq = new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("watching through a relay dials no peers")), Moq.Options.DEFAULT)) {
+            long dialStart = System.nanoTime();
+            event(terminal, "dialing", dialStart, "\"relay\":\"" + jsonEscape(url.redacted()) + "\"");
+            MoqSession session;
+            try {
+                session = moq.connect(url.toString()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + cause.getMessage(), ExitCodes.FAILED);
+            }
+            String via = "moq-relay " + url.redacted();
+            event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\"");
+            try {
+                return watch(session, options.ticket(), options, terminal, dialStart, session.connection().pathInfo().describe());
+            } catch (dev.parley.net.moq.model.MoqException | dev.parley.net.transport.TransportException e) {
+                var closed = session.closed().getNow(null);
+                return fail(terminal, "cannot watch '" + options.ticket() + "' through the moq relay " + url.redacted() + ": "
+                        + (closed != null ? "the relay closed the session (" + closed + ")" : e.getMessage()), ExitCodes.FAILED);
+            } finally {
+                session.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.OK;

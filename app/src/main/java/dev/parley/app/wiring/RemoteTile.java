@@ -41,6 +41,7 @@ final class RemoteTile implements Participant {
     private MediaState reported;
     /** The peer's media link as the room reports it (room pump thread writes). */
     private volatile ConnectionState connection = ConnectionState.CONNECTING;
+    private volatile boolean viaRelay;
 
     /** Whether the peer publishes audio and video right now (its toggles empty the catalog's sections). */
     record MediaState(boolean muted, boolean cameraOn) {
@@ -126,6 +127,15 @@ final class RemoteTile implements Participant {
     }
 
     /** Records the link state; returns the media state to report with it (the last known one). */
+    @Override
+    public boolean viaRelay() {
+        return viaRelay;
+    }
+
+    void setViaRelay(boolean on) {
+        viaRelay = on;
+    }
+
     synchronized MediaState setConnection(ConnectionState state) {
         connection = state;
         return reported != null ? reported : MediaState.UNKNOWN;

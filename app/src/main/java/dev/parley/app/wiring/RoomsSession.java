@@ -17,7 +17,7 @@ import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A room we are in, over {@link Room}: a pump thread turns room events into the app's
- * {@link RoomUpdate}s and tiles; each watched broadcast follows its peer's connection's own path samples
- * ({@link Room#followPath}: the overlay and adaptive renditions), and a timer turns catalog changes into
+ * A room we are in, over a {@link JoinedRoom} (gossip, relay or hybrid): a pump thread turns room events
+ * into the app's {@link RoomUpdate}s and tiles; each watched broadcast follows the path samples of the
+ * connection its media comes over ({@link JoinedRoom#followPath}: the peer's own connection, or the relay
+ * session for a relayed peer; the overlay and adaptive renditions), and a timer turns catalog changes into
  * media-state updates every 200 ms. Remote screen shares appear as extra tiles ({@code <peer>:screen}).
  */
 final class RoomsSession implements RoomSession {
@@ -45,7 +46,7 @@ final class RoomsSession implements RoomSession {
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Endpoint endpoint;
-    private final Room room;
+    private final JoinedRoom room;
     private final LocalMedia media;
     private final JoinRequest request;
     private final WatchOptions watch;
@@ -65,7 +66,7 @@ final class RoomsSession implements RoomSession {
     private volatile java.nio.file.Path recordingDir;
     private final java.util.concurrent.atomic.AtomicInteger recordingFiles = new java.util.concurrent.atomic.AtomicInteger();
 
-    RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
+    RoomsSession(Endpoint endpoint, JoinedRoom room, LocalMedia media, JoinRequest request, WatchOptions watch,
                  Executor executor) {
         this.endpoint = endpoint;
         this.room = room;
@@ -85,6 +86,22 @@ final class RoomsSession implements RoomSession {
     @Override
     public String ticket() {
         return room.ticket().toString();
+    }
+
+    @Override
+    public String mode() {
+        return switch (room.mode()) {
+            case GOSSIP -> "Peer to peer";
+            case RELAY -> "Relay " + relayHost();
+            case HYBRID -> "Hybrid, relay " + relayHost();
+        };
+    }
+
+    private String relayHost() {
+        return room.ticket().moqRelay().map(u -> {
+            java.net.URI uri = java.net.URI.create(u);
+            return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        }).orElse("");
     }
 
     @Override
@@ -290,6 +307,13 @@ final class RoomsSession implements RoomSession {
                         RemoteTile.MediaState m = t.setConnection(state);
                         emit(new RoomUpdate.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
                     }
+                }
+            }
+            case RoomEvent.PeerRoute r -> {
+                RemoteTile t = tiles.get(r.peer().hex()); // a route follows the join; a stray one changes nothing
+                if (t != null) {
+                    t.setViaRelay(r.viaRelay());
+                    emit(new RoomUpdate.ParticipantRoute(t.id(), r.viaRelay()));
                 }
             }
             case RoomEvent.RoomConnection r ->

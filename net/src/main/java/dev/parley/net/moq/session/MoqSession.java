@@ -66,6 +66,7 @@ public final class MoqSession implements AutoCloseable {
     private final AtomicBoolean goawaySent = new AtomicBoolean();
     private final CompletableFuture<String> peerGoaway = new CompletableFuture<>();
     private final CompletableFuture<CloseReason> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<Long> announceRefused = new CompletableFuture<>();
     private final String name;
     private final SessionHooks hooks;
 
@@ -131,6 +132,19 @@ public final class MoqSession implements AutoCloseable {
     /** Makes {@code broadcast} available to the peer as {@code name} until the broadcast ends. */
     public void publish(String name, BroadcastConsumer broadcast) {
         localOrigin.publish(Path.of(name), broadcast);
+    }
+
+    /**
+     * Completes with the error code when the peer resets a stream on which this side announces its
+     * broadcasts (a relay refusing a read-only client's announce answers with {@code Unauthorized}, 6):
+     * the peer will not see what this session publishes. Never completes otherwise.
+     */
+    public CompletableFuture<Long> announceRefused() {
+        return announceRefused;
+    }
+
+    void noteAnnounceRefused(long code) {
+        announceRefused.complete(code);
     }
 
     /** Stops offering exactly this handle (as given to {@link #publish}) as {@code name}; false if it was not published there. */

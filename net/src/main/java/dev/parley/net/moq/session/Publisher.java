@@ -106,7 +106,12 @@ final class Publisher {
                 in.read(grammar);
             } catch (DecodeException e) {
                 s.recv().stop(Codes.of(e));
-            } catch (StreamResetException | ConnectionClosedException e) {
+            } catch (StreamResetException e) {
+                LOG.debug("announce stream {} reset by peer: {}", s.id(), e.toString());
+                if (e.code() != 0) {
+                    session.noteAnnounceRefused(e.code());
+                }
+            } catch (ConnectionClosedException e) {
                 LOG.debug("announce stream {} closed by peer: {}", s.id(), e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
