@@ -10,9 +10,15 @@ package dev.parley.app.cli;
  * @param demoPeers   number of local demo participants to start alongside (0 for none)
  * @param profile     settings profile, or {@code null} for the default one
  * @param net         home relay and mDNS
+ * @param mediaStats  decode the others' cameras and print a media line per peer each second
  */
 public record RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin,
-                          int demoPeers, String profile, NetFlags net) {
+                          int demoPeers, String profile, NetFlags net, boolean mediaStats) {
+    public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
+                       String profile, NetFlags net) {
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, net, false);
+    }
+
     public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
                        String profile) {
         this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE);

@@ -68,15 +68,21 @@ final class RoomRunner {
                         id -> options.net().apply(EndpointConfig.of(id).withIdleTimeout(IDLE)), me.room.me(),
                         options.demoPeers());
             }
-            Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
+            RoomMediaStats mediaStats = options.mediaStats()
+                    ? new RoomMediaStats(terminal, me.joinStart, me.endpoint.paths()::pathTo) : null;
+            Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, mediaStats));
             // each peer's path (relay -> direct, a new address), printed off the event loop it is reported on
-            me.endpoint.paths().onPathChange(c -> Thread.ofVirtual().name("room-path").start(() -> {
-                synchronized (terminal) {
-                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
-                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + (System.nanoTime() - me.joinStart) / 1_000_000 + "}");
-                    terminal.out().flush();
-                }
-            }));
+            // (the time is taken when the change happens, on the event loop; the printing waits for no one there)
+            me.endpoint.paths().onPathChange(c -> {
+                long ms = (System.nanoTime() - me.joinStart) / 1_000_000;
+                Thread.ofVirtual().name("room-path").start(() -> {
+                    synchronized (terminal) {
+                        terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
+                                + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + ms + "}");
+                        terminal.out().flush();
+                    }
+                });
+            });
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -109,19 +115,29 @@ final class RoomRunner {
         return ExitCodes.OK;
     }
 
-    private static void printEvents(Room room, long joinStart, Terminal terminal, CountDownLatch stop) {
-        try {
+    private static void printEvents(Participant me, Terminal terminal, CountDownLatch stop, RoomMediaStats mediaStats) {
+        try (AutoCloseable media = mediaStats == null ? () -> { } : mediaStats) {
             while (stop.getCount() > 0) {
-                RoomEvent event = room.events().next(Duration.ofMillis(500));
+                RoomEvent event = me.room.events().next(Duration.ofMillis(500));
                 if (event != null) {
-                    ObjectNode o = toJson(event).put("ms", (System.nanoTime() - joinStart) / 1_000_000);
-                    terminal.out().println(JSON.writeValueAsString(o));
-                    terminal.out().flush();
+                    ObjectNode o = toJson(event).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
+                    if (event instanceof RoomEvent.PeerConnection c) {
+                        // which way this peer's packets go: "direct ip:port" or "relay URL" (later changes: "path" events)
+                        dev.parley.net.transport.PathInfo path = me.endpoint.paths().pathTo(c.peer());
+                        o.put("path", path == null ? "unknown" : path.describe());
+                    }
+                    synchronized (terminal) {
+                        terminal.out().println(JSON.writeValueAsString(o));
+                        terminal.out().flush();
+                    }
+                    if (mediaStats != null) {
+                        mediaStats.onEvent(event);
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             terminal.err().println("parley room: event stream ended: " + e.getMessage());
             terminal.err().flush();
         }

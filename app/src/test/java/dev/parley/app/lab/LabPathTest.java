@@ -115,93 +115,135 @@ class LabPathTest {
         assertThat(lines).as("%s: audio is on", what).anyMatch(n -> n.get("audio").asBoolean());
     }
 
+    /** A {@code parley room --headless} host and a joiner: real participants with chat and media stats. */
+    private record RoomCall(LabProcess host, LabProcess joiner) implements AutoCloseable {
+        @Override
+        public void close() {
+            joiner.stop(Duration.ofSeconds(3));
+            host.stop(Duration.ofSeconds(3));
+        }
+    }
+
+    private static LabProcess roomPeer(NetLab.Node node, String name, String ticket) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("room"));
+        if (ticket != null) {
+            args.add(ticket);
+        }
+        args.addAll(List.of("--headless", "--test-source", "--chat-stdin", "--media-stats", "--name", name,
+                "--relay", relayUrl));
+        return LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
+    }
+
+    /** Creates a room on {@code hostNode} and joins it from {@code joinNode}. */
+    private static RoomCall roomCall(NetLab.Node hostNode, NetLab.Node joinNode) throws Exception {
+        LabProcess host = roomPeer(hostNode, "host", null);
+        try {
+            String ticket = host.awaitOut(s -> !s.startsWith("{"), Duration.ofSeconds(90)).text().strip();
+            assertThat(ticket).as("the room ticket").isNotBlank();
+            return new RoomCall(host, roomPeer(joinNode, "joiner", ticket));
+        } catch (Exception | AssertionError e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    private static boolean isMedia(String line, java.util.function.Predicate<JsonNode> also) {
+        return isEvent(line, "media") && also.test(json(line));
+    }
+
+    /** The first media line of {@code p} with video at a real rate and audio playing (and {@code also}). */
+    private static JsonNode awaitMedia(LabProcess p, String what, java.util.function.Predicate<JsonNode> also)
+            throws Exception {
+        try {
+            return json(p.awaitOut(s -> isMedia(s, n -> n.get("fps").asDouble() > 5
+                    && n.get("audioPlayed").asLong() > 25 && n.get("audio").asBoolean() && also.test(n)),
+                    Duration.ofSeconds(60)).text());
+        } catch (java.util.concurrent.TimeoutException e) {
+            dump(p, what);
+            throw new AssertionError(what + ": no media line with frames and audio: " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Scenario 1: both peers behind endpoint-independent NATs, in two homes; the ticket's direct addresses
-     * are private (unreachable). The call starts through the relay and is direct within 5 s.
+     * Video and audio arrive at both participants (their media lines), and a chat line typed at each is
+     * printed by the other; {@code path} must hold for the media lines. Returns when all have been seen.
+     */
+    private static void assertRoomFlows(RoomCall call, String what, java.util.function.Predicate<JsonNode> path)
+            throws Exception {
+        JsonNode atHost = awaitMedia(call.host(), what + " host", path);
+        JsonNode atJoiner = awaitMedia(call.joiner(), what + " joiner", path);
+        long before = System.nanoTime();
+        String fromHost = "hello from the host, " + what;
+        String fromJoiner = "hello from the joiner, " + what;
+        call.host().writeLine(fromHost);
+        call.joiner().writeLine(fromJoiner);
+        LabProcess.Line gotJ = call.joiner().awaitOut(s -> isEvent(s, "chat") && json(s).get("text").asText().equals(fromHost),
+                Duration.ofSeconds(20));
+        LabProcess.Line gotH = call.host().awaitOut(s -> isEvent(s, "chat") && json(s).get("text").asText().equals(fromJoiner),
+                Duration.ofSeconds(20));
+        System.out.printf(Locale.ROOT, "lab: %s: media at the host %s; at the joiner %s; chat host -> joiner %.0f ms, "
+                        + "joiner -> host %.0f ms%n", what, atHost, atJoiner, gotJ.millisSince(before), gotH.millisSince(before));
+    }
+
+    /** The ms of a participant's path events and their paths, in order. */
+    private static List<JsonNode> pathEvents(LabProcess p) {
+        return p.stdout().stream().filter(s -> isEvent(s, "path")).map(LabPathTest::json).toList();
+    }
+
+    /**
+     * Scenario 1: two room participants behind endpoint-independent NATs, in two homes; the room ticket's
+     * direct addresses are private (unreachable). The call starts through the relay and is direct within
+     * 5 s; video, audio and chat flow both ways.
      */
     @Test
     void behindTwoEndpointIndependentNatsTheCallStartsRelayedAndGoesDirectWithinFiveSeconds() throws Exception {
         NetLab.Home ha = lab.home("eima", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home hb = lab.home("eimb", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        Publisher pub = publish(ha.host("pub1"));
-        try (LabProcess watcher = watch(hb.host("wat1"), pub.ticket(), MEDIA_S)) {
-            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
-            JsonNode c = json(connected.text());
-            LabProcess.Line direct = connected;
-            if (!c.get("path").asText().startsWith("direct")) {
-                direct = watcher.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct"),
-                        Duration.ofSeconds(20));
-            }
-            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
-            long connectedMs = c.get("ms").asLong();
-            long directMs = json(direct.text()).get("ms").asLong();
-            System.out.printf(Locale.ROOT, "lab: EIM/EIM: dialing -> connected %d ms over %s, -> first frame %d ms, "
-                            + "-> direct %d ms (%s); connected -> direct %d ms%n", connectedMs, c.get("path").asText(),
-                    json(first.text()).get("ms").asLong(), directMs, json(direct.text()).get("path").asText(),
-                    directMs - connectedMs);
-            dump(pub.process(), "EIM/EIM publisher");
-            dump(watcher, "EIM/EIM watcher");
-            // the watcher's path layer: relayed first, then direct (its log lines, in order)
-            List<LabProcess.Line> changes = watcher.lines().stream().filter(l -> l.text().contains("PathLayer - path to"))
-                    .toList();
-            assertThat(changes).as("path changes").isNotEmpty();
-            assertThat(changes.getFirst().text()).as("the call starts through the relay").contains("none -> relay");
-            LabProcess.Line toDirect = changes.stream().filter(l -> l.text().contains("relay " + relayUrl + " -> direct"))
-                    .findFirst().orElseThrow(() -> new AssertionError("never went direct: " + changes));
-            double relayedToDirectMs = (toDirect.nanos() - changes.getFirst().nanos()) / 1e6;
-            System.out.printf(Locale.ROOT, "lab: EIM/EIM: relayed start -> direct %.0f ms (watcher's path layer)%n",
-                    relayedToDirectMs);
-            LabCallTest.within("EIM/EIM relayed start -> direct", relayedToDirectMs, 5000, 20000);
-            assertThat(json(direct.text()).get("path").asText()).as("direct to the publisher's home NAT")
-                    .contains(ha.publicAddress().getHostAddress());
-            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
-            assertMediaFlows(watcher, "EIM/EIM");
-            assertThat(stats(watcher).getLast().get("path").asText()).startsWith("direct");
-        } finally {
-            pub.process().close();
+        try (RoomCall call = roomCall(ha.host("pub1"), hb.host("wat1"))) {
+            LabProcess.Line direct = call.joiner().awaitOut(s -> isEvent(s, "path")
+                    && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
+            List<JsonNode> paths = pathEvents(call.joiner());
+            dump(call.joiner(), "EIM/EIM joiner");
+            dump(call.host(), "EIM/EIM host");
+            assertThat(paths.getFirst().get("path").asText()).as("the call starts through the relay: %s", paths)
+                    .isEqualTo("relay " + relayUrl);
+            long relayedToDirectMs = json(direct.text()).get("ms").asLong() - paths.getFirst().get("ms").asLong();
+            LabCallTest.within("EIM/EIM relayed start -> direct (joiner)", relayedToDirectMs, 5000, 5000);
+            assertThat(json(direct.text()).get("path").asText()).as("direct to the host's home NAT")
+                    .startsWith("direct " + ha.publicAddress().getHostAddress() + ":");
+            assertRoomFlows(call, "EIM/EIM", n -> n.get("path").asText().startsWith("direct"));
         }
     }
 
-    /** Scenario 2: the watcher behind a symmetric NAT: no hole can be punched, the call stays relayed and works. */
+    /** Scenario 2: the joiner behind a symmetric NAT: no hole can be punched, the call stays relayed and works. */
     @Test
     void behindASymmetricNatTheCallStaysRelayedAndWorks() throws Exception {
         NetLab.Home ha = lab.home("syma", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home hb = lab.home("symb", NetLab.Nat.SYMMETRIC);
-        Publisher pub = publish(ha.host("pub2"));
-        try (LabProcess watcher = watch(hb.host("wat2"), pub.ticket(), MEDIA_S)) {
-            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
-            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
-            System.out.printf(Locale.ROOT, "lab: EIM/symmetric: dialing -> connected %d ms over %s, -> first frame %d ms%n",
-                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(),
-                    json(first.text()).get("ms").asLong());
-            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
-            assertMediaFlows(watcher, "EIM/symmetric");
-            assertThat(stats(watcher)).as("relayed all along").allMatch(n -> n.get("path").asText().startsWith("relay"));
-            assertThat(watcher.stdout()).noneMatch(s -> isEvent(s, "path"));
-        } finally {
-            pub.process().close();
+        try (RoomCall call = roomCall(ha.host("pub2"), hb.host("wat2"))) {
+            assertRoomFlows(call, "EIM/symmetric", n -> n.get("path").asText().equals("relay " + relayUrl));
+            for (LabProcess p : List.of(call.host(), call.joiner())) {
+                assertThat(pathEvents(p)).as("relayed all along").isNotEmpty()
+                        .allMatch(n -> n.get("path").asText().startsWith("relay"));
+                assertThat(p.stdout().stream().filter(s -> isEvent(s, "media")).map(LabPathTest::json))
+                        .allMatch(n -> !n.get("path").asText().startsWith("direct"));
+            }
         }
     }
 
-    /** Scenario 3: all UDP dropped on the watcher's link: the call runs over the relay's WebSocket. */
+    /** Scenario 3: all UDP dropped on the joiner's link: the call runs over the relay's WebSocket. */
     @Test
     void withUdpBlockedOnOneSideTheCallRunsOverTheRelayWebSocket() throws Exception {
         NetLab.Home ha = lab.home("udpa", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        Publisher pub = publish(ha.host("pub3"));
         NetLab.Node wat = lab.internetHost("noudp");
         wat.link().loss(NetLab.Direction.TO_HOST, 100);
         wat.link().loss(NetLab.Direction.FROM_HOST, 100);
-        try (LabProcess watcher = watch(wat, pub.ticket(), MEDIA_S)) {
-            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
-            LabProcess.Line first = watcher.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
-            System.out.printf(Locale.ROOT, "lab: UDP blocked: dialing -> connected %d ms over %s, -> first frame %d ms%n",
-                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(),
-                    json(first.text()).get("ms").asLong());
-            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
-            assertMediaFlows(watcher, "UDP blocked");
-            assertThat(stats(watcher)).allMatch(n -> n.get("path").asText().startsWith("relay"));
-        } finally {
-            pub.process().close();
+        try (RoomCall call = roomCall(ha.host("pub3"), wat)) {
+            assertRoomFlows(call, "UDP blocked", n -> n.get("path").asText().equals("relay " + relayUrl));
+            for (LabProcess p : List.of(call.host(), call.joiner())) {
+                assertThat(pathEvents(p)).as("relayed all along").isNotEmpty()
+                        .allMatch(n -> n.get("path").asText().startsWith("relay"));
+            }
         }
     }
 

@@ -251,6 +251,12 @@ public final class PathLayer extends ChannelDuplexHandler {
         return p == null ? null : p.info;
     }
 
+    /** The path to {@code id} now; null when the layer has never been in touch with it (a plain dial). */
+    public PathInfo pathTo(EndpointId id) {
+        Peer p = peers.get(id);
+        return p == null ? null : p.info;
+    }
+
     public AutoCloseable onPathChange(Consumer<PathChange> listener) {
         changeListeners.add(listener);
         return () -> changeListeners.remove(listener);
