@@ -193,13 +193,28 @@ class LabPathTest {
     /**
      * Scenario 1: two room participants behind endpoint-independent NATs, in two homes; the room ticket's
      * direct addresses are private (unreachable). The call starts through the relay and is direct within
-     * 5 s; video, audio and chat flow both ways.
+     * 5 s; video, audio and chat flow both ways. {@code -Dparley.lab.repeat=N} runs the call N times (for
+     * the bench numbers); {@code -Dparley.lab.trace=DIR} captures the simulated internet's UDP of each run
+     * with tcpdump in the router's namespace into {@code DIR/eim-N.pcap}.
      */
     @Test
     void behindTwoEndpointIndependentNatsTheCallStartsRelayedAndGoesDirectWithinFiveSeconds() throws Exception {
-        NetLab.Home ha = lab.home("eima", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        NetLab.Home hb = lab.home("eimb", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        try (RoomCall call = roomCall(ha.host("pub1"), hb.host("wat1"))) {
+        int runs = Integer.getInteger("parley.lab.repeat", 1);
+        List<Long> times = new java.util.ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            times.add(twoHomesGoDirect(run));
+        }
+        System.out.println("lab: EIM/EIM relayed start -> direct over " + runs + " runs (ms): " + times);
+    }
+
+    private long twoHomesGoDirect(int run) throws Exception {
+        NetLab.Home ha = lab.home("eima" + run, NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home hb = lab.home("eimb" + run, NetLab.Nat.ENDPOINT_INDEPENDENT);
+        String traceDir = System.getProperty("parley.lab.trace");
+        Process trace = traceDir == null ? null : new ProcessBuilder("ip", "netns", "exec", lab.routerNamespace(),
+                "tcpdump", "-i", "any", "-n", "-U", "-w", traceDir + "/eim-" + run + ".pcap", "udp")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (RoomCall call = roomCall(ha.host("pub" + run), hb.host("wat" + run))) {
             LabProcess.Line direct = call.joiner().awaitOut(s -> isEvent(s, "path")
                     && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
             List<JsonNode> paths = pathEvents(call.joiner());
@@ -208,11 +223,60 @@ class LabPathTest {
             assertThat(paths.getFirst().get("path").asText()).as("the call starts through the relay: %s", paths)
                     .isEqualTo("relay " + relayUrl);
             long relayedToDirectMs = json(direct.text()).get("ms").asLong() - paths.getFirst().get("ms").asLong();
-            LabCallTest.within("EIM/EIM relayed start -> direct (joiner)", relayedToDirectMs, 5000, 5000);
+            LabCallTest.within("EIM/EIM relayed start -> direct (joiner, run " + run + ")", relayedToDirectMs, 5000, 5000);
             assertThat(json(direct.text()).get("path").asText()).as("direct to the host's home NAT")
                     .startsWith("direct " + ha.publicAddress().getHostAddress() + ":");
             assertRoomFlows(call, "EIM/EIM", n -> n.get("path").asText().startsWith("direct"));
+            return relayedToDirectMs;
+        } finally {
+            if (trace != null) {
+                trace.destroy();
+                trace.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
+    }
+
+    /**
+     * Scenario 1 when the dialer's STUN answer is late (its home NAT drops UDP to the relay's port until the
+     * dial has sent its first CallMeMaybe, as a lost first STUN request would): its first CallMeMaybe can name only its
+     * private address, so the first hole-punching round cannot work; the call must still be direct within
+     * 5 s of its relayed start. A watch dials as soon as its relay link is up, so it is the dialer here.
+     */
+    @Test
+    void aLateStunAnswerStillGoesDirectWithinFiveSeconds() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LONG || Integer.getInteger("parley.lab.repeat", 1) > 1,
+                "the late-STUN variant runs with -Dparley.long=true");
+        int runs = Integer.getInteger("parley.lab.repeat", 1);
+        List<Double> times = new java.util.ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            NetLab.Home ha = lab.home("lsa" + run, NetLab.Nat.ENDPOINT_INDEPENDENT);
+            NetLab.Home hb = lab.home("lsb" + run, NetLab.Nat.ENDPOINT_INDEPENDENT);
+            Publisher pub = publish(ha.host("lspub" + run));
+            lab.runIn(hb.namespace(), "nft", "add table inet stunlag");
+            lab.runIn(hb.namespace(), "nft", "add chain inet stunlag f { type filter hook forward priority -5 ; }");
+            lab.runIn(hb.namespace(), "nft", "add rule inet stunlag f udp dport " + relayListen.split(":")[1] + " drop");
+            try (LabProcess watcher = watch(hb.host("lswat" + run), pub.ticket(), MEDIA_S)) {
+                // the dial has registered the peer and sent its first CallMeMaybe: now let STUN through
+                // (answered at the probe's next 2 s retry)
+                watcher.await(0, l -> l.text().contains("PathLayer - path to"), Duration.ofSeconds(60));
+                lab.runIn(hb.namespace(), "nft", "delete table inet stunlag");
+                watcher.awaitOut(s -> (isEvent(s, "path") || isEvent(s, "connected"))
+                        && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(30));
+                dump(watcher, "late STUN watcher");
+                dump(pub.process(), "late STUN publisher");
+                List<LabProcess.Line> changes = watcher.lines().stream()
+                        .filter(l -> l.text().contains("PathLayer - path to")).toList();
+                assertThat(changes.getFirst().text()).as("the call starts through the relay").contains("none -> relay");
+                LabProcess.Line toDirect = changes.stream().filter(l -> l.text().contains("-> direct")).findFirst()
+                        .orElseThrow(() -> new AssertionError("never went direct: " + changes));
+                double ms = (toDirect.nanos() - changes.getFirst().nanos()) / 1e6;
+                times.add(ms);
+                LabCallTest.within("late STUN: relayed start -> direct (run " + run + ")", ms, 5000, 5000);
+            } finally {
+                pub.process().close();
+            }
+        }
+        System.out.println("lab: late STUN: relayed start -> direct over " + runs + " runs (ms): " + times);
     }
 
     /** Scenario 2: the joiner behind a symmetric NAT: no hole can be punched, the call stays relayed and works. */

@@ -590,7 +590,10 @@ public final class PathLayer extends ChannelDuplexHandler {
         InetSocketAddress mine = StunProbe.parseResponse(content).orElse(null);
         if (mine != null && reflexive.add(mine)) {
             LOG.info("public address (STUN): {}", mine);
-            offerAgain(null); // peers waiting for a direct path learn the new candidate now
+            // peers waiting for a direct path learn the new candidate now, even right after a CallMeMaybe
+            // that could name only private addresses (a dial that started before the first STUN answer)
+            peers.values().forEach(p -> p.paths.ownCandidatesChanged());
+            offerAgain(null);
         }
     }
 

@@ -117,16 +117,31 @@ public final class PeerPaths {
         }
     }
 
+    /** Pings back to one address at most this often. */
+    static final long PING_BACK_GAP_NANOS = 100_000_000L;
+
     /**
      * Whether to answer a Ping from {@code address} with a Ping of our own (so the path is trusted in our
-     * direction too): not when the address is already trusted or was pinged within the last second.
+     * direction too): whenever the address is not trusted yet, at most every {@value #PING_BACK_GAP_NANOS}
+     * ns. A Ping arriving proves the peer's NAT now lets our packets in; a Ping we sent to it before that
+     * moment (a CallMeMaybe round where our Ping crossed the peer's) was dropped there, so waiting for its
+     * Pong, or for the next ping round 5 s later, would keep the call on the relay for nothing.
      */
     public boolean pingBackDue(InetSocketAddress address, long now) {
         Candidate c = candidates.get(address);
         if (c == null || trusted(c, now)) {
             return false;
         }
-        return c.lastPing == Long.MIN_VALUE || now - c.lastPing >= 1_000_000_000L;
+        return c.lastPing == Long.MIN_VALUE || now - c.lastPing >= PING_BACK_GAP_NANOS;
+    }
+
+    /**
+     * This endpoint learnt a new address of its own (a first or changed STUN answer): the next CallMeMaybe
+     * may go at once, so the peer can ping the address that works now instead of waiting out the rate limit
+     * after one that named only private addresses. Rare (a handful of addresses per endpoint).
+     */
+    public void ownCandidatesChanged() {
+        lastCallMeMaybe = Long.MIN_VALUE;
     }
 
     /** A ping went to {@code address}. */
