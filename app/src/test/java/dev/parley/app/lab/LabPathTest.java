@@ -83,19 +83,31 @@ class LabPathTest {
     }
 
     private static Publisher publish(NetLab.Node node, String... extra) throws Exception {
+        return publishVia(node, relayUrl, extra);
+    }
+
+    /** A publisher whose home relay is {@code relay} (which need not be up). */
+    private static Publisher publishVia(NetLab.Node node, String relay, String... extra) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("publish", "--test-source", "--renditions", "180p",
-                "--relay", relayUrl));
+                "--relay", relay));
         args.addAll(List.of(extra));
         LabProcess p = LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
         String ticket = p.awaitOut(s -> s.startsWith("parley:") || s.startsWith("iroh-live:"), Duration.ofSeconds(90)).text();
         LiveTicket t = LiveTicket.parse(ticket);
-        assertThat(t.addr().relayUrls()).as("the ticket carries the home relay").containsExactly(relayUrl);
+        assertThat(t.addr().relayUrls()).as("the ticket carries the home relay").containsExactly(relay);
         return new Publisher(p, ticket);
     }
 
     private static LabProcess watch(NetLab.Node node, String ticket, int seconds) throws IOException {
-        return LabCallTest.parley(node, Map.of(), "watch", ticket, "--headless", "--duration", String.valueOf(seconds),
-                "--relay", relayUrl);
+        return watchVia(node, ticket, seconds, relayUrl);
+    }
+
+    private static LabProcess watchVia(NetLab.Node node, String ticket, int seconds, String relay, String... extra)
+            throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("watch", ticket, "--headless", "--duration",
+                String.valueOf(seconds), "--relay", relay));
+        args.addAll(List.of(extra));
+        return LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
     }
 
     /** Prints what a process printed on stdout and its path-layer and warning log lines. */
@@ -313,33 +325,41 @@ class LabPathTest {
 
     /**
      * Scenario 4: two hosts on one LAN, the watcher given a ticket that names only the publisher's id and
-     * the relay: the call goes direct on the LAN. The LAN address comes from the publisher's CallMeMaybe
-     * (its interface addresses, through the relay) or from mDNS, whichever is first; in the lab CallMeMaybe
-     * wins (JmDNS needs seconds to start in a namespace), so mDNS finding the peer is printed, not asserted.
+     * a relay that nobody can reach (an unused address of the simulated internet): no CallMeMaybe can carry
+     * the publisher's LAN address, only mDNS can. The call goes direct on the LAN. A second watcher on the
+     * same LAN with {@code --no-mdns} and the same ticket finds no way and gives up.
      */
     @Test
-    void onOneLanATicketNamingOnlyTheRelayGoesDirect() throws Exception {
+    void onOneLanMdnsFindsAPeerWhoseTicketNamesOnlyAnUnreachableRelay() throws Exception {
         NetLab.Home lan = lab.home("lan", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Node h1 = lan.host("lanpub");
         NetLab.Node h2 = lan.host("lanwat");
-        Publisher pub = publish(h1);
+        NetLab.Node h3 = lan.host("lannomdns");
+        String deadRelay = "http://198.18.250.2:3340/"; // the router blackholes unused addresses
+        Publisher pub = publishVia(h1, deadRelay);
         LiveTicket full = LiveTicket.parse(pub.ticket());
         String relayOnly = new LiveTicket(new EndpointAddr(full.addr().id(), List.of(), full.addr().relayUrls()),
                 full.broadcast()).toString();
-        try (LabProcess watcher = watch(h2, relayOnly, MEDIA_S)) {
+        try (LabProcess watcher = watchVia(h2, relayOnly, MEDIA_S, deadRelay);
+             LabProcess noMdns = watchVia(h3, relayOnly, MEDIA_S, deadRelay, "--no-mdns")) {
             LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
-            LabProcess.Line direct = json(connected.text()).get("path").asText().startsWith("direct") ? connected
-                    : watcher.awaitOut(s -> isEvent(s, "path") && json(s).get("path").asText().startsWith("direct"),
-                    Duration.ofSeconds(30));
-            String path = json(direct.text()).get("path").asText();
-            System.out.printf(Locale.ROOT, "lab: LAN, relay-only ticket: dialing -> connected %d ms over %s, -> %s at %d ms%n",
-                    json(connected.text()).get("ms").asLong(), json(connected.text()).get("path").asText(), path,
-                    json(direct.text()).get("ms").asLong());
+            String path = json(connected.text()).get("path").asText();
+            LabProcess.Line found = watcher.await(0, l -> l.text().contains("mDNS: found " + full.addr().id().shortHex()),
+                    Duration.ofSeconds(5));
+            LabProcess.Line advertised = watcher.await(0, l -> l.text().contains("mDNS: advertising"), Duration.ofSeconds(5));
+            System.out.printf(Locale.ROOT, "lab: LAN, unreachable relay: mDNS advertising %.0f ms and found the publisher "
+                            + "%.0f ms after the watcher's JVM started; dialing -> connected %d ms over %s%n",
+                    advertised.millisSince(watcher.startNanos()), found.millisSince(watcher.startNanos()),
+                    json(connected.text()).get("ms").asLong(), path);
             assertThat(path).as("direct to the publisher's LAN address").startsWith("direct " + h1.address().getHostAddress() + ":");
             assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
-            System.out.println("lab: LAN: mDNS found the publisher during the call: " + watcher.lines().stream()
-                    .anyMatch(l -> l.text().contains("mDNS: found " + full.addr().id().shortHex())));
             assertMediaFlows(watcher, "LAN via mDNS");
+            // the same ticket without mDNS: no address, no relay: the dial fails (it never hangs)
+            assertThat(noMdns.waitFor(Duration.ofSeconds(40))).as("--no-mdns: %s", noMdns.tail()).isNotZero();
+            dump(noMdns, "LAN --no-mdns");
+            assertThat(noMdns.lines()).as("--no-mdns starts no mDNS")
+                    .noneMatch(l -> l.text().contains("mDNS: advertising") || l.text().contains("mDNS: found"));
+            assertThat(noMdns.stdout()).noneMatch(s -> isEvent(s, "connected"));
         } finally {
             pub.process().close();
         }

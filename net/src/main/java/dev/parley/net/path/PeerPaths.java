@@ -40,6 +40,7 @@ public final class PeerPaths {
         long lastPing = Long.MIN_VALUE;
         long lastPong = Long.MIN_VALUE;
         long lastHeard = Long.MIN_VALUE;
+        long lastPingBack = Long.MIN_VALUE;
         long rttNanos = -1;
 
         Candidate(InetSocketAddress address) {
@@ -122,17 +123,20 @@ public final class PeerPaths {
 
     /**
      * Whether to answer a Ping from {@code address} with a Ping of our own (so the path is trusted in our
-     * direction too): whenever the address is not trusted yet, at most every {@value #PING_BACK_GAP_NANOS}
-     * ns. A Ping arriving proves the peer's NAT now lets our packets in; a Ping we sent to it before that
-     * moment (a CallMeMaybe round where our Ping crossed the peer's) was dropped there, so waiting for its
-     * Pong, or for the next ping round 5 s later, would keep the call on the relay for nothing.
+     * direction too); marks it done. Yes whenever the address is not trusted, at most one ping back per
+     * {@value #PING_BACK_GAP_NANOS} ns, however recently our own Pings went there: a Ping arriving proves
+     * the peer's NAT now lets our packets in, and a Ping we sent before that moment (one that crossed the
+     * peer's in a CallMeMaybe round, even 25 ms earlier) was dropped there. Skipping the ping back for it
+     * kept a lab call on the relay until the next ping round, 4.5 s later. Bounded by the Pings received.
      */
     public boolean pingBackDue(InetSocketAddress address, long now) {
         Candidate c = candidates.get(address);
-        if (c == null || trusted(c, now)) {
+        if (c == null || trusted(c, now)
+                || c.lastPingBack != Long.MIN_VALUE && now - c.lastPingBack < PING_BACK_GAP_NANOS) {
             return false;
         }
-        return c.lastPing == Long.MIN_VALUE || now - c.lastPing >= PING_BACK_GAP_NANOS;
+        c.lastPingBack = now;
+        return true;
     }
 
     /**
