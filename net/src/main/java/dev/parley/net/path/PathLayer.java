@@ -666,17 +666,23 @@ public final class PathLayer extends ChannelDuplexHandler {
     }
 
     private long lastStun = Long.MIN_VALUE;
+    private int stunUnanswered;
 
-    /** Asks the home relay's STUN service for this socket's public address every 20 s (2 s until answered). */
+    /**
+     * Asks the home relay's STUN service for this socket's public address every 20 s; until it answers,
+     * every 500 ms four times, then every 2 s: hole punching waits for this address (a CallMeMaybe without
+     * it names only private addresses), so a lost first request should cost half a second, not two.
+     */
     private void stunTick(long now) {
         InetSocketAddress stun = stunServer;
         if (stun == null) {
             return;
         }
-        long gap = reflexive.isEmpty() ? 2_000_000_000L : 20_000_000_000L;
+        long gap = !reflexive.isEmpty() ? 20_000_000_000L : stunUnanswered < 4 ? 500_000_000L : 2_000_000_000L;
         if (lastStun != Long.MIN_VALUE && now - lastStun < gap) {
             return;
         }
+        stunUnanswered = reflexive.isEmpty() ? stunUnanswered + 1 : 0;
         lastStun = now;
         ctx.writeAndFlush(new DatagramPacket(StunProbe.request(ctx.alloc(), random), stun), ctx.voidPromise());
     }
