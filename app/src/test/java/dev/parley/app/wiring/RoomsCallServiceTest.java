@@ -106,6 +106,20 @@ class RoomsCallServiceTest {
     }
 
     @Test
+    void theRelayOfTheJoinRequestIsTheCallsHomeRelay() throws Exception {
+        // a listening socket of our own stands for the relay: the ticket must name it, the call must start
+        try (java.net.ServerSocket relay = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + relay.getLocalPort() + "/";
+            RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources(), url)));
+            assertThat(dev.parley.rooms.ticket.RoomTicket.parse(a.ticket()).bootstrap().getFirst().relayUrls())
+                    .containsExactly(url);
+            RoomSession b = open(service(configB).create(new JoinRequest("bob", SourceSelection.testSources())));
+            assertThat(dev.parley.rooms.ticket.RoomTicket.parse(b.ticket()).bootstrap().getFirst().relayUrls())
+                    .as("no relay asked for, none used").isEmpty();
+        }
+    }
+
+    @Test
     void twoServicesMeetSeeVideoChatAndLeave() throws Exception {
         RoomsCallService alice = service(configA);
         RoomsCallService bob = service(configB);

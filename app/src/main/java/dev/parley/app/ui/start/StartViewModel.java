@@ -42,7 +42,8 @@ import java.util.function.Consumer;
 
 /**
  * The start screen: display name (remembered), source pickers with a live preview and microphone
- * meter, "New room" and "Join" with inline ticket errors. Devices, settings and services are used
+ * meter, the home relay (remembered, checked inline, used by the next call), "New room" and "Join"
+ * with inline ticket errors. Devices, settings and services are used
  * from the background executor; every property changes on the UI thread.
  */
 public final class StartViewModel implements AutoCloseable {
@@ -72,6 +73,8 @@ public final class StartViewModel implements AutoCloseable {
     private final StringProperty ticket = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper ticketError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
+    private final StringProperty homeRelay = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper relayError = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
 
     private Settings settings = Settings.defaults();
@@ -98,6 +101,14 @@ public final class StartViewModel implements AutoCloseable {
             }
         });
         ticket.addListener((obs, old, now) -> ticketError.set(""));
+        // checked as it is typed; only a usable URL (or none) is remembered, and the next call uses it
+        homeRelay.addListener((obs, old, now) -> {
+            Optional<String> problem = RelayInput.problem(now);
+            relayError.set(problem.orElse(""));
+            if (!loading && problem.isEmpty()) {
+                persist(settings.withHomeRelay(now));
+            }
+        });
         echoCancellation.addListener((obs, old, now) -> {
             if (!loading) {
                 persist(settings.withEchoCancellation(now));
@@ -142,6 +153,7 @@ public final class StartViewModel implements AutoCloseable {
             settings = loaded;
             displayName.set(loaded.displayName());
             echoCancellation.set(loaded.echoCancellationOn());
+            homeRelay.set(loaded.homeRelay() == null ? "" : loaded.homeRelay());
             cameras.setAll(with(list.cameras(), DeviceChoice.TEST_PATTERN, DeviceChoice.OFF));
             microphones.setAll(with(list.microphones(), DeviceChoice.TEST_TONE, DeviceChoice.OFF));
             screens.setAll(with(list.screens(), DeviceChoice.OFF));
@@ -192,6 +204,16 @@ public final class StartViewModel implements AutoCloseable {
 
     public StringProperty displayNameProperty() {
         return displayName;
+    }
+
+    /** The home relay URL; empty for none. */
+    public StringProperty homeRelayProperty() {
+        return homeRelay;
+    }
+
+    /** What is wrong with the home relay URL, empty when it is usable. */
+    public ReadOnlyStringProperty relayErrorProperty() {
+        return relayError.getReadOnlyProperty();
     }
 
     public ObservableList<DeviceChoice> cameras() {
@@ -308,7 +330,13 @@ public final class StartViewModel implements AutoCloseable {
             nameError.set("Use at most " + MAX_NAME_LENGTH + " characters for your name.");
             return Optional.empty();
         }
-        return Optional.of(new JoinRequest(name, selection()));
+        Optional<String> relayProblem = RelayInput.problem(homeRelay.get());
+        if (relayProblem.isPresent()) {
+            relayError.set(relayProblem.get());
+            return Optional.empty();
+        }
+        String relay = homeRelay.get() == null || homeRelay.get().isBlank() ? null : homeRelay.get().strip();
+        return Optional.of(new JoinRequest(name, selection(), relay));
     }
 
     private void enter(CompletableFuture<RoomSession> pending, String joinedTicket) {
