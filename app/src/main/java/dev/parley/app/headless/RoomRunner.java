@@ -58,7 +58,8 @@ final class RoomRunner {
         DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net())) {
+        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net(),
+                terminal)) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
@@ -71,18 +72,6 @@ final class RoomRunner {
             RoomMediaStats mediaStats = options.mediaStats()
                     ? new RoomMediaStats(terminal, me.joinStart, me.endpoint.paths()::pathTo) : null;
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, mediaStats));
-            // each peer's path (relay -> direct, a new address), printed off the event loop it is reported on
-            // (the time is taken when the change happens, on the event loop; the printing waits for no one there)
-            me.endpoint.paths().onPathChange(c -> {
-                long ms = (System.nanoTime() - me.joinStart) / 1_000_000;
-                Thread.ofVirtual().name("room-path").start(() -> {
-                    synchronized (terminal) {
-                        terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
-                                + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + ms + "}");
-                        terminal.out().flush();
-                    }
-                });
-            });
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -113,6 +102,23 @@ final class RoomRunner {
             closed.countDown();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Prints each peer's path change (relay -> direct, a new address) as a {@code path} event; the time is
+     * taken when the change happens, on the event loop, and the printing is done off it.
+     */
+    private static void printPathChanges(Endpoint endpoint, long joinStart, Terminal terminal) {
+        endpoint.paths().onPathChange(c -> {
+            long ms = (System.nanoTime() - joinStart) / 1_000_000;
+            Thread.ofVirtual().name("room-path").start(() -> {
+                synchronized (terminal) {
+                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
+                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + ms + "}");
+                    terminal.out().flush();
+                }
+            });
+        });
     }
 
     private static void printEvents(Participant me, Terminal terminal, CountDownLatch stop, RoomMediaStats mediaStats) {
@@ -198,7 +204,7 @@ final class RoomRunner {
      */
     private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
         static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
-                                 dev.parley.app.cli.NetFlags net) {
+                                 dev.parley.app.cli.NetFlags net, Terminal terminal) {
             Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
             LocalMedia media = null;
             try {
@@ -206,6 +212,7 @@ final class RoomRunner {
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 long joinStart = System.nanoTime();
+                printPathChanges(endpoint, joinStart, terminal); // before the join: its dial's first path counts
                 Room room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video
                 room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();

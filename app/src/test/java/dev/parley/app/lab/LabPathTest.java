@@ -365,6 +365,23 @@ class LabPathTest {
         }
     }
 
+    /** Waits for two stats lines in a row at 20 fps or more with no pause between them. */
+    private static void awaitSteady(LabProcess watcher) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int from = 0;
+        int good = 0;
+        while (good < 2) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("never steady: " + watcher.tail());
+            }
+            LabProcess.Line l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT
+                    && (x.text().startsWith("{\"t\"") || isEvent(x.text(), "resumed")), Duration.ofNanos(left));
+            from = watcher.lines().indexOf(l) + 1;
+            good = l.text().startsWith("{\"t\"") && json(l.text()).get("fps").asDouble() >= 20 ? good + 1 : 0;
+        }
+    }
+
     /**
      * Scenario 5: the relay restarts mid-call. A direct call (two EIM homes) does not notice; a relayed one
      * (symmetric NAT) gets frames again within 5 s of the relay being back.
@@ -382,15 +399,18 @@ class LabPathTest {
                     && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
             relayed.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(60));
             direct.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
-            // both steady before the restart
-            relayed.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
-            direct.awaitOut(s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5, Duration.ofSeconds(30));
+            // both steady before the restart: two full-rate seconds in a row with no pause (cold JVMs on a
+            // loaded machine stutter for their first seconds, and a start-up pause is not the restart's)
+            awaitSteady(relayed);
+            awaitSteady(direct);
             long down = System.nanoTime();
             relay.kill();
             relay.waitFor(Duration.ofSeconds(10));
             startRelay();
             long up = System.nanoTime();
-            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed"), Duration.ofSeconds(40));
+            // the relayed call's pause spans the outage (the relay was down for seconds)
+            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed")
+                    && json(s).get("gapMs").asLong() >= 1000, Duration.ofSeconds(40));
             double recoveryMs = resumed.millisSince(up);
             System.out.printf(Locale.ROOT, "lab: relay restart: down for %.0f ms; the relayed call's frames back %.0f ms "
                     + "after the relay was up again (gap %d ms)%n", (up - down) / 1e6, recoveryMs,
