@@ -195,6 +195,13 @@ class LabPathTest {
                 Duration.ofSeconds(20));
         System.out.printf(Locale.ROOT, "lab: %s: media at the host %s; at the joiner %s; chat host -> joiner %.0f ms, "
                         + "joiner -> host %.0f ms%n", what, atHost, atJoiner, gotJ.millisSince(before), gotH.millisSince(before));
+        if (LONG) { // the long run: the call keeps going (MEDIA_S seconds), still on the same kind of path
+            long later = System.nanoTime() + Duration.ofSeconds(MEDIA_S).toNanos();
+            for (LabProcess p : List.of(call.host(), call.joiner())) {
+                p.awaitOutAfter(later, s -> isMedia(s, n -> n.get("fps").asDouble() > 5 && path.test(n)),
+                        Duration.ofSeconds(MEDIA_S + 30));
+            }
+        }
     }
 
     /** The ms of a participant's path events and their paths, in order. */

@@ -69,6 +69,8 @@ public final class PathLayer extends ChannelDuplexHandler {
     private final Map<EndpointId, Peer> peers = new ConcurrentHashMap<>();
     private final Map<String, RelayLink> relays = new ConcurrentHashMap<>();
     private final Map<EndpointId, EndpointAddr> discovered = new ConcurrentHashMap<>();
+    /** Dials waiting for their relay link that mDNS may serve sooner (one per dial in progress). */
+    private final Map<EndpointId, java.util.concurrent.CompletableFuture<Void>> discoveryWaiters = new ConcurrentHashMap<>();
     private final Set<InetSocketAddress> reflexive = ConcurrentHashMap.newKeySet();
     private final List<Consumer<PathChange>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Event-loop state below.
@@ -219,12 +221,33 @@ public final class PathLayer extends ChannelDuplexHandler {
         return address;
     }
 
+    /**
+     * Completes when mDNS has found {@code id} (at once if it already has); a dial waiting for its relay
+     * link need not wait any longer then. Remove the waiter with {@link #stopWaitingFor} when done.
+     */
+    public java.util.concurrent.CompletableFuture<Void> whenDiscovered(EndpointId id) {
+        java.util.concurrent.CompletableFuture<Void> f = discoveryWaiters.computeIfAbsent(id,
+                k -> new java.util.concurrent.CompletableFuture<>());
+        if (discovered.containsKey(id)) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    public void stopWaitingFor(EndpointId id) {
+        discoveryWaiters.remove(id);
+    }
+
     /** Addresses found for a peer outside its ticket (mDNS); used when it is dialed or already known. */
     public void discovered(EndpointAddr addr) {
         if (addr.id().equals(identity.id())) {
             return;
         }
         discovered.put(addr.id(), addr);
+        java.util.concurrent.CompletableFuture<Void> waiting = discoveryWaiters.remove(addr.id());
+        if (waiting != null) {
+            waiting.complete(null);
+        }
         runOnLoop(() -> {
             Peer p = peers.get(addr.id());
             if (p != null) {
