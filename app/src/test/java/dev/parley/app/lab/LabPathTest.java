@@ -433,7 +433,13 @@ class LabPathTest {
             List<String> afterDown = direct.lines().stream().filter(l -> l.nanos() > down)
                     .map(LabProcess.Line::text).toList();
             dump(direct, "direct during the restart");
-            assertThat(afterDown).as("the direct call never paused").noneMatch(s -> isEvent(s, "resumed"));
+            // A call that needed the relay would pause for the whole outage (6-10 s here). A cold watcher on
+            // a machine at load 15-25 stutters now and then for 0.6-0.8 s whatever the relay does (seen
+            // before the kill too), so only pauses of 1.5 s or more count.
+            List<Long> pauses = afterDown.stream().filter(s -> isEvent(s, "resumed"))
+                    .map(s -> json(s).get("gapMs").asLong()).toList();
+            System.out.println("lab: relay restart: the direct call's pauses of 0.5 s or more after the kill (ms): " + pauses);
+            assertThat(pauses).as("the direct call never paused for the outage").allMatch(g -> g < 1500);
             assertThat(afterDown.stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList())
                     .as("the direct call stayed direct with frames").isNotEmpty()
                     .allMatch(n -> n.get("path").asText().startsWith("direct"))
