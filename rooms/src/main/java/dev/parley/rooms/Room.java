@@ -7,6 +7,7 @@ import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
@@ -302,6 +303,18 @@ public final class Room implements AutoCloseable {
      */
     public java.util.OptionalLong probeEstimate(EndpointId peer) {
         return moq.probeEstimate(peer);
+    }
+
+    /**
+     * Follows the path statistics of the session {@code peer} is linked over now, each sample with the PROBE
+     * estimate the peer last sent (what an adaptive watcher of its media acts on): the connection's own
+     * samples, about every 200 ms on a transport thread, so {@code sample} must not block. Empty when no
+     * session is open; ends with that session (a reconnect subscribes the peer's broadcasts again, and
+     * the caller follows the new one) or when the returned handle is closed.
+     */
+    public java.util.Optional<AutoCloseable> followPath(EndpointId peer,
+                                                        java.util.function.BiConsumer<dev.parley.net.transport.PathStats, java.util.OptionalLong> sample) {
+        return moq.followPath(peer, sample);
     }
 
     /**
@@ -759,12 +772,22 @@ public final class Room implements AutoCloseable {
      */
     private void followHeartbeat(EndpointId id, long gen, BroadcastConsumer feed) {
         try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
-            GroupConsumer g;
-            while ((g = t.nextGroup()) != null) {
-                byte[] beat = g.readFrame(); // one frame per group, written with the group
-                if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
-                    actor.post(new LeavingBeat(id, gen));
-                    return;
+            // every wait bounded (LiveRead); a beat that stalls behind a newer one is skipped (one frame per group)
+            for (LiveRead.Next n; !((n = LiveRead.nextGroup(t)) instanceof LiveRead.Next.Ended); ) {
+                if (!(n instanceof LiveRead.Next.Group(GroupConsumer g))) {
+                    continue;
+                }
+                try (g) {
+                    LiveRead.Frame f;
+                    do {
+                        f = LiveRead.frame(g, Duration.ZERO);
+                    } while (f instanceof LiveRead.Frame.Waiting);
+                    if (f instanceof LiveRead.Frame.Data(byte[] beat) && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
+                        actor.post(new LeavingBeat(id, gen));
+                        return;
+                    }
+                } catch (MoqException aborted) {
+                    // that beat's group only
                 }
             }
         } catch (MoqException | IllegalStateException | TransportException e) {

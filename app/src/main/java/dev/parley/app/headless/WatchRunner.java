@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * over QUIC, subscribe the broadcast, decode it with {@link RemoteMedia} and print one JSON stats line per
  * second until {@code --duration} ends. A few event lines, told apart by their {@code "event"} key, mark
  * the moments a person waits for, in milliseconds since the dial started: {@code dialing},
- * {@code connected}, {@code first-frame}, and {@code resumed} when frames come back after a gap of
+ * {@code connected}, {@code catalog} (the first catalog arrived; seen within the 100 ms frame wait),
+ * {@code first-frame} (with the rendition it came from), and {@code resumed} when frames come back after a gap of
  * {@value #GAP_MS} ms or more (with the gap's length).
  */
 final class WatchRunner {
@@ -120,7 +121,12 @@ final class WatchRunner {
             List<Long> latencies = new ArrayList<>();
             long lastFrame = 0;
             String lastPath = connectedPath; // a change while subscribing is reported at once
+            boolean catalogSeen = false;
             while (System.nanoTime() < end && !session.isClosed()) {
+                if (!catalogSeen && remote.hasCatalog()) { // where a first frame's time goes: before or after the catalog
+                    catalogSeen = true;
+                    event(terminal, "catalog", dialStart, null);
+                }
                 String path = session.connection().pathInfo().describe();
                 if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address
                     event(terminal, "path", dialStart, "\"path\":\"" + path + "\",\"from\":\"" + lastPath + "\"");
@@ -138,7 +144,8 @@ final class WatchRunner {
                     frame.close();
                     long at = System.nanoTime();
                     if (frames.incrementAndGet() == 1) {
-                        event(terminal, "first-frame", dialStart, null);
+                        String shown = remote.rendition();
+                        event(terminal, "first-frame", dialStart, shown == null ? null : "\"rendition\":\"" + jsonEscape(shown) + "\"");
                     } else if (at - lastFrame >= GAP_MS * 1_000_000) {
                         event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
                     }

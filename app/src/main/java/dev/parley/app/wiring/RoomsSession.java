@@ -9,7 +9,6 @@ import dev.parley.app.service.Participant;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
-import dev.parley.media.adapt.LinkSample;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.voice.VoiceProcessing;
@@ -18,7 +17,6 @@ import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
-import dev.parley.net.transport.Connection;
 import dev.parley.rooms.Room;
 import dev.parley.rooms.RoomEvent;
 import java.time.Duration;
@@ -38,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A room we are in, over {@link Room}: a pump thread turns room events into the app's
- * {@link RoomUpdate}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
- * overlay and adaptive renditions). Remote screen shares appear as extra tiles ({@code <peer>:screen}).
+ * {@link RoomUpdate}s and tiles; each watched broadcast follows its peer's connection's own path samples
+ * ({@link Room#followPath}: the overlay and adaptive renditions), and a timer turns catalog changes into
+ * media-state updates every 200 ms. Remote screen shares appear as extra tiles ({@code <peer>:screen}).
  */
 final class RoomsSession implements RoomSession {
     private static final Logger LOG = LoggerFactory.getLogger(RoomsSession.class);
@@ -79,7 +78,7 @@ final class RoomsSession implements RoomSession {
         this.pump = Thread.ofPlatform().name("parley-room-events-" + tag).daemon().start(this::pumpEvents);
         this.statsTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-room-stats-" + tag).daemon().unstarted(r));
-        statsTimer.scheduleWithFixedDelay(this::samplePaths, 200, 200, TimeUnit.MILLISECONDS);
+        statsTimer.scheduleWithFixedDelay(this::pollMediaStates, 200, 200, TimeUnit.MILLISECONDS);
         companions.add(MediaLinks.governUplink(media, room::sendEstimates));
     }
 
@@ -258,7 +257,10 @@ final class RoomsSession implements RoomSession {
                 };
                 if (t != null) {
                     try {
-                        t.attach(new RemoteMedia(s.broadcast(), watch));
+                        RemoteTile tile = t;
+                        RemoteMedia m = new RemoteMedia(s.broadcast(), watch);
+                        // the connection's own samples, through the one channel (never sampled again here)
+                        t.attach(m, room.followPath(s.peer(), (p, probe) -> tile.onPath(MediaLinks.sample(p, probe))).orElse(null));
                         record(t); // a peer who joins (or comes back) while recording is recorded too
                     } catch (dev.parley.net.moq.model.MoqException | IllegalStateException ended) {
                         // the broadcast ended (its peer left) between the event and here: BroadcastEnded follows
@@ -349,28 +351,13 @@ final class RoomsSession implements RoomSession {
         }
     }
 
-    // ---- stats timer ---------------------------------------------------------------------------
+    // ---- media-state timer ---------------------------------------------------------------------------
 
-    private void samplePaths() {
+    private void pollMediaStates() {
         try {
-            for (Connection c : endpoint.connections()) {
-                if (c.remoteId().isEmpty()) {
-                    continue;
-                }
-                String hex = c.remoteId().get().hex();
-                RemoteTile t = tiles.get(hex);
-                if (t != null && dev.parley.net.moq.session.Moq.isMoqLite(c.protocol())) {
-                    LinkSample sample = MediaLinks.sample(c.pathStats(), room.probeEstimate(c.remoteId().get()));
-                    t.onPath(sample);
-                    RemoteTile screen = tiles.get(hex + ":screen");
-                    if (screen != null) {
-                        screen.onPath(sample);
-                    }
-                }
-            }
             reportMediaStates();
         } catch (RuntimeException e) {
-            LOG.debug("path sampling failed: {}", e.getMessage());
+            LOG.debug("media state poll failed: {}", e.getMessage());
         }
     }
 

@@ -168,6 +168,8 @@ class RoomsCallServiceTest {
         }
         assertThat(alicesTile.renditions()).isNotEmpty();
         assertThat(alicesTile.stats().sample().render()).isNotNull();
+        // NET comes from the connection's own path samples, followed for the watched broadcast (Room.followPath)
+        awaitTrue(() -> alicesTile.stats().sample().net() != null, "alice's tile shows NET from her connection's samples");
         // bob watches alice, so alice's self tile reports a running capture pipeline
         awaitTrue(() -> a.self().stats().sample().capture().fps() > 0, "alice's CAPTURE shows encoded frames");
         var capture = a.self().stats().sample().capture();
