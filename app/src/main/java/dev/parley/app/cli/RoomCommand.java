@@ -34,6 +34,10 @@ final class RoomCommand implements Callable<Integer> {
     @Option(names = "--chat-stdin", description = "Headless: send each line of standard input as a chat message.")
     boolean chatStdin;
 
+    @Option(names = "--media-stats",
+            description = "Headless: decode the others' cameras (smallest rendition) and print a media line per peer each second (fps, audio, path).")
+    boolean mediaStats;
+
     @Option(names = "--demo-peers", paramLabel = "N", defaultValue = "0",
             description = "Also start N local demo participants publishing test sources (0-" + MAX_DEMO_PEERS + ").")
     int demoPeers;
@@ -73,6 +77,9 @@ final class RoomCommand implements Callable<Integer> {
         if (chatStdin && !headless) {
             throw new ParameterException(spec.commandLine(), "--chat-stdin needs --headless (the window has its own chat panel)");
         }
+        if (mediaStats && !headless) {
+            throw new ParameterException(spec.commandLine(), "--media-stats needs --headless (the window shows the media)");
+        }
         if (displayName != null && displayName.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--name must not be blank");
         }
@@ -106,7 +113,7 @@ final class RoomCommand implements Callable<Integer> {
         if (headless) {
             return context.engines().room(
                     new RoomFlags(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
-                            net.options(spec), relay, roomMode),
+                            net.options(spec), relay, roomMode, mediaStats),
                     context.terminal());
         }
         return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,

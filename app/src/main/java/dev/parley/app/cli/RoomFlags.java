@@ -14,16 +14,23 @@ import dev.parley.rooms.ticket.RoomMode;
  * @param net         home relay and mDNS
  * @param moqRelay    creating a room: the moq-lite relay it runs through, or {@code null} for a gossip room
  * @param mode        creating a room with {@code moqRelay}: {@code RELAY} or {@code HYBRID}
+ * @param mediaStats  decode the others' cameras and print a media line per peer each second
  */
 public record RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin,
-                          int demoPeers, String profile, NetFlags net, String moqRelay, RoomMode mode) {
+                          int demoPeers, String profile, NetFlags net, String moqRelay, RoomMode mode,
+                          boolean mediaStats) {
     public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
                        String profile, NetFlags net) {
-        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, net, null, RoomMode.GOSSIP);
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, net, null, RoomMode.GOSSIP, false);
+    }
+
+    public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
+                       String profile, NetFlags net, boolean mediaStats) {
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, net, null, RoomMode.GOSSIP, mediaStats);
     }
 
     public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
                        String profile) {
-        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE, null, RoomMode.GOSSIP);
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE, null, RoomMode.GOSSIP, false);
     }
 }

@@ -59,7 +59,8 @@ final class RoomRunner {
         DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net())) {
+        try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net(),
+                terminal)) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
             terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + ")"
@@ -71,15 +72,9 @@ final class RoomRunner {
                         id -> options.net().apply(EndpointConfig.of(id).withIdleTimeout(IDLE)), me.room.me(),
                         options.demoPeers());
             }
-            Thread.ofVirtual().name("room-events").start(() -> printEvents(me.room, me.joinStart, terminal, stop));
-            // each peer's path (relay -> direct, a new address), printed off the event loop it is reported on
-            me.endpoint.paths().onPathChange(c -> Thread.ofVirtual().name("room-path").start(() -> {
-                synchronized (terminal) {
-                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
-                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + (System.nanoTime() - me.joinStart) / 1_000_000 + "}");
-                    terminal.out().flush();
-                }
-            }));
+            RoomMediaStats mediaStats = options.mediaStats()
+                    ? new RoomMediaStats(terminal, me.joinStart, me.endpoint.paths()::pathTo) : null;
+            Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, mediaStats));
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -112,19 +107,46 @@ final class RoomRunner {
         return ExitCodes.OK;
     }
 
-    private static void printEvents(JoinedRoom room, long joinStart, Terminal terminal, CountDownLatch stop) {
-        try {
-            while (stop.getCount() > 0) {
-                RoomEvent event = room.events().next(Duration.ofMillis(500));
-                if (event != null) {
-                    ObjectNode o = toJson(event).put("ms", (System.nanoTime() - joinStart) / 1_000_000);
-                    terminal.out().println(JSON.writeValueAsString(o));
+    /**
+     * Prints each peer's path change (relay -> direct, a new address) as a {@code path} event; the time is
+     * taken when the change happens, on the event loop, and the printing is done off it.
+     */
+    private static void printPathChanges(Endpoint endpoint, long joinStart, Terminal terminal) {
+        endpoint.paths().onPathChange(c -> {
+            long ms = (System.nanoTime() - joinStart) / 1_000_000;
+            Thread.ofVirtual().name("room-path").start(() -> {
+                synchronized (terminal) {
+                    terminal.out().println("{\"event\":\"path\",\"peer\":\"" + c.peer().hex() + "\",\"path\":\""
+                            + c.to() + "\",\"from\":\"" + c.from() + "\",\"ms\":" + ms + "}");
                     terminal.out().flush();
+                }
+            });
+        });
+    }
+
+    private static void printEvents(Participant me, Terminal terminal, CountDownLatch stop, RoomMediaStats mediaStats) {
+        try (AutoCloseable media = mediaStats == null ? () -> { } : mediaStats) {
+            while (stop.getCount() > 0) {
+                RoomEvent event = me.room.events().next(Duration.ofMillis(500));
+                if (event != null) {
+                    ObjectNode o = toJson(event).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
+                    if (event instanceof RoomEvent.PeerConnection c) {
+                        // which way this peer's packets go: "direct ip:port" or "relay URL" (later changes: "path" events)
+                        dev.parley.net.transport.PathInfo path = me.endpoint.paths().pathTo(c.peer());
+                        o.put("path", path == null ? "unknown" : path.describe());
+                    }
+                    synchronized (terminal) {
+                        terminal.out().println(JSON.writeValueAsString(o));
+                        terminal.out().flush();
+                    }
+                    if (mediaStats != null) {
+                        mediaStats.onEvent(event);
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             terminal.err().println("parley room: event stream ended: " + e.getMessage());
             terminal.err().flush();
         }
@@ -187,7 +209,7 @@ final class RoomRunner {
      */
     private record Participant(Endpoint endpoint, LocalMedia media, JoinedRoom room, long joinStart) implements AutoCloseable {
         static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
-                                 dev.parley.app.cli.NetFlags net) {
+                                 dev.parley.app.cli.NetFlags net, Terminal terminal) {
             Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
             LocalMedia media = null;
             try {
@@ -195,6 +217,7 @@ final class RoomRunner {
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 long joinStart = System.nanoTime();
+                printPathChanges(endpoint, joinStart, terminal); // before the join: its dial's first path counts
                 JoinedRoom room = JoinedRoom.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video
                 room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();

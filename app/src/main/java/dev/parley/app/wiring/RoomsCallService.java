@@ -155,7 +155,11 @@ public final class RoomsCallService implements CallService {
         LocalMedia media = null;
         WatchWarmUp.start(); // the first peer's catalog and frames then meet a warm parser and decoder
         try {
-            endpoint = Endpoint.bind(config.endpoint().apply(config.identity().get()));
+            EndpointConfig ec = config.endpoint().apply(config.identity().get());
+            if (request.relay() != null) { // the home relay from the settings; mDNS comes with it, as on the CLI
+                ec = ec.withRelay(request.relay()).withMdns(true);
+            }
+            endpoint = Endpoint.bind(ec);
             media = localMedia(request.sources());
             room = JoinedRoom.join(endpoint, ticket,
                     config.room().apply(endpoint, RoomOptions.defaults().withDisplayName(request.displayName())));

@@ -204,7 +204,15 @@ class CliTest {
         assertThat(run("room", "--demo-peers", "99")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("room", "--chat-stdin")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--chat-stdin needs --headless");
+        assertThat(run("room", "--media-stats")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--media-stats needs --headless");
         assertThat(windows).isEmpty();
+    }
+
+    @Test
+    void headlessRoomCanPrintMediaStats() {
+        assertThat(run("room", "--headless", "--media-stats", "--test-source")).isZero();
+        assertThat(engineCalls).containsExactly(new RoomFlags(null, null, true, false, 0, null, NetFlags.NONE, true));
     }
 
     @Test

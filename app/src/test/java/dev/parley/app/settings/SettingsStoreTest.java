@@ -21,13 +21,16 @@ class SettingsStoreTest {
     void roundTripsThroughJsonAndCreatesTheFolder() throws Exception {
         SettingsStore store = new SettingsStore(dir.resolve("a/b"));
         Settings s = Settings.defaults().withDisplayName(" Ada ").withDevices("cam0", "test:tone", "off")
-                .withWindowSize(1440, 900).withLastRoom("roomxyz").withPictureInPicture(true).withEchoCancellation(false);
+                .withWindowSize(1440, 900).withLastRoom("roomxyz").withPictureInPicture(true).withEchoCancellation(false)
+                .withHomeRelay(" http://198.18.1.2:3340/ ");
         store.save(s);
         assertThat(Files.readString(store.file())).contains("\"displayName\" : \"Ada\"");
         Settings back = new SettingsStore(dir.resolve("a/b")).load();
         assertThat(back).isEqualTo(s);
         assertThat(back.displayName()).isEqualTo("Ada");
         assertThat(back.echoCancellationOn()).isFalse();
+        assertThat(back.homeRelay()).isEqualTo("http://198.18.1.2:3340/");
+        assertThat(back.withHomeRelay("  ").homeRelay()).as("blank: no relay").isNull();
         try (var files = Files.list(dir.resolve("a/b"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("settings.json");
         }

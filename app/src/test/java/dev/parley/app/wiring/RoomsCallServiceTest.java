@@ -106,6 +106,20 @@ class RoomsCallServiceTest {
     }
 
     @Test
+    void theRelayOfTheJoinRequestIsTheCallsHomeRelay() throws Exception {
+        // a listening socket of our own stands for the relay: the ticket must name it, the call must start
+        try (java.net.ServerSocket relay = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + relay.getLocalPort() + "/";
+            RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources(), url)));
+            assertThat(dev.parley.rooms.ticket.RoomTicket.parse(a.ticket()).bootstrap().getFirst().relayUrls())
+                    .containsExactly(url);
+            RoomSession b = open(service(configB).create(new JoinRequest("bob", SourceSelection.testSources())));
+            assertThat(dev.parley.rooms.ticket.RoomTicket.parse(b.ticket()).bootstrap().getFirst().relayUrls())
+                    .as("no relay asked for, none used").isEmpty();
+        }
+    }
+
+    @Test
     void twoServicesMeetSeeVideoChatAndLeave() throws Exception {
         RoomsCallService alice = service(configA);
         RoomsCallService bob = service(configB);
@@ -517,7 +531,7 @@ class RoomsCallServiceTest {
         var ws = relay.listenWebSocket(new java.net.InetSocketAddress("127.0.0.1", 0), java.util.Optional.empty());
         String url = "http://127.0.0.1:" + ws.getPort() + "/";
 
-        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources(), url, "relay")));
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources(), null, url, "relay")));
         assertThat(a.mode()).isEqualTo("Relay 127.0.0.1:" + ws.getPort());
         Log aLog = new Log();
         a.subscribe(aLog.events::add);
@@ -541,7 +555,7 @@ class RoomsCallServiceTest {
         }
         assertThat(frame).as("a decoded frame from bob through the relay").isNotNull();
         frame.close();
-        assertThatThrownBy(() -> service(configA).create(new JoinRequest("x", SourceSelection.testSources(), "ftp://x/", "relay")).join())
+        assertThatThrownBy(() -> service(configA).create(new JoinRequest("x", SourceSelection.testSources(), null, "ftp://x/", "relay")).join())
                 .cause().isInstanceOf(ServiceException.class).hasMessageContaining("The media relay");
     }
 }

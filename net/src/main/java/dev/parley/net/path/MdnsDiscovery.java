@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * for the same service. What it finds goes to {@link PathLayer#discovered}, so a ticket that names only a
  * relay still goes direct on a LAN. Own service, not {@code _irohv1}, so real iroh nodes are not confused.
  * JmDNS runs its own threads; registering (probing takes about a second) and closing run on a virtual
- * thread, never on the endpoint's event loop.
+ * thread, never on the endpoint's event loop. JmDNS is given an address that already has a host name, so
+ * it never makes a reverse DNS lookup (unanswered, that delayed the start by 10 s).
  */
 public final class MdnsDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MdnsDiscovery.class);
@@ -50,7 +51,11 @@ public final class MdnsDiscovery implements AutoCloseable {
 
     private void run(InetAddress address, int port, String relayUrl) {
         try {
-            JmDNS j = JmDNS.create(address, "parley-" + me.shortHex());
+            // An address that carries its own host name: JmDNS asks the address for its name
+            // (getHostName), which for a bare address is a reverse DNS lookup; with no DNS server in reach
+            // (a LAN without internet, a network namespace) that waited 2 x 5 s before mDNS started.
+            String host = "parley-" + me.shortHex();
+            JmDNS j = JmDNS.create(InetAddress.getByAddress(host + ".local", address.getAddress()), host);
             jmdns = j;
             if (closed) {
                 j.close();

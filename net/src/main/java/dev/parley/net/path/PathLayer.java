@@ -69,6 +69,8 @@ public final class PathLayer extends ChannelDuplexHandler {
     private final Map<EndpointId, Peer> peers = new ConcurrentHashMap<>();
     private final Map<String, RelayLink> relays = new ConcurrentHashMap<>();
     private final Map<EndpointId, EndpointAddr> discovered = new ConcurrentHashMap<>();
+    /** Dials waiting for their relay link that mDNS may serve sooner (one per dial in progress). */
+    private final Map<EndpointId, java.util.concurrent.CompletableFuture<Void>> discoveryWaiters = new ConcurrentHashMap<>();
     private final Set<InetSocketAddress> reflexive = ConcurrentHashMap.newKeySet();
     private final List<Consumer<PathChange>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Event-loop state below.
@@ -219,12 +221,33 @@ public final class PathLayer extends ChannelDuplexHandler {
         return address;
     }
 
+    /**
+     * Completes when mDNS has found {@code id} (at once if it already has); a dial waiting for its relay
+     * link need not wait any longer then. Remove the waiter with {@link #stopWaitingFor} when done.
+     */
+    public java.util.concurrent.CompletableFuture<Void> whenDiscovered(EndpointId id) {
+        java.util.concurrent.CompletableFuture<Void> f = discoveryWaiters.computeIfAbsent(id,
+                k -> new java.util.concurrent.CompletableFuture<>());
+        if (discovered.containsKey(id)) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    public void stopWaitingFor(EndpointId id) {
+        discoveryWaiters.remove(id);
+    }
+
     /** Addresses found for a peer outside its ticket (mDNS); used when it is dialed or already known. */
     public void discovered(EndpointAddr addr) {
         if (addr.id().equals(identity.id())) {
             return;
         }
         discovered.put(addr.id(), addr);
+        java.util.concurrent.CompletableFuture<Void> waiting = discoveryWaiters.remove(addr.id());
+        if (waiting != null) {
+            waiting.complete(null);
+        }
         runOnLoop(() -> {
             Peer p = peers.get(addr.id());
             if (p != null) {
@@ -248,6 +271,12 @@ public final class PathLayer extends ChannelDuplexHandler {
     public PathInfo pathOf(SocketAddress address) {
         EndpointId id = mapped.peer(address);
         Peer p = id == null ? null : peers.get(id);
+        return p == null ? null : p.info;
+    }
+
+    /** The path to {@code id} now; null when the layer has never been in touch with it (a plain dial). */
+    public PathInfo pathTo(EndpointId id) {
+        Peer p = peers.get(id);
         return p == null ? null : p.info;
     }
 
@@ -584,7 +613,10 @@ public final class PathLayer extends ChannelDuplexHandler {
         InetSocketAddress mine = StunProbe.parseResponse(content).orElse(null);
         if (mine != null && reflexive.add(mine)) {
             LOG.info("public address (STUN): {}", mine);
-            offerAgain(null); // peers waiting for a direct path learn the new candidate now
+            // peers waiting for a direct path learn the new candidate now, even right after a CallMeMaybe
+            // that could name only private addresses (a dial that started before the first STUN answer)
+            peers.values().forEach(p -> p.paths.ownCandidatesChanged());
+            offerAgain(null);
         }
     }
 
@@ -657,17 +689,23 @@ public final class PathLayer extends ChannelDuplexHandler {
     }
 
     private long lastStun = Long.MIN_VALUE;
+    private int stunUnanswered;
 
-    /** Asks the home relay's STUN service for this socket's public address every 20 s (2 s until answered). */
+    /**
+     * Asks the home relay's STUN service for this socket's public address every 20 s; until it answers,
+     * every 500 ms four times, then every 2 s: hole punching waits for this address (a CallMeMaybe without
+     * it names only private addresses), so a lost first request should cost half a second, not two.
+     */
     private void stunTick(long now) {
         InetSocketAddress stun = stunServer;
         if (stun == null) {
             return;
         }
-        long gap = reflexive.isEmpty() ? 2_000_000_000L : 20_000_000_000L;
+        long gap = !reflexive.isEmpty() ? 20_000_000_000L : stunUnanswered < 4 ? 500_000_000L : 2_000_000_000L;
         if (lastStun != Long.MIN_VALUE && now - lastStun < gap) {
             return;
         }
+        stunUnanswered = reflexive.isEmpty() ? stunUnanswered + 1 : 0;
         lastStun = now;
         ctx.writeAndFlush(new DatagramPacket(StunProbe.request(ctx.alloc(), random), stun), ctx.voidPromise());
     }

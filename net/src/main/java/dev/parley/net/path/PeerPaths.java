@@ -40,6 +40,7 @@ public final class PeerPaths {
         long lastPing = Long.MIN_VALUE;
         long lastPong = Long.MIN_VALUE;
         long lastHeard = Long.MIN_VALUE;
+        long lastPingBack = Long.MIN_VALUE;
         long rttNanos = -1;
 
         Candidate(InetSocketAddress address) {
@@ -117,16 +118,34 @@ public final class PeerPaths {
         }
     }
 
+    /** Pings back to one address at most this often. */
+    static final long PING_BACK_GAP_NANOS = 100_000_000L;
+
     /**
      * Whether to answer a Ping from {@code address} with a Ping of our own (so the path is trusted in our
-     * direction too): not when the address is already trusted or was pinged within the last second.
+     * direction too); marks it done. Yes whenever the address is not trusted, at most one ping back per
+     * {@value #PING_BACK_GAP_NANOS} ns, however recently our own Pings went there: a Ping arriving proves
+     * the peer's NAT now lets our packets in, and a Ping we sent before that moment (one that crossed the
+     * peer's in a CallMeMaybe round, even 25 ms earlier) was dropped there. Skipping the ping back for it
+     * kept a lab call on the relay until the next ping round, 4.5 s later. Bounded by the Pings received.
      */
     public boolean pingBackDue(InetSocketAddress address, long now) {
         Candidate c = candidates.get(address);
-        if (c == null || trusted(c, now)) {
+        if (c == null || trusted(c, now)
+                || c.lastPingBack != Long.MIN_VALUE && now - c.lastPingBack < PING_BACK_GAP_NANOS) {
             return false;
         }
-        return c.lastPing == Long.MIN_VALUE || now - c.lastPing >= 1_000_000_000L;
+        c.lastPingBack = now;
+        return true;
+    }
+
+    /**
+     * This endpoint learnt a new address of its own (a first or changed STUN answer): the next CallMeMaybe
+     * may go at once, so the peer can ping the address that works now instead of waiting out the rate limit
+     * after one that named only private addresses. Rare (a handful of addresses per endpoint).
+     */
+    public void ownCandidatesChanged() {
+        lastCallMeMaybe = Long.MIN_VALUE;
     }
 
     /** A ping went to {@code address}. */

@@ -439,8 +439,14 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         if (!peer.relayUrls().isEmpty()) {
             // A relay link still connecting (a process that dials right after starting) would lose the first
             // Initial and CallMeMaybe, and QUIC's retransmission backoff would cost seconds.
-            pathLayer.relayReady(peer.relayUrls().getFirst(), RELAY_WAIT)
-                    .whenComplete((r, e) -> startPathDial(peer, alpn, result));
+            // ... unless mDNS finds the peer first: its LAN address needs no relay (a relay that is down or
+            // unreachable otherwise cost the full wait)
+            CompletableFuture<Void> found = pathLayer.whenDiscovered(peer.id());
+            CompletableFuture.anyOf(pathLayer.relayReady(peer.relayUrls().getFirst(), RELAY_WAIT), found)
+                    .whenComplete((r, e) -> {
+                        pathLayer.stopWaitingFor(peer.id());
+                        startPathDial(peer, alpn, result);
+                    });
         } else {
             startPathDial(peer, alpn, result);
         }

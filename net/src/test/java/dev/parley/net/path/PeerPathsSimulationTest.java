@@ -211,4 +211,39 @@ class PeerPathsSimulationTest {
         }
         assertThat(p.candidates()).hasSize(PeerPaths.MAX_CANDIDATES);
     }
+
+    /**
+     * Hole punching where our Ping crossed the peer's: ours reached its NAT before the peer had sent
+     * anything our way and was dropped, then the peer's Ping arrived (25 ms later in a lab run). We ping
+     * back at once (the peer's NAT is open now) instead of waiting for a Pong that will never come.
+     */
+    @Test
+    void aPingArrivingJustAfterOursWasDroppedIsAnsweredWithAPingAtOnce() {
+        Sim sim = new Sim(true, PUB);
+        sim.dial(); // our Ping to PUB: dropped by the peer's NAT (PUB does not answer)
+        sim.now += 25 * MS;
+        sim.paths.heardFrom(PUB, sim.now); // the peer's Ping from PUB came through our NAT
+        assertThat(sim.paths.pingBackDue(PUB, sim.now)).as("ping back 25 ms after our lost Ping").isTrue();
+        assertThat(sim.paths.pingBackDue(PUB, sim.now + 50 * MS)).as("but not twice within 100 ms").isFalse();
+        assertThat(sim.paths.pingBackDue(PUB, sim.now + 150 * MS)).as("a later Ping is answered again").isTrue();
+        sim.paths.ponged(PUB, 20 * MS, sim.now + 170 * MS);
+        assertThat(sim.paths.pingBackDue(PUB, sim.now + 500 * MS)).as("but not on a trusted path").isFalse();
+    }
+
+    /**
+     * A dial that starts before this endpoint's first STUN answer sends a CallMeMaybe naming only private
+     * addresses; when the public address arrives a moment later, the next CallMeMaybe goes at once rather
+     * than after the one-second rate limit.
+     */
+    @Test
+    void aNewOwnAddressLetsTheNextCallMeMaybeGoAtOnce() {
+        Sim sim = new Sim(true, PUB);
+        sim.dial();
+        assertThat(sim.callMeMaybes).isEqualTo(1);
+        long soon = sim.now + 200 * MS;
+        assertThat(sim.paths.callMeMaybeDue(soon, true)).as("rate-limited within a second").isFalse();
+        sim.paths.ownCandidatesChanged();
+        assertThat(sim.paths.callMeMaybeDue(soon, true)).as("a new own address goes out at once").isTrue();
+        assertThat(sim.paths.callMeMaybeDue(soon + 100 * MS, true)).as("and the limit holds again").isFalse();
+    }
 }

@@ -46,6 +46,14 @@ public final class StartView extends BorderPane {
         echo.setTooltip(new javafx.scene.control.Tooltip("Lets you talk without a headset: removes what your speakers play from your microphone"));
         echo.selectedProperty().bindBidirectional(vm.echoCancellationProperty());
 
+        TextField homeRelay = new TextField();
+        homeRelay.setId("homeRelay");
+        homeRelay.setPromptText("Home relay (optional): http://host:port/");
+        homeRelay.setTooltip(new javafx.scene.control.Tooltip(
+                "Calls go through this relay when no direct path works (another home's NAT, a blocked network)"));
+        homeRelay.textProperty().bindBidirectional(vm.homeRelayProperty());
+        Label relayError = errorLabel("relayError", vm.relayErrorProperty());
+
         Label notice = new Label();
         notice.setId("deviceNotice");
         notice.getStyleClass().add("notice");
@@ -96,6 +104,7 @@ public final class StartView extends BorderPane {
                 fieldLabel("Camera"), camera,
                 fieldLabel("Microphone"), mic, echo,
                 fieldLabel("Screen to share"), screen,
+                fieldLabel("Home relay"), homeRelay, relayError,
                 notice, spacer(10), newRoom, relayRow, spacer(4), or, joinRow, ticketError);
         form.getStyleClass().addAll("card", "start-form");
         form.setPrefWidth(360);

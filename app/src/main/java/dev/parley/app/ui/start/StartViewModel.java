@@ -42,7 +42,8 @@ import java.util.function.Consumer;
 
 /**
  * The start screen: display name (remembered), source pickers with a live preview and microphone
- * meter, "New room" and "Join" with inline ticket errors. Devices, settings and services are used
+ * meter, the home relay (remembered, checked inline, used by the next call), "New room" and "Join"
+ * with inline ticket errors. Devices, settings and services are used
  * from the background executor; every property changes on the UI thread.
  */
 public final class StartViewModel implements AutoCloseable {
@@ -75,6 +76,8 @@ public final class StartViewModel implements AutoCloseable {
     private final StringProperty relayMode = new SimpleStringProperty("relay");
     private final ReadOnlyStringWrapper ticketError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
+    private final StringProperty homeRelay = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper relayError = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
 
     private Settings settings = Settings.defaults();
@@ -101,6 +104,14 @@ public final class StartViewModel implements AutoCloseable {
             }
         });
         ticket.addListener((obs, old, now) -> ticketError.set(""));
+        // checked as it is typed; only a usable URL (or none) is remembered, and the next call uses it
+        homeRelay.addListener((obs, old, now) -> {
+            Optional<String> problem = RelayInput.problem(now);
+            relayError.set(problem.orElse(""));
+            if (!loading && problem.isEmpty()) {
+                persist(settings.withHomeRelay(now));
+            }
+        });
         echoCancellation.addListener((obs, old, now) -> {
             if (!loading) {
                 persist(settings.withEchoCancellation(now));
@@ -145,6 +156,7 @@ public final class StartViewModel implements AutoCloseable {
             settings = loaded;
             displayName.set(loaded.displayName());
             echoCancellation.set(loaded.echoCancellationOn());
+            homeRelay.set(loaded.homeRelay() == null ? "" : loaded.homeRelay());
             cameras.setAll(with(list.cameras(), DeviceChoice.TEST_PATTERN, DeviceChoice.OFF));
             microphones.setAll(with(list.microphones(), DeviceChoice.TEST_TONE, DeviceChoice.OFF));
             screens.setAll(with(list.screens(), DeviceChoice.OFF));
@@ -195,6 +207,16 @@ public final class StartViewModel implements AutoCloseable {
 
     public StringProperty displayNameProperty() {
         return displayName;
+    }
+
+    /** The home relay URL; empty for none. */
+    public StringProperty homeRelayProperty() {
+        return homeRelay;
+    }
+
+    /** What is wrong with the home relay URL, empty when it is usable. */
+    public ReadOnlyStringProperty relayErrorProperty() {
+        return relayError.getReadOnlyProperty();
     }
 
     public ObservableList<DeviceChoice> cameras() {
@@ -287,7 +309,7 @@ public final class StartViewModel implements AutoCloseable {
         }
         String relay = moqRelay.get() == null || moqRelay.get().isBlank() ? null : moqRelay.get().strip();
         JoinRequest r = request.get();
-        enter(calls.create(relay == null ? r : new JoinRequest(r.displayName(), r.sources(), relay, relayMode.get())), null);
+        enter(calls.create(relay == null ? r : new JoinRequest(r.displayName(), r.sources(), r.relay(), relay, relayMode.get())), null);
     }
 
     /** "Join": checks the ticket, shows what is wrong inline, or joins. */
@@ -323,7 +345,13 @@ public final class StartViewModel implements AutoCloseable {
             nameError.set("Use at most " + MAX_NAME_LENGTH + " characters for your name.");
             return Optional.empty();
         }
-        return Optional.of(new JoinRequest(name, selection()));
+        Optional<String> relayProblem = RelayInput.problem(homeRelay.get());
+        if (relayProblem.isPresent()) {
+            relayError.set(relayProblem.get());
+            return Optional.empty();
+        }
+        String relay = homeRelay.get() == null || homeRelay.get().isBlank() ? null : homeRelay.get().strip();
+        return Optional.of(new JoinRequest(name, selection(), relay));
     }
 
     private void enter(CompletableFuture<RoomSession> pending, String joinedTicket) {

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The debug overlay of one tile: NET, CAPTURE, RENDER and TIME sections fed from a
- * {@link StatsSource}, with thresholds from the reference overlay, and the rendition selector.
+ * {@link StatsSource}, with thresholds from the reference overlay, and the rendition selector. NET shows
+ * the path (direct or relayed), the remote address, and the last path change with a count.
  * {@link #sample()} is called on the UI thread about every 200 ms; after each call
  * {@link #revisionProperty()} changes so the view redraws once.
  */
@@ -31,12 +32,15 @@ public final class StatsViewModel {
     private final ObjectProperty<String> rendition = new SimpleObjectProperty<>(AUTO);
     /** The last capture sample had no encoder running (nobody watches), so its rates are stale. */
     private boolean captureIdle;
+    /** The NET path last shown ({@code "direct 10.0.0.2:5000"}, {@code "relayed"}) and how often it changed. */
+    private String lastPath;
+    private int pathChanges;
 
     /** @param participant whose renditions the selector offers, or {@code null} for none */
     public StatsViewModel(StatsSource source, Participant participant) {
         this.source = source;
         this.participant = participant;
-        sections.put(StatsSection.NET, new SectionModel(StatsSection.NET, List.of("path", "addr"), List.of(
+        sections.put(StatsSection.NET, new SectionModel(StatsSection.NET, List.of("path", "addr", "change"), List.of(
                 new Metric("RTT", "ms", Metric.SMOOTH, Thresholds.lowerBetter(30, 100)),
                 new Metric("Loss", "%", Metric.SMOOTH, Thresholds.lowerBetter(2, 10)),
                 new Metric("Down", "Mbps", Metric.SMOOTH, null),
@@ -91,6 +95,12 @@ public final class StatsViewModel {
             SectionModel net = sections.get(StatsSection.NET);
             net.setLabel("path", s.net().relayed() ? "relayed" : "direct");
             net.setLabel("addr", s.net().remote());
+            String path = s.net().relayed() ? "relayed" : "direct " + s.net().remote();
+            if (lastPath != null && !lastPath.equals(path)) { // relayed -> direct, a new direct address, back to the relay
+                pathChanges++;
+                net.setLabel("change", lastPath + " → " + path + " (" + pathChanges + ")");
+            }
+            lastPath = path;
             net.metric("RTT").add(s.net().rttMs());
             net.metric("Loss").add(s.net().lossPct());
             net.metric("Down").add(s.net().downMbps());

@@ -44,6 +44,7 @@ class StartViewFxTest {
 
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private MainWindow window;
+    private final FakeCalls calls = new FakeCalls();
 
     @Start
     void start(Stage stage) {
@@ -53,7 +54,7 @@ class StartViewFxTest {
     }
 
     private MainWindow window() {
-        AppServices services = new AppServices(new FakeCalls(), new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
+        AppServices services = new AppServices(calls, new FakeDevices(DeviceList.empty()), CommandEngines.unwired());
         return new MainWindow(services, new SettingsStore(dir), GuiRequest.startScreen(null, false), new FxUiExecutor(), background);
     }
 
@@ -96,6 +97,28 @@ class StartViewFxTest {
                 () -> second.startViewModel().displayNameProperty().get()).get().equals("Grace Hopper"));
         TextField field = (TextField) second.lookup("#displayName");
         assertThat(field.getText()).isEqualTo("Grace Hopper");
+    }
+
+    @Test
+    void theHomeRelayIsCheckedInlineRememberedAndUsedByTheNextCall(FxRobot robot) throws Exception {
+        robot.clickOn("#displayName").eraseText(40).write("Ada");
+        robot.clickOn("#homeRelay").eraseText(60).write("relay.example.org");
+        Label error = robot.lookup("#relayError").queryAs(Label.class);
+        assertThat(error.isVisible()).as("a host without a scheme is no relay URL").isTrue();
+        assertThat(error.getText()).contains("http://host:port/");
+        robot.clickOn("#newRoom");
+        assertThat(calls.requests).as("no call starts with a bad relay").isEmpty();
+        robot.clickOn("#homeRelay").eraseText(60).write("http://198.18.1.2:3340/");
+        assertThat(error.isVisible()).as("a good URL clears the error").isFalse();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(dir.resolve("settings.json"))
+                && Files.readString(dir.resolve("settings.json")).contains("http://198.18.1.2:3340/"));
+        robot.clickOn("#newRoom");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !calls.requests.isEmpty());
+        assertThat(calls.requests.getFirst().relay()).as("the next call uses it").isEqualTo("http://198.18.1.2:3340/");
+        MainWindow second = WaitForAsyncUtils.asyncFx(this::window).get();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> second.startViewModel().homeRelayProperty().get()).get().equals("http://198.18.1.2:3340/"));
+        assertThat(((TextField) second.lookup("#homeRelay")).getText()).isEqualTo("http://198.18.1.2:3340/");
     }
 
     @Test

@@ -99,4 +99,24 @@ class StatsViewModelTest {
         vm.renditionProperty().set("Auto");
         assertThat(p.renditionRequests).containsExactly("180p", "auto");
     }
+
+    @Test
+    void theNetSectionShowsEachPathChange() {
+        FakeParticipant p = FakeParticipant.remote("p1", "Bo");
+        StatsViewModel vm = new StatsViewModel(p.stats(), p);
+        p.stats = new StatsSnapshot(new StatsSnapshot.Net(true, "relay http://198.18.1.2:3340/", 80, 0, 1, 0.1), null, null, null);
+        vm.sample();
+        SectionModel net = vm.section(StatsSection.NET);
+        assertThat(net.labels().get("change").get()).as("no change yet").isEmpty();
+        vm.sample();
+        assertThat(net.labels().get("change").get()).as("the same path again").isEmpty();
+        p.stats = new StatsSnapshot(new StatsSnapshot.Net(false, "198.18.2.2:4000", 20, 0, 1, 0.1), null, null, null);
+        vm.sample();
+        assertThat(net.labels().get("path").get()).isEqualTo("direct");
+        assertThat(net.labels().get("change").get()).isEqualTo("relayed → direct 198.18.2.2:4000 (1)");
+        p.stats = new StatsSnapshot(new StatsSnapshot.Net(false, "10.77.1.2:4000", 2, 0, 1, 0.1), null, null, null);
+        vm.sample();
+        assertThat(net.labels().get("change").get()).isEqualTo("direct 198.18.2.2:4000 → direct 10.77.1.2:4000 (2)");
+        assertThat(vm.summary(StatsSection.NET)).startsWith("direct · RTT");
+    }
 }
