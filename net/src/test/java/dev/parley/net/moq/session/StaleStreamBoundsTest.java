@@ -65,6 +65,9 @@ class StaleStreamBoundsTest {
             SendStream g = raw.openUni();
             g.write(concat(hex("00"), Messages.encode(new GroupHeader(0, seq)), hex("01"), new byte[]{(byte) seq}));
             streams.add(g);
+            // the session takes it (and its slot) before the next one is opened: otherwise a stream still
+            // queued is not yet counted below and two could arrive for one free slot
+            SessionWireTest.awaitTrue(() -> mine.pendingUni() == 0);
             if (seq >= SLOTS - 1) {
                 // a slot frees once the stale stream SLOTS-1 groups back is stopped
                 SendStream old = streams.get(seq - (SLOTS - 2));
