@@ -77,6 +77,16 @@ final class RoomRunner {
                     terminal.out().flush();
                 }
             }));
+            // a device switched or unplugged mid-call (the microphone falls back to the next one or silence)
+            java.util.function.Consumer<dev.parley.media.source.DeviceChange> deviceLine = c -> {
+                ObjectNode o = deviceJson(c).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
+                synchronized (terminal) {
+                    terminal.out().println(o.toString());
+                    terminal.out().flush();
+                }
+            };
+            me.media.onDeviceChange(deviceLine);
+            dev.parley.media.playout.SpeakerRoute.shared().onChange(deviceLine);
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -125,6 +135,16 @@ final class RoomRunner {
             terminal.err().println("parley room: event stream ended: " + e.getMessage());
             terminal.err().flush();
         }
+    }
+
+    /** {@code {"event":"device-change","kind":"microphone","from":…,"to":…,"reason":…}} (reason only for a fallback). */
+    static ObjectNode deviceJson(dev.parley.media.source.DeviceChange c) {
+        ObjectNode o = JSON.createObjectNode().put("event", "device-change")
+                .put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT)).put("from", c.from()).put("to", c.to());
+        if (c.fallback()) {
+            o.put("reason", c.reason());
+        }
+        return o.put("message", c.message());
     }
 
     static ObjectNode toJson(RoomEvent event) {

@@ -13,7 +13,10 @@ import java.util.List;
 public final class MicrophoneSource extends AudioSource {
     private final DeviceInfo device;
     private TargetDataLine line;
+    /** A line that returns no data for this long has lost its device (PulseAudio: the source was removed). */
+    static final long STALL_NANOS = 1_000_000_000L;
     private final byte[] bytes = new byte[BLOCK_FRAMES * 2];
+    private long lastDataNanos;
 
     private MicrophoneSource(DeviceInfo device) {
         super(device.name());
@@ -47,6 +50,7 @@ public final class MicrophoneSource extends AudioSource {
             l.open(Devices.CAPTURE_FORMAT, bytes.length * 4);
             l.start();
             line = l;
+            lastDataNanos = System.nanoTime();
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
             throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(),
                     "cannot open: " + e.getMessage(), Devices.list(DeviceKind.MICROPHONE), e);
@@ -62,7 +66,16 @@ public final class MicrophoneSource extends AudioSource {
             if (n <= 0 && !line.isOpen()) {
                 throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(), "line closed", List.of(), null);
             }
-            read += Math.max(0, n);
+            if (n > 0) {
+                read += n;
+                lastDataNanos = System.nanoTime();
+            } else if (System.nanoTime() - lastDataNanos > STALL_NANOS) {
+                // an unplugged device's line stays open and returns nothing at once, forever
+                throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(),
+                        "no audio for " + STALL_NANOS / 1_000_000 + " ms: unplugged?", List.of(), null);
+            } else if (!sleepUntil(System.nanoTime() + 5_000_000L)) {
+                return null;
+            }
         }
         if (read < bytes.length) {
             return null;
