@@ -124,6 +124,11 @@ public final class LocalMedia implements AutoCloseable {
         m.switchTo(next);
     }
 
+    /** The published microphone slot (tests listen to it across switches). */
+    AudioSource microphone() {
+        return microphone;
+    }
+
     /** The camera and microphone in use now (their device names). */
     public String cameraName() {
         return camera.current().name();
