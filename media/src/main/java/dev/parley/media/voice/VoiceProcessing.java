@@ -68,6 +68,11 @@ public final class VoiceProcessing {
         return farEnd.reanchors();
     }
 
+    /** How often a playout's blocks were placed anew in the echo reference (tests). */
+    long farEndResyncs() {
+        return farEnd.resyncs();
+    }
+
     /** A sink that also feeds what it plays into the echo reference. */
     public AudioSink tap(AudioSink sink) {
         return new AudioSink() {

@@ -114,7 +114,8 @@ public final class EchoLoopMain {
             playout.interrupt();
             playout.join(2000);
         }
-        System.out.println("speaker " + speaker.name() + " reanchors " + voice.farEndReanchors());
+        System.out.println("speaker " + speaker.name() + " reanchors " + voice.farEndReanchors()
+                + " resyncs " + voice.farEndResyncs());
         java.util.HashMap<Long, Integer> index = new java.util.HashMap<>();
         int usable = speech.length - speech.length % 960;
         for (int i = 0; i + 4 <= usable; i++) {

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * convergence allowance) after the first block and after every stall of the machine (the playout's
  * 60 ms ran dry, or capture lost audio: the sound server may then restart the stream with another
  * delay, a new echo path the canceller must learn again). At least 1 s of such speech must be
- * measured. 8 s normally, 30 s with {@code -Dparley.long=true}.
+ * measured. 12 s normally, 30 s with {@code -Dparley.long=true}.
  */
 @Timeout(180)
 class EchoLoopOsTest {
@@ -48,7 +48,7 @@ class EchoLoopOsTest {
                 b.putShort((short) Math.round(Math.max(-1, Math.min(1, f)) * 0.5 * 32767));
             }
             Files.write(pcm, b.array());
-            int seconds = Boolean.getBoolean("parley.long") ? 30 : 8;
+            int seconds = Boolean.getBoolean("parley.long") ? 30 : 12;
             Process child = pulse.startJava(EchoLoopMain.class, pcm.toString(), String.valueOf(seconds));
             List<String> lines = new CopyOnWriteArrayList<>();
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
