@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installer smoke test: builds the .deb, installs it with apt-get, runs the installed `parley`, checks
-# the desktop entry and link handlers, then removes the package and checks nothing is left behind.
+# the desktop entry and link handlers, the parley-relay service (installed, not enabled; its command
+# line run as the service would, serving the web page and keeping its identity across a restart;
+# started through systemd where systemd runs), then removes the package and checks nothing is left behind.
 # Called by .ci/run after the tests. Needs Debian or Ubuntu and root (or passwordless sudo); elsewhere
 # it prints why it is skipped and exits 0.
 #   packaging/smoke-test.sh              build, then test
@@ -52,6 +54,7 @@ installed=""
 home="$(mktemp -d)"
 cleanup() {
   if [ -n "${publisher:-}" ]; then kill "$publisher" 2>/dev/null || true; fi
+  if [ -n "${relay:-}" ]; then kill "$relay" 2>/dev/null || true; fi
   if [ -n "$installed" ]; then $sudo apt-get remove -y -qq parley >/dev/null 2>&1 || true; fi
   rm -rf "$home"
 }
@@ -132,6 +135,75 @@ else
   say "publish/watch part skipped: this build's parley --help has no publish command yet"
 fi
 
+# --- the relay service ---------------------------------------------------------------------------
+unit=/lib/systemd/system/parley-relay.service
+[ -f "$unit" ] || fail "$unit missing"
+grep -qx 'ExecStart=/opt/parley/bin/Parley relay --config /etc/parley/relay.conf' "$unit" \
+  || fail "$unit does not run 'parley relay --config /etc/parley/relay.conf'"
+[ -f /etc/parley/relay.conf ] || fail "/etc/parley/relay.conf missing"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  verify="$(timeout 60 systemd-analyze verify "$unit" 2>&1)" || { echo "$verify" >&2; fail "systemd-analyze verify $unit"; }
+  say "systemd-analyze verify: ${verify:-no complaints}"
+fi
+if command -v systemctl >/dev/null 2>&1; then
+  state="$(systemctl is-enabled parley-relay.service 2>/dev/null || true)"
+  [ "$state" != enabled ] || fail "parley-relay is enabled on install; it must be the administrator's choice"
+  say "parley-relay.service installed, $state"
+fi
+http_get() { curl -fsS --max-time 10 "$1"; }
+# The service's command line with the packaged settings, on loopback ephemeral ports and a scratch key file.
+conf="$home/relay.conf"
+sed -e 's#^listen = .*#listen = 127.0.0.1:0#' -e 's#^media-listen = .*#media-listen = 127.0.0.1:0#' \
+    -e "s#^key-file = .*#key-file = $home/relay-state/relay.key#" /etc/parley/relay.conf >"$conf"
+start_relay() {
+  env -u DISPLAY HOME="$home" parley relay --config "$conf" >"$home/relay.out" 2>"$home/relay.err" &
+  relay=$!
+  for _ in $(seq 1 120); do
+    [ "$(grep -c '://' "$home/relay.out" 2>/dev/null || true)" -ge 2 ] && grep -q 'quic endpoint' "$home/relay.err" && return 0
+    kill -0 "$relay" 2>/dev/null || { cat "$home/relay.out" "$home/relay.err" >&2; fail "parley relay --config exited early"; }
+    sleep 0.5
+  done
+  cat "$home/relay.out" "$home/relay.err" >&2; fail "parley relay printed no URLs within 60 s"
+}
+stop_relay() {
+  kill -TERM "$relay"
+  for _ in $(seq 1 40); do kill -0 "$relay" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$relay" 2>/dev/null && fail "parley relay did not stop within 10 s of SIGTERM"
+  wait "$relay" || fail "parley relay exited with $? after SIGTERM (expected 0)"
+  relay=""
+}
+start_relay
+media="$(sed -n 2p "$home/relay.out")"
+page="http${media#ws}"
+id1="$(grep -o 'quic endpoint [0-9a-f]*' "$home/relay.err" | awk '{print $3}')"
+html="$(http_get "$page")" || fail "no web page at $page"
+script="$(echo "$html" | grep -o '/assets/page-[A-Za-z0-9]*\.js' | head -1)"
+[ -n "$script" ] || { echo "$html" >&2; fail "the relay's page names no bundled script"; }
+bytes="$(http_get "${page%/}$script" | wc -c)"
+[ "$bytes" -gt 100000 ] || fail "the page's script is only $bytes bytes"
+http_get "${page}room/$(printf '%064d' 0)" | grep -q "$script" || fail "/room/<topic> does not serve the page"
+say "relay page at $page: $script, $bytes bytes; endpoint $id1"
+stop_relay
+[ -f "$home/relay-state/relay.key" ] || fail "the relay did not create its key file"
+start_relay
+id2="$(grep -o 'quic endpoint [0-9a-f]*' "$home/relay.err" | awk '{print $3}')"
+[ "$id1" = "$id2" ] || fail "the relay's identity changed across a restart ($id1, then $id2)"
+stop_relay
+say "relay identity kept across a restart; SIGTERM exits 0"
+if [ -d /run/systemd/system ]; then
+  $sudo systemctl start parley-relay.service || { $sudo journalctl -u parley-relay --no-pager | tail -30 >&2; fail "systemctl start parley-relay"; }
+  ok=""
+  for _ in $(seq 1 60); do
+    if http_get http://127.0.0.1:4443/ 2>/dev/null | grep -q '/assets/page-'; then ok=yes; break; fi
+    sleep 1
+  done
+  [ -n "$ok" ] || { $sudo journalctl -u parley-relay --no-pager | tail -30 >&2; fail "the parley-relay service serves no page on :4443"; }
+  $sudo systemctl stop parley-relay.service
+  say "parley-relay.service started by systemd, served its page, stopped"
+else
+  say "systemd is not running here: the service was checked by running its command line"
+fi
+
 # --- remove --------------------------------------------------------------------------------------
 say "removing"
 $sudo apt-get remove -y -qq parley >/dev/null
@@ -141,8 +213,10 @@ dpkg-query -W -f='${Status}' parley 2>/dev/null | grep -q "not-installed\|config
 [ ! -e /usr/bin/parley ] && [ ! -L /usr/bin/parley ] || fail "/usr/bin/parley left behind"
 [ ! -e "$desktop" ] || fail "$desktop left behind"
 [ ! -e /opt/parley ] || fail "/opt/parley left behind"
+[ ! -e /lib/systemd/system/parley-relay.service ] || fail "parley-relay.service left behind"
 if [ -f /usr/share/applications/mimeinfo.cache ] && grep -q 'parley-Parley.desktop' /usr/share/applications/mimeinfo.cache; then
   fail "mimeinfo.cache still lists parley-Parley.desktop"
 fi
 $sudo dpkg --purge parley >/dev/null 2>&1   # forget the package entirely (apt-get remove keeps its record)
+[ ! -e /etc/parley/relay.conf ] || fail "/etc/parley/relay.conf left behind after purge"
 say "PASS"

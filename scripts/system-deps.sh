@@ -4,7 +4,8 @@
 #   libpulse0, libasound2: FFmpeg's device layer (lavfi test sources) and Java Sound
 #   libgtk-3-0, libxtst6: JavaFX on a desktop
 #   xvfb, imagemagick: the screenshot script (a real window on a virtual display)
-#   nodejs, npm: the interop tests drive the real @moq/lite and @moq/net npm clients
+#   nodejs, npm: the interop tests drive the real @moq/lite and @moq/net npm clients, and the app's
+#     build bundles the relay's web page from the hang player's npm packages (app/src/main/web)
 #   chromium: the browser tests run the hang web player (@moq/watch) and @moq/publish in headless
 #     Chromium through playwright-core (the npm packages are pinned in media/src/test/js and installed
 #     by the tests with npm ci; no browser is ever downloaded)

@@ -101,6 +101,8 @@ window.snapshot = () => {
 		audioContextTime: audioContext?.currentTime ?? null,
 		audioContextState: audioContext?.state ?? null,
 		jitter: peek(el.sync?.out?.jitter) ?? null,
+		// the whole sync delay: max(video, audio rendition jitter) + the connection's jitter allowance
+		buffer: peek(el.sync?.out?.buffer) ?? null,
 		canvas: [canvas.width, canvas.height],
 		paints: harness.paints.length,
 	};

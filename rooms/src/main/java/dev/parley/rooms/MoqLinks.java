@@ -6,6 +6,7 @@ import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
+import dev.parley.net.transport.PathStats;
 import dev.parley.rooms.gossip.net.GossipNode;
 
 import java.util.List;
@@ -78,6 +79,17 @@ final class MoqLinks implements AutoCloseable {
     java.util.OptionalLong probeEstimate(EndpointId peer) {
         MoqSession s = existing(peer);
         return s == null ? java.util.OptionalLong.empty() : s.probeEstimate();
+    }
+
+    /**
+     * Hands {@code sample} every path statistics sample of the session open to {@code peer} now (the
+     * connection's own 200 ms samples, on a transport thread), with the PROBE estimate the peer last sent;
+     * empty when no session is open. Ends with that session or when the returned handle is closed.
+     */
+    java.util.Optional<AutoCloseable> followPath(EndpointId peer, BiConsumer<PathStats, java.util.OptionalLong> sample) {
+        MoqSession s = existing(peer);
+        return s == null ? java.util.Optional.empty()
+                : java.util.Optional.of(s.connection().onPathStats(p -> sample.accept(p, s.probeEstimate())));
     }
 
     /** This side's capacity estimate (bps, 0 = unknown) of every open session a peer subscribes on. */

@@ -7,22 +7,18 @@ import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
-import dev.parley.net.moq.model.TrackProducer;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.postcard.PostcardException;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.transport.CloseReason;
 import dev.parley.net.transport.TransportException;
-import dev.parley.rooms.chat.ChatCodec;
-import dev.parley.rooms.chat.ChatException;
-import dev.parley.rooms.chat.ChatHistory;
 import dev.parley.rooms.chat.ChatMessage;
 import dev.parley.rooms.chat.ChatReader;
-import dev.parley.rooms.chat.HistoryFrame;
 import dev.parley.rooms.chat.RateLimiter;
 import dev.parley.rooms.gossip.net.GossipNode;
 import dev.parley.rooms.gossip.net.GossipTopic;
@@ -78,11 +74,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ChatReader}; the driver turns their actions into moq dials and subscriptions on virtual
  * threads, whose results come back as {@link Command}s tagged with the peer's generation.
  */
-public final class Room implements AutoCloseable {
+public final class Room implements JoinedRoom, RoomHandle.Target {
     public static final String ROOM_BROADCAST = "room";
-    static final String HEARTBEAT_TRACK = "heartbeat";
-    /** Heartbeat payloads: alive, and the last beat a leaving peer sends. */
-    static final byte HEARTBEAT_ALIVE = 1, HEARTBEAT_LEAVING = 0;
+    static final String HEARTBEAT_TRACK = RoomFeed.HEARTBEAT_TRACK;
+    static final byte HEARTBEAT_LEAVING = RoomFeed.HEARTBEAT_LEAVING;
     /**
      * The moq session close code (in moq-lite's application range, >= 64) a leaving peer closes its
      * links with: the peer reads it as a leave even when the leave marker and the last beat, queued
@@ -118,13 +113,7 @@ public final class Room implements AutoCloseable {
     private PeerState myState;
     private final PeerLinks links;
     private final Map<EndpointId, RemotePeer> peers = new HashMap<>();
-    private final BroadcastProducer roomBroadcast = new BroadcastProducer();
-    private final TrackProducer chatTrack;
-    private final TrackProducer historyTrack;
-    private final TrackProducer heartbeatTrack;
-    private final ChatHistory history = new ChatHistory();
-    private long chatSequence;
-    private final RateLimiter sendLimiter = RateLimiter.forChat();
+    private final RoomFeed ownFeed = new RoomFeed();
     private final Map<String, BroadcastProducer> published = new HashMap<>();
     private final Set<EndpointId> neighbors = new HashSet<>();
     private boolean leavingStarted;
@@ -223,13 +212,9 @@ public final class Room implements AutoCloseable {
         Identity identity = endpoint.identity();
         this.kv = new SignedKv(EntrySigner.of(identity.id(), identity::sign), options.kv());
         this.myState = new PeerState(List.of(), options.displayName());
-        this.chatTrack = roomBroadcast.createTrack(new TrackInfo(ChatCodec.TRACK, TrackInfo.PRIORITY_CHAT));
-        this.historyTrack = roomBroadcast.createTrack(new TrackInfo(ChatHistory.TRACK, TrackInfo.PRIORITY_CHAT));
-        this.heartbeatTrack = roomBroadcast.createTrack(new TrackInfo(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT));
-        historyTrack.appendGroupWithFrame(HistoryFrame.encode(history, chatSequence));
         this.actor = Actor.start("room-actor-" + endpoint.id().shortHex(), INBOX, this::handle);
         this.moq = new MoqLinks(moqManager, ownsMoq, gossip, (peer, reason) -> actor.post(new SessionClosed(peer, reason)));
-        moq.publish(ROOM_BROADCAST, roomBroadcast);
+        moq.publish(ROOM_BROADCAST, ownFeed.broadcast());
         this.topic = gossip.join(ticket.topic(), ticket.bootstrap());
         Thread.ofVirtual().name("room-gossip-" + endpoint.id().shortHex()).start(this::pumpGossip);
         actor.post(new Start());
@@ -275,7 +260,7 @@ public final class Room implements AutoCloseable {
         List<EndpointAddr> peers = new ArrayList<>();
         peers.add(myAddr());
         peers.addAll(joinedWith.bootstrap());
-        return RoomTicket.of(joinedWith.topic(), peers);
+        return joinedWith.withPeers(peers);
     }
 
     /** Invalid chat frames and peer states received (dropped). */
@@ -302,6 +287,19 @@ public final class Room implements AutoCloseable {
      */
     public java.util.OptionalLong probeEstimate(EndpointId peer) {
         return moq.probeEstimate(peer);
+    }
+
+    /**
+     * Follows the path statistics of the session {@code peer} is linked over now, each sample with the PROBE
+     * estimate the peer last sent (what an adaptive watcher of its media acts on): the connection's own
+     * samples, about every 200 ms on a transport thread, so {@code sample} must not block. Empty when no
+     * session is open; ends with that session (a reconnect subscribes the peer's broadcasts again, and
+     * the caller follows the new one) or when the returned handle is closed.
+     */
+    @Override
+    public java.util.Optional<AutoCloseable> followPath(EndpointId peer,
+                                                        java.util.function.BiConsumer<dev.parley.net.transport.PathStats, java.util.OptionalLong> sample) {
+        return moq.followPath(peer, sample);
     }
 
     /**
@@ -339,13 +337,15 @@ public final class Room implements AutoCloseable {
 
     // ---- commands -----------------------------------------------------------------------------
 
-    void command(RoomRequest c) {
+    @Override
+    public void command(RoomRequest c) {
         if (leaving.get() || !actor.post(new Api(c))) {
             c.reply().completeExceptionally(new ActorStoppedException("the room has been left"));
         }
     }
 
-    CompletableFuture<Void> leave() {
+    @Override
+    public CompletableFuture<Void> leave() {
         if (leaving.compareAndSet(false, true) && !actor.post(new Leave())) {
             left.complete(null);
         }
@@ -449,24 +449,13 @@ public final class Room implements AutoCloseable {
                 published.remove(u.name());
                 writeState(myState.withoutBroadcast(u.name()));
             }
-            case RoomRequest.SendChat s -> sendChat(s.text());
+            case RoomRequest.SendChat s -> ownFeed.sendChat(s.text());
             case RoomRequest.SetDisplayName n -> writeState(myState.withDisplayName(n.name()));
             case RoomRequest.Leave l -> {
                 leaving.set(true);
                 startLeaving();
             }
         }
-    }
-
-    private void sendChat(String text) {
-        byte[] frame = ChatCodec.encode(text);
-        if (!sendLimiter.tryAcquire(System.nanoTime())) {
-            throw new ChatException("chat rate limit: at most 5 messages per second (bursts of 10)");
-        }
-        chatTrack.appendGroupWithFrame(frame);
-        chatSequence++;
-        history.add(System.currentTimeMillis(), text);
-        historyTrack.appendGroupWithFrame(HistoryFrame.encode(history, chatSequence));
     }
 
     private void writeState(PeerState next) {
@@ -491,11 +480,11 @@ public final class Room implements AutoCloseable {
         try {
             applyKv(kv.put(PeerState.LEAVE_KEY, new byte[0], nowNs()));
             topic.quit();
-            heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_LEAVING}); // direct word to every linked peer
+            ownFeed.leavingBeat(); // direct word to every linked peer
             for (RemotePeer p : peers.values()) {
                 closeSubscriptions(p, false);
             }
-            roomBroadcast.close();
+            ownFeed.close();
         } catch (RuntimeException e) {
             LOG.warn("error while leaving the room", e);
         }
@@ -558,7 +547,7 @@ public final class Room implements AutoCloseable {
 
     private void tick() {
         applyKv(kv.tick(nowNs()));
-        heartbeatTrack.appendGroupWithFrame(new byte[] {HEARTBEAT_ALIVE});
+        ownFeed.beat();
     }
 
     private void applyKv(List<SignedKv.Output> outputs) {
@@ -759,12 +748,22 @@ public final class Room implements AutoCloseable {
      */
     private void followHeartbeat(EndpointId id, long gen, BroadcastConsumer feed) {
         try (TrackConsumer t = feed.subscribe(HEARTBEAT_TRACK, TrackInfo.PRIORITY_CHAT)) {
-            GroupConsumer g;
-            while ((g = t.nextGroup()) != null) {
-                byte[] beat = g.readFrame(); // one frame per group, written with the group
-                if (beat != null && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
-                    actor.post(new LeavingBeat(id, gen));
-                    return;
+            // every wait bounded (LiveRead); a beat that stalls behind a newer one is skipped (one frame per group)
+            for (LiveRead.Next n; !((n = LiveRead.nextGroup(t)) instanceof LiveRead.Next.Ended); ) {
+                if (!(n instanceof LiveRead.Next.Group(GroupConsumer g))) {
+                    continue;
+                }
+                try (g) {
+                    LiveRead.Frame f;
+                    do {
+                        f = LiveRead.frame(g, Duration.ZERO);
+                    } while (f instanceof LiveRead.Frame.Waiting);
+                    if (f instanceof LiveRead.Frame.Data(byte[] beat) && beat.length == 1 && beat[0] == HEARTBEAT_LEAVING) {
+                        actor.post(new LeavingBeat(id, gen));
+                        return;
+                    }
+                } catch (MoqException aborted) {
+                    // that beat's group only
                 }
             }
         } catch (MoqException | IllegalStateException | TransportException e) {

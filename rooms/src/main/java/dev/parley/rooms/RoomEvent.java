@@ -42,6 +42,12 @@ public sealed interface RoomEvent {
      */
     record RoomConnection(LinkState state) implements RoomEvent {}
 
+    /**
+     * How {@code peer}'s media reaches us changed (relay and hybrid rooms): through the moq relay, or
+     * directly. A relay room reports every peer as relayed once it joins; a hybrid room reports each switch.
+     */
+    record PeerRoute(EndpointId peer, boolean viaRelay) implements RoomEvent {}
+
     /** A chat message; live, or from the sender's recent history when this peer joined late. */
     record ChatReceived(ChatMessage message, boolean fromHistory) implements RoomEvent {}
 

@@ -13,9 +13,18 @@ import java.util.function.Function;
  * {@link dev.parley.net.actor.ActorStoppedException}.
  */
 public final class RoomHandle {
-    private final Room room;
+    /** What a handle drives: a gossip {@link Room}, a {@link RelayRoom} or a {@link HybridRoom}. */
+    interface Target {
+        void command(RoomRequest request);
 
-    RoomHandle(Room room) {
+        CompletableFuture<Void> leave();
+
+        RoomTicket ticket();
+    }
+
+    private final Target room;
+
+    RoomHandle(Target room) {
         this.room = room;
     }
 

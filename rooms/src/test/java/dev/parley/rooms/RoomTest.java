@@ -302,7 +302,7 @@ class RoomTest {
                 && c.state() == LinkState.CONNECTED, JOIN);
 
         for (int i = 0; i < 3; i++) {
-            heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
+            heartbeat.appendGroupWithFrame(new byte[] {RoomFeed.HEARTBEAT_ALIVE});
         }
         heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_LEAVING});
         var left = (RoomEvent.PeerLeft) a.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(re.id()),
@@ -323,7 +323,7 @@ class RoomTest {
         a.log().await(e -> e instanceof RoomEvent.PeerConnection c && c.peer().equals(re.id())
                 && c.state() == LinkState.CONNECTED, JOIN);
 
-        heartbeat.appendGroupWithFrame(new byte[] {Room.HEARTBEAT_ALIVE});
+        heartbeat.appendGroupWithFrame(new byte[] {RoomFeed.HEARTBEAT_ALIVE});
         assertThat(hb.moq().sessions()).isNotEmpty();
         for (var session : hb.moq().sessions()) {
             session.close(Room.LEFT_CLOSE_CODE, "left the room");

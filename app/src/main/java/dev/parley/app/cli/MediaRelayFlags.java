@@ -12,9 +12,11 @@ import java.util.List;
  * @param publicPrefixes     scopes anyone may read and publish under
  * @param publicReadPrefixes scopes anyone may read under
  * @param jwtKey             a JWK file (EdDSA public key) verifying {@code ?jwt=} tokens, or {@code null}
+ * @param keyFile            the file keeping the relay's Ed25519 key (its QUIC identity), created on first
+ *                           use; {@code null} for a new identity on every start
  */
 public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
-                                Path jwtKey) {
+                                Path jwtKey, Path keyFile) {
     /** The media relay's default port, as moq-relay's. */
     public static final int DEFAULT_PORT = 4443;
 
@@ -22,4 +24,13 @@ public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefi
         publicPrefixes = List.copyOf(publicPrefixes);
         publicReadPrefixes = List.copyOf(publicReadPrefixes);
     }
+
+    /** Options with a new identity on every start (tests). */
+    public MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
+                           Path jwtKey) {
+        this(listen, publicPrefixes, publicReadPrefixes, jwtKey, null);
+    }
+
+    /** The name of the key file in the profile's config folder when {@code --key-file} is not given. */
+    public static final String DEFAULT_KEY_FILE = "relay.key";
 }

@@ -41,6 +41,9 @@ final class PublishCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     NetFlags.Mixin net = new NetFlags.Mixin();
 
+    @picocli.CommandLine.Mixin
+    MoqRelayFlags.Mixin moqRelay = new MoqRelayFlags.Mixin();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +57,7 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() {
         return context.engines().publish(
                 new PublishFlags(testSource, name, renditions.stream().distinct().toList(), bind, ws, !noAudio,
-                        parent.profile(), net.options(spec)),
+                        parent.profile(), net.options(spec), moqRelay.url(spec)),
                 context.terminal());
     }
 }

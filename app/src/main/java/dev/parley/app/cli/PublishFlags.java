@@ -14,16 +14,22 @@ import java.util.List;
  * @param audio      false with {@code --no-audio}
  * @param profile    whose identity to publish with, or {@code null} for the default profile
  * @param net        home relay and mDNS
+ * @param moqRelay   a moq-lite relay URL to also publish to, or {@code null}
  */
 public record PublishFlags(boolean testSource, String name, List<String> renditions,
                              InetSocketAddress bind, InetSocketAddress ws, boolean audio, String profile,
-                             NetFlags net) {
+                             NetFlags net, String moqRelay) {
     public PublishFlags {
         renditions = List.copyOf(renditions);
     }
 
     public PublishFlags(boolean testSource, String name, List<String> renditions, InetSocketAddress bind,
                           InetSocketAddress ws, boolean audio, String profile) {
-        this(testSource, name, renditions, bind, ws, audio, profile, NetFlags.NONE);
+        this(testSource, name, renditions, bind, ws, audio, profile, NetFlags.NONE, null);
+    }
+
+    public PublishFlags(boolean testSource, String name, List<String> renditions, InetSocketAddress bind,
+                          InetSocketAddress ws, boolean audio, String profile, NetFlags net) {
+        this(testSource, name, renditions, bind, ws, audio, profile, net, null);
     }
 }

@@ -1,10 +1,14 @@
 package dev.parley.app.cli;
 
 import dev.parley.net.moq.relay.ScopePath;
+import dev.parley.app.settings.ConfigDirs;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.net.InetSocketAddress;
@@ -62,8 +66,21 @@ final class RelayCommand implements Callable<Integer> {
                     + "public key (EdDSA) verifies.")
     Path jwtKey;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "The relay's Ed25519 key (its raw QUIC identity, kept across restarts), created on first start "
+                    + "(default: " + MediaRelayFlags.DEFAULT_KEY_FILE + " in the profile's config folder).")
+    Path keyFile;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE: one 'name = value' per line, names as these options without dashes "
+                    + "(e.g. 'public = /parley/rooms'); options given on the command line win.")
+    Path config;
+
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    ParleyCommand parent;
 
     private final CliContext context;
 
@@ -73,6 +90,9 @@ final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (config != null) {
+            return withConfigFile();
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -94,12 +114,45 @@ final class RelayCommand implements Callable<Integer> {
         if (!publicPrefixes.isEmpty() || !publicReadPrefixes.isEmpty() || jwtKey != null) {
             InetSocketAddress at = mediaListen != null ? mediaListen
                     : new InetSocketAddress(listen.getAddress(), MediaRelayFlags.DEFAULT_PORT);
-            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey);
+            Path key = keyFile != null ? keyFile
+                    : ConfigDirs.system(parent == null ? null : parent.profile()).resolve(MediaRelayFlags.DEFAULT_KEY_FILE);
+            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey, key);
         } else if (mediaListen != null) {
             throw new ParameterException(spec.commandLine(),
                     "--media-listen needs --public PREFIX, --public-read PREFIX or --jwt-key FILE (who may use the media relay)");
         }
         return context.engines().relay(new RelayFlags(listen, stunPort, tlsCert, tlsKey, rateLimit, media), context.terminal());
+    }
+
+    /**
+     * {@code --config FILE}: the file's settings, then the options given on the command line (so they win),
+     * parsed again by a fresh command with the same checks.
+     */
+    private int withConfigFile() {
+        List<String> args;
+        try {
+            args = new ArrayList<>(RelayConfigFile.arguments(config));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.longestName().equals("--config")) {
+                continue;
+            }
+            for (String v : o.originalStringValues()) {
+                args.add(o.longestName());
+                args.add(v);
+            }
+        }
+        RelayCommand fromFile = new RelayCommand(context);
+        fromFile.parent = parent;
+        try {
+            new CommandLine(fromFile).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+        } catch (ParameterException e) {
+            throw new ParameterException(spec.commandLine(), config + ": " + e.getMessage());
+        }
+        fromFile.spec = spec;
+        return fromFile.call();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

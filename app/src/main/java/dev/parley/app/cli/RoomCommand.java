@@ -1,5 +1,7 @@
 package dev.parley.app.cli;
 
+import dev.parley.rooms.ticket.RoomMode;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +44,14 @@ final class RoomCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     NetFlags.Mixin net = new NetFlags.Mixin();
 
+    @picocli.CommandLine.Mixin
+    MoqRelayFlags.Mixin moqRelay = new MoqRelayFlags.Mixin();
+
+    @Option(names = "--mode", paramLabel = "relay|hybrid",
+            description = "Creating a room with --moq-relay: relay (everyone publishes once to the relay and watches through it; default) "
+                    + "or hybrid (direct first, the relay per peer as a fallback).")
+    String mode;
+
     @Option(names = "--record", paramLabel = "DIR",
             description = "Record the call from the start into this folder: each participant's video and audio as a fragmented MP4, not re-encoded; announced in the chat.")
     java.nio.file.Path record;
@@ -73,13 +83,33 @@ final class RoomCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--record needs a folder, got the file " + record);
         }
         String cleanTicket = ticket == null ? null : ticket.strip();
+        String relay = moqRelay.url(spec);
+        RoomMode roomMode = RoomMode.GOSSIP;
+        if (mode != null) {
+            try {
+                roomMode = RoomMode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--mode: " + e.getMessage());
+            }
+            if (roomMode == RoomMode.GOSSIP && relay != null) {
+                throw new ParameterException(spec.commandLine(), "--mode gossip runs no relay; leave out --moq-relay, or use --mode relay or hybrid");
+            }
+            if (roomMode != RoomMode.GOSSIP && relay == null) {
+                throw new ParameterException(spec.commandLine(), "--mode " + roomMode.label() + " needs --moq-relay URL");
+            }
+        } else if (relay != null) {
+            roomMode = RoomMode.RELAY;
+        }
+        if (relay != null && cleanTicket != null) {
+            throw new ParameterException(spec.commandLine(), "a ticket already names its relay and mode: --moq-relay and --mode are for creating a room");
+        }
         if (headless) {
             return context.engines().room(
                     new RoomFlags(cleanTicket, displayName, testSource, chatStdin, demoPeers, parent.profile(),
-                            net.options(spec)),
+                            net.options(spec), relay, roomMode),
                     context.terminal());
         }
         return context.openWindow(new GuiRequest(parent.profile(), true, cleanTicket, displayName, testSource,
-                parent.stats, demoPeers, record));
+                parent.stats, demoPeers, record, relay, roomMode));
     }
 }

@@ -1,5 +1,7 @@
 package dev.parley.app.cli;
 
+import dev.parley.rooms.ticket.RoomMode;
+
 /**
  * Parsed options of {@code parley room --headless}.
  *
@@ -10,11 +12,18 @@ package dev.parley.app.cli;
  * @param demoPeers   number of local demo participants to start alongside (0 for none)
  * @param profile     settings profile, or {@code null} for the default one
  * @param net         home relay and mDNS
+ * @param moqRelay    creating a room: the moq-lite relay it runs through, or {@code null} for a gossip room
+ * @param mode        creating a room with {@code moqRelay}: {@code RELAY} or {@code HYBRID}
  */
 public record RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin,
-                          int demoPeers, String profile, NetFlags net) {
+                          int demoPeers, String profile, NetFlags net, String moqRelay, RoomMode mode) {
+    public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
+                       String profile, NetFlags net) {
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, net, null, RoomMode.GOSSIP);
+    }
+
     public RoomFlags(String ticket, String displayName, boolean testSource, boolean chatStdin, int demoPeers,
                        String profile) {
-        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE);
+        this(ticket, displayName, testSource, chatStdin, demoPeers, profile, NetFlags.NONE, null, RoomMode.GOSSIP);
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Watch a broadcast without a window and print what arrives (frames, renditions, stats).")
 final class WatchCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TICKET", description = "The broadcast ticket printed by 'parley publish'.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TICKET", description = "The broadcast ticket printed by 'parley publish' (with --moq-relay: the broadcast NAME on the relay).")
     String ticket;
 
     @Option(names = "--listen", paramLabel = "[HOST:]PORT",
@@ -41,6 +41,9 @@ final class WatchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     NetFlags.Mixin net = new NetFlags.Mixin();
+
+    @picocli.CommandLine.Mixin
+    MoqRelayFlags.Mixin moqRelay = new MoqRelayFlags.Mixin();
 
     @Option(names = "--record", paramLabel = "FILE",
             description = "Record what is received (video and audio, not re-encoded) into this fragmented MP4; it stays playable if Parley is killed.")
@@ -68,6 +71,17 @@ final class WatchCommand implements Callable<Integer> {
         if (record != null && (java.nio.file.Files.isDirectory(record)
                 || (record.toAbsolutePath().getParent() != null && !java.nio.file.Files.isDirectory(record.toAbsolutePath().getParent())))) {
             throw new ParameterException(spec.commandLine(), "--record needs a file in an existing folder, got " + record);
+        }
+        String relay = moqRelay.url(spec);
+        if (relay != null) {
+            if (listen != null || name != null) {
+                throw new ParameterException(spec.commandLine(), "--moq-relay watches a NAME on the relay; it does not go with --listen or --name");
+            }
+            if (ticket == null || ticket.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--moq-relay needs the broadcast NAME to watch (as 'parley publish --moq-relay' prints it)");
+            }
+            return context.engines().watch(new WatchFlags(ticket.strip(), rendition, duration, record, null, net.options(spec), relay),
+                    context.terminal());
         }
         if (listen != null) {
             if (ticket != null) {

@@ -12,15 +12,20 @@ import java.time.Duration;
  * @param record    fragmented MP4 to record what is received into, or {@code null}
  * @param listen    instead of dialing a ticket: wait for a publisher to connect, or null
  * @param net       home relay and mDNS
+ * @param moqRelay  a moq-lite relay URL to watch through ({@code ticket} is then the broadcast name), or {@code null}
  */
 public record WatchFlags(String ticket, String rendition, Duration duration, Path record, Listen listen,
-                           NetFlags net) {
+                           NetFlags net, String moqRelay) {
+    public WatchFlags(String ticket, String rendition, Duration duration, Path record, Listen listen, NetFlags net) {
+        this(ticket, rendition, duration, record, listen, net, null);
+    }
+
     public WatchFlags(String ticket, String rendition, Duration duration) {
-        this(ticket, rendition, duration, null, null, NetFlags.NONE);
+        this(ticket, rendition, duration, null, null, NetFlags.NONE, null);
     }
 
     public WatchFlags(String ticket, String rendition, Duration duration, Path record, Listen listen) {
-        this(ticket, rendition, duration, record, listen, NetFlags.NONE);
+        this(ticket, rendition, duration, record, listen, NetFlags.NONE, null);
     }
 
     /**

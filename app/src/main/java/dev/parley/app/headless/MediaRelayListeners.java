@@ -2,10 +2,12 @@ package dev.parley.app.headless;
 
 import dev.parley.app.cli.MediaRelayFlags;
 import dev.parley.net.identity.Identity;
+import dev.parley.net.identity.IdentityStore;
 import dev.parley.net.moq.relay.JwtScopeResolver;
 import dev.parley.net.moq.relay.MoqRelay;
 import dev.parley.net.moq.relay.Permission;
 import dev.parley.net.moq.relay.ScopePath;
+import dev.parley.net.moq.relay.WebPage;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import io.netty.handler.ssl.SslContext;
@@ -22,15 +24,21 @@ import java.util.Optional;
 
 /**
  * The media relay of {@code parley relay} and its listeners: WebSocket ({@code ws://}, or {@code wss://}
- * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number, with moq-relay's
- * JWT rules and the public prefixes deciding who may read and publish where.
+ * with the relay's certificate) on the TCP port and raw QUIC on the same UDP port number (the relay's
+ * Ed25519 identity from its key file, and with a certificate also standard WebPKI TLS), with moq-relay's
+ * JWT rules and the public prefixes deciding who may read and publish where. Plain HTTP on the TCP port
+ * gets the relay's web page ({@link WebPage}).
  *
  * @param relay     the relay
  * @param endpoint  its raw QUIC endpoint
  * @param webSocket where its WebSocket listener is bound
  * @param tls       whether that listener is {@code wss://}
+ * @param page      whether its web page (the hang player and {@code @moq/publish}) is part of this build
  */
-record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls) implements AutoCloseable {
+record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress webSocket, boolean tls,
+                           boolean page) implements AutoCloseable {
+    /** Where the build puts the relay's web page (app/src/main/web, bundled by build.mjs). */
+    static final String WEB_PAGE = "dev/parley/app/web";
 
     /** Starts the relay; a clear {@link IllegalArgumentException} for a bad prefix or key. */
     static MediaRelayListeners start(MediaRelayFlags options, Path tlsCert, Path tlsKey) throws IOException {
@@ -50,11 +58,17 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
         MoqRelay relay = new MoqRelay(new JwtScopeResolver(key, prefixes, Clock.systemUTC()));
         Endpoint endpoint = null;
         try {
-            endpoint = Endpoint.bind(EndpointConfig.of(Identity.generate()).withBindAddress(options.listen()));
+            Identity identity = options.keyFile() == null ? Identity.generate()
+                    : IdentityStore.loadOrCreateFile(options.keyFile(), System::getenv);
+            endpoint = Endpoint.bind(EndpointConfig.of(identity).withBindAddress(options.listen()));
+            if (tlsCert != null) {
+                endpoint.serveWebPki(tlsCert.toFile(), tlsKey.toFile()); // raw QUIC for clients that check the name
+            }
             relay.attach(endpoint);
+            WebPage page = WebPage.fromClasspath(MediaRelayListeners.class.getClassLoader(), WEB_PAGE);
             InetSocketAddress ws = relay.listenWebSocket(
-                    new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls);
-            return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent());
+                    new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls, page);
+            return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent(), page.available());
         } catch (RuntimeException e) {
             relay.close();
             if (endpoint != null) {
@@ -76,6 +90,11 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
     String url(String host) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return (tls ? "wss://" : "ws://") + h + ":" + webSocket.getPort() + "/";
+    }
+
+    /** The web page's URL on {@code host} (same port as the WebSocket). */
+    String pageUrl(String host) {
+        return url(host).replaceFirst("^ws", "http");
     }
 
     @Override

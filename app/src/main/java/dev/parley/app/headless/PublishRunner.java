@@ -15,6 +15,7 @@ import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
+import dev.parley.net.moq.session.MoqRelayUrl;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +54,15 @@ final class PublishRunner {
             AutoCloseable governor = MediaLinks.governUplink(local, () -> MediaLinks.sendEstimates(moq.sessions()));
             terminal.out().println(new LiveTicket(endpoint.addrWhenReady(TICKET_WAIT), options.name()));
             terminal.out().flush();
+            AutoCloseable relayLink = () -> { };
+            if (options.moqRelay() != null) {
+                MoqRelayLink link = MoqRelayLink.start(moq, MoqRelayUrl.parse(options.moqRelay()));
+                relayLink = link;
+                terminal.out().println("parley watch --headless --moq-relay '" + options.moqRelay() + "' " + options.name());
+                terminal.out().flush();
+                terminal.err().println("parley publish: also published on the moq relay " + link.url().redacted() + " as '"
+                        + options.name() + "' (the second line is how to watch it)");
+            }
             if (ws != null) {
                 terminal.err().println("parley publish: moq-lite over WebSocket at ws://"
                         + options.ws().getHostString() + ":" + ws.port() + "/");
@@ -75,6 +85,7 @@ final class PublishRunner {
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
             governor.close();
+            relayLink.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -57,6 +57,9 @@ final class RelayRunner {
             if (media != null) {
                 terminal.err().println("parley relay: media relay (moq-lite) on tcp and udp " + media.webSocket().getPort()
                         + ", quic endpoint " + media.endpoint().id());
+                terminal.err().println("parley relay: " + (media.page()
+                        ? "web page at " + media.pageUrl(host(urls.getFirst())) + " (watch, ticket, room/<topic-hex>)"
+                        : "no web page in this build (it is bundled when Node and npm are present at build time)"));
                 terminal.err().flush();
             }
             Thread hook = new Thread(() -> {

@@ -16,7 +16,7 @@ import dev.parley.media.source.Devices;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
 import dev.parley.rooms.ticket.RoomTicket;
 
@@ -44,7 +44,8 @@ final class RoomRunner {
     static int run(RoomFlags options, Terminal terminal) {
         RoomTicket ticket;
         try {
-            ticket = options.ticket() == null ? RoomTicket.generate() : RoomTicket.parse(options.ticket().strip());
+            ticket = options.ticket() != null ? RoomTicket.parse(options.ticket().strip())
+                    : RoomTicket.generate(options.mode(), options.moqRelay());
         } catch (RuntimeException e) {
             terminal.err().println("parley room: " + e.getMessage());
             terminal.err().flush();
@@ -61,7 +62,9 @@ final class RoomRunner {
         try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net())) {
             terminal.out().println(me.room.ticket());
             terminal.out().flush();
-            terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + "); Ctrl+C to leave");
+            terminal.err().println("parley room: joined as " + me.room.me().shortHex() + " (" + name + ")"
+                    + me.room.ticket().moqRelay().map(u -> " in " + me.room.mode().label() + " mode through the moq relay "
+                    + dev.parley.net.moq.session.MoqRelayUrl.parse(u).redacted()).orElse("") + "; Ctrl+C to leave");
             terminal.err().flush();
             if (options.demoPeers() > 0) {
                 demos = DemoPeers.start(me.room.ticket(),
@@ -119,7 +122,7 @@ final class RoomRunner {
         return ExitCodes.OK;
     }
 
-    private static void printEvents(Room room, long joinStart, Terminal terminal, CountDownLatch stop) {
+    private static void printEvents(JoinedRoom room, long joinStart, Terminal terminal, CountDownLatch stop) {
         try {
             while (stop.getCount() > 0) {
                 RoomEvent event = room.events().next(Duration.ofMillis(500));
@@ -168,6 +171,8 @@ final class RoomRunner {
             case RoomEvent.PeerConnection c -> o.put("event", "peer-connection").put("peer", c.peer().hex())
                     .put("state", c.state().name().toLowerCase());
             case RoomEvent.RoomConnection c -> o.put("event", "room-connection").put("state", c.state().name().toLowerCase());
+            case RoomEvent.PeerRoute r -> o.put("event", "peer-route").put("peer", r.peer().hex())
+                    .put("via", r.viaRelay() ? "relay" : "direct");
             case RoomEvent.ChatReceived c -> o.put("event", "chat").put("peer", c.message().from().hex())
                     .put("text", c.message().text()).put("at", c.message().at().toString())
                     .put("history", c.fromHistory());
@@ -175,7 +180,7 @@ final class RoomRunner {
         return o;
     }
 
-    private static void sendStdin(Room room, Terminal terminal) {
+    private static void sendStdin(JoinedRoom room, Terminal terminal) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(terminal.in(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -200,7 +205,7 @@ final class RoomRunner {
      * The user in the room: the profile's identity, an endpoint, media and room membership;
      * {@code joinStart} is the {@link System#nanoTime()} at which the join began.
      */
-    private record Participant(Endpoint endpoint, LocalMedia media, Room room, long joinStart) implements AutoCloseable {
+    private record Participant(Endpoint endpoint, LocalMedia media, JoinedRoom room, long joinStart) implements AutoCloseable {
         static Participant start(Identity identity, RoomTicket ticket, String name, boolean testSource,
                                  dev.parley.app.cli.NetFlags net) {
             Endpoint endpoint = Endpoint.bind(net.apply(EndpointConfig.of(identity).withIdleTimeout(IDLE)));
@@ -210,7 +215,7 @@ final class RoomRunner {
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
                 long joinStart = System.nanoTime();
-                Room room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
+                JoinedRoom room = JoinedRoom.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 // the same broadcast name the window publishes, so headless and windowed peers see each other's video
                 room.handle().publish(dev.parley.app.wiring.RoomsCallService.CAMERA, media.broadcast()).join();
                 return new Participant(endpoint, media, room, joinStart);

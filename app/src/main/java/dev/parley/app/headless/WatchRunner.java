@@ -21,6 +21,7 @@ import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
+import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.ticket.TicketException;
 import dev.parley.net.transport.PathStats;
 
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * over QUIC, subscribe the broadcast, decode it with {@link RemoteMedia} and print one JSON stats line per
  * second until {@code --duration} ends. A few event lines, told apart by their {@code "event"} key, mark
  * the moments a person waits for, in milliseconds since the dial started: {@code dialing},
- * {@code connected}, {@code first-frame}, and {@code resumed} when frames come back after a gap of
+ * {@code connected}, {@code catalog} (the first catalog arrived; seen within the 100 ms frame wait),
+ * {@code first-frame} (with the rendition it came from), and {@code resumed} when frames come back after a gap of
  * {@value #GAP_MS} ms or more (with the gap's length).
  */
 final class WatchRunner {
@@ -55,6 +57,9 @@ final class WatchRunner {
     static int run(WatchFlags options, Terminal terminal) {
         if (options.listen() != null) {
             return listen(options, terminal);
+        }
+        if (options.moqRelay() != null) {
+            return throughRelay(options, terminal);
         }
         LiveTicket ticket;
         try {
@@ -96,6 +101,49 @@ final class WatchRunner {
     }
 
     /**
+     * {@code --moq-relay URL NAME}: dials the relay over WebSocket at the URL's path (its scope, with its
+     * {@code ?jwt=}) and watches NAME there. A relay that refuses the session (a bad token, a scope the
+     * token does not cover) or has no such broadcast is one line saying so and exit 1.
+     */
+    private static int throughRelay(WatchFlags options, Terminal terminal) {
+        MoqRelayUrl url;
+        try {
+            url = MoqRelayUrl.parse(options.moqRelay());
+        } catch (IllegalArgumentException e) {
+            return fail(terminal, "--moq-relay: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        WatchWarmUp.start();
+        try (Moq moq = new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("watching through a relay dials no peers")), Moq.Options.DEFAULT)) {
+            long dialStart = System.nanoTime();
+            event(terminal, "dialing", dialStart, "\"relay\":\"" + jsonEscape(url.redacted()) + "\"");
+            MoqSession session;
+            try {
+                session = moq.connect(url.toString()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + cause.getMessage(), ExitCodes.FAILED);
+            }
+            String via = "moq-relay " + url.redacted();
+            event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\"");
+            try {
+                return watch(session, options.ticket(), options, terminal, dialStart, session.connection().pathInfo().describe());
+            } catch (dev.parley.net.moq.model.MoqException | dev.parley.net.transport.TransportException e) {
+                var closed = session.closed().getNow(null);
+                return fail(terminal, "cannot watch '" + options.ticket() + "' through the moq relay " + url.redacted() + ": "
+                        + (closed != null ? "the relay closed the session (" + closed + ")" : e.getMessage()), ExitCodes.FAILED);
+            } finally {
+                session.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (Exception e) {
+            return fail(terminal, e.getMessage(), ExitCodes.FAILED);
+        }
+    }
+
+    /**
      * Watches {@code broadcast} on an established session until the duration ends or the session closes;
      * event times count from {@code dialStart}.
      */
@@ -120,7 +168,12 @@ final class WatchRunner {
             List<Long> latencies = new ArrayList<>();
             long lastFrame = 0;
             String lastPath = connectedPath; // a change while subscribing is reported at once
+            boolean catalogSeen = false;
             while (System.nanoTime() < end && !session.isClosed()) {
+                if (!catalogSeen && remote.hasCatalog()) { // where a first frame's time goes: before or after the catalog
+                    catalogSeen = true;
+                    event(terminal, "catalog", dialStart, null);
+                }
                 String path = session.connection().pathInfo().describe();
                 if (!path.equals(lastPath)) { // relayed -> direct, or a new direct address
                     event(terminal, "path", dialStart, "\"path\":\"" + path + "\",\"from\":\"" + lastPath + "\"");
@@ -138,7 +191,8 @@ final class WatchRunner {
                     frame.close();
                     long at = System.nanoTime();
                     if (frames.incrementAndGet() == 1) {
-                        event(terminal, "first-frame", dialStart, null);
+                        String shown = remote.rendition();
+                        event(terminal, "first-frame", dialStart, shown == null ? null : "\"rendition\":\"" + jsonEscape(shown) + "\"");
                     } else if (at - lastFrame >= GAP_MS * 1_000_000) {
                         event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
                     }

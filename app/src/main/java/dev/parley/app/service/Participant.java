@@ -30,6 +30,11 @@ public interface Participant {
         return List.of();
     }
 
+    /** True while this participant's media comes through the room's moq relay (relay and hybrid rooms). */
+    default boolean viaRelay() {
+        return false;
+    }
+
     /** Pins a rendition by name, or {@code "auto"} to adapt. Ignored for local participants. */
     default void chooseRendition(String rendition) {}
 }

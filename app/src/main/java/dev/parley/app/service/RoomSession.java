@@ -7,6 +7,11 @@ public interface RoomSession extends AutoCloseable {
     /** The ticket others use to join. */
     String ticket();
 
+    /** How the room is carried, in plain words: "Peer to peer", or the relay mode and the relay's host. */
+    default String mode() {
+        return "Peer to peer";
+    }
+
     /** Ourselves, with the local preview and capture stats. */
     Participant self();
 

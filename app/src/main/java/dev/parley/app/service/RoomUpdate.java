@@ -11,6 +11,9 @@ public sealed interface RoomUpdate {
     record ParticipantChanged(String id, boolean muted, boolean cameraOn, ConnectionState connection)
             implements RoomUpdate {}
 
+    /** A participant's media now comes through the room's moq relay ({@code viaRelay}) or directly. */
+    record ParticipantRoute(String id, boolean viaRelay) implements RoomUpdate {}
+
     /** Our own connection to the room changed (for the reconnecting banner). */
     record SelfConnectionChanged(ConnectionState connection) implements RoomUpdate {}
 

@@ -94,6 +94,10 @@ public final class MainWindow extends StackPane {
                 vm.displayNameProperty().set(request.displayName());
             }
             if (auto) {
+                if (request.moqRelay() != null) {
+                    vm.moqRelayProperty().set(request.moqRelay());
+                    vm.relayModeProperty().set(request.mode().label());
+                }
                 if (request.ticket() != null) {
                     vm.ticketProperty().set(request.ticket());
                     vm.join();

@@ -12,7 +12,7 @@ import dev.parley.net.identity.EndpointId;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
 import dev.parley.rooms.RoomOptions;
 import dev.parley.rooms.ticket.RoomTicket;
@@ -164,7 +164,7 @@ public final class DemoPeers implements AutoCloseable {
         private final Endpoint endpoint;
         private final LocalMedia media;
         private final TestToneSource tone;
-        private final Room room;
+        private final JoinedRoom room;
         private final String name;
         private final RenditionChoice.Quality watchQuality;
         private final EndpointId host;
@@ -174,7 +174,7 @@ public final class DemoPeers implements AutoCloseable {
         private volatile RemoteMedia watching;
         private boolean greeted;
 
-        private Peer(Endpoint endpoint, LocalMedia media, TestToneSource tone, Room room, String name,
+        private Peer(Endpoint endpoint, LocalMedia media, TestToneSource tone, JoinedRoom room, String name,
                      RenditionChoice.Quality watchQuality, EndpointId host) {
             this.endpoint = endpoint;
             this.media = media;
@@ -190,13 +190,13 @@ public final class DemoPeers implements AutoCloseable {
                          RenditionChoice.Quality watch, EndpointId host) {
             Endpoint endpoint = Endpoint.bind(config);
             LocalMedia media = null;
-            Room room = null;
+            JoinedRoom room = null;
             try {
                 VideoPreset preset = VideoPreset.P180;
                 TestToneSource tone = new TestToneSource(toneHz, 0); // silent until its turn
                 media = LocalMedia.withSources(new TestPatternSource(640, 360, 30), tone,
                         PublishOptions.defaults().withPresets(preset));
-                room = Room.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
+                room = JoinedRoom.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 room.handle().publish(RoomsCallService.CAMERA, media.broadcast())
                         .get(RoomsCallService.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return new Peer(endpoint, media, tone, room, name, watch, host);
@@ -268,7 +268,7 @@ public final class DemoPeers implements AutoCloseable {
             closeAll(room, media, endpoint);
         }
 
-        private static void closeAll(Room room, LocalMedia media, Endpoint endpoint) {
+        private static void closeAll(JoinedRoom room, LocalMedia media, Endpoint endpoint) {
             if (room != null) {
                 room.close(); // announces the leave, so the others drop the tile at once
             }

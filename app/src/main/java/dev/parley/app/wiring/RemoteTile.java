@@ -28,6 +28,8 @@ final class RemoteTile implements Participant {
     private final String id;
     private volatile String displayName;
     private volatile RemoteMedia media;
+    /** The path samples feeding {@link #media}; closed with it. */
+    private AutoCloseable link;
     private volatile PathStats earlier;
     private volatile PathStats later;
     private volatile StatsSnapshot.Net net;
@@ -39,6 +41,7 @@ final class RemoteTile implements Participant {
     private MediaState reported;
     /** The peer's media link as the room reports it (room pump thread writes). */
     private volatile ConnectionState connection = ConnectionState.CONNECTING;
+    private volatile boolean viaRelay;
 
     /** Whether the peer publishes audio and video right now (its toggles empty the catalog's sections). */
     record MediaState(boolean muted, boolean cameraOn) {
@@ -57,11 +60,33 @@ final class RemoteTile implements Participant {
 
     /** Attaches the peer's broadcast, closing any previous one. */
     synchronized void attach(RemoteMedia m) {
+        attach(m, null);
+    }
+
+    /**
+     * Shows {@code m}, fed by {@code link} (the handle of its connection's path samples, which call
+     * {@link #onPath}; closed with the media, null when none).
+     */
+    synchronized void attach(RemoteMedia m, AutoCloseable link) {
         RemoteMedia old = media;
+        AutoCloseable oldLink = this.link;
         media = m;
+        this.link = link;
         apply();
+        closeQuietly(oldLink);
         if (old != null) {
             old.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a path-stats listener handle: nothing to clean up beyond it
         }
     }
 
@@ -84,10 +109,14 @@ final class RemoteTile implements Participant {
     /** Detaches and closes the broadcast (it ended); the tile stays. */
     void detach() {
         RemoteMedia old;
+        AutoCloseable oldLink;
         synchronized (this) {
             old = media;
             media = null;
+            oldLink = link;
+            link = null;
         }
+        closeQuietly(oldLink);
         if (old != null) {
             old.close();
         }
@@ -98,12 +127,21 @@ final class RemoteTile implements Participant {
     }
 
     /** Records the link state; returns the media state to report with it (the last known one). */
+    @Override
+    public boolean viaRelay() {
+        return viaRelay;
+    }
+
+    void setViaRelay(boolean on) {
+        viaRelay = on;
+    }
+
     synchronized MediaState setConnection(ConnectionState state) {
         connection = state;
         return reported != null ? reported : MediaState.UNKNOWN;
     }
 
-    /** A new link sample for this peer's connection (stats timer thread); adaptive watching acts on it. */
+    /** A new link sample of this peer's connection (a transport thread: must not block); adaptive watching acts on it. */
     void onPath(LinkSample link) {
         RemoteMedia m = media;
         if (m != null) {

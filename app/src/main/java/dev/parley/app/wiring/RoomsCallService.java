@@ -24,9 +24,11 @@ import dev.parley.net.identity.Identity;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.TicketException;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomOptions;
+import dev.parley.rooms.ticket.RoomMode;
 import dev.parley.rooms.ticket.RoomTicket;
+import dev.parley.net.moq.session.MoqRelayUrl;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -120,7 +122,19 @@ public final class RoomsCallService implements CallService {
 
     @Override
     public CompletableFuture<RoomSession> create(JoinRequest request) {
-        return CompletableFuture.supplyAsync(() -> open(RoomTicket.generate(), request), executor);
+        RoomTicket ticket;
+        try {
+            if (request.moqRelay() == null || request.moqRelay().isBlank()) {
+                ticket = RoomTicket.generate();
+            } else {
+                MoqRelayUrl.parse(request.moqRelay()); // a clear error now rather than a failed join
+                ticket = RoomTicket.generate(request.mode() == null ? RoomMode.RELAY : RoomMode.parse(request.mode()),
+                        request.moqRelay().strip());
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ServiceException("The media relay: " + e.getMessage(), e));
+        }
+        return CompletableFuture.supplyAsync(() -> open(ticket, request), executor);
     }
 
     @Override
@@ -137,13 +151,13 @@ public final class RoomsCallService implements CallService {
     /** Binds, joins and publishes; on any failure everything opened so far is closed again. */
     private RoomSession open(RoomTicket ticket, JoinRequest request) {
         Endpoint endpoint = null;
-        Room room = null;
+        JoinedRoom room = null;
         LocalMedia media = null;
         WatchWarmUp.start(); // the first peer's catalog and frames then meet a warm parser and decoder
         try {
             endpoint = Endpoint.bind(config.endpoint().apply(config.identity().get()));
             media = localMedia(request.sources());
-            room = Room.join(endpoint, ticket,
+            room = JoinedRoom.join(endpoint, ticket,
                     config.room().apply(endpoint, RoomOptions.defaults().withDisplayName(request.displayName())));
             room.handle().publish(CAMERA, media.broadcast()).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             RoomsSession session = new RoomsSession(endpoint, room, media, request, config.watch(), executor);
@@ -173,7 +187,7 @@ public final class RoomsCallService implements CallService {
         return "Could not join the room: " + t.getMessage();
     }
 
-    private static void closeQuietly(Room room, LocalMedia media, Endpoint endpoint) {
+    private static void closeQuietly(JoinedRoom room, LocalMedia media, Endpoint endpoint) {
         if (room != null) {
             room.close();
         }

@@ -9,7 +9,6 @@ import dev.parley.app.service.Participant;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
-import dev.parley.media.adapt.LinkSample;
 import dev.parley.media.playout.SpeakerRoute;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
@@ -19,8 +18,7 @@ import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastProducer;
 import dev.parley.net.quic.Endpoint;
-import dev.parley.net.transport.Connection;
-import dev.parley.rooms.Room;
+import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +36,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A room we are in, over {@link Room}: a pump thread turns room events into the app's
- * {@link RoomUpdate}s and tiles, a stats timer samples each peer's connection every 200 ms (for the
- * overlay and adaptive renditions). Remote screen shares appear as extra tiles ({@code <peer>:screen}).
+ * A room we are in, over a {@link JoinedRoom} (gossip, relay or hybrid): a pump thread turns room events
+ * into the app's {@link RoomUpdate}s and tiles; each watched broadcast follows the path samples of the
+ * connection its media comes over ({@link JoinedRoom#followPath}: the peer's own connection, or the relay
+ * session for a relayed peer; the overlay and adaptive renditions), and a timer turns catalog changes into
+ * media-state updates every 200 ms. Remote screen shares appear as extra tiles ({@code <peer>:screen}).
  */
 final class RoomsSession implements RoomSession {
     private static final Logger LOG = LoggerFactory.getLogger(RoomsSession.class);
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Endpoint endpoint;
-    private final Room room;
+    private final JoinedRoom room;
     private final LocalMedia media;
     private final JoinRequest request;
     private final WatchOptions watch;
@@ -67,7 +67,7 @@ final class RoomsSession implements RoomSession {
     private volatile java.nio.file.Path recordingDir;
     private final java.util.concurrent.atomic.AtomicInteger recordingFiles = new java.util.concurrent.atomic.AtomicInteger();
 
-    RoomsSession(Endpoint endpoint, Room room, LocalMedia media, JoinRequest request, WatchOptions watch,
+    RoomsSession(Endpoint endpoint, JoinedRoom room, LocalMedia media, JoinRequest request, WatchOptions watch,
                  Executor executor) {
         this.endpoint = endpoint;
         this.room = room;
@@ -80,7 +80,7 @@ final class RoomsSession implements RoomSession {
         this.pump = Thread.ofPlatform().name("parley-room-events-" + tag).daemon().start(this::pumpEvents);
         this.statsTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("parley-room-stats-" + tag).daemon().unstarted(r));
-        statsTimer.scheduleWithFixedDelay(this::samplePaths, 200, 200, TimeUnit.MILLISECONDS);
+        statsTimer.scheduleWithFixedDelay(this::pollMediaStates, 200, 200, TimeUnit.MILLISECONDS);
         companions.add(MediaLinks.governUplink(media, room::sendEstimates));
         // a device switched or unplugged mid-call: say so (a fallback as an error, it needs the user's eye)
         media.onDeviceChange(c -> {
@@ -122,6 +122,22 @@ final class RoomsSession implements RoomSession {
     @Override
     public String ticket() {
         return room.ticket().toString();
+    }
+
+    @Override
+    public String mode() {
+        return switch (room.mode()) {
+            case GOSSIP -> "Peer to peer";
+            case RELAY -> "Relay " + relayHost();
+            case HYBRID -> "Hybrid, relay " + relayHost();
+        };
+    }
+
+    private String relayHost() {
+        return room.ticket().moqRelay().map(u -> {
+            java.net.URI uri = java.net.URI.create(u);
+            return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        }).orElse("");
     }
 
     @Override
@@ -294,7 +310,10 @@ final class RoomsSession implements RoomSession {
                 };
                 if (t != null) {
                     try {
-                        t.attach(new RemoteMedia(s.broadcast(), watch));
+                        RemoteTile tile = t;
+                        RemoteMedia m = new RemoteMedia(s.broadcast(), watch);
+                        // the connection's own samples, through the one channel (never sampled again here)
+                        t.attach(m, room.followPath(s.peer(), (p, probe) -> tile.onPath(MediaLinks.sample(p, probe))).orElse(null));
                         record(t); // a peer who joins (or comes back) while recording is recorded too
                     } catch (dev.parley.net.moq.model.MoqException | IllegalStateException ended) {
                         // the broadcast ended (its peer left) between the event and here: BroadcastEnded follows
@@ -324,6 +343,13 @@ final class RoomsSession implements RoomSession {
                         RemoteTile.MediaState m = t.setConnection(state);
                         emit(new RoomUpdate.ParticipantChanged(t.id(), m.muted(), m.cameraOn(), state));
                     }
+                }
+            }
+            case RoomEvent.PeerRoute r -> {
+                RemoteTile t = tiles.get(r.peer().hex()); // a route follows the join; a stray one changes nothing
+                if (t != null) {
+                    t.setViaRelay(r.viaRelay());
+                    emit(new RoomUpdate.ParticipantRoute(t.id(), r.viaRelay()));
                 }
             }
             case RoomEvent.RoomConnection r ->
@@ -385,28 +411,13 @@ final class RoomsSession implements RoomSession {
         }
     }
 
-    // ---- stats timer ---------------------------------------------------------------------------
+    // ---- media-state timer ---------------------------------------------------------------------------
 
-    private void samplePaths() {
+    private void pollMediaStates() {
         try {
-            for (Connection c : endpoint.connections()) {
-                if (c.remoteId().isEmpty()) {
-                    continue;
-                }
-                String hex = c.remoteId().get().hex();
-                RemoteTile t = tiles.get(hex);
-                if (t != null && dev.parley.net.moq.session.Moq.isMoqLite(c.protocol())) {
-                    LinkSample sample = MediaLinks.sample(c.pathStats(), room.probeEstimate(c.remoteId().get()));
-                    t.onPath(sample);
-                    RemoteTile screen = tiles.get(hex + ":screen");
-                    if (screen != null) {
-                        screen.onPath(sample);
-                    }
-                }
-            }
             reportMediaStates();
         } catch (RuntimeException e) {
-            LOG.debug("path sampling failed: {}", e.getMessage());
+            LOG.debug("media state poll failed: {}", e.getMessage());
         }
     }
 

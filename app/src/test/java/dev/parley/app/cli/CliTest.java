@@ -170,6 +170,36 @@ class CliTest {
     }
 
     @Test
+    void moqRelayGoesToPublishWatchAndRoomAndBadUsesAreUsageErrors() {
+        String url = "https://relay.example:4443/team?jwt=abc";
+        assertThat(run("publish", "--test-source", "--moq-relay", url)).isZero();
+        assertThat(((PublishFlags) engineCalls.getLast()).moqRelay()).isEqualTo(url);
+        assertThat(run("watch", "--headless", "--moq-relay", url, "alice")).isZero();
+        assertThat(engineCalls.getLast()).isEqualTo(new WatchFlags("alice", "auto", null, null, null, NetFlags.NONE, url));
+        assertThat(run("room", "--headless", "--moq-relay", url)).isZero();
+        assertThat(((RoomFlags) engineCalls.getLast()).mode()).isEqualTo(dev.parley.rooms.ticket.RoomMode.RELAY);
+        assertThat(run("room", "--headless", "--moq-relay", url, "--mode", "hybrid")).isZero();
+        assertThat(((RoomFlags) engineCalls.getLast()).mode()).isEqualTo(dev.parley.rooms.ticket.RoomMode.HYBRID);
+        assertThat(((RoomFlags) engineCalls.getLast()).moqRelay()).isEqualTo(url);
+        assertThat(run("--profile", "bob", "room", "--moq-relay", url, "--mode", "relay")).isZero();
+        assertThat(windows.getLast().moqRelay()).isEqualTo(url);
+        int calls = engineCalls.size();
+
+        assertThat(run("publish", "--moq-relay", "ftp://x/")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--moq-relay: a moq relay URL starts with https://, http://, wss:// or ws://");
+        assertThat(run("watch", "--headless", "--moq-relay", url)).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("needs the broadcast NAME");
+        assertThat(run("watch", "--headless", "--moq-relay", url, "--listen", "0", "--name", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("room", "--headless", "--mode", "relay")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--mode relay needs --moq-relay URL");
+        assertThat(run("room", "--headless", "--moq-relay", url, "--mode", "mesh")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("gossip, relay or hybrid");
+        assertThat(run("room", "parley-room:abc", "--headless", "--moq-relay", url)).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("a ticket already names its relay and mode");
+        assertThat(engineCalls).hasSize(calls);
+    }
+
+    @Test
     void roomRejectsBadCombinations() {
         assertThat(run("room", "--demo-peers", "99")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("room", "--chat-stdin")).isEqualTo(ExitCodes.USAGE);

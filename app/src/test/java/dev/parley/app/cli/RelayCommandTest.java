@@ -55,13 +55,16 @@ class RelayCommandTest {
     @Test
     void mediaRelayOptions() throws Exception {
         assertThat(run("relay", "--listen", "198.18.0.1:3340", "--public", "/demo", "--public-read", "/")).isZero();
+        java.nio.file.Path defaultKey = dev.parley.app.settings.ConfigDirs.system(null).resolve("relay.key");
         assertThat(calls.getLast().media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("198.18.0.1", 4443),
-                List.of("/demo"), List.of("/"), null));
+                List.of("/demo"), List.of("/"), null, defaultKey));
         var jwk = java.nio.file.Files.createTempFile("relay", ".jwk");
         try {
             assertThat(run("relay", "--media-listen", "127.0.0.1:0", "--jwt-key", jwk.toString())).isZero();
             assertThat(calls.getLast().media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("127.0.0.1", 0),
-                    List.of(), List.of(), jwk));
+                    List.of(), List.of(), jwk, defaultKey));
+            assertThat(run("relay", "--profile", "second", "--public", "/", "--key-file", "/var/lib/parley/relay.key")).isZero();
+            assertThat(calls.getLast().media().keyFile()).isEqualTo(java.nio.file.Path.of("/var/lib/parley/relay.key"));
         } finally {
             java.nio.file.Files.delete(jwk);
         }
@@ -89,6 +92,52 @@ class RelayCommandTest {
         assertThat(run("relay", "--stun-port", "70000")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("outside 0-65535");
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void configFileSettingsAndCommandLineOverrides() throws Exception {
+        var dir = java.nio.file.Files.createTempDirectory("relay-config");
+        try {
+            var conf = dir.resolve("relay.conf");
+            java.nio.file.Files.writeString(conf, """
+                    # the packaged relay's settings
+                    listen = 198.18.0.1:3340
+                    media-listen = 198.18.0.1:4443   # WebSocket, the page and raw QUIC
+                    public = /parley/rooms
+                    public-read = /demo
+                    key-file = /var/lib/parley-relay/relay.key
+                    stun-port = 0
+                    """);
+            assertThat(run("relay", "--config", conf.toString())).as(err.toString()).isZero();
+            RelayFlags r = calls.getLast();
+            assertThat(r.listen()).isEqualTo(new InetSocketAddress("198.18.0.1", 3340));
+            assertThat(r.stunPort()).isZero();
+            assertThat(r.media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("198.18.0.1", 4443),
+                    List.of("/parley/rooms"), List.of("/demo"), null, java.nio.file.Path.of("/var/lib/parley-relay/relay.key")));
+            // the command line wins over the file
+            assertThat(run("relay", "--config", conf.toString(), "--listen", "198.18.0.2:80")).isZero();
+            assertThat(calls.getLast().listen()).isEqualTo(new InetSocketAddress("198.18.0.2", 80));
+            assertThat(calls.getLast().media().publicPrefixes()).containsExactly("/parley/rooms");
+
+            java.nio.file.Files.writeString(conf, "listen = 198.18.0.1:3340\nwhatever = 1\n");
+            assertThat(run("relay", "--config", conf.toString())).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).contains("relay.conf:2: unknown setting 'whatever'");
+            java.nio.file.Files.writeString(conf, "public = /a/../b\n");
+            assertThat(run("relay", "--config", conf.toString())).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).contains("bad prefix /a/../b");
+            java.nio.file.Files.writeString(conf, "listen 1.2.3.4\n");
+            assertThat(run("relay", "--config", conf.toString())).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).contains("relay.conf:1: expected 'name = value'");
+            assertThat(run("relay", "--config", dir.resolve("missing.conf").toString())).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).contains("cannot read");
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (var f : files.toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            java.nio.file.Files.delete(dir);
+        }
     }
 
     @Test

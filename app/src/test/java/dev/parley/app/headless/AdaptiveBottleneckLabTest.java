@@ -35,8 +35,22 @@ class AdaptiveBottleneckLabTest {
         double decided = firstDecision(r);
         assertThat(decided).as("the watcher decides to step down after the cut, s" + context).isBetween(0.0, 1.0);
         double down = firstDown(r);
-        // the target is 1 s to the lower rendition on screen; measured 0.81-1.23 s (docs/bench-network.md)
-        assertThat(down).as("a lower rendition is shown after the cut, s" + context).isBetween(decided, 1.5);
+        // the targets, printed always and asserted with -Dparley.lab.strict=true: the lower rendition on
+        // screen within 1 s, >= 24 fps and p95 <= 300 ms in every second of the bottleneck, the switch included
+        List<BottleneckScenario.Second> all = r.between(0, r.bottleneckSeconds());
+        boolean strict = Boolean.getBoolean("parley.lab.strict");
+        System.out.printf(Locale.ROOT, "lab: lower rendition shown %.2f s after the cut: target 1 s %s%n", down, down <= 1.0 ? "met" : "MISSED");
+        double worstFps = all.stream().mapToDouble(BottleneckScenario.Second::fps).min().orElse(0);
+        long worstP95 = all.stream().mapToLong(BottleneckScenario.Second::p95).max().orElse(0);
+        System.out.printf(Locale.ROOT, "lab: every bottleneck second, the switch included: min fps %.1f (target 24 %s), max p95 %d ms (target 300 %s)%n",
+                worstFps, worstFps >= 24 ? "met" : "MISSED", worstP95, worstP95 <= 300 ? "met" : "MISSED");
+        // measured 0.81-1.49 s before the standby rendition; the normal run allows 1.5 s on a loaded machine
+        assertThat(down).as("a lower rendition is shown after the cut, s" + context).isBetween(decided, strict ? 1.0 : 1.5);
+        if (strict) {
+            assertThat(all).as("≥ 24 fps and p95 ≤ 300 ms in every second of the bottleneck" + context)
+                    .allSatisfy(s -> assertThat(s.fps()).isGreaterThanOrEqualTo(24))
+                    .allSatisfy(s -> assertThat(s.p95()).isLessThanOrEqualTo(300));
+        }
         // the seconds after the switch settled (the old rendition's queue drained, the new one's first GOP arrived)
         List<BottleneckScenario.Second> narrow = r.between(down + SETTLE_SECONDS, r.bottleneckSeconds());
         assertThat(narrow).as("stats lines during the bottleneck").hasSizeGreaterThanOrEqualTo((int) (r.bottleneckSeconds() - down - SETTLE_SECONDS) - 1);

@@ -129,7 +129,7 @@ final class BottleneckScenario {
                 double t = (l.nanos() - t0) / 1e9;
                 if (l.source() == LabProcess.Source.OUT && l.text().startsWith("{\"t\"")) {
                     seconds.add(new Second(t, JSON.readTree(l.text())));
-                } else if (l.text().contains("adaptive: switching") || l.text().contains("now showing")) {
+                } else if (l.text().contains("adaptive: switching") || l.text().contains("now showing") || l.text().contains("adaptive tick")) {
                     events.add(new Event(t, l.text().replaceFirst("^.* - ", "")));
                 }
             }

@@ -71,6 +71,54 @@ class RoomEndToEndTest {
         }
     }
 
+    @Test
+    void twoHeadlessRoomsMeetThroughAMoqRelayProcess() throws Exception {
+        Process relay = parley("relay", "--listen", "127.0.0.1:0", "--media-listen", "127.0.0.1:0", "--public", "/parley/rooms");
+        Process ada = null;
+        Process bob = null;
+        try {
+            BufferedReader relayOut = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+            relayOut.readLine();
+            String media = relayOut.readLine().replace("ws://", "http://");
+            ada = parley("room", "--headless", "--name", "Ada", "--test-source", "--chat-stdin", "--moq-relay", media);
+            BufferedReader adaOut = new BufferedReader(new InputStreamReader(ada.getInputStream(), StandardCharsets.UTF_8));
+            String ticket = adaOut.readLine();
+            assertThat(ticket).as("stderr:%n%s", stderr("room")).startsWith("parley-room:");
+            assertThat(dev.parley.rooms.ticket.RoomTicket.parse(ticket).moqRelay()).contains(media);
+            assertThat(stderr("room")).contains("in relay mode through the moq relay");
+            List<JsonNode> adaEvents = collect(adaOut);
+
+            bob = parley("room", ticket, "--headless", "--name", "Bob", "--test-source", "--chat-stdin");
+            BufferedReader bobOut = new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(bobOut.readLine()).startsWith("parley-room:");
+            List<JsonNode> bobEvents = collect(bobOut);
+
+            await(adaEvents, e -> is(e, "peer-updated") && "Bob".equals(e.path("name").asText()));
+            await(bobEvents, e -> is(e, "peer-updated") && "Ada".equals(e.path("name").asText()));
+            await(adaEvents, e -> is(e, "peer-route") && "relay".equals(e.path("via").asText()));
+            await(adaEvents, e -> is(e, "broadcast-subscribed") && "camera".equals(e.path("broadcast").asText()));
+            await(bobEvents, e -> is(e, "broadcast-subscribed") && "camera".equals(e.path("broadcast").asText()));
+
+            Writer bobIn = new OutputStreamWriter(bob.getOutputStream(), StandardCharsets.UTF_8);
+            bobIn.write("hello through the relay\n");
+            bobIn.flush();
+            await(adaEvents, e -> is(e, "chat") && "hello through the relay".equals(e.path("text").asText()));
+
+            bob.destroy(); // SIGTERM: a clean leave, seen as the end of its announces
+            assertThat(bob.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(bob.exitValue()).isZero();
+            assertThat(await(adaEvents, e -> is(e, "peer-left")).path("reason").asText()).isEqualTo("left");
+        } finally {
+            for (Process p : new Process[] {bob, ada, relay}) {
+                if (p != null) {
+                    p.destroy();
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
     private static boolean is(JsonNode e, String event) {
         return event.equals(e.path("event").asText());
     }

@@ -131,6 +131,12 @@ class LabCallTest {
                             + "connected %d ms, -> first frame %d ms (in the watcher); dialing -> first frame line "
                             + "read here %.0f ms%n", dialing.millisSince(watcher.startNanos()), connectMs, firstMs,
                     first.millisSince(dialing.nanos()));
+            // where the time goes: connected -> catalog (announce, catalog subscribe, parse) -> first frame (subscribe,
+            // the publisher's encoder start, keyframe, decode), and which rendition the first frame came from
+            long catalogMs = watcher.stdout().stream().filter(s -> isEvent(s, "catalog")).findFirst()
+                    .map(s -> json(new LabProcess.Line(LabProcess.Source.OUT, 0, s)).get("ms").asLong()).orElse(-1L);
+            System.out.printf(Locale.ROOT, "lab: watch across hosts: connected -> catalog %d ms, catalog -> first frame %d ms, "
+                    + "first frame from %s%n", catalogMs - connectMs, firstMs - catalogMs, json(first).path("rendition").asText("?"));
             within("watch across hosts: dialing -> connected", connectMs, 1000, 4000);
             within("watch across hosts: dialing -> first frame", firstMs, 1000, 9000);
             assertThat(watcher.waitFor(Duration.ofSeconds(30))).as(watcher.tail()).isZero();

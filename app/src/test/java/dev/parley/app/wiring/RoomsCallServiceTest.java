@@ -154,6 +154,8 @@ class RoomsCallServiceTest {
         }
         assertThat(alicesTile.renditions()).isNotEmpty();
         assertThat(alicesTile.stats().sample().render()).isNotNull();
+        // NET comes from the connection's own path samples, followed for the watched broadcast (Room.followPath)
+        awaitTrue(() -> alicesTile.stats().sample().net() != null, "alice's tile shows NET from her connection's samples");
         // bob watches alice, so alice's self tile reports a running capture pipeline
         awaitTrue(() -> a.self().stats().sample().capture().fps() > 0, "alice's CAPTURE shows encoded frames");
         var capture = a.self().stats().sample().capture();
@@ -555,5 +557,46 @@ class RoomsCallServiceTest {
         } catch (java.util.concurrent.TimeoutException e) {
             return null;
         }
+    }
+
+    @Test
+    void aRoomCreatedThroughAMediaRelayShowsItsModeAndRelayedTilesWithVideo() throws Exception {
+        dev.parley.net.quic.Endpoint relayEndpoint = dev.parley.net.quic.Endpoint.bind(
+                EndpointConfig.loopback(dev.parley.net.identity.Identity.generate()));
+        closeables.add(relayEndpoint);
+        var relay = new dev.parley.net.moq.relay.MoqRelay(new dev.parley.net.moq.relay.JwtScopeResolver(java.util.Optional.empty(),
+                List.of(new dev.parley.net.moq.relay.JwtScopeResolver.PublicPrefix(
+                        dev.parley.net.moq.relay.ScopePath.parse("/parley/rooms"), dev.parley.net.moq.relay.Permission.READ_WRITE)),
+                java.time.Clock.systemUTC())).attach(relayEndpoint);
+        closeables.add(relay);
+        var ws = relay.listenWebSocket(new java.net.InetSocketAddress("127.0.0.1", 0), java.util.Optional.empty());
+        String url = "http://127.0.0.1:" + ws.getPort() + "/";
+
+        RoomSession a = open(service(configA).create(new JoinRequest("alice", SourceSelection.testSources(), url, "relay")));
+        assertThat(a.mode()).isEqualTo("Relay 127.0.0.1:" + ws.getPort());
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob", SourceSelection.testSources())));
+        assertThat(b.mode()).as("the ticket carried the relay and the mode").startsWith("Relay ");
+
+        Duration join = Duration.ofSeconds(15);
+        var bob = (RoomUpdate.ParticipantJoined) aLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
+                && j.participant().id().equals(b.self().id()), join);
+        aLog.await(e -> e instanceof RoomUpdate.ParticipantRoute r && r.id().equals(b.self().id()) && r.viaRelay(), join);
+        assertThat(bob.participant().viaRelay()).isTrue();
+        awaitTrue(() -> "bob".equals(bob.participant().displayName()), "bob's name arrives through his room feed");
+        bob.participant().video().setViewport(320, 180);
+        BgraFrame frame = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (frame == null && System.nanoTime() < deadline) {
+            frame = bob.participant().video().poll();
+            if (frame == null) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(frame).as("a decoded frame from bob through the relay").isNotNull();
+        frame.close();
+        assertThatThrownBy(() -> service(configA).create(new JoinRequest("x", SourceSelection.testSources(), "ftp://x/", "relay")).join())
+                .cause().isInstanceOf(ServiceException.class).hasMessageContaining("The media relay");
     }
 }

@@ -19,7 +19,14 @@ import java.util.List;
  * publisher's estimate has headroom for the next rung (or it sends none) and the rung fits what arrived
  * the last time the path queued (for {@code capacityMemory}), switch up and keep it if the
  * path stays clean for {@code probeDuration}, else (the delay lasting two ticks) go back and wait {@code probeBackoff} (doubling per
- * failure, reset by a kept probe). Loss does not appear here: QUIC repairs it, and it matters only
+ * failure, reset by a kept probe); going back lands on the best rendition at or below the one before the
+ * probe that fits the capacity measured while it queued (a link that collapsed during a probe is not
+ * answered by the rung the probe started from when that no longer fits either).
+ *
+ * <p>With a standby ({@link #setStandby}: the watcher keeps the lowest rendition subscribed while another
+ * is shown) a higher rung fits only with the lowest rung's bitrate beside it.
+ *
+ * <p>Loss does not appear here: QUIC repairs it, and it matters only
  * through the delay and skipped groups it causes. Not thread-safe; time is passed in (milliseconds on any
  * monotonic clock).
  */
@@ -47,7 +54,7 @@ public final class AdaptiveController {
     public record CommitProbe(String track) implements Decision {
     }
 
-    /** The probe failed: go back to {@link #currentTrack()}. */
+    /** The probe failed: go back to {@link #currentTrack()} (the rung before the probe, or lower if that does not fit). */
     public record AbortProbe(String track, String reason) implements Decision {
     }
 
@@ -71,6 +78,7 @@ public final class AdaptiveController {
     private long capacityBps;
     private long measuredBps;
     private long measuredAt = NEVER;
+    private boolean standby;
 
     public AdaptiveController(AdaptiveConfig config) {
         this.config = config;
@@ -81,6 +89,11 @@ public final class AdaptiveController {
         ranked = List.copyOf(bestFirst);
         current = Math.max(0, indexOf(currentTrack));
         probe = -1;
+    }
+
+    /** Whether the lowest rendition is received beside any higher one (its bitrate counts against the capacity). */
+    public void setStandby(boolean on) {
+        standby = on;
     }
 
     /** The rendition the controller stands on (during a probe: the one it falls back to). */
@@ -152,6 +165,9 @@ public final class AdaptiveController {
                 remember(now);
                 String t = ranked.get(probe).track();
                 probe = -1;
+                if (capacityBps > 0 && !fits(current, capacityBps)) {
+                    current = fitBelow(capacityBps);
+                }
                 failedProbes++;
                 lastProbeFailure = now;
                 lastSwitch = now;
@@ -202,8 +218,7 @@ public final class AdaptiveController {
         }
         Rung next = ranked.get(current - 1);
         boolean headroom = peer <= 0 || next.bitrate() <= 0 || peer >= next.bitrate() * config.probeHeadroom();
-        if (measuredBps > 0 && now - measuredAt < config.capacityMemory().toMillis()
-                && next.bitrate() > measuredBps * config.fit()) {
+        if (measuredBps > 0 && now - measuredAt < config.capacityMemory().toMillis() && !fits(current - 1, measuredBps)) {
             headroom = false; // it did not fit what arrived the last time the path queued
         }
         if (!headroom) {
@@ -238,11 +253,18 @@ public final class AdaptiveController {
             return current + 1;
         }
         for (int i = current + 1; i < ranked.size(); i++) {
-            if (ranked.get(i).bitrate() <= capacity * config.fit()) {
+            if (fits(i, capacity)) {
                 return i;
             }
         }
         return ranked.size() - 1;
+    }
+
+    // Whether rung i's bitrate (and the standby's, beside a higher rung) fits the capacity.
+    private boolean fits(int i, long capacity) {
+        int lowest = ranked.size() - 1;
+        long extra = standby && i != lowest ? ranked.get(lowest).bitrate() : 0;
+        return ranked.get(i).bitrate() + extra <= capacity * config.fit();
     }
 
     private static long minKnown(long a, long b) {

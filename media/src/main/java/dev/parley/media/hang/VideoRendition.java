@@ -25,6 +25,12 @@ public record VideoRendition(String codec, Container container, String descripti
         return new VideoRendition(codec, Container.LEGACY, null, width, height, bitrate, fps, true, null, null);
     }
 
+    /** This rendition declaring {@code jitterMillis} (null: none, and players fall back to one frame interval). */
+    public VideoRendition withJitter(Long jitterMillis) {
+        return new VideoRendition(codec, container, description, codedWidth, codedHeight, bitrate, framerate,
+                optimizeForLatency, jitterMillis, broadcast);
+    }
+
     /** The description's bytes, or null when there is none (the schema guarantees even-length hex). */
     public byte[] descriptionBytes() {
         return description == null || description.isEmpty() ? null : java.util.HexFormat.of().parseHex(description);

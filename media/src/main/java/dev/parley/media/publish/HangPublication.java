@@ -38,6 +38,13 @@ import java.util.Map;
  */
 final class HangPublication implements AutoCloseable {
     static final String AUDIO_TRACK = "audio/opus";
+    /**
+     * The catalog's video {@code jitter}: the most a frame waits after capture before it is written. Each
+     * frame goes out as soon as the encoder returns it (libx264 zerolatency: no lookahead, no B-frames, one
+     * frame in, one out), so that is one encode, not a frame interval, which is what hang players assume
+     * when the field is absent (34 ms at 30 fps) and add to their sync buffer.
+     */
+    static final long VIDEO_JITTER_MS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(HangPublication.class);
 
     private record ActiveVideo(TrackProducer track, RenditionEncoder encoder, VideoTrackWriter writer) {
@@ -108,7 +115,8 @@ final class HangPublication implements AutoCloseable {
         Map<String, VideoRendition> v = new LinkedHashMap<>();
         if (videoOn) {
             configs.forEach((name, cfg) -> v.put(name,
-                    VideoRendition.h264(codecs.get(name), cfg.width(), cfg.height(), cfg.bitrate(), cfg.fps())));
+                    VideoRendition.h264(codecs.get(name), cfg.width(), cfg.height(), cfg.bitrate(), cfg.fps())
+                            .withJitter(VIDEO_JITTER_MS)));
         }
         Map<String, AudioRendition> a = new LinkedHashMap<>();
         if (audioOn) {

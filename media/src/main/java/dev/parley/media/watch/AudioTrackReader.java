@@ -1,5 +1,6 @@
 package dev.parley.media.watch;
 
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.media.MediaException;
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.hang.LegacyFrame;

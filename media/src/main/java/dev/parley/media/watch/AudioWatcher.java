@@ -23,7 +23,8 @@ import java.util.function.Function;
 /**
  * The audio side of a watcher: subscribes the catalog's first playable Opus rendition and plays it
  * through one {@link AudioPlayout} (opened with the first rendition, kept across re-subscriptions), whose
- * clock paces the video. Thread-safe.
+ * clock paces the video. Confined to the owner's actor thread ({@code RemoteMedia}); {@link #playout()} and
+ * {@link #level()} are read from any thread, and {@link #close()} runs after that actor has stopped.
  */
 final class AudioWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AudioWatcher.class);
@@ -35,7 +36,7 @@ final class AudioWatcher implements AutoCloseable {
     private final java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline;
     private final AudioLevelMeter level = new AudioLevelMeter();
     private final RecordingTap tap;
-    private AudioPlayout playout;
+    private volatile AudioPlayout playout;
     private AudioTrackReader reader;
 
     AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups,
@@ -53,7 +54,7 @@ final class AudioWatcher implements AutoCloseable {
      *
      * @param source the broadcast a rendition's track lives in (by its relative broadcast), or null
      */
-    synchronized void refresh(Catalog catalog, Function<String, BroadcastConsumer> source) {
+    void refresh(Catalog catalog, Function<String, BroadcastConsumer> source) {
         Map.Entry<String, AudioRendition> entry = catalog.audioRenditions().entrySet().stream()
                 .filter(e -> isOpus(e.getValue()) && source.apply(e.getValue().broadcast()) != null).findFirst().orElse(null);
         if (entry == null) {
@@ -84,19 +85,19 @@ final class AudioWatcher implements AutoCloseable {
     }
 
     /** Whether the audio track being read has ended (the publisher restarted it). */
-    synchronized boolean ended() {
+    boolean ended() {
         return reader != null && reader.ended();
     }
 
     /** Stops reading (audio is not wanted); the playout stays for a later refresh. */
-    synchronized void stop() {
+    void stop() {
         if (reader != null) {
             reader.close();
             reader = null;
         }
     }
 
-    synchronized AudioPlayout playout() {
+    AudioPlayout playout() {
         return playout;
     }
 
@@ -111,7 +112,7 @@ final class AudioWatcher implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         if (reader != null) {
             reader.close();
             reader = null;

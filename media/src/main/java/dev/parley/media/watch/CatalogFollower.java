@@ -1,7 +1,9 @@
 package dev.parley.media.watch;
 
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.media.MediaException;
 import dev.parley.media.hang.Catalog;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.GroupConsumer;
 import dev.parley.net.moq.model.MoqException;
@@ -13,8 +15,11 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
- * Follows a broadcast's {@code catalog.json} track on thread {@code watch-catalog}: every valid catalog
- * goes to the listener (on that thread); a bad one is kept as {@link #error()} and skipped.
+ * Follows a broadcast's {@code catalog.json} track on virtual thread {@code watch-catalog}: every valid
+ * catalog goes to the listener (on that thread; {@code RemoteMedia} hands it to its actor); a bad one is
+ * kept as {@link #error()} and skipped. Every wait has a deadline ({@link LiveRead#WAIT}), so close is
+ * noticed without depending on the network; a listener that throws {@link ActorStoppedException} (its actor
+ * stopped) ends the follower.
  */
 final class CatalogFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogFollower.class);
@@ -28,14 +33,17 @@ final class CatalogFollower implements AutoCloseable {
     CatalogFollower(BroadcastConsumer broadcast, Consumer<Catalog> listener) {
         this.consumer = broadcast.subscribe(new TrackInfo(Catalog.TRACK, TrackInfo.PRIORITY_CATALOG));
         this.listener = listener;
-        this.thread = Thread.ofPlatform().name("watch-catalog").daemon().start(this::run);
+        this.thread = Thread.ofVirtual().name("watch-catalog").start(this::run);
     }
 
     private void run() {
         try {
             while (!closed) {
-                GroupConsumer g = consumer.nextGroup();
-                if (g == null) {
+                LiveRead.Next next = LiveRead.nextGroup(consumer);
+                if (next instanceof LiveRead.Next.Waiting) {
+                    continue;
+                }
+                if (!(next instanceof LiveRead.Next.Group(GroupConsumer g))) {
                     break;
                 }
                 try (g) {
@@ -56,6 +64,8 @@ final class CatalogFollower implements AutoCloseable {
             }
         } catch (MoqException e) {
             LOG.debug("catalog track ended: {}", e.getMessage());
+        } catch (ActorStoppedException stopped) {
+            LOG.debug("catalog follower stopped: {}", stopped.getMessage());
         }
     }
 

@@ -27,8 +27,16 @@ public final class LiveEdge {
 
     /** Records a timestamp as it arrives and returns its lateness in microseconds (≥ 0). */
     public long observe(long timestampMicros) {
+        return observe(timestampMicros, true);
+    }
+
+    /**
+     * Like {@link #observe(long)}; with {@code counted} false the lateness does not go to the arrival window
+     * (a standby rendition's frames: small and sent ahead of the shown rendition, they would hide its queue).
+     */
+    public long observe(long timestampMicros, boolean counted) {
         long late = lateness(timestampMicros);
-        if (arrivals != null) {
+        if (arrivals != null && counted) {
             arrivals.record(late);
         }
         return late;

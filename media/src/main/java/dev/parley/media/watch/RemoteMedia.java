@@ -14,6 +14,8 @@ import dev.parley.media.playout.AudioClock;
 import dev.parley.media.stats.AudioLevel;
 import dev.parley.media.stats.RateMeter;
 import dev.parley.media.stats.WatchStats;
+import dev.parley.net.actor.Actor;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Watching one remote hang broadcast, for the app: follows its catalog ({@link CatalogFollower}),
@@ -40,34 +45,69 @@ import java.util.concurrent.TimeUnit;
  * hang publishers too: H.264 (avc1/avc3, Annex-B or AVCC with an avcC description), HEVC, VP8, VP9 and
  * AV1 in the legacy container, and renditions that live in another broadcast ({@link SiblingBroadcasts});
  * anything else is refused with a reason ({@link #refusedRenditions()}) and another rendition is picked.
- * Owns its threads (see docs/threading/media.md); {@link #close()} stops all.
+ *
+ * <p>Its state (catalog, choice, the video and audio parts, refusals, sibling handles) belongs to one
+ * {@link Actor} ({@code watch-<n>}): catalogs, choices, retired pipelines and the control tick arrive as
+ * {@link Command} records; the readers and decoders run on their own threads and hand over through
+ * bounded queues, the gate and atomics. Under {@link RenditionChoice#auto()} the lowest rendition is shown
+ * first and kept on standby (see {@link VideoSwitcher}). {@link #close()} stops all (see
+ * docs/threading/media.md).
  */
 public final class RemoteMedia implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteMedia.class);
+    private static final Duration TICK = Duration.ofMillis(200);
+    private static final AtomicLong WATCHES = new AtomicLong();
+
+    /** What the actor handles. */
+    private sealed interface Command permits CatalogArrived, Choose, Retired, Tick, StandbyQuery {
+    }
+
+    /** A valid catalog from the follower. */
+    private record CatalogArrived(Catalog catalog) implements Command {
+    }
+
+    /** The viewer's rendition choice. */
+    private record Choose(RenditionChoice choice) implements Command {
+    }
+
+    /** The gate stopped showing this pipeline (its successor delivered a frame). */
+    private record Retired(VideoDecodePipeline pipeline) implements Command {
+    }
+
+    /** The control step, every {@link #TICK}. */
+    private record Tick() implements Command {
+    }
+
+    /** Which rendition is on standby. */
+    private record StandbyQuery(CompletableFuture<String> reply) implements Command, Actor.Request<String> {
+    }
 
     private final BroadcastConsumer broadcast;
     private final SiblingBroadcasts siblings;
-    private final Map<String, BroadcastConsumer> siblingHandles = new HashMap<>();
-    private final Map<String, String> decodeFailures = new HashMap<>();
-    private volatile Map<String, String> refused = Map.of();
     private final WatchOptions options;
     private final LatestMailbox<VideoFrame> mailbox = LatestMailbox.forFrames();
     private final ArrivalWindow arrivals = new ArrivalWindow();
-    private final java.util.concurrent.atomic.AtomicLong stalledGroups = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong stalledGroups = new AtomicLong();
+    private final RecordingTap recording = new RecordingTap();
+    private final RateMeter rendered = new RateMeter();
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Actor<Command> actor;
     private final VideoSwitcher video;
     private final AudioWatcher audio;
-    private final WatchControl control = new WatchControl();
-    private final RateMeter rendered = new RateMeter();
-    private final ScheduledExecutorService timer;
     private final CatalogFollower follower;
-    private final long startNanos = System.nanoTime();
-    private RenditionChoice choice;
+    // read from any thread
+    private volatile Map<String, String> refused = Map.of();
     private volatile Catalog catalog = Catalog.empty();
     private volatile boolean catalogReceived;
     private volatile LinkSample latestLink;
-    private LinkSample tickedLink;
     private volatile Adaptation adaptation = new Adaptation(0, NetworkSignals.none());
-    private boolean closed;
+    // the actor's own
+    private final Map<String, BroadcastConsumer> siblingHandles = new HashMap<>();
+    private final Map<String, String> decodeFailures = new HashMap<>();
+    private final WatchControl control = new WatchControl();
+    private RenditionChoice choice;
+    private LinkSample tickedLink;
 
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options) {
         this(broadcast, options, SiblingBroadcasts.none());
@@ -77,38 +117,53 @@ public final class RemoteMedia implements AutoCloseable {
      * @param siblings where renditions that live in other broadcasts are found (the watched broadcast's
      *                 path and a lookup through the same session or origin)
      */
-    private final RecordingTap recording = new RecordingTap();
-
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options, SiblingBroadcasts siblings) {
         this.broadcast = broadcast;
         this.siblings = siblings;
         this.options = options;
         this.choice = options.choice();
         AudioClock clock = new AudioClock();
+        this.actor = Actor.start("watch-" + WATCHES.incrementAndGet(), 64, this::handle);
         this.video = new VideoSwitcher(mailbox, clock, new LiveEdge(options.maxLatency().toMillis(), arrivals),
-                options.maxLatency(), stalledGroups, recording, () -> catalog.timeline());
+                options.maxLatency(), stalledGroups, recording, () -> catalog.timeline(),
+                p -> actor.post(new Retired(p)));
         this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, recording,
                 () -> catalog.timeline());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("watch-control").daemon().unstarted(r));
-        timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         try {
-            this.follower = new CatalogFollower(broadcast, this::apply);
+            this.follower = new CatalogFollower(broadcast, c -> actor.tell(new CatalogArrived(c)));
         } catch (RuntimeException closedBroadcast) {
-            timer.shutdownNow(); // nothing to watch: leave no control thread behind
+            actor.stop(); // nothing to watch: leave no actor behind
             throw closedBroadcast;
         }
+        actor.schedule(TICK, new Tick());
         WatchWarmUp.start(); // a no-op when the watch's caller started it before dialing
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
         }
     }
 
+    private void handle(Command c) {
+        switch (c) {
+            case CatalogArrived a -> apply(a.catalog());
+            case Choose ch -> {
+                choice = ch.choice();
+                refreshVideo();
+            }
+            case Retired r -> video.retired(r.pipeline());
+            case StandbyQuery q -> q.reply().complete(video.standbyTrack());
+            case Tick t -> {
+                try {
+                    tick();
+                } finally {
+                    actor.schedule(TICK, new Tick());
+                }
+            }
+        }
+    }
+
     // ---- catalog -------------------------------------------------------------------------------
 
-    private synchronized void apply(Catalog c) {
-        if (closed) {
-            return;
-        }
+    private void apply(Catalog c) {
         Map<String, VideoRendition> before = catalog.videoRenditions();
         decodeFailures.keySet().removeIf(n -> !Objects.equals(before.get(n), c.videoRenditions().get(n)));
         catalog = c;
@@ -117,22 +172,30 @@ public final class RemoteMedia implements AutoCloseable {
         refreshAudio();
     }
 
-    private synchronized void refreshVideo() {
+    private void refreshVideo() {
         Map<String, VideoRendition> videos = watchable(catalog.videoRenditions());
         Optional<String> target = wantedTrack(videos);
         if (target.isEmpty()) {
             video.stopAll();
             return;
         }
-        List<AdaptiveController.Rung> rungs = RenditionChoice.ranked(videos).stream()
+        List<Map.Entry<String, VideoRendition>> ranked = RenditionChoice.ranked(videos);
+        List<AdaptiveController.Rung> rungs = ranked.stream()
                 .map(e -> new AdaptiveController.Rung(e.getKey(), e.getValue().pixels(), e.getValue().bitrateOrZero()))
                 .toList();
-        control.setRenditions(rungs, target.get());
-        show(target.get());
-    }
-
-    private void show(String track) {
-        show(track, false);
+        Map.Entry<String, VideoRendition> lowest = ranked.getLast();
+        boolean standby = choice.adaptive() && ranked.size() > 1;
+        control.setRenditions(rungs, target.get(), standby);
+        video.standBy(standby ? new VideoSwitcher.Standby(lowest.getKey(), lowest.getValue(),
+                source(lowest.getValue().broadcast())) : null);
+        VideoSwitcher.State state = video.state();
+        if (standby && state.current() == null && state.pending() == null && !lowest.getKey().equals(target.get())) {
+            // a fresh adaptive watch: the lowest rendition's keyframe is the quickest first picture
+            show(lowest.getKey(), false);
+            control.startUp(target.get(), nowMs());
+            return;
+        }
+        show(target.get(), false);
     }
 
     private void show(String track, boolean cut) {
@@ -175,7 +238,7 @@ public final class RemoteMedia implements AutoCloseable {
     }
 
     // The broadcast a rendition's track lives in, or null if it is not reachable now.
-    private synchronized BroadcastConsumer source(String relative) {
+    private BroadcastConsumer source(String relative) {
         if (SiblingBroadcasts.isSelf(relative)) {
             return broadcast;
         }
@@ -209,7 +272,7 @@ public final class RemoteMedia implements AutoCloseable {
         return choice.pick(videos);
     }
 
-    private synchronized void refreshAudio() {
+    private void refreshAudio() {
         if (!options.audio()) {
             audio.stop();
             return;
@@ -220,30 +283,26 @@ public final class RemoteMedia implements AutoCloseable {
     // ---- control step (every 200 ms) ------------------------------------------------------------
 
     private void tick() {
-        try {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                long now = nowMs();
-                ArrivalWindow.Summary arrived = arrivals.drain();
-                LinkSample link = latestLink;
-                NetworkSignals signals = null;
-                if (link != null) {
-                    signals = NetworkSignals.of(tickedLink, link, arrived, video.lateGroups());
-                    tickedLink = link;
-                }
-                List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
-                        !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
-                if (signals != null) {
-                    adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
-                }
-                for (WatchControl.Action a : actions) {
-                    act(a);
-                }
+        long now = nowMs();
+        ArrivalWindow.Summary arrived = arrivals.drain();
+        LinkSample link = latestLink;
+        NetworkSignals signals = null;
+        if (link != null) {
+            signals = NetworkSignals.of(tickedLink, link, arrived, video.lateGroups());
+            tickedLink = link;
+        }
+        video.maintain(now);
+        List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
+                !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
+        if (signals != null) {
+            adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
+            if (choice.adaptive() && signals.queueDelay().toMillis() > 0) {
+                LOG.debug("adaptive tick: queue {} ms over {} frames, rx {} kbit/s, skipped {}", signals.queueDelay().toMillis(),
+                        signals.arrivals(), signals.receiveBps() / 1000, signals.skippedGroups());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("watch control tick failed", e);
+        }
+        for (WatchControl.Action a : actions) {
+            act(a);
         }
     }
 
@@ -274,7 +333,8 @@ public final class RemoteMedia implements AutoCloseable {
 
     /**
      * The one channel the connection feeds (about every 200 ms): this side's path statistics and the
-     * publisher's PROBE estimate. Adaptive switching runs once samples arrive.
+     * publisher's PROBE estimate. Adaptive switching runs once samples arrive. Any thread, never blocks
+     * (the next control step reads the latest sample).
      */
     public void onLink(LinkSample sample) {
         latestLink = sample;
@@ -282,10 +342,13 @@ public final class RemoteMedia implements AutoCloseable {
 
     // ---- public API ----------------------------------------------------------------------------
 
-    /** Changes the rendition choice (takes effect seamlessly at the new track's first keyframe). */
-    public synchronized void choose(RenditionChoice c) {
-        choice = c;
-        refreshVideo();
+    /** Changes the rendition choice (takes effect seamlessly at the new track's first keyframe); ignored after close. */
+    public void choose(RenditionChoice c) {
+        try {
+            actor.tell(new Choose(Objects.requireNonNull(c, "choice")));
+        } catch (ActorStoppedException closing) {
+            LOG.debug("rendition choice after close ignored");
+        }
     }
 
     /** The latest decoded BGRA frame, or null; the caller closes it after rendering. */
@@ -376,6 +439,18 @@ public final class RemoteMedia implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    /** The rendition kept on standby for a quick step down, or null (tests and diagnostics; any thread). */
+    String standbyTrack() {
+        try {
+            return actor.ask(StandbyQuery::new).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | ActorStoppedException e) {
+            return null;
+        }
+    }
+
     /**
      * Starts recording what is received (the watched video rendition and the audio) to a fragmented
      * MP4 at {@code file}, without re-encoding; the file appears with the next keyframe. Throws if a
@@ -400,27 +475,32 @@ public final class RemoteMedia implements AutoCloseable {
         return recording.recorder() != null;
     }
 
+    /**
+     * Stops everything: the catalog follower, then the actor (commands already accepted still run), then,
+     * on the caller's thread, the readers, decoders and playout (closing them joins their threads).
+     */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         try {
             stopRecording();
         } catch (RuntimeException e) {
             LOG.warn("finishing the recording failed: {}", e.getMessage());
         }
-        timer.shutdownNow();
         follower.close();
+        try {
+            actor.stop().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{} did not stop within 2 s", actor.name());
+        }
         video.close();
         audio.close();
         mailbox.close();
-        synchronized (this) {
-            siblingHandles.values().forEach(BroadcastConsumer::close);
-            siblingHandles.clear();
-        }
+        siblingHandles.values().forEach(BroadcastConsumer::close);
+        siblingHandles.clear();
     }
 }

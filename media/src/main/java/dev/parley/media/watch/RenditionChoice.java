@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Which video rendition to watch: a quality level (highest, high ≈ 720p, mid ≈ 360p, low), a
- * named track, or {@link #auto()} (start at high, then follow the adaptive controller).
+ * named track, or {@link #auto()} (the lowest rendition for the first picture, then high, then follow the
+ * adaptive controller, with the lowest kept on standby).
  */
 public record RenditionChoice(Quality quality, String track, boolean adaptive) {
     public enum Quality { HIGHEST, HIGH, MID, LOW }

@@ -1,5 +1,6 @@
 package dev.parley.media.watch;
 
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.media.codec.EncodedVideo;
 import dev.parley.media.hang.LegacyFrame;
 import dev.parley.media.hang.MediaTimeline;
@@ -33,6 +34,8 @@ final class VideoTrackReader implements AutoCloseable {
     private final Supplier<MediaTimeline> timeline;
     private volatile boolean running = true;
     private volatile boolean ended;
+    /** On standby: its frames' lateness stays out of the adaptive controller's queue signal. */
+    private volatile boolean standby;
 
     private final RecordingTap tap;
 
@@ -60,6 +63,11 @@ final class VideoTrackReader implements AutoCloseable {
 
     boolean ended() {
         return ended;
+    }
+
+    /** Whether this reader is the standby (its arrivals are not counted as the shown rendition's). */
+    void standby(boolean on) {
+        standby = on;
     }
 
     private void run() {
@@ -101,7 +109,7 @@ final class VideoTrackReader implements AutoCloseable {
             }
             LegacyFrame f = LegacyFrame.decode(frame);
             long ts = timeline.get().toCapture(f.timestampMicros());
-            long late = edge.observe(ts);
+            long late = edge.observe(ts, !standby);
             // Dropping late frames only pays when a newer GOP can take their place; without one it would
             // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
             if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {

@@ -12,10 +12,14 @@ import java.util.List;
  * audio track ended, and (when adapting) this tick's network signals, the actions to take, in order.
  * A switch that shows no keyframe within {@link #SWITCH_TIMEOUT_MS} is abandoned (and holds the
  * adaptive controller back); a failed decoder is dropped and its rendition refused; an ended track is
- * subscribed again. Not thread-safe; time is passed in (ms).
+ * subscribed again. An adaptive watch starts on the lowest rendition, whose keyframe is the cheapest to
+ * send, encode and decode, and moves to its start rendition ({@link #startUp}) as soon as that first
+ * picture is decoded, or after {@link #START_WAIT_MS} at the latest. Not thread-safe; time is passed in (ms).
  */
 final class WatchControl {
     static final long SWITCH_TIMEOUT_MS = 3000;
+    /** The longest an adaptive watch stays on its first (lowest) rendition before moving to its start rendition. */
+    static final long START_WAIT_MS = 1000;
 
     /** What to do. */
     sealed interface Action permits AbandonPending, DecoderFailed, RefreshVideo, RefreshAudio, Show {
@@ -47,10 +51,29 @@ final class WatchControl {
     }
 
     private final AdaptiveController controller = new AdaptiveController(AdaptiveConfig.defaults());
+    private List<AdaptiveController.Rung> rungs = List.of();
+    private String startTarget;
+    private long startSinceMs;
 
     /** The renditions the controller chooses from (best first) and the one showing. */
     void setRenditions(List<AdaptiveController.Rung> bestFirst, String current) {
+        setRenditions(bestFirst, current, false);
+    }
+
+    /** Like {@link #setRenditions(List, String)}; {@code standby}: the lowest is received beside any other. */
+    void setRenditions(List<AdaptiveController.Rung> bestFirst, String current, boolean standby) {
+        rungs = List.copyOf(bestFirst);
         controller.setRenditions(bestFirst, current);
+        controller.setStandby(standby);
+    }
+
+    /**
+     * The watch shows a lower rendition first (since {@code nowMs}); move to {@code target} once that shows a
+     * picture. The controller already counts {@code target} as current: a queue before then steps down from it.
+     */
+    void startUp(String target, long nowMs) {
+        startTarget = target;
+        startSinceMs = nowMs;
     }
 
     /** The capacity the controller last acted on (bps, 0 = unknown). */
@@ -85,15 +108,29 @@ final class WatchControl {
         if (audioEnded) {
             out.add(new RefreshAudio());
         }
+        String target = startTarget;
+        if (target != null && (target.equals(current) || target.equals(video.pending()))) {
+            startTarget = null; // already there (the catalog offered nothing lower, or a refresh picked it)
+        } else if (target != null && current != null && (video.currentStarted() || nowMs - startSinceMs >= START_WAIT_MS)) {
+            startTarget = null;
+            controller.setRenditions(rungs, target);
+            out.add(new Show(target, "start", false));
+        }
         if (signals != null) {
             switch (controller.tick(signals, nowMs)) {
-                case AdaptiveController.SwitchTo s -> out.add(new Show(s.track(), s.emergency() ? "frames late" : "queue", true));
-                case AdaptiveController.StartProbe s -> out.add(new Show(s.track(), "probe", false));
-                case AdaptiveController.AbortProbe s -> out.add(new Show(controller.currentTrack(), "probe failed: " + s.reason(), true));
+                case AdaptiveController.SwitchTo s -> out.add(stepped(new Show(s.track(), s.emergency() ? "frames late" : "queue", true)));
+                case AdaptiveController.StartProbe s -> out.add(stepped(new Show(s.track(), "probe", false)));
+                case AdaptiveController.AbortProbe s -> out.add(stepped(new Show(controller.currentTrack(), "probe failed: " + s.reason(), true)));
                 case AdaptiveController.CommitProbe s -> { }
                 case AdaptiveController.Hold h -> { }
             }
         }
         return out;
+    }
+
+    // The controller took over: a start-up step still waiting would undo its decision.
+    private Show stepped(Show s) {
+        startTarget = null;
+        return s;
     }
 }

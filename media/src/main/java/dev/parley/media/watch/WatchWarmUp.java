@@ -1,6 +1,7 @@
 package dev.parley.media.watch;
 
 import dev.parley.media.codec.H264Decoder;
+import dev.parley.media.codec.OpusWarmUp;
 import dev.parley.media.codec.Scaler;
 import dev.parley.media.frame.PixelFormat;
 import dev.parley.media.hang.AudioRendition;
@@ -18,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parse (Jackson's databind and the schema check) took 0.4-1 s and the first decoder open (FFmpeg's
  * natives) about 0.6 s; both sat between the catalog's arrival and the first frame on screen. Started
  * on daemon thread {@code watch-warmup} when a watch begins dialing, they overlap the QUIC handshake
- * instead. It parses one small catalog and opens and closes one decoder and one scaler, nothing more,
- * so the CPU spent at call start stays that of the class loading that would happen anyway.
+ * instead. It parses one small catalog, opens and closes one decoder and one scaler, and primes the Opus
+ * decoder ({@link OpusWarmUp#prime()}), nothing more, so the CPU spent at call start stays that of the
+ * class loading that would happen anyway.
  */
 public final class WatchWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WatchWarmUp.class);
@@ -41,6 +43,9 @@ public final class WatchWarmUp {
                     Map.of("audio/opus", AudioRendition.opus(48_000, 1, 32_000))).toJson());
             new H264Decoder(PixelFormat.BGRA).close();
             new Scaler(16, 16, avutil.AV_PIX_FMT_YUV420P, 16, 16, avutil.AV_PIX_FMT_BGRA).close();
+            // after the video parts, on this thread: started with the media instead, it competed with the
+            // catalog parse and the first decode for the same cores
+            OpusWarmUp.prime();
         } catch (RuntimeException | LinkageError e) {
             // only a speed-up: without it the first catalog and frame merely come later
             LOG.debug("watch warm-up skipped: {}", e.toString());

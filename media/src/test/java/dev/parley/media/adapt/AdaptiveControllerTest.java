@@ -86,6 +86,33 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aProbeUndoneByACollapsedLinkGoesStraightToWhatFits() {
+        AdaptiveController c = at("video/h264-360p");
+        Decision d = new Hold();
+        long t = 0;
+        for (; t <= 6000 && !(d instanceof StartProbe); t += 200) {
+            d = c.tick(clean(0), t);
+        }
+        assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
+        c.tick(sig(200, 530_000, 0, 0), t);
+        // 530 kbit/s arrives: 0.8 × 530k does not fit 360p (484k) either
+        assertThat(c.tick(sig(200, 530_000, 0, 0), t + 200)).isEqualTo(new AbortProbe("video/h264-720p", "frames late"));
+        assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
+    }
+
+    @Test
+    void withAStandbyAHigherRungNeedsRoomForTheLowestToo() {
+        AdaptiveController c = at("video/h264-1080p");
+        c.setStandby(true);
+        c.tick(sig(40, 700_000, 0, 0), 0);
+        // 0.8 × 700k = 560k: 360p (484k) alone fits, but not beside the standby 180p (121k)
+        assertThat(c.tick(sig(180, 700_000, 0, 0), 200)).isEqualTo(new SwitchTo("video/h264-180p", true));
+        AdaptiveController without = at("video/h264-1080p");
+        without.tick(sig(40, 700_000, 0, 0), 0);
+        assertThat(without.tick(sig(180, 700_000, 0, 0), 200)).isEqualTo(new SwitchTo("video/h264-360p", true));
+    }
+
+    @Test
     void upOnlyThroughAProbeThatIsKeptOrAbortedWithDoublingBackoff() {
         AdaptiveController c = at("video/h264-360p");
         Decision d = new Hold();

@@ -37,8 +37,10 @@ class HangPlayerBrowserTest {
         PublishOptions opts = PublishOptions.defaults().withEncoder("libx264")
                 .withPresets(VideoPreset.P180, VideoPreset.P360); // 720p software decode starves this 2-core box
         List<MoqSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<dev.parley.net.qmux.QmuxWireFormat> wires = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LocalMedia local = LocalMedia.withTestSources(opts);
              QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), conn -> {
+                 wires.add(conn.wireFormat());
                  MoqSession session = MoqSession.start(conn);
                  sessions.add(session);
                  session.publish(BROADCAST, local.broadcast().consume());
@@ -57,6 +59,8 @@ class HangPlayerBrowserTest {
             assertThat(page.path("webcodecs").asBoolean()).isTrue();
 
             sessions.forEach(sess -> System.out.println("[browser] Parley side: " + sess.version() + " " + sess.pathStats()));
+            // the player's @moq/net 0.2.8 offers qmux-02/01/00 x lite-05/04/03: the newest of both
+            assertThat(wires).as("wire formats").contains(dev.parley.net.qmux.QmuxWireFormat.QMUX_02);
             List<JsonNode> samples = HangPlayerInteropTest.events(ev, "sample");
             JsonNode last = samples.getLast();
             System.out.println("[browser] last sample " + last);
@@ -93,9 +97,9 @@ class HangPlayerBrowserTest {
             JsonNode tracks = single(ev, "tracks", transcript).path("tracks");
             JsonNode probes = single(ev, "probes", transcript).path("probes");
             System.out.printf("[browser] capture→paint over %d painted frames: p50 %.1f ms, p95 %.1f ms, max %.1f ms;"
-                            + " jitter allowance %s ms; first paint %s ms; renditions %s; probes %s%n",
+                            + " jitter allowance %s ms, sync buffer %s ms; first paint %s ms; renditions %s; probes %s%n",
                     settled.size(), p50, p95, settled.stream().mapToDouble(d -> d).max().orElse(0),
-                    last.path("jitter"), single(ev, "first-paint", transcript).path("ms"), tracks, probes);
+                    last.path("jitter"), last.path("buffer"), single(ev, "first-paint", transcript).path("ms"), tracks, probes);
             System.out.println("[browser] capture→paint every 10th frame (ms): " + java.util.stream.IntStream
                     .iterate(0, i -> i < latency.size(), i -> i + 10).mapToObj(i -> String.valueOf(Math.round(latency.get(i)))).toList());
             System.out.printf("[browser] target capture→paint p95 ≤ 60 ms: %s (p95 %.1f ms)%n", p95 <= 60 ? "met" : "MISSED", p95);

@@ -72,4 +72,40 @@ class WatchControlTest {
                 .containsExactly(new WatchControl.Show("180p", "frames late", true));
         assertThat(c.capacityBps()).isEqualTo(550_000);
     }
+
+    @Test
+    void anAdaptiveStartMovesUpAsSoonAsTheLowestShowsAPicture() {
+        WatchControl c = new WatchControl();
+        c.setRenditions(LADDER, "720p");
+        c.startUp("720p", 0);
+        var waiting = new VideoSwitcher.State("180p", false, null, null, false, 0, null, false);
+        assertThat(c.step(200, waiting, false, true, null)).as("no picture yet: stay on the cheap keyframe").isEmpty();
+        var shown = new VideoSwitcher.State("180p", false, null, null, false, 0, null, true);
+        assertThat(c.step(400, shown, false, true, null)).containsExactly(new WatchControl.Show("720p", "start", false));
+        assertThat(c.step(600, shown, false, true, null)).as("once only").isEmpty();
+    }
+
+    @Test
+    void anAdaptiveStartMovesUpAfterTheStartWaitEvenWithoutAPicture() {
+        WatchControl c = new WatchControl();
+        c.setRenditions(LADDER, "720p");
+        c.startUp("720p", 1000);
+        var waiting = new VideoSwitcher.State("180p", false, null, null, false, 0, null, false);
+        assertThat(c.step(1000 + WatchControl.START_WAIT_MS - 1, waiting, false, true, null)).isEmpty();
+        assertThat(c.step(1000 + WatchControl.START_WAIT_MS, waiting, false, true, null))
+                .containsExactly(new WatchControl.Show("720p", "start", false));
+    }
+
+    @Test
+    void aQueueBeforeTheStartStepCancelsIt() {
+        WatchControl c = new WatchControl();
+        c.setRenditions(LADDER, "720p");
+        c.startUp("720p", 0);
+        var waiting = new VideoSwitcher.State("180p", false, null, null, false, 0, null, false);
+        var queue = new NetworkSignals(Duration.ofMillis(45), 6, 550_000, 0, 0);
+        assertThat(c.step(200, waiting, false, true, queue)).isEmpty();
+        assertThat(c.step(400, waiting, false, true, queue)).containsExactly(new WatchControl.Show("180p", "queue", true));
+        var shown = new VideoSwitcher.State("180p", false, null, null, false, 0, null, true);
+        assertThat(c.step(600, shown, false, true, null)).as("the controller's step down stands").isEmpty();
+    }
 }

@@ -94,14 +94,31 @@ public final class IdentityStore {
                 throw new IdentityException(SECRET_ENV + " is not a valid secret key: " + e.getMessage(), e);
             }
         }
-        Path file = keyFile(profile);
+        return loadOrCreateAt(keyFile(profile), "profile '" + profile + "'");
+    }
+
+    /**
+     * The key kept in {@code file} (any name; a server's configured key file), created owner-only when
+     * missing; {@code PARLEY_SECRET} overrides it as it does every profile.
+     */
+    public static Identity loadOrCreateFile(Path file, Function<String, String> env) {
+        Path absolute = file.toAbsolutePath();
+        IdentityStore store = new IdentityStore(absolute.getParent(), env);
+        String override = env.apply(SECRET_ENV);
+        if (override != null && !override.isBlank()) {
+            return store.loadOrCreate(DEFAULT_PROFILE);
+        }
+        return store.loadOrCreateAt(absolute, absolute.getFileName().toString());
+    }
+
+    private Identity loadOrCreateAt(Path file, String what) {
         if (Files.exists(file)) {
             return read(file);
         }
         Identity created = Identity.generate();
         try {
             write(file, created);
-            LOG.info("created a new identity {} for profile '{}' in {}", created.id().shortHex(), profile, file);
+            LOG.info("created a new identity {} for {} in {}", created.id().shortHex(), what, file);
             return created;
         } catch (FileAlreadyExistsException raced) {
             return read(file); // another process created it first; use theirs

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Dials QMux over WebSocket, offering {@code qmux-00.<protocol>} for each of the config's app protocols
+ * Dials QMux over WebSocket, offering {@code qmux-02/01/00.<protocol>} for each of the config's app protocols
  * (newest moq-lite first); the connection's {@code protocol()} is the one the server selected. {@code ws://} is plain; {@code wss://}
  * uses the given {@link SslContext} (e.g. one trusting the endpoint's certificate) or the JDK trust
  * store. One client owns one small event loop group shared by all its connections.

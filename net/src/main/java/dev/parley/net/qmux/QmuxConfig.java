@@ -11,7 +11,8 @@ import java.util.List;
  * @param pingInterval WebSocket ping interval for the RTT estimate and liveness
  * @param idleTimeout  the connection closes when nothing (not even a pong) arrived for this long
  * @param protocols    the app protocols carried inside, preferred first: a client offers
- *                     {@code qmux-00.<protocol>} for each, a server selects the first one the client offers
+ *                     {@code qmux-02/01/00.<protocol>} for each, a server selects the first one the client offers
+ *                     (its newest wire format for that protocol)
  */
 public record QmuxConfig(TransportParameters local, int sendBuffer, Duration pingInterval, Duration idleTimeout,
                          List<String> protocols) {
@@ -52,8 +53,17 @@ public record QmuxConfig(TransportParameters local, int sendBuffer, Duration pin
         return new QmuxConfig(local, sendBuffer, pingInterval, idleTimeout, preferred);
     }
 
-    /** The WebSocket subprotocols for {@link #protocols}, in order. */
+    /** The WebSocket subprotocols for {@link #protocols}, in order, each in every wire format newest first. */
     public List<String> subprotocols() {
-        return protocols.stream().map(QmuxConnection::subprotocol).toList();
+        return protocols.stream()
+                .flatMap(p -> QmuxWireFormat.NEWEST_FIRST.stream().map(w -> w.subprotocol(p)))
+                .toList();
+    }
+
+    /** {@link #subprotocols()} then the bare wire formats newest first (the version then settled in-band). */
+    public List<String> serverSubprotocols() {
+        List<String> all = new java.util.ArrayList<>(subprotocols());
+        QmuxWireFormat.NEWEST_FIRST.forEach(w -> all.add(w.token()));
+        return all;
     }
 }

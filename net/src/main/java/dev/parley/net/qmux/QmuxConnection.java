@@ -39,16 +39,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One QMux session over a WebSocket: QUIC stream numbering, flow control and stream limits on top of
- * one-frame-per-message framing. All state sits behind one lock held only for short, non-blocking
- * sections: the Netty event loop decodes, accounts and writes; application (virtual) threads block on
- * conditions of that lock. Outgoing stream data is queued per stream and written by {@link #pump()}
- * on the event loop, highest priority first, within the peer's credit and the channel's writability.
+ * One QMux session over a WebSocket: QUIC stream numbering, flow control and stream limits on top of one
+ * frame per message (qmux-00) or one record of frames per message (qmux-01/02; Parley sends one frame per
+ * record). All state sits behind one lock held only for short, non-blocking sections: the Netty event
+ * loop decodes, accounts and writes; application (virtual) threads block on conditions of that lock.
+ * Outgoing stream data is queued per stream and written by {@link #pump()} on the event loop, highest
+ * priority first, within the peer's credit and the channel's writability.
  */
 public final class QmuxConnection implements Connection {
-    /** The wire format: a subprotocol is {@code qmux-00.<app protocol>} (qmux-01/02 records are not supported). */
-    public static final String WIRE_FORMAT = "qmux-00";
-
     /**
      * How long a side that sent or received CONNECTION_CLOSE keeps TCP open for the WebSocket closing
      * handshake before dropping it anyway.
@@ -59,6 +57,7 @@ public final class QmuxConnection implements Connection {
 
     private final Channel channel;
     private final boolean client;
+    private final QmuxWireFormat wire;
     private final String protocol;
     private final String path;
     private final String query;
@@ -76,6 +75,7 @@ public final class QmuxConnection implements Connection {
     private final LinkedHashSet<QmuxStream> sending = new LinkedHashSet<>();
     private boolean pumpScheduled;
     private long serveSeq;
+    private long lastPingReceived = -1; // qmux-02: request sequences must increase
 
     // Peer's limits on what we send.
     private TransportParameters peer;
@@ -116,9 +116,11 @@ public final class QmuxConnection implements Connection {
     private boolean wsCloseSent;
     private ScheduledFuture<?> lingerTimer;
 
-    QmuxConnection(Channel channel, boolean client, String protocol, String path, String query, QmuxConfig config) {
+    QmuxConnection(Channel channel, boolean client, QmuxWireFormat wire, String protocol, String path, String query,
+                   QmuxConfig config) {
         this.channel = channel;
         this.client = client;
+        this.wire = wire;
         this.protocol = protocol;
         this.path = path;
         this.rawPath = path;
@@ -135,25 +137,17 @@ public final class QmuxConnection implements Connection {
 
     // ---------------------------------------------------------------- Connection API
 
-    /** The WebSocket subprotocol carrying {@code appProtocol}: {@code qmux-00.<appProtocol>}. */
+    /** The qmux-00 WebSocket subprotocol carrying {@code appProtocol}: {@code qmux-00.<appProtocol>}. */
     public static String subprotocol(String appProtocol) {
-        return WIRE_FORMAT + "." + appProtocol;
+        return QmuxWireFormat.QMUX_00.subprotocol(appProtocol);
     }
 
-    /**
-     * The app protocol inside a {@code qmux-00.<app>} subprotocol, empty for a bare {@code qmux-00} (settled
-     * in-band), null for other wire formats.
-     */
-    static String appProtocol(String subprotocol) {
-        if (WIRE_FORMAT.equals(subprotocol)) {
-            return "";
-        }
-        String prefix = WIRE_FORMAT + ".";
-        return subprotocol != null && subprotocol.startsWith(prefix) && subprotocol.length() > prefix.length()
-                ? subprotocol.substring(prefix.length()) : null;
+    /** The wire format the WebSocket upgrade selected. */
+    public QmuxWireFormat wireFormat() {
+        return wire;
     }
 
-    /** The app protocol the WebSocket upgrade selected, e.g. {@code moq-lite-05}; empty for a bare {@code qmux-00}. */
+    /** The app protocol the WebSocket upgrade selected, e.g. {@code moq-lite-05}; empty for a bare {@code qmux-0x}. */
     @Override
     public String protocol() {
         return protocol;
@@ -264,7 +258,7 @@ public final class QmuxConnection implements Connection {
     @Override
     public void close(long code, String reason) {
         if (markClosed(new CloseReason.Local(code, reason))) {
-            channel.eventLoop().execute(() -> sendCloseAndShutdown(code, 0, reason));
+            onLoop(() -> sendCloseAndShutdown(code, 0, reason));
         }
     }
 
@@ -275,7 +269,7 @@ public final class QmuxConnection implements Connection {
 
     @Override
     public String toString() {
-        return "QmuxConnection[" + (client ? "client" : "server") + " " + channel.remoteAddress() + path + "]";
+        return "QmuxConnection[" + (client ? "client" : "server") + " " + wire.token() + " " + channel.remoteAddress() + path + "]";
     }
 
     // ---------------------------------------------------------------- event loop side
@@ -302,8 +296,16 @@ public final class QmuxConnection implements Connection {
             return;
         }
         try {
-            QmuxFrame frame = QmuxFrameCodec.decode(msg);
-            handle(frame);
+            if (wire.records()) {
+                for (QmuxFrame frame : QmuxFrameCodec.decodeRecord(msg)) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    handle(frame);
+                }
+            } else {
+                handle(QmuxFrameCodec.decode(msg));
+            }
         } catch (QmuxProtocolException e) {
             protocolError(e.code(), e.getMessage());
         }
@@ -488,6 +490,11 @@ public final class QmuxConnection implements Connection {
                         openable.signalAll();
                     }
                 }
+                case QmuxFrame.Ping p -> onPing(p);
+                case QmuxFrame.ResetStreamAt r -> throw new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
+                        "RESET_STREAM_AT on stream " + r.streamId() + ", but Parley did not advertise reset_stream_at");
+                case QmuxFrame.Datagram d -> throw new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
+                        "DATAGRAM of " + d.length() + " bytes, but Parley advertised no max_datagram_frame_size");
                 case QmuxFrame.DataBlocked d -> { }
                 case QmuxFrame.StreamDataBlocked d -> { }
                 case QmuxFrame.StreamsBlocked d -> { }
@@ -501,6 +508,23 @@ public final class QmuxConnection implements Connection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** QX_PING: answer requests at once (the peer's idle timer counts on it); Parley sends no requests itself. */
+    private void onPing(QmuxFrame.Ping p) {
+        if (p.response()) {
+            if (wire.strict()) {
+                throw new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
+                        "QX_PING response " + p.sequence() + " to a request Parley never sent");
+            }
+            return;
+        }
+        if (wire.strict() && p.sequence() <= lastPingReceived) {
+            throw new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
+                    "QX_PING sequence " + p.sequence() + " after " + lastPingReceived + " (must increase)");
+        }
+        lastPingReceived = p.sequence();
+        queueControl(new QmuxFrame.Ping(true, p.sequence()));
     }
 
     private static boolean isBidi(long id) {
@@ -780,10 +804,19 @@ public final class QmuxConnection implements Connection {
         }
     }
 
+    /** Runs {@code task} on the event loop; once the loop has terminated (its server closed) there is nothing left to do. */
+    private void onLoop(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            markClosed(new CloseReason.TransportError("qmux: event loop terminated"));
+        }
+    }
+
     private void schedulePump() {
         if (!pumpScheduled) {
             pumpScheduled = true;
-            channel.eventLoop().execute(this::pump);
+            onLoop(this::pump);
         }
     }
 

@@ -2,11 +2,23 @@ package dev.parley.net.qmux;
 
 import java.util.Arrays;
 
-/** The qmux-00 frames; one per WebSocket message. */
+/**
+ * The QMux frames: one per WebSocket message on qmux-00, one or more (a record) on qmux-01/02, which add
+ * PADDING (skipped by the decoder), QX_PING, RESET_STREAM_AT (qmux-02) and DATAGRAM.
+ */
 public sealed interface QmuxFrame {
 
-    /** Largest WebSocket message (= frame) either side may send. */
+    /** Largest qmux-00 WebSocket message (= frame) either side may send. */
     int MAX_FRAME_SIZE = 16384;
+    /**
+     * qmux-01/02: the default and smallest allowed {@code max_record_size}; Parley advertises no other
+     * value, so it is the largest record it accepts, and every frame it sends (at most
+     * {@link #MAX_STREAM_PAYLOAD} + 19 header bytes) fits in one record of any peer.
+     */
+    int DEFAULT_MAX_RECORD_SIZE = 16382;
+    /** QX_PING request and response frame types (qmux-01+). */
+    long PING_REQUEST_TYPE = 0x348c67529ef8c7bdL;
+    long PING_RESPONSE_TYPE = 0x348c67529ef8c7beL;
     /** Largest STREAM payload; the JavaScript client closes the connection above this. */
     int MAX_STREAM_PAYLOAD = 16360;
     /** The QX_TRANSPORT_PARAMETERS frame type. */
@@ -36,6 +48,18 @@ public sealed interface QmuxFrame {
 
     /** RESET_STREAM (0x04). */
     record ResetStream(long streamId, long code, long finalSize) implements QmuxFrame {}
+
+    /**
+     * RESET_STREAM_AT (0x24, qmux-02): on an ordered transport everything up to the final size has
+     * arrived, so it acts as RESET_STREAM; {@code reliableSize} above {@code finalSize} is an encoding error.
+     */
+    record ResetStreamAt(long streamId, long code, long finalSize, long reliableSize) implements QmuxFrame {}
+
+    /** QX_PING request ({@code response} false) or the response echoing its sequence (qmux-01+). */
+    record Ping(boolean response, long sequence) implements QmuxFrame {}
+
+    /** DATAGRAM (0x30 to the end of the record, 0x31 length-prefixed); Parley advertises none and refuses them. */
+    record Datagram(int length) implements QmuxFrame {}
 
     /** STOP_SENDING (0x05). */
     record StopSending(long streamId, long code) implements QmuxFrame {}

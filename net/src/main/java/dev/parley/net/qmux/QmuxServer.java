@@ -50,6 +50,15 @@ public final class QmuxServer implements AutoCloseable {
 
     public static QmuxServer start(InetSocketAddress bind, Optional<SslContext> tls, QmuxConfig config,
                                    Consumer<QmuxConnection> handler) {
+        return start(bind, tls, config, handler, null);
+    }
+
+    /**
+     * Like {@link #start(InetSocketAddress, Optional, QmuxConfig, Consumer)}, and HTTP requests that are not a
+     * WebSocket upgrade go to {@code plain} (null: answered 426) on the same port, e.g. a relay's web page.
+     */
+    public static QmuxServer start(InetSocketAddress bind, Optional<SslContext> tls, QmuxConfig config,
+                                   Consumer<QmuxConnection> handler, dev.parley.net.relay.HttpRoute plain) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("qmux-server-", 0).daemon().factory(), NioIoHandler.newFactory());
         Consumer<QmuxConnection> onVirtualThread = conn -> Thread.ofVirtual().name("qmux-session").start(() -> {
@@ -63,7 +72,7 @@ public final class QmuxServer implements AutoCloseable {
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
-                .subprotocols(String.join(",", config.subprotocols()) + "," + QmuxConnection.WIRE_FORMAT)
+                .subprotocols(String.join(",", config.serverSubprotocols()))
                 .allowExtensions(false)
                 .dropPongFrames(false)
                 .handleCloseFrames(false) // QmuxConnection runs the closing handshake
@@ -86,7 +95,7 @@ public final class QmuxServer implements AutoCloseable {
                             tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(c.alloc())));
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpObjectAggregator(16 << 10));
-                            p.addLast(new UpgradeGate(config.protocols()));
+                            p.addLast(new UpgradeGate(config.protocols(), plain));
                             p.addLast(new WebSocketServerProtocolHandler(ws));
                             // A fragmented message is still one message (one QMux frame); oversize ones fail the connection.
                             p.addLast(new WebSocketFrameAggregator(MAX_WS_PAYLOAD));

@@ -58,12 +58,12 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
             QueryStringDecoder q = new QueryStringDecoder(hc.requestUri());
             String raw = hc.requestUri();
             int qi = raw.indexOf('?');
-            String app = QmuxConnection.appProtocol(hc.selectedSubprotocol());
-            if (app == null) { // the UpgradeGate lets no other upgrade through
+            var selected = QmuxWireFormat.parse(hc.selectedSubprotocol()).orElse(null);
+            if (selected == null) { // the UpgradeGate lets no other upgrade through
                 ctx.close();
                 return;
             }
-            conn = new QmuxConnection(ctx.channel(), false, app, q.path().isEmpty() ? "/" : q.path(),
+            conn = new QmuxConnection(ctx.channel(), false, selected.wire(), selected.appProtocol(), q.path().isEmpty() ? "/" : q.path(),
                     qi < 0 ? "" : raw.substring(qi + 1), config);
             String rawPath = qi < 0 ? raw : raw.substring(0, qi);
             conn.rawPath(rawPath.isEmpty() ? "/" : rawPath);
@@ -72,15 +72,15 @@ final class QmuxWebSocketHandler extends ChannelInboundHandlerAdapter {
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && client) {
             WebSocketClientProtocolHandler ws = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String selected = ws == null ? null : ws.handshaker().actualSubprotocol();
-            String app = QmuxConnection.appProtocol(selected);
-            if (app == null || app.isEmpty() || !config.protocols().contains(app)) {
+            var parsed = QmuxWireFormat.parse(selected).orElse(null);
+            if (parsed == null || !config.protocols().contains(parsed.appProtocol())) {
                 onClientConnection.completeExceptionally(new QmuxProtocolException(QmuxProtocolException.PROTOCOL_VIOLATION,
                         "server selected subprotocol " + selected + ", not one of " + config.subprotocols()));
                 ctx.close();
                 return;
             }
             String path = clientUri.getRawPath() == null || clientUri.getRawPath().isEmpty() ? "/" : clientUri.getPath();
-            conn = new QmuxConnection(ctx.channel(), true, app, path, clientUri.getRawQuery() == null ? "" : clientUri.getRawQuery(), config);
+            conn = new QmuxConnection(ctx.channel(), true, parsed.wire(), parsed.appProtocol(), path, clientUri.getRawQuery() == null ? "" : clientUri.getRawQuery(), config);
             conn.start();
             onClientConnection.complete(conn);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT && client) {

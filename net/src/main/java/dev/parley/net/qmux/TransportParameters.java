@@ -18,11 +18,17 @@ public record TransportParameters(
     static final int STREAM_DATA_UNI = 0x07;
     static final int STREAMS_BIDI = 0x08;
     static final int STREAMS_UNI = 0x09;
+    // qmux-01+ ids Parley reads (to validate them) but does not act on or send.
+    static final long IDLE_TIMEOUT = 0x01;
+    static final long DATAGRAM_SIZE = 0x20;
+    static final long RESET_STREAM_AT = 0x1d;
+    static final long MAX_RECORD_SIZE = 0x0571c59429cd0845L;
+    static final long APPLICATION_PROTOCOLS = 0x3d4f9c2a8b1e6075L;
 
     public TransportParameters {
         for (long v : new long[] {initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote,
                 initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni}) {
-            if (v < 0 || v > QmuxVarInt.MAX) {
+            if (v < 0 || v > dev.parley.net.moq.wire.VarInt.MAX) {
                 throw new IllegalArgumentException("transport parameter out of range: " + v);
             }
         }

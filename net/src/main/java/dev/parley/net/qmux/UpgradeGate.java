@@ -1,5 +1,6 @@
 package dev.parley.net.qmux;
 
+import dev.parley.net.relay.HttpRoute;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,17 +19,25 @@ import java.util.List;
 
 /**
  * Picks the WebSocket subprotocol before Netty's handshake: the first of the server's app protocols
- * (newest moq-lite first) that the client offers as {@code qmux-00.<protocol>}, whatever the client's
- * order, else a bare {@code qmux-00} whose version the session settles in-band, and leaves only that one
+ * (newest moq-lite first) that the client offers as {@code qmux-0x.<protocol>}, in the newest wire format
+ * offered for it (qmux-02, -01, -00), whatever the client's order; else the newest bare {@code qmux-0x}
+ * (the version then settled in-band by the legacy SETUP); and leaves only that one
  * in the request so the handshake selects it. Requests that are not such
  * an upgrade get a plain-text status saying why instead of Netty's default of upgrading without a
- * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks.
+ * subprotocol: 426 without an upgrade, 400 when no offered subprotocol is one Parley speaks. With a
+ * {@code plain} route, requests without an upgrade go to it instead (a relay's web page on the same port).
  */
 final class UpgradeGate extends ChannelInboundHandlerAdapter {
     private final List<String> protocols;
+    private final HttpRoute plain;
 
     UpgradeGate(List<String> protocols) {
+        this(protocols, null);
+    }
+
+    UpgradeGate(List<String> protocols, HttpRoute plain) {
         this.protocols = List.copyOf(protocols);
+        this.plain = plain;
     }
 
     @Override
@@ -42,6 +51,10 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
             if (!req.decoderResult().isSuccess()) {
                 refusal = "malformed HTTP request";
             } else if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                if (plain != null) {
+                    plain.handle(ctx, req);
+                    return;
+                }
                 refusal = "upgrade to WebSocket required (subprotocols " + String.join(", ", subprotocols()) + ")";
             } else {
                 List<String> offered = offered(req);
@@ -72,17 +85,23 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The subprotocol to select: the server's preference among the {@code qmux-00.<protocol>} the client
-     * offers, else a bare {@code qmux-00} (the version is then settled in-band by the legacy SETUP); null if none.
+     * The subprotocol to select: the server's preference among the {@code qmux-0x.<protocol>} the client
+     * offers (newest wire format first), else the newest bare {@code qmux-0x} offered; null if none.
      */
     String select(List<String> offered) {
         for (String p : protocols) {
-            String sub = QmuxConnection.subprotocol(p);
-            if (offered.contains(sub)) {
-                return sub;
+            for (QmuxWireFormat w : QmuxWireFormat.NEWEST_FIRST) {
+                if (offered.contains(w.subprotocol(p))) {
+                    return w.subprotocol(p);
+                }
             }
         }
-        return offered.contains(QmuxConnection.WIRE_FORMAT) ? QmuxConnection.WIRE_FORMAT : null;
+        for (QmuxWireFormat w : QmuxWireFormat.NEWEST_FIRST) {
+            if (offered.contains(w.token())) {
+                return w.token();
+            }
+        }
+        return null;
     }
 
     private List<String> subprotocols() {
@@ -102,14 +121,15 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
     }
 
     private String refusal(List<String> offered) {
-        String accepted = "; Parley accepts " + String.join(", ", subprotocols());
+        String accepted = "; Parley accepts qmux-02/01/00.<version> for " + String.join(", ", protocols)
+                + " (e.g. " + QmuxWireFormat.QMUX_02.subprotocol(protocols.getFirst()) + ")";
         if (offered.isEmpty()) {
             return "no WebSocket subprotocol offered" + accepted;
         }
         boolean bareOnly = offered.stream().allMatch(o -> o.indexOf('.') < 0);
         if (bareOnly) {
             return "only bare subprotocols of other wire formats offered (" + String.join(", ", offered) + ")"
-                    + accepted + " or a bare qmux-00 (legacy SETUP, moq-lite-02)";
+                    + accepted + " or a bare qmux-02/01/00 (the version settled by the legacy SETUP)";
         }
         return "none of the offered subprotocols (" + String.join(", ", offered) + ") is spoken here" + accepted;
     }

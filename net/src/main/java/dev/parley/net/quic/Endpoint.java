@@ -100,7 +100,13 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             });
     private final SecureRandom random = new SecureRandom();
     private volatile QuicSslContext serverTls;
+    /** Standard (WebPKI) server credentials beside the Ed25519 identity, or null; see {@link #serveWebPki}. */
+    private volatile WebPki webPki;
     private volatile boolean closed;
+
+    /** A certificate chain for clients that check the server's name against their CA roots. */
+    private record WebPki(java.io.File certChain, java.io.File key) {
+    }
 
     private record DialKey(EndpointId peer, List<String> alpns) {
     }
@@ -276,6 +282,33 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             }
         }
         return out.isEmpty() ? List.of(InetAddress.getLoopbackAddress()) : out;
+    }
+
+    /**
+     * Also accepts clients that expect standard WebPKI TLS (a moq-lite client dialing {@code host:port} by
+     * name): a ClientHello whose SNI is not a Parley endpoint name ({@code <id>.parley.invalid}) gets
+     * {@code certChain} (PEM, leaf first) signed with {@code key} (PEM PKCS#8), without asking for a
+     * client certificate. Such connections have no {@link Connection#remoteId()}; Parley peers still
+     * authenticate with their Ed25519 keys. Meant for servers (a relay); a clear
+     * {@link IllegalArgumentException} when the files cannot be used.
+     */
+    public void serveWebPki(java.io.File certChain, java.io.File key) {
+        WebPki web = new WebPki(certChain, key);
+        synchronized (handlers) {
+            WebPki before = webPki;
+            webPki = web;
+            try {
+                serverTls = buildServerTls(List.copyOf(alpnOrder));
+            } catch (RuntimeException e) {
+                webPki = before;
+                throw new IllegalArgumentException("cannot use " + certChain + " / " + key + " for QUIC TLS: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Whether clients without an Ed25519 identity are accepted ({@link #serveWebPki}). */
+    public boolean servesWebPki() {
+        return webPki != null;
     }
 
     /** Serves {@code alpn} with {@code handler}, replacing an earlier handler for it. */
@@ -689,8 +722,12 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         }
         EndpointId remote;
         try {
-            Certificate[] chain = engine.getSession().getPeerCertificates();
-            remote = TlsCredentials.verifyPeer(new X509Certificate[] {(X509Certificate) chain[0]});
+            if (dial == null && webPki != null && !hasPeerCertificate(engine)) {
+                remote = null; // a WebPKI client: anonymous at the TLS layer (the relay authorizes by token or prefix)
+            } else {
+                Certificate[] chain = engine.getSession().getPeerCertificates();
+                remote = TlsCredentials.verifyPeer(new X509Certificate[] {(X509Certificate) chain[0]});
+            }
         } catch (SSLPeerUnverifiedException | CertificateException | RuntimeException e) {
             throw new DialException("peer did not present a valid Ed25519 certificate: " + e.getMessage(), e);
         }
@@ -699,12 +736,13 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
                     + dial.expected().shortHex());
         }
         EndpointId behind = pathLayer.peerOf(ch.remoteSocketAddress());
-        if (behind != null && !behind.equals(remote)) {
+        if (behind != null && !behind.equals(remote)) { // (an anonymous client never comes through the path layer)
             throw new DialException("the endpoint " + remote.shortHex() + " came through the path of "
                     + behind.shortHex());
         }
         QuicConnection conn = QuicConnection.attach(ch, alpn, remote, dial != null, pathLayer::pathOf);
-        if (conn.remoteAddress() instanceof InetSocketAddress seen && !dev.parley.net.path.MappedAddresses.isMapped(seen)) {
+        if (remote != null && conn.remoteAddress() instanceof InetSocketAddress seen
+                && !dev.parley.net.path.MappedAddresses.isMapped(seen)) {
             lastSeen.put(remote, seen);
         }
         connections.add(conn);
@@ -747,7 +785,8 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             conn.close(CLOSE_UNKNOWN_ALPN, "unknown protocol");
             return null;
         }
-        Thread.ofVirtual().name("parley-accept-" + conn.protocol() + "-" + conn.peer().shortHex()).start(() -> {
+        String who = conn.peer() == null ? "webpki" : conn.peer().shortHex();
+        Thread.ofVirtual().name("parley-accept-" + conn.protocol() + "-" + who).start(() -> {
             try {
                 handler.accept(conn);
             } catch (RuntimeException e) {
@@ -758,13 +797,40 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         return conn;
     }
 
+    private static boolean hasPeerCertificate(SSLEngine engine) {
+        try {
+            Certificate[] chain = engine.getSession().getPeerCertificates();
+            return chain != null && chain.length > 0;
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The server's TLS: the Ed25519 identity, client certificates required. With {@link #webPki}, the
+     * SNI picks: an endpoint name ({@code .parley.invalid}) keeps the identity, any other name (or none)
+     * gets the WebPKI chain; client certificates are then optional at the TLS layer and
+     * {@link #connectionOf} still refuses a presented certificate that is not a valid Ed25519 one.
+     */
     private QuicSslContext buildServerTls(List<String> alpns) {
+        WebPki web = webPki;
         QuicSslContextBuilder builder = QuicSslContextBuilder.forServer(credentials.keyManager(), null)
                 .trustManager(PeerTrustManager.anyPeer())
-                .clientAuth(ClientAuth.REQUIRE)
+                .clientAuth(web == null ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                 .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS);
         if (!alpns.isEmpty()) {
             builder.applicationProtocols(alpns.toArray(String[]::new));
+        }
+        if (web != null) {
+            QuicSslContextBuilder webBuilder = QuicSslContextBuilder.forServer(web.key(), null, web.certChain())
+                    .trustManager(PeerTrustManager.anyPeer())
+                    .clientAuth(ClientAuth.OPTIONAL);
+            if (!alpns.isEmpty()) {
+                webBuilder.applicationProtocols(alpns.toArray(String[]::new));
+            }
+            QuicSslContext identityTls = builder.build();
+            QuicSslContext webTls = webBuilder.build();
+            builder.sni(name -> name != null && name.endsWith(TlsCredentials.NAME_SUFFIX) ? identityTls : webTls);
         }
         return builder.build();
     }

@@ -176,10 +176,13 @@ public final class QuicConnection implements Connection {
 
     @Override
     public Optional<EndpointId> remoteId() {
-        return Optional.of(remoteId);
+        return Optional.ofNullable(remoteId);
     }
 
-    /** The authenticated peer; never empty on QUIC. */
+    /**
+     * The authenticated peer; null only for a client accepted with WebPKI TLS (no Ed25519 identity, see
+     * {@link Endpoint#serveWebPki}).
+     */
     public EndpointId peer() {
         return remoteId;
     }
@@ -274,7 +277,7 @@ public final class QuicConnection implements Connection {
 
     @Override
     public String toString() {
-        return "QuicConnection[" + protocol + " " + (client ? "to " : "from ") + remoteId.shortHex() + " @ " + remoteAddress + "]";
+        return "QuicConnection[" + protocol + " " + (client ? "to " : "from ") + (remoteId == null ? "a WebPKI client" : remoteId.shortHex()) + " @ " + remoteAddress + "]";
     }
 
     // ---- internals ----

@@ -54,8 +54,11 @@ final class TlsCredentials {
 
     /** A DNS-safe name carrying the id (RFC 4648 base32, lower case), used as SAN and SNI. */
     static String hostName(EndpointId id) {
-        return Base32.encodeLower(id.bytes()) + ".parley.invalid";
+        return Base32.encodeLower(id.bytes()) + NAME_SUFFIX;
     }
+
+    /** How every endpoint name (the SNI Parley dials with) ends. */
+    static final String NAME_SUFFIX = ".parley.invalid";
 
     private static X509Certificate selfSigned(Identity identity) {
         try {

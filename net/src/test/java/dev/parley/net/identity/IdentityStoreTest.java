@@ -90,6 +90,23 @@ class IdentityStoreTest {
     }
 
     @Test
+    void aServerKeyFileOfAnyNameIsCreatedOnceOwnerOnlyAndOverriddenByParleySecret() throws Exception {
+        Path file = tmp.resolve("var").resolve("lib").resolve("relay.key");
+        Identity first = IdentityStore.loadOrCreateFile(file, Map.<String, String>of()::get);
+        assertThat(IdentityStore.loadOrCreateFile(file, Map.<String, String>of()::get).id()).isEqualTo(first.id());
+        assertThat(Files.readString(file, StandardCharsets.US_ASCII).strip()).isEqualTo(first.secretHex());
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        Identity secret = Identity.generate();
+        assertThat(IdentityStore.loadOrCreateFile(file, Map.of(IdentityStore.SECRET_ENV, secret.secretHex())::get).id())
+                .isEqualTo(secret.id());
+        Files.writeString(file, "not a key");
+        assertThatThrownBy(() -> IdentityStore.loadOrCreateFile(file, Map.<String, String>of()::get))
+                .isInstanceOf(IdentityException.class).hasMessageContaining(file.toString());
+    }
+
+    @Test
     void parleySecretOverridesTheStore() {
         Identity id = Identity.generate();
         IdentityStore store = store(Map.of(IdentityStore.SECRET_ENV, id.secretHex()));

@@ -76,8 +76,10 @@ class DefaultClientInteropTest {
     }
 
     /**
-     * {@code @moq/lite} 0.2.2's default connect offers only the bare {@code qmux-00} subprotocol and a legacy
-     * SETUP with lite-02/lite-01/moqt-14; Parley agrees lite-02 in-band and serves it.
+     * {@code @moq/lite} 0.2.2's default connect offers only the bare {@code qmux-00} subprotocol ({@code @moq/qmux}
+     * 0.0.6 knows no records) and a legacy SETUP with lite-02/lite-01/moqt-14; Parley agrees lite-02 in-band and
+     * serves it. That is the newest it can run: answering lite-03/04 in SERVER_SETUP makes its SessionInfo
+     * reader refuse the session stream ("session info not supported for this version").
      */
     @Test
     void liteClientDefaultConnectWatchesOverLite02() throws Exception {
@@ -134,13 +136,15 @@ class DefaultClientInteropTest {
         }
     }
 
-    /** {@code @moq/net} 0.3.4 prefers qmux-0x.moq-lite-05; Parley selects qmux-00.moq-lite-05 and serves TRACK_INFO and timed frames. */
+    /** {@code @moq/net} 0.3.4 prefers qmux-0x.moq-lite-05; Parley selects qmux-02.moq-lite-05 and serves TRACK_INFO and timed frames. */
     @Test
     void netClientDefaultConnectWatchesOverLite05() throws Exception {
         Optional<NodeInterop> node = NodeInterop.available();
         Assumptions.assumeTrue(node.isPresent(), NodeInterop::unavailableReason);
         LinkedBlockingQueue<MoqSession> sessions = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<QmuxConnection> connections = new LinkedBlockingQueue<>();
         try (QmuxServer server = QmuxServer.start(new InetSocketAddress("127.0.0.1", 0), conn -> {
+            connections.add(conn);
             MoqSession s = MoqSession.start(conn);
             publishDemo(s);
             sessions.add(s);
@@ -171,6 +175,7 @@ class DefaultClientInteropTest {
             MoqSession s = sessions.poll(5, TimeUnit.SECONDS);
             assertThat(s).isNotNull();
             assertThat(s.version().alpn()).isEqualTo("moq-lite-05");
+            assertThat(connections.poll()).isNotNull().satisfies(c -> assertThat(c.wireFormat()).isEqualTo(QmuxWireFormat.QMUX_02));
         }
     }
 }

@@ -64,6 +64,11 @@ class LegacySetupWireTest {
                 assertThat(f).isNotInstanceOf(QmuxFrame.ConnectionClose.class);
             }
             assertThat(HexFormat.of().formatHex(onStream0.toByteArray())).isEqualTo("210009c0000000ff0dad0200");
+            // the session registers just after SERVER_SETUP went out
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (moq.sessions().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(moq.sessions()).singleElement().satisfies(s -> assertThat(s.version()).isEqualTo(Version.LITE_02));
         }
     }

@@ -84,6 +84,25 @@ class QmuxFrameCodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** The codec's ByteBuf varints are moq.wire.VarInt's bytes: minimal out, any length in, truncation refused. */
+    @Test
+    void bufferVarintsMatchTheWireVarint() {
+        Random rnd = new Random(15);
+        for (int i = 0; i < 10_000; i++) {
+            long v = randomVarint(rnd);
+            ByteBuf buf = Unpooled.buffer();
+            QmuxFrameCodec.writeVarint(buf, v);
+            byte[] expected = new byte[dev.parley.net.moq.wire.VarInt.size(v)];
+            dev.parley.net.moq.wire.VarInt.write(v, expected, 0);
+            assertThat(io.netty.buffer.ByteBufUtil.getBytes(buf)).isEqualTo(expected);
+            assertThat(QmuxFrameCodec.readVarint(buf, "v")).isEqualTo(v);
+        }
+        assertThat(QmuxFrameCodec.readVarint(Unpooled.wrappedBuffer(HexFormat.of().parseHex("c0000000ff0dad02")), "v"))
+                .isEqualTo(0xff0dad02L);
+        assertThatThrownBy(() -> QmuxFrameCodec.readVarint(Unpooled.wrappedBuffer(HexFormat.of().parseHex("80ff")), "v"))
+                .isInstanceOf(QmuxProtocolException.class).hasMessageContaining("truncated v");
+    }
+
     @Test
     void randomValidFramesRoundTrip() {
         Random rnd = new Random(1234);
@@ -146,7 +165,7 @@ class QmuxFrameCodecTest {
             case 0 -> rnd.nextInt(64);
             case 1 -> rnd.nextInt(16384);
             case 2 -> rnd.nextLong(1L << 30);
-            default -> rnd.nextLong(QmuxVarInt.MAX);
+            default -> rnd.nextLong(dev.parley.net.moq.wire.VarInt.MAX);
         };
     }
 

@@ -482,8 +482,8 @@ class QmuxWireTest {
     @Test
     void upgradeWithoutTheSubprotocolIsRefused() throws Exception {
         try (var t = new QmuxTestSupport(); HttpClient http = HttpClient.newHttpClient()) {
-            // qmux-01 records are not spoken (a bare qmux-00 is: its version is settled in-band)
-            assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("qmux-01", "webtransport.moq-lite-03")
+            // the legacy webtransport wire format is not spoken (a bare qmux-0x is: its version is settled in-band)
+            assertThatThrownBy(() -> http.newWebSocketBuilder().subprotocols("webtransport", "webtransport.moq-lite-03", "qmux-03")
                     .buildAsync(URI.create(t.url("/")), new java.net.http.WebSocket.Listener() { }).join())
                     .isInstanceOf(CompletionException.class)
                     .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,

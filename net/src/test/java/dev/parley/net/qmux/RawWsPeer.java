@@ -85,6 +85,25 @@ final class RawWsPeer implements AutoCloseable {
         ws.sendText(s, true).join();
     }
 
+    /** Sends several frames as one qmux-01/02 record (one WebSocket message). */
+    void sendRecord(QmuxFrame... frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (QmuxFrame f : frames) {
+            ByteBuf b = QmuxFrameCodec.encode(ByteBufAllocator.DEFAULT, f);
+            byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            b.release();
+            out.writeBytes(bytes);
+        }
+        send(out.toByteArray());
+    }
+
+    /** The next message decoded as a qmux-01/02 record, or null after the timeout. */
+    java.util.List<QmuxFrame> nextRecord(long seconds) throws InterruptedException {
+        byte[] m = messages.poll(seconds, TimeUnit.SECONDS);
+        return m == null ? null : QmuxFrameCodec.decodeRecord(Unpooled.wrappedBuffer(m));
+    }
+
     /** The next message decoded as a frame, or null after the timeout. */
     QmuxFrame next(long seconds) throws InterruptedException {
         byte[] m = messages.poll(seconds, TimeUnit.SECONDS);

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The WebSocket version choice as a pure function over random offers: the server's newest app protocol
- * the client offers as {@code qmux-00.<protocol>}, whatever the client's order, else a bare
- * {@code qmux-00}, else nothing (a 400).
+ * the client offers as {@code qmux-0x.<protocol>} in the newest wire format offered for it, whatever the
+ * client's order, else the newest bare {@code qmux-0x}, else nothing (a 400).
  */
 class SubprotocolSelectionTest {
     private static final List<String> POOL = List.of("qmux-00.moq-lite-05", "qmux-00.moq-lite-04", "qmux-00.moq-lite-03",
@@ -29,17 +29,33 @@ class SubprotocolSelectionTest {
                 offered.add(POOL.get(rnd.nextInt(POOL.size())));
             }
             Collections.shuffle(offered, rnd);
-            String expected = QmuxConfig.MOQ_LITE.stream().map(QmuxConnection::subprotocol).filter(offered::contains)
-                    .findFirst().orElse(offered.contains("qmux-00") ? "qmux-00" : null);
+            String expected = null;
+            search:
+            for (String app : QmuxConfig.MOQ_LITE) {
+                for (String wire : List.of("qmux-02", "qmux-01", "qmux-00")) {
+                    if (offered.contains(wire + "." + app)) {
+                        expected = wire + "." + app;
+                        break search;
+                    }
+                }
+            }
+            if (expected == null) {
+                expected = offered.contains("qmux-02") ? "qmux-02" : offered.contains("qmux-01") ? "qmux-01"
+                        : offered.contains("qmux-00") ? "qmux-00" : null;
+            }
             assertThat(gate.select(offered)).as("%s", offered).isEqualTo(expected);
         }
         assertThat(new UpgradeGate(List.of("moq-lite-03")).select(List.of("qmux-00.moq-lite-05", "qmux-00.moq-lite-03")))
                 .isEqualTo("qmux-00.moq-lite-03");
-        // what the npm clients offer by default
+        // what the npm clients offer by default: @moq/lite 0.2.2, @moq/publish 0.2.17 (@moq/net 0.1.9), @moq/net 0.3.4
         assertThat(gate.select(List.of("qmux-00", "webtransport"))).isEqualTo("qmux-00");
+        assertThat(gate.select(List.of("qmux-01", "qmux-00", "webtransport"))).isEqualTo("qmux-01");
         assertThat(gate.select(List.of("qmux-02.moq-lite-05", "qmux-01.moq-lite-05", "qmux-00.moq-lite-05",
                 "qmux-02.moq-lite-04", "qmux-00.moq-lite-03", "qmux-02", "qmux-01", "qmux-00", "webtransport")))
-                .isEqualTo("qmux-00.moq-lite-05");
+                .isEqualTo("qmux-02.moq-lite-05");
+        // the newest app protocol beats the newest wire format
+        assertThat(gate.select(List.of("qmux-02.moq-lite-03", "qmux-00.moq-lite-04"))).isEqualTo("qmux-00.moq-lite-04");
+        assertThat(gate.select(List.of("webtransport", "webtransport.moq-lite-03", "qmux-03"))).isNull();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.parley.rooms.chat;
 
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.LiveRead;
 import dev.parley.net.moq.model.MoqException;
 import dev.parley.net.moq.model.TrackConsumer;
 import dev.parley.net.moq.model.TrackInfo;
@@ -17,14 +18,17 @@ import java.time.Instant;
  * Reads one peer's chat from its room broadcast: first its history (late joiners, or what a reconnect
  * missed), then the live track, one group per message. Groups can overtake each other on the wire
  * (newest first) and the model never goes backwards, so a gap in sequence numbers is filled from the
- * history track, which every sender rewrites after each message. Blocking: runs on its own virtual
- * thread until the feed ends.
+ * history track, which every sender rewrites after each message; so is a message whose group stalls
+ * behind a newer one ({@link #STALL_BUDGET}). Every wait has a deadline ({@link LiveRead}). Blocking:
+ * runs on its own virtual thread until the feed ends.
  */
 public final class ChatReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChatReader.class);
     /** How long a chat gap waits for the history group that repairs it. */
     static final Duration REPAIR_WAIT = Duration.ofSeconds(5);
     private static final Duration FIRST_HISTORY_WAIT = Duration.ofSeconds(3);
+    /** How long a message may trail behind a newer one before the history is asked for it instead. */
+    static final Duration STALL_BUDGET = Duration.ofSeconds(1);
 
     /** Where read messages go, in sequence order. */
     public interface Sink {
@@ -63,8 +67,14 @@ public final class ChatReader {
                 next = snap.end();
                 LOG.debug("chat history from {}: {} messages (resuming: {})", who, snap.entries().size(), resuming);
             }
-            GroupConsumer g;
-            while ((g = chat.nextGroup()) != null) {
+            while (true) {
+                LiveRead.Next got = LiveRead.nextGroup(chat);
+                if (got instanceof LiveRead.Next.Waiting) {
+                    continue;
+                }
+                if (!(got instanceof LiveRead.Next.Group(GroupConsumer g))) {
+                    break;
+                }
                 long seq = g.sequence();
                 if (seq < next) {
                     continue; // already delivered (history or repair)
@@ -72,11 +82,12 @@ public final class ChatReader {
                 if (seq > next) {
                     repairGap(h, next, seq);
                 }
-                next = seq + 1;
-                byte[] frame = g.readFrame(Duration.ofSeconds(5));
+                byte[] frame = readMessage(g);
                 if (frame == null) {
+                    next = seq; // lost or stalled: the next message's gap repair fetches it from the history
                     continue;
                 }
+                next = seq + 1;
                 String text;
                 try {
                     text = ChatCodec.decode(frame);
@@ -88,6 +99,28 @@ public final class ChatReader {
             }
         } catch (MoqException | IllegalStateException | TransportException e) {
             LOG.debug("chat from {} ended: {}", who, e.getMessage());
+        }
+    }
+
+    /**
+     * A message group's one frame, each wait bounded ({@link LiveRead#WAIT}); null when the group ended
+     * empty or was aborted, or stalled for {@link #STALL_BUDGET} while a newer message has arrived.
+     */
+    private static byte[] readMessage(GroupConsumer g) {
+        try (g) {
+            long deadline = System.nanoTime() + REPAIR_WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                LiveRead.Frame f = LiveRead.frame(g, STALL_BUDGET);
+                if (f instanceof LiveRead.Frame.Data(byte[] frame)) {
+                    return frame;
+                }
+                if (!(f instanceof LiveRead.Frame.Waiting)) {
+                    return null;
+                }
+            }
+            return null;
+        } catch (MoqException aborted) {
+            return null;
         }
     }
 

@@ -16,7 +16,7 @@ public final class EventLog implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stop;
 
-    public EventLog(Room room) {
+    public EventLog(dev.parley.rooms.JoinedRoom room) {
         thread = Thread.ofVirtual().start(() -> {
             try {
                 while (!stop) {

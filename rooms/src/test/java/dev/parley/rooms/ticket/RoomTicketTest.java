@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,5 +96,52 @@ class RoomTicketTest {
                 // the only failure allowed
             }
         }
+    }
+
+    /** A gossip ticket as every earlier Parley wrote it (topic 00…, one peer 01… at 127.0.0.1:1024). */
+    private static final String GOLDEN_GOSSIP = "parley-room:AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASkBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAH8AAAGACA";
+
+    @Test
+    void oldTicketsStillParseAsGossipRoomsAndGossipTicketsKeepTheirBytes() {
+        RoomTicket old = RoomTicket.parse(GOLDEN_GOSSIP);
+        assertThat(old.mode()).isEqualTo(RoomMode.GOSSIP);
+        assertThat(old.moqRelay()).isEmpty();
+        assertThat(old.topic()).isEqualTo(TopicId.of(new byte[32]));
+        assertThat(old.bootstrap()).extracting(EndpointAddr::id).containsExactly(peer(1).id());
+        assertThat(old.toString()).isEqualTo(GOLDEN_GOSSIP); // written back byte for byte
+    }
+
+    @Test
+    void aRelayTicketAppendsTheUrlAndTheMode() {
+        String url = "https://relay.example:4443/team?jwt=abc";
+        RoomTicket t = new RoomTicket(TopicId.of(new byte[32]), List.of(), RoomMode.RELAY, Optional.of(url));
+        byte[] b = t.toBytes();
+        // version, topic, 0 peers, then varint(len) url, then mode 1
+        assertThat(HexFormat.of().formatHex(b)).isEqualTo("01" + "00".repeat(32) + "00"
+                + String.format("%02x", url.length()) + HexFormat.of().formatHex(url.getBytes()) + "01");
+        assertThat(t.toString()).isEqualTo("parley-room:AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdodHRwczovL3JlbGF5LmV4YW1wbGU6NDQ0My90ZWFtP2p3dD1hYmMB");
+        RoomTicket back = RoomTicket.parse(t.toString());
+        assertThat(back).isEqualTo(t);
+        RoomTicket hybrid = new RoomTicket(TopicId.random(), List.of(peer(2)), RoomMode.HYBRID, Optional.of(url));
+        assertThat(RoomTicket.parse(hybrid.toString())).isEqualTo(hybrid);
+        assertThat(hybrid.withPeers(List.of(peer(3), peer(2))).bootstrap()).hasSize(2);
+        assertThat(hybrid.withPeers(List.of(peer(3))).mode()).isEqualTo(RoomMode.HYBRID);
+    }
+
+    @Test
+    void badRelayFieldsGetClearErrors() {
+        assertThatThrownBy(() -> new RoomTicket(TopicId.random(), List.of(), RoomMode.RELAY, Optional.empty()))
+                .hasMessageContaining("needs a moq relay");
+        assertThatThrownBy(() -> new RoomTicket(TopicId.random(), List.of(), RoomMode.GOSSIP, Optional.of("http://x/")))
+                .hasMessageContaining("names no moq relay");
+        byte[] b = new RoomTicket(TopicId.of(new byte[32]), List.of(), RoomMode.RELAY, Optional.of("http://r/")).toBytes();
+        b[b.length - 1] = 7;
+        assertThatThrownBy(() -> RoomTicket.fromBytes(b)).isInstanceOf(TicketException.class).hasMessageContaining("room mode 7");
+        b[b.length - 1] = 0; // "gossip" cannot come with a relay
+        assertThatThrownBy(() -> RoomTicket.fromBytes(b)).isInstanceOf(TicketException.class);
+        byte[] cut = java.util.Arrays.copyOf(b, b.length - 1);
+        assertThatThrownBy(() -> RoomTicket.fromBytes(cut)).isInstanceOf(TicketException.class);
+        assertThatThrownBy(() -> RoomMode.parse("mesh")).hasMessageContaining("gossip, relay or hybrid");
+        assertThat(RoomMode.parse(" Hybrid ")).isEqualTo(RoomMode.HYBRID);
     }
 }

@@ -168,7 +168,11 @@ public final class RoomView extends BorderPane {
         Region right = new Region();
         HBox.setHgrow(left, Priority.ALWAYS);
         HBox.setHgrow(right, Priority.ALWAYS);
-        HBox bar = new HBox(8, copy, qr, left, mute, camera, share, stats, chatWithBadge, selfView, devices, echo, record, right, leave);
+        Label mode = new Label(vm.mode());
+        mode.setId("roomMode");
+        mode.getStyleClass().add("room-mode");
+        mode.setTooltip(new Tooltip("How this room is carried: peer to peer, or through a media relay"));
+        HBox bar = new HBox(8, copy, qr, mode, left, mute, camera, share, stats, chatWithBadge, selfView, devices, echo, record, right, leave);
         bar.getStyleClass().add("controls");
         bar.setAlignment(Pos.CENTER);
         return bar;

@@ -293,6 +293,11 @@ public final class RoomViewModel implements AutoCloseable {
     }
 
     /** Text of the connection banner; empty when connected. */
+    /** How the room is carried ("Peer to peer", "Relay host:port", "Hybrid, relay host:port"), for the room header. */
+    public String mode() {
+        return session.mode();
+    }
+
     public ReadOnlyStringProperty bannerProperty() {
         return banner.getReadOnlyProperty();
     }
@@ -423,6 +428,7 @@ public final class RoomViewModel implements AutoCloseable {
             case RoomUpdate.ParticipantJoined j -> {
                 if (tile(j.participant().id()).isEmpty()) {
                     TileViewModel t = new TileViewModel(j.participant());
+                    t.setViaRelay(j.participant().viaRelay());
                     remoteTiles.add(t);
                     rebuildGrid();
                     updateHidden();
@@ -438,6 +444,7 @@ public final class RoomViewModel implements AutoCloseable {
                 chat.system(t.name() + " left");
             });
             case RoomUpdate.ParticipantChanged c -> tile(c.id()).ifPresent(t -> t.setState(c.muted(), c.cameraOn(), c.connection()));
+            case RoomUpdate.ParticipantRoute r -> tile(r.id()).ifPresent(t -> t.setViaRelay(r.viaRelay()));
             case RoomUpdate.SelfConnectionChanged s -> banner.set(switch (s.connection()) {
                 case CONNECTED -> "";
                 case CONNECTING -> "Connecting…";

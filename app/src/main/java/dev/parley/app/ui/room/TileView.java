@@ -70,7 +70,12 @@ public final class TileView extends StackPane {
         muteIcon.managedProperty().bind(muteIcon.visibleProperty());
         muteIcon.setScaleX(0.7);
         muteIcon.setScaleY(0.7);
-        HBox nameBar = new HBox(6, dot, nameLabel, muteIcon);
+        Label relayed = new Label("relay");
+        relayed.getStyleClass().add("tile-relay");
+        relayed.setTooltip(new javafx.scene.control.Tooltip("This participant's media comes through the room's media relay"));
+        relayed.visibleProperty().bind(vm.viaRelayProperty());
+        relayed.managedProperty().bind(relayed.visibleProperty());
+        HBox nameBar = new HBox(6, dot, nameLabel, muteIcon, relayed);
         nameBar.setAlignment(Pos.CENTER_LEFT);
         nameBar.getStyleClass().add("tile-namebar");
         nameBar.setMaxSize(USE_PREF_SIZE, USE_PREF_SIZE);

@@ -30,6 +30,7 @@ public final class TileViewModel {
     private final ObjectProperty<ConnectionState> connection;
     private final ObjectProperty<LinkQuality> quality = new SimpleObjectProperty<>(LinkQuality.UNKNOWN);
     private final BooleanProperty speaking = new SimpleBooleanProperty(false);
+    private final BooleanProperty viaRelay = new SimpleBooleanProperty(false);
     private final DoubleProperty level = new SimpleDoubleProperty(0);
     private final StringBinding connectionText;
     private boolean hidden;
@@ -51,6 +52,15 @@ public final class TileViewModel {
 
     public Participant participant() {
         return participant;
+    }
+
+    /** True while this participant's media comes through the room's relay (shown on the tile). */
+    public ReadOnlyBooleanProperty viaRelayProperty() {
+        return viaRelay;
+    }
+
+    void setViaRelay(boolean on) {
+        viaRelay.set(on);
     }
 
     public String id() {

@@ -61,6 +61,20 @@ public final class StartView extends BorderPane {
         newRoom.disableProperty().bind(vm.busyProperty());
         newRoom.setOnAction(e -> vm.createRoom());
 
+        TextField relay = new TextField();
+        relay.setId("moqRelay");
+        relay.setPromptText("Media relay for a new room (optional): https://host:port/");
+        relay.textProperty().bindBidirectional(vm.moqRelayProperty());
+        HBox.setHgrow(relay, Priority.ALWAYS);
+        javafx.scene.control.ChoiceBox<String> relayMode = new javafx.scene.control.ChoiceBox<>(
+                javafx.collections.FXCollections.observableArrayList("relay", "hybrid"));
+        relayMode.setId("relayMode");
+        relayMode.valueProperty().bindBidirectional(vm.relayModeProperty());
+        relayMode.disableProperty().bind(vm.moqRelayProperty().isEmpty());
+        relayMode.setTooltip(new javafx.scene.control.Tooltip(
+                "relay: everyone sends once to the relay and watches through it; hybrid: direct first, the relay when a direct path fails"));
+        HBox relayRow = new HBox(8, relay, relayMode);
+
         Label or = new Label("or join with a ticket");
         or.getStyleClass().add("divider-label");
 
@@ -82,7 +96,7 @@ public final class StartView extends BorderPane {
                 fieldLabel("Camera"), camera,
                 fieldLabel("Microphone"), mic, echo,
                 fieldLabel("Screen to share"), screen,
-                notice, spacer(10), newRoom, spacer(4), or, joinRow, ticketError);
+                notice, spacer(10), newRoom, relayRow, spacer(4), or, joinRow, ticketError);
         form.getStyleClass().addAll("card", "start-form");
         form.setPrefWidth(360);
         form.setMinWidth(300);

@@ -70,6 +70,9 @@ public final class StartViewModel implements AutoCloseable {
     private final ReadOnlyDoubleWrapper micLevel = new ReadOnlyDoubleWrapper(0);
     private final BooleanProperty echoCancellation = new SimpleBooleanProperty(true);
     private final StringProperty ticket = new SimpleStringProperty("");
+    /** "New room" through this moq relay (blank: peer to peer), in {@link #relayModeProperty()}. */
+    private final StringProperty moqRelay = new SimpleStringProperty("");
+    private final StringProperty relayMode = new SimpleStringProperty("relay");
     private final ReadOnlyStringWrapper ticketError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper nameError = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
@@ -242,6 +245,16 @@ public final class StartViewModel implements AutoCloseable {
         return micLevel.getReadOnlyProperty();
     }
 
+    /** A media relay URL for "New room" (blank: a peer-to-peer room). */
+    public StringProperty moqRelayProperty() {
+        return moqRelay;
+    }
+
+    /** With a media relay: "relay" (everyone through it) or "hybrid" (direct first, the relay as a fallback). */
+    public StringProperty relayModeProperty() {
+        return relayMode;
+    }
+
     public StringProperty ticketProperty() {
         return ticket;
     }
@@ -272,7 +285,9 @@ public final class StartViewModel implements AutoCloseable {
         if (request.isEmpty()) {
             return;
         }
-        enter(calls.create(request.get()), null);
+        String relay = moqRelay.get() == null || moqRelay.get().isBlank() ? null : moqRelay.get().strip();
+        JoinRequest r = request.get();
+        enter(calls.create(relay == null ? r : new JoinRequest(r.displayName(), r.sources(), relay, relayMode.get())), null);
     }
 
     /** "Join": checks the ticket, shows what is wrong inline, or joins. */

@@ -125,6 +125,12 @@ class RoomViewModelTest {
         assertThat(vm.bannerProperty().get()).contains("Reconnecting");
         session.emit(new RoomUpdate.SelfConnectionChanged(ConnectionState.CONNECTED));
         assertThat(vm.bannerProperty().get()).isEmpty();
+        assertThat(bo.viaRelayProperty().get()).isFalse();
+        session.emit(new RoomUpdate.ParticipantRoute("b0", true));
+        assertThat(bo.viaRelayProperty().get()).as("the tile shows the relay").isTrue();
+        session.emit(new RoomUpdate.ParticipantRoute("b0", false));
+        assertThat(bo.viaRelayProperty().get()).isFalse();
+        assertThat(vm.mode()).isEqualTo("Peer to peer");
         session.emit(new RoomUpdate.Notice("Bo's video stalled", true));
         assertThat(notifier.errors).containsExactly("Bo's video stalled");
     }

@@ -122,6 +122,19 @@ class StartViewModelTest {
     }
 
     @Test
+    void aNewRoomCanGoThroughAMediaRelay() {
+        StartViewModel vm = vm(new FakeDevices(DeviceList.empty()));
+        vm.displayNameProperty().set("Ada");
+        vm.createRoom();
+        assertThat(calls.requests.getLast().moqRelay()).as("blank: a peer-to-peer room").isNull();
+        vm.moqRelayProperty().set(" https://relay.example/ ");
+        vm.relayModeProperty().set("hybrid");
+        vm.createRoom();
+        assertThat(calls.requests.getLast().moqRelay()).isEqualTo("https://relay.example/");
+        assertThat(calls.requests.getLast().mode()).isEqualTo("hybrid");
+    }
+
+    @Test
     void aFailedCreateIsANotificationNotACrash() {
         StartViewModel vm = vm(new FakeDevices(DeviceList.empty()));
         vm.displayNameProperty().set("Ada");

@@ -103,6 +103,15 @@ public final class TrackConsumer implements AutoCloseable {
         return toConsumer(g);
     }
 
+    /**
+     * Group {@code sequence} if the track still holds it (for a FETCH), read from its first frame; null when
+     * it was never produced or has been evicted. Does not move this handle's live cursor.
+     */
+    public GroupConsumer cachedGroup(long sequence) {
+        GroupState g = state.watch.read(s -> s.groups.get(sequence));
+        return g == null ? null : new GroupConsumer(g, 0);
+    }
+
     private GroupConsumer next(long timeoutNanos) {
         return toConsumer(state.watch.await(this::poll, timeoutNanos));
     }

@@ -28,7 +28,11 @@ public record ConnectionRequest(String path, String query, Optional<EndpointId> 
                 : new ConnectionRequest(pathAndQuery.substring(0, q), pathAndQuery.substring(q + 1), peer, transport);
     }
 
-    /** Every value of query parameter {@code name}, in order (values are taken as sent, not decoded). */
+    /**
+     * Every value of query parameter {@code name}, in order, form-decoded as moq-relay's URL parser does
+     * ({@code %3A} is {@code :}, {@code +} a space; browsers encode {@code ?pull=parley:…} that way). A
+     * value with a malformed escape is kept as sent.
+     */
     public java.util.List<String> parameter(String name) {
         java.util.List<String> out = new java.util.ArrayList<>();
         if (query.isEmpty()) {
@@ -38,9 +42,17 @@ public record ConnectionRequest(String path, String query, Optional<EndpointId> 
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                out.add(eq < 0 ? "" : pair.substring(eq + 1));
+                out.add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
         return out;
+    }
+
+    private static String decode(String value) {
+        try {
+            return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value;
+        }
     }
 }

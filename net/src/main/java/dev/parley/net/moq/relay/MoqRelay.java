@@ -7,6 +7,7 @@ import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.qmux.QmuxConfig;
 import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
+import dev.parley.net.relay.HttpRoute;
 import dev.parley.net.transport.Connection;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
@@ -79,7 +80,15 @@ public final class MoqRelay implements AutoCloseable {
 
     /** Listens for QMux over WebSocket on {@code bind}: {@code wss://} with {@code tls}, else {@code ws://}. */
     public InetSocketAddress listenWebSocket(InetSocketAddress bind, Optional<SslContext> tls) {
-        QmuxServer server = QmuxServer.start(bind, tls, QmuxConfig.defaults().withProtocols(config.alpns()), this::accept);
+        return listenWebSocket(bind, tls, null);
+    }
+
+    /**
+     * {@link #listenWebSocket(InetSocketAddress, Optional)}, and plain HTTP requests on that port go to
+     * {@code page} (e.g. a {@link WebPage}); null answers them 426 Upgrade Required.
+     */
+    public InetSocketAddress listenWebSocket(InetSocketAddress bind, Optional<SslContext> tls, HttpRoute page) {
+        QmuxServer server = QmuxServer.start(bind, tls, QmuxConfig.defaults().withProtocols(config.alpns()), this::accept, page);
         listeners.add(server);
         return server.localAddress();
     }

@@ -18,9 +18,13 @@
  *       logged and kept in {@link dev.parley.net.moq.relay.MoqRelay#refusals()}. The client's other
  *       streams go on.</li>
  *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
- *       broadcast from its publisher and announce it to the client under the ticket string itself.</li>
+ *       broadcast from its publisher and announce it to the client under the ticket string itself. Query
+ *       values are form-decoded ({@code %3A} is {@code :}), as moq-relay's URL parser does.</li>
  *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
  *       {@code Closed} (25), "relay is shutting down".</li>
  * </ul>
+ *
+ * <p>{@link dev.parley.net.moq.relay.WebPage} serves the relay's web page (the hang player and
+ * {@code @moq/publish}, bundled by the app's build) on the WebSocket port for plain HTTP requests.
  */
 package dev.parley.net.moq.relay;

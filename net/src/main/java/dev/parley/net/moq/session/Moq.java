@@ -125,7 +125,12 @@ public final class Moq implements AutoCloseable {
     private final BlockingQueue<IncomingSession> incoming;
 
     // Actor-owned state.
+    /** How long a shutting-down manager waits after its GOAWAYs for peers to leave before closing. */
+    static final Duration LEAVE_GRACE = Duration.ofMillis(500);
+
     private final Map<EndpointId, MoqSession> sessions = new HashMap<>();
+    /** Completed by the actor's stop with the sessions' graceful leave. */
+    private final CompletableFuture<CompletableFuture<Void>> left = new CompletableFuture<>();
     private final List<MoqSession> anonymous = new ArrayList<>();
     private final Map<EndpointId, CompletableFuture<MoqSession>> dialing = new HashMap<>();
     private final Map<String, BroadcastConsumer> publishing = new LinkedHashMap<>();
@@ -271,7 +276,7 @@ public final class Moq implements AutoCloseable {
 
     /** {@link #shutdown()} without waiting: completes when the manager has stopped. For callers that are actors. */
     public CompletableFuture<Void> shutdownAsync() {
-        return actor.stop();
+        return actor.stop().thenCompose(v -> left.getNow(CompletableFuture.completedFuture(null)));
     }
 
     @Override
@@ -316,7 +321,7 @@ public final class Moq implements AutoCloseable {
             }
             case Connect k -> {
                 MoqSession live = sessions.get(k.peer().id());
-                if (live != null && !live.isClosed()) {
+                if (live != null && !live.isClosed() && !live.goingAway()) { // after its GOAWAY: a new session
                     k.reply().complete(live);
                     return;
                 }
@@ -405,7 +410,10 @@ public final class Moq implements AutoCloseable {
     /** The actor's last step: every accepted command has run, and no more are accepted. */
     private void stop() {
         onShutdown.run();
-        forEachSession(s -> s.close(0, "shutdown"));
+        // GOAWAY first (lite-04+), the close once the peer left or after LEAVE_GRACE; shutdownAsync waits for it
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        forEachSession(s -> leaving.add(s.leave(LEAVE_GRACE, 0, "shutdown")));
+        left.complete(CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)));
         sessions.clear();
         anonymous.clear();
         dialing.values().forEach(f -> f.completeExceptionally(new ActorStoppedException("the moq manager was shut down")));

@@ -33,6 +33,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,7 +63,10 @@ public final class MoqSession implements AutoCloseable {
     private final AtomicInteger inboundStreams = new AtomicInteger();
     private final Set<AutoCloseable> onShutdown = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean goawaySent = new AtomicBoolean();
+    private final CompletableFuture<String> peerGoaway = new CompletableFuture<>();
     private final CompletableFuture<CloseReason> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<Long> announceRefused = new CompletableFuture<>();
     private final String name;
     private final SessionHooks hooks;
 
@@ -130,28 +134,97 @@ public final class MoqSession implements AutoCloseable {
         localOrigin.publish(Path.of(name), broadcast);
     }
 
+    /**
+     * Completes with the error code when the peer resets a stream on which this side announces its
+     * broadcasts (a relay refusing a read-only client's announce answers with {@code Unauthorized}, 6):
+     * the peer will not see what this session publishes. Never completes otherwise.
+     */
+    public CompletableFuture<Long> announceRefused() {
+        return announceRefused;
+    }
+
+    void noteAnnounceRefused(long code) {
+        announceRefused.complete(code);
+    }
+
     /** Stops offering exactly this handle (as given to {@link #publish}) as {@code name}; false if it was not published there. */
     public boolean unpublish(String name, BroadcastConsumer broadcast) {
         return localOrigin.unpublish(Path.of(name), broadcast);
     }
 
     /**
-     * lite-04+: tells the peer this side is going away (a GOAWAY stream, {@code newSessionUri} empty for no
-     * redirect); the session stays up until either side closes it. False on versions without GOAWAY or
-     * once closed.
+     * lite-04+: tells the peer this side is going away (a GOAWAY stream, {@code newSessionUri} empty for "come
+     * back to the same place"); the session stays up until either side closes it. A session sends at most
+     * one: false on a second call, on versions without GOAWAY, or once closed.
      */
     public boolean goaway(String newSessionUri) {
-        if (!version.goaway() || isClosed()) {
-            return false;
+        return sendGoaway(newSessionUri) != null;
+    }
+
+    private BidiStream sendGoaway(String newSessionUri) {
+        if (!version.goaway() || isClosed() || !goawaySent.compareAndSet(false, true)) {
+            return null;
         }
         try {
             BidiStream s = connection.openBidi();
             writer(s.send()).writeType(StreamType.GOAWAY, new Goaway(newSessionUri));
             Streams.finishQuietly(s.send());
-            return true;
+            return s;
         } catch (ConnectionClosedException | StreamResetException e) {
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * Leaving gracefully (an endpoint or relay shutting down): on lite-04+ a GOAWAY first, then the close once
+     * the peer has finished its half of the GOAWAY stream (Parley does as soon as it read ours, one round
+     * trip) or after {@code grace}, so the GOAWAY is not lost to the close right behind it (QUIC drops
+     * stream data still in flight when the connection closes). Never blocks the caller.
+     */
+    public CompletableFuture<Void> leave(Duration grace, long code, String reason) {
+        if (!version.goaway() || isClosed()) {
+            close(code, reason);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        Thread.ofVirtual().name("moq-leave").start(() -> {
+            try {
+                BidiStream s = sendGoaway("");
+                if (s != null) {
+                    // the read's deadline: stopping the stream ends a read that is still waiting
+                    CompletableFuture.runAsync(() -> s.recv().stop(MoqError.CANCEL.wireCode()),
+                            CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
+                    byte[] buf = new byte[64];
+                    while (s.recv().read(buf, 0, buf.length) >= 0) {
+                        // the peer sends nothing on it; its FIN is the acknowledgement
+                    }
+                }
+            } catch (StreamResetException | ConnectionClosedException e) {
+                LOG.debug("{}: GOAWAY stream ended without the peer's FIN: {}", name, e.toString());
+            } catch (TransportException e) {
+                LOG.debug("{}: GOAWAY stream failed: {}", name, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                close(code, reason);
+                left.complete(null);
+            }
+        });
+        return left;
+    }
+
+    /**
+     * The peer's GOAWAY: completes with its new-session URI (empty: reconnect to the same place) when the
+     * peer announces it is leaving, exceptionally when the session ends without one. Existing subscriptions keep running until the peer closes; new work
+     * belongs on a new session ({@link Moq#connect} dials one instead of reusing this session).
+     */
+    public CompletableFuture<String> goawayReceived() {
+        return peerGoaway;
+    }
+
+    /** True once the peer sent GOAWAY. */
+    public boolean goingAway() {
+        return peerGoaway.isDone() && !peerGoaway.isCompletedExceptionally();
     }
 
     /**
@@ -309,6 +382,7 @@ public final class MoqSession implements AutoCloseable {
         }
         LOG.debug("{} closed: {}", name, reason);
         peerSetup.completeExceptionally(errorFor(reason));
+        peerGoaway.completeExceptionally(errorFor(reason)); // no GOAWAY came: the future ends with the session
         subscriber.endAll(errorFor(reason));
         onShutdown.forEach(MoqSession::release);
         publisher.shutdown();
@@ -417,9 +491,13 @@ public final class MoqSession implements AutoCloseable {
                 case SUBSCRIBE -> publisher.serveSubscribe(s, in);
                 case PROBE -> publisher.serveProbe(s, in);
                 case TRACK -> publisher.serveTrack(s, in);
+                case FETCH -> publisher.serveFetch(s, in);
                 case GOAWAY -> receiveGoaway(s, in);
                 case GROUP, SETUP -> throw new IllegalStateException(type + " is a uni stream");
             }
+        } catch (Subscriber.SessionViolation e) {
+            LOG.warn("{}: {}; closing the session", name, e.getMessage());
+            close(e.error.wireCode(), e.getMessage());
         } catch (DecodeException e) {
             LOG.debug("{}: bidi stream {} rejected: {}", name, s.id(), e.getMessage());
             s.recv().stop(Codes.of(e));
@@ -463,17 +541,26 @@ public final class MoqSession implements AutoCloseable {
             throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "Setup stream without SETUP");
         }
         if (!peerSetup.complete(setup)) {
+            if (isClosed()) {
+                return; // the session ended before the SETUP was read (e.g. a relay refused it): not a second one
+            }
             throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "second Setup stream");
         }
         LOG.debug("{}: peer SETUP {}", name, setup);
         in.read(grammar); // then FIN, nothing else
     }
 
-    /** lite-04+: the peer is going away; logged (the session still ends by the peer's close), then our half ends. */
+    /**
+     * lite-04+: the peer is going away. Recorded for {@link #goawayReceived} (the manager stops reusing this
+     * session); a second GOAWAY is a protocol violation that closes the session, as the reference does.
+     */
     private void receiveGoaway(BidiStream s, MessageReader in) throws InterruptedException {
         var grammar = Grammars.goaway(version);
         Goaway g = in.read(grammar);
         if (g != null) {
+            if (!peerGoaway.complete(g.newSessionUri())) {
+                throw new Subscriber.SessionViolation(MoqError.PROTOCOL_VIOLATION, "second GOAWAY");
+            }
             LOG.info("{}: peer sent GOAWAY{}", name, g.newSessionUri().isEmpty() ? "" : " to " + g.newSessionUri());
             in.read(grammar);
         }

@@ -12,6 +12,7 @@ import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.wire.AnnounceOk;
 import dev.parley.net.moq.wire.AnnouncePlease;
 import dev.parley.net.moq.wire.DecodeException;
+import dev.parley.net.moq.wire.Fetch;
 import dev.parley.net.moq.wire.Frame;
 import dev.parley.net.moq.wire.Grammar;
 import dev.parley.net.moq.wire.Grammars;
@@ -22,6 +23,7 @@ import dev.parley.net.moq.wire.Subscribe;
 import dev.parley.net.moq.wire.SubscribeEnd;
 import dev.parley.net.moq.wire.SubscribeOk;
 import dev.parley.net.moq.wire.SubscribeRequest;
+import dev.parley.net.moq.wire.SubscribeUpdate;
 import dev.parley.net.moq.wire.SubscribeStart;
 import dev.parley.net.moq.wire.Track;
 import dev.parley.net.moq.wire.TrackProperties;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,7 +106,12 @@ final class Publisher {
                 in.read(grammar);
             } catch (DecodeException e) {
                 s.recv().stop(Codes.of(e));
-            } catch (StreamResetException | ConnectionClosedException e) {
+            } catch (StreamResetException e) {
+                LOG.debug("announce stream {} reset by peer: {}", s.id(), e.toString());
+                if (e.code() != 0) {
+                    session.noteAnnounceRefused(e.code());
+                }
+            } catch (ConnectionClosedException e) {
                 LOG.debug("announce stream {} closed by peer: {}", s.id(), e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -219,12 +227,23 @@ final class Publisher {
                 var stats = session.connection().pathStats();
                 long bitrate = reporter.onTick(stats.deliveryRate() * 8);
                 if (bitrate >= 0) {
-                    out.write(new Probe(bitrate, rttMillis(stats.rtt()))); // the RTT goes out on lite-04+
+                    out.write(new Probe(bitrate, rttMillis(probeRtt(stats)))); // the RTT goes out on lite-04+
                 }
             }
         } catch (StreamResetException e) {
             LOG.debug("probe stream {} stopped by peer: {}", s.id(), e.toString());
         }
+    }
+
+    /**
+     * The RTT a PROBE reports: the path's floor (its minimum RTT) when known, else the smoothed RTT. Players
+     * size their jitter allowance from it (hang: max(20 ms, 1.25 x RTT)), and the smoothed RTT of a loaded
+     * sender is mostly its own scheduling and the pings queued behind its data (loopback at load 18: 44-112
+     * ms smoothed against a 0.4 ms floor), which the PROBE bitrate already reports as congestion.
+     */
+    static java.time.Duration probeRtt(dev.parley.net.transport.PathStats stats) {
+        java.time.Duration min = stats.minRtt();
+        return min != null && !min.isZero() && !min.isNegative() ? min : stats.rtt();
     }
 
     /** A measured RTT in whole milliseconds for PROBE, where 0 means unknown: a sub-millisecond RTT is 1. */
@@ -251,6 +270,40 @@ final class Publisher {
         in.read(grammar);
     }
 
+    /**
+     * lite-05 FETCH: one cached group of a published track, its frames (timed like a group stream) on this
+     * stream, then FIN; a broadcast, track or group that is not there resets the stream with NOT_FOUND. A
+     * group still being written is sent as it grows, each frame within the subscribe timeout.
+     */
+    void serveFetch(BidiStream s, MessageReader in) throws InterruptedException {
+        Grammar<Fetch> grammar = Grammars.fetch(session.version());
+        Fetch f = in.read(grammar);
+        if (f == null) {
+            s.send().finish();
+            return;
+        }
+        BroadcastConsumer broadcast = lookup.consume(Path.of(f.broadcast()))
+                .orElseThrow(() -> new MoqException(MoqError.NOT_FOUND, "no broadcast " + f.broadcast()));
+        try (broadcast; TrackConsumer track = broadcast.subscribe(new TrackInfo(f.track(), f.priority()))) {
+            GroupConsumer group = track.cachedGroup(f.group());
+            if (group == null) {
+                throw new MoqException(MoqError.NOT_FOUND, "group " + f.group() + " of " + f.broadcast() + "/" + f.track()
+                        + " is not cached");
+            }
+            try (group) {
+                s.send().setPriority(StreamPriority.of(f.priority(), track.info().priority(), f.group()));
+                Frame.HeaderWriter headers = new Frame.HeaderWriter(session.version());
+                Duration wait = session.config().subscribeTimeout();
+                for (byte[] frame = group.readFrame(wait); frame != null; frame = group.readFrame(wait)) {
+                    s.send().write(headers.header(frame.length, group.timestamp(group.position() - 1)));
+                    s.send().write(frame);
+                }
+                s.send().finish();
+            }
+        }
+        in.read(grammar); // then the fetcher's FIN
+    }
+
     /** One served subscription: the group loop plus a watcher on the subscriber's half. */
     private final class ServedTrack {
         private final BidiStream stream;
@@ -258,7 +311,12 @@ final class Publisher {
         private final Grammar<SubscribeRequest> grammar;
         private final Subscribe sub;
         private final TrackConsumer track;
-        private final Set<SendStream> inFlight = ConcurrentHashMap.newKeySet();
+        /** Group streams being written, with their group sequence (to re-prioritise them on SUBSCRIBE_UPDATE). */
+        private final Map<SendStream, Long> inFlight = new ConcurrentHashMap<>();
+        /** The subscriber's priority, changed by lite-05 SUBSCRIBE_UPDATE. */
+        private volatile int priority;
+        /** lite-05: the last group to serve (SUBSCRIBE's or SUBSCRIBE_UPDATE's end group, inclusive); MAX for none. */
+        private volatile long lastGroup;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_GROUPS_IN_FLIGHT);
 
@@ -268,6 +326,8 @@ final class Publisher {
             this.grammar = grammar;
             this.sub = sub;
             this.track = track;
+            this.priority = sub.priority();
+            this.lastGroup = session.version().subscribeStart() ? sub.endGroup().orElse(Long.MAX_VALUE) : Long.MAX_VALUE;
         }
 
         void run() throws InterruptedException {
@@ -289,6 +349,16 @@ final class Publisher {
                         break;
                     }
                     GroupConsumer group = g;
+                    if (group.sequence() > lastGroup) { // lite-05: the end group caps what is served
+                        group.close();
+                        slots.release();
+                        if (!started) {
+                            started = true;
+                            out.write(new SubscribeStart(group.sequence()));
+                        }
+                        out.write(new SubscribeEnd(lastGroup + 1));
+                        break;
+                    }
                     if (!started) { // lite-05: the start is known with the first group
                         started = true;
                         out.write(new SubscribeStart(group.sequence()));
@@ -330,11 +400,23 @@ final class Publisher {
             return true;
         }
 
-        /** Reads SUBSCRIBE_UPDATEs (ignored, as C-era peers do) until the subscriber closes its half. */
+        /**
+         * Reads SUBSCRIBE_UPDATEs until the subscriber closes its half: on lite-05 they are live (the new
+         * priority applies to the group streams in flight and to come, the end group caps what is served); on
+         * lite-03/04 they are ignored, as C-era peers do.
+         */
         private void watch() {
             try {
-                while (in.read(grammar) != null) {
-                    LOG.debug("ignoring SUBSCRIBE_UPDATE on subscription {}", sub.id());
+                for (SubscribeRequest r = in.read(grammar); r != null; r = in.read(grammar)) {
+                    if (!(r instanceof SubscribeUpdate u) || !session.version().subscribeStart()) {
+                        LOG.debug("ignoring SUBSCRIBE_UPDATE on subscription {}", sub.id());
+                        continue;
+                    }
+                    priority = u.priority();
+                    lastGroup = u.endGroup().orElse(Long.MAX_VALUE);
+                    inFlight.forEach((stream, seq) ->
+                            stream.setPriority(StreamPriority.of(u.priority(), track.info().priority(), seq)));
+                    LOG.debug("subscription {} updated: priority {}, last group {}", sub.id(), u.priority(), u.endGroup());
                 }
             } catch (DecodeException e) {
                 stream.recv().stop(Codes.of(e));
@@ -351,7 +433,7 @@ final class Publisher {
             if (cancelled.compareAndSet(false, true)) {
                 track.close();
                 long code = MoqError.CANCEL.wireCode();
-                inFlight.forEach(u -> u.reset(code));
+                inFlight.keySet().forEach(u -> u.reset(code));
                 Streams.finishQuietly(stream.send());
             }
         }
@@ -366,7 +448,7 @@ final class Publisher {
             group.superseded()
                     .thenRun(() -> u.setPriority(StreamPriority.superseded(priority)))
                     .thenRunAsync(() -> {
-                        if (inFlight.contains(u)) {
+                        if (inFlight.containsKey(u)) {
                             LOG.debug("group {} of subscription {} is stale, resetting its stream", group.sequence(), sub.id());
                             u.reset(MoqError.OLD.wireCode());
                             group.close();
@@ -388,13 +470,13 @@ final class Publisher {
                 group.close();
                 return;
             }
-            inFlight.add(u);
+            inFlight.put(u, group.sequence());
             try {
                 if (cancelled.get()) {
                     u.reset(MoqError.CANCEL.wireCode());
                     return;
                 }
-                long priority = StreamPriority.of(sub.priority(), track.info().priority(), group.sequence());
+                long priority = StreamPriority.of(this.priority, track.info().priority(), group.sequence());
                 u.setPriority(priority);
                 dropWhenStale(group, u, priority);
                 session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()));

@@ -24,6 +24,8 @@ import dev.parley.net.moq.wire.StreamType;
 import dev.parley.net.moq.wire.Subscribe;
 import dev.parley.net.moq.wire.SubscribeDrop;
 import dev.parley.net.moq.wire.SubscribeResponse;
+import dev.parley.net.moq.wire.Track;
+import dev.parley.net.moq.wire.TrackProperties;
 import dev.parley.net.transport.BidiStream;
 import dev.parley.net.transport.ConnectionClosedException;
 import dev.parley.net.transport.RecvStream;
@@ -45,8 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The subscriber role of a session: one Announce stream (prefix "") opened at start feeds the peer's
- * broadcasts into the remote origin; each track a local reader asks for becomes a Subscribe stream, and
- * incoming group streams are routed by subscribe id into that track.
+ * broadcasts into the remote origin; each track a local reader asks for becomes a Subscribe stream (and on
+ * lite-05 a TRACK stream for its timescale), and incoming group streams are routed by subscribe id into that
+ * track with their frame timestamps in microseconds.
  */
 final class Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
@@ -58,6 +61,8 @@ final class Subscriber {
     private final Map<String, BroadcastProducer> broadcasts = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Long, TrackProducer> tracks = new ConcurrentHashMap<>();
+    /** lite-05: each subscription's timescale, from the TRACK_INFO its TRACK stream returns. */
+    private final Map<Long, CompletableFuture<Long>> timescales = new ConcurrentHashMap<>();
     private final AtomicLong probeEstimate = new AtomicLong(-1);
     private final AtomicLong probeRtt = new AtomicLong(-1);
     private boolean ended;
@@ -226,6 +231,11 @@ final class Subscriber {
     private void runTrack(String path, TrackProducer track) {
         long id = nextId.getAndIncrement();
         tracks.put(id, track);
+        if (session.version().frameTimestamps()) {
+            CompletableFuture<Long> timescale = new CompletableFuture<>();
+            timescales.put(id, timescale);
+            session.spawn("track-info-" + id, () -> fetchTimescale(path, track.info().name(), timescale));
+        }
         BidiStream s = null;
         try {
             s = session.connection().openBidi();
@@ -271,6 +281,72 @@ final class Subscriber {
             track.abort(new MoqException(MoqError.CANCEL, "interrupted"));
         } finally {
             tracks.remove(id);
+            timescales.remove(id);
+        }
+    }
+
+    /**
+     * lite-05: a TRACK stream for the track's properties; completes {@code timescale} with its timescale,
+     * or with microseconds (what hang publishers use) when the peer refuses TRACK or ends without an answer.
+     */
+    private void fetchTimescale(String path, String name, CompletableFuture<Long> timescale) {
+        BidiStream s = null;
+        try {
+            s = session.connection().openBidi();
+            session.writer(s.send()).writeType(StreamType.TRACK, new Track(path, name));
+            Streams.finishQuietly(s.send());
+            MessageReader in = new MessageReader(s.recv(), session.config().wire());
+            Grammar<TrackProperties> grammar = Grammars.trackInfo(session.version());
+            TrackProperties p = in.read(grammar);
+            if (p == null) {
+                LOG.debug("no TRACK_INFO for {}/{}; assuming µs timestamps", path, name);
+                timescale.complete(TrackProperties.MICROS);
+                return;
+            }
+            timescale.complete(p.timescale());
+            in.read(grammar); // then FIN
+        } catch (DecodeException e) {
+            timescale.complete(TrackProperties.MICROS);
+            s.recv().stop(Codes.of(e));
+            LOG.debug("bad TRACK_INFO for {}/{}: {}", path, name, e.getMessage());
+        } catch (StreamResetException e) {
+            timescale.complete(TrackProperties.MICROS);
+            LOG.debug("TRACK {}/{} refused ({}); assuming µs timestamps", path, name, e.code());
+        } catch (ConnectionClosedException e) {
+            timescale.complete(TrackProperties.MICROS);
+        } catch (InterruptedException e) {
+            timescale.complete(TrackProperties.MICROS);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A timestamp in {@code timescale} units per second as microseconds (exact for µs, ms, 90 kHz, 48 kHz...). */
+    static long toMicros(long timestamp, long timescale) {
+        if (timescale == TrackProperties.MICROS) {
+            return timestamp;
+        }
+        long whole = timestamp / timescale;
+        long rest = timestamp % timescale;
+        try {
+            return Math.addExact(Math.multiplyExact(whole, TrackProperties.MICROS),
+                    Math.multiplyExact(rest, TrackProperties.MICROS) / timescale);
+        } catch (ArithmeticException overflow) {
+            return (long) Math.min(Long.MAX_VALUE, (double) timestamp * TrackProperties.MICROS / timescale);
+        }
+    }
+
+    /** How long a group stream waits for its track's TRACK_INFO before taking its timestamps as µs. */
+    private static final Duration TIMESCALE_WAIT = Duration.ofSeconds(2);
+
+    private long timescaleOf(long subscribeId) throws InterruptedException {
+        CompletableFuture<Long> f = timescales.get(subscribeId);
+        if (f == null) {
+            return TrackProperties.MICROS;
+        }
+        try {
+            return f.get(TIMESCALE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return TrackProperties.MICROS;
         }
     }
 
@@ -302,13 +378,14 @@ final class Subscriber {
             r.stop(MoqError.CANCEL.wireCode()); // a subscription we already closed
             return;
         }
+        long timescale = session.version().frameTimestamps() ? timescaleOf(h.subscribeId()) : TrackProperties.MICROS;
         GroupProducer group = track.createGroup(h.sequence());
         stopWhenStale(r, group);
         try {
             for (GroupStreamItem item = in.read(grammar); item != null; item = in.read(grammar)) {
                 Frame frame = (Frame) item;
-                // lite-05 timestamps (the timescale Parley serves is µs) survive a relay hop; 0 before lite-05
-                group.writeFrame(frame.payload(), frame.timestamp());
+                // lite-05 timestamps, in the track's timescale, kept as µs (a relay hop serves them again); 0 before lite-05
+                group.writeFrame(frame.payload(), toMicros(frame.timestamp(), timescale));
             }
             group.close();
         } catch (StreamResetException e) {

@@ -15,6 +15,10 @@
  * flight, so a subscriber that stops reading holds a bounded number of groups.
  * {@link dev.parley.net.moq.session.SessionHooks} let a relay gate what the peer may announce (a refusal
  * resets the announce stream with its code) and let a lite-05 client send a SETUP Path (scope and token
- * on raw QUIC); {@code unpublish} and {@code goaway} serve the relay's mirrors and drain.
+ * on raw QUIC); {@code unpublish} and {@code goaway} serve the relay's mirrors and drain. lite-04+:
+ * {@code leave} sends GOAWAY and closes once the peer acknowledged it (the manager does so on shutdown); a
+ * received GOAWAY makes the manager dial a new session. lite-05: the subscriber learns each track's
+ * timescale from a TRACK stream and keeps frame timestamps in µs; the publisher serves TRACK, FETCH (a
+ * cached group) and live SUBSCRIBE_UPDATEs (priority, end group).
  */
 package dev.parley.net.moq.session;

@@ -111,6 +111,11 @@ public final class Grammars {
         return single("TRACK", (r, l) -> Track.decode(r, l, version));
     }
 
+    /** Publisher side of a Fetch stream (lite-05): one FETCH, nothing after it. */
+    public static Grammar<Fetch> fetch(Version version) {
+        return single("FETCH", (r, l) -> Fetch.decode(r, l, version));
+    }
+
     /** Subscriber side of a Track stream (lite-05): one TRACK_INFO, nothing after it. */
     public static Grammar<TrackProperties> trackInfo(Version version) {
         return single("TRACK_INFO", (r, l) -> TrackProperties.decode(r, l, version));

@@ -3,13 +3,15 @@ package dev.parley.net.moq.wire;
 import static dev.parley.net.moq.wire.DecodeException.Kind.UNKNOWN_TYPE;
 
 /**
- * The varint that opens every moq-lite stream. Session (0x0 bidi, lite-01/02) and Fetch (0x3) are not
- * served, so they decode as unknown; Goaway exists from lite-04, Setup (uni) and Track from lite-05.
+ * The varint that opens every moq-lite stream. Session (0x0 bidi, lite-01/02) is not served, so it decodes
+ * as unknown; Goaway exists from lite-04, Setup (uni), Track and Fetch (served from lite-05 on, as the
+ * reference does) from lite-05.
  */
 public enum StreamType {
     ANNOUNCE(true, 0x1, Version.LITE_02),
     SUBSCRIBE(true, 0x2, Version.LITE_02),
     PROBE(true, 0x4, Version.LITE_03),
+    FETCH(true, 0x3, Version.LITE_05),
     GOAWAY(true, 0x5, Version.LITE_04),
     TRACK(true, 0x6, Version.LITE_05),
     GROUP(false, 0x0, Version.LITE_02),

@@ -3,7 +3,9 @@ package dev.parley.net.moq.wire;
 /**
  * QUIC variable-length integers (RFC 9000 §16): a 2-bit length prefix selects 1, 2, 4 or 8 big-endian
  * bytes, so values run from 0 to 2^62-1. Encoding always picks the shortest form; decoding accepts any
- * form, because the JS client writes version codes in 8 bytes.
+ * form, because the JS client writes version codes in 8 bytes. The one varint of the net module: the
+ * moq-lite wire, QMux frames and the iroh relay frames all use it ({@link #tagged}/{@link #untag} let
+ * a buffer-based codec read and write whole big-endian integers).
  */
 public final class VarInt {
     /** The largest encodable value, 2^62-1. */
@@ -28,10 +30,21 @@ public final class VarInt {
         return 8;
     }
 
+    /** {@code v} with the length prefix of its minimal form: write the low {@link #size} bytes big-endian. */
+    public static long tagged(long v) {
+        int n = size(v);
+        return v | ((long) Integer.numberOfTrailingZeros(n) << (8 * n - 2));
+    }
+
+    /** The value of a varint given its {@code n} bytes ({@link #lengthOf} the first) read as one big-endian integer. */
+    public static long untag(long raw, int n) {
+        return raw & ((1L << (8 * n - 2)) - 1);
+    }
+
     /** Writes the minimal form of {@code v} at {@code off}; returns the bytes written. */
     public static int write(long v, byte[] dst, int off) {
         int n = size(v);
-        long tagged = v | ((long) Integer.numberOfTrailingZeros(n) << (8 * n - 2));
+        long tagged = tagged(v);
         for (int i = n - 1; i >= 0; i--) {
             dst[off + i] = (byte) tagged;
             tagged >>>= 8;

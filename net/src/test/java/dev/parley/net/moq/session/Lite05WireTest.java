@@ -113,6 +113,127 @@ class Lite05WireTest {
         assertThat(read(u, gd, grammar)).isNull();
     }
 
+    /**
+     * Parley as the subscriber of a 90 kHz publisher: it opens a TRACK stream next to its SUBSCRIBE, and the
+     * frame timestamps it receives (zigzag deltas in the track's timescale) reach the model in microseconds.
+     */
+    @Test
+    void theSubscriberAsksForTrackInfoAndKeepsTimestampsInMicroseconds() throws Exception {
+        StreamDecoder ad = new StreamDecoder(WireLimits.DEFAULT);
+        BidiStream announce = raw.acceptBidi();
+        assertThat(read(announce.recv(), ad, Grammars.streamType(true, V))).isEqualTo(StreamType.ANNOUNCE);
+        assertThat(read(announce.recv(), ad, Grammars.announcePlease(V)).prefix()).isEmpty();
+        announce.send().write(Messages.encode(new dev.parley.net.moq.wire.AnnounceOk(7, 1), V));
+        announce.send().write(Messages.encode(dev.parley.net.moq.wire.Announce.active("radio"), V));
+        announce.send().flush();
+
+        var remote = session.subscribe("radio", Duration.ofSeconds(5));
+        var track = remote.subscribe(new TrackInfo("audio", 80));
+        boolean sawTrack = false;
+        boolean sawSubscribe = false;
+        while (!(sawTrack && sawSubscribe)) {
+            BidiStream b = raw.acceptBidi();
+            StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+            StreamType type = read(b.recv(), d, Grammars.streamType(true, V));
+            if (type == StreamType.TRACK) {
+                assertThat(read(b.recv(), d, Grammars.track(V))).isEqualTo(new Track("radio", "audio"));
+                b.send().write(Messages.encode(new TrackProperties(80, false, Duration.ZERO, 90_000), V));
+                b.send().finish();
+                sawTrack = true;
+            } else if (type == StreamType.SUBSCRIBE) {
+                assertThat(read(b.recv(), d, Grammars.subscribeRequests(V))).isInstanceOfSatisfying(Subscribe.class,
+                        sub -> assertThat(sub.track()).isEqualTo("audio"));
+                b.send().write(Messages.encode(new SubscribeStart(3), V));
+                b.send().flush();
+                sawSubscribe = true;
+            } else {
+                assertThat(type).as("only TRACK and SUBSCRIBE here (a PROBE may come too)").isEqualTo(StreamType.PROBE);
+            }
+        }
+        long[] ticks = {90_000, 91_800, 90_900, 9_000_000_000L}; // 1 s, 1.02 s, back to 1.01 s, 100000 s
+        SendStream g2 = raw.openUni();
+        WireWriter w2 = new WireWriter().varint(StreamType.GROUP.code());
+        Messages.encode(new GroupHeader(0, 4), V, w2);
+        Frame.HeaderWriter h2 = new Frame.HeaderWriter(V);
+        for (long t : ticks) {
+            byte[] head = h2.header(1, t);
+            w2.raw(head, 0, head.length).raw(new byte[]{(byte) 'x'}, 0, 1);
+        }
+        g2.write(w2.toByteArray());
+        g2.finish();
+        var group = track.nextGroup(Duration.ofSeconds(5));
+        while (group.sequence() != 4) {
+            group = track.nextGroup(Duration.ofSeconds(5));
+        }
+        long[] micros = new long[ticks.length];
+        for (int i = 0; i < ticks.length; i++) {
+            assertThat(group.readFrame(Duration.ofSeconds(5))).containsExactly('x');
+            micros[i] = group.timestamp(i);
+        }
+        assertThat(micros).containsExactly(1_000_000, 1_020_000, 1_010_000, 100_000_000_000L);
+    }
+
+    /** lite-05 SUBSCRIBE_UPDATE is live: its end group caps the subscription (SUBSCRIBE_END, then FIN). */
+    @Test
+    void subscribeUpdateEndGroupCapsWhatIsServed() throws Exception {
+        BidiStream s = raw.openBidi();
+        s.send().write(typed(StreamType.SUBSCRIBE, Subscribe.live(0, "cam", "video", 60)));
+        SessionWireTest.awaitTrue(() -> session.servedSubscriptions() == 1);
+        s.send().write(Messages.encode(new dev.parley.net.moq.wire.SubscribeUpdate(90, false, Duration.ZERO,
+                OptionalLong.empty(), OptionalLong.of(8)), V));
+        s.send().flush();
+        Thread.sleep(200); // bounded: let the update land before the groups (it travels on another stream)
+        for (long seq = 7; seq <= 9; seq++) {
+            GroupProducer g = video.createGroup(seq);
+            g.writeFrame(ascii("f" + seq), seq * 1000);
+            g.close();
+        }
+        StreamDecoder d = new StreamDecoder(WireLimits.DEFAULT);
+        var grammar = Grammars.subscribeResponses(V);
+        assertThat(read(s.recv(), d, grammar)).isEqualTo(new SubscribeStart(7));
+        assertThat(read(s.recv(), d, grammar)).isEqualTo(new dev.parley.net.moq.wire.SubscribeEnd(9));
+        assertThat(read(s.recv(), d, grammar)).as("then FIN").isNull();
+        readToEnd(raw.acceptUni()); // the server's SETUP
+        java.util.Set<Long> served = new java.util.TreeSet<>();
+        for (int i = 0; i < 2; i++) {
+            RecvStream u = raw.acceptUni();
+            StreamDecoder gd = new StreamDecoder(WireLimits.DEFAULT);
+            assertThat(read(u, gd, Grammars.streamType(false, V))).isEqualTo(StreamType.GROUP);
+            served.add(((GroupHeader) read(u, gd, Grammars.group(V))).sequence());
+        }
+        assertThat(served).containsExactly(7L, 8L);
+        assertThat(raw.pendingUni()).as("group 9 is past the cap").isZero();
+    }
+
+    /** lite-05 FETCH: a cached group comes back whole with its timed frames, then FIN; a missing one is reset NOT_FOUND. */
+    @Test
+    void fetchServesACachedGroupWhole() throws Exception {
+        GroupProducer g = video.createGroup(12);
+        g.writeFrame(ascii("key"), 400_000);
+        g.writeFrame(ascii("p1"), 433_333);
+        g.close();
+        video.createGroup(13).close(); // a newer group: 12 stays cached
+        BidiStream f = raw.openBidi();
+        f.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("cam", "video", 60, 12)));
+        f.send().finish();
+        byte[] answer = readToEnd(f.recv());
+        Frame.HeaderWriter h = new Frame.HeaderWriter(V);
+        WireWriter expected = new WireWriter();
+        byte[] k = h.header(3, 400_000);
+        byte[] p = h.header(2, 433_333);
+        expected.raw(k, 0, k.length).raw(ascii("key"), 0, 3).raw(p, 0, p.length).raw(ascii("p1"), 0, 2);
+        assertThat(answer).isEqualTo(expected.toByteArray());
+
+        BidiStream missing = raw.openBidi();
+        missing.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("cam", "video", 60, 99)));
+        missing.send().finish();
+        assertThat(resetCode(missing.recv())).isEqualTo(MoqError.NOT_FOUND.wireCode());
+        BidiStream noBroadcast = raw.openBidi();
+        noBroadcast.send().write(typed(StreamType.FETCH, new dev.parley.net.moq.wire.Fetch("nope", "video", 60, 12)));
+        noBroadcast.send().finish();
+        assertThat(resetCode(noBroadcast.recv())).isEqualTo(MoqError.NOT_FOUND.wireCode());
+    }
+
     @Test
     void aSecondSetupStreamClosesTheSession() throws Exception {
         Setup client = new Setup(OptionalLong.of(0), Optional.empty(), OptionalLong.of(0), OptionalLong.empty());

@@ -182,6 +182,16 @@ final class MemoryConnection implements Connection {
         }
     }
 
+    /** Uni streams the peer opened that this side has not accepted yet. */
+    int pendingUni() {
+        shared.lock.lock();
+        try {
+            return incomingUni.size();
+        } finally {
+            shared.lock.unlock();
+        }
+    }
+
     private <T> T take(ArrayDeque<T> q) throws InterruptedException {
         shared.lock.lock();
         try {

@@ -26,6 +26,18 @@ class ProbeAndPriorityTest {
     }
 
     @Test
+    void probeRttIsThePathFloorWhenKnown() {
+        var base = dev.parley.net.transport.PathStats.empty(new java.net.InetSocketAddress("127.0.0.1", 1), false);
+        var loaded = new dev.parley.net.transport.PathStats(base.at(), base.remote(), false, java.time.Duration.ofMillis(44),
+                java.time.Duration.ofNanos(400_000), 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(Publisher.rttMillis(Publisher.probeRtt(loaded))).isEqualTo(1);  // floor 0.4 ms, not the 44 ms smoothed
+        var noFloor = new dev.parley.net.transport.PathStats(base.at(), base.remote(), false, java.time.Duration.ofMillis(30),
+                java.time.Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(Publisher.rttMillis(Publisher.probeRtt(noFloor))).isEqualTo(30);
+        assertThat(Publisher.rttMillis(Publisher.probeRtt(base))).isZero();         // nothing measured: unknown
+    }
+
+    @Test
     void priorityOrdersSubscriberThenPublisherThenNewestGroup() {
         long audioOld = StreamPriority.of(80, 80, 1);
         long videoNew = StreamPriority.of(60, 60, 1_000);

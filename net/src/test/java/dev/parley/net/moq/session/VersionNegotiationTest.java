@@ -198,13 +198,13 @@ class VersionNegotiationTest {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             record Case(String offered, String reason) {}
             for (Case c : List.of(
-                    new Case("qmux-01.moq-lite-05, qmux-02.moq-lite-04", "none of the offered subprotocols"),
-                    new Case("qmux-00.moq-lite-02, qmux-00.moqt-17", "none of the offered subprotocols"),
-                    new Case("qmux-01, webtransport", "only bare subprotocols of other wire formats offered"))) {
+                    new Case("webtransport.moq-lite-05, qmux-03.moq-lite-04", "none of the offered subprotocols"),
+                    new Case("qmux-00.moq-lite-02, qmux-02.moqt-17", "none of the offered subprotocols"),
+                    new Case("qmux-03, webtransport", "only bare subprotocols of other wire formats offered"))) {
                 // java.net.http refuses to send Upgrade itself, so send the upgrade request by hand
                 String response = rawUpgrade(ws.port(), c.offered());
                 assertThat(response).as(c.offered()).startsWith("HTTP/1.1 400")
-                        .contains(c.reason()).contains("qmux-00.moq-lite-05, qmux-00.moq-lite-04, qmux-00.moq-lite-03");
+                        .contains(c.reason()).contains("qmux-02/01/00.<version> for moq-lite-05, moq-lite-04, moq-lite-03");
             }
             HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ws.port() + "/"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

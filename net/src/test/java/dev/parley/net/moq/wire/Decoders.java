@@ -19,6 +19,7 @@ final class Decoders {
             case Setup s -> Messages.decode(b, (r, l) -> Setup.decode(r, l, v), limits);
             case Track t -> Messages.decode(b, (r, l) -> Track.decode(r, l, v), limits);
             case TrackProperties t -> Messages.decode(b, (r, l) -> TrackProperties.decode(r, l, v), limits);
+            case Fetch f -> Messages.decode(b, (r, l) -> Fetch.decode(r, l, v), limits);
         };
     }
 

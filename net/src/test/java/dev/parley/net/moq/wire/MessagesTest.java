@@ -141,6 +141,10 @@ class MessagesTest {
                 Version.LITE_05)).isEqualTo(HEX.parseHex("07" + "02" + "010101" + "030100"));
         assertThat(Messages.encode(new TrackProperties(0, false, Duration.ZERO, TrackProperties.MICROS), Version.LITE_05))
                 .isEqualTo(HEX.parseHex("07000000800f4240"));
+        // FETCH { broadcast "cam", track "v", priority 60, group 300 }
+        Fetch fetch = new Fetch("cam", "v", 60, 300);
+        assertThat(Messages.encode(fetch, Version.LITE_05)).isEqualTo(HEX.parseHex("09" + "0363616d" + "0176" + "3c" + "412c"));
+        assertThat(Decoders.roundTrip(fetch, Version.LITE_05, LIMITS)).isEqualTo(fetch);
         // frame timestamps: zigzag deltas from 0 at the group start
         Frame.HeaderWriter h = new Frame.HeaderWriter(Version.LITE_05);
         assertThat(h.header(3, 1000)).isEqualTo(HEX.parseHex("47d003"));   // +1000 -> 2000

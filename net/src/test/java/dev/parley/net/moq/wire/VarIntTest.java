@@ -34,6 +34,13 @@ class VarIntTest {
         WireReader r = new WireReader(encoded);
         assertThat(r.varint()).isEqualTo(value);
         r.expectEnd();
+        // the whole-integer form the QMux codec writes and reads through a ByteBuf is the same bytes
+        long raw = 0;
+        for (byte b : encoded) {
+            raw = (raw << 8) | (b & 0xff);
+        }
+        assertThat(VarInt.tagged(value)).isEqualTo(raw);
+        assertThat(VarInt.untag(raw, encoded.length)).isEqualTo(value);
     }
 
     @ParameterizedTest(name = "non-minimal {0} = {1}")

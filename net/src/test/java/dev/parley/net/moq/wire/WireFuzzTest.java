@@ -132,7 +132,7 @@ class WireFuzzTest {
 
     private static void targets(Random rnd, Version v, List<Target> t) {
         String n = " " + v.alpn();
-        int[] bidi = v.setup() ? new int[]{1, 2, 4, 5, 6} : v.goaway() ? new int[]{1, 2, 4, 5} : v.probe() ? new int[]{1, 2, 4} : new int[]{1, 2};
+        int[] bidi = v.setup() ? new int[]{1, 2, 3, 4, 5, 6} : v.goaway() ? new int[]{1, 2, 4, 5} : v.probe() ? new int[]{1, 2, 4} : new int[]{1, 2};
         int[] uni = v.setup() ? new int[]{0, 1} : new int[]{0};
         t.add(new Target("stream type (bidi)" + n, v, () -> Grammars.streamType(true, v),
                 () -> new byte[]{(byte) bidi[rnd.nextInt(bidi.length)]}));
@@ -218,6 +218,8 @@ class WireFuzzTest {
                 return b;
             }));
             t.add(new Target("track" + n, v, () -> Grammars.track(v), () -> Messages.encode(new Track(path(rnd), path(rnd)), v)));
+            t.add(new Target("fetch" + n, v, () -> Grammars.fetch(v), () -> Messages.encode(new Fetch(path(rnd), path(rnd),
+                    rnd.nextInt(256), varint(rnd)), v)));
             t.add(new Target("track info" + n, v, () -> Grammars.trackInfo(v), () -> Messages.encode(new TrackProperties(
                     rnd.nextInt(256), rnd.nextBoolean(), Duration.ofMillis(rnd.nextInt(10_000)), 1 + varint(rnd) / 2), v)));
         }

@@ -1,24 +1,20 @@
-package dev.parley.media.watch;
-
-import dev.parley.net.moq.model.GroupConsumer;
-import dev.parley.net.moq.model.MoqError;
-import dev.parley.net.moq.model.MoqException;
-import dev.parley.net.moq.model.TrackConsumer;
+package dev.parley.net.moq.model;
 
 import java.time.Duration;
 
 /**
- * The reads of the live track readers ({@link VideoTrackReader}, {@link AudioTrackReader}), each bounded by {@link #WAIT} so a reader notices close and a
- * newer group without depending on the network: a lost stream must never freeze a reader.
+ * The reads of every live track reader (the watcher's video, audio and catalog readers, the room's
+ * heartbeat and chat readers), each bounded by {@link #WAIT} so a reader notices close and a newer group
+ * without depending on the network: a lost stream must never freeze a reader.
  */
-final class LiveRead {
+public final class LiveRead {
     /** Longest single wait of a reader thread. */
-    static final Duration WAIT = Duration.ofMillis(250);
+    public static final Duration WAIT = Duration.ofMillis(250);
 
     private LiveRead() {}
 
     /** What waiting for the next group gave. */
-    sealed interface Next {
+    public sealed interface Next {
         record Group(GroupConsumer group) implements Next {}
 
         /** Nothing new within {@link #WAIT}: check whether to go on and ask again. */
@@ -29,7 +25,7 @@ final class LiveRead {
     }
 
     /** What waiting for the next frame of a group gave. */
-    sealed interface Frame {
+    public sealed interface Frame {
         record Data(byte[] frame) implements Frame {}
 
         /** Nothing within {@link #WAIT}, and no newer group yet: ask again. */
@@ -47,7 +43,7 @@ final class LiveRead {
      *
      * @throws MoqException the track's abort error
      */
-    static Next nextGroup(TrackConsumer track) {
+    public static Next nextGroup(TrackConsumer track) {
         try {
             GroupConsumer g = track.nextGroup(WAIT);
             return g == null ? new Next.Ended() : new Next.Group(g);
@@ -66,7 +62,7 @@ final class LiveRead {
      *
      * @throws MoqException the group's abort error
      */
-    static Frame frame(GroupConsumer g, Duration stallBudget) {
+    public static Frame frame(GroupConsumer g, Duration stallBudget) {
         try {
             byte[] f = stallBudget.isPositive() ? g.readFrame(stallBudget) : g.readFrameUnlessSuperseded(WAIT);
             return f != null ? new Frame.Data(f) : ended(g);

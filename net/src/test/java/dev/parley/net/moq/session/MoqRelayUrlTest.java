@@ -1,0 +1,30 @@
+package dev.parley.net.moq.session;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MoqRelayUrlTest {
+    @Test
+    void httpAndHttpsBecomeWebSocketWithThePathAsScopeAndTheTokenKept() {
+        MoqRelayUrl u = MoqRelayUrl.parse(" https://relay.example:4443/team?jwt=a.b-c ");
+        assertThat(u.toString()).isEqualTo("wss://relay.example:4443/team?jwt=a.b-c");
+        assertThat(u.scope()).isEqualTo("/team");
+        assertThat(u.redacted()).isEqualTo("wss://relay.example:4443/team?…");
+        assertThat(MoqRelayUrl.parse("http://127.0.0.1:4443").toString()).isEqualTo("ws://127.0.0.1:4443/");
+        assertThat(MoqRelayUrl.parse("WS://h/").scope()).isEqualTo("/");
+        assertThat(u.under("parley/rooms/ab").toString()).isEqualTo("wss://relay.example:4443/team/parley/rooms/ab?jwt=a.b-c");
+        assertThat(MoqRelayUrl.parse("http://h:1/").under("/x").toString()).isEqualTo("ws://h:1/x");
+    }
+
+    @Test
+    void anythingElseIsAClearError() {
+        assertThatThrownBy(() -> MoqRelayUrl.parse("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("ftp://h/")).hasMessageContaining("https://, http://, wss:// or ws://");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("relay.example:4443")).hasMessageContaining("starts with");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("https:///path")).hasMessageContaining("no host");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("https://h/#x")).hasMessageContaining("fragment");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("https://h/a b")).hasMessageContaining("not a URL");
+    }
+}
