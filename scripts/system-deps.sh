@@ -11,8 +11,13 @@
 #     by the tests with npm ci; no browser is ever downloaded)
 #   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
 #   espeak-ng: real speech for the echo cancellation test
+#   pulseaudio, pulseaudio-utils, libasound2-plugins: the audio device tests run a private PulseAudio
+#     daemon (as any user, root included) whose null sinks are real devices that appear and disappear
+#     (pactl), reached by Java Sound through ALSA's pulse plugin: a microphone unplugged mid-call and
+#     echo cancellation through a real OS audio loop
 set -euo pipefail
-packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables espeak-ng chromium)
+packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables espeak-ng chromium
+  pulseaudio pulseaudio-utils libasound2-plugins)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install: ${packages[*]}" >&2; exit 0; }
 
 missing=()

@@ -1,21 +1,21 @@
 package dev.parley.app.headless;
 
-import dev.parley.media.publish.PublishOptions;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.PublishFlags;
 import dev.parley.app.cli.Terminal;
-import dev.parley.media.publish.LocalMedia;
-import dev.parley.media.source.DeviceKind;
-import dev.parley.media.source.Devices;
-import dev.parley.media.codec.VideoPreset;
 import dev.parley.app.wiring.MediaLinks;
 import dev.parley.app.wiring.ProfileIdentity;
+import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.publish.LocalMedia;
+import dev.parley.media.publish.PublishOptions;
+import dev.parley.media.source.DeviceKind;
+import dev.parley.media.source.Devices;
 import dev.parley.net.moq.session.Moq;
+import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
-import dev.parley.net.moq.session.MoqRelayUrl;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,5 @@
 package dev.parley.app.headless;
 
-import dev.parley.rooms.RoomOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.app.cli.ExitCodes;
@@ -9,8 +8,10 @@ import dev.parley.app.cli.Terminal;
 import dev.parley.app.wiring.DemoPeers;
 import dev.parley.app.wiring.ProfileIdentity;
 import dev.parley.media.codec.VideoPreset;
+import dev.parley.media.playout.SpeakerRoute;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.publish.PublishOptions;
+import dev.parley.media.source.DeviceChange;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.source.Devices;
 import dev.parley.net.identity.Identity;
@@ -18,6 +19,7 @@ import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.rooms.JoinedRoom;
 import dev.parley.rooms.RoomEvent;
+import dev.parley.rooms.RoomOptions;
 import dev.parley.rooms.ticket.RoomTicket;
 
 import java.io.BufferedReader;
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@code parley room --headless}: join (or create) a room, publish the local camera or test source into
@@ -75,6 +78,16 @@ final class RoomRunner {
             RoomMediaStats mediaStats = options.mediaStats()
                     ? new RoomMediaStats(terminal, me.joinStart, me.endpoint.paths()::pathTo) : null;
             Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, mediaStats));
+            // a device switched or unplugged mid-call (the microphone falls back to the next one or silence)
+            Consumer<DeviceChange> deviceLine = c -> {
+                ObjectNode o = deviceJson(c).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
+                synchronized (terminal) {
+                    terminal.out().println(o.toString());
+                    terminal.out().flush();
+                }
+            };
+            me.media.onDeviceChange(deviceLine);
+            SpeakerRoute.shared().onChange(deviceLine);
             if (options.chatStdin()) {
                 Thread.ofVirtual().name("room-chat-stdin").start(() -> sendStdin(me.room, terminal));
             }
@@ -150,6 +163,16 @@ final class RoomRunner {
             terminal.err().println("parley room: event stream ended: " + e.getMessage());
             terminal.err().flush();
         }
+    }
+
+    /** {@code {"event":"device-change","kind":"microphone","from":…,"to":…,"reason":…}} (reason only for a fallback). */
+    static ObjectNode deviceJson(DeviceChange c) {
+        ObjectNode o = JSON.createObjectNode().put("event", "device-change")
+                .put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT)).put("from", c.from()).put("to", c.to());
+        if (c.fallback()) {
+            o.put("reason", c.reason());
+        }
+        return o.put("message", c.message());
     }
 
     static ObjectNode toJson(RoomEvent event) {

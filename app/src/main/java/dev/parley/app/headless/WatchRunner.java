@@ -1,27 +1,27 @@
 package dev.parley.app.headless;
 
-import dev.parley.media.watch.WatchOptions;
 import dev.parley.app.cli.ExitCodes;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchFlags;
 import dev.parley.app.wiring.MediaLinks;
 import dev.parley.media.adapt.NetworkSignals;
-import dev.parley.media.playout.NullAudioSink;
 import dev.parley.media.hang.MediaTimeline;
+import dev.parley.media.playout.NullAudioSink;
 import dev.parley.media.source.Clock;
-import dev.parley.media.watch.Adaptation;
 import dev.parley.media.stats.WatchStats;
+import dev.parley.media.watch.Adaptation;
 import dev.parley.media.watch.RemoteMedia;
 import dev.parley.media.watch.RenditionChoice;
+import dev.parley.media.watch.WatchOptions;
 import dev.parley.media.watch.WatchWarmUp;
 import dev.parley.net.identity.Identity;
 import dev.parley.net.moq.session.Moq;
+import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.qmux.QmuxServer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.quic.EndpointConfig;
 import dev.parley.net.ticket.LiveTicket;
-import dev.parley.net.moq.session.MoqRelayUrl;
 import dev.parley.net.ticket.TicketException;
 import dev.parley.net.transport.PathStats;
 

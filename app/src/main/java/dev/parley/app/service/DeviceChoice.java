@@ -11,6 +11,8 @@ public record DeviceChoice(String id, String label, boolean synthetic) {
     public static final DeviceChoice TEST_PATTERN = new DeviceChoice("test:pattern", "Test pattern", true);
     public static final DeviceChoice TEST_TONE = new DeviceChoice("test:tone", "Test tone", true);
     public static final DeviceChoice OFF = new DeviceChoice("off", "Off", true);
+    /** The system's default output (the speaker picker's first entry). */
+    public static final DeviceChoice DEFAULT_SPEAKER = new DeviceChoice("speaker:default", "System default", true);
 
     @Override
     public String toString() {

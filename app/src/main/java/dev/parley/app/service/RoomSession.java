@@ -46,6 +46,28 @@ public interface RoomSession extends AutoCloseable {
     default void setRecording(java.nio.file.Path dir) {
     }
 
+    /**
+     * Captures from another camera ({@link DeviceChoice#TEST_PATTERN} or a device) from now on, without
+     * leaving: the published broadcast and everyone's subscriptions stay. Returns once the switch is
+     * made; a device that fails to open afterwards is replaced by the next one (or the test source) and
+     * reported as a {@link RoomUpdate.Notice}, like a device unplugged mid-call.
+     *
+     * @throws ServiceException when the device cannot be used
+     */
+    default void switchCamera(DeviceChoice camera) {
+        throw new ServiceException("This session cannot switch cameras.");
+    }
+
+    /** Like {@link #switchCamera}, for the microphone ({@link DeviceChoice#TEST_TONE} or a device). */
+    default void switchMicrophone(DeviceChoice microphone) {
+        throw new ServiceException("This session cannot switch microphones.");
+    }
+
+    /** Plays everyone on another output ({@link DeviceChoice#DEFAULT_SPEAKER} or a device) from now on. */
+    default void switchSpeaker(DeviceChoice speaker) {
+        throw new ServiceException("This session cannot switch speakers.");
+    }
+
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package dev.parley.app.ui;
 
 import dev.parley.app.cli.GuiRequest;
+import dev.parley.app.service.DeviceChoice;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.settings.SettingsStore;
 import dev.parley.app.ui.common.NotificationsView;
@@ -116,6 +117,11 @@ public final class MainWindow extends StackPane {
         boolean pip = old != null && old.settings().pictureInPicture();
         room = new RoomViewModel(session, pip, request.showStats(), ui, background, notifications, Clock.systemDefaultZone(),
                 on -> background.execute(() -> store.save(store.load().withPictureInPicture(on))), this::showStart);
+        if (old != null) {
+            room.setDevices(services.devices()::list, old.selection().camera(), old.selection().microphone());
+        } else {
+            room.setDevices(services.devices()::list, DeviceChoice.TEST_PATTERN, DeviceChoice.TEST_TONE);
+        }
         boolean echo = old == null || old.settings().echoCancellationOn();
         session.setEchoCancellation(echo);
         room.echoCancellationProperty().set(echo);

@@ -39,7 +39,7 @@ public final class MediaDeviceService implements DeviceService {
 
     @Override
     public DeviceList list() {
-        return new DeviceList(map(DeviceKind.CAMERA), map(DeviceKind.MICROPHONE), map(DeviceKind.SCREEN));
+        return new DeviceList(map(DeviceKind.CAMERA), map(DeviceKind.MICROPHONE), map(DeviceKind.SCREEN), map(DeviceKind.SPEAKER));
     }
 
     private static List<DeviceChoice> map(DeviceKind kind) {

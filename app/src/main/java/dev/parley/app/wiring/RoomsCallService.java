@@ -203,6 +203,22 @@ public final class RoomsCallService implements CallService {
         }
     }
 
+    /** The capture source of a camera choice: the test pattern or a device (opened on first use). */
+    static VideoSource videoFor(DeviceChoice camera) {
+        return camera.equals(DeviceChoice.TEST_PATTERN)
+                ? new TestPatternSource(640, 360, MediaDeviceService.CAPTURE_FPS)
+                : GrabberVideoSource.camera(MediaDeviceService.mediaId(DeviceKind.CAMERA, camera),
+                        1280, 720, MediaDeviceService.CAPTURE_FPS);
+    }
+
+    /** The capture source of a microphone choice: the test tone, or a device with echo cancellation. */
+    static AudioSource audioFor(DeviceChoice microphone) {
+        return microphone.equals(DeviceChoice.TEST_TONE)
+                ? new TestToneSource()
+                : VoiceProcessing.shared().process(
+                        MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, microphone)));
+    }
+
     /** The local broadcast from the chosen sources; "off" becomes a test source that starts switched off. */
     private LocalMedia localMedia(SourceSelection sources) {
         VideoSource video = null;
@@ -210,14 +226,8 @@ public final class RoomsCallService implements CallService {
         try {
             boolean cameraOff = sources.camera().equals(DeviceChoice.OFF);
             boolean micOff = sources.microphone().equals(DeviceChoice.OFF);
-            video = cameraOff || sources.camera().equals(DeviceChoice.TEST_PATTERN)
-                    ? new TestPatternSource(640, 360, MediaDeviceService.CAPTURE_FPS)
-                    : GrabberVideoSource.camera(MediaDeviceService.mediaId(DeviceKind.CAMERA, sources.camera()),
-                            1280, 720, MediaDeviceService.CAPTURE_FPS);
-            audio = micOff || sources.microphone().equals(DeviceChoice.TEST_TONE)
-                    ? new TestToneSource()
-                    : VoiceProcessing.shared().process(
-                            MicrophoneSource.open(MediaDeviceService.mediaId(DeviceKind.MICROPHONE, sources.microphone())));
+            video = cameraOff ? videoFor(DeviceChoice.TEST_PATTERN) : videoFor(sources.camera());
+            audio = micOff ? audioFor(DeviceChoice.TEST_TONE) : audioFor(sources.microphone());
             LocalMedia media = LocalMedia.withSources(video, audio, config.publish());
             media.setCameraOn(!cameraOff);
             media.setMicOn(!micOff);

@@ -9,6 +9,7 @@ import dev.parley.app.service.Participant;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
+import dev.parley.media.playout.SpeakerRoute;
 import dev.parley.media.publish.LocalMedia;
 import dev.parley.media.source.DeviceKind;
 import dev.parley.media.voice.VoiceProcessing;
@@ -81,6 +82,41 @@ final class RoomsSession implements RoomSession {
                 r -> Thread.ofPlatform().name("parley-room-stats-" + tag).daemon().unstarted(r));
         statsTimer.scheduleWithFixedDelay(this::pollMediaStates, 200, 200, TimeUnit.MILLISECONDS);
         companions.add(MediaLinks.governUplink(media, room::sendEstimates));
+        // a device switched or unplugged mid-call: say so (a fallback as an error, it needs the user's eye)
+        media.onDeviceChange(c -> {
+            if (!closed) {
+                notice(c.message(), c.fallback());
+            }
+        });
+        companions.add(SpeakerRoute.shared().onChange(c -> notice(c.message(), c.fallback())));
+    }
+
+    @Override
+    public void switchCamera(DeviceChoice camera) {
+        try {
+            media.switchCamera(RoomsCallService.videoFor(camera));
+        } catch (dev.parley.media.MediaException | IllegalStateException e) {
+            throw new dev.parley.app.service.ServiceException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void switchMicrophone(DeviceChoice microphone) {
+        try {
+            media.switchMicrophone(RoomsCallService.audioFor(microphone));
+        } catch (dev.parley.media.MediaException | IllegalStateException e) {
+            throw new dev.parley.app.service.ServiceException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void switchSpeaker(DeviceChoice speaker) {
+        try {
+            SpeakerRoute.shared().select(speaker.equals(DeviceChoice.DEFAULT_SPEAKER) ? null
+                    : MediaDeviceService.mediaId(DeviceKind.SPEAKER, speaker));
+        } catch (dev.parley.media.MediaException e) {
+            throw new dev.parley.app.service.ServiceException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -19,6 +19,8 @@ public final class FakeRoomSession implements RoomSession {
     public final FakeChat chat = new FakeChat();
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public volatile boolean failScreenShare;
+    /** When set, device switches fail with this message. */
+    public volatile String failSwitch;
     public volatile boolean closed;
     private final List<Consumer<RoomUpdate>> listeners = new CopyOnWriteArrayList<>();
     private final String ticket;
@@ -78,6 +80,28 @@ public final class FakeRoomSession implements RoomSession {
     @Override
     public void setRecording(java.nio.file.Path dir) {
         calls.add("record=" + dir);
+    }
+
+    @Override
+    public void switchCamera(dev.parley.app.service.DeviceChoice camera) {
+        switched("camera", camera);
+    }
+
+    @Override
+    public void switchMicrophone(dev.parley.app.service.DeviceChoice microphone) {
+        switched("microphone", microphone);
+    }
+
+    @Override
+    public void switchSpeaker(dev.parley.app.service.DeviceChoice speaker) {
+        switched("speaker", speaker);
+    }
+
+    private void switched(String kind, dev.parley.app.service.DeviceChoice choice) {
+        if (failSwitch != null) {
+            throw new ServiceException(failSwitch);
+        }
+        calls.add(kind + "=" + choice.id());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.parley.app.wiring;
 
-import dev.parley.rooms.RoomOptions;
 import dev.parley.app.service.BgraFrame;
 import dev.parley.app.service.ChatEntry;
 import dev.parley.app.service.ConnectionState;
@@ -19,6 +18,7 @@ import dev.parley.media.publish.PublishOptions;
 import dev.parley.media.watch.WatchOptions;
 import dev.parley.net.identity.IdentityStore;
 import dev.parley.net.quic.EndpointConfig;
+import dev.parley.rooms.RoomOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -457,6 +457,61 @@ class RoomsCallServiceTest {
 
         a.setMicMuted(false);
         awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "unmuted, alice is heard again");
+    }
+
+    @Test
+    void switchingMicrophoneAndCameraMidCallKeepsTheCallAndEveryoneSubscribed() throws Exception {
+        RoomSession a = open(service(configA).create(new JoinRequest("alice",
+                new SourceSelection(DeviceChoice.TEST_PATTERN, DeviceChoice.TEST_TONE, DeviceChoice.OFF))));
+        Log aLog = new Log();
+        a.subscribe(aLog.events::add);
+        RoomSession b = open(service(configB).join(a.ticket(), new JoinRequest("bob",
+                new SourceSelection(DeviceChoice.OFF, DeviceChoice.OFF, DeviceChoice.OFF))));
+        Log bLog = new Log();
+        b.subscribe(bLog.events::add);
+        Participant alicesTile = ((RoomUpdate.ParticipantJoined) bLog.await(e -> e instanceof RoomUpdate.ParticipantJoined j
+                && j.participant().id().equals(a.self().id()), Duration.ofSeconds(15))).participant();
+        alicesTile.video().setViewport(320, 180);
+        awaitTrue(() -> Math.abs(alicesTile.audioLevel() - 0.775) < 0.04, "alice's tone at bob");
+        awaitTrue(() -> rendition(alicesTile) != null, "alice's video at bob");
+
+        // another microphone and another camera (fresh sources: the only ones on a machine without devices)
+        a.switchMicrophone(DeviceChoice.TEST_TONE);
+        a.switchCamera(DeviceChoice.TEST_PATTERN);
+        aLog.await(e -> e instanceof RoomUpdate.Notice n && !n.error() && n.message().startsWith("Microphone: now using"),
+                Duration.ofSeconds(5));
+        aLog.await(e -> e instanceof RoomUpdate.Notice n && !n.error() && n.message().startsWith("Camera: now using"),
+                Duration.ofSeconds(5));
+        // bob keeps hearing and seeing alice through the same subscription: no gap in the tone, frames keep coming
+        long until = System.nanoTime() + 2_000_000_000L;
+        double quietest = 1;
+        int frames = 0;
+        while (System.nanoTime() < until) {
+            quietest = Math.min(quietest, alicesTile.audioLevel());
+            BgraFrame f = alicesTile.video().poll();
+            if (f != null) {
+                frames++;
+                f.close();
+            }
+            Thread.sleep(20);
+        }
+        System.out.printf("after the switch: quietest level at bob %.3f, %d frames in 2 s%n", quietest, frames);
+        assertThat(quietest).as("the tone never stopped at bob").isGreaterThan(0.7);
+        assertThat(frames).as("video frames after the switch").isGreaterThan(10);
+        assertThat(bLog.events).as("no leave or rejoin at bob").noneMatch(e -> e instanceof RoomUpdate.ParticipantLeft)
+                .filteredOn(e -> e instanceof RoomUpdate.ParticipantJoined).hasSize(1);
+
+        // a camera that is not there: refused with the reason, the call goes on with the camera in use
+        assertThatThrownBy(() -> a.switchCamera(new DeviceChoice("camera:/dev/video9", "Gone", false)))
+                .isInstanceOf(ServiceException.class).hasMessageContaining("/dev/video9");
+        int before = frames;
+        awaitTrue(() -> {
+            BgraFrame f = alicesTile.video().poll();
+            if (f != null) {
+                f.close();
+            }
+            return f != null;
+        }, "frames after the refused switch (" + before + " before)");
     }
 
     private static boolean runs(Runnable r) {

@@ -6,6 +6,13 @@ import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.source.AudioSource;
 import dev.parley.media.source.CameraSource;
+import dev.parley.media.source.DeviceChange;
+import dev.parley.media.source.DeviceFallback;
+import dev.parley.media.source.DeviceInfo;
+import dev.parley.media.source.DeviceKind;
+import dev.parley.media.source.Devices;
+import dev.parley.media.source.SwitchingAudioSource;
+import dev.parley.media.source.SwitchingVideoSource;
 import dev.parley.media.source.GrabberVideoSource;
 import dev.parley.media.source.MicrophoneSource;
 import dev.parley.media.source.SourceSubscription;
@@ -19,6 +26,11 @@ import dev.parley.media.voice.VoiceProcessing;
 import dev.parley.net.moq.model.BroadcastProducer;
 
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,14 +38,18 @@ import java.util.Optional;
 /**
  * The local side of a call, for the app: a camera + microphone hang broadcast (renditions per
  * {@link PublishOptions}, encoders running only for subscribed tracks), toggles that update the
- * catalog, an optional screen-share broadcast, a self-view preview and stats. The session layer
+ * catalog, an optional screen-share broadcast, a self-view preview and stats. The camera and the
+ * (mono) microphone can be switched during the call and fall back on their own when they fail
+ * ({@link #switchCamera}, {@link #switchMicrophone}, {@link #onDeviceChange}). The session layer
  * publishes {@link #broadcast()} (and {@link #screenBroadcast()}) on an origin. Thread-safe.
  * {@link #close()} ends everything.
  */
 public final class LocalMedia implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMedia.class);
     private final PublishOptions options;
     private final String encoderName;
-    private final VideoSource camera;
+    private final SwitchingVideoSource camera;
+    /** The published microphone: a {@link SwitchingAudioSource} unless the source given was stereo. */
     private final AudioSource microphone;
     private final HangPublication main;
     private final AudioLevelMeter micMeter = new AudioLevelMeter();
@@ -50,9 +66,13 @@ public final class LocalMedia implements AutoCloseable {
     private LocalMedia(VideoSource camera, AudioSource microphone, PublishOptions options) {
         this.options = options;
         this.encoderName = options.encoder() != null ? options.encoder() : EncoderProbe.best();
-        this.camera = camera;
-        this.microphone = microphone;
-        this.main = new HangPublication(camera, options.presets(), options, encoderName, microphone, true, true);
+        int w = camera.width();
+        int h = camera.height();
+        double fps = camera.fps();
+        this.camera = new SwitchingVideoSource(camera, failed -> nextCamera(failed, w, h, fps));
+        this.microphone = microphone.channels() == 1
+                ? new SwitchingAudioSource(microphone, LocalMedia::nextMicrophone) : microphone;
+        this.main = new HangPublication(this.camera, options.presets(), options, encoderName, this.microphone, true, true);
     }
 
     /** Synthetic camera (moving pattern with timestamp barcode, sized for the largest preset) and a 1 kHz tone. */
@@ -81,6 +101,80 @@ public final class LocalMedia implements AutoCloseable {
     /** Any sources (for tests or custom capture). */
     public static LocalMedia withSources(VideoSource camera, AudioSource microphone, PublishOptions options) {
         return new LocalMedia(camera, microphone, options);
+    }
+
+    /**
+     * Captures from another camera from now on (a device or a test pattern): the broadcast, its
+     * renditions and everyone's subscriptions stay; the camera in use is closed.
+     */
+    public void switchCamera(VideoSource next) {
+        camera.switchTo(next);
+    }
+
+    /**
+     * Captures from another microphone from now on (a real one should come through
+     * {@link VoiceProcessing#process}); the audio track and its subscribers stay. A stereo source given
+     * at creation cannot be switched.
+     */
+    public void switchMicrophone(AudioSource next) {
+        if (!(microphone instanceof SwitchingAudioSource m)) {
+            next.close();
+            throw new IllegalStateException("this call's microphone (" + microphone.name() + ") cannot be switched");
+        }
+        m.switchTo(next);
+    }
+
+    /** The published microphone slot (tests listen to it across switches). */
+    AudioSource microphone() {
+        return microphone;
+    }
+
+    /** The camera and microphone in use now (their device names). */
+    public String cameraName() {
+        return camera.current().name();
+    }
+
+    public String microphoneName() {
+        return microphone instanceof SwitchingAudioSource m ? m.current().name() : microphone.name();
+    }
+
+    /**
+     * Called (on a capture thread) whenever the camera or microphone changes: switched by the user, or
+     * replaced because it failed mid-call (unplugged) by the next device that works or the test source.
+     */
+    public void onDeviceChange(Consumer<? super DeviceChange> listener) {
+        camera.onChange(listener);
+        if (microphone instanceof SwitchingAudioSource m) {
+            m.onChange(listener);
+        }
+    }
+
+    // The first listed camera that has not failed in this call and opens, else the test pattern.
+    private static VideoSource nextCamera(Set<String> failed, int width, int height, double fps) {
+        Set<String> tried = new HashSet<>(failed);
+        for (DeviceInfo d; (d = DeviceFallback.next(Devices.list(DeviceKind.CAMERA), tried).orElse(null)) != null; ) {
+            tried.add(d.name());
+            try {
+                return CameraSource.open(d.name(), width, height, fps);
+            } catch (RuntimeException e) {
+                LOG.debug("fallback camera {} does not open: {}", d.name(), e.getMessage());
+            }
+        }
+        return new TestPatternSource(width, height, fps);
+    }
+
+    // The first listed microphone that has not failed in this call (processed), else silence.
+    private static AudioSource nextMicrophone(Set<String> failed) {
+        Set<String> tried = new HashSet<>(failed);
+        for (DeviceInfo d; (d = DeviceFallback.next(Devices.list(DeviceKind.MICROPHONE), tried).orElse(null)) != null; ) {
+            tried.add(d.name());
+            try {
+                return VoiceProcessing.shared().process(MicrophoneSource.open(d.name()));
+            } catch (RuntimeException e) {
+                LOG.debug("fallback microphone {} does not open: {}", d.name(), e.getMessage());
+            }
+        }
+        return TestToneSource.silence();
     }
 
     /** The camera + microphone broadcast to publish. */

@@ -13,7 +13,12 @@ import java.util.List;
 public final class MicrophoneSource extends AudioSource {
     private final DeviceInfo device;
     private TargetDataLine line;
+    /** A line that returns no data for this long has lost its device (PulseAudio: the source was removed). */
+    static final long STALL_NANOS = 1_000_000_000L;
     private final byte[] bytes = new byte[BLOCK_FRAMES * 2];
+    private long lastDataNanos;
+    /** Where the next block starts on this microphone's sample clock (wall-clock µs), or MIN_VALUE before the first. */
+    private long nextMicros = Long.MIN_VALUE;
 
     private MicrophoneSource(DeviceInfo device) {
         super(device.name());
@@ -44,9 +49,12 @@ public final class MicrophoneSource extends AudioSource {
             }
             TargetDataLine l = (TargetDataLine) AudioSystem.getMixer(info)
                     .getLine(new DataLine.Info(TargetDataLine.class, Devices.CAPTURE_FORMAT));
-            l.open(Devices.CAPTURE_FORMAT, bytes.length * 4);
+            // 200 ms: a capture thread starved for a while (a loaded machine) catches up instead of losing audio
+            l.open(Devices.CAPTURE_FORMAT, bytes.length * 10);
             l.start();
             line = l;
+            lastDataNanos = System.nanoTime();
+            nextMicros = Long.MIN_VALUE;
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
             throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(),
                     "cannot open: " + e.getMessage(), Devices.list(DeviceKind.MICROPHONE), e);
@@ -55,14 +63,22 @@ public final class MicrophoneSource extends AudioSource {
 
     @Override
     protected AudioBlock capture() {
-        long micros = Clock.nowMicros();
         int read = 0;
         while (read < bytes.length && running()) {
             int n = line.read(bytes, read, bytes.length - read);
             if (n <= 0 && !line.isOpen()) {
                 throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(), "line closed", List.of(), null);
             }
-            read += Math.max(0, n);
+            if (n > 0) {
+                read += n;
+                lastDataNanos = System.nanoTime();
+            } else if (System.nanoTime() - lastDataNanos > STALL_NANOS) {
+                // an unplugged device's line stays open and returns nothing at once, forever
+                throw new DeviceUnavailableException(DeviceKind.MICROPHONE, device.name(),
+                        "no audio for " + STALL_NANOS / 1_000_000 + " ms: unplugged?", List.of(), null);
+            } else if (!sleepUntil(System.nanoTime() + 5_000_000L)) {
+                return null;
+            }
         }
         if (read < bytes.length) {
             return null;
@@ -71,7 +87,29 @@ public final class MicrophoneSource extends AudioSource {
         for (int i = 0; i < s.length; i++) {
             s[i] = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
         }
-        return new AudioBlock(s, SAMPLE_RATE, 1, micros - 20_000);
+        long micros = nextMicros = blockStart(nextMicros, Clock.nowMicros(), line.available() / 2 * 1_000_000L / SAMPLE_RATE);
+        nextMicros += BLOCK_MICROS;
+        return new AudioBlock(s, SAMPLE_RATE, 1, micros);
+    }
+
+    static final long BLOCK_MICROS = 20_000;
+    static final long REANCHOR_MICROS = 80_000;
+
+    /**
+     * When a block just read was captured: on the microphone's sample clock (the previous block's start
+     * plus 20 ms), so a capture thread that reads late or in bursts still stamps every block where it
+     * was recorded, which the echo canceller's reference is lined up by. The clock is (re)anchored to
+     * what the line says (now, minus the audio captured after this block and still in its buffer, minus
+     * the block) at the first block and whenever the two differ by more than 80 ms (audio lost to an
+     * overrun, clock drift).
+     *
+     * @param expected   the sample clock's start of this block, or MIN_VALUE for the first
+     * @param nowMicros  wall clock now
+     * @param bufferedMicros audio in the line's buffer, captured after this block
+     */
+    static long blockStart(long expected, long nowMicros, long bufferedMicros) {
+        long measured = nowMicros - bufferedMicros - BLOCK_MICROS;
+        return expected == Long.MIN_VALUE || Math.abs(measured - expected) > REANCHOR_MICROS ? measured : expected;
     }
 
     @Override

@@ -10,9 +10,18 @@ public final class TestToneSource extends AudioSource {
     private long nextDeadline;
 
     public TestToneSource(double frequency, double amplitude) {
-        super("test tone " + (int) frequency + " Hz");
+        this("test tone " + (int) frequency + " Hz", frequency, amplitude);
+    }
+
+    private TestToneSource(String name, double frequency, double amplitude) {
+        super(name);
         this.frequency = frequency;
         this.amplitude = amplitude;
+    }
+
+    /** Digital silence paced like a microphone: what a call falls back to when no microphone works. */
+    public static TestToneSource silence() {
+        return new TestToneSource("silence (no microphone)", 1000, 0);
     }
 
     public TestToneSource() {

@@ -28,6 +28,7 @@ public final class FarEndMixer {
     private final Map<Object, Long> nextSlot = new IdentityHashMap<>();
     private long drained = Long.MIN_VALUE; // the last slot handed out
     private long reanchors;
+    private long resyncs;
 
     /**
      * Adds one source's block of mono 48 kHz PCM (a multiple of 10 ms) that starts sounding at
@@ -37,6 +38,9 @@ public final class FarEndMixer {
         long now = soundsAtNanos / SLOT_NANOS;
         Long next = nextSlot.get(source);
         if (next == null || Math.abs(next - now) > RESYNC_SLOTS) {
+            if (next != null) {
+                resyncs++;
+            }
             next = now; // first block, or the sink ran dry (a gap) or jumped: place it where it sounds
         }
         for (int off = 0; off + FRAME_SAMPLES <= pcm.length; off += FRAME_SAMPLES, next++) {
@@ -86,6 +90,11 @@ public final class FarEndMixer {
         }
         slots.headMap(drained, true).clear();
         return out;
+    }
+
+    /** How often a source's blocks were placed anew after a gap or a jump (its sink ran dry, a stall). */
+    public synchronized long resyncs() {
+        return resyncs;
     }
 
     /** How often the timeline was anchored (1 after the first drain; more means stalls or drift). */

@@ -19,6 +19,15 @@ import java.util.Optional;
  */
 public final class VoiceProcessing {
     private static final VoiceProcessing SHARED = new VoiceProcessing();
+    /**
+     * How far ahead of a microphone block's end the far end is drained with it. The canceller must get
+     * each far-end frame no later than the microphone frame that holds its echo, and an echo can come
+     * back as soon as the block sounds (a speaker next to the microphone; a loop through the sound
+     * server, where it measured 0 ± 12 ms after the placement), while the mixer hands out frames
+     * {@value FarEndMixer#SETTLE_SLOTS} slots behind the time it is given. With 50 ms the reference
+     * leads the microphone by 20 ms; what is drained was written long before (the speakers hold 60 ms).
+     */
+    static final long REFERENCE_LEAD_NANOS = 50_000_000L;
 
     private final FarEndMixer farEnd = new FarEndMixer();
     private volatile boolean enabled = true;
@@ -52,6 +61,16 @@ public final class VoiceProcessing {
     private void report(EchoStats s) {
         stats = s;
         statsAtNanos = System.nanoTime();
+    }
+
+    /** How often the echo reference's timeline was re-anchored (more than once: stalls or drift; tests). */
+    long farEndReanchors() {
+        return farEnd.reanchors();
+    }
+
+    /** How often a playout's blocks were placed anew in the echo reference (tests). */
+    long farEndResyncs() {
+        return farEnd.resyncs();
     }
 
     /** A sink that also feeds what it plays into the echo reference. */
@@ -88,12 +107,26 @@ public final class VoiceProcessing {
     }
 
     /**
+     * When the block's last sample was captured, on {@link System#nanoTime()}'s clock: from its capture
+     * timestamp (the microphone's sample clock), so a processing thread that runs late still lines the
+     * block up with the far end that sounded while it was recorded; now for sources without a plausible
+     * timestamp (older than a second, or in the future).
+     */
+    static long capturedUntilNanos(AudioBlock block) {
+        long now = System.nanoTime();
+        long ageNanos = (dev.parley.media.source.Clock.nowMicros() - block.captureMicros()) * 1000;
+        long durationNanos = block.samples().length / block.channels() * 1_000_000_000L / block.sampleRate();
+        return ageNanos >= durationNanos && ageNanos < 1_000_000_000L ? now - ageNanos + durationNanos : now;
+    }
+
+    /**
      * Runs on the processed microphone's capture thread: feeds the far end played since the last block,
      * then cleans this block in place. {@code canceller} is that thread's (created lazily; empty if
      * the library does not load).
      */
     AudioBlock apply(AudioBlock block, Optional<EchoCanceller> canceller, EchoMeter meter) {
-        List<short[]> far = farEnd.drain(block.samples().length / EchoCanceller.FRAME_SAMPLES, System.nanoTime());
+        List<short[]> far = farEnd.drain(block.samples().length / EchoCanceller.FRAME_SAMPLES,
+                capturedUntilNanos(block) + REFERENCE_LEAD_NANOS);
         if (canceller.isEmpty()) {
             report(new EchoStats(false, Double.NaN, EchoCanceller.loadFailure()));
             return block;

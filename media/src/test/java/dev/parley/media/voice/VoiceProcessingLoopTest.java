@@ -43,17 +43,19 @@ class VoiceProcessingLoopTest {
         VoiceProcessing voice = new VoiceProcessing();
         Speaker room = new Speaker();
         NullAudioSink device = new NullAudioSink();
-        // the room hears each block when the (real-time paced) sink plays it: after what it still holds
+        // the room hears each block when the (real-time paced) sink plays it: after what it still holds,
+        // plus 40 ms more, as a speaker's line buffer (60 ms) holds; the echo reference is drained up to
+        // 20 ms ahead of the microphone and needs what is to sound that soon already written
         AudioSink heard = new AudioSink() {
             @Override
             public void write(short[] pcm) {
-                room.played(pcm, System.nanoTime() + device.latencyMicros() * 1000);
+                room.played(pcm, System.nanoTime() + latencyMicros() * 1000);
                 device.write(pcm);
             }
 
             @Override
             public long latencyMicros() {
-                return device.latencyMicros();
+                return device.latencyMicros() + 40_000;
             }
 
             @Override

@@ -72,7 +72,8 @@ public final class RoomView extends BorderPane {
         StackPane.setMargin(banner, new Insets(12));
 
         stage.getStyleClass().add("stage");
-        stage.getChildren().addAll(grid, pip, banner);
+        Node devicePanel = devicePanel();
+        stage.getChildren().addAll(grid, pip, banner, devicePanel);
         // Clicking the videos takes the focus out of the chat input, so the shortcuts work again.
         stage.setOnMousePressed(e -> stage.requestFocus());
         setCenter(stage);
@@ -146,6 +147,9 @@ public final class RoomView extends BorderPane {
         Button record = control("record", Icons.RECORD, "Record the call: everyone's video and audio, one file each (announced in the chat)",
                 vm::toggleRecording, vm.recordingProperty());
         record.textProperty().bind(Bindings.when(vm.recordingProperty()).then("\u25CF REC").otherwise("Record"));
+        Button devices = control("devices", Icons.CAMERA, "Camera, microphone and speaker: switch without leaving the call",
+                vm::toggleDevices, vm.devicesVisibleProperty());
+        devices.setText("Devices");
         Button selfView = control("selfView", Icons.PIP, "Self view: grid tile or picture-in-picture", vm::togglePictureInPicture, vm.pictureInPictureProperty());
         selfView.setText("Self view");
         Button copy = control("copyTicket", Icons.COPY, "Copy the room ticket", () -> vm.copyTicket(t -> {
@@ -168,10 +172,53 @@ public final class RoomView extends BorderPane {
         mode.setId("roomMode");
         mode.getStyleClass().add("room-mode");
         mode.setTooltip(new Tooltip("How this room is carried: peer to peer, or through a media relay"));
-        HBox bar = new HBox(8, copy, qr, mode, left, mute, camera, share, stats, chatWithBadge, selfView, echo, record, right, leave);
+        HBox bar = new HBox(8, copy, qr, mode, left, mute, camera, share, stats, chatWithBadge, selfView, devices, echo, record, right, leave);
         bar.getStyleClass().add("controls");
         bar.setAlignment(Pos.CENTER);
         return bar;
+    }
+
+    /** The devices panel: one picker each for camera, microphone and speaker; a pick switches at once. */
+    private Node devicePanel() {
+        javafx.scene.layout.GridPane panel = new javafx.scene.layout.GridPane();
+        panel.setId("devicePanel");
+        panel.getStyleClass().add("device-panel");
+        panel.setHgap(8);
+        panel.setVgap(6);
+        panel.setPadding(new Insets(12));
+        panel.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+        panel.setStyle("-fx-background-color: rgba(30,30,30,0.92); -fx-background-radius: 8;");
+        picker(panel, 0, "Camera", "cameraPicker", vm.cameras(), vm.cameraProperty(), vm::chooseCamera);
+        picker(panel, 1, "Microphone", "microphonePicker", vm.microphones(), vm.microphoneProperty(), vm::chooseMicrophone);
+        picker(panel, 2, "Speaker", "speakerPicker", vm.speakers(), vm.speakerProperty(), vm::chooseSpeaker);
+        panel.visibleProperty().bind(vm.devicesVisibleProperty());
+        panel.managedProperty().bind(panel.visibleProperty());
+        StackPane.setAlignment(panel, Pos.BOTTOM_CENTER);
+        StackPane.setMargin(panel, new Insets(12));
+        return panel;
+    }
+
+    private static void picker(javafx.scene.layout.GridPane panel, int row, String label, String id,
+                               javafx.collections.ObservableList<dev.parley.app.service.DeviceChoice> items,
+                               javafx.beans.value.ObservableValue<dev.parley.app.service.DeviceChoice> current,
+                               java.util.function.Consumer<dev.parley.app.service.DeviceChoice> choose) {
+        Label l = new Label(label);
+        l.setStyle("-fx-text-fill: white;");
+        javafx.scene.control.ComboBox<dev.parley.app.service.DeviceChoice> box = new javafx.scene.control.ComboBox<>(items);
+        box.setId(id);
+        box.setPrefWidth(280);
+        box.setFocusTraversable(false);
+        box.setValue(current.getValue());
+        // the model's choice wins (a failed switch goes back); a list refresh must not read as a pick
+        current.addListener((o, was, now) -> box.setValue(now));
+        items.addListener((ListChangeListener<dev.parley.app.service.DeviceChoice>) c -> box.setValue(current.getValue()));
+        box.setOnAction(e -> {
+            if (box.getValue() != null && !box.getValue().equals(current.getValue())) {
+                choose.accept(box.getValue());
+            }
+        });
+        panel.add(l, 0, row);
+        panel.add(box, 1, row);
     }
 
     private static Button control(String id, String icon, String tip, Runnable action, ReadOnlyBooleanProperty active) {

@@ -1,5 +1,7 @@
 package dev.parley.app.ui.room;
 
+import dev.parley.app.service.DeviceChoice;
+import dev.parley.app.service.DeviceList;
 import dev.parley.app.service.RoomSession;
 import dev.parley.app.service.RoomUpdate;
 import dev.parley.app.service.Subscription;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The room screen: tiles, controls, chat, large view, active speaker and connection banner. Room
@@ -61,6 +64,14 @@ public final class RoomViewModel implements AutoCloseable {
     private final ObjectProperty<TileViewModel> focused = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<TileViewModel> activeSpeaker = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper banner = new ReadOnlyStringWrapper("");
+    private final ObservableList<DeviceChoice> cameras = FXCollections.observableArrayList(DeviceChoice.TEST_PATTERN);
+    private final ObservableList<DeviceChoice> microphones = FXCollections.observableArrayList(DeviceChoice.TEST_TONE);
+    private final ObservableList<DeviceChoice> speakers = FXCollections.observableArrayList(DeviceChoice.DEFAULT_SPEAKER);
+    private final ReadOnlyObjectWrapper<DeviceChoice> camera = new ReadOnlyObjectWrapper<>(DeviceChoice.TEST_PATTERN);
+    private final ReadOnlyObjectWrapper<DeviceChoice> microphone = new ReadOnlyObjectWrapper<>(DeviceChoice.TEST_TONE);
+    private final ReadOnlyObjectWrapper<DeviceChoice> speaker = new ReadOnlyObjectWrapper<>(DeviceChoice.DEFAULT_SPEAKER);
+    private final BooleanProperty devicesVisible = new SimpleBooleanProperty(false);
+    private Supplier<DeviceList> deviceLister = DeviceList::empty;
     private final ChatViewModel chat;
     private final ActiveSpeaker<TileViewModel> speakerPicker = new ActiveSpeaker<>();
     private final Subscription events;
@@ -115,6 +126,105 @@ public final class RoomViewModel implements AutoCloseable {
     /** Echo cancellation and noise suppression on the microphone; changes go to the session at once. */
     public BooleanProperty echoCancellationProperty() {
         return echoCancellation;
+    }
+
+    /**
+     * Where the devices panel gets its lists (called on the background executor) and what the call
+     * started with; the lists load now and again each time the panel opens.
+     */
+    public void setDevices(Supplier<DeviceList> lister, DeviceChoice startCamera, DeviceChoice startMicrophone) {
+        deviceLister = lister;
+        camera.set(startCamera.equals(DeviceChoice.OFF) ? DeviceChoice.TEST_PATTERN : startCamera);
+        microphone.set(startMicrophone.equals(DeviceChoice.OFF) ? DeviceChoice.TEST_TONE : startMicrophone);
+        refreshDevices();
+    }
+
+    /** Lists the devices again (off the UI thread); the current choices stay listed even if gone. */
+    public void refreshDevices() {
+        background.execute(() -> {
+            DeviceList list;
+            try {
+                list = deviceLister.get();
+            } catch (RuntimeException e) {
+                ui.execute(() -> notifier.error("Could not list the devices: " + Errors.describe(e)));
+                return;
+            }
+            ui.execute(() -> {
+                fill(cameras, DeviceChoice.TEST_PATTERN, list.cameras(), camera.get());
+                fill(microphones, DeviceChoice.TEST_TONE, list.microphones(), microphone.get());
+                fill(speakers, DeviceChoice.DEFAULT_SPEAKER, list.speakers(), speaker.get());
+            });
+        });
+    }
+
+    private static void fill(ObservableList<DeviceChoice> into, DeviceChoice synthetic, List<DeviceChoice> found,
+                             DeviceChoice current) {
+        List<DeviceChoice> all = new ArrayList<>();
+        all.add(synthetic);
+        all.addAll(found);
+        if (!all.contains(current)) {
+            all.add(current);
+        }
+        into.setAll(all);
+    }
+
+    public ObservableList<DeviceChoice> cameras() {
+        return cameras;
+    }
+
+    public ObservableList<DeviceChoice> microphones() {
+        return microphones;
+    }
+
+    public ObservableList<DeviceChoice> speakers() {
+        return speakers;
+    }
+
+    public ReadOnlyObjectProperty<DeviceChoice> cameraProperty() {
+        return camera.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<DeviceChoice> microphoneProperty() {
+        return microphone.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<DeviceChoice> speakerProperty() {
+        return speaker.getReadOnlyProperty();
+    }
+
+    /** The devices panel (camera, microphone and speaker pickers) is shown. */
+    public BooleanProperty devicesVisibleProperty() {
+        return devicesVisible;
+    }
+
+    public void toggleDevices() {
+        devicesVisible.set(!devicesVisible.get());
+        if (devicesVisible.get()) {
+            refreshDevices();
+        }
+    }
+
+    /** Switches the camera without leaving the call; on failure the previous choice comes back, with the reason. */
+    public void chooseCamera(DeviceChoice next) {
+        choose(camera, next, session::switchCamera, "Could not switch the camera");
+    }
+
+    public void chooseMicrophone(DeviceChoice next) {
+        choose(microphone, next, session::switchMicrophone, "Could not switch the microphone");
+    }
+
+    public void chooseSpeaker(DeviceChoice next) {
+        choose(speaker, next, session::switchSpeaker, "Could not switch the speaker");
+    }
+
+    private void choose(ReadOnlyObjectWrapper<DeviceChoice> current, DeviceChoice next, Consumer<DeviceChoice> action,
+                        String what) {
+        DeviceChoice before = current.get();
+        if (next == null || next.equals(before)) {
+            return;
+        }
+        current.set(next);
+        call(() -> action.accept(next), what, () -> current.set(before));
     }
 
     /** True while this participant records the call (the window shows it). */

@@ -324,4 +324,38 @@ class RoomViewModelTest {
         assertThat(vm.chat().lines()).hasSize(ChatViewModel.MAX_LINES);
         assertThat(vm.chat().lines().getLast().text()).isEqualTo("m249");
     }
+
+    private static final dev.parley.app.service.DeviceChoice USB_MIC =
+            new dev.parley.app.service.DeviceChoice("microphone:usb", "USB mic", false);
+    private static final dev.parley.app.service.DeviceChoice HEADPHONES =
+            new dev.parley.app.service.DeviceChoice("speaker:Headphones", "Headphones", false);
+
+    @Test
+    void devicePickersListWhatIsThereAndSwitchWithoutLeaving() {
+        vm.setDevices(() -> new dev.parley.app.service.DeviceList(List.of(), List.of(USB_MIC), List.of(), List.of(HEADPHONES)),
+                dev.parley.app.service.DeviceChoice.TEST_PATTERN, dev.parley.app.service.DeviceChoice.TEST_TONE);
+        assertThat(vm.microphones()).containsExactly(dev.parley.app.service.DeviceChoice.TEST_TONE, USB_MIC);
+        assertThat(vm.speakers()).containsExactly(dev.parley.app.service.DeviceChoice.DEFAULT_SPEAKER, HEADPHONES);
+        assertThat(vm.cameras()).containsExactly(dev.parley.app.service.DeviceChoice.TEST_PATTERN);
+        vm.chooseMicrophone(USB_MIC);
+        vm.chooseMicrophone(USB_MIC); // the same again: nothing to do
+        vm.chooseSpeaker(HEADPHONES);
+        vm.chooseCamera(dev.parley.app.service.DeviceChoice.TEST_PATTERN); // already in use
+        assertThat(session.calls).containsExactly("microphone=microphone:usb", "speaker=speaker:Headphones");
+        assertThat(vm.microphoneProperty().get()).isEqualTo(USB_MIC);
+        assertThat(session.closed).as("no rejoin").isFalse();
+    }
+
+    @Test
+    void aFailedSwitchGoesBackAndSaysWhyAndAFallbackNoticeIsAnError() {
+        vm.setDevices(() -> new dev.parley.app.service.DeviceList(List.of(), List.of(USB_MIC), List.of()),
+                dev.parley.app.service.DeviceChoice.TEST_PATTERN, dev.parley.app.service.DeviceChoice.TEST_TONE);
+        session.failSwitch = "microphone 'usb' is not available (busy)";
+        vm.chooseMicrophone(USB_MIC);
+        assertThat(vm.microphoneProperty().get()).isEqualTo(dev.parley.app.service.DeviceChoice.TEST_TONE);
+        assertThat(notifier.errors).anyMatch(m -> m.startsWith("Could not switch the microphone") && m.contains("busy"));
+        // what a session sends when the device in use is unplugged mid-call
+        session.emit(new RoomUpdate.Notice("Microphone \"USB mic\" stopped (no audio for 1000 ms: unplugged?); now using \"silence (no microphone)\".", true));
+        assertThat(notifier.errors).anyMatch(m -> m.contains("unplugged?"));
+    }
 }
