@@ -1,5 +1,7 @@
 package dev.parley.rooms;
 
+import dev.parley.net.actor.Actor;
+import dev.parley.net.actor.ActorStoppedException;
 import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.quic.Endpoint;
@@ -34,14 +36,15 @@ import java.util.function.LongSupplier;
  * a while. Only a relayed peer's broadcasts are subscribed through the relay, so the relay carries (and
  * publishers upload to it) only what a fallback needs. This peer publishes everything to both.
  *
- * <p>One merge thread owns the merged state: it takes the two rooms' events, re-evaluates the routes on
- * every event and every {@link #ROUTE_TICK}, and emits what the app sees: a peer's broadcasts from its
+ * <p>One merge actor owns the merged state: two pump threads hand it the two rooms' events; it
+ * re-evaluates the routes on every event and every {@link #ROUTE_TICK}, and emits what the app sees: a peer's broadcasts from its
  * current route (copies of the consumers, so switching never closes the underlying subscription),
  * {@link RoomEvent.PeerRoute} on a switch, and the link state of the current route.
  */
 public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
     private static final Logger LOG = LoggerFactory.getLogger(HybridRoom.class);
     static final Duration ROUTE_TICK = Duration.ofMillis(250);
+    private static final int MERGE_INBOX = 256;
 
     private final Room direct;
     private final RelayRoom relay;
@@ -50,11 +53,12 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
     private final HybridRoute.Policy policy;
     private final LongSupplier clockMs;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Thread merger;
+    private final Actor<Merge> merger;
+    private final List<Thread> pumps;
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final Map<EndpointId, Boolean> routes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    // merge-thread state
+    // merge-actor state
     private final Map<EndpointId, Peer> peers = new HashMap<>();
     private LinkState directRoom = LinkState.CONNECTED;
     private LinkState relayRoom = LinkState.CONNECTED;
@@ -87,7 +91,21 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
         this.clockMs = () -> System.nanoTime() / 1_000_000;
         this.events = new RoomEvents(options.eventCapacity());
         this.handle = new RoomHandle(this);
-        this.merger = Thread.ofVirtual().name("hybrid-room-" + direct.me().shortHex()).start(this::merge);
+        String tag = direct.me().shortHex();
+        this.merger = Actor.start("hybrid-room-" + tag, MERGE_INBOX, new Actor.Handler<>() {
+            @Override
+            public void handle(Merge m) {
+                HybridRoom.this.handle(m);
+            }
+
+            @Override
+            public void onStop() {
+                closeShown();
+            }
+        });
+        merger.post(new Merge.Tick());
+        this.pumps = List.of(pump("hybrid-direct-" + tag, direct.events(), Merge.FromDirect::new),
+                pump("hybrid-relay-" + tag, relay.events(), Merge.FromRelay::new));
     }
 
     /** Joins the gossip room and the relay room of {@code ticket} ({@link RoomMode#HYBRID}) on {@code endpoint}. */
@@ -190,8 +208,8 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
         if (stopping.compareAndSet(false, true)) {
             CompletableFuture.allOf(direct.leave(), relay.leave()).orTimeout(5, TimeUnit.SECONDS)
                     .whenComplete((v, e) -> {
-                        merger.interrupt();
-                        left.complete(null);
+                        pumps.forEach(Thread::interrupt);
+                        merger.stop().whenComplete((x, y) -> left.complete(null));
                     });
         }
         return left;
@@ -208,40 +226,48 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
         }
     }
 
-    // ---- the merge thread ------------------------------------------------------------------
+    // ---- the merge actor -------------------------------------------------------------------
 
-    private void merge() {
-        long nextTick = clockMs.getAsLong() + ROUTE_TICK.toMillis();
-        try {
-            while (!stopping.get()) {
-                boolean any = false;
-                RoomEvent e;
-                while ((e = direct.events().tryNext()) != null) {
-                    onDirect(e);
-                    any = true;
-                }
-                while ((e = relay.events().tryNext()) != null) {
-                    onRelay(e);
-                    any = true;
-                }
-                long now = clockMs.getAsLong();
-                if (any || now >= nextTick) {
-                    reroute(now);
-                    nextTick = now + ROUTE_TICK.toMillis();
-                }
-                if (!any) {
-                    Thread.sleep(20); // both queues are bounded; 20 ms of latency on room events is invisible
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("hybrid room merge stopped", e);
-        } finally {
-            for (Peer p : peers.values()) {
-                p.shown.values().forEach(BroadcastConsumer::close);
-            }
+    /** What the merge actor does: take one room's event, or re-evaluate the routes on the tick. */
+    private sealed interface Merge {
+        record FromDirect(RoomEvent event) implements Merge {}
+
+        record FromRelay(RoomEvent event) implements Merge {}
+
+        record Tick() implements Merge {}
+    }
+
+    private void handle(Merge m) {
+        switch (m) {
+            case Merge.FromDirect d -> onDirect(d.event());
+            case Merge.FromRelay r -> onRelay(r.event());
+            case Merge.Tick t -> merger.schedule(ROUTE_TICK, t);
         }
+        reroute(clockMs.getAsLong());
+    }
+
+    private void closeShown() {
+        for (Peer p : peers.values()) {
+            p.shown.values().forEach(BroadcastConsumer::close);
+        }
+    }
+
+    /** Moves one room's events into the actor; {@code tell} waits while the actor is behind. */
+    private Thread pump(String name, RoomEvents from, java.util.function.Function<RoomEvent, Merge> wrap) {
+        return Thread.ofVirtual().name(name).start(() -> {
+            try {
+                while (!stopping.get()) {
+                    RoomEvent e = from.next(ROUTE_TICK);
+                    if (e != null) {
+                        merger.tell(wrap.apply(e));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ActorStoppedException e) {
+                LOG.trace("{} ends with the merge actor", name);
+            }
+        });
     }
 
     private Peer peer(EndpointId id) {
