@@ -84,6 +84,9 @@ final class RoomsSession implements RoomSession {
         companions.add(MediaLinks.governUplink(media, room::sendEstimates));
         // a device switched or unplugged mid-call: say so (a fallback as an error, it needs the user's eye)
         media.onDeviceChange(c -> {
+            if (c.kind() == DeviceKind.CAMERA) {
+                self.source(c.to());
+            }
             if (!closed) {
                 notice(c.message(), c.fallback());
             }
@@ -95,6 +98,7 @@ final class RoomsSession implements RoomSession {
     public void switchCamera(DeviceChoice camera) {
         try {
             media.switchCamera(RoomsCallService.videoFor(camera));
+            self.source(camera.label());
         } catch (dev.parley.media.MediaException | IllegalStateException e) {
             throw new dev.parley.app.service.ServiceException(e.getMessage(), e);
         }

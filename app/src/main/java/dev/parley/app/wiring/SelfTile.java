@@ -23,10 +23,15 @@ import java.util.Map;
 final class SelfTile implements Participant {
     private final String id;
     private final String displayName;
-    private final String source;
+    private volatile String source; // the camera's name, for the overlay; follows switches and fallbacks
     private final LocalMedia media;
     private final LocalPreview preview;
     private final VideoFeed feed;
+
+    /** The camera now captured from (after a switch or a fallback), as the overlay's CAPTURE line names it. */
+    void source(String cameraName) {
+        this.source = cameraName;
+    }
 
     SelfTile(String id, String displayName, String source, LocalMedia media) {
         this.id = id;

@@ -243,15 +243,16 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
 
     /**
      * How peers reach this endpoint: its id and the bound address, or, when bound to the wildcard
-     * address, every IPv4 address of the interfaces that are up except loopback. Loopback is listed
-     * only when there is nothing else (a machine without a network still works with itself): another
-     * host dialing a loopback address reaches itself, never us.
+     * address, every IPv4 address of the interfaces that are up except loopback; then the public
+     * addresses the home relay's STUN service saw this socket at (a peer behind another NAT can punch
+     * straight to them). Loopback is listed only when there is nothing else (a machine without a network
+     * still works with itself): another host dialing a loopback address reaches itself, never us.
      */
     public EndpointAddr addr() {
         InetSocketAddress local = localAddress();
         List<String> relays = config.relayUrl() == null ? List.of() : List.of(config.relayUrl());
         if (!local.getAddress().isAnyLocalAddress()) {
-            return new EndpointAddr(id(), List.of(local), relays);
+            return new EndpointAddr(id(), withReflexive(List.of(local)), relays);
         }
         List<InetAddress> found = new ArrayList<>();
         try {
@@ -267,7 +268,25 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         for (InetAddress a : advertisable(found)) {
             out.add(new InetSocketAddress(a, local.getPort()));
         }
-        return new EndpointAddr(id(), out, relays);
+        return new EndpointAddr(id(), withReflexive(out), relays);
+    }
+
+    private List<InetSocketAddress> withReflexive(List<InetSocketAddress> local) {
+        return withReflexive(local, pathLayer.reflexiveAddresses());
+    }
+
+    /**
+     * {@code local}, then the STUN-reported public addresses it does not already list (not loopback: a
+     * relay on this machine sees us there, and that is no address for another host).
+     */
+    static List<InetSocketAddress> withReflexive(List<InetSocketAddress> local, List<InetSocketAddress> reflexive) {
+        List<InetSocketAddress> out = new ArrayList<>(local);
+        for (InetSocketAddress r : reflexive) {
+            if (!r.getAddress().isLoopbackAddress() && !r.getAddress().isAnyLocalAddress() && !out.contains(r)) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /**

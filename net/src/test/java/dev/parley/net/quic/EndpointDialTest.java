@@ -201,6 +201,17 @@ class EndpointDialTest {
     }
 
     @Test
+    void theAddrListsTheStunReportedPublicAddressAfterTheLocalOnesButNeverLoopback() throws Exception {
+        var lan = new InetSocketAddress(InetAddress.getByName("10.77.1.2"), 4000);
+        var nat = new InetSocketAddress(InetAddress.getByName("198.18.1.1"), 61000);
+        var loop = new InetSocketAddress(InetAddress.getLoopbackAddress(), 4000);
+        assertThat(Endpoint.withReflexive(List.of(lan), List.of(nat))).containsExactly(lan, nat);
+        assertThat(Endpoint.withReflexive(List.of(lan), List.of(nat, lan))).as("no duplicates").containsExactly(lan, nat);
+        assertThat(Endpoint.withReflexive(List.of(lan), List.of(loop))).as("a relay on this machine").containsExactly(lan);
+        assertThat(Endpoint.withReflexive(List.of(lan), List.of())).containsExactly(lan);
+    }
+
+    @Test
     void whenEveryAddressTimesOutTheErrorNamesThemAll() {
         EndpointAddr peer = new EndpointAddr(Identity.generate().id(),
                 List.of(new InetSocketAddress(FIRST, 1), new InetSocketAddress(SECOND, 2)), List.of());
