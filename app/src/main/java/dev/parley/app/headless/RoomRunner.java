@@ -110,7 +110,8 @@ final class RoomRunner {
                 }
                 terminal.out().flush();
                 terminal.err().flush();
-                Runtime.getRuntime().halt(ExitCodes.OK);
+                // also runs on Main's System.exit: keep the exit code of a joiner that gave up
+                Runtime.getRuntime().halt(gaveUp.get() ? ExitCodes.FAILED : ExitCodes.OK);
             }, "room-shutdown"));
             stop.await();
             // Announce the leave so the others report PeerLeft at once rather than after a timeout.
