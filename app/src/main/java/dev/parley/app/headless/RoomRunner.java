@@ -35,12 +35,17 @@ import java.util.function.Consumer;
  * {@code parley room --headless}: join (or create) a room, publish the local camera or test source into
  * it, print the room ticket as the first stdout line and then one JSON line per room event until the
  * JVM is asked to stop; each event carries {@code "ms"}, the milliseconds since the join started. With {@code --chat-stdin} each input line is sent as a chat message. The user
- * joins with the identity of {@code --profile}; {@code --demo-peers N} adds {@link DemoPeers}.
+ * joins with the identity of {@code --profile}; {@code --demo-peers N} adds {@link DemoPeers}. Joining a
+ * gossip room through a ticket that lists peers, it gives up with an error and exit code
+ * {@link ExitCodes#FAILED} when it has met none of them within {@link #JOIN_BOUND}: nobody else can know
+ * its address, so it would otherwise wait alone for ever.
  */
 final class RoomRunner {
     /** Short idle timeout so a crashed peer is reported within seconds (the room's own heartbeat helps too). */
     private static final Duration IDLE = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a joiner waits to meet a first participant before it gives up. */
+    static final Duration JOIN_BOUND = Duration.ofSeconds(30);
 
     private RoomRunner() {}
 
@@ -62,6 +67,8 @@ final class RoomRunner {
         DemoPeers demos = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
+        CountDownLatch met = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
         try (Participant me = Participant.start(ProfileIdentity.load(options.profile()), ticket, name, testSource, options.net(),
                 terminal)) {
             terminal.out().println(me.room.ticket());
@@ -77,7 +84,10 @@ final class RoomRunner {
             }
             RoomMediaStats mediaStats = options.mediaStats()
                     ? new RoomMediaStats(terminal, me.joinStart, me.endpoint.paths()::pathTo) : null;
-            Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, mediaStats));
+            Thread.ofVirtual().name("room-events").start(() -> printEvents(me, terminal, stop, met, mediaStats));
+            if (ticket.mode() == dev.parley.rooms.ticket.RoomMode.GOSSIP && !ticket.bootstrap().isEmpty()) {
+                Thread.ofVirtual().name("room-join-bound").start(() -> giveUpUnmet(met, stop, gaveUp, terminal));
+            }
             // a device switched or unplugged mid-call (the microphone falls back to the next one or silence)
             Consumer<DeviceChange> deviceLine = c -> {
                 ObjectNode o = deviceJson(c).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
@@ -100,7 +110,8 @@ final class RoomRunner {
                 }
                 terminal.out().flush();
                 terminal.err().flush();
-                Runtime.getRuntime().halt(ExitCodes.OK);
+                // also runs on Main's System.exit: keep the exit code of a joiner that gave up
+                Runtime.getRuntime().halt(gaveUp.get() ? ExitCodes.FAILED : ExitCodes.OK);
             }, "room-shutdown"));
             stop.await();
             // Announce the leave so the others report PeerLeft at once rather than after a timeout.
@@ -117,7 +128,23 @@ final class RoomRunner {
             }
             closed.countDown();
         }
-        return ExitCodes.OK;
+        return gaveUp.get() ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /** Stops the run with an error when no participant has been met within {@link #JOIN_BOUND}. */
+    private static void giveUpUnmet(CountDownLatch met, CountDownLatch stop, java.util.concurrent.atomic.AtomicBoolean gaveUp,
+                                    Terminal terminal) {
+        try {
+            if (!met.await(JOIN_BOUND.toMillis(), TimeUnit.MILLISECONDS) && stop.getCount() > 0) {
+                gaveUp.set(true);
+                terminal.err().println("parley room: met no participant of the ticket within " + JOIN_BOUND.toSeconds()
+                        + " s (none answered at its addresses, through its relay or on the LAN); leaving");
+                terminal.err().flush();
+                stop.countDown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -137,11 +164,15 @@ final class RoomRunner {
         });
     }
 
-    private static void printEvents(Participant me, Terminal terminal, CountDownLatch stop, RoomMediaStats mediaStats) {
+    private static void printEvents(Participant me, Terminal terminal, CountDownLatch stop, CountDownLatch met,
+                                    RoomMediaStats mediaStats) {
         try (AutoCloseable media = mediaStats == null ? () -> { } : mediaStats) {
             while (stop.getCount() > 0) {
                 RoomEvent event = me.room.events().next(Duration.ofMillis(500));
                 if (event != null) {
+                    if (event instanceof RoomEvent.PeerJoined) {
+                        met.countDown();
+                    }
                     ObjectNode o = toJson(event).put("ms", (System.nanoTime() - me.joinStart) / 1_000_000);
                     if (event instanceof RoomEvent.PeerConnection c) {
                         // which way this peer's packets go: "direct ip:port" or "relay URL" (later changes: "path" events)

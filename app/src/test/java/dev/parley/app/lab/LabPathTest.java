@@ -6,6 +6,7 @@ import dev.parley.net.testing.LabProcess;
 import dev.parley.net.testing.NetLab;
 import dev.parley.net.ticket.EndpointAddr;
 import dev.parley.net.ticket.LiveTicket;
+import dev.parley.rooms.ticket.RoomTicket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls across home NATs through a real {@code parley relay} (issue 12): real {@code parley publish} and
- * {@code parley watch} processes in namespaces behind nftables NAT, a relay on the simulated internet.
- * Each scenario asserts that video frames and audio arrive and which path the call used, from the JSON
- * the watcher prints ({@code connected}/{@code path} events, {@code "path"} in every stats line).
+ * Calls across home NATs through a real {@code parley relay} (issue 12): real {@code parley room --headless}
+ * participants in namespaces behind nftables NAT, a relay on the simulated internet. Each of the five
+ * scenarios asserts that video frames, audio and chat arrive and which path the call used, from the JSON
+ * the participants print ({@code path}/{@code peer-connection} events, {@code "path"} in every media line).
+ * The late-STUN variant (long runs) uses {@code parley publish}/{@code parley watch}, whose dial is the
+ * one it times.
  */
 @Timeout(240)
 class LabPathTest {
@@ -74,10 +77,6 @@ class LabPathTest {
         return line.startsWith("{\"event\":\"" + event + "\"");
     }
 
-    private static List<JsonNode> stats(LabProcess watcher) {
-        return watcher.stdout().stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList();
-    }
-
     /** A publisher with the relay in {@code node}; returns it and its ticket. */
     private record Publisher(LabProcess process, String ticket) {
     }
@@ -117,16 +116,6 @@ class LabPathTest {
                 .forEach(l -> System.out.printf(Locale.ROOT, "lab: %s: %.0f %s%n", what, l.millisSince(p.startNanos()), l.text()));
     }
 
-    /** Frames at a real rate and audio played in the watcher's stats lines; prints what it printed. */
-    private static void assertMediaFlows(LabProcess watcher, String what) {
-        dump(watcher, what);
-        List<JsonNode> lines = stats(watcher);
-        assertThat(lines).as("%s: stats lines: %s", what, watcher.tail()).isNotEmpty();
-        assertThat(lines).as("%s: frames keep coming", what).anyMatch(n -> n.get("fps").asDouble() > 5);
-        assertThat(lines.getLast().get("audioPlayed").asLong()).as("%s: audio played", what).isGreaterThan(50);
-        assertThat(lines).as("%s: audio is on", what).anyMatch(n -> n.get("audio").asBoolean());
-    }
-
     /** A {@code parley room --headless} host and a joiner: real participants with chat and media stats. */
     private record RoomCall(LabProcess host, LabProcess joiner) implements AutoCloseable {
         @Override
@@ -137,13 +126,34 @@ class LabPathTest {
     }
 
     private static LabProcess roomPeer(NetLab.Node node, String name, String ticket) throws IOException {
+        return roomPeerVia(node, name, ticket, relayUrl);
+    }
+
+    /** A room participant whose home relay is {@code relay} (which need not be up); creates a room when {@code ticket} is null. */
+    private static LabProcess roomPeerVia(NetLab.Node node, String name, String ticket, String relay, String... extra)
+            throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("room"));
         if (ticket != null) {
             args.add(ticket);
         }
         args.addAll(List.of("--headless", "--test-source", "--chat-stdin", "--media-stats", "--name", name,
-                "--relay", relayUrl));
+                "--relay", relay));
+        args.addAll(List.of(extra));
         return LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
+    }
+
+    /** The room ticket a participant prints first (it lists the participant itself first). */
+    private static RoomTicket roomTicketOf(LabProcess p) throws Exception {
+        return RoomTicket.parse(p.awaitOut(s -> !s.startsWith("{"), Duration.ofSeconds(90)).text().strip());
+    }
+
+    /** The hex id of a participant, from the ticket it printed. */
+    private static String idOf(LabProcess p) throws Exception {
+        return roomTicketOf(p).bootstrap().getFirst().id().hex();
+    }
+
+    private static boolean from(JsonNode n, String peer) {
+        return n.get("peer").asText().equals(peer);
     }
 
     /** Creates a room on {@code hostNode} and joins it from {@code joinNode}. */
@@ -331,10 +341,12 @@ class LabPathTest {
     }
 
     /**
-     * Scenario 4: two hosts on one LAN, the watcher given a ticket that names only the publisher's id and
-     * a relay that nobody can reach (an unused address of the simulated internet): no CallMeMaybe can carry
-     * the publisher's LAN address, only mDNS can. The call goes direct on the LAN. A second watcher on the
-     * same LAN with {@code --no-mdns} and the same ticket finds no way and gives up.
+     * Scenario 4: three room participants on one LAN. The host's home relay is one that nobody can reach
+     * (an unused address of the simulated internet), and the joiners get a room ticket that names only the
+     * host's id and that relay: no CallMeMaybe can carry the host's LAN address, only mDNS can. The joiner
+     * goes direct on the LAN and video, audio and chat flow both ways. A second joiner on the same LAN with
+     * {@code --no-mdns} and the same ticket finds no way in: it meets nobody and gives up with an error
+     * when its join bound is over, and nobody meets it.
      */
     @Test
     void onOneLanMdnsFindsAPeerWhoseTicketNamesOnlyAnUnreachableRelay() throws Exception {
@@ -343,111 +355,191 @@ class LabPathTest {
         NetLab.Node h2 = lan.host("lanwat");
         NetLab.Node h3 = lan.host("lannomdns");
         String deadRelay = "http://198.18.250.2:3340/"; // the router blackholes unused addresses
-        Publisher pub = publishVia(h1, deadRelay);
-        LiveTicket full = LiveTicket.parse(pub.ticket());
-        String relayOnly = new LiveTicket(new EndpointAddr(full.addr().id(), List.of(), full.addr().relayUrls()),
-                full.broadcast()).toString();
-        try (LabProcess watcher = watchVia(h2, relayOnly, MEDIA_S, deadRelay);
-             LabProcess noMdns = watchVia(h3, relayOnly, MEDIA_S, deadRelay, "--no-mdns")) {
-            LabProcess.Line connected = watcher.awaitOut(s -> isEvent(s, "connected"), Duration.ofSeconds(60));
-            String path = json(connected.text()).get("path").asText();
-            LabProcess.Line found = watcher.await(0, l -> l.text().contains("mDNS: found " + full.addr().id().shortHex()),
-                    Duration.ofSeconds(5));
-            LabProcess.Line advertised = watcher.await(0, l -> l.text().contains("mDNS: advertising"), Duration.ofSeconds(5));
-            System.out.printf(Locale.ROOT, "lab: LAN, unreachable relay: mDNS advertising %.0f ms and found the publisher "
-                            + "%.0f ms after the watcher's JVM started; dialing -> connected %d ms over %s%n",
-                    advertised.millisSince(watcher.startNanos()), found.millisSince(watcher.startNanos()),
-                    json(connected.text()).get("ms").asLong(), path);
-            assertThat(path).as("direct to the publisher's LAN address").startsWith("direct " + h1.address().getHostAddress() + ":");
-            assertThat(watcher.waitFor(Duration.ofSeconds(MEDIA_S + 30))).as(watcher.tail()).isZero();
-            assertMediaFlows(watcher, "LAN via mDNS");
-            // the same ticket without mDNS: no address, no relay: the dial fails (it never hangs)
-            assertThat(noMdns.waitFor(Duration.ofSeconds(40))).as("--no-mdns: %s", noMdns.tail()).isNotZero();
-            dump(noMdns, "LAN --no-mdns");
-            assertThat(noMdns.lines()).as("--no-mdns starts no mDNS")
-                    .noneMatch(l -> l.text().contains("mDNS: advertising") || l.text().contains("mDNS: found"));
-            assertThat(noMdns.stdout()).noneMatch(s -> isEvent(s, "connected"));
-        } finally {
-            pub.process().close();
+        LabProcess host = roomPeerVia(h1, "host", null, deadRelay);
+        try (host) {
+            RoomTicket full = roomTicketOf(host);
+            EndpointAddr hostAddr = full.bootstrap().getFirst();
+            assertThat(hostAddr.relayUrls()).as("the room ticket carries the host's home relay").containsExactly(deadRelay);
+            String idOnly = new RoomTicket(full.topic(), List.of(new EndpointAddr(hostAddr.id(), List.of(), List.of(deadRelay))),
+                    full.mode(), full.moqRelay()).toString();
+            try (LabProcess noMdns = roomPeerVia(h3, "no-mdns", idOnly, deadRelay, "--no-mdns");
+                 LabProcess joiner = roomPeerVia(h2, "joiner", idOnly, deadRelay)) {
+                String lanAddr = "direct " + h1.address().getHostAddress() + ":";
+                LabProcess.Line connected = joiner.awaitOut(s -> isEvent(s, "peer-connection")
+                        && json(s).get("state").asText().equals("connected"), Duration.ofSeconds(60));
+                String path = json(connected.text()).get("path").asText();
+                LabProcess.Line found = joiner.await(0, l -> l.text().contains("mDNS: found " + hostAddr.id().shortHex()),
+                        Duration.ofSeconds(5));
+                LabProcess.Line advertised = joiner.await(0, l -> l.text().contains("mDNS: advertising"), Duration.ofSeconds(5));
+                System.out.printf(Locale.ROOT, "lab: LAN, unreachable relay: mDNS advertising %.0f ms and found the host "
+                                + "%.0f ms after the joiner's JVM started; join -> host connected %d ms over %s%n",
+                        advertised.millisSince(joiner.startNanos()), found.millisSince(joiner.startNanos()),
+                        json(connected.text()).get("ms").asLong(), path);
+                assertThat(path).as("direct to the host's LAN address").startsWith(lanAddr);
+                String joinerLanAddr = "direct " + h2.address().getHostAddress() + ":";
+                assertRoomFlows(new RoomCall(host, joiner), "LAN via mDNS", n -> n.get("path").asText().startsWith(lanAddr)
+                        || n.get("path").asText().startsWith(joinerLanAddr)); // at the host: the joiner's LAN address
+                // (the first path event may name the dead relay: the dial tries it while no direct path is confirmed)
+                for (LabProcess p : List.of(host, joiner)) {
+                    assertThat(p.stdout().stream().filter(s -> isEvent(s, "media")).map(LabPathTest::json))
+                            .as("every media line is direct on the LAN").isNotEmpty()
+                            .allMatch(n -> n.get("path").asText().startsWith("direct 10.77."));
+                }
+                // the same ticket without mDNS: no address, no reachable relay: it meets nobody and gives up
+                // with a clear error once its join bound is over (it never hangs)
+                int exit = noMdns.waitFor(Duration.ofSeconds(60));
+                dump(noMdns, "LAN --no-mdns");
+                LabProcess.Line gaveUp = noMdns.await(0, l -> l.text().contains("met no participant of the ticket"),
+                        Duration.ofSeconds(1));
+                System.out.printf(Locale.ROOT, "lab: LAN --no-mdns: gave up %.0f ms after its JVM started (exit %d)%n",
+                        gaveUp.millisSince(noMdns.startNanos()), exit);
+                assertThat(exit).as("--no-mdns fails: %s", noMdns.tail()).isNotZero();
+                assertThat(noMdns.stdout()).as("--no-mdns met nobody")
+                        .noneMatch(s -> isEvent(s, "peer-joined") || isEvent(s, "media") || isEvent(s, "chat"));
+                assertThat(noMdns.lines()).as("--no-mdns starts no mDNS")
+                        .noneMatch(l -> l.text().contains("mDNS: advertising") || l.text().contains("mDNS: found"));
+                String joinerId = idOf(joiner);
+                assertThat(host.stdout().stream().filter(s -> isEvent(s, "peer-joined")).map(s -> json(s).get("peer").asText()))
+                        .as("the host met only the mDNS joiner").containsOnly(joinerId);
+            }
         }
     }
 
-    /** Waits for two stats lines in a row at 20 fps or more with no pause between them. */
-    private static void awaitSteady(LabProcess watcher) throws Exception {
+    /** Waits for two media lines in a row from {@code peer} at 15 fps or more with no pause between them. */
+    private static void awaitSteady(LabProcess p, String peer, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int from = 0;
         int good = 0;
         while (good < 2) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("never steady: " + watcher.tail());
+                dump(p, what);
+                throw new AssertionError(what + ": never steady: " + p.tail());
             }
-            LabProcess.Line l = watcher.await(from, x -> x.source() == LabProcess.Source.OUT
-                    && (x.text().startsWith("{\"t\"") || isEvent(x.text(), "resumed")), Duration.ofNanos(left));
-            from = watcher.lines().indexOf(l) + 1;
-            good = l.text().startsWith("{\"t\"") && json(l.text()).get("fps").asDouble() >= 20 ? good + 1 : 0;
+            LabProcess.Line l = p.await(from, x -> x.source() == LabProcess.Source.OUT
+                    && (isEvent(x.text(), "media") || isEvent(x.text(), "resumed")) && from(json(x.text()), peer),
+                    Duration.ofNanos(left));
+            from = p.lines().indexOf(l) + 1;
+            good = isEvent(l.text(), "media") && json(l.text()).get("fps").asDouble() >= 15 ? good + 1 : 0;
         }
     }
 
     /**
-     * Scenario 5: the relay restarts mid-call. A direct call (two EIM homes) does not notice; a relayed one
-     * (symmetric NAT) gets frames again within 5 s of the relay being back.
+     * When {@code peer}'s frames are back at {@code p} after the outage that began at {@code down}: either
+     * its session lived through it ({@code resumed} with a gap of 1 s or more) or it timed out and the room
+     * re-subscribed its camera ({@code broadcast-ended}, then the first media line at a real rate, so this
+     * can be up to the 1 s between media lines late).
+     */
+    private static LabProcess.Line awaitBack(LabProcess p, String peer, long down, String what) throws Exception {
+        try {
+            LabProcess.Line l = p.awaitOutAfter(down, s -> (isEvent(s, "resumed") && json(s).get("gapMs").asLong() >= 1000
+                    || isEvent(s, "broadcast-ended")) && from(json(s), peer), Duration.ofSeconds(40));
+            return isEvent(l.text(), "resumed") ? l
+                    : p.awaitOutAfter(l.nanos(), s -> isMedia(s, n -> from(n, peer) && n.get("fps").asDouble() > 5),
+                    Duration.ofSeconds(40));
+        } catch (java.util.concurrent.TimeoutException e) {
+            dump(p, what);
+            throw new AssertionError(what + ": frames never came back after the restart", e);
+        }
+    }
+
+    /** A chat line typed at {@code sender} after the restart reaches each other participant; returns the slowest ms. */
+    private static double chatReachesAll(LabProcess sender, String text, List<LabProcess> others) throws Exception {
+        long sent = System.nanoTime();
+        sender.writeLine(text);
+        double slowest = 0;
+        for (LabProcess p : others) {
+            LabProcess.Line got = p.awaitOutAfter(sent, s -> isEvent(s, "chat") && json(s).get("text").asText().equals(text),
+                    Duration.ofSeconds(20));
+            slowest = Math.max(slowest, got.millisSince(sent));
+        }
+        return slowest;
+    }
+
+    /**
+     * Scenario 5: the relay restarts mid-call in a room of three: the host in an EIM home, a joiner in
+     * another EIM home (the direct pair) and one behind a symmetric NAT (relayed to both others). The direct
+     * pair does not notice; the relayed pair gets frames again within 5 s of the relay being back (its
+     * sessions time out in the outage, 3 s idle, and the room re-dials and re-subscribes them); a chat
+     * line typed after the restart (at the host and at the relayed joiner) reaches each other participant.
      */
     @Test
     void whenTheRelayRestartsADirectCallIsUnaffectedAndARelayedOneRecoversWithinFiveSeconds() throws Exception {
         NetLab.Home da = lab.home("rsda", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home db = lab.home("rsdb", NetLab.Nat.ENDPOINT_INDEPENDENT);
         NetLab.Home rb = lab.home("rsrb", NetLab.Nat.SYMMETRIC);
-        Publisher pub = publish(da.host("pub5"));
-        int seconds = 150; // stopped below once the restart is over (a relay JVM can take 15 s to start under load)
-        try (LabProcess direct = watch(db.host("wd"), pub.ticket(), seconds);
-             LabProcess relayed = watch(rb.host("wr"), pub.ticket(), seconds)) {
-            direct.awaitOut(s -> (isEvent(s, "path") || isEvent(s, "connected"))
-                    && json(s).get("path").asText().startsWith("direct"), Duration.ofSeconds(60));
-            relayed.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(60));
-            direct.awaitOut(s -> isEvent(s, "first-frame"), Duration.ofSeconds(20));
-            // both steady before the restart: two full-rate seconds in a row with no pause (cold JVMs on a
-            // loaded machine stutter for their first seconds, and a start-up pause is not the restart's)
-            awaitSteady(relayed);
-            awaitSteady(direct);
-            long down = System.nanoTime();
-            relay.kill();
-            relay.waitFor(Duration.ofSeconds(10));
-            startRelay();
-            long up = System.nanoTime();
-            // the relayed call's pause spans the outage (the relay was down for seconds)
-            LabProcess.Line resumed = relayed.awaitOutAfter(down, s -> isEvent(s, "resumed")
-                    && json(s).get("gapMs").asLong() >= 1000, Duration.ofSeconds(40));
-            double recoveryMs = resumed.millisSince(up);
-            System.out.printf(Locale.ROOT, "lab: relay restart: down for %.0f ms; the relayed call's frames back %.0f ms "
-                    + "after the relay was up again (gap %d ms)%n", (up - down) / 1e6, recoveryMs,
-                    json(resumed.text()).get("gapMs").asLong());
-            LabCallTest.within("relay restart: relay back -> relayed call's frames", recoveryMs, 5000, 15000);
-            // a few more seconds of media on both, then stop them
-            relayed.awaitOutAfter(resumed.nanos(), s -> s.startsWith("{\"t\"") && json(s).get("fps").asDouble() > 5,
-                    Duration.ofSeconds(20));
-            long after = System.nanoTime();
-            direct.awaitOutAfter(after + 2_000_000_000L, s -> s.startsWith("{\"t\""), Duration.ofSeconds(20));
-            direct.stop(Duration.ofSeconds(5));
-            relayed.stop(Duration.ofSeconds(5));
-            List<String> afterDown = direct.lines().stream().filter(l -> l.nanos() > down)
-                    .map(LabProcess.Line::text).toList();
-            dump(direct, "direct during the restart");
-            // A call that needed the relay would pause for the whole outage (6-10 s here). A cold watcher on
-            // a machine at load 15-25 stutters now and then for 0.6-0.8 s whatever the relay does (seen
-            // before the kill too), so only pauses of 1.5 s or more count.
-            List<Long> pauses = afterDown.stream().filter(s -> isEvent(s, "resumed"))
-                    .map(s -> json(s).get("gapMs").asLong()).toList();
-            System.out.println("lab: relay restart: the direct call's pauses of 0.5 s or more after the kill (ms): " + pauses);
-            assertThat(pauses).as("the direct call never paused for the outage").allMatch(g -> g < 1500);
-            assertThat(afterDown.stream().filter(s -> s.startsWith("{\"t\"")).map(LabPathTest::json).toList())
-                    .as("the direct call stayed direct with frames").isNotEmpty()
-                    .allMatch(n -> n.get("path").asText().startsWith("direct"))
-                    .anyMatch(n -> n.get("fps").asDouble() > 5);
-            assertMediaFlows(relayed, "relayed across the restart");
-            assertThat(stats(relayed)).allMatch(n -> n.get("path").asText().startsWith("relay"));
-        } finally {
-            pub.process().close();
+        LabProcess host = roomPeer(da.host("pub5"), "host", null);
+        try (host) {
+            String ticket = roomTicketOf(host).toString();
+            String hostId = idOf(host);
+            try (LabProcess direct = roomPeer(db.host("wd"), "direct", ticket);
+                 LabProcess relayed = roomPeer(rb.host("wr"), "relayed", ticket)) {
+                String directId = idOf(direct);
+                String relayedId = idOf(relayed);
+                String relayPath = "relay " + relayUrl;
+                awaitMedia(direct, "direct joiner", n -> from(n, hostId) && n.get("path").asText().startsWith("direct"));
+                awaitMedia(host, "host from the direct joiner", n -> from(n, directId) && n.get("path").asText().startsWith("direct"));
+                awaitMedia(relayed, "relayed joiner", n -> from(n, hostId) && n.get("path").asText().equals(relayPath));
+                awaitMedia(host, "host from the relayed joiner", n -> from(n, relayedId) && n.get("path").asText().equals(relayPath));
+                // all steady before the restart: two good seconds in a row with no pause (cold JVMs on a loaded
+                // machine stutter for their first seconds, and a start-up pause is not the restart's)
+                awaitSteady(relayed, hostId, "relayed joiner");
+                awaitSteady(host, relayedId, "host from the relayed joiner");
+                awaitSteady(direct, hostId, "direct joiner");
+                awaitSteady(host, directId, "host from the direct joiner");
+                long down = System.nanoTime();
+                relay.kill();
+                relay.waitFor(Duration.ofSeconds(10));
+                startRelay();
+                long up = System.nanoTime();
+                // the relayed pair's pause spans the outage (the relay was down for seconds), both ways
+                LabProcess.Line atJoiner = awaitBack(relayed, hostId, down, "relayed joiner");
+                LabProcess.Line atHost = awaitBack(host, relayedId, down, "host from the relayed joiner");
+                System.out.printf(Locale.ROOT, "lab: relay restart: down for %.0f ms; the relayed pair's frames back %.0f ms "
+                                + "(at the joiner: %s) and %.0f ms (at the host: %s) after the relay was up again%n",
+                        (up - down) / 1e6, atJoiner.millisSince(up), atJoiner.text(), atHost.millisSince(up), atHost.text());
+                LabCallTest.within("relay restart: relay back -> relayed pair's frames at the joiner", atJoiner.millisSince(up), 5000, 15000);
+                LabCallTest.within("relay restart: relay back -> relayed pair's frames at the host", atHost.millisSince(up), 5000, 15000);
+                double fromHost = chatReachesAll(host, "after the restart, from the host", List.of(direct, relayed));
+                double fromRelayed = chatReachesAll(relayed, "after the restart, from the relayed joiner", List.of(host, direct));
+                System.out.printf(Locale.ROOT, "lab: relay restart: chat after it reached everyone in %.0f ms (from the host) "
+                        + "and %.0f ms (from the relayed joiner)%n", fromHost, fromRelayed);
+                // a few more seconds of media on all, then stop them
+                relayed.awaitOutAfter(atJoiner.nanos(), s -> isMedia(s, n -> from(n, hostId) && n.get("fps").asDouble() > 5),
+                        Duration.ofSeconds(20));
+                long after = System.nanoTime() + 2_000_000_000L;
+                direct.awaitOutAfter(after, s -> isMedia(s, n -> from(n, hostId)), Duration.ofSeconds(20));
+                host.awaitOutAfter(after, s -> isMedia(s, n -> from(n, directId)), Duration.ofSeconds(20));
+                dump(direct, "direct joiner during the restart");
+                // A pair that needed the relay would pause for the whole outage (6-10 s here). A cold JVM on a
+                // machine at load 15-25 stutters now and then for 0.6-0.8 s whatever the relay does (seen
+                // before the kill too), so only pauses of 1.5 s or more count.
+                List<JsonNode> atDirect = direct.lines().stream().filter(l -> l.nanos() > down && l.source() == LabProcess.Source.OUT)
+                        .map(LabProcess.Line::text).filter(s -> s.startsWith("{")).map(LabPathTest::json)
+                        .filter(n -> n.has("peer") && from(n, hostId)).toList();
+                List<JsonNode> atHostFromDirect = host.lines().stream().filter(l -> l.nanos() > down && l.source() == LabProcess.Source.OUT)
+                        .map(LabProcess.Line::text).filter(s -> s.startsWith("{")).map(LabPathTest::json)
+                        .filter(n -> n.has("peer") && from(n, directId)).toList();
+                List<Long> pauses = java.util.stream.Stream.concat(atDirect.stream(), atHostFromDirect.stream())
+                        .filter(n -> n.get("event").asText().equals("resumed")).map(n -> n.get("gapMs").asLong()).toList();
+                System.out.println("lab: relay restart: the direct pair's pauses of 0.5 s or more after the kill, both ways (ms): " + pauses);
+                assertThat(pauses).as("the direct pair never paused for the outage").allMatch(g -> g < 1500);
+                for (List<JsonNode> lines : List.of(atDirect, atHostFromDirect)) {
+                    assertThat(lines).as("the direct pair's session lived through the outage (no re-subscription)")
+                            .noneMatch(n -> n.get("event").asText().equals("broadcast-ended")
+                                    || n.get("event").asText().equals("peer-connection"));
+                }
+                for (List<JsonNode> lines : List.of(atDirect, atHostFromDirect)) {
+                    assertThat(lines.stream().filter(n -> n.get("event").asText().equals("media")).toList())
+                            .as("the direct pair stayed direct with frames").isNotEmpty()
+                            .allMatch(n -> n.get("path").asText().startsWith("direct"))
+                            .anyMatch(n -> n.get("fps").asDouble() > 5);
+                }
+                for (LabProcess p : List.of(host, relayed)) {
+                    assertThat(p.stdout().stream().filter(s -> isMedia(s, n -> from(n, p == host ? relayedId : hostId))).map(LabPathTest::json))
+                            .as("the relayed pair never went direct").noneMatch(n -> n.get("path").asText().startsWith("direct"));
+                }
+            }
         }
     }
 }
