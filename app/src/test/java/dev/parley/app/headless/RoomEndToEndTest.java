@@ -85,6 +85,11 @@ class RoomEndToEndTest {
             String ticket = adaOut.readLine();
             assertThat(ticket).as("stderr:%n%s", stderr("room")).startsWith("parley-room:");
             assertThat(dev.parley.rooms.ticket.RoomTicket.parse(ticket).moqRelay()).contains(media);
+            // the mode line goes to stderr just after the ticket went to stdout: wait for it (bounded)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!stderr("room").contains("in relay mode through the moq relay") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(stderr("room")).contains("in relay mode through the moq relay");
             List<JsonNode> adaEvents = collect(adaOut);
 
