@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayFanoutTest {
     static final int FRAME_BYTES = 100_000;
     static final Duration INTERVAL = Duration.ofMillis(100); // 8 Mbit/s
+    static final Duration STALL = Duration.ofSeconds(10);
 
     /** A raw lite-03 QUIC client that subscribes to cam/video and then never accepts a group stream. */
     static Connection stalledSubscriber(RelayFixture f, Endpoint e) throws Exception {
@@ -112,29 +113,32 @@ class RelayFanoutTest {
             Thread.sleep(1500); // the stalled clients' windows fill up
             long before = usedHeapAfterGc();
             long firstCount = latencies.stream().mapToLong(List::size).min().orElseThrow();
-            Thread.sleep(5000); // ~10 MB more through the relay that the stalled clients never read
+            Thread.sleep(STALL.toMillis()); // ~10 MB per stalled client that it never reads
             long after = usedHeapAfterGc();
             run.set(false);
             for (Thread t : readers) {
                 t.join(Duration.ofSeconds(5));
             }
-            int groupsIn5s = (int) (5000 / INTERVAL.toMillis());
+            int groupsInStall = (int) (STALL.toMillis() / INTERVAL.toMillis());
             for (List<Long> lat : latencies) {
                 List<Long> last = lat.subList((int) Math.min(firstCount, lat.size()), lat.size());
                 List<Long> sorted = last.stream().sorted().toList();
                 long p50 = sorted.get(sorted.size() / 2) / 1000;
                 long p99 = sorted.get((int) (sorted.size() * 0.99)) / 1000;
-                System.out.printf("[relay-fanout] healthy watcher: %d groups in 5 s, p50 %d µs, p99 %d µs%n", sorted.size(), p50, p99);
-                assertThat(sorted.size()).as("groups a healthy watcher got while others stalled").isGreaterThan(groupsIn5s * 6 / 10);
+                System.out.printf("[relay-fanout] healthy watcher: %d groups in %d s, p50 %d µs, p99 %d µs%n",
+                        sorted.size(), STALL.toSeconds(), p50, p99);
+                assertThat(sorted.size()).as("groups a healthy watcher got while others stalled").isGreaterThan(groupsInStall * 6 / 10);
                 // the machine running the suite is shared and loaded: bounds that a blocked relay could not meet
                 assertThat(p50).as("p50 µs").isLessThan(250_000);
                 assertThat(p99).as("p99 µs").isLessThan(2_000_000);
             }
             long growth = after - before;
-            System.out.printf("[relay-fanout] heap %d MB -> %d MB with 2 stalled subscribers (QUIC, WebSocket) (%.1f MB through the relay meanwhile)%n",
-                    before >> 20, after >> 20, groupsIn5s * (double) FRAME_BYTES / (1 << 20));
-            // everything sent meanwhile is ~5 MB per stalled subscriber; holding it would grow the heap by ~10 MB
-            assertThat(growth).as("heap growth in bytes").isLessThan(5L << 20);
+            long unread = 2L * groupsInStall * FRAME_BYTES; // what holding everything for both stalled clients would keep
+            System.out.printf("[relay-fanout] heap %d MB -> %d MB with 2 stalled subscribers (QUIC, WebSocket) (%.1f MB each through the relay meanwhile)%n",
+                    before >> 20, after >> 20, groupsInStall * (double) FRAME_BYTES / (1 << 20));
+            // used heap moves in steps of a few MB even after a full GC (G1 filler arrays, buffer-pool chunks, frames in
+            // flight): 2-7 MB over 10 s, 5 MB over 40 s (76 MB through). Holding what the stalled clients never read costs 19 MB.
+            assertThat(growth).as("heap growth in bytes").isLessThan(unread / 2);
             for (Connection c : stalled) {
                 assertThat(c.closed()).as("the relay did not give up on a slow client").isNotDone();
             }
