@@ -17,10 +17,19 @@ import java.util.Optional;
 public final class Main {
     private Main() {}
 
+    /** When {@link #main} began, on {@link System#nanoTime()}: startup timelines split JVM boot from our own work. */
+    private static volatile long mainNanos;
+
+    /** {@link System#nanoTime()} when {@link #main} began; 0 when the process did not start through it. */
+    public static long mainNanos() {
+        return mainNanos;
+    }
+
     /** How long a start without arguments waits for the clicked link that may have caused it (macOS). */
     private static final Duration LINK_WAIT = Duration.ofMillis(750);
 
     public static void main(String[] args) throws InterruptedException {
+        mainNanos = System.nanoTime();
         // macOS delivers clicked links as events, not arguments; elsewhere this is empty.
         Optional<LinkInbox> links = LinkInbox.install(LinkInbox.currentLauncher());
         String[] commandLine = links.isPresent() ? links.get().commandLine(args, LINK_WAIT) : TicketLinks.rewrite(args);

@@ -66,13 +66,18 @@ class LabCallTest {
 
     /** Starts {@code parley ARGS} in {@code node} with a config folder of its own (never the user's). */
     static LabProcess parley(NetLab.Node node, Map<String, String> env, String... args) throws IOException {
+        return parley(node, env, List.of(), args);
+    }
+
+    /** {@link #parley(NetLab.Node, Map, String...)} with extra JVM options. */
+    static LabProcess parley(NetLab.Node node, Map<String, String> env, List<String> jvm, String... args) throws IOException {
         Map<String, String> e = new HashMap<>(env);
         e.put("XDG_CONFIG_HOME", Files.createTempDirectory("parley-lab-config").toString());
         e.putIfAbsent("PARLEY_SECRET", null);
-        return node.java("dev.parley.app.Main",
-                // the test class path holds two logback-test.xml; keep logback's status report off stdout
-                List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"),
-                List.of(args), e);
+        List<String> options = new ArrayList<>(jvm);
+        // the test class path holds two logback-test.xml; keep logback's status report off stdout
+        options.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
+        return node.java("dev.parley.app.Main", options, List.of(args), e);
     }
 
     /**
