@@ -44,5 +44,10 @@ if ! XDG_CONFIG_HOME="$work/config" timeout 300 "${java[@]}" -XX:AOTCacheOutput=
   tail -20 "$work/watch.err" >&2
   exit 1
 fi
+# the JVM must accept it (AOTMode=on fails instead of quietly running without)
+if ! "${java[@]}" -XX:AOTCache="$work/parley.aot" -XX:AOTMode=on -jar "$jar" --version >/dev/null; then
+  echo "aot-cache: the JVM refuses the cache it just wrote" >&2
+  exit 1
+fi
 mv "$work/parley.aot" "$out"
 echo "aot-cache: wrote $out ($(du -h "$out" | cut -f1))" >&2

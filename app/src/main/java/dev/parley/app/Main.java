@@ -3,6 +3,7 @@ package dev.parley.app;
 import dev.parley.app.cli.Cli;
 import dev.parley.app.cli.CliContext;
 import dev.parley.app.cli.LinkInbox;
+import dev.parley.app.cli.ProcessStart;
 import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
 import dev.parley.app.headless.HeadlessEngines;
@@ -17,19 +18,11 @@ import java.util.Optional;
 public final class Main {
     private Main() {}
 
-    /** When {@link #main} began, on {@link System#nanoTime()}: startup timelines split JVM boot from our own work. */
-    private static volatile long mainNanos;
-
-    /** {@link System#nanoTime()} when {@link #main} began; 0 when the process did not start through it. */
-    public static long mainNanos() {
-        return mainNanos;
-    }
-
     /** How long a start without arguments waits for the clicked link that may have caused it (macOS). */
     private static final Duration LINK_WAIT = Duration.ofMillis(750);
 
     public static void main(String[] args) throws InterruptedException {
-        mainNanos = System.nanoTime();
+        ProcessStart.markMain();
         // macOS delivers clicked links as events, not arguments; elsewhere this is empty.
         Optional<LinkInbox> links = LinkInbox.install(LinkInbox.currentLauncher());
         String[] commandLine = links.isPresent() ? links.get().commandLine(args, LINK_WAIT) : TicketLinks.rewrite(args);

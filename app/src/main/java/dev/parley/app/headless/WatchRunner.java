@@ -340,7 +340,7 @@ final class WatchRunner {
             return "";
         }
         long sinceStartMs = java.time.Duration.between(started.get(), java.time.Instant.now()).toMillis();
-        long main = dev.parley.app.Main.mainNanos();
+        long main = dev.parley.app.cli.ProcessStart.mainNanos();
         return ",\"processMs\":" + sinceStartMs
                 + (main == 0 ? "" : ",\"mainMs\":" + (sinceStartMs - (dialStart - main) / 1_000_000))
                 + ",\"bindMs\":" + (dialStart - bindStart) / 1_000_000;
