@@ -19,9 +19,10 @@ import java.util.Map;
  * {@code parley publish --test-source} on one lab host, then {@code runs} cold {@code parley watch
  * --headless} processes, one after the other, on another; each row splits the time at the watcher's
  * events (process start → main → dialing → connected → announced → catalog → first frame). Args: runs
- * (default 5). Needs root and {@code ip netns}. {@code -Dbench.watcherJvm="-XX:... ..."} adds JVM
- * options to the watchers only; {@code -Dbench.jar=app/target/parley.jar} runs the watchers from the
- * packaged jar ({@code java -jar}, as the launcher does) instead of the test class path.
+ * (default 5), then optionally the packaged jar to run the watchers from ({@code java -jar}, as the
+ * launcher does; the test class path otherwise) and JVM options for the watchers only (one argument,
+ * space-separated, e.g. {@code -XX:AOTCache=app/target/parley.aot}); {@code -Dbench.jar} and
+ * {@code -Dbench.watcherJvm} say the same. Needs root and {@code ip netns}.
  */
 public final class WatchStartBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +55,10 @@ public final class WatchStartBench {
             return;
         }
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        List<String> jvm = Arrays.stream(System.getProperty("bench.watcherJvm", "").split(" "))
+        if (args.length > 1 && !args[1].isBlank()) {
+            System.setProperty("bench.jar", args[1]);
+        }
+        List<String> jvm = Arrays.stream((args.length > 2 ? args[2] : System.getProperty("bench.watcherJvm", "")).split(" "))
                 .filter(s -> !s.isBlank()).toList();
         List<Row> rows = new ArrayList<>();
         try (NetLab lab = NetLab.create()) {
