@@ -354,6 +354,8 @@ public final class RelayBench {
             System.out.println("READY");
             System.out.flush();
             GcPauses gc = GcPauses.start();
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             sched.samples.measuring = true;
             measuring.set(true);
             long m0 = System.nanoTime();
@@ -361,6 +363,7 @@ public final class RelayBench {
             measuring.set(false);
             sched.samples.measuring = false;
             String gcResult = gc.toString();
+            long cpu = os.getProcessCpuTime() - cpu0;
             double measured = (System.nanoTime() - m0) / 1e9;
             running.set(false);
             long total = 0;
@@ -376,10 +379,10 @@ public final class RelayBench {
             Arrays.sort(all);
             double expected = FPS * measured * counts.length;
             System.out.printf("frames %.1f%% of %d (%d groups cut as stale), latency p50 %.2f ms p99 %.2f ms max %.2f ms"
-                            + " | watcher JVM: 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
+                            + " | watcher JVM: CPU %.1f%% of one core, 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     100.0 * all.length / expected, (long) expected, dropped.get(),
                     pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6,
-                    sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
+                    100.0 * cpu / 1e9 / measured, sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.flush();
             System.exit(0);
         }
