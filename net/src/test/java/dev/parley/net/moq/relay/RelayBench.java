@@ -39,16 +39,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * The relay's fan-out cost: one Parley publisher (raw QUIC, this JVM) → the relay (this JVM) → N watchers
  * over WebSocket in a <em>child JVM</em>, a 30 fps video-like track (one group per second: a 20 KB keyframe
  * then 3.5 KB frames, ~1 Mbit/s). Prints, per N: frame delivery latency p50/p99/max (publisher write →
- * watcher read; both JVMs read the same monotonic clock), this JVM's CPU (relay + the one publisher) per
- * subscriber and per Mbit/s sent to watchers, and heap after GC; then 100 watchers of which 10 stall.
+ * watcher read; both JVMs read the same monotonic clock), the same latency up to the relay (publisher write
+ * → the frame in the relay's origin, read by an in-process consumer), how late a 1 ms sleep wakes in each
+ * JVM (what the OS scheduler alone adds on these cores), GC pauses in each JVM, this JVM's CPU (relay + the
+ * one publisher) per subscriber and per Mbit/s sent to watchers, heap after GC and the load average; then
+ * 100 watchers of which 10 stall.
+ *
+ * <p>Both JVMs share the machine's cores: at N=100 the watcher JVM's 100 sessions need as much CPU as the
+ * relay, so the end-to-end numbers include waiting for a core behind the other process.
  *
  * <p>Run: {@code scripts/bench net dev.parley.net.moq.relay.RelayBench [seconds] [N...]} (defaults 10 s,
- * N = 1 10 100).
+ * N = 1 10 100). {@code -Dbench.warmup=S} sets the warm-up (default 10 s: the JIT must have compiled the
+ * per-frame path before measuring, and at 30 frames a second that takes seconds; with 2 s, N=1 measured a
+ * p50 about 1.5 ms higher). The child JVM uses the same garbage collector as this one
+ * ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}).
  */
 public final class RelayBench {
     static final int FPS = 30;
     static final int KEY_BYTES = 20_000;
     static final int DELTA_BYTES = 3_500;
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -84,34 +94,170 @@ public final class RelayBench {
             publisher.publish("cam", cam.consume());
             AtomicBoolean running = new AtomicBoolean(true);
             Thread feed = Thread.ofPlatform().name("bench-feed").start(() -> feed(video, running));
+            // The relay's own stage: publisher write → the frame in the relay's origin, read in process.
+            Samples ingress = new Samples(FPS * (seconds + 5));
+            TrackConsumer atRelay = relay.origin().consume().waitFor("cam", Duration.ofSeconds(10))
+                    .orElseThrow(() -> new IllegalStateException("the relay never saw the broadcast"))
+                    .subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
+            Thread ingressReader = Thread.ofVirtual().name("bench-ingress").start(() -> readTrack(atRelay, ingress, running));
+            SchedulerProbe sched = SchedulerProbe.start(seconds + 5);
 
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(java, "-XX:+UseZGC", "-cp", System.getProperty("java.class.path"),
+            Process child = new ProcessBuilder(java, gcFlag(), "-cp", System.getProperty("java.class.path"),
                     Watchers.class.getName(), "ws://127.0.0.1:" + ws.getPort() + "/", String.valueOf(n),
-                    String.valueOf(stalled), String.valueOf(seconds))
+                    String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = out.readLine()) != null && !line.equals("READY")) {
                 System.out.println("  child: " + line);
             }
+            String load0 = loadAverage();
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
+            GcPauses gc = GcPauses.start();
+            ingress.measuring = true;
+            sched.samples.measuring = true;
             String result = out.readLine();
+            ingress.measuring = false;
+            sched.samples.measuring = false;
+            String gcResult = gc.toString();
             long cpu = os.getProcessCpuTime() - cpu0;
             double wall = (System.nanoTime() - t0) / 1e9;
+            String load1 = loadAverage();
             long heap = heapAfterGc();
             child.waitFor(30, TimeUnit.SECONDS);
             running.set(false);
             feed.join(2000);
+            atRelay.close();
+            ingressReader.join(2000);
+            sched.stop();
             cam.close();
             int healthy = n - stalled;
             double egressMbit = healthy * bitsPerSecond() / 1e6;
             double cpuPct = 100.0 * cpu / 1e9 / wall;
-            System.out.printf("N=%-3d stalled=%-2d %s | relay JVM CPU %.1f%% of one core (%.2f%%/subscriber, %.2f%%/Mbit/s out), heap after GC %d MB%n",
-                    n, stalled, result, cpuPct, cpuPct / n, cpuPct / egressMbit, heap >> 20);
+            System.out.printf("N=%-3d stalled=%-2d %s%n", n, stalled, result);
+            System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms | relay JVM: 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
+                    ingress.pct(0.50), ingress.pct(0.99), ingress.pct(1.0), sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
+            System.out.printf("       relay JVM CPU %.1f%% of one core (%.2f%%/subscriber, %.2f%%/Mbit/s out), heap after GC %d MB, load average %s -> %s%n",
+                    cpuPct, cpuPct / n, cpuPct / egressMbit, heap >> 20, load0, load1);
             publisher.close();
+        }
+    }
+
+    /** Records the latency of every frame of {@code track} while {@code samples} is measuring. */
+    private static void readTrack(TrackConsumer track, Samples samples, AtomicBoolean running) {
+        try {
+            while (running.get()) {
+                GroupConsumer g = track.nextGroup(Duration.ofSeconds(5));
+                if (g == null) {
+                    return;
+                }
+                try (g) {
+                    for (byte[] f = g.readFrame(Duration.ofSeconds(5)); f != null; f = g.readFrame(Duration.ofSeconds(5))) {
+                        samples.add(System.nanoTime() - ByteBuffer.wrap(f).getLong());
+                    }
+                } catch (MoqException e) {
+                    // a group cut on the way: move on to the next
+                }
+            }
+        } catch (MoqException e) {
+            // the track ended with the run
+        }
+    }
+
+    /** This JVM's garbage collector flag, for the child (ZGC when none was given). */
+    private static String gcFlag() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:+Use") && a.endsWith("GC")).reduce((a, b) -> b).orElse("-XX:+UseZGC");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + "/" + f[1] + "/" + f[2];
+        } catch (java.io.IOException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** Latencies in ns, recorded only while {@link #measuring}; one writer thread. */
+    static final class Samples {
+        private final long[] values;
+        private int count;
+        volatile boolean measuring;
+
+        Samples(int capacity) {
+            values = new long[capacity];
+        }
+
+        synchronized void add(long nanos) {
+            if (measuring && count < values.length) {
+                values[count++] = nanos;
+            }
+        }
+
+        /** The p-th quantile in ms (1.0: the maximum), 0 without samples. */
+        synchronized double pct(double p) {
+            long[] sorted = Arrays.copyOf(values, count);
+            Arrays.sort(sorted);
+            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+        }
+    }
+
+    /**
+     * How late a platform thread wakes from a 1 ms sleep: the delay the OS scheduler alone adds to any
+     * hand-off between threads in this JVM at this moment, the floor under every stage of the pipeline.
+     */
+    static final class SchedulerProbe {
+        final Samples samples;
+        private final Thread thread;
+        private volatile boolean stop;
+
+        private SchedulerProbe(int seconds) {
+            samples = new Samples(seconds * 1000);
+            thread = Thread.ofPlatform().daemon().name("bench-scheduler-probe").start(() -> {
+                while (!stop) {
+                    long t = System.nanoTime();
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    samples.add(System.nanoTime() - t - 1_000_000);
+                }
+            });
+        }
+
+        static SchedulerProbe start(int seconds) {
+            return new SchedulerProbe(seconds);
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join(1000);
+        }
+    }
+
+    /** Stop-the-world GC pauses from now on, as the JVM's pause beans count them (ZGC: "… Pauses"; G1: all). */
+    record GcPauses(long count, long millis) {
+        static GcPauses start() {
+            return sample();
+        }
+
+        private static GcPauses sample() {
+            long n = 0;
+            long ms = 0;
+            for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (!b.getName().contains("Cycles")) { // ZGC's cycles are concurrent; its pauses have their own beans
+                    n += b.getCollectionCount();
+                    ms += b.getCollectionTime();
+                }
+            }
+            return new GcPauses(n, ms);
+        }
+
+        @Override
+        public String toString() {
+            GcPauses now = sample();
+            return String.format("GC pauses %d, %d ms in all", now.count - count, now.millis - millis);
         }
     }
 
@@ -157,6 +303,7 @@ public final class RelayBench {
             int n = Integer.parseInt(args[1]);
             int stalled = Integer.parseInt(args[2]);
             int seconds = Integer.parseInt(args[3]);
+            int warmup = Integer.parseInt(args[4]);
             QmuxClient client = new QmuxClient(QmuxConfig.defaults(), Duration.ofSeconds(20));
             QmuxClient stalledClient = new QmuxClient(QmuxConfig.defaults().withProtocols(List.of("moq-lite-03"))
                     .withLocal(new TransportParameters(256 << 10, 64 << 10, 64 << 10, 64 << 10, 16, 20)), Duration.ofSeconds(20));
@@ -202,13 +349,21 @@ public final class RelayBench {
                     }
                 }));
             }
-            Thread.sleep(2000); // warm-up
+            SchedulerProbe sched = SchedulerProbe.start(seconds + 5);
+            Thread.sleep(warmup * 1000L); // until the JIT has compiled the per-frame path
             System.out.println("READY");
             System.out.flush();
+            GcPauses gc = GcPauses.start();
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            sched.samples.measuring = true;
             measuring.set(true);
             long m0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             measuring.set(false);
+            sched.samples.measuring = false;
+            String gcResult = gc.toString();
+            long cpu = os.getProcessCpuTime() - cpu0;
             double measured = (System.nanoTime() - m0) / 1e9;
             running.set(false);
             long total = 0;
@@ -223,9 +378,11 @@ public final class RelayBench {
             }
             Arrays.sort(all);
             double expected = FPS * measured * counts.length;
-            System.out.printf("frames %.1f%% of %d (%d groups cut as stale), latency p50 %.2f ms p99 %.2f ms max %.2f ms%n",
+            System.out.printf("frames %.1f%% of %d (%d groups cut as stale), latency p50 %.2f ms p99 %.2f ms max %.2f ms"
+                            + " | watcher JVM: CPU %.1f%% of one core, 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     100.0 * all.length / expected, (long) expected, dropped.get(),
-                    pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+                    pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+                    100.0 * cpu / 1e9 / measured, sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.flush();
             System.exit(0);
         }
