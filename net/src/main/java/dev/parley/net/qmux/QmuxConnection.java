@@ -154,6 +154,11 @@ public final class QmuxConnection implements Connection {
     }
 
     @Override
+    public String binding() {
+        return "websocket";
+    }
+
+    @Override
     public Optional<EndpointId> remoteId() {
         return Optional.empty();
     }
