@@ -121,8 +121,9 @@ final class WatchRunner {
             try {
                 session = moq.connect(url).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + cause.getMessage(), ExitCodes.FAILED);
+                String why = e instanceof ExecutionException ? e.getCause().getMessage()
+                        : "no answer within " + DIAL_TIMEOUT.toSeconds() + " s";
+                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + why, ExitCodes.FAILED);
             }
             String via = "moq-relay " + url.redacted();
             event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\",\"transport\":\""

@@ -101,7 +101,7 @@ public final class QuicUrlDialer implements UrlDialer {
             throw new IllegalStateException("interrupted");
         }
         QuicChannel.newBootstrap(socket)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis() - 100))
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -129,7 +129,7 @@ public final class QuicUrlDialer implements UrlDialer {
                     }
                 });
         try {
-            return result.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             socket.close();

@@ -118,6 +118,12 @@ public final class Moq implements AutoCloseable {
     private record UrlDialerFor(String scheme, CompletableFuture<UrlDialer> reply) implements Command, Actor.Request<UrlDialer> {
     }
 
+    /**
+     * How long one URL dial (a QUIC handshake, a WebSocket upgrade) may take: under the 10 s its callers
+     * wait, so a relay that answers on neither transport is reported with each one's reason.
+     */
+    static final Duration URL_DIAL_TIMEOUT = Duration.ofSeconds(7);
+
     /** The URL scheme of raw QUIC to a moq server (moq-native's). */
     private static final String QUIC_SCHEME = "moql";
 
@@ -431,7 +437,7 @@ public final class Moq implements AutoCloseable {
             case UrlDialerFor u -> {
                 try {
                     u.reply().complete(urlDialers.computeIfAbsent(u.scheme(),
-                            scheme -> UrlDialer.open(scheme, options.alpns(), Duration.ofSeconds(10))));
+                            scheme -> UrlDialer.open(scheme, options.alpns(), URL_DIAL_TIMEOUT)));
                 } catch (IllegalArgumentException noBinding) {
                     u.reply().completeExceptionally(noBinding);
                 }
