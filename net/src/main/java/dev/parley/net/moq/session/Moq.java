@@ -124,9 +124,6 @@ public final class Moq implements AutoCloseable {
      */
     static final Duration URL_DIAL_TIMEOUT = Duration.ofSeconds(7);
 
-    /** The URL scheme of raw QUIC to a moq server (moq-native's). */
-    private static final String QUIC_SCHEME = "moql";
-
     private final Dialer dialer;
     private final Options options;
     private final Runnable onShutdown;
@@ -226,63 +223,23 @@ public final class Moq implements AutoCloseable {
     }
 
     /**
-     * Dials a moq-lite relay the way its URL says ({@link MoqRelayUrl#transport()}): every target of
-     * {@link MoqRelayUrl#dialTargets()} at once, the first connection wins and the others are closed as
-     * they come in. Over raw QUIC the URL's path and query go in the lite-05 SETUP; a QUIC connection
-     * that settled on an older version cannot carry them and counts as failed unless the URL is the bare
-     * root. When every target fails, the error names each one's reason.
+     * Dials a moq-lite relay the way its URL says ({@link RelayDial#race}: raw QUIC, WebSocket, or both
+     * raced) and registers the session like any other; over raw QUIC the URL's path and query go in the
+     * lite-05 SETUP.
      */
     public CompletableFuture<MoqSession> connect(MoqRelayUrl url) {
-        List<java.net.URI> targets = url.dialTargets();
-        CompletableFuture<MoqSession> reply = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicBoolean won = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(targets.size());
-        Map<String, String> failures = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-        for (java.net.URI target : targets) {
-            String label = QUIC_SCHEME.equals(target.getScheme()) ? "QUIC" : "WebSocket";
-            failures.put(label, "no answer");
-            CompletableFuture<UrlDialer> client = actor.ask(r -> new UrlDialerFor(target.getScheme(), r));
-            Thread.ofVirtual().name("moq-relay-dial-" + target.getScheme()).start(() -> {
-                Connection connection = null;
-                boolean mine = false;
-                try {
-                    connection = client.join().connect(target);
-                    boolean quic = QUIC_SCHEME.equals(target.getScheme());
-                    Version v = Version.ofAlpn(connection.protocol()).orElse(null);
-                    if (quic && (v == null || !v.setup()) && !url.setupPath().equals("/")) {
-                        throw new IllegalStateException("the relay speaks " + connection.protocol()
-                                + " over QUIC, which carries no path or token (lite-05 does)");
-                    }
-                    if (!won.compareAndSet(false, true)) {
-                        connection.close(0, "another transport connected first");
-                        return;
-                    }
-                    mine = true;
-                    SessionHooks hooks = quic ? SessionHooks.NONE.withSetupPath(url.setupPath()) : SessionHooks.NONE;
-                    MoqSession session = MoqSession.start(connection, options.session(), hooks);
-                    LOG.info("moq relay {}: connected over {} ({})", url.redacted(), label, connection.protocol());
-                    post(new Register(session));
-                    reply.complete(session);
-                } catch (RuntimeException e) {
-                    if (connection != null) {
-                        connection.close(0, "not used");
-                    }
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    failures.put(label, String.valueOf(cause.getMessage()).replace(target.toString(), MoqRelayUrl.redacted(target)));
-                    if (mine) { // won the race, then failed: the others were or will be closed as losers
-                        reply.completeExceptionally(cause);
-                    }
-                } finally {
-                    if (pending.decrementAndGet() == 0 && !reply.isDone()) {
-                        reply.completeExceptionally(new IllegalStateException(failures.size() == 1
-                                ? failures.values().iterator().next()
-                                : "neither transport reached it: " + String.join("; ", failures.entrySet().stream()
-                                        .map(f -> f.getKey() + ": " + f.getValue()).toList())));
-                    }
-                }
-            });
-        }
-        return reply;
+        return RelayDial.race(url, scheme -> actor.ask(r -> new UrlDialerFor(scheme, r))).thenApply(connection -> {
+            try {
+                MoqSession session = MoqSession.start(connection, options.session(),
+                        RelayDial.hooks(url, connection, SessionHooks.NONE));
+                LOG.info("moq relay {}: connected over {} ({})", url.redacted(), connection.binding(), connection.protocol());
+                post(new Register(session));
+                return session;
+            } catch (RuntimeException e) {
+                connection.close(0, "no session");
+                throw e;
+            }
+        });
     }
 
     /** Starts a session on a connection a binding accepted and queues it as an {@link IncomingSession}. */
