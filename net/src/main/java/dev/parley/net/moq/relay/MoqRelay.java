@@ -56,6 +56,7 @@ public final class MoqRelay implements AutoCloseable {
     private final long originId = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong((1L << 53) - 1);
     private final AtomicLong loopsIgnored = new AtomicLong();
     private final AtomicLong upstreamLinks = new AtomicLong();
+    private final AtomicLong backups = new AtomicLong();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final List<AutoCloseable> listeners = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
@@ -223,8 +224,8 @@ public final class MoqRelay implements AutoCloseable {
     }
 
     /**
-     * Announces not taken into the origin because they would loop or take a longer path: their hop list
-     * holds this relay's id, has {@value #MAX_HOPS} hops or more, or the path is already active with fewer hops.
+     * Announces not relayed ({@link Route#DROP}): their hop list holds this relay's id, has {@value #MAX_HOPS}
+     * hops or more, or is a longer path without hop ids (lite-03).
      */
     public long loopsIgnored() {
         return loopsIgnored.get();
@@ -326,34 +327,47 @@ public final class MoqRelay implements AutoCloseable {
         return origin;
     }
 
+    /** What the up mirror does with an announce ({@link #route}). */
+    enum Route {
+        /** Into the origin, replacing what was active at the path. */
+        TAKE,
+        /** Into the origin behind what is active: a second route, used when the first ends. */
+        BACKUP,
+        /** Not relayed: a loop, too many hops, or a longer path whose hops carry no ids (lite-03). */
+        DROP
+    }
+
     /**
-     * Why {@code broadcast}, announced at {@code path} (scope included) with its hop list, must not go into
-     * the origin, or null when it may: a loop (our own id in its hops), too many hops, or a shorter path to
-     * the same broadcast path already active (lite-03 carries only a count, so this is what stops its echoes),
-     * or the same hop list already active (the same broadcast arriving over a second link). A client
-     * re-publishing a path (an empty hop list) still replaces what was there.
+     * What to do with {@code broadcast}, announced at {@code path} (scope included) with its hop list: drop
+     * it when its hop list holds this relay's id or has {@value #MAX_HOPS} hops or more; keep it as a backup
+     * when the path is already active with fewer hops or the same hop list (the same broadcast by another
+     * link; the shortest path wins); else take it. A client re-publishing a path (an empty hop list) still
+     * replaces what was there. A longer path whose hop ids are unknown (lite-03 sends only a count) is
+     * dropped, not kept: it may be this relay's own echo, which as a backup could outlive the original.
      */
-    String loopReason(Path path, dev.parley.net.moq.model.BroadcastConsumer broadcast) {
+    Route route(Path path, dev.parley.net.moq.model.BroadcastConsumer broadcast) {
         java.util.List<Long> hops = broadcast.hops();
-        String why = null;
-        if (hops.contains(originId)) {
-            why = "it came through this relay";
-        } else if (hops.size() >= MAX_HOPS) {
-            why = hops.size() + " hops";
+        Route r = Route.TAKE;
+        if (hops.contains(originId) || hops.size() >= MAX_HOPS) {
+            r = Route.DROP;
         } else {
             var existing = lookup.consume(path).orElse(null); // an uncounted view: nothing to close
-            if (existing != null && !existing.sameBroadcast(broadcast)) {
-                if (existing.hops().size() < hops.size()) {
-                    why = "a path with " + existing.hops().size() + " hops is active";
-                } else if (!hops.isEmpty() && existing.hops().equals(hops)) {
-                    why = "the same broadcast is active by another link"; // e.g. two relays linked both ways
-                }
+            if (existing != null && !existing.sameBroadcast(broadcast)
+                    && (existing.hops().size() < hops.size() || (!hops.isEmpty() && existing.hops().equals(hops)))) {
+                r = hops.contains(0L) ? Route.DROP : Route.BACKUP;
             }
         }
-        if (why != null) {
-            loopsIgnored.incrementAndGet();
+        switch (r) {
+            case DROP -> loopsIgnored.incrementAndGet();
+            case BACKUP -> backups.incrementAndGet();
+            case TAKE -> { }
         }
-        return why;
+        return r;
+    }
+
+    /** Announces kept as a second route behind an active broadcast ({@link Route#BACKUP}) so far. */
+    public long backups() {
+        return backups.get();
     }
 
     void refused(String reason) {

@@ -214,14 +214,18 @@ final class RelaySession {
                     continue;
                 }
                 Path full = root.join(a.path());
-                String loop = relay.loopReason(full, a.broadcast());
-                if (loop != null) {
-                    LOG.debug("{}: {} not relayed: {} (hops {})", session, full, loop, a.broadcast().hops());
+                MoqRelay.Route route = relay.route(full, a.broadcast());
+                if (route == MoqRelay.Route.DROP) {
+                    LOG.debug("{}: {} not relayed (hops {})", session, full, a.broadcast().hops());
                     continue;
                 }
                 upstream.put(a.path(), a.broadcast());
                 try {
-                    relay.origin().publish(full, a.broadcast());
+                    if (route == MoqRelay.Route.BACKUP) {
+                        relay.origin().publishBackup(full, a.broadcast());
+                    } else {
+                        relay.origin().publish(full, a.broadcast());
+                    }
                 } catch (MoqException e) {
                     LOG.debug("{}: {} not relayed: {}", session, a.path(), e.getMessage());
                 }

@@ -44,8 +44,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Hop lists on the relay, per version over real WebSocket sessions: two relays linked to each other both
  * ways ({@link MoqRelay#connectUpstream}) carry a broadcast once, without echoes, and drop it everywhere
  * when its publisher leaves; a relay does not take an announce whose hop list holds its own id or has 32
- * hops or more, and honours ANNOUNCE_PLEASE Exclude Hop (lite-04+). lite-03 carries only a hop count,
- * so there the own-id check cannot work and the shortest-path rule stops the echoes.
+ * hops or more, and honours ANNOUNCE_PLEASE Exclude Hop (lite-04+); the same broadcast over a second link
+ * is kept as a backup that takes over when the first link goes. lite-03 carries only a hop count, so
+ * there the own-id check cannot work and the shortest-path rule stops the echoes.
  */
 @Timeout(120)
 class RelayHopsTest {
@@ -86,7 +87,8 @@ class RelayHopsTest {
     @EnumSource(value = Version.class, names = {"LITE_03", "LITE_04", "LITE_05"})
     void twoRelaysLinkedBothWaysCarryABroadcastOnceAndDropItWhenItEnds(Version v) throws Exception {
         try (RelayFixture a = relay(v); RelayFixture b = relay(v)) {
-            a.closeLater(a.relay.connectUpstream(MoqRelayUrl.parse("ws://127.0.0.1:" + b.ws.getPort() + "/")));
+            AutoCloseable aToB = a.relay.connectUpstream(MoqRelayUrl.parse("ws://127.0.0.1:" + b.ws.getPort() + "/"));
+            a.closeLater(aToB);
             b.closeLater(b.relay.connectUpstream(MoqRelayUrl.parse("ws://127.0.0.1:" + a.ws.getPort() + "/")));
             waitUntil("both links", () -> a.relay.upstreamLinks() >= 1 && b.relay.upstreamLinks() >= 1, Duration.ofSeconds(10));
             assertThat(a.relay.sessionCount()).as("A: its link to B and B's link to A").isEqualTo(2);
@@ -116,7 +118,19 @@ class RelayHopsTest {
                     .hasSizeLessThanOrEqualTo(1);
             assertThat(a.relay.broadcasts()).containsExactly(Path.of("cam"));
             assertThat(b.relay.broadcasts()).containsExactly(Path.of("cam"));
-            System.out.printf("[hops %s] ignored as loops or longer paths: A %d, B %d%n", v, a.relay.loopsIgnored(), b.relay.loopsIgnored());
+            System.out.printf("[hops %s] dropped: A %d, B %d; kept as backups: A %d, B %d%n", v, a.relay.loopsIgnored(),
+                    b.relay.loopsIgnored(), a.relay.backups(), b.relay.backups());
+            if (v != Version.LITE_03) {
+                // B got cam over both links; the second is its backup: with A's link gone, B keeps cam by its own
+                assertThat(b.relay.backups()).isGreaterThanOrEqualTo(1);
+                aToB.close();
+                waitUntil("B's session of A's link gone", () -> b.relay.sessionCount() == 2, Duration.ofSeconds(10));
+                assertThat(b.relay.broadcasts()).containsExactly(Path.of("cam"));
+                BroadcastConsumer again = watcher.subscribe("cam", Duration.ofSeconds(10));
+                try (TrackConsumer video = again.subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO))) {
+                    assertThat(video.nextGroup(Duration.ofSeconds(10))).as("media over B's own link to A").isNotNull();
+                }
+            }
 
             feed.close();
             publisher.close();
