@@ -68,6 +68,7 @@ final class WatchRunner {
             return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
         }
         WatchWarmUp.start(); // catalog parsing and FFmpeg load while we dial, not after the media arrives
+        long bindStart = System.nanoTime();
         // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
         // to recognise it, and it must not clash with a window or publisher running the same profile.
         try (Endpoint endpoint = Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
@@ -76,7 +77,7 @@ final class WatchRunner {
             String connectedPath;
             long dialStart = System.nanoTime();
             event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size()
-                    + ",\"relays\":" + ticket.addr().relayUrls().size());
+                    + ",\"relays\":" + ticket.addr().relayUrls().size() + startup(bindStart, dialStart));
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 connectedPath = session.connection().pathInfo().describe();
@@ -155,7 +156,7 @@ final class WatchRunner {
         RenditionChoice choice = choice(options.rendition());
         // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
         try (var others = session.announced("");
-             RemoteMedia remote = new RemoteMedia(session.subscribe(broadcast, DIAL_TIMEOUT),
+             RemoteMedia remote = new RemoteMedia(announcedBroadcast(session, broadcast, terminal, dialStart),
                 WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
                 dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
              AutoCloseable link = MediaLinks.follow(session, remote)) {
@@ -194,7 +195,9 @@ final class WatchRunner {
                     long at = System.nanoTime();
                     if (frames.incrementAndGet() == 1) {
                         String shown = remote.rendition();
-                        event(terminal, "first-frame", dialStart, shown == null ? null : "\"rendition\":\"" + jsonEscape(shown) + "\"");
+                        long warm = WatchWarmUp.finishedNanos();
+                        event(terminal, "first-frame", dialStart, (shown == null ? "" : "\"rendition\":\"" + jsonEscape(shown) + "\",")
+                                + "\"warmUpMs\":" + (warm == 0 ? -1 : (warm - dialStart) / 1_000_000));
                     } else if (at - lastFrame >= GAP_MS * 1_000_000) {
                         event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
                     }
@@ -318,6 +321,31 @@ final class WatchRunner {
 
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+
+    /** The broadcast once the peer announced it, with an {@code announced} event. */
+    private static dev.parley.net.moq.model.BroadcastConsumer announcedBroadcast(MoqSession session, String broadcast,
+                                                                               Terminal terminal, long dialStart) {
+        var b = session.subscribe(broadcast, DIAL_TIMEOUT);
+        event(terminal, "announced", dialStart, null);
+        return b;
+    }
+
+    /**
+     * The {@code dialing} event's startup split: {@code processMs} from the process's start (the OS's
+     * record, 10 ms steps) to dialing, {@code mainMs} from it to {@code main} (JVM boot), {@code bindMs}
+     * the endpoint's bind; empty when the process start is unknown.
+     */
+    private static String startup(long bindStart, long dialStart) {
+        var started = ProcessHandle.current().info().startInstant();
+        if (started.isEmpty()) {
+            return "";
+        }
+        long sinceStartMs = java.time.Duration.between(started.get(), java.time.Instant.now()).toMillis();
+        long main = dev.parley.app.cli.ProcessStart.mainNanos();
+        return ",\"processMs\":" + sinceStartMs
+                + (main == 0 ? "" : ",\"mainMs\":" + (sinceStartMs - (dialStart - main) / 1_000_000))
+                + ",\"bindMs\":" + (dialStart - bindStart) / 1_000_000;
     }
 
     /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */
