@@ -465,7 +465,7 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     private void dial() {
         Thread.ofVirtual().name("relay-room-dial").start(() -> {
             try {
-                MoqSession s = moq.connect(url.toString()).get(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                MoqSession s = moq.connect(url).get(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!actor.post(new SessionUp(s))) {
                     s.close();
                 }

@@ -14,15 +14,24 @@ import java.util.List;
  * @param jwtKey             a JWK file (EdDSA public key) verifying {@code ?jwt=} tokens, or {@code null}
  * @param keyFile            the file keeping the relay's Ed25519 key (its QUIC identity), created on first
  *                           use; {@code null} for a new identity on every start
+ * @param upstreams          moq-lite relays to link to ({@code --upstream URL}): the whole origin both ways,
+ *                           hop lists keeping linked relays from echoing each other
  */
 public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
-                                Path jwtKey, Path keyFile) {
+                                Path jwtKey, Path keyFile, List<String> upstreams) {
     /** The media relay's default port, as moq-relay's. */
     public static final int DEFAULT_PORT = 4443;
 
     public MediaRelayFlags {
         publicPrefixes = List.copyOf(publicPrefixes);
         publicReadPrefixes = List.copyOf(publicReadPrefixes);
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /** Options without upstream relays. */
+    public MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
+                           Path jwtKey, Path keyFile) {
+        this(listen, publicPrefixes, publicReadPrefixes, jwtKey, keyFile, List.of());
     }
 
     /** Options with a new identity on every start (tests). */

@@ -14,7 +14,8 @@ public final class MoqRelayFlags {
     /** The picocli option; {@link #url} gives the checked URL or {@code null}. */
     public static final class Mixin {
         @Option(names = "--moq-relay", paramLabel = "URL",
-                description = "A moq-lite relay (https://host:port/path?jwt=TOKEN, or http://, wss://, ws://): the path is the scope, "
+                description = "A moq-lite relay (https://host:port/path?jwt=TOKEN races raw QUIC and WebSocket; moql:// is QUIC only, "
+                        + "wss://, ws:// and http:// WebSocket only): the path is the scope, "
                         + "the jwt a moq-relay token. publish: also publish there; watch: watch NAME through it; room: run the room through it.")
         String moqRelay;
 

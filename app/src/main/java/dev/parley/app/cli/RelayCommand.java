@@ -71,6 +71,12 @@ final class RelayCommand implements Callable<Integer> {
                     + "(default: " + MediaRelayFlags.DEFAULT_KEY_FILE + " in the profile's config folder).")
     Path keyFile;
 
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "Link the media relay to another moq-lite relay (a --moq-relay URL, e.g. https://peer:4443/?jwt=TOKEN): "
+                    + "its broadcasts are offered here and these there; re-dialed when it drops. Two relays may link to "
+                    + "each other (repeatable).")
+    List<String> upstreams = new ArrayList<>();
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE: one 'name = value' per line, names as these options without dashes "
                     + "(e.g. 'public = /parley/rooms'); options given on the command line win.")
@@ -110,16 +116,24 @@ final class RelayCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "bad prefix " + prefix + ": " + problem);
             }
         }
+        for (String u : upstreams) {
+            try {
+                dev.parley.net.moq.session.MoqRelayUrl.parse(u);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--upstream: " + e.getMessage());
+            }
+        }
         MediaRelayFlags media = null;
         if (!publicPrefixes.isEmpty() || !publicReadPrefixes.isEmpty() || jwtKey != null) {
             InetSocketAddress at = mediaListen != null ? mediaListen
                     : new InetSocketAddress(listen.getAddress(), MediaRelayFlags.DEFAULT_PORT);
             Path key = keyFile != null ? keyFile
                     : ConfigDirs.system(parent == null ? null : parent.profile()).resolve(MediaRelayFlags.DEFAULT_KEY_FILE);
-            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey, key);
-        } else if (mediaListen != null) {
+            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey, key, upstreams);
+        } else if (mediaListen != null || !upstreams.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
-                    "--media-listen needs --public PREFIX, --public-read PREFIX or --jwt-key FILE (who may use the media relay)");
+                    (mediaListen != null ? "--media-listen" : "--upstream")
+                            + " needs --public PREFIX, --public-read PREFIX or --jwt-key FILE (who may use the media relay)");
         }
         return context.engines().relay(new RelayFlags(listen, stunPort, tlsCert, tlsKey, rateLimit, media), context.terminal());
     }

@@ -68,6 +68,9 @@ record MediaRelayListeners(MoqRelay relay, Endpoint endpoint, InetSocketAddress 
             WebPage page = WebPage.fromClasspath(MediaRelayListeners.class.getClassLoader(), WEB_PAGE);
             InetSocketAddress ws = relay.listenWebSocket(
                     new InetSocketAddress(options.listen().getAddress(), endpoint.localAddress().getPort()), tls, page);
+            for (String upstream : options.upstreams()) {
+                relay.connectUpstream(dev.parley.net.moq.session.MoqRelayUrl.parse(upstream)); // closed with the relay
+            }
             return new MediaRelayListeners(relay, endpoint, ws, tls.isPresent(), page.available());
         } catch (RuntimeException e) {
             relay.close();

@@ -58,7 +58,7 @@ final class MoqRelayLink implements AutoCloseable {
 
     private static MoqSession dial(Moq moq, MoqRelayUrl url) throws InterruptedException {
         try {
-            return moq.connect(url.toString()).get(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return moq.connect(url).get(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot reach the moq relay " + url.redacted() + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
@@ -68,6 +68,11 @@ final class MoqRelayLink implements AutoCloseable {
 
     MoqRelayUrl url() {
         return url;
+    }
+
+    /** What carries the current session: {@code quic} or {@code websocket}. */
+    String transport() {
+        return session.connection().binding();
     }
 
     private void keep() {

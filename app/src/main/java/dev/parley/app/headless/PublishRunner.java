@@ -61,7 +61,7 @@ final class PublishRunner {
                 terminal.out().println("parley watch --headless --moq-relay '" + options.moqRelay() + "' " + options.name());
                 terminal.out().flush();
                 terminal.err().println("parley publish: also published on the moq relay " + link.url().redacted() + " as '"
-                        + options.name() + "' (the second line is how to watch it)");
+                        + options.name() + "' over " + link.transport() + " (the second line is how to watch it)");
             }
             if (ws != null) {
                 terminal.err().println("parley publish: moq-lite over WebSocket at ws://"

@@ -57,6 +57,15 @@ final class RelayRunner {
             if (media != null) {
                 terminal.err().println("parley relay: media relay (moq-lite) on tcp and udp " + media.webSocket().getPort()
                         + ", quic endpoint " + media.endpoint().id());
+                for (String upstream : options.media().upstreams()) {
+                    terminal.err().println("parley relay: linked to the moq relay "
+                            + dev.parley.net.moq.session.MoqRelayUrl.parse(upstream).redacted() + " (re-dialed when it drops)");
+                }
+                if (media.tls()) {
+                    String https = media.url(host(urls.getFirst())).replaceFirst("^wss", "https");
+                    terminal.err().println("parley relay: clients use --moq-relay " + https
+                            + " (raw QUIC and WebSocket raced), moql:// for raw QUIC only, wss:// for WebSocket only");
+                }
                 terminal.err().println("parley relay: " + (media.page()
                         ? "web page at " + media.pageUrl(host(urls.getFirst())) + " (watch, ticket, room/<topic-hex>)"
                         : "no web page in this build (it is bundled when Node and npm are present at build time)"));

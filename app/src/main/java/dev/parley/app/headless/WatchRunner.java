@@ -102,7 +102,7 @@ final class WatchRunner {
     }
 
     /**
-     * {@code --moq-relay URL NAME}: dials the relay over WebSocket at the URL's path (its scope, with its
+     * {@code --moq-relay URL NAME}: dials the relay as its URL says (raw QUIC and/or WebSocket, {@link MoqRelayUrl}) at the URL's path (its scope, with its
      * {@code ?jwt=}) and watches NAME there. A relay that refuses the session (a bad token, a scope the
      * token does not cover) or has no such broadcast is one line saying so and exit 1.
      */
@@ -120,13 +120,15 @@ final class WatchRunner {
             event(terminal, "dialing", dialStart, "\"relay\":\"" + jsonEscape(url.redacted()) + "\"");
             MoqSession session;
             try {
-                session = moq.connect(url.toString()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                session = moq.connect(url).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + cause.getMessage(), ExitCodes.FAILED);
+                String why = e instanceof ExecutionException ? e.getCause().getMessage()
+                        : "no answer within " + DIAL_TIMEOUT.toSeconds() + " s";
+                return fail(terminal, "cannot reach the moq relay " + url.redacted() + ": " + why, ExitCodes.FAILED);
             }
             String via = "moq-relay " + url.redacted();
-            event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\"");
+            event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\",\"transport\":\""
+                    + session.connection().binding() + "\"");
             try {
                 return watch(session, options.ticket(), options, terminal, dialStart, session.connection().pathInfo().describe());
             } catch (dev.parley.net.moq.model.MoqException | dev.parley.net.transport.TransportException e) {

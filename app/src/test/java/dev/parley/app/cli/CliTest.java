@@ -186,7 +186,7 @@ class CliTest {
         int calls = engineCalls.size();
 
         assertThat(run("publish", "--moq-relay", "ftp://x/")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--moq-relay: a moq relay URL starts with https://, http://, wss:// or ws://");
+        assertThat(err.toString()).contains("--moq-relay: a moq relay URL starts with https://, http://, moql://, wss:// or ws://");
         assertThat(run("watch", "--headless", "--moq-relay", url)).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("needs the broadcast NAME");
         assertThat(run("watch", "--headless", "--moq-relay", url, "--listen", "0", "--name", "x")).isEqualTo(ExitCodes.USAGE);

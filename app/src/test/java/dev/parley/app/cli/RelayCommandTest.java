@@ -63,6 +63,9 @@ class RelayCommandTest {
             assertThat(run("relay", "--media-listen", "127.0.0.1:0", "--jwt-key", jwk.toString())).isZero();
             assertThat(calls.getLast().media()).isEqualTo(new MediaRelayFlags(new InetSocketAddress("127.0.0.1", 0),
                     List.of(), List.of(), jwk, defaultKey));
+            assertThat(run("relay", "--public", "/", "--upstream", "https://198.18.0.2:4443/?jwt=t", "--upstream", "ws://198.18.0.3:4443/"))
+                    .isZero();
+            assertThat(calls.getLast().media().upstreams()).containsExactly("https://198.18.0.2:4443/?jwt=t", "ws://198.18.0.3:4443/");
             assertThat(run("relay", "--profile", "second", "--public", "/", "--key-file", "/var/lib/parley/relay.key")).isZero();
             assertThat(calls.getLast().media().keyFile()).isEqualTo(java.nio.file.Path.of("/var/lib/parley/relay.key"));
         } finally {
@@ -76,6 +79,10 @@ class RelayCommandTest {
         assertThat(err.toString()).contains("--media-listen needs --public PREFIX");
         assertThat(run("relay", "--public", "/a/../b")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("bad prefix /a/../b").contains("dot segment");
+        assertThat(run("relay", "--upstream", "ws://198.18.0.2:4443/")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--upstream needs --public PREFIX");
+        assertThat(run("relay", "--public", "/", "--upstream", "ftp://198.18.0.2/")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--upstream: a moq relay URL starts with");
         assertThat(run("relay", "--jwt-key", "/nonexistent.jwk")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("cannot read /nonexistent.jwk");
         assertThat(calls).isEmpty();

@@ -38,6 +38,11 @@ class PublishWatchEndToEndTest {
 
     /** Runs {@code parley ARGS} with {@code config} as its platform config folder (never the user's own). */
     static Process parley(Path config, String... args) throws Exception {
+        return parley(config, java.util.Map.of(), args);
+    }
+
+    /** Like {@link #parley(Path, String...)} with extra environment variables (e.g. {@code JDK_JAVA_OPTIONS}). */
+    static Process parley(Path config, java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -51,6 +56,7 @@ class PublishWatchEndToEndTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err);
         pb.environment().put("XDG_CONFIG_HOME", config.toAbsolutePath().toString());
         pb.environment().remove("PARLEY_SECRET");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -157,6 +157,11 @@ public final class QmuxConnection implements Connection {
     }
 
     @Override
+    public String binding() {
+        return "websocket";
+    }
+
+    @Override
     public Optional<EndpointId> remoteId() {
         return Optional.empty();
     }

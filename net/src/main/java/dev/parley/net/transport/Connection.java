@@ -21,6 +21,11 @@ public interface Connection extends AutoCloseable {
     /** The negotiated application protocol, e.g. {@code moq-lite-03}. */
     String protocol();
 
+    /** What carries the connection: {@code quic} (raw QUIC) or {@code websocket} (QMux over WebSocket). */
+    default String binding() {
+        return "quic";
+    }
+
     /** The authenticated peer identity; present on QUIC (mutual TLS), empty on WebSocket. */
     Optional<EndpointId> remoteId();
 

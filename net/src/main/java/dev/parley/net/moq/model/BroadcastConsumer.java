@@ -109,6 +109,11 @@ public final class BroadcastConsumer implements AutoCloseable {
         return state.closedFuture.copy();
     }
 
+    /** The broadcast's hop list ({@link BroadcastProducer#hops}); empty for one made here. */
+    public java.util.List<Long> hops() {
+        return state.hops;
+    }
+
     /** True once the broadcast ended. */
     public boolean isEnded() {
         return state.watch.read(s -> s.ended);

@@ -30,6 +30,15 @@ public final class BroadcastProducer implements AutoCloseable {
     }
 
     /**
+     * Sets the broadcast's hop list (moq-lite 04+: the origin ids of the relays it came through, nearest
+     * the publisher first; a lite-03 count arrives as that many 0 ids). Set it before handing out consumers.
+     */
+    public BroadcastProducer hops(java.util.List<Long> hops) {
+        state.hops = java.util.List.copyOf(hops);
+        return this;
+    }
+
+    /**
      * Creates and adds a track.
      *
      * @throws MoqException {@link MoqError#DUPLICATE} if a live track has that name, {@link MoqError#CLOSED}

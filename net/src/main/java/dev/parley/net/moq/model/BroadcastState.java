@@ -13,6 +13,8 @@ final class BroadcastState {
     final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     /** Run once when the broadcast ends; removable, unlike future dependents, so origins can unregister. */
     final ArrayList<Runnable> endListeners = new ArrayList<>();
+    /** Origin ids of the relays the broadcast came through, nearest the publisher first; set before it is shared. */
+    volatile java.util.List<Long> hops = java.util.List.of();
     Consumer<TrackRequest> handler;
     boolean ended;
     MoqException error;

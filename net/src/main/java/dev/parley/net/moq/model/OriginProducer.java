@@ -65,6 +65,43 @@ public final class OriginProducer implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes {@code broadcast} under {@code path} as a backup: it becomes the active broadcast there only
+     * once every broadcast published before it at that path has ended (a relay's second route to the same
+     * broadcast). Otherwise as {@link #publish(Path, BroadcastConsumer)}.
+     */
+    public void publishBackup(Path path, BroadcastConsumer broadcast) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(broadcast, "broadcast");
+        OriginState.Publication key = new OriginState.Publication(path, broadcast);
+        Runnable onEnd = () -> unpublish(path, broadcast);
+        int outcome = state.watch.update(s -> {
+            if (s.ended) {
+                return ORIGIN_CLOSED;
+            }
+            if (!broadcast.addEndListener(onEnd)) {
+                return BROADCAST_ENDED;
+            }
+            ArrayList<BroadcastConsumer> list = s.published.computeIfAbsent(path, p -> new ArrayList<>(1));
+            list.removeIf(b -> b == broadcast);
+            list.addFirst(broadcast); // the active one is the last
+            Runnable replaced = s.endWatches.put(key, onEnd);
+            if (replaced != null) {
+                broadcast.removeEndListener(replaced);
+            }
+            if (list.size() == 1) {
+                s.markDirty(path);
+            }
+            return PUBLISHED;
+        });
+        if (outcome != PUBLISHED) {
+            broadcast.close();
+        }
+        if (outcome == ORIGIN_CLOSED) {
+            throw new MoqException(MoqError.CLOSED, "origin is closed");
+        }
+    }
+
     /** Same as {@link #publish(Path, BroadcastConsumer)}. */
     public void publish(String path, BroadcastConsumer broadcast) {
         publish(Path.of(path), broadcast);

@@ -46,7 +46,17 @@ public final class MoqRelay implements AutoCloseable {
     private final ScopeResolver resolver;
     private final RelayConfig config;
     private final Clock clock;
+    /** Announces with this many hops or more are not relayed (moq-relay rejects more than 32, and we add one). */
+    public static final int MAX_HOPS = 32;
+
     private final OriginProducer origin = new OriginProducer();
+    /** What the origin holds now, for the shortest-path check of {@link RelaySession}'s up mirror. */
+    private final dev.parley.net.moq.model.OriginConsumer lookup = origin.consume();
+    /** The relay's origin (hop) id: nonzero, below 2^53 (old JS clients decode hop ids as doubles). */
+    private final long originId = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong((1L << 53) - 1);
+    private final AtomicLong loopsIgnored = new AtomicLong();
+    private final AtomicLong upstreamLinks = new AtomicLong();
+    private final AtomicLong backups = new AtomicLong();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final List<AutoCloseable> listeners = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
@@ -111,6 +121,77 @@ public final class MoqRelay implements AutoCloseable {
         s.session().closed().whenComplete((r, e) -> sessions.remove(s));
     }
 
+    /**
+     * Links this relay to another moq-lite relay at {@code url} (raw QUIC, WebSocket or both raced, as the
+     * URL says): one session at the URL's path that carries the whole origin both ways, re-dialed with
+     * backoff (0.5 s doubling to 10 s) whenever it ends, until the link or the relay is closed. Two relays
+     * may link to each other (each with an upstream to the other); hop lists keep broadcasts from looping.
+     */
+    public AutoCloseable connectUpstream(dev.parley.net.moq.session.MoqRelayUrl url) {
+        java.util.Map<String, dev.parley.net.transport.UrlDialer> dialers = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<RelaySession> current = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread keeper = Thread.ofVirtual().name("relay-upstream").start(() -> {
+            long backoff = 500;
+            while (!stopped.get() && !closed) {
+                try {
+                    Connection c = dev.parley.net.moq.session.RelayDial.race(url, scheme -> {
+                        try {
+                            return java.util.concurrent.CompletableFuture.completedFuture(dialers.computeIfAbsent(scheme,
+                                    sc -> dev.parley.net.transport.UrlDialer.open(sc, config.alpns(), Duration.ofSeconds(7))));
+                        } catch (RuntimeException e) {
+                            return java.util.concurrent.CompletableFuture.failedFuture(e);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+                    if (stopped.get() || closed) {
+                        c.close(0, "link closed");
+                        return;
+                    }
+                    RelaySession s = RelaySession.startUpstream(this, c,
+                            dev.parley.net.moq.session.RelayDial.hooks(url, c, dev.parley.net.moq.session.SessionHooks.NONE));
+                    sessions.add(s);
+                    current.set(s);
+                    LOG.info("upstream relay {}: linked over {} ({})", url.redacted(), c.binding(), c.protocol());
+                    upstreamLinks.incrementAndGet();
+                    backoff = 500;
+                    try {
+                        s.session().closed().get();
+                    } finally {
+                        sessions.remove(s);
+                    }
+                    LOG.info("upstream relay {}: link ended", url.redacted());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                    Throwable why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                    LOG.warn("upstream relay {}: {}", url.redacted(), why.getMessage() != null ? why.getMessage() : why.toString());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 10_000);
+            }
+        });
+        AutoCloseable link = () -> {
+            stopped.set(true);
+            keeper.interrupt();
+            RelaySession s = current.get();
+            if (s != null) {
+                s.session().close(0, "upstream link closed"); // before its I/O threads go
+            }
+            dialers.values().forEach(dev.parley.net.transport.UrlDialer::close);
+        };
+        listeners.add(link);
+        return link;
+    }
+
+    /** Upstream sessions established so far ({@link #connectUpstream}), re-dials included. */
+    public long upstreamLinks() {
+        return upstreamLinks.get();
+    }
+
     /** Starts (or joins) the pull of {@code ticket} into {@code scope}; close the lease when no longer wanted. */
     public AutoCloseable pull(ScopePath scope, String ticket) {
         TicketPuller p = puller;
@@ -135,6 +216,19 @@ public final class MoqRelay implements AutoCloseable {
     /** Paths in the relay's origin, scope included. */
     public List<Path> broadcasts() {
         return origin.paths();
+    }
+
+    /** The origin id this relay appends to the hop list of what it forwards (lite-04+). */
+    public long originId() {
+        return originId;
+    }
+
+    /**
+     * Announces not relayed ({@link Route#DROP}): their hop list holds this relay's id, has {@value #MAX_HOPS}
+     * hops or more, or is a longer path without hop ids (lite-03).
+     */
+    public long loopsIgnored() {
+        return loopsIgnored.get();
     }
 
     /** Live sessions. */
@@ -211,6 +305,7 @@ public final class MoqRelay implements AutoCloseable {
                 break;
             }
         }
+        lookup.close();
         origin.close();
     }
 
@@ -230,6 +325,49 @@ public final class MoqRelay implements AutoCloseable {
 
     OriginProducer origin() {
         return origin;
+    }
+
+    /** What the up mirror does with an announce ({@link #route}). */
+    enum Route {
+        /** Into the origin, replacing what was active at the path. */
+        TAKE,
+        /** Into the origin behind what is active: a second route, used when the first ends. */
+        BACKUP,
+        /** Not relayed: a loop, too many hops, or a longer path whose hops carry no ids (lite-03). */
+        DROP
+    }
+
+    /**
+     * What to do with {@code broadcast}, announced at {@code path} (scope included) with its hop list: drop
+     * it when its hop list holds this relay's id or has {@value #MAX_HOPS} hops or more; keep it as a backup
+     * when the path is already active with fewer hops or the same hop list (the same broadcast by another
+     * link; the shortest path wins); else take it. A client re-publishing a path (an empty hop list) still
+     * replaces what was there. A longer path whose hop ids are unknown (lite-03 sends only a count) is
+     * dropped, not kept: it may be this relay's own echo, which as a backup could outlive the original.
+     */
+    Route route(Path path, dev.parley.net.moq.model.BroadcastConsumer broadcast) {
+        java.util.List<Long> hops = broadcast.hops();
+        Route r = Route.TAKE;
+        if (hops.contains(originId) || hops.size() >= MAX_HOPS) {
+            r = Route.DROP;
+        } else {
+            var existing = lookup.consume(path).orElse(null); // an uncounted view: nothing to close
+            if (existing != null && !existing.sameBroadcast(broadcast)
+                    && (existing.hops().size() < hops.size() || (!hops.isEmpty() && existing.hops().equals(hops)))) {
+                r = hops.contains(0L) ? Route.DROP : Route.BACKUP;
+            }
+        }
+        switch (r) {
+            case DROP -> loopsIgnored.incrementAndGet();
+            case BACKUP -> backups.incrementAndGet();
+            case TAKE -> { }
+        }
+        return r;
+    }
+
+    /** Announces kept as a second route behind an active broadcast ({@link Route#BACKUP}) so far. */
+    public long backups() {
+        return backups.get();
     }
 
     void refused(String reason) {

@@ -58,8 +58,20 @@ final class RelaySession {
     static RelaySession start(MoqRelay relay, Connection connection) {
         RelaySession r = new RelaySession(relay, connection);
         r.session = MoqSession.start(connection, relay.config().session(),
-                SessionHooks.NONE.withAnnounceGate(r::admitAnnounce));
+                SessionHooks.NONE.withAnnounceGate(r::admitAnnounce).withOriginId(relay.originId()));
         Thread.ofVirtual().name("relay-resolve-" + connection.remoteAddress()).start(r::resolve);
+        return r;
+    }
+
+    /**
+     * A session this relay dialed to a peer relay ({@code --upstream}): the whole origin both ways (the
+     * operator configured the link; the peer applies its own rules to us), with {@code hooks} (the SETUP
+     * Path on raw QUIC) and this relay's origin id, so hop lists keep the two relays from echoing each other.
+     */
+    static RelaySession startUpstream(MoqRelay relay, Connection connection, SessionHooks hooks) {
+        RelaySession r = new RelaySession(relay, connection);
+        r.session = MoqSession.start(connection, relay.config().session(), hooks.withOriginId(relay.originId()));
+        r.granted(Resolution.Grant.full(ScopePath.parse("/")));
         return r;
     }
 
@@ -88,15 +100,19 @@ final class RelaySession {
                 session.close(RelayCodes.PROTOCOL_VIOLATION, reason);
             }
             case Resolution.Grant g -> {
-                LOG.debug("{} in scope {} ({})", session, g.scope(), g.permission());
-                grant.complete(g);
-                g.expires().ifPresent(this::closeAt);
-                Thread.ofVirtual().name("relay-down-" + g.scope()).start(() -> mirrorDown(g));
-                if (g.permission() == Permission.READ_WRITE) {
-                    Thread.ofVirtual().name("relay-up-" + g.scope()).start(() -> mirrorUp(g));
-                }
+                granted(g);
                 pullTickets(g, currentRequest);
             }
+        }
+    }
+
+    private void granted(Resolution.Grant g) {
+        LOG.debug("{} in scope {} ({})", session, g.scope(), g.permission());
+        grant.complete(g);
+        g.expires().ifPresent(this::closeAt);
+        Thread.ofVirtual().name("relay-down-" + g.scope()).start(() -> mirrorDown(g));
+        if (g.permission() == Permission.READ_WRITE) {
+            Thread.ofVirtual().name("relay-up-" + g.scope()).start(() -> mirrorUp(g));
         }
     }
 
@@ -197,9 +213,19 @@ final class RelaySession {
                     upstream.remove(a.path());
                     continue;
                 }
+                Path full = root.join(a.path());
+                MoqRelay.Route route = relay.route(full, a.broadcast());
+                if (route == MoqRelay.Route.DROP) {
+                    LOG.debug("{}: {} not relayed (hops {})", session, full, a.broadcast().hops());
+                    continue;
+                }
                 upstream.put(a.path(), a.broadcast());
                 try {
-                    relay.origin().publish(root.join(a.path()), a.broadcast());
+                    if (route == MoqRelay.Route.BACKUP) {
+                        relay.origin().publishBackup(full, a.broadcast());
+                    } else {
+                        relay.origin().publish(full, a.broadcast());
+                    }
                 } catch (MoqException e) {
                     LOG.debug("{}: {} not relayed: {}", session, a.path(), e.getMessage());
                 }

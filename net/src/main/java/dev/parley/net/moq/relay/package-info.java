@@ -20,6 +20,18 @@
  *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
  *       broadcast from its publisher and announce it to the client under the ticket string itself. Query
  *       values are form-decoded ({@code %3A} is {@code :}), as moq-relay's URL parser does.</li>
+ *   <li>Hop lists (spec §14): the relay has a random origin id below 2^53
+ *       ({@link dev.parley.net.moq.relay.MoqRelay#originId()}); what it announces carries the broadcast's
+ *       hop list plus that id (lite-04 appended to the list, lite-03 only the count, lite-05 as
+ *       ANNOUNCE_OK's Hop ID, which the receiver appends). Its ANNOUNCE_PLEASE asks the peer to exclude
+ *       its id, and it honours the peer's Exclude Hop. It drops an announce whose hop list holds its own
+ *       id or has {@value dev.parley.net.moq.relay.MoqRelay#MAX_HOPS} hops or more. One for a path already
+ *       active with fewer hops or the same hop list (the same broadcast by a second link) is kept as a
+ *       backup in the origin, active once the shorter route ends; on lite-03, whose hops carry no ids, such
+ *       a longer path is dropped instead (it may be the relay's own echo).</li>
+ *   <li>{@link dev.parley.net.moq.relay.MoqRelay#connectUpstream} links the relay to another one
+ *       ({@code parley relay --upstream URL}): a client session at the URL's path carrying the whole
+ *       origin both ways, re-dialed with backoff; two relays may link to each other.</li>
  *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
  *       {@code Closed} (25), "relay is shutting down".</li>
  * </ul>

@@ -118,6 +118,12 @@ public final class Moq implements AutoCloseable {
     private record UrlDialerFor(String scheme, CompletableFuture<UrlDialer> reply) implements Command, Actor.Request<UrlDialer> {
     }
 
+    /**
+     * How long one URL dial (a QUIC handshake, a WebSocket upgrade) may take: under the 10 s its callers
+     * wait, so a relay that answers on neither transport is reported with each one's reason.
+     */
+    static final Duration URL_DIAL_TIMEOUT = Duration.ofSeconds(7);
+
     private final Dialer dialer;
     private final Options options;
     private final Runnable onShutdown;
@@ -214,6 +220,26 @@ public final class Moq implements AutoCloseable {
             }
         });
         return reply;
+    }
+
+    /**
+     * Dials a moq-lite relay the way its URL says ({@link RelayDial#race}: raw QUIC, WebSocket, or both
+     * raced) and registers the session like any other; over raw QUIC the URL's path and query go in the
+     * lite-05 SETUP.
+     */
+    public CompletableFuture<MoqSession> connect(MoqRelayUrl url) {
+        return RelayDial.race(url, scheme -> actor.ask(r -> new UrlDialerFor(scheme, r))).thenApply(connection -> {
+            try {
+                MoqSession session = MoqSession.start(connection, options.session(),
+                        RelayDial.hooks(url, connection, SessionHooks.NONE));
+                LOG.info("moq relay {}: connected over {} ({})", url.redacted(), connection.binding(), connection.protocol());
+                post(new Register(session));
+                return session;
+            } catch (RuntimeException e) {
+                connection.close(0, "no session");
+                throw e;
+            }
+        });
     }
 
     /** Starts a session on a connection a binding accepted and queues it as an {@link IncomingSession}. */
@@ -368,7 +394,7 @@ public final class Moq implements AutoCloseable {
             case UrlDialerFor u -> {
                 try {
                     u.reply().complete(urlDialers.computeIfAbsent(u.scheme(),
-                            scheme -> UrlDialer.open(scheme, options.alpns(), Duration.ofSeconds(10))));
+                            scheme -> UrlDialer.open(scheme, options.alpns(), URL_DIAL_TIMEOUT)));
                 } catch (IllegalArgumentException noBinding) {
                     u.reply().completeExceptionally(noBinding);
                 }
@@ -413,7 +439,14 @@ public final class Moq implements AutoCloseable {
         // GOAWAY first (lite-04+), the close once the peer left or after LEAVE_GRACE; shutdownAsync waits for it
         List<CompletableFuture<Void>> leaving = new ArrayList<>();
         forEachSession(s -> leaving.add(s.leave(LEAVE_GRACE, 0, "shutdown")));
-        left.complete(CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)));
+        // the URL dialers own the I/O threads those sessions leave on: closed once they have left
+        List<UrlDialer> dialers = List.copyOf(urlDialers.values());
+        urlDialers.clear();
+        left.complete(CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> {
+                    dialers.forEach(UrlDialer::close);
+                    return null;
+                }));
         sessions.clear();
         anonymous.clear();
         dialing.values().forEach(f -> f.completeExceptionally(new ActorStoppedException("the moq manager was shut down")));
@@ -423,8 +456,6 @@ public final class Moq implements AutoCloseable {
         for (IncomingSession in; (in = incoming.poll()) != null; ) {
             in.reject();
         }
-        urlDialers.values().forEach(UrlDialer::close);
-        urlDialers.clear();
         LOG.info("moq manager stopped");
     }
 }

@@ -2,24 +2,43 @@ package dev.parley.net.moq.session;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The address of a moq-lite relay as a user gives it ({@code --moq-relay}): {@code https://host:port/path?jwt=…},
- * {@code http://…}, or the WebSocket forms {@code wss://}/{@code ws://}. The path is the scope on the relay
- * (moq-relay's convention); the query (a {@code jwt} token) is passed through untouched. Parley reaches a
- * relay over WebSocket with QMux framing: {@code http} becomes {@code ws} and {@code https} becomes
- * {@code wss}, as moq-relay serves both on one port.
+ * The address of a moq-lite relay as a user gives it ({@code --moq-relay}). The path is the scope on
+ * the relay (moq-relay's convention); the query (a {@code jwt} token) is passed through untouched. The
+ * scheme says how the relay is reached, as the public moq clients read it:
+ * <ul>
+ *   <li>{@code https://} - raw QUIC (ALPN {@code moq-lite-0X}, WebPKI TLS for the URL's host) and
+ *       secure WebSocket to the same host and port number, dialed at once; the first to connect wins
+ *       (the npm clients race WebTransport and WebSocket the same way; Parley has no WebTransport, and
+ *       moq-relay serves raw QUIC on its WebTransport port);</li>
+ *   <li>{@code moql://} - raw QUIC only (moq-native's scheme for it);</li>
+ *   <li>{@code wss://} - secure WebSocket only; {@code http://} and {@code ws://} - plain WebSocket only
+ *       (without TLS there is nothing to check a QUIC server against).</li>
+ * </ul>
+ * WebSocket uses QMux framing. Raw QUIC carries no URL, so the path and query go in the lite-05 SETUP
+ * Path; a relay that only speaks lite-03/04 over QUIC can then be used only at its root without a token.
  *
- * @param uri the WebSocket URL dialed ({@code ws} or {@code wss}, with a path of at least {@code /})
+ * @param uri the normalized URL: scheme {@code https}, {@code moql}, {@code wss} or {@code ws}, a path of at least {@code /}
  */
 public record MoqRelayUrl(URI uri) {
+    /** How the relay is reached. */
+    public enum Transport {
+        /** Raw QUIC and WebSocket raced; the first to connect wins. */
+        AUTO,
+        /** Raw QUIC only. */
+        QUIC,
+        /** WebSocket (QMux) only. */
+        WEBSOCKET
+    }
+
     public MoqRelayUrl {
         Objects.requireNonNull(uri, "uri");
-        String scheme = uri.getScheme();
-        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-            throw new IllegalArgumentException("a moq relay is reached over ws:// or wss://, not " + uri);
+        if (!List.of("https", "moql", "wss", "ws").contains(uri.getScheme())) {
+            throw new IllegalArgumentException("a moq relay is reached over https://, moql://, wss:// or ws://, not " + uri);
         }
     }
 
@@ -37,10 +56,10 @@ public record MoqRelayUrl(URI uri) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        String ws = switch (scheme) {
+        String normal = switch (scheme) {
             case "http", "ws" -> "ws";
-            case "https", "wss" -> "wss";
-            default -> throw new IllegalArgumentException("a moq relay URL starts with https://, http://, wss:// or ws://, got '"
+            case "https", "wss", "moql" -> scheme;
+            default -> throw new IllegalArgumentException("a moq relay URL starts with https://, http://, moql://, wss:// or ws://, got '"
                     + text.strip() + "'");
         };
         if (u.getHost() == null || u.getHost().isBlank()) {
@@ -50,12 +69,43 @@ public record MoqRelayUrl(URI uri) {
             throw new IllegalArgumentException("the moq relay URL has a #fragment: '" + text.strip() + "'");
         }
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return new MoqRelayUrl(build(normal, u.getRawAuthority(), path, u.getRawQuery()));
+    }
+
+    private static URI build(String scheme, String authority, String path, String query) {
         try {
-            return new MoqRelayUrl(new URI(ws + "://" + u.getRawAuthority() + path
-                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery())));
+            return new URI(scheme + "://" + authority + path + (query == null ? "" : "?" + query));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
+    }
+
+    /** How the URL says to reach the relay. */
+    public Transport transport() {
+        return switch (uri.getScheme()) {
+            case "https" -> Transport.AUTO;
+            case "moql" -> Transport.QUIC;
+            default -> Transport.WEBSOCKET;
+        };
+    }
+
+    /**
+     * What to dial, at once: {@code moql://} for raw QUIC and {@code ws://}/{@code wss://} for WebSocket, with
+     * this URL's host, port, path and query.
+     */
+    public List<URI> dialTargets() {
+        String a = uri.getRawAuthority();
+        String q = uri.getRawQuery();
+        return switch (transport()) {
+            case AUTO -> List.of(build("moql", a, scope(), q), build("wss", a, scope(), q));
+            case QUIC -> List.of(uri);
+            case WEBSOCKET -> List.of(uri);
+        };
+    }
+
+    /** The {@code path[?query]} a raw QUIC client sends in the lite-05 SETUP. */
+    public String setupPath() {
+        return scope() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     /** The scope: the URL's path ({@code /} for the root). */
@@ -71,16 +121,21 @@ public record MoqRelayUrl(URI uri) {
         String base = scope().endsWith("/") ? scope() : scope() + "/";
         String rest = suffix.startsWith("/") ? suffix.substring(1) : suffix;
         try {
-            return new MoqRelayUrl(new URI(uri.getScheme() + "://" + uri.getRawAuthority() + base + rest
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
-        } catch (URISyntaxException e) {
+            return new MoqRelayUrl(build(uri.getScheme(), uri.getRawAuthority(), base + rest, uri.getRawQuery()));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a relay path: " + suffix, e);
         }
     }
 
     /** The URL without its query (a token is a secret): for logs and messages. */
     public String redacted() {
-        return uri.getScheme() + "://" + uri.getRawAuthority() + scope() + (uri.getRawQuery() == null ? "" : "?…");
+        return redacted(uri);
+    }
+
+    /** {@code target} without its query. */
+    public static String redacted(URI target) {
+        return target.getScheme() + "://" + target.getRawAuthority() + target.getRawPath()
+                + (target.getRawQuery() == null ? "" : "?…");
     }
 
     @Override

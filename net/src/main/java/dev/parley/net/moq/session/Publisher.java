@@ -64,13 +64,37 @@ final class Publisher {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final Set<SendStream> announceStreams = ConcurrentHashMap.newKeySet();
     private final OriginConsumer lookup;
-    /** lite-05 ANNOUNCE_OK hop id: a random nonzero origin id below 2^53 (JS decodes hop ids as doubles). */
-    private final long originId = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong((1L << 53) - 1);
+    /**
+     * lite-05 ANNOUNCE_OK hop id: a relay's origin id (the same on all its sessions), else a random nonzero
+     * id below 2^53 (JS decodes hop ids as doubles).
+     */
+    private final long originId;
+    /** A relay's session: appends {@link #originId} to what it announces (lite-03/04; lite-05 via ANNOUNCE_OK). */
+    private final boolean relay;
 
     Publisher(MoqSession session, OriginProducer origin) {
         this.session = session;
         this.origin = origin;
         this.lookup = origin.consume();
+        long configured = session.hooks().originId();
+        this.relay = configured != 0;
+        this.originId = relay ? configured : 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong((1L << 53) - 1);
+    }
+
+    /** The hop list announced for {@code b}: its own, plus this relay's id where the version carries it in the list. */
+    private List<Long> hopsOut(BroadcastConsumer b) {
+        List<Long> hops = b == null ? List.of() : b.hops();
+        if (!relay || session.version().setup()) {
+            return hops;
+        }
+        List<Long> out = new java.util.ArrayList<>(hops);
+        out.add(originId);
+        return out;
+    }
+
+    /** ANNOUNCE_PLEASE Exclude Hop: a broadcast that came through the asking peer is not offered back to it. */
+    private static boolean excluded(BroadcastConsumer b, long excludeHop) {
+        return b != null && excludeHop != 0 && b.hops().contains(excludeHop);
     }
 
     /** Releases the lookup cursor; called once when the session ends. */
@@ -128,39 +152,40 @@ final class Publisher {
                 for (var a = announces.tryNextAnnounce(); a != null; a = announces.tryNextAnnounce()) {
                     initial.add(a);
                 }
-                Set<String> live = new HashSet<>();
+                java.util.Map<String, BroadcastConsumer> live = new java.util.LinkedHashMap<>();
                 for (var a : initial) {
                     a.path().stripPrefix(prefix).map(Path::value).ifPresent(p -> {
-                        if (a.broadcast() != null) {
-                            live.add(p);
+                        if (a.broadcast() != null && !excluded(a.broadcast(), please.excludeHop())) {
+                            live.put(p, a.broadcast());
                         } else {
                             live.remove(p);
                         }
                     });
                 }
                 if (session.version().announceInit()) {
-                    out.write(new dev.parley.net.moq.wire.AnnounceInit(List.copyOf(live)));
+                    out.write(new dev.parley.net.moq.wire.AnnounceInit(List.copyOf(live.keySet())));
                 } else {
                     out.write(new AnnounceOk(originId, live.size()));
-                    for (String suffix : live) {
-                        out.write(dev.parley.net.moq.wire.Announce.active(suffix));
+                    for (var e : live.entrySet()) {
+                        out.write(dev.parley.net.moq.wire.Announce.active(e.getKey(), hopsOut(e.getValue())));
                     }
                 }
-                active.addAll(live);
+                active.addAll(live.keySet());
             }
             for (var a = announces.nextAnnounce(); a != null; a = announces.nextAnnounce()) {
                 String suffix = a.path().stripPrefix(prefix).map(Path::value).orElse(null);
                 if (suffix == null) {
                     continue;
                 }
-                boolean on = a.broadcast() != null;
+                boolean on = a.broadcast() != null && !excluded(a.broadcast(), please.excludeHop());
                 if (on && active.contains(suffix)) {
                     // replaced: peers expect strictly alternating statuses per path
                     out.write(dev.parley.net.moq.wire.Announce.ended(suffix));
                 } else if (!on && !active.contains(suffix)) {
                     continue;
                 }
-                out.write(on ? dev.parley.net.moq.wire.Announce.active(suffix) : dev.parley.net.moq.wire.Announce.ended(suffix));
+                out.write(on ? dev.parley.net.moq.wire.Announce.active(suffix, hopsOut(a.broadcast()))
+                        : dev.parley.net.moq.wire.Announce.ended(suffix));
                 if (on) {
                     active.add(suffix);
                 } else {

@@ -109,20 +109,23 @@ final class Subscriber {
     /** Opens the Announce stream for every broadcast of the peer and follows it until it ends. */
     void runAnnounces() throws InterruptedException {
         BidiStream s = session.connection().openBidi();
-        session.writer(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease(""));
+        // a relay asks the peer to leave out what came through the relay itself (lite-04+)
+        session.writer(s.send()).writeType(StreamType.ANNOUNCE, new AnnouncePlease("", session.hooks().originId()));
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
         Grammar<AnnounceStreamMessage> grammar = Grammars.announces(session.version());
         MoqException endedWith = null;
+        long peerHop = 0;
         try {
             for (AnnounceStreamMessage m = in.read(grammar); m != null; m = in.read(grammar)) {
                 if (m instanceof dev.parley.net.moq.wire.AnnounceInit init) { // lite-02: the initial set
                     for (String suffix : init.suffixes()) {
-                        addBroadcast(s, Path.of(suffix).value());
+                        addBroadcast(s, Path.of(suffix).value(), List.of());
                     }
                     continue;
                 }
                 if (!(m instanceof Announce a)) {
-                    LOG.debug("peer announce stream opened: {}", (AnnounceOk) m);
+                    peerHop = ((AnnounceOk) m).hopId();
+                    LOG.debug("peer announce stream opened: {}", m);
                     continue;
                 }
                 String path = Path.of(a.suffix()).value();
@@ -130,7 +133,12 @@ final class Subscriber {
                     if (session.version().setup() && hasBroadcast(path)) {
                         removeBroadcast(path); // lite-05: a second active restarts the broadcast
                     }
-                    addBroadcast(s, path);
+                    List<Long> hops = a.hops();
+                    if (peerHop != 0) { // lite-05: the publisher's own id comes in ANNOUNCE_OK
+                        hops = new java.util.ArrayList<>(hops);
+                        hops.add(peerHop);
+                    }
+                    addBroadcast(s, path, hops);
                 } else {
                     removeBroadcast(path);
                 }
@@ -152,7 +160,7 @@ final class Subscriber {
         }
     }
 
-    private void addBroadcast(BidiStream s, String path) {
+    private void addBroadcast(BidiStream s, String path, List<Long> hops) {
         session.hooks().announceGate().check(path); // a refusal resets the announce stream with its code
         BroadcastProducer b;
         lock.lock();
@@ -164,7 +172,7 @@ final class Subscriber {
                 throw new MoqException(MoqError.BOUNDS_EXCEEDED, "peer announced more than "
                         + session.config().maxRemoteAnnounces() + " broadcasts");
             }
-            b = new BroadcastProducer(TrackLimits.DEFAULT.withMaxGroups(session.config().maxGroupsPerTrack()));
+            b = new BroadcastProducer(TrackLimits.DEFAULT.withMaxGroups(session.config().maxGroupsPerTrack())).hops(hops);
             b.setTrackRequestHandler(request -> session.spawn("subscribe-" + path + "/" + request.info().name(),
                     () -> runTrack(path, request.producer())));
             broadcasts.put(path, b);

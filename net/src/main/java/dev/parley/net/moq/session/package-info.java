@@ -10,7 +10,9 @@
  * group, both with {@code Old}), so stale video never queues up under loss. Every stream task runs on its own virtual thread; a bad stream is reset with its moq error
  * code and the rest of the session carries on. {@link dev.parley.net.moq.session.Moq} manages the
  * sessions of one endpoint: local broadcasts go to every session, dials are de-duplicated, and incoming
- * sessions can be accepted or rejected. Binding-agnostic: raw QUIC and QMux over WebSocket look the same.
+ * sessions can be accepted or rejected. Binding-agnostic: raw QUIC and QMux over WebSocket look the same;
+ * {@link dev.parley.net.moq.session.MoqRelayUrl} says which of them a relay URL is dialed over, and
+ * {@code Moq.connect(MoqRelayUrl)} races them when the URL allows both.
  * A served subscription has at most {@code Publisher.MAX_GROUPS_IN_FLIGHT} group streams opening or in
  * flight, so a subscriber that stops reading holds a bounded number of groups.
  * {@link dev.parley.net.moq.session.SessionHooks} let a relay gate what the peer may announce (a refusal

@@ -29,6 +29,10 @@ public record Announce(boolean active, String suffix, List<Long> hops) implement
         return new Announce(true, suffix, List.of());
     }
 
+    public static Announce active(String suffix, List<Long> hops) {
+        return new Announce(true, suffix, hops);
+    }
+
     public static Announce ended(String suffix) {
         return new Announce(false, suffix, List.of());
     }

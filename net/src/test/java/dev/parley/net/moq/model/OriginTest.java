@@ -45,6 +45,26 @@ class OriginTest {
     }
 
     @Test
+    void aBackupTakesOverOnlyWhenTheActiveBroadcastEnds() {
+        BroadcastProducer first = new BroadcastProducer().hops(List.of(1L));
+        BroadcastProducer second = new BroadcastProducer().hops(List.of(2L));
+        BroadcastProducer alone = new BroadcastProducer();
+        origin.publish("cam", first.consume());
+        OriginConsumer c = origin.consume();
+        assertThat(drain(c)).containsExactly("+cam");
+        origin.publishBackup(Path.of("cam"), second.consume());
+        assertThat(drain(c)).as("a backup changes nothing while the first is active").isEmpty();
+        assertThat(c.consume("cam").orElseThrow().hops()).containsExactly(1L);
+        first.close();
+        assertThat(drain(c)).as("the backup takes over (a replacement reads as end, then active)").containsExactly("-cam", "+cam");
+        assertThat(c.consume("cam").orElseThrow().hops()).containsExactly(2L);
+        origin.publishBackup(Path.of("solo"), alone.consume());
+        assertThat(drain(c)).as("a backup on an empty path is active at once").containsExactly("+solo");
+        second.close();
+        assertThat(drain(c)).containsExactly("-cam");
+    }
+
+    @Test
     void prefixFilterUsesWholeSegments() {
         origin.publish("room", new BroadcastProducer().consume());
         origin.publish("room/a", new BroadcastProducer().consume());

@@ -7,21 +7,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MoqRelayUrlTest {
     @Test
-    void httpAndHttpsBecomeWebSocketWithThePathAsScopeAndTheTokenKept() {
+    void theSchemeSaysTheTransportAndThePathIsTheScopeWithTheTokenKept() {
         MoqRelayUrl u = MoqRelayUrl.parse(" https://relay.example:4443/team?jwt=a.b-c ");
-        assertThat(u.toString()).isEqualTo("wss://relay.example:4443/team?jwt=a.b-c");
+        assertThat(u.toString()).isEqualTo("https://relay.example:4443/team?jwt=a.b-c");
+        assertThat(u.transport()).isEqualTo(MoqRelayUrl.Transport.AUTO);
+        assertThat(u.dialTargets()).extracting(java.net.URI::toString)
+                .containsExactly("moql://relay.example:4443/team?jwt=a.b-c", "wss://relay.example:4443/team?jwt=a.b-c");
+        assertThat(u.setupPath()).isEqualTo("/team?jwt=a.b-c");
         assertThat(u.scope()).isEqualTo("/team");
-        assertThat(u.redacted()).isEqualTo("wss://relay.example:4443/team?…");
+        assertThat(u.redacted()).isEqualTo("https://relay.example:4443/team?…");
         assertThat(MoqRelayUrl.parse("http://127.0.0.1:4443").toString()).isEqualTo("ws://127.0.0.1:4443/");
+        assertThat(MoqRelayUrl.parse("http://127.0.0.1:4443").transport()).isEqualTo(MoqRelayUrl.Transport.WEBSOCKET);
+        assertThat(MoqRelayUrl.parse("wss://h/a").dialTargets()).extracting(java.net.URI::toString).containsExactly("wss://h/a");
+        MoqRelayUrl quic = MoqRelayUrl.parse("MOQL://h:9/");
+        assertThat(quic.transport()).isEqualTo(MoqRelayUrl.Transport.QUIC);
+        assertThat(quic.dialTargets()).extracting(java.net.URI::toString).containsExactly("moql://h:9/");
+        assertThat(quic.setupPath()).isEqualTo("/");
         assertThat(MoqRelayUrl.parse("WS://h/").scope()).isEqualTo("/");
-        assertThat(u.under("parley/rooms/ab").toString()).isEqualTo("wss://relay.example:4443/team/parley/rooms/ab?jwt=a.b-c");
+        assertThat(u.under("parley/rooms/ab").toString()).isEqualTo("https://relay.example:4443/team/parley/rooms/ab?jwt=a.b-c");
         assertThat(MoqRelayUrl.parse("http://h:1/").under("/x").toString()).isEqualTo("ws://h:1/x");
     }
 
     @Test
     void anythingElseIsAClearError() {
         assertThatThrownBy(() -> MoqRelayUrl.parse("")).hasMessageContaining("empty");
-        assertThatThrownBy(() -> MoqRelayUrl.parse("ftp://h/")).hasMessageContaining("https://, http://, wss:// or ws://");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("ftp://h/")).hasMessageContaining("https://, http://, moql://, wss:// or ws://");
         assertThatThrownBy(() -> MoqRelayUrl.parse("relay.example:4443")).hasMessageContaining("starts with");
         assertThatThrownBy(() -> MoqRelayUrl.parse("https:///path")).hasMessageContaining("no host");
         assertThatThrownBy(() -> MoqRelayUrl.parse("https://h/#x")).hasMessageContaining("fragment");
