@@ -14,15 +14,23 @@ import java.util.List;
  * @param jwtKey             a JWK file (EdDSA public key) verifying {@code ?jwt=} tokens, or {@code null}
  * @param keyFile            the file keeping the relay's Ed25519 key (its QUIC identity), created on first
  *                           use; {@code null} for a new identity on every start
+ * @param goawayUri          where sessions are sent when this relay drains (the GOAWAY's new-session URI of
+ *                           lite-04+), already checked as a relay URL; {@code null} for none ("come back later")
  */
 public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
-                                Path jwtKey, Path keyFile) {
+                                Path jwtKey, Path keyFile, String goawayUri) {
     /** The media relay's default port, as moq-relay's. */
     public static final int DEFAULT_PORT = 4443;
 
     public MediaRelayFlags {
         publicPrefixes = List.copyOf(publicPrefixes);
         publicReadPrefixes = List.copyOf(publicReadPrefixes);
+    }
+
+    /** Options that name no relay to move to on drain. */
+    public MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
+                           Path jwtKey, Path keyFile) {
+        this(listen, publicPrefixes, publicReadPrefixes, jwtKey, keyFile, null);
     }
 
     /** Options with a new identity on every start (tests). */

@@ -65,6 +65,9 @@ class RelayCommandTest {
                     List.of(), List.of(), jwk, defaultKey));
             assertThat(run("relay", "--profile", "second", "--public", "/", "--key-file", "/var/lib/parley/relay.key")).isZero();
             assertThat(calls.getLast().media().keyFile()).isEqualTo(java.nio.file.Path.of("/var/lib/parley/relay.key"));
+            assertThat(calls.getLast().media().goawayUri()).isNull();
+            assertThat(run("relay", "--public", "/", "--goaway-uri", " https://relay2.example:4443/ ")).isZero();
+            assertThat(calls.getLast().media().goawayUri()).isEqualTo("https://relay2.example:4443/");
         } finally {
             java.nio.file.Files.delete(jwk);
         }
@@ -78,6 +81,10 @@ class RelayCommandTest {
         assertThat(err.toString()).contains("bad prefix /a/../b").contains("dot segment");
         assertThat(run("relay", "--jwt-key", "/nonexistent.jwk")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("cannot read /nonexistent.jwk");
+        assertThat(run("relay", "--public", "/", "--goaway-uri", "relay2.example:4443")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--goaway-uri: a moq relay URL starts with");
+        assertThat(run("relay", "--goaway-uri", "https://relay2.example/")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--goaway-uri is for the media relay");
         assertThat(calls).isEmpty();
     }
 

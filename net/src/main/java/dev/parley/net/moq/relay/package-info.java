@@ -20,7 +20,7 @@
  *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
  *       broadcast from its publisher and announce it to the client under the ticket string itself. Query
  *       values are form-decoded ({@code %3A} is {@code :}), as moq-relay's URL parser does.</li>
- *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
+ *   <li>On drain, lite-04+ sessions get a GOAWAY (naming the new-session URI the operator gave, if any) and new connections are closed with
  *       {@code Closed} (25), "relay is shutting down".</li>
  * </ul>
  *
