@@ -3,6 +3,7 @@ package dev.parley.app;
 import dev.parley.app.cli.Cli;
 import dev.parley.app.cli.CliContext;
 import dev.parley.app.cli.LinkInbox;
+import dev.parley.app.cli.ProcessStart;
 import dev.parley.app.cli.TicketLinks;
 import dev.parley.app.ui.ParleyApp;
 import dev.parley.app.headless.HeadlessEngines;
@@ -21,6 +22,7 @@ public final class Main {
     private static final Duration LINK_WAIT = Duration.ofMillis(750);
 
     public static void main(String[] args) throws InterruptedException {
+        ProcessStart.markMain();
         // macOS delivers clicked links as events, not arguments; elsewhere this is empty.
         Optional<LinkInbox> links = LinkInbox.install(LinkInbox.currentLauncher());
         String[] commandLine = links.isPresent() ? links.get().commandLine(args, LINK_WAIT) : TicketLinks.rewrite(args);

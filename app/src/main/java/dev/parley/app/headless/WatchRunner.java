@@ -70,6 +70,7 @@ final class WatchRunner {
             return fail(terminal, "bad ticket: " + e.getMessage(), ExitCodes.USAGE);
         }
         WatchWarmUp.start(); // catalog parsing and FFmpeg load while we dial, not after the media arrives
+        long bindStart = System.nanoTime();
         // A fresh identity on purpose (--profile is ignored here): a watcher only dials out, nobody needs
         // to recognise it, and it must not clash with a window or publisher running the same profile.
         try (Endpoint endpoint = Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
@@ -78,7 +79,7 @@ final class WatchRunner {
             String connectedPath;
             long dialStart = System.nanoTime();
             event(terminal, "dialing", dialStart, "\"addresses\":" + ticket.addr().directAddresses().size()
-                    + ",\"relays\":" + ticket.addr().relayUrls().size());
+                    + ",\"relays\":" + ticket.addr().relayUrls().size() + startup(bindStart, dialStart));
             try {
                 session = moq.connect(ticket.addr()).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 connectedPath = session.connection().pathInfo().describe();
@@ -180,12 +181,13 @@ final class WatchRunner {
 
     /** What watching one broadcast on one session holds open. */
     private record Watching(AutoCloseable others, RemoteMedia remote, AutoCloseable link) implements AutoCloseable {
-        static Watching open(MoqSession session, String broadcast, RenditionChoice choice) throws Exception {
+        static Watching open(MoqSession session, String broadcast, RenditionChoice choice, Terminal terminal, long dialStart)
+                throws Exception {
             // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
             var others = session.announced("");
             RemoteMedia remote = null;
             try {
-                remote = new RemoteMedia(session.subscribe(broadcast, DIAL_TIMEOUT),
+                remote = new RemoteMedia(announcedBroadcast(session, broadcast, terminal, dialStart),
                         WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
                         dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
                 return new Watching(others, remote, MediaLinks.follow(session, remote));
@@ -228,7 +230,7 @@ final class WatchRunner {
         RenditionChoice choice = choice(options.rendition());
         MoqSession session = first;
         boolean redirectTried = false;
-        Watching watching = Watching.open(session, broadcast, choice);
+        Watching watching = Watching.open(session, broadcast, choice, terminal, dialStart);
         try {
             RemoteMedia remote = watching.remote();
             if (options.record() != null) {
@@ -250,7 +252,7 @@ final class WatchRunner {
                     if (next != null) {
                         Watching moved;
                         try {
-                            moved = Watching.open(next, broadcast, choice);
+                            moved = Watching.open(next, broadcast, choice, terminal, dialStart);
                         } catch (Exception e) {
                             next.close();
                             throw e;
@@ -288,7 +290,9 @@ final class WatchRunner {
                     long at = System.nanoTime();
                     if (frames.incrementAndGet() == 1) {
                         String shown = remote.rendition();
-                        event(terminal, "first-frame", dialStart, shown == null ? null : "\"rendition\":\"" + jsonEscape(shown) + "\"");
+                        long warm = WatchWarmUp.finishedNanos();
+                        event(terminal, "first-frame", dialStart, (shown == null ? "" : "\"rendition\":\"" + jsonEscape(shown) + "\",")
+                                + "\"warmUpMs\":" + (warm == 0 ? -1 : (warm - dialStart) / 1_000_000));
                     } else if (at - lastFrame >= GAP_MS * 1_000_000) {
                         event(terminal, "resumed", dialStart, "\"gapMs\":" + (at - lastFrame) / 1_000_000);
                     }
@@ -417,6 +421,31 @@ final class WatchRunner {
 
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+
+    /** The broadcast once the peer announced it, with an {@code announced} event. */
+    private static dev.parley.net.moq.model.BroadcastConsumer announcedBroadcast(MoqSession session, String broadcast,
+                                                                               Terminal terminal, long dialStart) {
+        var b = session.subscribe(broadcast, DIAL_TIMEOUT);
+        event(terminal, "announced", dialStart, null);
+        return b;
+    }
+
+    /**
+     * The {@code dialing} event's startup split: {@code processMs} from the process's start (the OS's
+     * record, 10 ms steps) to dialing, {@code mainMs} from it to {@code main} (JVM boot), {@code bindMs}
+     * the endpoint's bind; empty when the process start is unknown.
+     */
+    private static String startup(long bindStart, long dialStart) {
+        var started = ProcessHandle.current().info().startInstant();
+        if (started.isEmpty()) {
+            return "";
+        }
+        long sinceStartMs = java.time.Duration.between(started.get(), java.time.Instant.now()).toMillis();
+        long main = dev.parley.app.cli.ProcessStart.mainNanos();
+        return ",\"processMs\":" + sinceStartMs
+                + (main == 0 ? "" : ",\"mainMs\":" + (sinceStartMs - (dialStart - main) / 1_000_000))
+                + ",\"bindMs\":" + (dialStart - bindStart) / 1_000_000;
     }
 
     /** One event line: {@code {"event":NAME,"ms":<since the dial started>,...extra}}. */

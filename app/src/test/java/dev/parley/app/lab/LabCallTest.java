@@ -66,13 +66,18 @@ class LabCallTest {
 
     /** Starts {@code parley ARGS} in {@code node} with a config folder of its own (never the user's). */
     static LabProcess parley(NetLab.Node node, Map<String, String> env, String... args) throws IOException {
+        return parley(node, env, List.of(), args);
+    }
+
+    /** {@link #parley(NetLab.Node, Map, String...)} with extra JVM options. */
+    static LabProcess parley(NetLab.Node node, Map<String, String> env, List<String> jvm, String... args) throws IOException {
         Map<String, String> e = new HashMap<>(env);
         e.put("XDG_CONFIG_HOME", Files.createTempDirectory("parley-lab-config").toString());
         e.putIfAbsent("PARLEY_SECRET", null);
-        return node.java("dev.parley.app.Main",
-                // the test class path holds two logback-test.xml; keep logback's status report off stdout
-                List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"),
-                List.of(args), e);
+        List<String> options = new ArrayList<>(jvm);
+        // the test class path holds two logback-test.xml; keep logback's status report off stdout
+        options.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
+        return node.java("dev.parley.app.Main", options, List.of(args), e);
     }
 
     /**
@@ -107,6 +112,12 @@ class LabCallTest {
         }
     }
 
+    /** The {@code "ms"} of the process's first {@code event} line, or -1. */
+    private static long ms(LabProcess p, String event) {
+        return p.stdout().stream().filter(s -> isEvent(s, event)).findFirst()
+                .map(s -> json(new LabProcess.Line(LabProcess.Source.OUT, 0, s)).get("ms").asLong()).orElse(-1L);
+    }
+
     private static boolean isEvent(String line, String event) {
         return line.startsWith("{\"event\":\"" + event + "\"");
     }
@@ -135,8 +146,18 @@ class LabCallTest {
             // the publisher's encoder start, keyframe, decode), and which rendition the first frame came from
             long catalogMs = watcher.stdout().stream().filter(s -> isEvent(s, "catalog")).findFirst()
                     .map(s -> json(new LabProcess.Line(LabProcess.Source.OUT, 0, s)).get("ms").asLong()).orElse(-1L);
-            System.out.printf(Locale.ROOT, "lab: watch across hosts: connected -> catalog %d ms, catalog -> first frame %d ms, "
-                    + "first frame from %s%n", catalogMs - connectMs, firstMs - catalogMs, json(first).path("rendition").asText("?"));
+            long announcedMs = ms(watcher, "announced");
+            JsonNode dial = json(dialing);
+            System.out.printf(Locale.ROOT, "lab: watch across hosts: process start -> main %d ms -> dialing %d ms (endpoint bind "
+                            + "%d ms); connected -> announced %d ms -> catalog %d ms -> first frame %d ms (warm-up done at %d ms), "
+                            + "first frame from %s; process start -> first frame %.0f ms (read here)%n",
+                    dial.path("mainMs").asLong(-1), dial.path("processMs").asLong(-1), dial.path("bindMs").asLong(-1),
+                    announcedMs - connectMs, catalogMs - announcedMs, firstMs - catalogMs, json(first).path("warmUpMs").asLong(),
+                    json(first).path("rendition").asText("?"), first.millisSince(watcher.startNanos()));
+            // the timeline is whole and in order: a broken or skipped step shows here, not only as a slower total
+            assertThat(List.of(connectMs, announcedMs, catalogMs, firstMs)).as(watcher.tail()).isSorted().allMatch(v -> v >= 0);
+            assertThat(dial.path("mainMs").asLong(-1)).as("JVM boot is part of the time to main")
+                    .isPositive().isLessThanOrEqualTo(dial.path("processMs").asLong(-1));
             within("watch across hosts: dialing -> connected", connectMs, 1000, 4000);
             within("watch across hosts: dialing -> first frame", firstMs, 1000, 9000);
             assertThat(watcher.waitFor(Duration.ofSeconds(30))).as(watcher.tail()).isZero();
@@ -225,7 +246,9 @@ class LabCallTest {
             LabProcess.Line video = j.awaitOut(s -> s.contains("\"broadcast-subscribed\""), Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "lab: room join through a %s: joiner connected %d ms after its join "
                     + "started, host connected to the joiner %.0f ms after it; joiner subscribed the host's camera "
-                    + "at %d ms%n", label, joinerMs, hostMs, json(video).get("ms").asLong());
+                    + "at %d ms; joiner's process start -> join started %.0f ms, -> connected %.0f ms (read here)%n",
+                    label, joinerMs, hostMs, json(video).get("ms").asLong(), (joinStart - j.startNanos()) / 1e6,
+                    jc.millisSince(j.startNanos()));
             within("room (" + label + "): joiner connected", joinerMs, 2000, 5000);
             within("room (" + label + "): host connected to the joiner", hostMs, 2000, 5000);
             assertThat(h.stdout()).noneMatch(s -> s.contains("\"reconnecting\""));

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WatchWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WatchWarmUp.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** {@link System#nanoTime()} when the warm-up finished (0 = not yet): startup timelines print it. */
+    private static volatile long finishedNanos;
 
     private WatchWarmUp() {
     }
@@ -35,6 +37,11 @@ public final class WatchWarmUp {
         if (STARTED.compareAndSet(false, true)) {
             Thread.ofPlatform().name("watch-warmup").daemon().start(WatchWarmUp::run);
         }
+    }
+
+    /** {@link System#nanoTime()} when the warm-up finished, or 0 while it runs or never ran. */
+    public static long finishedNanos() {
+        return finishedNanos;
     }
 
     private static void run() {
@@ -49,6 +56,8 @@ public final class WatchWarmUp {
         } catch (RuntimeException | LinkageError e) {
             // only a speed-up: without it the first catalog and frame merely come later
             LOG.debug("watch warm-up skipped: {}", e.toString());
+        } finally {
+            finishedNanos = System.nanoTime();
         }
     }
 }
