@@ -6,6 +6,26 @@
 // audio clock. The Node driver (browser-watch.mjs) reads window.harness.
 import "@moq/watch/element";
 
+// When WebCodecs hands each decoded frame to the player (by frame timestamp, µs), to split the time
+// after the player's due time into decode and paint. The player constructs its decoders later, from
+// this global.
+const decodedAt = new Map();
+if (typeof VideoDecoder !== "undefined") {
+	const Native = VideoDecoder;
+	window.VideoDecoder = class extends Native {
+		constructor(init) {
+			super({
+				...init,
+				output: (frame) => {
+					decodedAt.set(frame.timestamp, performance.now());
+					if (decodedAt.size > 600) decodedAt.delete(decodedAt.keys().next().value);
+					return init.output(frame);
+				},
+			});
+		}
+	};
+}
+
 const params = new URLSearchParams(location.search);
 const bandRows = Number(params.get("bandRows") ?? 16);
 const sourceHeight = Number(params.get("sourceHeight") ?? 720);
@@ -26,6 +46,8 @@ const harness = {
 	sharedArrayBuffer: typeof SharedArrayBuffer !== "undefined",
 	webcodecs: typeof VideoDecoder !== "undefined" && typeof AudioDecoder !== "undefined",
 	paints: [], // {capture, seen, latency} per new barcode value seen on the canvas
+	draws: [], // {capture, latency, media} per new barcode value the player drew into the canvas
+	lag: {}, // per kind (audio/video): {n, min, max} of performance.now() − media timestamp at receipt
 	unreadable: 0,
 	tracks: [], // rendition changes: {at, track}
 	probes: [], // PROBE changes: {at, bitrate, rtt}
@@ -51,6 +73,41 @@ function readBarcode() {
 	return value;
 }
 
+// The player draws into this same context in its own animation-frame callback; the harness's callback
+// may run before it in the same frame, so a read there sees the frame one animation frame late. Reading
+// right after the player's drawImage gives the time the frame reached the canvas.
+const drawImage = ctx.drawImage.bind(ctx);
+let lastDrawn = 0;
+ctx.drawImage = (image, ...rest) => {
+	drawImage(image, ...rest);
+	if (typeof VideoFrame === "undefined" || !(image instanceof VideoFrame)) return;
+	const now = performance.timeOrigin + performance.now();
+	const value = readBarcode();
+	if (value !== undefined && value > lastDrawn && Math.abs(now - value) < 10_000) {
+		lastDrawn = value;
+		// how long after the player's own display time (timestamp + sync reference + sync buffer) it drew
+		const due = image.timestamp / 1000 + (peek(el.sync?.out?.reference) ?? NaN) + (peek(el.sync?.out?.buffer) ?? NaN);
+		const decoded = decodedAt.get(image.timestamp);
+		harness.draws.push({ capture: value, latency: now - value, media: image.timestamp / 1000, late: performance.now() - due,
+			decodedLate: decoded === undefined ? null : decoded - due });
+	}
+};
+
+function hookSync() {
+	const sync = el.sync;
+	if (!sync || sync.__parleyHooked) return;
+	sync.__parleyHooked = true;
+	const received = sync.received.bind(sync);
+	sync.received = (t, kind = "") => {
+		const lag = performance.now() - t;
+		const s = (harness.lag[kind] ??= { n: 0, min: Infinity, max: -Infinity });
+		s.n++;
+		s.min = Math.min(s.min, lag);
+		s.max = Math.max(s.max, lag);
+		return received(t, kind);
+	};
+}
+
 function peek(signal) {
 	try {
 		return signal?.peek?.();
@@ -63,6 +120,7 @@ let last = 0;
 let lastTrack;
 let lastProbe = "";
 function onFrame() {
+	hookSync();
 	const now = performance.timeOrigin + performance.now();
 	const value = readBarcode();
 	if (value !== undefined && value !== last) {
@@ -103,6 +161,8 @@ window.snapshot = () => {
 		jitter: peek(el.sync?.out?.jitter) ?? null,
 		// the whole sync delay: max(video, audio rendition jitter) + the connection's jitter allowance
 		buffer: peek(el.sync?.out?.buffer) ?? null,
+		reference: peek(el.sync?.out?.reference) ?? null,
+		lag: harness.lag,
 		canvas: [canvas.width, canvas.height],
 		paints: harness.paints.length,
 	};

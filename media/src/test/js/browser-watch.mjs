@@ -45,7 +45,7 @@ try {
 	const h = await page.evaluate(() => window.harness);
 	emit({ event: "tracks", tracks: h.tracks });
 	emit({ event: "probes", probes: h.probes });
-	emit({ event: "paints", unreadable: h.unreadable, paints: h.paints });
+	emit({ event: "paints", unreadable: h.unreadable, paints: h.paints, draws: h.draws });
 	emit({ event: "errors", errors: h.errors, console: consoleLines.filter((l) => /error|warn/i.test(l)).slice(-30) });
 	emit({ event: "done" });
 } finally {

@@ -55,7 +55,9 @@ import java.util.function.BiConsumer;
  * <p>An actor like {@link Room}: the pure {@link RelayMembership} decides presence and subscriptions from
  * the relay's announces; this driver turns its actions into subscriptions on virtual threads, whose
  * results come back as commands tagged with the relay session's generation. A failed relay session is
- * re-dialed with the room's reconnect backoff.
+ * re-dialed with the room's reconnect backoff. A GOAWAY naming another relay (a draining relay's
+ * {@code --goaway-uri}) moves the room there: the session is closed and re-dialed at the named relay,
+ * with the room's scope and token when the URI names no path ({@link MoqRelayUrl#redirect}).
  */
 public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     /** The track of the room feed that carries the publisher's {@link PeerState} (latest group wins). */
@@ -72,7 +74,8 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
 
     private final EndpointId me;
     private final RoomTicket ticket;
-    private final MoqRelayUrl url;
+    /** Where the room's session goes; moved by a GOAWAY that names another relay (actor-written). */
+    private volatile MoqRelayUrl url;
     private final RoomOptions options;
     private final Moq moq;
     private final Actor<Command> actor;
@@ -133,6 +136,10 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     }
 
     private record SessionDown(long gen, CloseReason reason) implements Command {
+    }
+
+    /** The relay of session {@code gen} is going away and names {@code uri} to move to. */
+    private record Redirect(long gen, String uri) implements Command {
     }
 
     private record Announced(long gen, String path, boolean active) implements Command {
@@ -373,6 +380,20 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
                 LOG.debug("relay room: dial failed: {}", f.why());
                 redialLater();
             }
+            case Redirect r -> {
+                if (r.gen() != gen || session == null) {
+                    return;
+                }
+                try {
+                    url = url.redirect(r.uri());
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("the moq relay sent GOAWAY to '{}', which is no relay URL ({}); re-dialing {}", r.uri(),
+                            e.getMessage(), url.redacted());
+                    return;
+                }
+                LOG.info("the moq relay is going away; the room moves to {}", url.redacted());
+                session.close(); // SessionDown follows: the room re-dials, now at the named relay
+            }
             case SessionDown d -> {
                 if (d.gen() != gen || session == null) {
                     return;
@@ -501,6 +522,11 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         }
         backoffMs = options.reconnect().firstDelay().toMillis();
         s.closed().whenComplete((r, e) -> actor.post(new SessionDown(g, r != null ? r : new CloseReason.TransportError(String.valueOf(e)))));
+        s.goawayReceived().thenAccept(uri -> {
+            if (!uri.isEmpty()) {
+                actor.post(new Redirect(g, uri));
+            }
+        });
         s.announceRefused().thenAccept(code -> LOG.warn("the moq relay {} refused this peer's broadcasts (code {}): others cannot see us",
                 url.redacted(), code));
         s.publish(RelayPaths.broadcastPath(me, Room.ROOM_BROADCAST), ownFeed.broadcast().consume());

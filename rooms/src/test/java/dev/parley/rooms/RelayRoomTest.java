@@ -207,6 +207,30 @@ class RelayRoomTest {
     }
 
     @Test
+    void aDrainingRelayThatNamesAnotherMovesTheRoomThere() throws Exception {
+        String a = relay(Permission.READ_WRITE);
+        MoqRelay relayA = relays.getLast();
+        String b = relay(Permission.READ_WRITE);
+        RoomTicket ticket = RoomTicket.generate(RoomMode.RELAY, a);
+        Peer alice = join(ticket, "alice");
+        Peer bob = join(ticket, "bob");
+        bob.room().handle().publish("camera", camera()).get(5, TimeUnit.SECONDS);
+        var first = alice.log().await(e -> e instanceof RoomEvent.BroadcastSubscribed s && s.peer().equals(bob.id())
+                && s.name().equals("camera"), WAIT);
+
+        // relay A drains; its GOAWAY names B (no path: each peer keeps the room's scope there)
+        Thread drain = Thread.ofVirtual().start(() -> relayA.drain(Duration.ofSeconds(10), b));
+        var again = (RoomEvent.BroadcastSubscribed) alice.log().awaitAfter(first, e -> e instanceof RoomEvent.BroadcastSubscribed s
+                && s.peer().equals(bob.id()) && s.name().equals("camera"), WAIT).event();
+        assertThat(readFrame(again.broadcast())).as("bob's frames reach alice through relay B").startsWith("frame ");
+        String bScope = dev.parley.net.moq.session.MoqRelayUrl.parse(b).under(RelayPaths.roomScope(ticket.topic())).toString();
+        assertThat(((RelayRoom) alice.room()).scopeUrl().toString()).isEqualTo(bScope);
+        assertThat(((RelayRoom) bob.room()).scopeUrl().toString()).isEqualTo(bScope);
+        drain.join(Duration.ofSeconds(12));
+        assertThat(relayA.sessionCount()).as("both left relay A").isZero();
+    }
+
+    @Test
     void aRelayThatOnlyLetsUsReadOrNotAtAllIsAClearError() {
         RoomTicket readOnly = RoomTicket.generate(RoomMode.RELAY, relay(Permission.READ_ONLY));
         assertThatThrownBy(() -> join(readOnly, "reader"))

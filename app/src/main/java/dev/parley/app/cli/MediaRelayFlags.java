@@ -16,9 +16,11 @@ import java.util.List;
  *                           use; {@code null} for a new identity on every start
  * @param upstreams          moq-lite relays to link to ({@code --upstream URL}): the whole origin both ways,
  *                           hop lists keeping linked relays from echoing each other
+ * @param goawayUri          where sessions are sent when this relay drains (the GOAWAY's new-session URI of
+ *                           lite-04+), already checked as a relay URL; {@code null} for none ("come back later")
  */
 public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
-                                Path jwtKey, Path keyFile, List<String> upstreams) {
+                                Path jwtKey, Path keyFile, List<String> upstreams, String goawayUri) {
     /** The media relay's default port, as moq-relay's. */
     public static final int DEFAULT_PORT = 4443;
 
@@ -28,10 +30,10 @@ public record MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefi
         upstreams = List.copyOf(upstreams);
     }
 
-    /** Options without upstream relays. */
+    /** Options without upstream relays that name no relay to move to on drain. */
     public MediaRelayFlags(InetSocketAddress listen, List<String> publicPrefixes, List<String> publicReadPrefixes,
                            Path jwtKey, Path keyFile) {
-        this(listen, publicPrefixes, publicReadPrefixes, jwtKey, keyFile, List.of());
+        this(listen, publicPrefixes, publicReadPrefixes, jwtKey, keyFile, List.of(), null);
     }
 
     /** Options with a new identity on every start (tests). */

@@ -77,6 +77,12 @@ final class RelayCommand implements Callable<Integer> {
                     + "each other (repeatable).")
     List<String> upstreams = new ArrayList<>();
 
+    @Option(names = "--goaway-uri", paramLabel = "URL",
+            description = "When stopping, send media sessions (moq-lite 04/05) to this relay instead (the GOAWAY's new "
+                    + "session URI), e.g. https://relay2.example:4443/. Without a path the clients keep their own scope and "
+                    + "token there. Default: no redirect (they reconnect here).")
+    String goawayUri;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE: one 'name = value' per line, names as these options without dashes "
                     + "(e.g. 'public = /parley/rooms'); options given on the command line win.")
@@ -129,7 +135,17 @@ final class RelayCommand implements Callable<Integer> {
                     : new InetSocketAddress(listen.getAddress(), MediaRelayFlags.DEFAULT_PORT);
             Path key = keyFile != null ? keyFile
                     : ConfigDirs.system(parent == null ? null : parent.profile()).resolve(MediaRelayFlags.DEFAULT_KEY_FILE);
-            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey, key, upstreams);
+            if (goawayUri != null) {
+                try {
+                    dev.parley.net.moq.session.MoqRelayUrl.parse(goawayUri);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--goaway-uri: " + e.getMessage());
+                }
+            }
+            media = new MediaRelayFlags(at, publicPrefixes, publicReadPrefixes, jwtKey, key, upstreams,
+                    goawayUri == null ? null : goawayUri.strip());
+        } else if (goawayUri != null) {
+            throw new ParameterException(spec.commandLine(), "--goaway-uri is for the media relay: it needs --public, --public-read or --jwt-key");
         } else if (mediaListen != null || !upstreams.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     (mediaListen != null ? "--media-listen" : "--upstream")

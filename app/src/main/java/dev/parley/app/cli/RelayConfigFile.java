@@ -18,7 +18,7 @@ import java.util.Set;
 final class RelayConfigFile {
     /** The options a file may set (everything but --config itself and help/version). */
     static final Set<String> SETTINGS = Set.of("listen", "stun-port", "tls-cert", "tls-key", "rate-limit",
-            "media-listen", "public", "public-read", "jwt-key", "key-file", "upstream");
+            "media-listen", "public", "public-read", "jwt-key", "key-file", "upstream", "goaway-uri");
 
     private RelayConfigFile() {}
 

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeoutException;
  * relay, which (like every session of the manager) carries every published broadcast. The first
  * session must work: a relay that refuses it (bad token, wrong scope) or refuses the announces
  * (read-only) is an {@link IllegalStateException} saying so. Later drops are re-dialed with backoff
- * (0.5 s doubling to 10 s) on a virtual thread until {@link #close()}.
+ * (0.5 s doubling to 10 s) on a virtual thread until {@link #close()}. A GOAWAY that names another relay
+ * (a draining relay's {@code --goaway-uri}) is followed at once: the new session is dialed (the manager
+ * announces every broadcast on it) before the old one is closed, and later re-dials go there too.
  */
 final class MoqRelayLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MoqRelayLink.class);
@@ -27,7 +30,7 @@ final class MoqRelayLink implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 10_000;
 
     private final Moq moq;
-    private final MoqRelayUrl url;
+    private volatile MoqRelayUrl url;
     private final Thread keeper;
     private volatile MoqSession session;
     private volatile boolean closed;
@@ -80,7 +83,15 @@ final class MoqRelayLink implements AutoCloseable {
         try {
             while (!closed) {
                 MoqSession s = session;
-                CloseReason r = s.closed().get(); // ends when the session does (or close() interrupts)
+                String to = endOrRedirect(s); // when the session ends or its peer names another relay (or close() interrupts)
+                if (closed) {
+                    return;
+                }
+                if (to != null && follow(s, to)) {
+                    backoff = 500;
+                    continue;
+                }
+                CloseReason r = s.closed().get();
                 if (closed) {
                     return;
                 }
@@ -99,6 +110,41 @@ final class MoqRelayLink implements AutoCloseable {
             }
         } catch (InterruptedException | ExecutionException e) {
             // closing
+        }
+    }
+
+    /** Waits for {@code s} to end (null) or for a GOAWAY naming a new session URI (that URI). */
+    private static String endOrRedirect(MoqSession s) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(s.closed(), s.goawayReceived()).get();
+        } catch (ExecutionException e) {
+            return null; // ended without a GOAWAY
+        }
+        String uri = s.goawayReceived().getNow("");
+        return uri == null || uri.isEmpty() ? null : uri;
+    }
+
+    /** Moves to the relay a GOAWAY named; false (after saying why) to fall back to re-dialing. */
+    private boolean follow(MoqSession old, String newSessionUri) throws InterruptedException {
+        MoqRelayUrl to;
+        try {
+            to = url.redirect(newSessionUri);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("the moq relay {} sent GOAWAY to '{}', which is no relay URL ({}); re-dialing it instead", url.redacted(),
+                    newSessionUri, e.getMessage());
+            return false;
+        }
+        try {
+            MoqSession next = dial(moq, to);
+            LOG.warn("the moq relay {} is going away; moved to {}", url.redacted(), to.redacted());
+            url = to;
+            session = next;
+            old.close();
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.warn("the moq relay {} sent GOAWAY to {}: {}", url.redacted(), to.redacted(), e.getMessage());
+            url = to; // the old relay is leaving: re-dial the new one with backoff
+            return false;
         }
     }
 

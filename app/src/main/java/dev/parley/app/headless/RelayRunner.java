@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * its HTTP probes on TCP and STUN on UDP, on one port number; the media relay, when configured, on its own
  * (WebSocket on TCP, raw QUIC on UDP). Prints the relay URL as the first stdout line (the media relay's
  * as the second) and serves until the JVM is asked to stop; then the media relay drains (new sessions
- * refused, GOAWAY, up to {@link #DRAIN} for sessions to end), everything closes and it exits 0.
+ * refused, GOAWAY naming {@code --goaway-uri} if given, up to {@link #DRAIN} for sessions to end), everything closes and it exits 0.
  */
 final class RelayRunner {
     static final Duration DRAIN = Duration.ofSeconds(3);
@@ -73,7 +73,7 @@ final class RelayRunner {
             }
             Thread hook = new Thread(() -> {
                 if (media != null) {
-                    media.relay().drain(DRAIN);
+                    media.relay().drain(DRAIN, options.media().goawayUri() == null ? "" : options.media().goawayUri());
                 }
                 stop.countDown();
                 try {

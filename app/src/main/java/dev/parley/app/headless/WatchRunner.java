@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the moments a person waits for, in milliseconds since the dial started: {@code dialing},
  * {@code connected}, {@code catalog} (the first catalog arrived; seen within the 100 ms frame wait),
  * {@code first-frame} (with the rendition it came from), and {@code resumed} when frames come back after a gap of
- * {@value #GAP_MS} ms or more (with the gap's length).
+ * {@value #GAP_MS} ms or more (with the gap's length). Through a moq relay, a GOAWAY naming another relay
+ * (a draining relay's {@code --goaway-uri}) is followed: {@code redirected} (with the new relay, its token
+ * redacted), the broadcast subscribed there, and watching goes on (not while recording: a recording is one session's).
  */
 final class WatchRunner {
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -129,8 +131,10 @@ final class WatchRunner {
             String via = "moq-relay " + url.redacted();
             event(terminal, "connected", dialStart, "\"path\":\"" + jsonEscape(via) + "\",\"transport\":\""
                     + session.connection().binding() + "\"");
+            MoqRelayUrl[] current = {url};
             try {
-                return watch(session, options.ticket(), options, terminal, dialStart, session.connection().pathInfo().describe());
+                return watch(session, options.ticket(), options, terminal, dialStart, session.connection().pathInfo().describe(),
+                        old -> followGoaway(moq, current, old, terminal, dialStart));
             } catch (dev.parley.net.moq.model.MoqException | dev.parley.net.transport.TransportException e) {
                 var closed = session.closed().getNow(null);
                 return fail(terminal, "cannot watch '" + options.ticket() + "' through the moq relay " + url.redacted() + ": "
@@ -147,19 +151,90 @@ final class WatchRunner {
     }
 
     /**
-     * Watches {@code broadcast} on an established session until the duration ends or the session closes;
-     * event times count from {@code dialStart}.
+     * A GOAWAY's new relay, dialed (the event {@code redirected}), or null when the GOAWAY named none or
+     * the new relay cannot be reached (then watching ends with the old session, as without a redirect).
      */
+    private static MoqSession followGoaway(Moq moq, MoqRelayUrl[] current, MoqSession old, Terminal terminal, long dialStart)
+            throws InterruptedException {
+        String uri = old.goawayReceived().getNow("");
+        if (uri == null || uri.isEmpty()) {
+            return null;
+        }
+        try {
+            MoqRelayUrl to = current[0].redirect(uri);
+            MoqSession next = moq.connect(to).get(DIAL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            event(terminal, "redirected", dialStart, "\"relay\":\"" + jsonEscape(to.redacted()) + "\",\"from\":\""
+                    + jsonEscape(current[0].redacted()) + "\"");
+            current[0] = to;
+            return next;
+        } catch (IllegalArgumentException | ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            terminal.err().println("parley watch: the moq relay sent GOAWAY to '" + uri + "', which did not work: " + cause.getMessage());
+            terminal.err().flush();
+            return null;
+        }
+    }
+
+    /** Where a session that received GOAWAY goes next: a new session, or null to stay until it ends. */
+    @FunctionalInterface
+    interface Redirect {
+        MoqSession follow(MoqSession goingAway) throws InterruptedException;
+    }
+
+    /** What watching one broadcast on one session holds open. */
+    private record Watching(AutoCloseable others, RemoteMedia remote, AutoCloseable link) implements AutoCloseable {
+        static Watching open(MoqSession session, String broadcast, RenditionChoice choice, Terminal terminal, long dialStart)
+                throws Exception {
+            // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
+            var others = session.announced("");
+            RemoteMedia remote = null;
+            try {
+                remote = new RemoteMedia(announcedBroadcast(session, broadcast, terminal, dialStart),
+                        WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
+                        dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
+                return new Watching(others, remote, MediaLinks.follow(session, remote));
+            } catch (Exception | Error e) {
+                if (remote != null) {
+                    remote.close();
+                }
+                others.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                link.close();
+            } finally {
+                try {
+                    remote.close();
+                } finally {
+                    others.close();
+                }
+            }
+        }
+    }
+
     private static int watch(MoqSession session, String broadcast, WatchFlags options, Terminal terminal,
                              long dialStart, String connectedPath) throws Exception {
+        return watch(session, broadcast, options, terminal, dialStart, connectedPath, null);
+    }
+
+    /**
+     * Watches {@code broadcast} on an established session until the duration ends or the session closes;
+     * event times count from {@code dialStart}. With {@code redirect}, a GOAWAY moves the watch to the
+     * session it returns (the caller closes the first session; this closes the ones it moved to).
+     */
+    private static int watch(MoqSession first, String broadcast, WatchFlags options, Terminal terminal,
+                             long dialStart, String connectedPath, Redirect redirect) throws Exception {
         AtomicLong frames = new AtomicLong();
         RenditionChoice choice = choice(options.rendition());
-        // the peer's other broadcasts, for renditions whose catalog entry points at another broadcast
-        try (var others = session.announced("");
-             RemoteMedia remote = new RemoteMedia(announcedBroadcast(session, broadcast, terminal, dialStart),
-                WatchOptions.defaults().withChoice(choice).withAudioSink(new NullAudioSink()),
-                dev.parley.media.watch.SiblingBroadcasts.of(others, broadcast));
-             AutoCloseable link = MediaLinks.follow(session, remote)) {
+        MoqSession session = first;
+        boolean redirectTried = false;
+        Watching watching = Watching.open(session, broadcast, choice, terminal, dialStart);
+        try {
+            RemoteMedia remote = watching.remote();
             if (options.record() != null) {
                 remote.startRecording(options.record());
                 event(terminal, "recording", dialStart, "\"file\":\"" + jsonEscape(options.record().toString()) + "\"");
@@ -173,6 +248,28 @@ final class WatchRunner {
             String lastPath = connectedPath; // a change while subscribing is reported at once
             boolean catalogSeen = false;
             while (System.nanoTime() < end && !session.isClosed()) {
+                if (redirect != null && options.record() == null && !redirectTried && session.goingAway()) {
+                    redirectTried = true;
+                    MoqSession next = redirect.follow(session);
+                    if (next != null) {
+                        Watching moved;
+                        try {
+                            moved = Watching.open(next, broadcast, choice, terminal, dialStart);
+                        } catch (Exception e) {
+                            next.close();
+                            throw e;
+                        }
+                        watching.close();
+                        if (session != first) {
+                            session.close();
+                        }
+                        session = next;
+                        watching = moved;
+                        remote = moved.remote();
+                        redirectTried = false;
+                        catalogSeen = false;
+                    }
+                }
                 if (!catalogSeen && remote.hasCatalog()) { // where a first frame's time goes: before or after the catalog
                     catalogSeen = true;
                     event(terminal, "catalog", dialStart, null);
@@ -222,6 +319,11 @@ final class WatchRunner {
             }
             if (session.isClosed() && System.nanoTime() < end) {
                 return fail(terminal, "the publisher closed the session", ExitCodes.FAILED);
+            }
+        } finally {
+            watching.close();
+            if (session != first) {
+                session.close();
             }
         }
         return ExitCodes.OK;

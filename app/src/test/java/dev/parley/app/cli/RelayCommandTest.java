@@ -68,6 +68,9 @@ class RelayCommandTest {
             assertThat(calls.getLast().media().upstreams()).containsExactly("https://198.18.0.2:4443/?jwt=t", "ws://198.18.0.3:4443/");
             assertThat(run("relay", "--profile", "second", "--public", "/", "--key-file", "/var/lib/parley/relay.key")).isZero();
             assertThat(calls.getLast().media().keyFile()).isEqualTo(java.nio.file.Path.of("/var/lib/parley/relay.key"));
+            assertThat(calls.getLast().media().goawayUri()).isNull();
+            assertThat(run("relay", "--public", "/", "--goaway-uri", " https://relay2.example:4443/ ")).isZero();
+            assertThat(calls.getLast().media().goawayUri()).isEqualTo("https://relay2.example:4443/");
         } finally {
             java.nio.file.Files.delete(jwk);
         }
@@ -85,6 +88,10 @@ class RelayCommandTest {
         assertThat(err.toString()).contains("--upstream: a moq relay URL starts with");
         assertThat(run("relay", "--jwt-key", "/nonexistent.jwk")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("cannot read /nonexistent.jwk");
+        assertThat(run("relay", "--public", "/", "--goaway-uri", "relay2.example:4443")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--goaway-uri: a moq relay URL starts with");
+        assertThat(run("relay", "--goaway-uri", "https://relay2.example/")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--goaway-uri is for the media relay");
         assertThat(calls).isEmpty();
     }
 

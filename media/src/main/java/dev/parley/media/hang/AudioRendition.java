@@ -16,6 +16,11 @@ public record AudioRendition(String codec, Container container, String descripti
         return new AudioRendition("opus", Container.LEGACY, null, sampleRate, channels, bitrate, null, null);
     }
 
+    /** This rendition declaring {@code jitterMillis} (a hang player assumes one packet, 20 ms for Opus, without it). */
+    public AudioRendition withJitter(Long jitterMillis) {
+        return new AudioRendition(codec, container, description, sampleRate, numberOfChannels, bitrate, jitterMillis, broadcast);
+    }
+
     public String containerKind() {
         return container == null ? "legacy" : container.kind();
     }

@@ -3,6 +3,7 @@ package dev.parley.media.publish;
 import dev.parley.media.codec.EncodedVideo;
 import dev.parley.media.codec.H264Encoder;
 import dev.parley.media.codec.H264Sps;
+import dev.parley.media.codec.OpusEncoder;
 import dev.parley.media.codec.VideoEncoderConfig;
 import dev.parley.media.codec.VideoPreset;
 import dev.parley.media.frame.PixelFormat;
@@ -37,7 +38,18 @@ import java.util.Map;
  * virtual thread because {@code unused()} may complete on a network thread.
  */
 final class HangPublication implements AutoCloseable {
+    /** Parley's own audio: 20 ms Opus packets, what its watchers' playout ticks at (FEC, concealment). */
     static final String AUDIO_TRACK = "audio/opus";
+    /**
+     * The same microphone in 10 ms packets, listed first because a hang web player takes the first
+     * audio rendition. Its sync buffer holds the larger of the audio and video {@code jitter} (the
+     * audio's is at least one packet: a packet is complete one packet after its first sample) plus a
+     * network allowance, so this is 10 ms less buffer, hence latency, than 20 ms packets. Encoded only
+     * while someone subscribes it.
+     */
+    static final String SHORT_AUDIO_TRACK = "audio/opus-10ms";
+    /** Packet duration by audio track, in catalog order. */
+    static final Map<String, Long> AUDIO_PACKET_MICROS = audioTracks();
     /**
      * The catalog's video {@code jitter}: the most a frame waits after capture before it is written. Each
      * frame goes out as soon as the encoder returns it (libx264 zerolatency: no lookahead, no B-frames, one
@@ -63,7 +75,7 @@ final class HangPublication implements AutoCloseable {
     private final Map<String, VideoEncoderConfig> configs = new LinkedHashMap<>();
     private final Map<String, String> codecs = new LinkedHashMap<>();
     private final Map<String, ActiveVideo> activeVideo = new LinkedHashMap<>();
-    private ActiveAudio activeAudio;
+    private final Map<String, ActiveAudio> activeAudio = new LinkedHashMap<>();
     private boolean videoOn;
     private boolean audioOn;
     private byte[] lastCatalog;
@@ -89,6 +101,13 @@ final class HangPublication implements AutoCloseable {
         catalogTrack = broadcast.createTrack(new TrackInfo(Catalog.TRACK, TrackInfo.PRIORITY_CATALOG));
         broadcast.setTrackRequestHandler(this::onRequest);
         publishCatalog();
+    }
+
+    private static Map<String, Long> audioTracks() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put(SHORT_AUDIO_TRACK, OpusEncoder.SHORT_FRAME_MICROS);
+        m.put(AUDIO_TRACK, OpusEncoder.FRAME_MICROS);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     // The catalog promises a codec string before any encoder runs, so encode one frame to read the SPS.
@@ -120,7 +139,10 @@ final class HangPublication implements AutoCloseable {
         }
         Map<String, AudioRendition> a = new LinkedHashMap<>();
         if (audioOn) {
-            a.put(AUDIO_TRACK, AudioRendition.opus(AudioSource.SAMPLE_RATE, audio.channels(), audioBitrate));
+            // jitter: a packet is complete one packet after its first sample, and the source reads
+            // 10 ms blocks, so no packet waits longer than its own duration
+            AUDIO_PACKET_MICROS.forEach((name, micros) -> a.put(name, AudioRendition.opus(AudioSource.SAMPLE_RATE,
+                    audio.channels(), audioBitrate).withJitter(Math.max(micros, AudioSource.BLOCK_MICROS) / 1000)));
         }
         return Catalog.of(v, a).withTimeline(timeline);
     }
@@ -148,11 +170,11 @@ final class HangPublication implements AutoCloseable {
             track.unused().thenRun(() -> stopVideo(name, track));
             track.closed().whenComplete((ok, err) -> stopVideo(name, track));
             LOG.debug("started encoder for {}", name);
-        } else if (audioOn && name.equals(AUDIO_TRACK)) {
+        } else if (audioOn && AUDIO_PACKET_MICROS.containsKey(name)) {
             AudioTrackWriter writer = new AudioTrackWriter(track, timeline);
-            activeAudio = new ActiveAudio(track, new AudioEncoder(audio, audioBitrate, writer), writer);
-            track.unused().thenRun(() -> stopAudio(track));
-            track.closed().whenComplete((ok, err) -> stopAudio(track));
+            activeAudio.put(name, new ActiveAudio(track, new AudioEncoder(audio, audioBitrate, AUDIO_PACKET_MICROS.get(name), writer), writer));
+            track.unused().thenRun(() -> stopAudio(name, track));
+            track.closed().whenComplete((ok, err) -> stopAudio(name, track));
         } else {
             track.abort(MoqError.NOT_FOUND);
         }
@@ -174,14 +196,14 @@ final class HangPublication implements AutoCloseable {
         });
     }
 
-    private void stopAudio(TrackProducer track) {
+    private void stopAudio(String name, TrackProducer track) {
         ActiveAudio a;
         synchronized (this) {
-            a = activeAudio;
+            a = activeAudio.get(name);
             if (a == null || a.track() != track) {
                 return;
             }
-            activeAudio = null;
+            activeAudio.remove(name);
         }
         Thread.ofVirtual().name("stop-audio").start(() -> {
             a.encoder().close();
@@ -205,17 +227,15 @@ final class HangPublication implements AutoCloseable {
     }
 
     void setAudioOn(boolean on) {
-        ActiveAudio stop;
+        Map<String, ActiveAudio> stop;
         synchronized (this) {
             if (audio == null || on == audioOn) {
                 return;
             }
             audioOn = on;
-            stop = on ? null : activeAudio;
+            stop = on ? Map.of() : new LinkedHashMap<>(activeAudio);
         }
-        if (stop != null) {
-            stopAudio(stop.track());
-        }
+        stop.forEach((name, a) -> stopAudio(name, a.track()));
         publishCatalog();
     }
 
@@ -262,19 +282,21 @@ final class HangPublication implements AutoCloseable {
         });
     }
 
+    /** Summed over the audio tracks being encoded (each subscribed packet duration costs its own bits). */
     synchronized long audioBitrateBps() {
-        return activeAudio == null ? 0 : activeAudio.encoder().bitrateBps();
+        return activeAudio.values().stream().mapToLong(a -> a.encoder().bitrateBps()).sum();
     }
 
+    /** Opus packets encoded, over the audio tracks being encoded. */
     synchronized long audioPackets() {
-        return activeAudio == null ? 0 : activeAudio.encoder().packets();
+        return activeAudio.values().stream().mapToLong(a -> a.encoder().packets()).sum();
     }
 
     /** Ends the broadcast, stops every encoder. Idempotent. */
     @Override
     public void close() {
         List<ActiveVideo> videos;
-        ActiveAudio a;
+        List<ActiveAudio> audios;
         synchronized (this) {
             if (closed) {
                 return;
@@ -282,14 +304,14 @@ final class HangPublication implements AutoCloseable {
             closed = true;
             videos = new ArrayList<>(activeVideo.values());
             activeVideo.clear();
-            a = activeAudio;
-            activeAudio = null;
+            audios = new ArrayList<>(activeAudio.values());
+            activeAudio.clear();
         }
         for (ActiveVideo v : videos) {
             v.encoder().close();
             v.writer().finish();
         }
-        if (a != null) {
+        for (ActiveAudio a : audios) {
             a.encoder().close();
             a.writer().finish();
         }

@@ -9,7 +9,7 @@ import javax.sound.sampled.Mixer;
 import javax.sound.sampled.TargetDataLine;
 import java.util.List;
 
-/** A microphone through javax.sound: 48 kHz mono 16-bit, read in 20 ms blocks. */
+/** A microphone through javax.sound: 48 kHz mono 16-bit, read in 10 ms blocks ({@link AudioSource#BLOCK_FRAMES}). */
 public final class MicrophoneSource extends AudioSource {
     private final DeviceInfo device;
     private TargetDataLine line;
@@ -50,7 +50,7 @@ public final class MicrophoneSource extends AudioSource {
             TargetDataLine l = (TargetDataLine) AudioSystem.getMixer(info)
                     .getLine(new DataLine.Info(TargetDataLine.class, Devices.CAPTURE_FORMAT));
             // 200 ms: a capture thread starved for a while (a loaded machine) catches up instead of losing audio
-            l.open(Devices.CAPTURE_FORMAT, bytes.length * 10);
+            l.open(Devices.CAPTURE_FORMAT, (int) (bytes.length * (200_000 / BLOCK_MICROS)));
             l.start();
             line = l;
             lastDataNanos = System.nanoTime();
@@ -92,12 +92,11 @@ public final class MicrophoneSource extends AudioSource {
         return new AudioBlock(s, SAMPLE_RATE, 1, micros);
     }
 
-    static final long BLOCK_MICROS = 20_000;
     static final long REANCHOR_MICROS = 80_000;
 
     /**
      * When a block just read was captured: on the microphone's sample clock (the previous block's start
-     * plus 20 ms), so a capture thread that reads late or in bursts still stamps every block where it
+     * plus one block), so a capture thread that reads late or in bursts still stamps every block where it
      * was recorded, which the echo canceller's reference is lined up by. The clock is (re)anchored to
      * what the line says (now, minus the audio captured after this block and still in its buffer, minus
      * the block) at the first block and whenever the two differ by more than 80 ms (audio lost to an

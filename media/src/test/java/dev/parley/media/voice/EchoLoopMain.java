@@ -99,7 +99,7 @@ public final class EchoLoopMain {
             @Override
             public void accept(AudioBlock b) {
                 before.put(b.captureMicros(), b.samples());
-                if (last >= 0 && Math.abs(b.captureMicros() - last - 20_000) > 1_000) { // audio lost or the clock re-anchored
+                if (last >= 0 && Math.abs(b.captureMicros() - last - dev.parley.media.source.AudioSource.BLOCK_MICROS) > 1_000) { // audio lost or the clock re-anchored
                     System.out.println("stall " + b.captureMicros() + " capture " + (b.captureMicros() - last) / 1000);
                 }
                 last = b.captureMicros();

@@ -29,14 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * convergence allowance) after the first block and after every stall of the machine (the playout's
  * 60 ms ran dry, or capture lost audio: the sound server may then restart the stream with another
  * delay, a new echo path the canceller must learn again). The normal run (12 s) checks convergence:
- * the first second of such speech (25 blocks) must be cancelled by 20 dB; with
+ * the first second of such speech (half a second of blocks) must be cancelled by 20 dB; with
  * {@code -Dparley.long=true} (30 s) all of it must, over at least 1 s. On a loaded machine a stall
  * can leave the canceller without the echo for 3-4 s (docs/audio-processing.md), which only the long
  * run counts against it.
  */
 @Timeout(180)
 class EchoLoopOsTest {
-    private static final double SPEECH_FLOOR = 960 * Math.pow(32767 * Math.pow(10, -50 / 20.0), 2);
+    private static final double SPEECH_FLOOR = dev.parley.media.source.AudioSource.BLOCK_FRAMES * Math.pow(32767 * Math.pow(10, -50 / 20.0), 2);
 
     @Test
     void farEndSpeechThroughAPulseAudioLoopIsCancelledByAtLeast20Db(@TempDir Path dir) throws Exception {
@@ -117,7 +117,7 @@ class EchoLoopOsTest {
             double left = 0;
             int speech = 0;
             List<Double> windows = new ArrayList<>();
-            // the first whole second from 2 s on with at least 25 settled far-end blocks: the convergence check
+            // the first whole second from 2 s on with at least 0.5 s of settled far-end blocks: the convergence check
             double firstConverged = Double.NaN;
             long cWindow = -1;
             double cIn = 0;
@@ -155,7 +155,7 @@ class EchoLoopOsTest {
                         }
                         cIn += e[0];
                         cLeft += e[1];
-                        if (++cBlocks == 25) {
+                        if (++cBlocks == (int) (500_000 / dev.parley.media.source.AudioSource.BLOCK_MICROS)) {
                             firstConverged = 10 * Math.log10(cIn / Math.max(cLeft, 1));
                         }
                     }

@@ -264,8 +264,17 @@ public final class MoqRelay implements AutoCloseable {
      * still open (they are closed by {@link #close}).
      */
     public int drain(Duration timeout) {
+        return drain(timeout, "");
+    }
+
+    /**
+     * {@link #drain(Duration)} whose GOAWAYs name {@code newSessionUri} (where the sessions should go, e.g.
+     * another relay); empty for none.
+     */
+    public int drain(Duration timeout, String newSessionUri) {
+        java.util.Objects.requireNonNull(newSessionUri, "newSessionUri");
         draining = true;
-        sessions.forEach(s -> Thread.ofVirtual().name("relay-goaway").start(() -> s.session().goaway("")));
+        sessions.forEach(s -> Thread.ofVirtual().name("relay-goaway").start(() -> s.session().goaway(newSessionUri)));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!sessions.isEmpty() && System.nanoTime() < deadline) {
             try {

@@ -20,6 +20,7 @@
  *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
  *       broadcast from its publisher and announce it to the client under the ticket string itself. Query
  *       values are form-decoded ({@code %3A} is {@code :}), as moq-relay's URL parser does.</li>
+<<<<<<< HEAD
  *   <li>Hop lists (spec §14): the relay has a random origin id below 2^53
  *       ({@link dev.parley.net.moq.relay.MoqRelay#originId()}); what it announces carries the broadcast's
  *       hop list plus that id (lite-04 appended to the list, lite-03 only the count, lite-05 as
@@ -33,6 +34,9 @@
  *       ({@code parley relay --upstream URL}): a client session at the URL's path carrying the whole
  *       origin both ways, re-dialed with backoff; two relays may link to each other.</li>
  *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
+=======
+ *   <li>On drain, lite-04+ sessions get a GOAWAY (naming the new-session URI the operator gave, if any) and new connections are closed with
+>>>>>>> paint13
  *       {@code Closed} (25), "relay is shutting down".</li>
  * </ul>
  *

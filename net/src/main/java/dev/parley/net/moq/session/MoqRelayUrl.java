@@ -127,6 +127,25 @@ public record MoqRelayUrl(URI uri) {
         }
     }
 
+    /**
+     * Where a relay's GOAWAY sends this client: {@code newSessionUri} parsed as a relay URL; one without a
+     * path (or just {@code /}) and without a query names only the relay, so this URL's scope and token go
+     * along ({@code wss://b/} for {@code wss://a/team?jwt=t} is {@code wss://b/team?jwt=t}); one with either
+     * is taken as given. Throws {@link IllegalArgumentException} for an empty or malformed URI.
+     */
+    public MoqRelayUrl redirect(String newSessionUri) {
+        MoqRelayUrl to = parse(newSessionUri);
+        if (!"/".equals(to.scope()) || to.uri().getRawQuery() != null) {
+            return to;
+        }
+        try {
+            return new MoqRelayUrl(new URI(to.uri().getScheme() + "://" + to.uri().getRawAuthority() + scope()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage(), e);
+        }
+    }
+
     /** The URL without its query (a token is a secret): for logs and messages. */
     public String redacted() {
         return redacted(uri);
