@@ -31,6 +31,19 @@ public final class OriginProducer implements AutoCloseable {
      * @throws MoqException {@link MoqError#CLOSED} if the origin is closed (the handle is closed too)
      */
     public void publish(Path path, BroadcastConsumer broadcast) {
+        publish(path, broadcast, false);
+    }
+
+    /**
+     * Publishes {@code broadcast} under {@code path} as a backup: it becomes the active broadcast there only
+     * once every broadcast published before it at that path has ended (a relay's second route to the same
+     * broadcast). Otherwise as {@link #publish(Path, BroadcastConsumer)}.
+     */
+    public void publishBackup(Path path, BroadcastConsumer broadcast) {
+        publish(path, broadcast, true);
+    }
+
+    private void publish(Path path, BroadcastConsumer broadcast, boolean backup) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(broadcast, "broadcast");
         OriginState.Publication key = new OriginState.Publication(path, broadcast);
@@ -47,49 +60,16 @@ public final class OriginProducer implements AutoCloseable {
             ArrayList<BroadcastConsumer> list = s.published.computeIfAbsent(path, p -> new ArrayList<>(1));
             BroadcastConsumer before = s.active(path);
             list.removeIf(b -> b == broadcast);
-            list.add(broadcast);
+            if (backup) {
+                list.addFirst(broadcast); // the active one is the last
+            } else {
+                list.add(broadcast);
+            }
             Runnable replaced = s.endWatches.put(key, onEnd);
             if (replaced != null) {
                 broadcast.removeEndListener(replaced);
             }
-            if (before == null || before.state() != broadcast.state()) {
-                s.markDirty(path);
-            }
-            return PUBLISHED;
-        });
-        if (outcome != PUBLISHED) {
-            broadcast.close();
-        }
-        if (outcome == ORIGIN_CLOSED) {
-            throw new MoqException(MoqError.CLOSED, "origin is closed");
-        }
-    }
-
-    /**
-     * Publishes {@code broadcast} under {@code path} as a backup: it becomes the active broadcast there only
-     * once every broadcast published before it at that path has ended (a relay's second route to the same
-     * broadcast). Otherwise as {@link #publish(Path, BroadcastConsumer)}.
-     */
-    public void publishBackup(Path path, BroadcastConsumer broadcast) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(broadcast, "broadcast");
-        OriginState.Publication key = new OriginState.Publication(path, broadcast);
-        Runnable onEnd = () -> unpublish(path, broadcast);
-        int outcome = state.watch.update(s -> {
-            if (s.ended) {
-                return ORIGIN_CLOSED;
-            }
-            if (!broadcast.addEndListener(onEnd)) {
-                return BROADCAST_ENDED;
-            }
-            ArrayList<BroadcastConsumer> list = s.published.computeIfAbsent(path, p -> new ArrayList<>(1));
-            list.removeIf(b -> b == broadcast);
-            list.addFirst(broadcast); // the active one is the last
-            Runnable replaced = s.endWatches.put(key, onEnd);
-            if (replaced != null) {
-                broadcast.removeEndListener(replaced);
-            }
-            if (list.size() == 1) {
+            if (before != s.active(path) && (before == null || before.state() != s.active(path).state())) {
                 s.markDirty(path);
             }
             return PUBLISHED;
