@@ -35,9 +35,14 @@ public final class LiveEdge {
      * (a standby rendition's frames: small and sent ahead of the shown rendition, they would hide its queue).
      */
     public long observe(long timestampMicros, boolean counted) {
+        return observe(timestampMicros, counted, 0);
+    }
+
+    /** Like {@link #observe(long, boolean)}, with the frame's size (counted in the arrival window's bytes either way). */
+    public long observe(long timestampMicros, boolean counted, int size) {
         long late = lateness(timestampMicros);
-        if (arrivals != null && counted) {
-            arrivals.record(late);
+        if (arrivals != null) {
+            arrivals.record(late, size, counted);
         }
         return late;
     }
