@@ -6,11 +6,14 @@ import java.util.List;
  * Chooses between renditions ranked best-first (index 0 = most pixels) from signals of the media
  * direction ({@link NetworkSignals}).
  *
- * <p>Down: the receiving side is the trigger. A standing queue (frames arriving later than the fastest
- * one by more than {@code queueDowngrade} for {@code downgradeHold}, or by twice that in a tick after one that
- * already queued) or frames about to be skipped ({@code queueEmergency}, or skipped groups while a queue
- * stands, after a tick that already queued; a jump from nothing in one tick is a stall, not a queue)
- * switch down at once to the best rendition that fits the
+ * <p>Down: the receiving side is the trigger. A queue that keeps growing (the least frame delay of the last
+ * {@code gradientWindow} rising by {@code gradientStep} or more on each of three ticks in a row: a bottleneck
+ * filling, seen 150-250 ms after it starts) switches at once to the standby when there is one (already
+ * decoded, the cheapest to send, so the queue drains fastest; the probes climb back to what fits). A
+ * standing queue (even the fastest frame of the last 200 ms later than the fastest one seen by more than
+ * {@code queueDowngrade} for {@code downgradeHold}, or by twice that after 100 ms of queue) or frames about
+ * to be skipped ({@code queueEmergency}, or skipped groups while a queue stands; a jump from nothing is a
+ * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
@@ -18,7 +21,7 @@ import java.util.List;
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
  * publisher's estimate has headroom for the next rung (or it sends none) and the rung fits what arrived
  * the last time the path queued (for {@code capacityMemory}), switch up and keep it if the
- * path stays clean for {@code probeDuration}, else (the delay lasting two ticks) go back and wait {@code probeBackoff} (doubling per
+ * path stays clean for {@code probeDuration}, else (the delay lasting {@code probeAbortHold}, or growing) go back and wait {@code probeBackoff} (doubling per
  * failure, reset by a kept probe); going back lands on the best rendition at or below the one before the
  * probe that fits the capacity measured while it queued (a link that collapsed during a probe is not
  * answered by the rung the probe started from when that no longer fits either).

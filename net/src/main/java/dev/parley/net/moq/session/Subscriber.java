@@ -468,7 +468,8 @@ final class Subscriber {
         try {
             while (!session.isClosed()) {
                 Thread.sleep(sleep);
-                if (elicitor.onTick(System.nanoTime() / 1_000_000, session.connection().pathStats().bytesReceived())) {
+                var path = session.connection().pathStats();
+                if (elicitor.onTick(System.nanoTime() / 1_000_000, path.bytesReceived(), path.bytesSent())) {
                     out.write(new Probe(0, 0));
                 }
             }
