@@ -437,7 +437,8 @@ final class Subscriber {
         BidiStream s = session.connection().openBidi();
         s.send().write(new byte[]{(byte) StreamType.PROBE.code()});
         s.send().flush();
-        if (!session.config().ackElicitInterval().isZero()) {
+        // lite-04 on: a PROBE bitrate of 0 means "unknown", so ours asks nothing of the peer
+        if (!session.config().ackElicitInterval().isZero() && session.version().probeRtt()) {
             session.spawn("probe-acks", () -> elicitAcks(s));
         }
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
