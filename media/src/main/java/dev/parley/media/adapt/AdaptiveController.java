@@ -6,7 +6,11 @@ import java.util.List;
  * Chooses between renditions ranked best-first (index 0 = most pixels) from signals of the media
  * direction ({@link NetworkSignals}).
  *
- * <p>Down: the receiving side is the trigger. A queue that keeps growing (the least frame delay of the last
+ * <p>Down: the receiving side is the trigger. With a standby, the shown rendition silent for 150 ms while
+ * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: behind a
+ * bottleneck that overflowed, the shown rendition's lost packets wait for retransmission behind the queue
+ * and its frames stop, then arrive in a burst already ~250 ms late (seen in the lab 0.4-0.5 s after the
+ * cut, before any queue had shown). A queue that keeps growing (the least frame delay of the last
  * {@code gradientWindow} rising by {@code gradientStep} or more on each of three ticks in a row: a bottleneck
  * filling, seen 150-250 ms after it starts) switches at once to the standby when there is one (already
  * decoded, the cheapest to send, so the queue drains fastest; the probes climb back to what fits). A
@@ -83,6 +87,7 @@ public final class AdaptiveController {
     private long measuredAt = NEVER;
     private boolean standby;
     private long lastArrivalAt = NEVER;
+    private int standbySinceShown;
     private long aboveGoodSince = NEVER;
     // the queue-growth signal: recent ticks' least delays, and the run of steps in which their windowed minimum rose
     private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
@@ -145,6 +150,24 @@ public final class AdaptiveController {
      * missing for {@link #QUIET_MS}.
      */
     public Decision tick(NetworkSignals s, long now) {
+        standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
+        int lowest = ranked.size() - 1;
+        // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
+        // band) keeps arriving: the shown one is stuck behind the bottleneck (its lost packets wait for a
+        // retransmission behind the queue), not the watcher or the whole connection: show the standby now
+        if (standby && probe < 0 && ranked.size() > 1 && current != lowest && s.arrivals() == 0
+                && lastArrivalAt != NEVER && now - lastArrivalAt >= STARVED_MS && standbySinceShown >= STARVED_STANDBY_FRAMES
+                && elapsed(lastSwitch, config.postSwitchSettle(), now)) {
+            capacityBps = minKnown(s.receiveBps(), s.peerEstimateBps());
+            remember(now);
+            current = lowest;
+            badSince = -1;
+            goodSince = -1;
+            lastDowngrade = now;
+            lastSwitch = now;
+            resetGrowth();
+            return new SwitchTo(ranked.get(current).track(), true);
+        }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
         }
@@ -213,7 +236,6 @@ public final class AdaptiveController {
             return new Hold();
         }
 
-        int lowest = ranked.size() - 1;
         if (queueing && current == lowest) {
             refine(now); // the queue left behind by a step down drains at the bottleneck's rate
         }
@@ -275,6 +297,10 @@ public final class AdaptiveController {
         return new Hold();
     }
 
+    /** The shown rendition silent this long while the standby delivers: it is stuck behind the bottleneck. */
+    static final long STARVED_MS = 150;
+    /** Standby frames that must have arrived since the shown rendition's last one (~100 ms at 30 fps). */
+    static final int STARVED_STANDBY_FRAMES = 3;
     /** Frames missing this long make a tick count again (as no queue, not clean). */
     static final long QUIET_MS = 300;
     /** How long the delay must have stood above {@code queueGood} before a large delay counts as a queue. */

@@ -6,12 +6,15 @@ package dev.parley.media.adapt;
  * readers record, the control step drains. Thread-safe.
  */
 public final class ArrivalWindow {
-    /** The arrivals of one tick; {@code bytes} counts the uncounted frames too. */
-    public record Summary(int count, long minLatenessMicros, long maxLatenessMicros, long bytes) {
-        public static final Summary EMPTY = new Summary(0, 0, 0, 0);
+    /**
+     * The arrivals of one tick; {@code bytes} counts the uncounted frames too, {@code others} is how many
+     * uncounted frames (the standby's) arrived.
+     */
+    public record Summary(int count, long minLatenessMicros, long maxLatenessMicros, long bytes, int others) {
+        public static final Summary EMPTY = new Summary(0, 0, 0, 0, 0);
 
         public Summary(int count, long minLatenessMicros, long maxLatenessMicros) {
-            this(count, minLatenessMicros, maxLatenessMicros, 0);
+            this(count, minLatenessMicros, maxLatenessMicros, 0, 0);
         }
     }
 
@@ -19,6 +22,7 @@ public final class ArrivalWindow {
     private long min = Long.MAX_VALUE;
     private long max;
     private long bytes;
+    private int others;
 
     public synchronized void record(long latenessMicros) {
         count++;
@@ -30,17 +34,20 @@ public final class ArrivalWindow {
     public synchronized void record(long latenessMicros, int size, boolean counted) {
         if (counted) {
             record(latenessMicros);
+        } else {
+            others++;
         }
         bytes += size;
     }
 
     /** The arrivals since the last drain; starts a new window. */
     public synchronized Summary drain() {
-        Summary s = count == 0 ? new Summary(0, 0, 0, bytes) : new Summary(count, min, max, bytes);
+        Summary s = count == 0 ? new Summary(0, 0, 0, bytes, others) : new Summary(count, min, max, bytes, others);
         count = 0;
         min = Long.MAX_VALUE;
         max = 0;
         bytes = 0;
+        others = 0;
         return s;
     }
 }

@@ -238,4 +238,41 @@ class AdaptiveControllerTest {
         assertThat(out.subList(0, 6)).allMatch(x -> x instanceof Hold);
         assertThat(out.get(6)).as("the third step of growth").isEqualTo(new SwitchTo("video/h264-180p", false));
     }
+
+    @Test
+    void theShownRenditionStuckWhileTheStandbyArrivesSwitchesToTheStandby() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        // 720p stops arriving, the standby's frames (sent ahead in audio's band) keep coming
+        NetworkSignals onlyStandby = new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 1500, 2);
+        assertThat(c.tick(onlyStandby, t)).isInstanceOf(Hold.class);
+        assertThat(c.tick(onlyStandby, t + 50)).isInstanceOf(Hold.class);
+        assertThat(c.tick(onlyStandby, t + 100)).as("150 ms without a 720p frame, 6 standby frames")
+                .isEqualTo(new SwitchTo("video/h264-180p", true));
+    }
+
+    @Test
+    void nothingArrivingAtAllIsAStallNotAStuckRendition() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(c.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+        // and without a standby there is nothing to compare with
+        AdaptiveController plain = at("video/h264-720p");
+        for (t = 0; t < 1000; t += 50) {
+            plain.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 1500, 2), u)).isInstanceOf(Hold.class);
+        }
+    }
 }
