@@ -108,6 +108,9 @@ class LossLabTest {
                     delta(last, before, "groupsSkipped"), delta(last, before, "groupsStalled"));
 
             assertThat(lossy).as("a stats line for each second of loss").hasSizeGreaterThanOrEqualTo((int) LOSS.toSeconds() - 3);
+            if (elicit != null) { // the A/B setting reached the watcher's JVM
+                assertThat(watcher.lines()).anyMatch(l -> l.text().contains("Picked up JAVA_TOOL_OPTIONS: -Dparley.ackElicitMs=" + elicit));
+            }
             // The targets: a frame in every second, audio whole enough every second. Under 20 % loss both ways
             // QUIC itself can stall the whole connection for most of a second now and then (its probe timeout
             // backs off when probes and their acknowledgements are lost in a row: seen once in ~170 s), which
