@@ -13,14 +13,13 @@ import java.time.Duration;
  * @param receiveBps      bits received on the connection per second over the tick
  * @param peerEstimateBps the publisher's capacity estimate from PROBE, bits per second (0 = unknown)
  * @param skippedGroups   groups skipped so far because they arrived too late (cumulative)
- * @param arrivedBytes    bytes of the video frames (the standby's too) that arrived in the tick
  * @param standbyArrivals frames of the standby rendition (not counted in {@code arrivals}) that arrived in the tick
  */
 public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps,
-                             long skippedGroups, long arrivedBytes, int standbyArrivals) {
+                             long skippedGroups, int standbyArrivals) {
 
     public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups) {
-        this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, 0, 0);
+        this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, 0);
     }
 
     /** A tick in which nothing was measured. */
@@ -36,7 +35,7 @@ public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps,
     /** Signals with a receive rate measured before (link samples come every 200 ms, ticks may be shorter). */
     public static NetworkSignals of(long receiveBps, LinkSample latest, ArrivalWindow.Summary arrivals, long skippedGroups) {
         return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receiveBps,
-                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.bytes(), arrivals.others());
+                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others());
     }
 
     /** Bits per second received between two link samples of the same connection (0 when unknown). */

@@ -109,7 +109,7 @@ final class VideoTrackReader implements AutoCloseable {
             }
             LegacyFrame f = LegacyFrame.decode(frame);
             long ts = timeline.get().toCapture(f.timestampMicros());
-            long late = edge.observe(ts, !standby, frame.length);
+            long late = edge.observe(ts, !standby);
             // Dropping late frames only pays when a newer GOP can take their place; without one it would
             // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
             if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {

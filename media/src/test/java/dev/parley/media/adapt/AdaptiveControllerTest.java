@@ -248,7 +248,7 @@ class AdaptiveControllerTest {
             c.tick(sig(2, 1_000_000, 0, 0), t);
         }
         // 720p stops arriving, the standby's frames (sent ahead in audio's band) keep coming
-        NetworkSignals onlyStandby = new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 1500, 2);
+        NetworkSignals onlyStandby = new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2);
         assertThat(c.tick(onlyStandby, t)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 50)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 100)).as("150 ms without a 720p frame, 6 standby frames")
@@ -272,7 +272,7 @@ class AdaptiveControllerTest {
             plain.tick(sig(2, 1_000_000, 0, 0), t);
         }
         for (long u = t; u < t + 1000; u += 50) {
-            assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 1500, 2), u)).isInstanceOf(Hold.class);
+            assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2), u)).isInstanceOf(Hold.class);
         }
     }
 }
