@@ -7,10 +7,9 @@ import java.util.List;
  * direction ({@link NetworkSignals}).
  *
  * <p>Down: the receiving side is the trigger. With a standby, the shown rendition silent for 150 ms while
- * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: behind a
- * bottleneck that overflowed, the shown rendition's lost packets wait for retransmission behind the queue
- * and its frames stop, then arrive in a burst already ~250 ms late (seen in the lab 0.4-0.5 s after the
- * cut, before any queue had shown). A queue that keeps growing (the least frame delay of the last
+ * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: the shown
+ * rendition is stuck (its lost packets wait for retransmission behind a queue) while the path still
+ * delivers. A queue that keeps growing (the least frame delay of the last
  * {@code gradientWindow} rising by {@code gradientStep} or more on each of three ticks in a row: a bottleneck
  * filling, seen 150-250 ms after it starts) switches at once to the standby when there is one (already
  * decoded, the cheapest to send, so the queue drains fastest; the probes climb back to what fits). A
