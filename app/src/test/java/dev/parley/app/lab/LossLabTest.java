@@ -63,7 +63,10 @@ class LossLabTest {
     void videoNeverFreezesAndAudioKeepsPlayingUnderRandomLoss(String where) throws Exception {
         NetLab.Node wat = lab.internetHost(where.startsWith("both") ? "wboth" : "wmedia");
         long seconds = 6 + LOSS.toSeconds() + 3;
-        try (LabProcess watcher = LabCallTest.parley(wat, Map.of(), "watch", ticket, "--headless",
+        // -Dparley.lab.ackElicitMs=0: the watcher without its ack-eliciting PROBEs (an A/B of that fix)
+        String elicit = System.getProperty("parley.lab.ackElicitMs");
+        Map<String, String> env = elicit == null ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", "-Dparley.ackElicitMs=" + elicit);
+        try (LabProcess watcher = LabCallTest.parley(wat, env, "watch", ticket, "--headless",
                 "--rendition", "360p", "--duration", Long.toString(seconds))) {
             watcher.awaitOut(s -> s.startsWith("{\"event\":\"first-frame\""), Duration.ofSeconds(60));
             // steady first: a full second at a real frame rate
@@ -95,16 +98,19 @@ class LossLabTest {
             for (int i = 1; i < lossy.size(); i++) {
                 audioPerSecond.add(lossy.get(i).get("audioPlayed").asLong() - lossy.get(i - 1).get("audioPlayed").asLong());
             }
-            System.out.printf(Locale.ROOT, "lab loss: %d %% %s for %d s, 360p: fps per second %s; median %.1f, "
+            System.out.printf(Locale.ROOT, "lab loss: %d %% %s for %d s, 360p, ack-eliciting PROBEs every %s ms: fps per second %s; median %.1f, "
                             + "frozen seconds %d, min %.1f; audio packets played per second %s; during the loss FEC "
                             + "recovered %d, PLC concealed %d, groups skipped %d, stalled %d%n",
-                    LOSS_PERCENT, where, LOSS.toSeconds(),
+                    LOSS_PERCENT, where, LOSS.toSeconds(), elicit == null ? "20 (default)" : elicit,
                     fps.stream().map(f -> String.format(Locale.ROOT, "%.0f", f)).collect(Collectors.joining(" ")),
                     median, frozen, fps.stream().mapToDouble(Double::doubleValue).min().orElse(0), audioPerSecond,
                     delta(last, before, "audioRecovered"), delta(last, before, "audioConcealed"),
                     delta(last, before, "groupsSkipped"), delta(last, before, "groupsStalled"));
 
             assertThat(lossy).as("a stats line for each second of loss").hasSizeGreaterThanOrEqualTo((int) LOSS.toSeconds() - 3);
+            if (elicit != null) { // the A/B setting reached the watcher's JVM
+                assertThat(watcher.lines()).anyMatch(l -> l.text().contains("Picked up JAVA_TOOL_OPTIONS: -Dparley.ackElicitMs=" + elicit));
+            }
             // The targets: a frame in every second, audio whole enough every second. Under 20 % loss both ways
             // QUIC itself can stall the whole connection for most of a second now and then (its probe timeout
             // backs off when probes and their acknowledgements are lost in a row: seen once in ~170 s), which

@@ -6,11 +6,17 @@ import java.util.List;
  * Chooses between renditions ranked best-first (index 0 = most pixels) from signals of the media
  * direction ({@link NetworkSignals}).
  *
- * <p>Down: the receiving side is the trigger. A standing queue (frames arriving later than the fastest
- * one by more than {@code queueDowngrade} for {@code downgradeHold}, or by twice that in a tick after one that
- * already queued) or frames about to be skipped ({@code queueEmergency}, or skipped groups while a queue
- * stands, after a tick that already queued; a jump from nothing in one tick is a stall, not a queue)
- * switch down at once to the best rendition that fits the
+ * <p>Down: the receiving side is the trigger. With a standby, the shown rendition silent for 150 ms while
+ * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: the shown
+ * rendition is stuck (its lost packets wait for retransmission behind a queue) while the path still
+ * delivers. A queue that keeps growing (the least frame delay of the last
+ * {@code gradientWindow} rising by {@code gradientStep} or more on each of three ticks in a row: a bottleneck
+ * filling, seen 150-250 ms after it starts) switches at once to the standby when there is one (already
+ * decoded, the cheapest to send, so the queue drains fastest; the probes climb back to what fits). A
+ * standing queue (even the fastest frame of the last 200 ms later than the fastest one seen by more than
+ * {@code queueDowngrade} for {@code downgradeHold}, or by twice that after 100 ms of queue) or frames about
+ * to be skipped ({@code queueEmergency}, or skipped groups while a queue stands; a jump from nothing is a
+ * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
@@ -18,7 +24,7 @@ import java.util.List;
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
  * publisher's estimate has headroom for the next rung (or it sends none) and the rung fits what arrived
  * the last time the path queued (for {@code capacityMemory}), switch up and keep it if the
- * path stays clean for {@code probeDuration}, else (the delay lasting two ticks) go back and wait {@code probeBackoff} (doubling per
+ * path stays clean for {@code probeDuration}, else (the delay lasting {@code probeAbortHold}, or growing) go back and wait {@code probeBackoff} (doubling per
  * failure, reset by a kept probe); going back lands on the best rendition at or below the one before the
  * probe that fits the capacity measured while it queued (a link that collapsed during a probe is not
  * answered by the rung the probe started from when that no longer fits either).
@@ -79,6 +85,14 @@ public final class AdaptiveController {
     private long measuredBps;
     private long measuredAt = NEVER;
     private boolean standby;
+    private long lastArrivalAt = NEVER;
+    private int standbySinceShown;
+    private long aboveGoodSince = NEVER;
+    // the queue-growth signal: recent ticks' least delays, and the run of steps in which their windowed minimum rose
+    private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
+    private long growthFirst = -1;
+    private long growthLast = -1;
+    private int growthSteps;
 
     public AdaptiveController(AdaptiveConfig config) {
         this.config = config;
@@ -129,38 +143,75 @@ public final class AdaptiveController {
         return now - since >= d.toMillis();
     }
 
-    /** One evaluation (about every 200 ms). */
+    /**
+     * One evaluation (every 50-200 ms). A tick in which no counted frame arrived says nothing about the
+     * queue (at 50 ms ticks one often falls between frames) and changes nothing, unless frames have been
+     * missing for {@link #QUIET_MS}.
+     */
     public Decision tick(NetworkSignals s, long now) {
+        standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
+        int lowest = ranked.size() - 1;
+        // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
+        // band) keeps arriving: the shown one is stuck behind the bottleneck (its lost packets wait for a
+        // retransmission behind the queue), not the watcher or the whole connection: show the standby now
+        if (standby && probe < 0 && ranked.size() > 1 && current != lowest && s.arrivals() == 0
+                && lastArrivalAt != NEVER && now - lastArrivalAt >= STARVED_MS && standbySinceShown >= STARVED_STANDBY_FRAMES
+                && elapsed(lastSwitch, config.postSwitchSettle(), now)) {
+            capacityBps = minKnown(s.receiveBps(), s.peerEstimateBps());
+            remember(now);
+            current = lowest;
+            badSince = -1;
+            goodSince = -1;
+            lastDowngrade = now;
+            lastSwitch = now;
+            resetGrowth();
+            return new SwitchTo(ranked.get(current).track(), true);
+        }
+        if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
+            return new Hold();
+        }
         boolean skipping = lastSkipped >= 0 && s.skippedGroups() > lastSkipped;
         lastSkipped = s.skippedGroups();
+        if (s.arrivals() > 0) {
+            lastArrivalAt = now;
+        }
         if (ranked.size() < 2) {
             return new Hold();
         }
-        long delay = s.arrivals() > 0 ? s.queueDelay().toMillis() : 0;
+        // the least delay of the last 200 ms: a standing queue delays even the fastest frame (one tick of
+        // 200 ms, or four of 50 ms); over the last gradientWindow: the queue as it is now
+        noteDelay(s.arrivals() > 0 ? s.queueDelay().toMillis() : 0, now);
+        long delay = windowMin(STANDING_MS, now);
+        long quick = windowMin(config.gradientWindow().toMillis(), now);
         boolean queueing = delay > config.queueDowngrade().toMillis();
-        // a queue builds up over ticks; a delay that jumps from nothing in one tick is a stall (GC, CPU) on
-        // either end, and waits for the next tick like any standing queue
-        boolean rising = lastDelay >= config.queueGood().toMillis();
-        lastDelay = delay;
+        // a queue builds up over time; a delay that jumps from nothing is a stall (GC, CPU) on either end,
+        // and must stand a while (or keep growing) like any queue before it counts
+        if (quick >= config.queueGood().toMillis()) {
+            if (aboveGoodSince == NEVER) {
+                aboveGoodSince = now;
+            }
+        } else {
+            aboveGoodSince = NEVER;
+        }
+        boolean rising = aboveGoodSince != NEVER && now - aboveGoodSince >= RISING_MS;
+        boolean growing = s.arrivals() > 0 && grows(quick);
         // skipped groups with no queue behind them are a stall too, not the path
-        boolean emergency = rising && (delay >= config.queueEmergency().toMillis() || skipping && queueing);
+        boolean emergency = rising && (quick >= config.queueEmergency().toMillis() || skipping && queueing);
         boolean clean = s.arrivals() > 0 && delay < config.queueGood().toMillis() && !skipping;
 
         long peer = s.peerEstimateBps();
         // while the path queues, what arrives is what the bottleneck carries
-        capacityBps = queueing || emergency ? minKnown(s.receiveBps(), peer) : peer;
+        capacityBps = queueing || emergency || growing ? minKnown(s.receiveBps(), peer) : peer;
 
         if (probe >= 0) {
             // the probed rendition's encoder has just started at the publisher: its first frames can be
-            // late without any queue, so a probe is undone only when the delay lasts two ticks
-            if ((queueing || emergency) && probeBadSince < 0) {
-                probeBadSince = now;
-                return new Hold();
-            }
+            // late without any queue, so a probe is undone only when the delay lasts or keeps growing
             if (!(queueing || emergency)) {
                 probeBadSince = -1;
+            } else if (probeBadSince < 0) {
+                probeBadSince = now;
             }
-            if (queueing || emergency) {
+            if (growing || probeBadSince >= 0 && elapsed(probeBadSince, config.probeAbortHold(), now)) {
                 probeBadSince = -1;
                 remember(now);
                 String t = ranked.get(probe).track();
@@ -172,7 +223,7 @@ public final class AdaptiveController {
                 lastProbeFailure = now;
                 lastSwitch = now;
                 goodSince = -1;
-                return new AbortProbe(t, emergency ? "frames late" : "queue");
+                return new AbortProbe(t, emergency ? "frames late" : growing ? "queue growing" : "queue");
             }
             if (elapsed(probeStart, config.probeDuration(), now)) {
                 current = probe;
@@ -184,21 +235,27 @@ public final class AdaptiveController {
             return new Hold();
         }
 
-        int lowest = ranked.size() - 1;
-        if ((queueing || emergency) && current != lowest) {
+        if (queueing && current == lowest) {
+            refine(now); // the queue left behind by a step down drains at the bottleneck's rate
+        }
+        if ((queueing || emergency || growing) && current != lowest) {
             goodSince = -1;
             if (badSince < 0) {
                 badSince = now;
             }
             boolean settled = elapsed(lastSwitch, config.postSwitchSettle(), now);
-            // twice the threshold in one tick (every frame of it that late) is a standing queue already
-            boolean held = elapsed(badSince, config.downgradeHold(), now) || rising && delay >= 2 * config.queueDowngrade().toMillis();
-            if (settled && (emergency || held)) {
+            // twice the threshold, already standing, is a queue already
+            boolean held = elapsed(badSince, config.downgradeHold(), now) || rising && quick >= 2 * config.queueDowngrade().toMillis();
+            if (settled && (emergency || held || growing)) {
                 remember(now);
-                current = fitBelow(capacityBps);
+                // a queue still growing: the standby is already decoded and the cheapest to send, so it
+                // drains the bottleneck fastest; the probes find the best rung that fits afterwards
+                // (and what arrived over the last link sample may still count time before the queue)
+                current = growing && standby ? lowest : fitBelow(capacityBps);
                 badSince = -1;
                 lastDowngrade = now;
                 lastSwitch = now;
+                resetGrowth();
                 return new SwitchTo(ranked.get(current).track(), emergency);
             }
             return new Hold();
@@ -237,6 +294,72 @@ public final class AdaptiveController {
             return new StartProbe(next.track());
         }
         return new Hold();
+    }
+
+    /** The shown rendition silent this long while the standby delivers: it is stuck behind the bottleneck. */
+    static final long STARVED_MS = 150;
+    /** Standby frames that must have arrived since the shown rendition's last one (~100 ms at 30 fps). */
+    static final int STARVED_STANDBY_FRAMES = 3;
+    /** Frames missing this long make a tick count again (as no queue, not clean). */
+    static final long QUIET_MS = 300;
+    /** How long the delay must have stood above {@code queueGood} before a large delay counts as a queue. */
+    static final long RISING_MS = 100;
+
+    /** Steps of growth in a row that make a growing queue (two let 60 ms of random jitter through in the simulation). */
+    static final int GROWTH_STEPS = 3;
+    /** The window of the standing-queue delay. */
+    static final long STANDING_MS = 200;
+
+    private void noteDelay(long delay, long now) {
+        recent.addLast(new long[]{now, delay});
+        while (now - recent.peekFirst()[0] >= STANDING_MS) {
+            recent.removeFirst();
+        }
+    }
+
+    // The least delay of the ticks with arrivals within the last `windowMs` (this tick's at least).
+    private long windowMin(long windowMs, long now) {
+        long min = recent.peekLast()[1];
+        for (long[] r : recent) {
+            if (now - r[0] < windowMs) {
+                min = Math.min(min, r[1]);
+            }
+        }
+        return min;
+    }
+
+    /**
+     * The queue-growth signal: the least delay of the ticks within {@code gradientWindow} (so one early or
+     * late frame moves it little) rose by at least {@code gradientStep} per tick for {@value #GROWTH_STEPS} ticks in a
+     * row, by {@code gradientRise} in all, and stands above {@code queueDowngrade}: the bottleneck's queue
+     * is filling now, long before it has stood for {@code downgradeHold}.
+     */
+    private boolean grows(long windowed) {
+        if (growthLast >= 0 && windowed - growthLast >= config.gradientStep().toMillis()) {
+            growthSteps++;
+        } else {
+            growthFirst = windowed; // flat, falling or a small rise: a new run starts here
+            growthSteps = 0;
+        }
+        growthLast = windowed;
+        return growthSteps >= GROWTH_STEPS && windowed > config.queueDowngrade().toMillis()
+                && windowed - growthFirst >= config.gradientRise().toMillis();
+    }
+
+    private void resetGrowth() {
+        growthFirst = -1;
+        growthLast = -1;
+        growthSteps = 0;
+    }
+
+    // What arrives while the queue of a step down drains is the bottleneck's rate: a lower measurement
+    // replaces the one taken at the step (which may have counted a little of the time before the queue).
+    private void refine(long now) {
+        if (capacityBps > 0 && now - lastDowngrade < config.postSwitchSettle().toMillis()
+                && (measuredBps <= 0 || capacityBps < measuredBps)) {
+            measuredBps = capacityBps;
+            measuredAt = now;
+        }
     }
 
     private void remember(long now) {

@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param receiveBps      bits received on the connection per second over the tick
  * @param peerEstimateBps the publisher's capacity estimate from PROBE, bits per second (0 = unknown)
  * @param skippedGroups   groups skipped so far because they arrived too late (cumulative)
+ * @param standbyArrivals frames of the standby rendition (not counted in {@code arrivals}) that arrived in the tick
  */
 public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps,
-                             long skippedGroups) {
+                             long skippedGroups, int standbyArrivals) {
+
+    public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups) {
+        this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, 0);
+    }
 
     /** A tick in which nothing was measured. */
     public static NetworkSignals none() {
@@ -24,14 +29,21 @@ public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps,
 
     /** Signals from two link samples of the same connection and the tick's frame arrivals. */
     public static NetworkSignals of(LinkSample earlier, LinkSample later, ArrivalWindow.Summary arrivals, long skippedGroups) {
-        long receive = 0;
-        if (earlier != null && later != null) {
-            long nanos = Duration.between(earlier.path().at(), later.path().at()).toNanos();
-            if (nanos > 0) {
-                receive = Math.max(0, later.path().bytesReceived() - earlier.path().bytesReceived()) * 8 * 1_000_000_000L / nanos;
-            }
+        return of(receiveBps(earlier, later), later, arrivals, skippedGroups);
+    }
+
+    /** Signals with a receive rate measured before (link samples come every 200 ms, ticks may be shorter). */
+    public static NetworkSignals of(long receiveBps, LinkSample latest, ArrivalWindow.Summary arrivals, long skippedGroups) {
+        return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receiveBps,
+                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others());
+    }
+
+    /** Bits per second received between two link samples of the same connection (0 when unknown). */
+    public static long receiveBps(LinkSample earlier, LinkSample later) {
+        if (earlier == null || later == null) {
+            return 0;
         }
-        return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receive,
-                later == null ? 0 : later.peerEstimateBps(), skippedGroups);
+        long nanos = Duration.between(earlier.path().at(), later.path().at()).toNanos();
+        return nanos <= 0 ? 0 : Math.max(0, later.path().bytesReceived() - earlier.path().bytesReceived()) * 8 * 1_000_000_000L / nanos;
     }
 }

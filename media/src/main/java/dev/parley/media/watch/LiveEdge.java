@@ -31,13 +31,14 @@ public final class LiveEdge {
     }
 
     /**
-     * Like {@link #observe(long)}; with {@code counted} false the lateness does not go to the arrival window
-     * (a standby rendition's frames: small and sent ahead of the shown rendition, they would hide its queue).
+     * Like {@link #observe(long)}; with {@code counted} false the lateness does not go to the arrival window,
+     * only the arrival (a standby rendition's frames: small and sent ahead of the shown rendition, their
+     * lateness would hide its queue; that they keep arriving while it does not tells it is stuck).
      */
     public long observe(long timestampMicros, boolean counted) {
         long late = lateness(timestampMicros);
-        if (arrivals != null && counted) {
-            arrivals.record(late);
+        if (arrivals != null) {
+            arrivals.record(late, counted); // the standby's frames are counted apart
         }
         return late;
     }

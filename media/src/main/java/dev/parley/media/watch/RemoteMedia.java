@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * decodes the chosen video rendition into BGRA frames in a latest-frame mailbox (the UI wraps each
  * frame's direct buffer in a JavaFX PixelBuffer) and switches renditions seamlessly ({@link VideoSwitcher}),
  * plays audio paced by a jitter buffer and paces video against it ({@link AudioWatcher}), and every
- * 200 ms runs the pure control step ({@link WatchControl}): switch timeouts, failed decoders, ended
+ * 50 ms runs the pure control step ({@link WatchControl}): switch timeouts, failed decoders, ended
  * tracks and, under {@link RenditionChoice#auto()}, adaptive switching from the link samples fed
  * through {@link #onLink} and the frames' arrival delays. Reports {@link WatchStats}. Watches other
  * hang publishers too: H.264 (avc1/avc3, Annex-B or AVCC with an avcC description), HEVC, VP8, VP9 and
@@ -55,7 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteMedia implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteMedia.class);
-    private static final Duration TICK = Duration.ofMillis(200);
+    /** The control step: short, so a filling bottleneck queue is seen within ~150 ms (see AdaptiveController). */
+    private static final Duration TICK = Duration.ofMillis(50);
     private static final AtomicLong WATCHES = new AtomicLong();
 
     /** What the actor handles. */
@@ -108,6 +109,7 @@ public final class RemoteMedia implements AutoCloseable {
     private final WatchControl control = new WatchControl();
     private RenditionChoice choice;
     private LinkSample tickedLink;
+    private long receiveBps;
 
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options) {
         this(broadcast, options, SiblingBroadcasts.none());
@@ -280,7 +282,7 @@ public final class RemoteMedia implements AutoCloseable {
         audio.refresh(catalog, this::source);
     }
 
-    // ---- control step (every 200 ms) ------------------------------------------------------------
+    // ---- control step (every 50 ms) ------------------------------------------------------------
 
     private void tick() {
         long now = nowMs();
@@ -288,8 +290,11 @@ public final class RemoteMedia implements AutoCloseable {
         LinkSample link = latestLink;
         NetworkSignals signals = null;
         if (link != null) {
-            signals = NetworkSignals.of(tickedLink, link, arrived, video.lateGroups());
-            tickedLink = link;
+            if (link != tickedLink) { // path samples come every 200 ms: the rate stands until the next one
+                receiveBps = NetworkSignals.receiveBps(tickedLink, link);
+                tickedLink = link;
+            }
+            signals = NetworkSignals.of(receiveBps, link, arrived, video.lateGroups());
         }
         video.maintain(now);
         List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),

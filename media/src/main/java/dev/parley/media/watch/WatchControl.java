@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The watcher's control step (every 200 ms), pure: from the state of the video switch, whether the
+ * The watcher's control step (every 50 ms), pure: from the state of the video switch, whether the
  * audio track ended, and (when adapting) this tick's network signals, the actions to take, in order.
  * A switch that shows no keyframe within {@link #SWITCH_TIMEOUT_MS} is abandoned (and holds the
  * adaptive controller back); a failed decoder is dropped and its rendition refused; an ended track is

@@ -25,8 +25,25 @@ class AdaptationSimulationTest {
             new AdaptiveController.Rung("360p", 640 * 360, 483_840),
             new AdaptiveController.Rung("180p", 320 * 180, 120_960));
 
-    /** One simulated call; 10 ms steps, a control tick every 200 ms. */
+    /**
+     * One simulated call; 10 ms steps, link samples (receive rate, the publisher's estimate) every 200 ms,
+     * a control tick every {@code tickMs}; with {@code standby} the lowest rendition is sent beside any other.
+     */
     static final class Sim {
+        final long tickMs;
+        final boolean standby;
+        long rx;
+
+        Sim() {
+            this(200, false);
+        }
+
+        Sim(long tickMs, boolean standby) {
+            this.tickMs = tickMs;
+            this.standby = standby;
+            controller.setStandby(standby);
+        }
+
         final AdaptiveController controller = new AdaptiveController(AdaptiveConfig.defaults());
         final SendEstimator estimator = new SendEstimator();
         final ArrivalWindow arrivals = new ArrivalWindow();
@@ -47,7 +64,8 @@ class AdaptationSimulationTest {
         long peer;
 
         long rate(String r) {
-            return LADDER.stream().filter(x -> x.track().equals(r)).findFirst().orElseThrow().bitrate() * 8 / 10 + 40_000;
+            long extra = standby && !r.equals(LADDER.getLast().track()) ? LADDER.getLast().bitrate() * 8 / 10 : 0;
+            return LADDER.stream().filter(x -> x.track().equals(r)).findFirst().orElseThrow().bitrate() * 8 / 10 + 40_000 + extra;
         }
 
         /** Runs until {@code untilMs} with capacity(t), random loss and per-frame jitter (ms). */
@@ -81,9 +99,11 @@ class AdaptationSimulationTest {
                 if (now % 200 == 0) {
                     long rtt = 1_000_000L + (long) (queueBits * 1e9 / cap);
                     peer = estimator.sample(now * 1_000_000L, sentBytes, lostBytes, packetsSent, packetsLost, rtt);
-                    ArrivalWindow.Summary a = arrivals.drain();
-                    long rx = (receivedBits - receivedAtTick) * 5;
+                    rx = (receivedBits - receivedAtTick) * 5;
                     receivedAtTick = receivedBits;
+                }
+                if (now % tickMs == 0) {
+                    ArrivalWindow.Summary a = arrivals.drain();
                     Decision d = controller.tick(new NetworkSignals(Duration.ofNanos(a.minLatenessMicros() * 1000), a.count(),
                             rx, peer, skipped), now);
                     String to = switch (d) {
@@ -125,6 +145,36 @@ class AdaptationSimulationTest {
         long[] best = sim.switches.stream().filter(s -> s[0] >= 40_000 && s[1] == 0).findFirst().orElseThrow();
         assertThat(best[0] - 40_000).as("back on 720p after the link is restored, ms").isLessThanOrEqualTo(30_000);
         assertThat(sim.switches.stream().filter(s -> s[0] > best[0]).count()).as("stays there").isZero();
+    }
+
+    @Test
+    void withShortTicksAndAStandbyAGrowingQueueSwitchesToTheStandbyWithinAFewTicksAndStillRecovers() {
+        Sim sim = new Sim(50, true);
+        LongUnaryOperator link = t -> t >= 10_000 && t < 40_000 ? 600_000 : 8_000_000;
+        sim.run(90_000, link, 0, 0);
+        assertThat(sim.switchesBetween(0, 10_000)).as("steady on 720p before").isZero();
+        long[] down = sim.switches.stream().filter(s -> s[0] >= 10_000).findFirst().orElseThrow();
+        System.out.println("short ticks: down at +" + (down[0] - 10_000) + " ms; switches " + sim.switches.stream()
+                .map(x -> x[0] + ":" + LADDER.get((int) x[1]).track()).toList());
+        // measured with 200 ms ticks: 400-600 ms; the queue is seen growing after 150-250 ms
+        assertThat(down[0] - 10_000).as("down-switch delay, ms").isLessThanOrEqualTo(300);
+        assertThat(down[1]).as("to the standby").isEqualTo(2);
+        assertThat(sim.p95Latency(10_000, 11_000)).as("p95 queueing in the switch's second, ms").isLessThanOrEqualTo(200);
+        assertThat(sim.p95Latency(11_000, 40_000)).as("p95 queueing during the bottleneck, ms").isLessThanOrEqualTo(300);
+        assertThat(sim.switchesBetween(11_000, 40_000)).as("probes while narrow (each one up and back)").isLessThanOrEqualTo(4);
+        long[] best = sim.switches.stream().filter(s -> s[0] >= 40_000 && s[1] == 0).findFirst().orElseThrow();
+        assertThat(best[0] - 40_000).as("back on 720p after the link is restored, ms").isLessThanOrEqualTo(30_000);
+        assertThat(sim.switches.stream().filter(s -> s[0] > best[0]).count()).as("stays there").isZero();
+    }
+
+    @Test
+    void withShortTicksJitterAndLossDoNotSwitch() {
+        Sim jitter = new Sim(50, true);
+        jitter.run(60_000, t -> 8_000_000, 0, 60);
+        assertThat(jitter.switches).as("60 ms of random jitter per frame").isEmpty();
+        Sim loss = new Sim(50, true);
+        loss.run(60_000, t -> 8_000_000, 0.05, 0);
+        assertThat(loss.switches).as("5 %% random loss").isEmpty();
     }
 
     @Test

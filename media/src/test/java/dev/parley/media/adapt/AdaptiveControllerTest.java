@@ -184,4 +184,95 @@ class AdaptiveControllerTest {
             assertThat(c.tick(NetworkSignals.none(), t)).isInstanceOf(Hold.class);
         }
     }
+
+    /** 50 ms ticks with the standby on: the delays (ms) of successive ticks, the decision after each. */
+    private List<Decision> fastTicks(long receiveBps, long... delays) {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        List<Decision> out = new java.util.ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < 20; i++, t += 50) {
+            c.tick(sig(2, 8_000_000, 0, 0), t); // a clean second before
+        }
+        for (long d : delays) {
+            out.add(c.tick(sig(d, receiveBps, 0, 0), t));
+            t += 50;
+        }
+        return out;
+    }
+
+    @Test
+    void aQueueThatKeepsGrowingSwitchesToTheStandbyWithinFourShortTicks() {
+        // 600 kbit/s under 720p and the standby: every tick ~40 ms later; the link sample still counts the
+        // fast link before the cut (1.2 Mbit/s), which would pick 360p
+        List<Decision> d = fastTicks(1_200_000, 2, 12, 50, 90, 130, 170);
+        assertThat(d.subList(0, 4)).allMatch(x -> x instanceof Hold);
+        assertThat(d.get(4)).as("200 ms after the growth began").isEqualTo(new SwitchTo("video/h264-180p", false));
+    }
+
+    @Test
+    void oneLateFrameOrAStallIsNotAGrowingQueue() {
+        // a keyframe: one tick late, then back
+        assertThat(fastTicks(8_000_000, 2, 45, 5, 2, 2, 2, 2, 2)).allMatch(x -> x instanceof Hold);
+        // a stall: one tick's frames very late (GC at either end), then the burst catches up
+        assertThat(fastTicks(8_000_000, 2, 220, 3, 2, 2, 2, 2, 2)).allMatch(x -> x instanceof Hold);
+        // jitter that rises twice in a row but never stands: 5, 25, 45, then fast frames again
+        assertThat(fastTicks(8_000_000, 5, 25, 45, 3, 2, 2, 2, 2)).allMatch(x -> x instanceof Hold);
+    }
+
+    @Test
+    void ticksWithoutFramesChangeNothing() {
+        // a growing queue with empty 50 ms ticks between (large frames in the bottleneck) still counts as growing
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 8_000_000, 0, 0), t);
+        }
+        List<Decision> out = new java.util.ArrayList<>();
+        long[] delays = {2, -1, 20, -1, 60, -1, 100, -1, 140};
+        for (long d : delays) {
+            out.add(d < 0 ? c.tick(NetworkSignals.none(), t) : c.tick(sig(d, 600_000, 0, 0), t));
+            t += 50;
+        }
+        assertThat(out.subList(0, 6)).allMatch(x -> x instanceof Hold);
+        assertThat(out.get(6)).as("the third step of growth").isEqualTo(new SwitchTo("video/h264-180p", false));
+    }
+
+    @Test
+    void theShownRenditionStuckWhileTheStandbyArrivesSwitchesToTheStandby() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        // 720p stops arriving, the standby's frames (sent ahead in audio's band) keep coming
+        NetworkSignals onlyStandby = new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2);
+        assertThat(c.tick(onlyStandby, t)).isInstanceOf(Hold.class);
+        assertThat(c.tick(onlyStandby, t + 50)).isInstanceOf(Hold.class);
+        assertThat(c.tick(onlyStandby, t + 100)).as("150 ms without a 720p frame, 6 standby frames")
+                .isEqualTo(new SwitchTo("video/h264-180p", true));
+    }
+
+    @Test
+    void nothingArrivingAtAllIsAStallNotAStuckRendition() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(c.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+        // and without a standby there is nothing to compare with
+        AdaptiveController plain = at("video/h264-720p");
+        for (t = 0; t < 1000; t += 50) {
+            plain.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2), u)).isInstanceOf(Hold.class);
+        }
+    }
 }

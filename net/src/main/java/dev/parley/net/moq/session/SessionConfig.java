@@ -21,14 +21,19 @@ import java.util.Objects;
  * @param staleGroupGrace         how long a group stream may stay open after a newer group of its
  *                                track started: then the publisher resets it and the subscriber stops
  *                                it (a subscriber's max latency, when shorter, wins on the served side)
+ * @param ackElicitInterval       while media arrives, how often our Probe stream carries a tiny PROBE so
+ *                                that our ACKs are acknowledged and a lost one is repeated
+ *                                ({@link AckElicitor}); zero: never
  */
 public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemoteAnnounces,
                             int maxInboundSubscriptions, Duration subscribeTimeout, Duration probeInterval,
                             int maxGroupsPerTrack, Duration servedMaxLatency,
-                            Duration staleGroupGrace) {
+                            Duration staleGroupGrace, Duration ackElicitInterval) {
 
     public static final SessionConfig DEFAULT = new SessionConfig(WireLimits.DEFAULT, 1024, 1024, 256,
-            Duration.ofSeconds(10), Duration.ofMillis(100), 8, Duration.ofSeconds(2), Duration.ofMillis(300));
+            Duration.ofSeconds(10), Duration.ofMillis(100), 8, Duration.ofSeconds(2), Duration.ofMillis(300),
+            // the property exists for A/B measurements under loss (0 turns the keep-alive off; docs/bench-loss.md)
+            Duration.ofMillis(Math.max(0, Long.getLong("parley.ackElicitMs", 20))));
 
     public SessionConfig {
         Objects.requireNonNull(wire, "wire");
@@ -36,6 +41,10 @@ public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemot
         Objects.requireNonNull(probeInterval, "probeInterval");
         Objects.requireNonNull(servedMaxLatency, "servedMaxLatency");
         Objects.requireNonNull(staleGroupGrace, "staleGroupGrace");
+        Objects.requireNonNull(ackElicitInterval, "ackElicitInterval");
+        if (ackElicitInterval.isNegative()) {
+            throw new IllegalArgumentException("negative ack-elicit interval: " + ackElicitInterval);
+        }
         if (staleGroupGrace.isNegative()) {
             throw new IllegalArgumentException("negative stale group grace: " + staleGroupGrace);
         }
@@ -45,18 +54,22 @@ public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemot
     }
 
     public SessionConfig withSubscribeTimeout(Duration d) {
-        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, d, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
+        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, d, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace, ackElicitInterval);
     }
 
     public SessionConfig withLimits(int streams, int announces, int subscriptions) {
-        return new SessionConfig(wire, streams, announces, subscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
+        return new SessionConfig(wire, streams, announces, subscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace, ackElicitInterval);
     }
 
     public SessionConfig withStaleGroupGrace(Duration d) {
-        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, d);
+        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, d, ackElicitInterval);
+    }
+
+    public SessionConfig withAckElicitInterval(Duration d) {
+        return new SessionConfig(wire, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace, d);
     }
 
     public SessionConfig withWire(WireLimits w) {
-        return new SessionConfig(w, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace);
+        return new SessionConfig(w, maxInboundStreams, maxRemoteAnnounces, maxInboundSubscriptions, subscribeTimeout, probeInterval, maxGroupsPerTrack, servedMaxLatency, staleGroupGrace, ackElicitInterval);
     }
 }

@@ -445,6 +445,10 @@ final class Subscriber {
         BidiStream s = session.connection().openBidi();
         s.send().write(new byte[]{(byte) StreamType.PROBE.code()});
         s.send().flush();
+        // lite-04 on: a PROBE bitrate of 0 means "unknown", so ours asks nothing of the peer
+        if (!session.config().ackElicitInterval().isZero() && session.version().probeRtt()) {
+            session.spawn("probe-acks", () -> elicitAcks(s));
+        }
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
         Grammar<Probe> grammar = Grammars.probes(session.version());
         try {
@@ -458,6 +462,30 @@ final class Subscriber {
             s.recv().stop(Codes.of(e));
         } catch (StreamResetException e) {
             LOG.debug("probe stream reset by peer: {}", e.toString());
+        }
+    }
+
+    /**
+     * While media arrives, a PROBE with no target (bitrate 0) every {@link SessionConfig#ackElicitInterval()}
+     * on our Probe stream (see {@link AckElicitor}); the publisher reads and ignores it. Ends with the
+     * session or the stream.
+     */
+    private void elicitAcks(BidiStream s) {
+        AckElicitor elicitor = new AckElicitor(session.config().ackElicitInterval());
+        StreamWriter out = session.writer(s.send());
+        long sleep = Math.max(1, session.config().ackElicitInterval().toMillis() / 2);
+        try {
+            while (!session.isClosed()) {
+                Thread.sleep(sleep);
+                var path = session.connection().pathStats();
+                if (elicitor.onTick(System.nanoTime() / 1_000_000, path.bytesReceived(), path.bytesSent())) {
+                    out.write(new Probe(0, 0));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("probe stream {} closed for our PROBEs: {}", s.id(), e.toString());
         }
     }
 
