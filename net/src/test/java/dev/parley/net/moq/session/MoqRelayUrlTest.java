@@ -31,7 +31,7 @@ class MoqRelayUrlTest {
     @Test
     void aGoawayNamingOnlyARelayKeepsTheScopeAndTokenAndAFullUrlIsTakenAsGiven() {
         MoqRelayUrl u = MoqRelayUrl.parse("https://a.example:4443/team?jwt=t");
-        assertThat(u.redirect("https://b.example:4443/").toString()).isEqualTo("wss://b.example:4443/team?jwt=t");
+        assertThat(u.redirect("https://b.example:4443/").toString()).isEqualTo("https://b.example:4443/team?jwt=t");
         assertThat(u.redirect("http://b.example:1").toString()).isEqualTo("ws://b.example:1/team?jwt=t");
         assertThat(u.redirect("wss://b.example/other").toString()).isEqualTo("wss://b.example/other");
         assertThat(u.redirect("wss://b.example/?jwt=u").toString()).isEqualTo("wss://b.example/?jwt=u");
