@@ -51,7 +51,10 @@ class HangPlayerProbeLabTest {
             List<Long> bitrates = StreamSupport.stream(probes.spliterator(), false)
                     .filter(p -> p.path("bitrate").isNumber()).map(p -> p.path("bitrate").asLong()).toList();
             assertThat(bitrates).as("PROBE reports\n" + transcript).isNotEmpty();
-            assertThat(bitrates.getLast()).as("PROBE measures the 200 kbit/s path").isBetween(50_000L, 400_000L);
+            // WebSocket delivery measured at the sender reads 120-450 kbit/s through this 200 kbit/s bucket (the
+            // kernel's send buffer absorbs bursts; 404 kbit/s on one CI run): far below the open path's 2.8-4.7
+            // Mbit/s, and low enough that the player's 0.8 x PROBE rules out 360p (~450 kbit/s)
+            assertThat(bitrates.getLast()).as("PROBE measures the 200 kbit/s path").isBetween(50_000L, 500_000L);
             assertThat(chosen).as("renditions the player chose\n" + transcript).isNotEmpty();
             assertThat(chosen.getLast()).as("the player followed the low PROBE down").isEqualTo("video/h264-180p");
         }
