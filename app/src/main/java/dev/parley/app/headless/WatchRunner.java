@@ -388,7 +388,8 @@ final class WatchRunner {
      * {@code groupsSkipped} groups dropped for being too far behind live, {@code groupsStalled} groups given
      * up because their stream stalled while a newer group had started, {@code audioPlayed} Opus packets
      * played (about 50 a second), {@code audioBufferMs} and {@code audioTargetMs} the jitter buffer's depth and
-     * adaptive target, {@code switches} rendition switches. What adaptation acts on (under
+     * adaptive target, {@code avOffsetMs} the last decoded frame's timestamp minus the audio clock when it was
+     * handed on (positive: audio lags video), {@code switches} rendition switches. What adaptation acts on (under
      * {@code --rendition auto}): the capacity estimate ({@code estimateKbps}, 0 = unknown), the publisher's
      * PROBE estimate ({@code probeKbps}), the receive rate ({@code rxKbps}) and the frames' queueing delay
      * ({@code queueMs}) of the last control tick.
@@ -404,12 +405,13 @@ final class WatchRunner {
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "{\"t\":%.1f,\"rendition\":%s,\"fps\":%.1f,\"rttMs\":%.1f,\"latencyMs\":%d,\"bytes\":%d,\"audio\":%s,"
-                        + "\"audioBufferMs\":%d,\"audioTargetMs\":%d,\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
+                        + "\"audioBufferMs\":%d,\"audioTargetMs\":%d,\"avOffsetMs\":%d,\"audioRecovered\":%d,\"audioConcealed\":%d,\"groupsSkipped\":%d,\"groupsStalled\":%d,\"audioPlayed\":%d,"
                         + "\"latP50Ms\":%d,\"latP95Ms\":%d,\"latMaxMs\":%d,"
                         + "\"estimateKbps\":%d,\"probeKbps\":%d,\"rxKbps\":%d,\"queueMs\":%d,\"switches\":%d%s}",
                 t, stats.rendition() == null ? "null" : "\"" + stats.rendition() + "\"", fps,
                 path.rtt().toNanos() / 1e6, stats.latencyMillis(), path.bytesReceived(),
                 stats.audioBufferMillis() > 0 || stats.audioConcealed() > 0, stats.audioBufferMillis(), stats.audioTargetMillis(),
+                stats.avOffsetMillis(),
                 stats.audioRecovered(),
                 stats.audioConcealed(), stats.groupsSkipped(), stats.groupsStalled(), stats.audioPlayed(),
                 percentile(lat, 0.50), percentile(lat, 0.95), lat.length == 0 ? 0 : lat[lat.length - 1],

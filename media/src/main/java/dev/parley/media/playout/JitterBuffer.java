@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * enough frames to cover the 97th percentile of recent jitter, so a clean link plays with 20 ms of
  * buffering and a jittery one grows up to {@value #MAX_TARGET_MS} ms. An underrun raises a floor
  * under the target by one frame (at most {@value #MAX_FLOOR_ABOVE_JITTER} above what the jitter asks
- * for, decaying by a frame every {@value #FLOOR_DECAY_TICKS} ticks without one), which covers jitter
+ * for, then or later, and decaying by a frame every {@value #FLOOR_DECAY_TICKS} ticks without one), which covers jitter
  * the arrival times do not show (the playout thread's own). Surplus depth is shed
  * without an audible jump where possible: after {@value #SURPLUS_TICKS} ticks above target the
  * packets it hands out are marked {@link Play#droppable()} (the player skips one if it decodes to
@@ -168,6 +168,9 @@ public final class JitterBuffer {
             floorFrames--;
             ticksSinceUnderrun = 0;
         }
+        // the floor stays within MAX_FLOOR_ABOVE_JITTER of what the jitter asks for now: underruns during a
+        // transient queue must not keep the buffer deep once the jitter estimate has let go of it
+        floorFrames = Math.max(1, Math.min(floorFrames, jitterFrames() + MAX_FLOOR_ABOVE_JITTER));
         targetFrames = Math.clamp(Math.max(jitterFrames(), floorFrames), 1, MAX_FRAMES);
     }
 

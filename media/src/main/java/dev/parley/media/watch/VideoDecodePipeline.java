@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Decodes one video rendition (any {@link VideoCodec}, with the catalog's description as decoder
  * configuration) on its own platform thread {@code vdec-<track>}: access units come
  * in through a bounded queue (overflow drops to the next keyframe), frames are converted to BGRA
- * by swscale, held back until the audio clock reaches their timestamp (at most 100 ms), and
+ * by swscale, held back until the audio clock reaches their timestamp (never beyond 100 ms behind the
+ * live edge: {@link AvPacing}), and
  * handed to the {@link FrameGate}. Units already later than the max latency (plus the rendition's
  * declared jitter) are dropped up to the next keyframe when one is already queued; with none queued
  * they are decoded late rather than leaving the picture frozen until the next GOP. If the decoder cannot be opened the thread
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class VideoDecodePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VideoDecodePipeline.class);
-    private static final long MAX_HOLD_MICROS = 100_000;
 
     private final String track;
     private final FrameGate gate;
@@ -150,16 +150,16 @@ public final class VideoDecodePipeline implements AutoCloseable {
         return dev.parley.media.hang.MediaTimeline.onWallClock(ts, now) ? now - ts : liveEdge.latenessMicros(ts);
     }
 
-    // Holds a frame until the audio clock reaches it; never waits without audio or beyond 100 ms.
+    // Holds a frame until the audio clock reaches it, at most until it is 100 ms behind its live edge (AvPacing).
     private void pace(long ts) throws InterruptedException {
         long audio = audioClock.nowMicros();
         if (audio < 0) {
             lastAvOffsetMicros.set(0);
             return;
         }
-        long ahead = ts - audio;
-        if (ahead > 0 && ahead <= MAX_HOLD_MICROS) {
-            TimeUnit.MICROSECONDS.sleep(ahead);
+        long hold = AvPacing.holdMicros(ts, audio, liveEdge.latenessMicros(ts));
+        if (hold > 0) {
+            TimeUnit.MICROSECONDS.sleep(hold);
             audio = audioClock.nowMicros();
         }
         lastAvOffsetMicros.set(audio < 0 ? 0 : ts - audio);
