@@ -23,7 +23,8 @@ import java.util.Objects;
  *                                it (a subscriber's max latency, when shorter, wins on the served side)
  * @param ackElicitInterval       while media arrives, how often our Probe stream carries a tiny PROBE so
  *                                that our ACKs are acknowledged and a lost one is repeated
- *                                ({@link AckElicitor}); zero: never
+ *                                ({@link AckElicitor}; raw QUIC only: over WebSocket TCP acknowledges
+ *                                its ACKs itself); zero: never
  */
 public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemoteAnnounces,
                             int maxInboundSubscriptions, Duration subscribeTimeout, Duration probeInterval,

@@ -445,8 +445,10 @@ final class Subscriber {
         BidiStream s = session.connection().openBidi();
         s.send().write(new byte[]{(byte) StreamType.PROBE.code()});
         s.send().flush();
-        // lite-04 on: a PROBE bitrate of 0 means "unknown", so ours asks nothing of the peer
-        if (!session.config().ackElicitInterval().isZero() && session.version().probeRtt()) {
+        // lite-04 on: a PROBE bitrate of 0 means "unknown", so ours asks nothing of the peer. Raw QUIC only:
+        // over WebSocket, TCP acknowledges and repeats its own ACKs, and the PROBEs would only cost both sides.
+        if (!session.config().ackElicitInterval().isZero() && session.version().probeRtt()
+                && "quic".equals(session.connection().binding())) {
             session.spawn("probe-acks", () -> elicitAcks(s));
         }
         MessageReader in = new MessageReader(s.recv(), session.config().wire());
@@ -468,7 +470,7 @@ final class Subscriber {
     /**
      * While media arrives, a PROBE with no target (bitrate 0) every {@link SessionConfig#ackElicitInterval()}
      * on our Probe stream (see {@link AckElicitor}); the publisher reads and ignores it. Ends with the
-     * session or the stream.
+     * session or the stream. Raw QUIC only (a WebSocket's TCP needs no help with its ACKs).
      */
     private void elicitAcks(BidiStream s) {
         AckElicitor elicitor = new AckElicitor(session.config().ackElicitInterval());

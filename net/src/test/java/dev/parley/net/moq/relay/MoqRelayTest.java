@@ -70,6 +70,70 @@ class MoqRelayTest {
         }
     }
 
+    /**
+     * A watcher keeps its QUIC ACKs on ack-eliciting packets with a PROBE every 20 ms while media arrives
+     * (AckElicitor); over WebSocket TCP acknowledges by itself, so such a watcher sends next to nothing
+     * while it reads: a relay's hundred WebSocket watchers would otherwise send it 5000 PROBEs a second.
+     */
+    @Test
+    void webSocketWatcherSendsNoAckElicitingProbesWhileMediaArrives() throws Exception {
+        try (RelayFixture f = new RelayFixture(ScopeResolver.open());
+             RelayFixture.Feed feed = new RelayFixture.Feed(Duration.ofMillis(20), 3, 1200)) {
+            MoqSession publisher = f.quic(Optional.empty());
+            publisher.publish("cam", feed.broadcast.consume());
+            MoqSession quicWatcher = f.quic(Optional.empty());
+            MoqSession wsWatcher = f.ws("/");
+            BroadcastConsumer viaQuic = quicWatcher.subscribe("cam", Duration.ofSeconds(10));
+            BroadcastConsumer viaWs = wsWatcher.subscribe("cam", Duration.ofSeconds(10));
+            try (TrackConsumer quicVideo = viaQuic.subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
+                 TrackConsumer wsVideo = viaWs.subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO))) {
+                readFor(quicVideo, wsVideo, Duration.ofMillis(500)); // media flows, the probe streams are open
+                long wsFrames = wsWatcher.connection().pathStats().packetsSent();
+                long quicPackets = quicWatcher.connection().pathStats().packetsSent();
+                long wsBytesIn = wsWatcher.connection().pathStats().bytesReceived();
+                readFor(quicVideo, wsVideo, Duration.ofSeconds(1));
+                long wsSent = wsWatcher.connection().pathStats().packetsSent() - wsFrames;
+                long quicSent = quicWatcher.connection().pathStats().packetsSent() - quicPackets;
+                assertThat(wsWatcher.connection().pathStats().bytesReceived() - wsBytesIn)
+                        .as("media reached the WebSocket watcher").isGreaterThan(50_000);
+                // PROBEs every 20 ms would be ~50 frames; what is left is stream credit for what was read
+                assertThat(wsSent).as("frames the WebSocket watcher sent in 1 s of media").isLessThan(25);
+                // the QUIC watcher still elicits (and its ACKs are packets too)
+                assertThat(quicSent).as("packets the QUIC watcher sent in 1 s of media").isGreaterThan(40);
+            }
+        }
+    }
+
+    /** Reads both tracks' frames for {@code d} (whichever has one), so both connections keep flowing. */
+    private static void readFor(TrackConsumer a, TrackConsumer b, Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        Thread other = Thread.ofVirtual().start(() -> drainUntil(b, end));
+        drainUntil(a, end);
+        try {
+            other.join(d.toMillis() + 5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void drainUntil(TrackConsumer t, long end) {
+        while (System.nanoTime() < end) {
+            GroupConsumer g;
+            try {
+                g = t.nextGroup(Duration.ofMillis(100));
+            } catch (MoqException e) {
+                continue; // none within 100 ms: look at the clock again
+            }
+            try (g) {
+                while (System.nanoTime() < end && g.readFrame(Duration.ofMillis(100)) != null) {
+                    // drained
+                }
+            } catch (MoqException e) {
+                // a group cut on the way
+            }
+        }
+    }
+
     @Test
     void webSocketPublisherReachesQuicWatcherAndIsNotEchoedBack() throws Exception {
         try (RelayFixture f = new RelayFixture(ScopeResolver.open());
