@@ -52,13 +52,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * N = 1 10 100). {@code -Dbench.warmup=S} sets the warm-up (default 10 s: the JIT must have compiled the
  * per-frame path before measuring, and at 30 frames a second that takes seconds; with 2 s, N=1 measured a
  * p50 about 1.5 ms higher). The child JVM uses the same garbage collector as this one
- * ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}).
+ * ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}). To keep the watchers off the relay's cores:
+ * {@code BENCH_JAVA_OPTS=-Dbench.watcherCpus=1 taskset -c 0 scripts/bench ...} (relay on CPU 0, watchers on CPU 1).
  */
 public final class RelayBench {
     static final int FPS = 30;
     static final int KEY_BYTES = 20_000;
     static final int DELTA_BYTES = 3_500;
     static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
+    /** {@code -Dbench.watcherCpus=1}: the child JVM runs under {@code taskset -c 1} (pin this JVM elsewhere with taskset too). */
+    static final String WATCHER_CPUS = System.getProperty("bench.watcherCpus");
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -69,8 +72,9 @@ public final class RelayBench {
         if (counts.isEmpty()) {
             counts = List.of(1, 10, 100);
         }
-        System.out.printf("relay fan-out, %d s per run, %d cores, track ~%.2f Mbit/s%n", seconds,
-                Runtime.getRuntime().availableProcessors(), bitsPerSecond() / 1e6);
+        System.out.printf("relay fan-out, %d s per run, %d cores for the relay JVM, watcher JVM on %s, track ~%.2f Mbit/s%n", seconds,
+                Runtime.getRuntime().availableProcessors(), WATCHER_CPUS == null ? "the same cores" : "CPUs " + WATCHER_CPUS,
+                bitsPerSecond() / 1e6);
         for (int n : counts) {
             run(n, 0, seconds);
         }
@@ -103,10 +107,14 @@ public final class RelayBench {
             SchedulerProbe sched = SchedulerProbe.start(seconds + 5);
 
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(java, gcFlag(), "-cp", System.getProperty("java.class.path"),
+            List<String> command = new ArrayList<>();
+            if (WATCHER_CPUS != null) { // the watchers on their own cores, as a relay's real watchers are on other machines
+                command.addAll(List.of("taskset", "-c", WATCHER_CPUS));
+            }
+            command.addAll(List.of(java, gcFlag(), "-cp", System.getProperty("java.class.path"),
                     Watchers.class.getName(), "ws://127.0.0.1:" + ws.getPort() + "/", String.valueOf(n),
-                    String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS)));
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = out.readLine()) != null && !line.equals("READY")) {

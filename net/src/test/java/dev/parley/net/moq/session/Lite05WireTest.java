@@ -195,14 +195,21 @@ class Lite05WireTest {
         assertThat(read(s.recv(), d, grammar)).as("then FIN").isNull();
         readToEnd(raw.acceptUni()); // the server's SETUP
         java.util.Set<Long> served = new java.util.TreeSet<>();
-        for (int i = 0; i < 2; i++) {
+        int unused = 0; // the stream opened ahead for the next group, reset unused when the subscription ends
+        while (served.size() < 2 || raw.pendingUni() > 0) {
             RecvStream u = raw.acceptUni();
             StreamDecoder gd = new StreamDecoder(WireLimits.DEFAULT);
-            assertThat(read(u, gd, Grammars.streamType(false, V))).isEqualTo(StreamType.GROUP);
+            try {
+                assertThat(read(u, gd, Grammars.streamType(false, V))).isEqualTo(StreamType.GROUP);
+            } catch (dev.parley.net.transport.StreamResetException e) {
+                assertThat(e.code()).isEqualTo(MoqError.CANCEL.wireCode());
+                unused++;
+                continue;
+            }
             served.add(((GroupHeader) read(u, gd, Grammars.group(V))).sequence());
         }
-        assertThat(served).containsExactly(7L, 8L);
-        assertThat(raw.pendingUni()).as("group 9 is past the cap").isZero();
+        assertThat(served).as("group 9 is past the cap").containsExactly(7L, 8L);
+        assertThat(unused).isLessThanOrEqualTo(1);
     }
 
     /** lite-05 FETCH: a cached group comes back whole with its timed frames, then FIN; a missing one is reset NOT_FOUND. */

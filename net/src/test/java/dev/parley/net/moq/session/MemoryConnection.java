@@ -147,7 +147,7 @@ final class MemoryConnection implements Connection {
         long id = nextUni.getAndAdd(4);
         Pipe p = new Pipe(id);
         Send mine = new Send(p, this);
-        deliver(() -> peer.incomingUni.add(new Recv(p, peer)));
+        mine.announce = () -> peer.incomingUni.add(new Recv(p, peer));
         return mine;
     }
 
@@ -282,6 +282,11 @@ final class MemoryConnection implements Connection {
     private final class Send implements SendStream {
         private final Pipe p;
         private final MemoryConnection owner;
+        /**
+         * A uni stream reaches the peer's accept with its first bytes, FIN or reset, as on QUIC and QMux
+         * (the peer learns of a stream from its first frame); null once it has (and for bidi streams).
+         */
+        private Runnable announce;
 
         Send(Pipe p, MemoryConnection owner) {
             this.p = p;
@@ -297,6 +302,7 @@ final class MemoryConnection implements Connection {
         public void write(byte[] src, int off, int len) {
             shared.lock.lock();
             try {
+                announceOnce();
                 while (len > 0) {
                     owner.checkOpen();
                     if (p.stopCode != null) {
@@ -336,6 +342,7 @@ final class MemoryConnection implements Connection {
                 if (p.fin || p.resetCode != null) {
                     throw new IllegalStateException("stream " + p.id + " was already finished or reset");
                 }
+                announceOnce();
                 p.fin = true;
                 shared.changed.signalAll();
             } finally {
@@ -350,6 +357,9 @@ final class MemoryConnection implements Connection {
                 if (p.fin || p.resetCode != null) {
                     return;
                 }
+                if (shared.closedBy == null) {
+                    announceOnce();
+                }
                 p.resetCode = code;
                 owner.resetsSent.put(p.id, code);
                 shared.changed.signalAll();
@@ -361,6 +371,15 @@ final class MemoryConnection implements Connection {
         @Override
         public void setPriority(long priority) {
             owner.priorities.put(p.id, priority);
+        }
+
+        /** Caller holds the shared lock. */
+        private void announceOnce() {
+            if (announce != null) {
+                Runnable r = announce;
+                announce = null;
+                deliver(r);
+            }
         }
     }
 
