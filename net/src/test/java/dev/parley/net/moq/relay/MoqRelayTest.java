@@ -94,6 +94,7 @@ class MoqRelayTest {
                 readFor(quicVideo, wsVideo, Duration.ofSeconds(1));
                 long wsSent = wsWatcher.connection().pathStats().packetsSent() - wsFrames;
                 long quicSent = quicWatcher.connection().pathStats().packetsSent() - quicPackets;
+                System.out.printf("in 1 s of media: the WebSocket watcher sent %d frames, the QUIC watcher %d packets%n", wsSent, quicSent);
                 assertThat(wsWatcher.connection().pathStats().bytesReceived() - wsBytesIn)
                         .as("media reached the WebSocket watcher").isGreaterThan(50_000);
                 // PROBEs every 20 ms would be ~50 frames; what is left is stream credit for what was read
