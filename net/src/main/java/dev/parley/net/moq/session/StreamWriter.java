@@ -23,10 +23,18 @@ final class StreamWriter {
     }
 
     void writeType(StreamType type, Message first) {
+        writeType(type, first, true);
+    }
+
+    /** The stream type and its first message; unflushed when what follows at once should carry it. */
+    void writeType(StreamType type, Message first, boolean flush) {
         buf.clear();
         buf.varint(type.code());
         Messages.encode(first, version, buf);
-        push();
+        stream.write(buf.toByteArray());
+        if (flush) {
+            stream.flush();
+        }
     }
 
     void write(Message m) {
