@@ -200,7 +200,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
     }
 
     private <B extends QuicCodecBuilder<B>> B configure(B builder) {
-        builder
+        return builder
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(config.connectionWindow())
                 .initialMaxStreamDataBidirectionalLocal(config.streamWindow())
@@ -210,11 +210,6 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
                 .initialMaxStreamsUnidirectional(config.maxUniStreams())
                 .localConnectionIdLength(PacketRouter.CONNECTION_ID_LENGTH)
                 .activeMigration(false);
-        if (Integer.getInteger("xq.cwnd") != null) builder.initialCongestionWindowPackets(Integer.getInteger("xq.cwnd"));
-        if (System.getProperty("xq.cc") != null) builder.congestionControlAlgorithm(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(System.getProperty("xq.cc")));
-        if (System.getProperty("xq.hystart") != null) builder.hystart(Boolean.getBoolean("xq.hystart"));
-        if (Integer.getInteger("xq.ackdelay") != null) builder.maxAckDelay(Integer.getInteger("xq.ackdelay"), TimeUnit.MILLISECONDS);
-        return builder;
     }
 
     public EndpointId id() {
