@@ -380,14 +380,15 @@ public final class MoqRelay implements AutoCloseable {
 
     /**
      * Puts {@code broadcast}, announced by a session at {@code full} (scope included), into the origin as
-     * {@link #route} says, and returns that route. A relayed broadcast (a hop list of ids, lite-04+) goes in
-     * through a {@link RoutedBroadcast} front, and a backup with the front's hop list (the same broadcast
+     * {@link #route} says, and returns that route. A broadcast that came through another relay
+     * ({@code relayed}: its hop list names one, lite-04+) goes in through a {@link RoutedBroadcast} front, and a backup with the front's hop list (the same broadcast
      * over another link) becomes one of its routes: it takes over without downstream noticing. Any other
-     * backup waits behind in the origin and is re-announced when it takes over (its hop list differs).
+     * backup waits behind in the origin and is re-announced when it takes over (its hop list differs). A
+     * client's own broadcast goes in as it is, so watchers read its remote track directly.
      *
      * @throws MoqException {@link MoqError#CLOSED} if the origin is closed
      */
-    Route admit(Path full, dev.parley.net.moq.model.BroadcastConsumer broadcast) {
+    Route admit(Path full, dev.parley.net.moq.model.BroadcastConsumer broadcast, boolean relayed) {
         synchronized (admitLock) { // the route decision and the origin change as one step per path
             Route r = route(full, broadcast);
             switch (r) {
@@ -399,8 +400,7 @@ public final class MoqRelay implements AutoCloseable {
                     }
                 }
                 case TAKE -> {
-                    java.util.List<Long> hops = broadcast.hops();
-                    if (hops.isEmpty() || hops.contains(0L)) { // a client's own, or lite-03 hops without ids
+                    if (!relayed || broadcast.hops().contains(0L)) { // a client's own (read in place), or lite-03
                         origin.publish(full, broadcast);
                         break;
                     }

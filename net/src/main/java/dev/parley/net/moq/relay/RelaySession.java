@@ -217,7 +217,7 @@ final class RelaySession {
                 Path full = root.join(a.path());
                 upstream.put(a.path(), a.broadcast()); // before the origin shows it: the down mirror's echo check
                 try {
-                    if (relay.admit(full, a.broadcast()) == MoqRelay.Route.DROP) {
+                    if (relay.admit(full, a.broadcast(), relayed(a.broadcast())) == MoqRelay.Route.DROP) {
                         upstream.remove(a.path(), a.broadcast());
                         LOG.debug("{}: {} not relayed (hops {})", session, full, a.broadcast().hops());
                     }
@@ -228,6 +228,14 @@ final class RelaySession {
         } catch (MoqException e) {
             LOG.debug("{}: up mirror ended: {}", session, e.getMessage());
         }
+    }
+
+    /**
+     * True if {@code b} came through another relay: its hop list names one besides the peer itself, which
+     * on lite-05 always adds its own id (ANNOUNCE_OK), and on lite-03/04 only when it is a relay.
+     */
+    private boolean relayed(BroadcastConsumer b) {
+        return b.hops().size() > (session.version().setup() ? 1 : 0);
     }
 
     /** {@code ?pull=<ticket>}: the relay fetches each named broadcast from its publisher for this session. */

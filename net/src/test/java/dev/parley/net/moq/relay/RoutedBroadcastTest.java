@@ -93,8 +93,8 @@ class RoutedBroadcastTest {
         serve(second, publisher);
         // the route in use ends just as the subscription reaches it: its session closed a moment ago
         first.setTrackRequestHandler(r -> first.close());
-        assertThat(relay.admit(CAM, first.consume())).isEqualTo(MoqRelay.Route.TAKE);
-        assertThat(relay.admit(CAM, second.consume())).isEqualTo(MoqRelay.Route.BACKUP);
+        assertThat(relay.admit(CAM, first.consume(), true)).isEqualTo(MoqRelay.Route.TAKE);
+        assertThat(relay.admit(CAM, second.consume(), true)).isEqualTo(MoqRelay.Route.BACKUP);
         OriginConsumer announces = relay.origin().consume();
         assertThat(announces.nextAnnounce(WAIT).isActive()).isTrue();
 
@@ -118,8 +118,8 @@ class RoutedBroadcastTest {
         TrackProducer publisher = new TrackProducer(VIDEO);
         serve(first, publisher);
         serve(second, publisher);
-        relay.admit(CAM, first.consume());
-        relay.admit(CAM, second.consume());
+        relay.admit(CAM, first.consume(), true);
+        relay.admit(CAM, second.consume(), true);
         OriginConsumer announces = relay.origin().consume();
         assertThat(announces.nextAnnounce(WAIT).isActive()).isTrue();
 
@@ -146,8 +146,8 @@ class RoutedBroadcastTest {
         TrackProducer publisher = new TrackProducer(VIDEO);
         serve(first, publisher);
         serve(second, publisher);
-        relay.admit(CAM, first.consume());
-        relay.admit(CAM, second.consume());
+        relay.admit(CAM, first.consume(), true);
+        relay.admit(CAM, second.consume(), true);
         OriginConsumer announces = relay.origin().consume();
         assertThat(announces.nextAnnounce(WAIT).isActive()).isTrue();
         BroadcastConsumer cam = relay.origin().consume().consume(CAM).orElseThrow();
@@ -177,8 +177,8 @@ class RoutedBroadcastTest {
         second.setTrackRequestHandler(r -> {
             throw new AssertionError("the backup is not asked while the first route lives");
         });
-        relay.admit(CAM, first.consume());
-        relay.admit(CAM, second.consume());
+        relay.admit(CAM, first.consume(), true);
+        relay.admit(CAM, second.consume(), true);
         BroadcastConsumer cam = relay.origin().consume().consume(CAM).orElseThrow();
         try (TrackConsumer video = cam.subscribe(VIDEO)) {
             long t0 = System.nanoTime();
@@ -194,8 +194,8 @@ class RoutedBroadcastTest {
     void aBackupWithAnotherHopListIsReAnnouncedWhenItTakesOver() {
         BroadcastProducer near = route(List.of(7L));
         BroadcastProducer far = route(List.of(8L, 7L));
-        assertThat(relay.admit(CAM, near.consume())).isEqualTo(MoqRelay.Route.TAKE);
-        assertThat(relay.admit(CAM, far.consume())).isEqualTo(MoqRelay.Route.BACKUP);
+        assertThat(relay.admit(CAM, near.consume(), true)).isEqualTo(MoqRelay.Route.TAKE);
+        assertThat(relay.admit(CAM, far.consume(), true)).isEqualTo(MoqRelay.Route.BACKUP);
         OriginConsumer announces = relay.origin().consume();
         assertThat(announces.nextAnnounce(WAIT).broadcast().hops()).containsExactly(7L);
         near.close();
@@ -206,9 +206,9 @@ class RoutedBroadcastTest {
 
     @Test
     void aClientsOwnBroadcastGoesInAsItIs() {
-        BroadcastProducer own = new BroadcastProducer();
+        BroadcastProducer own = new BroadcastProducer().hops(List.of(9L)); // lite-05: the client's own hop id
         BroadcastConsumer handle = own.consume();
-        assertThat(relay.admit(CAM, handle)).isEqualTo(MoqRelay.Route.TAKE);
+        assertThat(relay.admit(CAM, handle, false)).isEqualTo(MoqRelay.Route.TAKE);
         assertThat(relay.origin().consume().consume(CAM).orElseThrow().sameBroadcast(handle)).isTrue();
     }
 }
