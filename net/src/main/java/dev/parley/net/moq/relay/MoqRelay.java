@@ -87,8 +87,9 @@ public final class MoqRelay implements AutoCloseable {
         List<String> alpns = config.alpns();
         alpns.forEach(alpn -> endpoint.register(alpn, this::accept));
         listeners.add(() -> alpns.forEach(endpoint::unregister));
-        puller = new TicketPuller(origin, peer -> endpoint.connect(peer, alpns)
-                .thenApply(c -> MoqSession.start(c, config.session())), config.pullTimeout(), config.pullGrace());
+        puller = new TicketPuller(origin, this::front, (peer, fresh) -> (fresh ? endpoint.connectNew(peer, alpns)
+                : endpoint.connect(peer, alpns)).thenApply(c -> MoqSession.start(c, config.session())),
+                config.pullTimeout(), config.pullGrace());
         return this;
     }
 
@@ -404,9 +405,7 @@ public final class MoqRelay implements AutoCloseable {
                         origin.publish(full, broadcast);
                         break;
                     }
-                    RoutedBroadcast front = new RoutedBroadcast(broadcast,
-                            dev.parley.net.moq.model.TrackLimits.DEFAULT.withMaxGroups(config.session().maxGroupsPerTrack()),
-                            config.session().servedMaxLatency(), takeovers);
+                    RoutedBroadcast front = front(broadcast);
                     routed.put(full, front);
                     front.closed().whenComplete((v, e) -> {
                         synchronized (admitLock) {
@@ -418,6 +417,13 @@ public final class MoqRelay implements AutoCloseable {
             }
             return r;
         }
+    }
+
+    /** A stable front for {@code first}, its tracks limited as a session's remote ones. */
+    private RoutedBroadcast front(dev.parley.net.moq.model.BroadcastConsumer first) {
+        return new RoutedBroadcast(first,
+                dev.parley.net.moq.model.TrackLimits.DEFAULT.withMaxGroups(config.session().maxGroupsPerTrack()),
+                config.session().servedMaxLatency(), takeovers);
     }
 
     /** True if {@code shown} is the front at {@code full} and {@code route} one of its routes (an echo to that route's session). */
