@@ -115,6 +115,7 @@ final class RoutedBroadcast {
     }
 
     private void removeRoute(BroadcastConsumer route, Throwable failure) {
+        route.close(); // the front owned it (a no-op for an origin's view)
         synchronized (routes) {
             routes.removeIf(r -> r == route);
             if (!routes.isEmpty() || ended) {
@@ -168,21 +169,31 @@ final class RoutedBroadcast {
         }
 
         void run() {
+            try {
+                follow();
+            } catch (RuntimeException e) { // never leave the front's track open with nobody filling it
+                LOG.warn("relaying track {} failed", info.name(), e);
+                out.abort(new MoqException(MoqError.TRANSPORT, "relaying the track failed", e));
+            }
+        }
+
+        private void follow() {
             BroadcastConsumer previous = null;
             while (!stopped) {
                 BroadcastConsumer route = activeRoute();
                 if (route == null) {
-                    out.close(); // the front ends with its last route; this covers the moment between
+                    out.close(); // no route left: the front is ending with its last one
                     return;
                 }
                 TrackConsumer u;
                 try {
                     u = route.subscribe(info);
-                } catch (MoqException e) {
+                } catch (MoqException | IllegalStateException e) {
                     if (route.isEnded()) {
-                        continue; // ended just now: the next route
+                        continue; // ended (and released) just now: the next route
                     }
-                    out.abort(e); // e.g. NOT_FOUND: the route's answer is the track's
+                    out.abort(e instanceof MoqException m ? m // e.g. NOT_FOUND: the route's answer is the track's
+                            : new MoqException(MoqError.TRANSPORT, "route unusable", e));
                     return;
                 }
                 if (previous != null) {
