@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One relayed broadcast that reaches the relay over several routes with the same hop list (two relays
- * linked both ways get it over each link), offered in the origin as one stable broadcast. Downstream
+ * linked both ways get it over each link; a pull by ticket gets it over a new session when the old one
+ * sent GOAWAY), offered in the origin as one stable broadcast. Downstream
  * sessions hold this front, never a route: when the route in use ends, nothing is re-announced, and every
  * track being read is re-subscribed on the next route and goes on from the group it reached, so a watcher
  * sees neither an end of track nor an end of broadcast. A subscription made just as the route ends lands
