@@ -386,23 +386,51 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         return connectQuic(peer, List.of(alpn));
     }
 
-    /** {@link #connect(EndpointAddr, List)} with the concrete connection type. */
-    public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, List<String> offered) {
+    /**
+     * {@link #connect(EndpointAddr, List)} that never reuses an open connection or an ongoing dial: a new
+     * connection that the next {@code connect} does not return either (e.g. a new session after the peer's
+     * GOAWAY, while the old session still serves on the open one).
+     */
+    public CompletableFuture<Connection> connectNew(EndpointAddr peer, List<String> offered) {
         List<String> alpn = List.copyOf(offered);
+        DialException refused = refusal(peer, alpn);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        CompletableFuture<QuicConnection> fresh = new CompletableFuture<>();
+        if (!peer.relayUrls().isEmpty() || pathLayer.knows(peer.id())) {
+            dialViaPaths(peer, alpn, fresh);
+        } else {
+            dialAll(peer, alpn, fresh);
+        }
+        return fresh.thenApply(c -> c);
+    }
+
+    /** Why {@code peer} cannot be dialed with {@code alpn} now, or null. */
+    private DialException refusal(EndpointAddr peer, List<String> alpn) {
         if (alpn.isEmpty()) {
             throw new IllegalArgumentException("no ALPN to offer");
         }
         if (closed) {
-            return CompletableFuture.failedFuture(new DialException("the endpoint is closed"));
+            return new DialException("the endpoint is closed");
         }
         if (peer.id().equals(id())) {
-            return CompletableFuture.failedFuture(new DialException("cannot dial this endpoint's own id"));
+            return new DialException("cannot dial this endpoint's own id");
+        }
+        if (peer.directAddresses().isEmpty() && peer.relayUrls().isEmpty() && !pathLayer.knows(peer.id())) {
+            return new DialException("no direct address and no relay for " + peer.id().shortHex());
+        }
+        return null;
+    }
+
+    /** {@link #connect(EndpointAddr, List)} with the concrete connection type. */
+    public CompletableFuture<QuicConnection> connectQuic(EndpointAddr peer, List<String> offered) {
+        List<String> alpn = List.copyOf(offered);
+        DialException refused = refusal(peer, alpn);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
         }
         boolean viaPaths = !peer.relayUrls().isEmpty() || pathLayer.knows(peer.id());
-        if (peer.directAddresses().isEmpty() && !viaPaths) {
-            return CompletableFuture.failedFuture(new DialException("no direct address and no relay for "
-                    + peer.id().shortHex()));
-        }
         DialKey key = new DialKey(peer.id(), alpn);
         while (true) {
             CompletableFuture<QuicConnection> existing = dials.get(key);

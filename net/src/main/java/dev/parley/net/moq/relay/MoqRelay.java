@@ -57,6 +57,10 @@ public final class MoqRelay implements AutoCloseable {
     private final AtomicLong loopsIgnored = new AtomicLong();
     private final AtomicLong upstreamLinks = new AtomicLong();
     private final AtomicLong backups = new AtomicLong();
+    private final AtomicLong takeovers = new AtomicLong();
+    /** Relayed broadcasts offered through a stable front ({@link RoutedBroadcast}), by full path; guarded by {@link #admitLock}. */
+    private final java.util.Map<Path, RoutedBroadcast> routed = new java.util.HashMap<>();
+    private final Object admitLock = new Object();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final List<AutoCloseable> listeners = new CopyOnWriteArrayList<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
@@ -83,8 +87,9 @@ public final class MoqRelay implements AutoCloseable {
         List<String> alpns = config.alpns();
         alpns.forEach(alpn -> endpoint.register(alpn, this::accept));
         listeners.add(() -> alpns.forEach(endpoint::unregister));
-        puller = new TicketPuller(origin, peer -> endpoint.connect(peer, alpns)
-                .thenApply(c -> MoqSession.start(c, config.session())), config.pullTimeout(), config.pullGrace());
+        puller = new TicketPuller(origin, this::front, (peer, fresh) -> (fresh ? endpoint.connectNew(peer, alpns)
+                : endpoint.connect(peer, alpns)).thenApply(c -> MoqSession.start(c, config.session())),
+                config.pullTimeout(), config.pullGrace());
         return this;
     }
 
@@ -372,6 +377,67 @@ public final class MoqRelay implements AutoCloseable {
             case TAKE -> { }
         }
         return r;
+    }
+
+    /**
+     * Puts {@code broadcast}, announced by a session at {@code full} (scope included), into the origin as
+     * {@link #route} says, and returns that route. A broadcast that came through another relay
+     * ({@code relayed}: its hop list names one, lite-04+) goes in through a {@link RoutedBroadcast} front, and a backup with the front's hop list (the same broadcast
+     * over another link) becomes one of its routes: it takes over without downstream noticing. Any other
+     * backup waits behind in the origin and is re-announced when it takes over (its hop list differs). A
+     * client's own broadcast goes in as it is, so watchers read its remote track directly.
+     *
+     * @throws MoqException {@link MoqError#CLOSED} if the origin is closed
+     */
+    Route admit(Path full, dev.parley.net.moq.model.BroadcastConsumer broadcast, boolean relayed) {
+        synchronized (admitLock) { // the route decision and the origin change as one step per path
+            Route r = route(full, broadcast);
+            switch (r) {
+                case DROP -> { }
+                case BACKUP -> {
+                    RoutedBroadcast front = routed.get(full);
+                    if (front == null || !front.sameHops(broadcast) || !front.addRoute(broadcast)) {
+                        origin.publishBackup(full, broadcast);
+                    }
+                }
+                case TAKE -> {
+                    if (!relayed || broadcast.hops().contains(0L)) { // a client's own (read in place), or lite-03
+                        origin.publish(full, broadcast);
+                        break;
+                    }
+                    RoutedBroadcast front = front(broadcast);
+                    routed.put(full, front);
+                    front.closed().whenComplete((v, e) -> {
+                        synchronized (admitLock) {
+                            routed.remove(full, front);
+                        }
+                    });
+                    origin.publish(full, front.consume());
+                }
+            }
+            return r;
+        }
+    }
+
+    /** A stable front for {@code first}, its tracks limited as a session's remote ones. */
+    private RoutedBroadcast front(dev.parley.net.moq.model.BroadcastConsumer first) {
+        return new RoutedBroadcast(first,
+                dev.parley.net.moq.model.TrackLimits.DEFAULT.withMaxGroups(config.session().maxGroupsPerTrack()),
+                config.session().servedMaxLatency(), takeovers);
+    }
+
+    /** True if {@code shown} is the front at {@code full} and {@code route} one of its routes (an echo to that route's session). */
+    boolean routedThrough(Path full, dev.parley.net.moq.model.BroadcastConsumer shown, dev.parley.net.moq.model.BroadcastConsumer route) {
+        RoutedBroadcast front;
+        synchronized (admitLock) {
+            front = routed.get(full);
+        }
+        return front != null && front.isFront(shown) && front.hasRoute(route);
+    }
+
+    /** Relayed tracks moved to another route of their broadcast because the one they used ended, so far. */
+    public long takeovers() {
+        return takeovers.get();
     }
 
     /** Announces kept as a second route behind an active broadcast ({@link Route#BACKUP}) so far. */

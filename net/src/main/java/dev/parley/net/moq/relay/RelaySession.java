@@ -187,7 +187,7 @@ final class RelaySession {
                     session.unpublish(rel.value(), before);
                 }
                 BroadcastConsumer b = a.broadcast();
-                if (b != null && !isOwn(rel, b)) {
+                if (b != null && !isOwn(a.path(), rel, b)) {
                     shown.put(rel, b);
                     session.publish(rel.value(), b);
                 }
@@ -197,9 +197,10 @@ final class RelaySession {
         }
     }
 
-    private boolean isOwn(Path rel, BroadcastConsumer b) {
+    /** True if {@code b} is what this client published at {@code rel}, or the relay's front for it (an echo). */
+    private boolean isOwn(Path full, Path rel, BroadcastConsumer b) {
         BroadcastConsumer mine = upstream.get(rel);
-        return mine != null && mine.sameBroadcast(b);
+        return mine != null && (mine.sameBroadcast(b) || relay.routedThrough(full, b, mine));
     }
 
     /** Client → origin: every admitted announce, under the scope; the origin drops it when it ends. */
@@ -214,17 +215,11 @@ final class RelaySession {
                     continue;
                 }
                 Path full = root.join(a.path());
-                MoqRelay.Route route = relay.route(full, a.broadcast());
-                if (route == MoqRelay.Route.DROP) {
-                    LOG.debug("{}: {} not relayed (hops {})", session, full, a.broadcast().hops());
-                    continue;
-                }
-                upstream.put(a.path(), a.broadcast());
+                upstream.put(a.path(), a.broadcast()); // before the origin shows it: the down mirror's echo check
                 try {
-                    if (route == MoqRelay.Route.BACKUP) {
-                        relay.origin().publishBackup(full, a.broadcast());
-                    } else {
-                        relay.origin().publish(full, a.broadcast());
+                    if (relay.admit(full, a.broadcast(), relayed(a.broadcast())) == MoqRelay.Route.DROP) {
+                        upstream.remove(a.path(), a.broadcast());
+                        LOG.debug("{}: {} not relayed (hops {})", session, full, a.broadcast().hops());
                     }
                 } catch (MoqException e) {
                     LOG.debug("{}: {} not relayed: {}", session, a.path(), e.getMessage());
@@ -233,6 +228,14 @@ final class RelaySession {
         } catch (MoqException e) {
             LOG.debug("{}: up mirror ended: {}", session, e.getMessage());
         }
+    }
+
+    /**
+     * True if {@code b} came through another relay: its hop list names one besides the peer itself, which
+     * on lite-05 always adds its own id (ANNOUNCE_OK), and on lite-03/04 only when it is a relay.
+     */
+    private boolean relayed(BroadcastConsumer b) {
+        return b.hops().size() > (session.version().setup() ? 1 : 0);
     }
 
     /** {@code ?pull=<ticket>}: the relay fetches each named broadcast from its publisher for this session. */

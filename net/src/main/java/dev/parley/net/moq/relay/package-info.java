@@ -20,7 +20,6 @@
  *   <li>{@code ?pull=<parley ticket>} on the connection URL (or SETUP Path) makes the relay fetch that
  *       broadcast from its publisher and announce it to the client under the ticket string itself. Query
  *       values are form-decoded ({@code %3A} is {@code :}), as moq-relay's URL parser does.</li>
-<<<<<<< HEAD
  *   <li>Hop lists (spec §14): the relay has a random origin id below 2^53
  *       ({@link dev.parley.net.moq.relay.MoqRelay#originId()}); what it announces carries the broadcast's
  *       hop list plus that id (lite-04 appended to the list, lite-03 only the count, lite-05 as
@@ -28,15 +27,19 @@
  *       its id, and it honours the peer's Exclude Hop. It drops an announce whose hop list holds its own
  *       id or has {@value dev.parley.net.moq.relay.MoqRelay#MAX_HOPS} hops or more. One for a path already
  *       active with fewer hops or the same hop list (the same broadcast by a second link) is kept as a
- *       backup in the origin, active once the shorter route ends; on lite-03, whose hops carry no ids, such
- *       a longer path is dropped instead (it may be the relay's own echo).</li>
+ *       backup, used once the route in use ends; on lite-03, whose hops carry no ids, such a longer path
+ *       is dropped instead (it may be the relay's own echo).</li>
+ *   <li>Backup takeover: a broadcast that came through another relay (hop ids, lite-04+) is offered through one
+ *       {@code RoutedBroadcast} front per path, and a backup with the same hop
+ *       list is a second route of that front: when the route in use ends, downstream sees no announce
+ *       change and no end of track (each track is re-subscribed on the backup and goes on from the group
+ *       it reached; the group in flight on the ended route may be lost). A backup with a longer hop list
+ *       waits in the origin and is re-announced when it takes over, as moq-relay re-announces every
+ *       takeover, so downstream learns its hops.</li>
  *   <li>{@link dev.parley.net.moq.relay.MoqRelay#connectUpstream} links the relay to another one
  *       ({@code parley relay --upstream URL}): a client session at the URL's path carrying the whole
  *       origin both ways, re-dialed with backoff; two relays may link to each other.</li>
- *   <li>On drain, lite-04+ sessions get a GOAWAY (no redirect) and new connections are closed with
-=======
  *   <li>On drain, lite-04+ sessions get a GOAWAY (naming the new-session URI the operator gave, if any) and new connections are closed with
->>>>>>> paint13
  *       {@code Closed} (25), "relay is shutting down".</li>
  * </ul>
  *

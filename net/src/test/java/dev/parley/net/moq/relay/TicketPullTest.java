@@ -1,6 +1,9 @@
 package dev.parley.net.moq.relay;
 
 import dev.parley.net.moq.model.BroadcastConsumer;
+import dev.parley.net.moq.model.GroupConsumer;
+import dev.parley.net.moq.model.TrackConsumer;
+import dev.parley.net.moq.model.TrackInfo;
 import dev.parley.net.moq.session.Moq;
 import dev.parley.net.moq.session.MoqSession;
 import dev.parley.net.quic.Endpoint;
@@ -67,6 +70,48 @@ class TicketPullTest {
             MoqSession again = f.ws("/?pull=" + ticket);
             MoqRelayTest.readGroups(again.subscribe(ticket, Duration.ofSeconds(20)), 1);
             assertThat(f.relay.pullDials()).isEqualTo(2);
+        }
+    }
+    /**
+     * The publisher peer sends GOAWAY on the pull's upstream session: the relay dials it again, moves the
+     * republished broadcast to the new session and closes the old one, and a watcher's track goes on
+     * without an end.
+     */
+    @Test
+    void anUpstreamGoawayMovesThePullToANewSessionWithoutEndingTheWatchersTrack() throws Exception {
+        try (RelayFixture f = new RelayFixture(ScopeResolver.open());
+             RelayFixture.Feed feed = new RelayFixture.Feed(Duration.ofMillis(20), 1, 500)) {
+            Endpoint publisherEndpoint = f.clientEndpoint();
+            Moq publisher = Moq.attach(publisherEndpoint, Moq.Options.DEFAULT.withAutoAccept(true));
+            f.closeLater(publisher);
+            publisher.publish("cam", feed.broadcast.consume());
+            String ticket = new LiveTicket(publisherEndpoint.addr(), "cam").toString();
+            MoqSession watcher = f.ws("/?pull=" + ticket);
+            BroadcastConsumer cam = watcher.subscribe(ticket, Duration.ofSeconds(20));
+            try (TrackConsumer video = cam.subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO))) {
+                long before = video.nextGroup(Duration.ofSeconds(10)).sequence();
+                assertThat(publisher.sessions()).hasSize(1);
+                MoqSession old = publisher.sessions().getFirst();
+                assertThat(old.version().goaway()).as("the pull's version carries GOAWAY").isTrue();
+                assertThat(old.goaway("")).isTrue();
+
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while ((!old.isClosed() || f.relay.pullDials() < 2) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(f.relay.pullDials()).as("a new upstream session").isEqualTo(2);
+                assertThat(old.isClosed()).as("the relay closed the session that sent GOAWAY").isTrue();
+                assertThat(publisher.sessions()).hasSize(1).doesNotContain(old);
+                // the watcher's subscription goes on past the move, with groups the new session brought
+                GroupConsumer g = video.nextGroup(Duration.ofSeconds(10));
+                assertThat(g).as("no end of track").isNotNull();
+                while (g.sequence() <= before + 10) {
+                    g = video.nextGroup(Duration.ofSeconds(10));
+                    assertThat(g).as("no end of track").isNotNull();
+                }
+                assertThat(f.relay.takeovers()).as("the track moved to the new session").isEqualTo(1);
+            }
+            assertThat(f.relay.activePulls()).isEqualTo(1);
         }
     }
 }
