@@ -48,8 +48,14 @@ public final class AdaptiveController {
     public record Hold() implements Decision {
     }
 
-    /** Switch now (down) to this track; {@code emergency} when frames were about to be skipped. */
-    public record SwitchTo(String track, boolean emergency) implements Decision {
+    /**
+     * Switch now (down) to this track; {@code emergency} when frames were about to be skipped (or nothing
+     * came through at all); {@code reason} says which rule decided.
+     */
+    public record SwitchTo(String track, boolean emergency, String reason) implements Decision {
+        public SwitchTo(String track, boolean emergency) {
+            this(track, emergency, emergency ? "frames late" : "queue");
+        }
     }
 
     /** Switch up to this track on probation. */
@@ -88,6 +94,12 @@ public final class AdaptiveController {
     private long lastArrivalAt = NEVER;
     private int standbySinceShown;
     private long aboveGoodSince = NEVER;
+    // the silence signal: the last tick anything arrived in, the last tick the watcher itself ran late, how many
+    // ticks in a row brought something (each within FLOW_GAP_MS of the one before), and whether this silence was acted on
+    private long lastAnyAt = NEVER;
+    private long stalledAt = NEVER;
+    private int flowingTicks;
+    private boolean silenceActed;
     // the queue-growth signal: recent ticks' least delays, and the run of steps in which their windowed minimum rose
     private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
     private long growthFirst = -1;
@@ -151,6 +163,35 @@ public final class AdaptiveController {
     public Decision tick(NetworkSignals s, long now) {
         standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
         int lowest = ranked.size() - 1;
+        if (silent(s, now) && ranked.size() > 1) {
+            // nothing at all comes through (no audio frame, no frame of either rendition) while it flowed
+            // steadily and the watcher ran on time: the bottleneck's queue has overflowed (a burst, often a
+            // keyframe, fills it at once; what it dropped waits for retransmission behind it) or the link is
+            // gone. Either way the cheapest rendition, already decoded, is what should come through next;
+            // nothing is learnt about the capacity (the queue's drain measures it, see refine)
+            if (probe >= 0) {
+                String t = ranked.get(probe).track();
+                probe = -1;
+                probeBadSince = -1;
+                current = standby ? lowest : current;
+                failedProbes++;
+                lastProbeFailure = now;
+                lastSwitch = now;
+                lastDowngrade = now;
+                goodSince = -1;
+                resetGrowth();
+                return new AbortProbe(t, "silence");
+            }
+            if (standby && current != lowest) {
+                current = lowest;
+                badSince = -1;
+                goodSince = -1;
+                lastDowngrade = now;
+                lastSwitch = now;
+                resetGrowth();
+                return new SwitchTo(ranked.get(current).track(), true, "silence");
+            }
+        }
         // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
         // band) keeps arriving: the shown one is stuck behind the bottleneck (its lost packets wait for a
         // retransmission behind the queue), not the watcher or the whole connection: show the standby now
@@ -165,7 +206,7 @@ public final class AdaptiveController {
             lastDowngrade = now;
             lastSwitch = now;
             resetGrowth();
-            return new SwitchTo(ranked.get(current).track(), true);
+            return new SwitchTo(ranked.get(current).track(), true, "shown rendition stuck");
         }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
@@ -295,6 +336,38 @@ public final class AdaptiveController {
         }
         return new Hold();
     }
+
+    /**
+     * The silence signal's bookkeeping for this tick; true when nothing has arrived for {@link #SILENCE_MS} of
+     * on-time ticks (a tick later than {@link #STALLED_TICK_MS} restarts the count: the watcher itself
+     * stalled) after at least {@link #FLOWING_TICKS} ticks in a row that each brought something; once per silence.
+     */
+    private boolean silent(NetworkSignals s, long now) {
+        if (s.tickLateness().toMillis() > STALLED_TICK_MS) {
+            stalledAt = now;
+        }
+        if (s.anyArrival()) {
+            flowingTicks = lastAnyAt != NEVER && now - lastAnyAt <= FLOW_GAP_MS ? flowingTicks + 1 : 0;
+            lastAnyAt = now;
+            silenceActed = false;
+            return false;
+        }
+        if (silenceActed || flowingTicks < FLOWING_TICKS || lastAnyAt == NEVER
+                || now - Math.max(lastAnyAt, stalledAt) < SILENCE_MS) {
+            return false;
+        }
+        silenceActed = true;
+        return true;
+    }
+
+    /** Nothing arrived for this long (audio comes every 20 ms, video at 30 fps beside it): the path is blocked. */
+    static final long SILENCE_MS = 120;
+    /** A tick this much later than scheduled is the watcher's own stall: the silence counts from after it. */
+    static final long STALLED_TICK_MS = 30;
+    /** Ticks in a row (each within {@link #FLOW_GAP_MS} of the last) that must have brought something before a silence counts. */
+    static final int FLOWING_TICKS = 6;
+    /** The longest gap between arrivals that still counts as a steady flow. */
+    static final long FLOW_GAP_MS = 100;
 
     /** The shown rendition silent this long while the standby delivers: it is stuck behind the bottleneck. */
     static final long STARVED_MS = 150;

@@ -252,19 +252,20 @@ class AdaptiveControllerTest {
         assertThat(c.tick(onlyStandby, t)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 50)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 100)).as("150 ms without a 720p frame, 6 standby frames")
-                .isEqualTo(new SwitchTo("video/h264-180p", true));
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "shown rendition stuck"));
     }
 
     @Test
-    void nothingArrivingAtAllIsAStallNotAStuckRendition() {
+    void nothingArrivingWhileTheWatcherItselfRunsLateIsAStallNotTheNetwork() {
         AdaptiveController c = at("video/h264-720p");
         c.setStandby(true);
         long t = 0;
         for (; t < 1000; t += 50) {
             c.tick(sig(2, 1_000_000, 0, 0), t);
         }
-        for (long u = t; u < t + 1000; u += 50) {
-            assertThat(c.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        // a starved watcher: every tick 40 ms late and nothing read meanwhile
+        for (long u = t; u < t + 1000; u += 90) {
+            assertThat(c.tick(late(NetworkSignals.none(), 40), u)).isInstanceOf(Hold.class);
         }
         // and without a standby there is nothing to compare with
         AdaptiveController plain = at("video/h264-720p");
@@ -274,5 +275,113 @@ class AdaptiveControllerTest {
         for (long u = t; u < t + 1000; u += 50) {
             assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2), u)).isInstanceOf(Hold.class);
         }
+    }
+
+    static NetworkSignals late(NetworkSignals s, long lateMs) {
+        return new NetworkSignals(s.queueDelay(), s.arrivals(), s.receiveBps(), s.peerEstimateBps(), s.skippedGroups(),
+                s.standbyArrivals(), s.audioArrivals(), Duration.ofMillis(lateMs));
+    }
+
+    /** A tick of a steady flow: video of the shown rendition, the standby's frames and audio. */
+    static NetworkSignals flowing() {
+        return new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO);
+    }
+
+    @Test
+    void silenceAfterASteadyFlowStepsDownToTheStandbyAtOnce() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        // the last arrival at 950: nothing since (the bottleneck's queue overflowed; no audio, no frame of either)
+        assertThat(c.tick(NetworkSignals.none(), 1000)).as("50 ms").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1050)).as("100 ms").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1100)).as("150 ms of silence on time")
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
+        for (long u = 1150; u < 2000; u += 50) {
+            assertThat(c.tick(NetworkSignals.none(), u)).as("once per silence").isInstanceOf(Hold.class);
+        }
+    }
+
+    @Test
+    void silenceCountsOnlyAfterASteadyFlowAndFromTheWatchersLastStall() {
+        // nothing flowed steadily before (a watch starting): no silence
+        AdaptiveController starting = at("video/h264-720p");
+        starting.setStandby(true);
+        starting.tick(flowing(), 0);
+        starting.tick(flowing(), 50);
+        for (long u = 100; u < 1000; u += 50) {
+            assertThat(starting.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+        // a tick 200 ms late (a GC pause of the watcher) in the gap: the silence counts from after it
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        assertThat(c.tick(late(NetworkSignals.none(), 200), 1150)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1200)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1250)).as("100 ms after the stall").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1300)).as("150 ms of on-time silence after the stall")
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // without a standby a silence changes nothing (a fresh subscription would have to cross the same queue)
+        AdaptiveController plain = at("video/h264-720p");
+        for (t = 0; t < 1000; t += 50) {
+            plain.tick(flowing(), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(plain.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+    }
+
+    @Test
+    void silenceDuringAProbeUndoesItToTheStandby() {
+        AdaptiveController c = at("video/h264-360p");
+        c.setStandby(true);
+        long t = 0;
+        Decision d = new Hold();
+        for (; t < 10_000 && !(d instanceof StartProbe); t += 50) {
+            d = c.tick(flowing(), t);
+        }
+        assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
+        for (long end = t + 500; t < end; t += 50) {
+            c.tick(flowing(), t);
+        }
+        long last = t - 50;
+        Decision s = new Hold();
+        for (; t <= last + 200 && !(s instanceof AbortProbe); t += 50) {
+            s = c.tick(NetworkSignals.none(), t);
+        }
+        assertThat(s).isEqualTo(new AbortProbe("video/h264-720p", "silence"));
+        assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
+    }
+
+    @Test
+    void aBlackoutThatSteppedDownProbesUpAgainSoonAfterTheLinkReturns() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        Decision d = new Hold();
+        for (; t < 2500; t += 50) { // 1.5 s of nothing; the receive rate falls to nothing
+            Decision x = c.tick(new NetworkSignals(Duration.ZERO, 0, 20_000, 0, 0), t);
+            d = x instanceof SwitchTo ? x : d;
+        }
+        assertThat(d).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // the link is back and clean: the silence measured no capacity (20 kbit/s remembered would hold every probe for
+        // capacityMemory, 15 s), so the probe comes after the usual cooldown and clean hold (4 s + 4 s from the step down)
+        Decision up = new Hold();
+        long back = t;
+        for (; t < back + 10_000 && !(up instanceof StartProbe); t += 50) {
+            up = c.tick(flowing(), t);
+        }
+        assertThat(up).isEqualTo(new StartProbe("video/h264-360p"));
+        assertThat(t - back).as("probe up after the link returned, ms").isLessThanOrEqualTo(8_000);
     }
 }
