@@ -289,10 +289,12 @@ public final class AdaptiveController {
             boolean held = elapsed(badSince, config.downgradeHold(), now) || rising && quick >= 2 * config.queueDowngrade().toMillis();
             if (settled && (emergency || held || growing)) {
                 remember(now);
-                // a queue still growing: the standby is already decoded and the cheapest to send, so it
-                // drains the bottleneck fastest; the probes find the best rung that fits afterwards
-                // (and what arrived over the last link sample may still count time before the queue)
-                current = growing && standby ? lowest : fitBelow(capacityBps);
+                // a queue still growing, or younger than YOUNG_QUEUE_MS: the standby is already decoded and the
+                // cheapest to send, so it drains the bottleneck fastest; the probes find the best rung that fits
+                // afterwards. What arrived over the last link sample still counts time before the queue, or the
+                // burst that filled it (measured: 813-926 kbit/s behind a 600 kbit/s cut, a step to 360p that queued again)
+                boolean young = now - aboveGoodSince < YOUNG_QUEUE_MS;
+                current = standby && (growing || young) ? lowest : fitBelow(capacityBps);
                 badSince = -1;
                 lastDowngrade = now;
                 lastSwitch = now;
@@ -377,6 +379,9 @@ public final class AdaptiveController {
     static final long QUIET_MS = 300;
     /** How long the delay must have stood above {@code queueGood} before a large delay counts as a queue. */
     static final long RISING_MS = 100;
+
+    /** A queue seen for less than this is young: what arrived meanwhile is not yet the bottleneck's rate. */
+    static final long YOUNG_QUEUE_MS = 500;
 
     /** Steps of growth in a row that make a growing queue (two let 60 ms of random jitter through in the simulation). */
     static final int GROWTH_STEPS = 3;

@@ -384,4 +384,34 @@ class AdaptiveControllerTest {
         assertThat(up).isEqualTo(new StartProbe("video/h264-360p"));
         assertThat(t - back).as("probe up after the link returned, ms").isLessThanOrEqualTo(8_000);
     }
+
+    @Test
+    void withAStandbyAYoungQueueStepsToTheStandbyAnOldOneToWhatFits() {
+        // the lab's cut: the queue shows at once, the last link sample still counts the burst that filled it (813 kbit/s)
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        Decision d = new Hold();
+        for (long q = 40; !(d instanceof SwitchTo) && q < 400; q += 20, t += 50) {
+            d = c.tick(sig(q, 813_000, 0, 0), t);
+        }
+        assertThat(d).as("360p + standby would fit 0.8 x 813 kbit/s").isEqualTo(new SwitchTo("video/h264-180p", false));
+        // a queue that crept up over 600 ms before it stood: what arrives meanwhile is the bottleneck's rate
+        AdaptiveController slow = at("video/h264-720p");
+        slow.setStandby(true);
+        for (t = 0; t < 1000; t += 50) {
+            slow.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long end = t + 400; t < end; t += 50) {
+            assertThat(slow.tick(sig(25, 813_000, 0, 0), t)).isInstanceOf(Hold.class);
+        }
+        Decision e = new Hold();
+        for (long end = t + 400; !(e instanceof SwitchTo) && t < end; t += 50) {
+            e = slow.tick(sig(40, 813_000, 0, 0), t);
+        }
+        assertThat(e).isEqualTo(new SwitchTo("video/h264-360p", false));
+    }
 }
