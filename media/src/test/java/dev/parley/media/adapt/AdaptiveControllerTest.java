@@ -414,4 +414,74 @@ class AdaptiveControllerTest {
         }
         assertThat(e).isEqualTo(new SwitchTo("video/h264-360p", false));
     }
+
+    // Lab traces (AdaptiveBottleneckLabTest with -Dparley.adapt.log=DEBUG): one control tick per entry, 50 ms
+    // apart: the tick's least queue (ms), frames of the shown rendition, of the standby, audio frames, how late
+    // the tick ran (ms), receive rate (kbit/s), skipped groups. The cut to 600 kbit/s is 1 s into each.
+
+    /** A 720p keyframe burst overflows the 200 ms queue: nothing at all arrives for three ticks, then 219 ms late. */
+    static final String OVERFLOW = "4 2 2 3 0 865 0;2 1 1 2 0 865 0;4 1 1 2 0 865 0;8 2 2 3 0 1000 0;5 2 2 3 1 1000 0;"
+            + "4 1 1 2 0 1000 0;4 2 2 3 0 1000 0;4 1 1 2 0 1432 0;4 2 2 3 0 1432 0;3 1 1 2 1 1432 0;3 2 2 3 0 1432 0;"
+            + "3 1 1 2 1 866 0;4 2 2 3 1 866 0;2 2 2 3 0 866 0;3 1 1 3 0 868 0;3 2 2 2 0 868 0;4 1 1 3 14 868 0;"
+            + "6 2 2 3 1 868 0;2 2 2 3 0 894 0;3 2 2 2 0 894 0;3 1 1 3 1 894 0;6 1 2 2 1 894 0;6 1 1 2 3 983 0;"
+            + "0 0 0 0 1 983 0;0 0 0 0 1 983 0;0 0 0 0 1 983 0;219 1 0 2 0 595 0";
+    /** The queue builds smoothly; the last link sample still counts the burst that filled it (813 kbit/s). */
+    static final String SMOOTH = "3 2 2 2 1 864 0;4 1 1 3 0 1472 0;3 2 2 2 1 1472 0;4 1 1 3 0 1472 0;3 2 2 2 0 1472 0;"
+            + "4 1 1 3 0 980 0;2 2 2 2 0 980 0;3 1 1 3 0 980 0;2 2 2 2 0 980 0;4 1 1 3 0 869 0;3 2 2 2 0 869 0;"
+            + "3 1 1 3 0 869 0;2 2 2 2 0 869 0;3 1 1 3 1 869 0;2 2 2 2 1 869 0;5 1 1 3 0 869 0;4 2 2 3 0 869 0;"
+            + "4 1 2 2 0 889 0;5 2 1 3 1 889 0;13 1 1 2 0 889 0;8 2 2 2 0 889 0;8 1 2 3 0 1372 0;4 2 1 3 1 1372 0;"
+            + "4 1 2 2 0 1372 0;21 1 0 2 0 1372 0;0 0 1 0 0 813 0;83 1 1 2 0 813 0;104 1 1 1 0 813 0;123 1 1 2 1 813 0";
+    /** 360p on the clean 8 Mbit/s link: a 100 ms gap of everything (a stall at the publisher; frames come back on time). */
+    static final String CLEAN_GAP = "0 0 0 2 1 605 0;1 3 3 3 0 605 0;2 1 1 3 0 605 0;1 2 2 2 1 654 0;2 1 1 3 1 654 0;"
+            + "1 1 1 2 43 654 0;3 4 4 4 1 526 0;3 1 1 3 0 526 0;3 2 2 3 0 526 0;6 1 1 2 2 526 0;2 2 2 3 1 860 0;"
+            + "4 1 1 2 2 860 0;4 2 2 3 1 860 0;1 2 2 3 0 860 0;0 1 1 2 0 1131 0;0 2 2 3 1 1131 0;0 1 1 2 1 1131 0;"
+            + "1 2 2 3 1 1131 0;0 1 1 2 0 610 0;0 0 0 0 1 610 0;0 0 0 0 0 610 0;0 2 0 3 0 610 0;0 1 3 2 3 377 0;"
+            + "0 2 2 3 0 377 0;0 2 1 3 0 377 0;0 1 2 2 0 377 0;0 2 2 3 1 681 0;1 1 1 3 0 681 0;1 2 2 2 1 681 0;"
+            + "4 1 1 3 0 633 0;1 2 2 2 0 633 0;1 1 1 3 0 633 0;4 2 2 2 0 633 0;0 1 1 3 3 747 0;2 2 2 2 0 747 0;"
+            + "1 1 1 3 3 747 0;2 2 2 3 0 747 0;5 1 2 2 0 950 0;1 2 1 3 0 950 0;0 2 2 2 0 950 0";
+
+    /** Replays a trace; returns the first decision other than Hold with its tick's time (ms), or null. */
+    static java.util.Map.Entry<Long, Decision> replay(AdaptiveController c, String trace) {
+        long t = 0;
+        for (String tick : trace.split(";")) {
+            long[] v = java.util.Arrays.stream(tick.trim().split(" ")).mapToLong(Long::parseLong).toArray();
+            Decision d = c.tick(new NetworkSignals(Duration.ofMillis(v[0]), (int) v[1], v[5] * 1000, 0, v[6], (int) v[2],
+                    (int) v[3], Duration.ofMillis(v[4])), t);
+            if (!(d instanceof Hold)) {
+                return java.util.Map.entry(t, d);
+            }
+            t += 50;
+        }
+        return null;
+    }
+
+    @Test
+    void labTraceAQueueOverflowIsAnsweredOnTheThirdSilentTick() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, OVERFLOW);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // in the lab run: decided 0.30 s after the cut, 180p shown at 0.35 s; before, the frames 219-295 ms late
+        // that ended the silence decided ("frames late") 0.46-0.8 s after it
+        assertThat(d.getKey() - 1000).as("ms after the cut").isEqualTo(250);
+    }
+
+    @Test
+    void labTraceASmoothlyBuildingQueueStepsToTheStandbyNotToWhatTheBurstSuggests() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, SMOOTH);
+        assertThat(d).isNotNull();
+        // the lab run (before the young-queue rule) stepped to 360p on 813 kbit/s and reached 180p only 1 s later
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", false));
+        assertThat(d.getKey() - 1000).as("ms after the cut").isLessThanOrEqualTo(400);
+    }
+
+    @Test
+    void labTraceAHundredMillisecondGapOnACleanLinkChangesNothing() {
+        AdaptiveController c = at("video/h264-360p");
+        c.setStandby(true);
+        assertThat(replay(c, CLEAN_GAP)).isNull();
+    }
 }
