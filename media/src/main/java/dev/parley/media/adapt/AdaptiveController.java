@@ -340,7 +340,8 @@ public final class AdaptiveController {
     }
 
     /**
-     * The silence signal's bookkeeping for this tick; true when nothing has arrived for {@link #SILENCE_MS} of
+     * The silence signal's bookkeeping for this tick; true when nothing has arrived for {@link #SILENCE_MS}
+     * ({@link #SILENCE_QUEUED_MS} when a queue was building) of
      * on-time ticks (a tick later than {@link #STALLED_TICK_MS} restarts the count: the watcher itself
      * stalled) after at least {@link #FLOWING_TICKS} ticks in a row that each brought something; once per silence.
      */
@@ -354,8 +355,11 @@ public final class AdaptiveController {
             silenceActed = false;
             return false;
         }
+        // behind a queue that was already building, a shorter silence is the overflow (every frame that enters
+        // the queue meanwhile comes ~20 ms later per 50 ms tick)
+        long threshold = aboveGoodSince != NEVER ? SILENCE_QUEUED_MS : SILENCE_MS;
         if (silenceActed || flowingTicks < FLOWING_TICKS || lastAnyAt == NEVER
-                || now - Math.max(lastAnyAt, stalledAt) < SILENCE_MS) {
+                || now - Math.max(lastAnyAt, stalledAt) < threshold) {
             return false;
         }
         silenceActed = true;
@@ -364,6 +368,11 @@ public final class AdaptiveController {
 
     /** Nothing arrived for this long (audio comes every 20 ms, video at 30 fps beside it): the path is blocked. */
     static final long SILENCE_MS = 120;
+    /**
+     * The silence that counts when the last frames already stood above {@code queueGood}: two empty ticks
+     * (on a clean link the lab showed two empty ticks in a row now and then, never three).
+     */
+    static final long SILENCE_QUEUED_MS = 80;
     /** A tick this much later than scheduled is the watcher's own stall: the silence counts from after it. */
     static final long STALLED_TICK_MS = 30;
     /** Ticks in a row (each within {@link #FLOW_GAP_MS} of the last) that must have brought something before a silence counts. */

@@ -484,4 +484,23 @@ class AdaptiveControllerTest {
         c.setStandby(true);
         assertThat(replay(c, CLEAN_GAP)).isNull();
     }
+
+    /** The queue builds (30, 53 ms), then a tick with one standby frame, then nothing. */
+    static final String BUILDING_THEN_SILENT = "3 2 2 3 0 867 0;1 1 1 2 0 867 0;0 2 2 3 0 867 0;2 2 2 2 1 851 0;4 1 1 3 1 851 0;"
+            + "3 1 2 2 0 851 0;1 2 1 3 0 851 0;3 2 2 3 0 1531 0;3 1 1 2 0 1531 0;3 2 2 3 1 1531 0;7 1 1 3 1 1531 0;"
+            + "2 2 2 2 0 848 0;1 1 1 3 4 848 0;2 2 2 2 0 848 0;2 2 2 3 1 901 0;3 1 1 3 0 901 0;4 2 2 2 0 901 0;"
+            + "9 1 1 3 0 901 0;4 2 2 2 1 859 0;8 1 1 3 0 859 0;3 2 2 2 1 859 0;3 1 1 3 0 859 0;1 2 2 2 0 879 0;"
+            + "8 1 1 3 0 879 0;30 1 2 2 0 879 0;53 1 0 1 4 879 0;0 0 1 0 0 750 0;0 0 0 0 0 750 0;0 0 0 0 0 750 0;"
+            + "0 0 0 0 0 750 0;239 2 0 2 0 601 0";
+
+    @Test
+    void labTraceASilenceBehindABuildingQueueCountsAfterTwoEmptyTicks() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, BUILDING_THEN_SILENT);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // the lab run needed three empty ticks then (450 ms here) and decided 0.46 s after the cut
+        assertThat(d.getKey() - 1000).as("ms after the cut").isEqualTo(400);
+    }
 }
