@@ -100,6 +100,7 @@ public final class AdaptiveController {
     private long stalledAt = NEVER;
     private int flowingTicks;
     private boolean silenceActed;
+    private long lastShownDelay;
     // the queue-growth signal: recent ticks' least delays, and the run of steps in which their windowed minimum rose
     private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
     private long growthFirst = -1;
@@ -349,15 +350,19 @@ public final class AdaptiveController {
         if (s.tickLateness().toMillis() > STALLED_TICK_MS) {
             stalledAt = now;
         }
+        if (s.arrivals() > 0) {
+            lastShownDelay = s.queueDelay().toMillis();
+        }
         if (s.anyArrival()) {
             flowingTicks = lastAnyAt != NEVER && now - lastAnyAt <= FLOW_GAP_MS ? flowingTicks + 1 : 0;
             lastAnyAt = now;
             silenceActed = false;
             return false;
         }
-        // behind a queue that was already building, a shorter silence is the overflow (every frame that enters
-        // the queue meanwhile comes ~20 ms later per 50 ms tick)
-        long threshold = aboveGoodSince != NEVER ? SILENCE_QUEUED_MS : SILENCE_MS;
+        // behind a queue that was already building (the last frames of the shown rendition stood above
+        // queueGood), a shorter silence is the overflow: every frame that enters the queue meanwhile comes
+        // ~20 ms later per 50 ms tick
+        long threshold = lastShownDelay >= config.queueGood().toMillis() ? SILENCE_QUEUED_MS : SILENCE_MS;
         if (silenceActed || flowingTicks < FLOWING_TICKS || lastAnyAt == NEVER
                 || now - Math.max(lastAnyAt, stalledAt) < threshold) {
             return false;
@@ -369,8 +374,9 @@ public final class AdaptiveController {
     /** Nothing arrived for this long (audio comes every 20 ms, video at 30 fps beside it): the path is blocked. */
     static final long SILENCE_MS = 120;
     /**
-     * The silence that counts when the last frames already stood above {@code queueGood}: two empty ticks
-     * (on a clean link the lab showed two empty ticks in a row now and then, never three).
+     * The silence that counts when the shown rendition's last frames already stood above {@code queueGood}: two
+     * empty ticks (on a clean link the lab showed two empty ticks in a row now and then, after frames 0-1 ms
+     * late, and never three once the watch was flowing).
      */
     static final long SILENCE_QUEUED_MS = 80;
     /** A tick this much later than scheduled is the watcher's own stall: the silence counts from after it. */

@@ -503,4 +503,41 @@ class AdaptiveControllerTest {
         // the lab run needed three empty ticks then (450 ms here) and decided 0.46 s after the cut
         assertThat(d.getKey() - 1000).as("ms after the cut").isEqualTo(400);
     }
+
+    @Test
+    void twoEmptyTicksCountOnlyBehindFramesThatWereAlreadyLate() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        // a clean link's gap: the last frames on time, two empty ticks, then frames on time again
+        assertThat(c.tick(NetworkSignals.none(), t)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 50)).isInstanceOf(Hold.class);
+        t += 100;
+        for (long end = t + 500; t < end; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        // the last frames 30 ms late (the queue filling), then two empty ticks: the overflow
+        assertThat(c.tick(new NetworkSignals(Duration.ofMillis(30), 1, 1_000_000, 0, 0, 1, 2, Duration.ZERO), t))
+                .isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 50)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 100)).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+    }
+
+    /** The queue's frames 9 and 30 ms late, one tick with one audio frame, then nothing (final lab run 3: 0.39 s). */
+    static final String LATE_THEN_AUDIO_THEN_SILENT = "2 1 2 2 2 895 0;1 2 1 3 1 895 0;1 2 2 3 0 895 0;2 1 1 2 0 895 0;"
+            + "3 2 2 3 0 895 0;2 1 1 2 1 895 0;3 2 2 3 0 895 0;0 2 2 3 1 895 0;9 1 1 2 1 975 0;30 1 2 2 2 975 0;"
+            + "0 0 0 1 0 975 0;0 0 0 0 0 975 0;0 0 0 0 0 512 0;0 0 0 0 0 512 0;222 2 0 1 0 512 0";
+
+    @Test
+    void labTraceTheLastFramesLateThenSilenceDecidesOnTheSecondEmptyTick() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, LATE_THEN_AUDIO_THEN_SILENT);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        assertThat(d.getKey()).as("the second empty tick after the audio frame").isEqualTo(600);
+    }
 }
