@@ -6,7 +6,11 @@ import java.util.List;
  * Chooses between renditions ranked best-first (index 0 = most pixels) from signals of the media
  * direction ({@link NetworkSignals}).
  *
- * <p>Down: the receiving side is the trigger. With a standby, the shown rendition silent for 150 ms while
+ * <p>Down: the receiving side is the trigger. With a standby, nothing at all arriving (no audio frame, no
+ * frame of either rendition) for 120 ms of on-time ticks after a steady flow (80 ms when the last frames
+ * were already late) switches to the standby at once, or undoes a probe to it: the bottleneck's queue
+ * overflowed (a burst fills it at once, what it dropped waits for retransmission behind it) or the link
+ * is gone; a tick that runs late is the watcher's own stall and restarts the count. With a standby, the shown rendition silent for 150 ms while
  * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: the shown
  * rendition is stuck (its lost packets wait for retransmission behind a queue) while the path still
  * delivers. A queue that keeps growing (the least frame delay of the last
@@ -18,7 +22,8 @@ import java.util.List;
  * to be skipped ({@code queueEmergency}, or skipped groups while a queue stands; a jump from nothing is a
  * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
- * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
+ * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
+ * standby: the rate measured then still counts the burst that filled the queue). After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
  *
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
