@@ -80,7 +80,9 @@ final class BottleneckScenario {
             NetLab.Link link = watch.link();
             link.shape(NetLab.Direction.TO_HOST, FAST_KBIT, BURST, QUEUE);
             Map<String, String> env = Map.of("XDG_CONFIG_HOME", Files.createTempDirectory("parley-lab").toString());
-            List<String> jvm = List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
+            // -Dparley.adapt.log=DEBUG: the watcher logs every control tick's signals (its events carry them)
+            List<String> jvm = List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
+                    "-Dparley.adapt.log=" + System.getProperty("parley.adapt.log", "INFO"));
             LabProcess publisher = pub.java("dev.parley.app.Main", jvm, List.of("publish", "--test-source", "--name", "lab",
                     "--renditions", "180p,360p,720p", "--bind", pub.address().getHostAddress() + ":7000"), env);
             String ticket = publisher.awaitOut(l -> l.startsWith("parley:"), Duration.ofSeconds(60)).text();

@@ -6,7 +6,11 @@ import java.util.List;
  * Chooses between renditions ranked best-first (index 0 = most pixels) from signals of the media
  * direction ({@link NetworkSignals}).
  *
- * <p>Down: the receiving side is the trigger. With a standby, the shown rendition silent for 150 ms while
+ * <p>Down: the receiving side is the trigger. With a standby, nothing at all arriving (no audio frame, no
+ * frame of either rendition) for 120 ms of on-time ticks after a steady flow (80 ms when the last frames
+ * were already late) switches to the standby at once, or undoes a probe to it: the bottleneck's queue
+ * overflowed (a burst fills it at once, what it dropped waits for retransmission behind it) or the link
+ * is gone; a tick that runs late is the watcher's own stall and restarts the count. With a standby, the shown rendition silent for 150 ms while
  * the standby's frames (sent ahead of it) keep arriving switches to the standby at once: the shown
  * rendition is stuck (its lost packets wait for retransmission behind a queue) while the path still
  * delivers. A queue that keeps growing (the least frame delay of the last
@@ -18,7 +22,8 @@ import java.util.List;
  * to be skipped ({@code queueEmergency}, or skipped groups while a queue stands; a jump from nothing is a
  * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
- * PROBE estimate caps it. After a switch the old rendition's queue drains for {@code postSwitchSettle}
+ * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
+ * standby: the rate measured then still counts the burst that filled the queue). After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
  *
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
@@ -48,8 +53,14 @@ public final class AdaptiveController {
     public record Hold() implements Decision {
     }
 
-    /** Switch now (down) to this track; {@code emergency} when frames were about to be skipped. */
-    public record SwitchTo(String track, boolean emergency) implements Decision {
+    /**
+     * Switch now (down) to this track; {@code emergency} when frames were about to be skipped (or nothing
+     * came through at all); {@code reason} says which rule decided.
+     */
+    public record SwitchTo(String track, boolean emergency, String reason) implements Decision {
+        public SwitchTo(String track, boolean emergency) {
+            this(track, emergency, emergency ? "frames late" : "queue");
+        }
     }
 
     /** Switch up to this track on probation. */
@@ -88,6 +99,13 @@ public final class AdaptiveController {
     private long lastArrivalAt = NEVER;
     private int standbySinceShown;
     private long aboveGoodSince = NEVER;
+    // the silence signal: the last tick anything arrived in, the last tick the watcher itself ran late, how many
+    // ticks in a row brought something (each within FLOW_GAP_MS of the one before), and whether this silence was acted on
+    private long lastAnyAt = NEVER;
+    private long stalledAt = NEVER;
+    private int flowingTicks;
+    private boolean silenceActed;
+    private long lastShownDelay;
     // the queue-growth signal: recent ticks' least delays, and the run of steps in which their windowed minimum rose
     private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
     private long growthFirst = -1;
@@ -151,6 +169,35 @@ public final class AdaptiveController {
     public Decision tick(NetworkSignals s, long now) {
         standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
         int lowest = ranked.size() - 1;
+        if (silent(s, now) && ranked.size() > 1) {
+            // nothing at all comes through (no audio frame, no frame of either rendition) while it flowed
+            // steadily and the watcher ran on time: the bottleneck's queue has overflowed (a burst, often a
+            // keyframe, fills it at once; what it dropped waits for retransmission behind it) or the link is
+            // gone. Either way the cheapest rendition, already decoded, is what should come through next;
+            // nothing is learnt about the capacity (the queue's drain measures it, see refine)
+            if (probe >= 0) {
+                String t = ranked.get(probe).track();
+                probe = -1;
+                probeBadSince = -1;
+                current = standby ? lowest : current;
+                failedProbes++;
+                lastProbeFailure = now;
+                lastSwitch = now;
+                lastDowngrade = now;
+                goodSince = -1;
+                resetGrowth();
+                return new AbortProbe(t, "silence");
+            }
+            if (standby && current != lowest) {
+                current = lowest;
+                badSince = -1;
+                goodSince = -1;
+                lastDowngrade = now;
+                lastSwitch = now;
+                resetGrowth();
+                return new SwitchTo(ranked.get(current).track(), true, "silence");
+            }
+        }
         // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
         // band) keeps arriving: the shown one is stuck behind the bottleneck (its lost packets wait for a
         // retransmission behind the queue), not the watcher or the whole connection: show the standby now
@@ -165,7 +212,7 @@ public final class AdaptiveController {
             lastDowngrade = now;
             lastSwitch = now;
             resetGrowth();
-            return new SwitchTo(ranked.get(current).track(), true);
+            return new SwitchTo(ranked.get(current).track(), true, "shown rendition stuck");
         }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
@@ -248,10 +295,12 @@ public final class AdaptiveController {
             boolean held = elapsed(badSince, config.downgradeHold(), now) || rising && quick >= 2 * config.queueDowngrade().toMillis();
             if (settled && (emergency || held || growing)) {
                 remember(now);
-                // a queue still growing: the standby is already decoded and the cheapest to send, so it
-                // drains the bottleneck fastest; the probes find the best rung that fits afterwards
-                // (and what arrived over the last link sample may still count time before the queue)
-                current = growing && standby ? lowest : fitBelow(capacityBps);
+                // a queue still growing, or younger than YOUNG_QUEUE_MS: the standby is already decoded and the
+                // cheapest to send, so it drains the bottleneck fastest; the probes find the best rung that fits
+                // afterwards. What arrived over the last link sample still counts time before the queue, or the
+                // burst that filled it (measured: 813-926 kbit/s behind a 600 kbit/s cut, a step to 360p that queued again)
+                boolean young = now - aboveGoodSince < YOUNG_QUEUE_MS;
+                current = standby && (growing || young) ? lowest : fitBelow(capacityBps);
                 badSince = -1;
                 lastDowngrade = now;
                 lastSwitch = now;
@@ -296,6 +345,52 @@ public final class AdaptiveController {
         return new Hold();
     }
 
+    /**
+     * The silence signal's bookkeeping for this tick; true when nothing has arrived for {@link #SILENCE_MS}
+     * ({@link #SILENCE_QUEUED_MS} when a queue was building) of
+     * on-time ticks (a tick later than {@link #STALLED_TICK_MS} restarts the count: the watcher itself
+     * stalled) after at least {@link #FLOWING_TICKS} ticks in a row that each brought something; once per silence.
+     */
+    private boolean silent(NetworkSignals s, long now) {
+        if (s.tickLateness().toMillis() > STALLED_TICK_MS) {
+            stalledAt = now;
+        }
+        if (s.arrivals() > 0) {
+            lastShownDelay = s.queueDelay().toMillis();
+        }
+        if (s.anyArrival()) {
+            flowingTicks = lastAnyAt != NEVER && now - lastAnyAt <= FLOW_GAP_MS ? flowingTicks + 1 : 0;
+            lastAnyAt = now;
+            silenceActed = false;
+            return false;
+        }
+        // behind a queue that was already building (the last frames of the shown rendition stood above
+        // queueGood), a shorter silence is the overflow: every frame that enters the queue meanwhile comes
+        // ~20 ms later per 50 ms tick
+        long threshold = lastShownDelay >= config.queueGood().toMillis() ? SILENCE_QUEUED_MS : SILENCE_MS;
+        if (silenceActed || flowingTicks < FLOWING_TICKS || lastAnyAt == NEVER
+                || now - Math.max(lastAnyAt, stalledAt) < threshold) {
+            return false;
+        }
+        silenceActed = true;
+        return true;
+    }
+
+    /** Nothing arrived for this long (audio comes every 20 ms, video at 30 fps beside it): the path is blocked. */
+    static final long SILENCE_MS = 120;
+    /**
+     * The silence that counts when the shown rendition's last frames already stood above {@code queueGood}: two
+     * empty ticks (on a clean link the lab showed two empty ticks in a row now and then, after frames 0-1 ms
+     * late, and never three once the watch was flowing).
+     */
+    static final long SILENCE_QUEUED_MS = 80;
+    /** A tick this much later than scheduled is the watcher's own stall: the silence counts from after it. */
+    static final long STALLED_TICK_MS = 30;
+    /** Ticks in a row (each within {@link #FLOW_GAP_MS} of the last) that must have brought something before a silence counts. */
+    static final int FLOWING_TICKS = 6;
+    /** The longest gap between arrivals that still counts as a steady flow. */
+    static final long FLOW_GAP_MS = 100;
+
     /** The shown rendition silent this long while the standby delivers: it is stuck behind the bottleneck. */
     static final long STARVED_MS = 150;
     /** Standby frames that must have arrived since the shown rendition's last one (~100 ms at 30 fps). */
@@ -304,6 +399,9 @@ public final class AdaptiveController {
     static final long QUIET_MS = 300;
     /** How long the delay must have stood above {@code queueGood} before a large delay counts as a queue. */
     static final long RISING_MS = 100;
+
+    /** A queue seen for less than this is young: what arrived meanwhile is not yet the bottleneck's rate. */
+    static final long YOUNG_QUEUE_MS = 500;
 
     /** Steps of growth in a row that make a growing queue (two let 60 ms of random jitter through in the simulation). */
     static final int GROWTH_STEPS = 3;

@@ -2,16 +2,24 @@ package dev.parley.media.adapt;
 
 /**
  * Frame arrivals between two control ticks: how late each video frame arrived (arrival time − media
- * timestamp, above the fastest arrival seen; see the watcher's live edge), and how many frames of the
- * standby arrived. The readers record, the control step drains. Thread-safe.
+ * timestamp, above the fastest arrival seen; see the watcher's live edge), how many frames of the
+ * standby and how many audio frames arrived (whether anything at all comes through: the silence
+ * signal). The readers record, the control step drains. Thread-safe.
  */
 public final class ArrivalWindow {
-    /** The arrivals of one tick; {@code others}: how many uncounted frames (the standby's) arrived. */
-    public record Summary(int count, long minLatenessMicros, long maxLatenessMicros, int others) {
-        public static final Summary EMPTY = new Summary(0, 0, 0, 0);
+    /**
+     * The arrivals of one tick; {@code others}: how many uncounted frames (the standby's) arrived;
+     * {@code audio}: how many audio frames.
+     */
+    public record Summary(int count, long minLatenessMicros, long maxLatenessMicros, int others, int audio) {
+        public static final Summary EMPTY = new Summary(0, 0, 0, 0, 0);
 
         public Summary(int count, long minLatenessMicros, long maxLatenessMicros) {
-            this(count, minLatenessMicros, maxLatenessMicros, 0);
+            this(count, minLatenessMicros, maxLatenessMicros, 0, 0);
+        }
+
+        public Summary(int count, long minLatenessMicros, long maxLatenessMicros, int others) {
+            this(count, minLatenessMicros, maxLatenessMicros, others, 0);
         }
     }
 
@@ -19,6 +27,7 @@ public final class ArrivalWindow {
     private long min = Long.MAX_VALUE;
     private long max;
     private int others;
+    private int audio;
 
     public synchronized void record(long latenessMicros) {
         count++;
@@ -35,13 +44,19 @@ public final class ArrivalWindow {
         }
     }
 
+    /** An audio frame arrived. */
+    public synchronized void recordAudio() {
+        audio++;
+    }
+
     /** The arrivals since the last drain; starts a new window. */
     public synchronized Summary drain() {
-        Summary s = count == 0 ? new Summary(0, 0, 0, others) : new Summary(count, min, max, others);
+        Summary s = count == 0 ? new Summary(0, 0, 0, others, audio) : new Summary(count, min, max, others, audio);
         count = 0;
         min = Long.MAX_VALUE;
         max = 0;
         others = 0;
+        audio = 0;
         return s;
     }
 }

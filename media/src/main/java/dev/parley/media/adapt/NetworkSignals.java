@@ -14,12 +14,25 @@ import java.time.Duration;
  * @param peerEstimateBps the publisher's capacity estimate from PROBE, bits per second (0 = unknown)
  * @param skippedGroups   groups skipped so far because they arrived too late (cumulative)
  * @param standbyArrivals frames of the standby rendition (not counted in {@code arrivals}) that arrived in the tick
+ * @param audioArrivals   audio frames that arrived in the tick
+ * @param tickLateness    how much later than scheduled this tick ran: the watcher itself stalled (GC, CPU), so
+ *                        what did not arrive meanwhile says nothing about the network
  */
 public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps,
-                             long skippedGroups, int standbyArrivals) {
+                             long skippedGroups, int standbyArrivals, int audioArrivals, Duration tickLateness) {
 
     public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups) {
         this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, 0);
+    }
+
+    public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups,
+                          int standbyArrivals) {
+        this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, standbyArrivals, 0, Duration.ZERO);
+    }
+
+    /** Whether anything at all (a frame of either rendition, an audio frame) arrived in the tick. */
+    public boolean anyArrival() {
+        return arrivals > 0 || standbyArrivals > 0 || audioArrivals > 0;
     }
 
     /** A tick in which nothing was measured. */
@@ -34,8 +47,14 @@ public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps,
 
     /** Signals with a receive rate measured before (link samples come every 200 ms, ticks may be shorter). */
     public static NetworkSignals of(long receiveBps, LinkSample latest, ArrivalWindow.Summary arrivals, long skippedGroups) {
+        return of(receiveBps, latest, arrivals, skippedGroups, Duration.ZERO);
+    }
+
+    /** Like {@link #of(long, LinkSample, ArrivalWindow.Summary, long)}, with how late the tick ran. */
+    public static NetworkSignals of(long receiveBps, LinkSample latest, ArrivalWindow.Summary arrivals, long skippedGroups,
+                                    Duration tickLateness) {
         return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receiveBps,
-                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others());
+                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others(), arrivals.audio(), tickLateness);
     }
 
     /** Bits per second received between two link samples of the same connection (0 when unknown). */

@@ -2,6 +2,7 @@ package dev.parley.media.watch;
 
 import dev.parley.net.moq.model.LiveRead;
 import dev.parley.media.MediaException;
+import dev.parley.media.adapt.ArrivalWindow;
 import dev.parley.media.codec.EncodedAudio;
 import dev.parley.media.hang.LegacyFrame;
 import dev.parley.media.hang.MediaTimeline;
@@ -31,14 +32,19 @@ final class AudioTrackReader implements AutoCloseable {
     private volatile boolean ended;
 
     private final RecordingTap tap;
+    private final ArrivalWindow arrivals;
 
     AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups, RecordingTap tap) {
-        this(consumer, playout, stalledGroups, tap, () -> MediaTimeline.UNKNOWN);
+        this(consumer, playout, stalledGroups, tap, () -> MediaTimeline.UNKNOWN, null);
     }
 
-    /** @param timeline the publisher's media timeline (from its latest catalog): turns wire timestamps into capture times */
+    /**
+     * @param timeline the publisher's media timeline (from its latest catalog): turns wire timestamps into capture times
+     * @param arrivals where each frame's arrival is counted (the adaptive controller's silence signal), or null
+     */
     AudioTrackReader(TrackConsumer consumer, AudioPlayout playout, AtomicLong stalledGroups, RecordingTap tap,
-                     Supplier<MediaTimeline> timeline) {
+                     Supplier<MediaTimeline> timeline, ArrivalWindow arrivals) {
+        this.arrivals = arrivals;
         this.tap = tap;
         this.timeline = timeline;
         this.consumer = consumer;
@@ -86,6 +92,9 @@ final class AudioTrackReader implements AutoCloseable {
             }
             if (!(next instanceof LiveRead.Frame.Data(byte[] frame))) {
                 return;
+            }
+            if (arrivals != null) {
+                arrivals.recordAudio();
             }
             LegacyFrame f = LegacyFrame.decode(frame);
             EncodedAudio packet = new EncodedAudio(f.payload(), timeline.get().toCapture(f.timestampMicros()));

@@ -39,9 +39,13 @@ final class AudioWatcher implements AutoCloseable {
     private final RecordingTap tap;
     private volatile AudioPlayout playout;
     private AudioTrackReader reader;
+    private final dev.parley.media.adapt.ArrivalWindow arrivals;
 
+    /** @param arrivals where the reader counts each audio frame's arrival (the silence signal), or null */
     AudioWatcher(AudioClock clock, AudioSink sink, Duration maxLatency, java.util.concurrent.atomic.AtomicLong stalledGroups,
-                 RecordingTap tap, java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline) {
+                 RecordingTap tap, java.util.function.Supplier<dev.parley.media.hang.MediaTimeline> timeline,
+                 dev.parley.media.adapt.ArrivalWindow arrivals) {
+        this.arrivals = arrivals;
         this.tap = tap;
         this.timeline = timeline;
         this.clock = clock;
@@ -79,7 +83,7 @@ final class AudioWatcher implements AutoCloseable {
         try {
             TrackConsumer c = source.apply(entry.getValue().broadcast())
                     .subscribe(new TrackInfo(entry.getKey(), TrackInfo.PRIORITY_AUDIO)).maxLatency(maxLatency);
-            reader = new AudioTrackReader(c, playout, stalledGroups, tap, timeline);
+            reader = new AudioTrackReader(c, playout, stalledGroups, tap, timeline, arrivals);
         } catch (MoqException | IllegalStateException e) {
             LOG.debug("cannot subscribe audio: {}", e.getMessage());
         }

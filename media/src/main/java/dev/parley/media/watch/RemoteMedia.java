@@ -110,6 +110,7 @@ public final class RemoteMedia implements AutoCloseable {
     private RenditionChoice choice;
     private LinkSample tickedLink;
     private long receiveBps;
+    private long tickDueMs = -1;
 
     public RemoteMedia(BroadcastConsumer broadcast, WatchOptions options) {
         this(broadcast, options, SiblingBroadcasts.none());
@@ -130,14 +131,14 @@ public final class RemoteMedia implements AutoCloseable {
                 options.maxLatency(), stalledGroups, recording, () -> catalog.timeline(),
                 p -> actor.post(new Retired(p)));
         this.audio = new AudioWatcher(clock, options.audioSink(), options.maxLatency(), stalledGroups, recording,
-                () -> catalog.timeline());
+                () -> catalog.timeline(), arrivals);
         try {
             this.follower = new CatalogFollower(broadcast, c -> actor.tell(new CatalogArrived(c)));
         } catch (RuntimeException closedBroadcast) {
             actor.stop(); // nothing to watch: leave no actor behind
             throw closedBroadcast;
         }
-        actor.schedule(TICK, new Tick());
+        scheduleTick();
         WatchWarmUp.start(); // a no-op when the watch's caller started it before dialing
         if (options.audio()) {
             OpusWarmUp.start(); // JIT the Java Opus decoder while the catalog and first groups arrive
@@ -157,7 +158,7 @@ public final class RemoteMedia implements AutoCloseable {
                 try {
                     tick();
                 } finally {
-                    actor.schedule(TICK, new Tick());
+                    scheduleTick();
                 }
             }
         }
@@ -284,8 +285,15 @@ public final class RemoteMedia implements AutoCloseable {
 
     // ---- control step (every 50 ms) ------------------------------------------------------------
 
+    private void scheduleTick() {
+        tickDueMs = nowMs() + TICK.toMillis();
+        actor.schedule(TICK, new Tick());
+    }
+
     private void tick() {
         long now = nowMs();
+        // how late this tick runs: the watcher's own stall (GC, CPU), during which missing arrivals are not the network's
+        Duration late = Duration.ofMillis(tickDueMs < 0 ? 0 : Math.max(0, now - tickDueMs));
         ArrivalWindow.Summary arrived = arrivals.drain();
         LinkSample link = latestLink;
         NetworkSignals signals = null;
@@ -294,16 +302,17 @@ public final class RemoteMedia implements AutoCloseable {
                 receiveBps = NetworkSignals.receiveBps(tickedLink, link);
                 tickedLink = link;
             }
-            signals = NetworkSignals.of(receiveBps, link, arrived, video.lateGroups());
+            signals = NetworkSignals.of(receiveBps, link, arrived, video.lateGroups(), late);
         }
         video.maintain(now);
         List<WatchControl.Action> actions = control.step(now, video.state(), audio.ended(),
                 !catalog.videoRenditions().isEmpty(), choice.adaptive() ? signals : null);
         if (signals != null) {
             adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
-            if (choice.adaptive() && signals.queueDelay().toMillis() > 0) {
-                LOG.debug("adaptive tick: queue {} ms over {} frames, rx {} kbit/s, skipped {}", signals.queueDelay().toMillis(),
-                        signals.arrivals(), signals.receiveBps() / 1000, signals.skippedGroups());
+            if (choice.adaptive() && LOG.isDebugEnabled()) {
+                LOG.debug("adaptive tick: queue {} ms over {} frames, standby {}, audio {}, late {} ms, rx {} kbit/s, skipped {}",
+                        signals.queueDelay().toMillis(), signals.arrivals(), signals.standbyArrivals(), signals.audioArrivals(),
+                        late.toMillis(), signals.receiveBps() / 1000, signals.skippedGroups());
             }
         }
         for (WatchControl.Action a : actions) {

@@ -118,7 +118,7 @@ final class WatchControl {
         }
         if (signals != null) {
             switch (controller.tick(signals, nowMs)) {
-                case AdaptiveController.SwitchTo s -> out.add(stepped(new Show(s.track(), s.emergency() ? "frames late" : "queue", true)));
+                case AdaptiveController.SwitchTo s -> out.add(stepped(new Show(s.track(), s.reason(), true)));
                 case AdaptiveController.StartProbe s -> out.add(stepped(new Show(s.track(), "probe", false)));
                 case AdaptiveController.AbortProbe s -> out.add(stepped(new Show(controller.currentTrack(), "probe failed: " + s.reason(), true)));
                 case AdaptiveController.CommitProbe s -> { }

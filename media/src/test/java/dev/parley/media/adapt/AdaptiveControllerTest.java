@@ -252,19 +252,20 @@ class AdaptiveControllerTest {
         assertThat(c.tick(onlyStandby, t)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 50)).isInstanceOf(Hold.class);
         assertThat(c.tick(onlyStandby, t + 100)).as("150 ms without a 720p frame, 6 standby frames")
-                .isEqualTo(new SwitchTo("video/h264-180p", true));
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "shown rendition stuck"));
     }
 
     @Test
-    void nothingArrivingAtAllIsAStallNotAStuckRendition() {
+    void nothingArrivingWhileTheWatcherItselfRunsLateIsAStallNotTheNetwork() {
         AdaptiveController c = at("video/h264-720p");
         c.setStandby(true);
         long t = 0;
         for (; t < 1000; t += 50) {
             c.tick(sig(2, 1_000_000, 0, 0), t);
         }
-        for (long u = t; u < t + 1000; u += 50) {
-            assertThat(c.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        // a starved watcher: every tick 40 ms late and nothing read meanwhile
+        for (long u = t; u < t + 1000; u += 90) {
+            assertThat(c.tick(late(NetworkSignals.none(), 40), u)).isInstanceOf(Hold.class);
         }
         // and without a standby there is nothing to compare with
         AdaptiveController plain = at("video/h264-720p");
@@ -274,5 +275,269 @@ class AdaptiveControllerTest {
         for (long u = t; u < t + 1000; u += 50) {
             assertThat(plain.tick(new NetworkSignals(Duration.ZERO, 0, 900_000, 0, 0, 2), u)).isInstanceOf(Hold.class);
         }
+    }
+
+    static NetworkSignals late(NetworkSignals s, long lateMs) {
+        return new NetworkSignals(s.queueDelay(), s.arrivals(), s.receiveBps(), s.peerEstimateBps(), s.skippedGroups(),
+                s.standbyArrivals(), s.audioArrivals(), Duration.ofMillis(lateMs));
+    }
+
+    /** A tick of a steady flow: video of the shown rendition, the standby's frames and audio. */
+    static NetworkSignals flowing() {
+        return new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO);
+    }
+
+    @Test
+    void silenceAfterASteadyFlowStepsDownToTheStandbyAtOnce() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        // the last arrival at 950: nothing since (the bottleneck's queue overflowed; no audio, no frame of either)
+        assertThat(c.tick(NetworkSignals.none(), 1000)).as("50 ms").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1050)).as("100 ms").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1100)).as("150 ms of silence on time")
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
+        for (long u = 1150; u < 2000; u += 50) {
+            assertThat(c.tick(NetworkSignals.none(), u)).as("once per silence").isInstanceOf(Hold.class);
+        }
+    }
+
+    @Test
+    void silenceCountsOnlyAfterASteadyFlowAndFromTheWatchersLastStall() {
+        // nothing flowed steadily before (a watch starting): no silence
+        AdaptiveController starting = at("video/h264-720p");
+        starting.setStandby(true);
+        starting.tick(flowing(), 0);
+        starting.tick(flowing(), 50);
+        for (long u = 100; u < 1000; u += 50) {
+            assertThat(starting.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+        // a tick 200 ms late (a GC pause of the watcher) in the gap: the silence counts from after it
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        assertThat(c.tick(late(NetworkSignals.none(), 200), 1150)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1200)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1250)).as("100 ms after the stall").isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), 1300)).as("150 ms of on-time silence after the stall")
+                .isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // without a standby a silence changes nothing (a fresh subscription would have to cross the same queue)
+        AdaptiveController plain = at("video/h264-720p");
+        for (t = 0; t < 1000; t += 50) {
+            plain.tick(flowing(), t);
+        }
+        for (long u = t; u < t + 1000; u += 50) {
+            assertThat(plain.tick(NetworkSignals.none(), u)).isInstanceOf(Hold.class);
+        }
+    }
+
+    @Test
+    void silenceDuringAProbeUndoesItToTheStandby() {
+        AdaptiveController c = at("video/h264-360p");
+        c.setStandby(true);
+        long t = 0;
+        Decision d = new Hold();
+        for (; t < 10_000 && !(d instanceof StartProbe); t += 50) {
+            d = c.tick(flowing(), t);
+        }
+        assertThat(d).isEqualTo(new StartProbe("video/h264-720p"));
+        for (long end = t + 500; t < end; t += 50) {
+            c.tick(flowing(), t);
+        }
+        long last = t - 50;
+        Decision s = new Hold();
+        for (; t <= last + 200 && !(s instanceof AbortProbe); t += 50) {
+            s = c.tick(NetworkSignals.none(), t);
+        }
+        assertThat(s).isEqualTo(new AbortProbe("video/h264-720p", "silence"));
+        assertThat(c.currentTrack()).isEqualTo("video/h264-180p");
+    }
+
+    @Test
+    void aBlackoutThatSteppedDownProbesUpAgainSoonAfterTheLinkReturns() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        Decision d = new Hold();
+        for (; t < 2500; t += 50) { // 1.5 s of nothing; the receive rate falls to nothing
+            Decision x = c.tick(new NetworkSignals(Duration.ZERO, 0, 20_000, 0, 0), t);
+            d = x instanceof SwitchTo ? x : d;
+        }
+        assertThat(d).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // the link is back and clean: the silence measured no capacity (20 kbit/s remembered would hold every probe for
+        // capacityMemory, 15 s), so the probe comes after the usual cooldown and clean hold (4 s + 4 s from the step down)
+        Decision up = new Hold();
+        long back = t;
+        for (; t < back + 10_000 && !(up instanceof StartProbe); t += 50) {
+            up = c.tick(flowing(), t);
+        }
+        assertThat(up).isEqualTo(new StartProbe("video/h264-360p"));
+        assertThat(t - back).as("probe up after the link returned, ms").isLessThanOrEqualTo(8_000);
+    }
+
+    @Test
+    void withAStandbyAYoungQueueStepsToTheStandbyAnOldOneToWhatFits() {
+        // the lab's cut: the queue shows at once, the last link sample still counts the burst that filled it (813 kbit/s)
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        Decision d = new Hold();
+        for (long q = 40; !(d instanceof SwitchTo) && q < 400; q += 20, t += 50) {
+            d = c.tick(sig(q, 813_000, 0, 0), t);
+        }
+        assertThat(d).as("360p + standby would fit 0.8 x 813 kbit/s").isEqualTo(new SwitchTo("video/h264-180p", false));
+        // a queue that crept up over 600 ms before it stood: what arrives meanwhile is the bottleneck's rate
+        AdaptiveController slow = at("video/h264-720p");
+        slow.setStandby(true);
+        for (t = 0; t < 1000; t += 50) {
+            slow.tick(sig(2, 1_000_000, 0, 0), t);
+        }
+        for (long end = t + 400; t < end; t += 50) {
+            assertThat(slow.tick(sig(25, 813_000, 0, 0), t)).isInstanceOf(Hold.class);
+        }
+        Decision e = new Hold();
+        for (long end = t + 400; !(e instanceof SwitchTo) && t < end; t += 50) {
+            e = slow.tick(sig(40, 813_000, 0, 0), t);
+        }
+        assertThat(e).isEqualTo(new SwitchTo("video/h264-360p", false));
+    }
+
+    // Lab traces (AdaptiveBottleneckLabTest with -Dparley.adapt.log=DEBUG): one control tick per entry, 50 ms
+    // apart: the tick's least queue (ms), frames of the shown rendition, of the standby, audio frames, how late
+    // the tick ran (ms), receive rate (kbit/s), skipped groups. The cut to 600 kbit/s is 1 s into each.
+
+    /** A 720p keyframe burst overflows the 200 ms queue: nothing at all arrives for three ticks, then 219 ms late. */
+    static final String OVERFLOW = "4 2 2 3 0 865 0;2 1 1 2 0 865 0;4 1 1 2 0 865 0;8 2 2 3 0 1000 0;5 2 2 3 1 1000 0;"
+            + "4 1 1 2 0 1000 0;4 2 2 3 0 1000 0;4 1 1 2 0 1432 0;4 2 2 3 0 1432 0;3 1 1 2 1 1432 0;3 2 2 3 0 1432 0;"
+            + "3 1 1 2 1 866 0;4 2 2 3 1 866 0;2 2 2 3 0 866 0;3 1 1 3 0 868 0;3 2 2 2 0 868 0;4 1 1 3 14 868 0;"
+            + "6 2 2 3 1 868 0;2 2 2 3 0 894 0;3 2 2 2 0 894 0;3 1 1 3 1 894 0;6 1 2 2 1 894 0;6 1 1 2 3 983 0;"
+            + "0 0 0 0 1 983 0;0 0 0 0 1 983 0;0 0 0 0 1 983 0;219 1 0 2 0 595 0";
+    /** The queue builds smoothly; the last link sample still counts the burst that filled it (813 kbit/s). */
+    static final String SMOOTH = "3 2 2 2 1 864 0;4 1 1 3 0 1472 0;3 2 2 2 1 1472 0;4 1 1 3 0 1472 0;3 2 2 2 0 1472 0;"
+            + "4 1 1 3 0 980 0;2 2 2 2 0 980 0;3 1 1 3 0 980 0;2 2 2 2 0 980 0;4 1 1 3 0 869 0;3 2 2 2 0 869 0;"
+            + "3 1 1 3 0 869 0;2 2 2 2 0 869 0;3 1 1 3 1 869 0;2 2 2 2 1 869 0;5 1 1 3 0 869 0;4 2 2 3 0 869 0;"
+            + "4 1 2 2 0 889 0;5 2 1 3 1 889 0;13 1 1 2 0 889 0;8 2 2 2 0 889 0;8 1 2 3 0 1372 0;4 2 1 3 1 1372 0;"
+            + "4 1 2 2 0 1372 0;21 1 0 2 0 1372 0;0 0 1 0 0 813 0;83 1 1 2 0 813 0;104 1 1 1 0 813 0;123 1 1 2 1 813 0";
+    /** 360p on the clean 8 Mbit/s link: a 100 ms gap of everything (a stall at the publisher; frames come back on time). */
+    static final String CLEAN_GAP = "0 0 0 2 1 605 0;1 3 3 3 0 605 0;2 1 1 3 0 605 0;1 2 2 2 1 654 0;2 1 1 3 1 654 0;"
+            + "1 1 1 2 43 654 0;3 4 4 4 1 526 0;3 1 1 3 0 526 0;3 2 2 3 0 526 0;6 1 1 2 2 526 0;2 2 2 3 1 860 0;"
+            + "4 1 1 2 2 860 0;4 2 2 3 1 860 0;1 2 2 3 0 860 0;0 1 1 2 0 1131 0;0 2 2 3 1 1131 0;0 1 1 2 1 1131 0;"
+            + "1 2 2 3 1 1131 0;0 1 1 2 0 610 0;0 0 0 0 1 610 0;0 0 0 0 0 610 0;0 2 0 3 0 610 0;0 1 3 2 3 377 0;"
+            + "0 2 2 3 0 377 0;0 2 1 3 0 377 0;0 1 2 2 0 377 0;0 2 2 3 1 681 0;1 1 1 3 0 681 0;1 2 2 2 1 681 0;"
+            + "4 1 1 3 0 633 0;1 2 2 2 0 633 0;1 1 1 3 0 633 0;4 2 2 2 0 633 0;0 1 1 3 3 747 0;2 2 2 2 0 747 0;"
+            + "1 1 1 3 3 747 0;2 2 2 3 0 747 0;5 1 2 2 0 950 0;1 2 1 3 0 950 0;0 2 2 2 0 950 0";
+
+    /** Replays a trace; returns the first decision other than Hold with its tick's time (ms), or null. */
+    static java.util.Map.Entry<Long, Decision> replay(AdaptiveController c, String trace) {
+        long t = 0;
+        for (String tick : trace.split(";")) {
+            long[] v = java.util.Arrays.stream(tick.trim().split(" ")).mapToLong(Long::parseLong).toArray();
+            Decision d = c.tick(new NetworkSignals(Duration.ofMillis(v[0]), (int) v[1], v[5] * 1000, 0, v[6], (int) v[2],
+                    (int) v[3], Duration.ofMillis(v[4])), t);
+            if (!(d instanceof Hold)) {
+                return java.util.Map.entry(t, d);
+            }
+            t += 50;
+        }
+        return null;
+    }
+
+    @Test
+    void labTraceAQueueOverflowIsAnsweredOnTheThirdSilentTick() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, OVERFLOW);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // in the lab run: decided 0.30 s after the cut, 180p shown at 0.35 s; before, the frames 219-295 ms late
+        // that ended the silence decided ("frames late") 0.46-0.8 s after it
+        assertThat(d.getKey() - 1000).as("ms after the cut").isEqualTo(250);
+    }
+
+    @Test
+    void labTraceASmoothlyBuildingQueueStepsToTheStandbyNotToWhatTheBurstSuggests() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, SMOOTH);
+        assertThat(d).isNotNull();
+        // the lab run (before the young-queue rule) stepped to 360p on 813 kbit/s and reached 180p only 1 s later
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", false));
+        assertThat(d.getKey() - 1000).as("ms after the cut").isLessThanOrEqualTo(400);
+    }
+
+    @Test
+    void labTraceAHundredMillisecondGapOnACleanLinkChangesNothing() {
+        AdaptiveController c = at("video/h264-360p");
+        c.setStandby(true);
+        assertThat(replay(c, CLEAN_GAP)).isNull();
+    }
+
+    /** The queue builds (30, 53 ms), then a tick with one standby frame, then nothing. */
+    static final String BUILDING_THEN_SILENT = "3 2 2 3 0 867 0;1 1 1 2 0 867 0;0 2 2 3 0 867 0;2 2 2 2 1 851 0;4 1 1 3 1 851 0;"
+            + "3 1 2 2 0 851 0;1 2 1 3 0 851 0;3 2 2 3 0 1531 0;3 1 1 2 0 1531 0;3 2 2 3 1 1531 0;7 1 1 3 1 1531 0;"
+            + "2 2 2 2 0 848 0;1 1 1 3 4 848 0;2 2 2 2 0 848 0;2 2 2 3 1 901 0;3 1 1 3 0 901 0;4 2 2 2 0 901 0;"
+            + "9 1 1 3 0 901 0;4 2 2 2 1 859 0;8 1 1 3 0 859 0;3 2 2 2 1 859 0;3 1 1 3 0 859 0;1 2 2 2 0 879 0;"
+            + "8 1 1 3 0 879 0;30 1 2 2 0 879 0;53 1 0 1 4 879 0;0 0 1 0 0 750 0;0 0 0 0 0 750 0;0 0 0 0 0 750 0;"
+            + "0 0 0 0 0 750 0;239 2 0 2 0 601 0";
+
+    @Test
+    void labTraceASilenceBehindABuildingQueueCountsAfterTwoEmptyTicks() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, BUILDING_THEN_SILENT);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        // the lab run needed three empty ticks then (450 ms here) and decided 0.46 s after the cut
+        assertThat(d.getKey() - 1000).as("ms after the cut").isEqualTo(400);
+    }
+
+    @Test
+    void twoEmptyTicksCountOnlyBehindFramesThatWereAlreadyLate() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 1000; t += 50) {
+            c.tick(flowing(), t);
+        }
+        // a clean link's gap: the last frames on time, two empty ticks, then frames on time again
+        assertThat(c.tick(NetworkSignals.none(), t)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 50)).isInstanceOf(Hold.class);
+        t += 100;
+        for (long end = t + 500; t < end; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        // the last frames 30 ms late (the queue filling), then two empty ticks: the overflow
+        assertThat(c.tick(new NetworkSignals(Duration.ofMillis(30), 1, 1_000_000, 0, 0, 1, 2, Duration.ZERO), t))
+                .isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 50)).isInstanceOf(Hold.class);
+        assertThat(c.tick(NetworkSignals.none(), t + 100)).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+    }
+
+    /** The queue's frames 9 and 30 ms late, one tick with one audio frame, then nothing (final lab run 3: 0.39 s). */
+    static final String LATE_THEN_AUDIO_THEN_SILENT = "2 1 2 2 2 895 0;1 2 1 3 1 895 0;1 2 2 3 0 895 0;2 1 1 2 0 895 0;"
+            + "3 2 2 3 0 895 0;2 1 1 2 1 895 0;3 2 2 3 0 895 0;0 2 2 3 1 895 0;9 1 1 2 1 975 0;30 1 2 2 2 975 0;"
+            + "0 0 0 1 0 975 0;0 0 0 0 0 975 0;0 0 0 0 0 512 0;0 0 0 0 0 512 0;222 2 0 1 0 512 0";
+
+    @Test
+    void labTraceTheLastFramesLateThenSilenceDecidesOnTheSecondEmptyTick() {
+        AdaptiveController c = at("video/h264-720p");
+        c.setStandby(true);
+        var d = replay(c, LATE_THEN_AUDIO_THEN_SILENT);
+        assertThat(d).isNotNull();
+        assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
+        assertThat(d.getKey()).as("the second empty tick after the audio frame").isEqualTo(600);
     }
 }
