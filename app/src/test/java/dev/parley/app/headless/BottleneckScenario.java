@@ -65,7 +65,7 @@ final class BottleneckScenario {
                 b.append(String.format(java.util.Locale.ROOT, "%6.1f s  %s%n", s.t(), s.json()));
             }
             for (Event e : events) {
-                b.append(String.format(java.util.Locale.ROOT, "%6.1f s  %s%n", e.t(), e.text()));
+                b.append(String.format(java.util.Locale.ROOT, "%6.2f s  %s%n", e.t(), e.text()));
             }
             return b.toString();
         }
@@ -82,7 +82,8 @@ final class BottleneckScenario {
             Map<String, String> env = Map.of("XDG_CONFIG_HOME", Files.createTempDirectory("parley-lab").toString());
             // -Dparley.adapt.log=DEBUG: the watcher logs every control tick's signals (its events carry them)
             List<String> jvm = List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
-                    "-Dparley.adapt.log=" + System.getProperty("parley.adapt.log", "INFO"));
+                    "-Dparley.adapt.log=" + System.getProperty("parley.adapt.log", "INFO"),
+                    "-Dparley.moq.log=" + System.getProperty("parley.moq.log", "INFO"));
             LabProcess publisher = pub.java("dev.parley.app.Main", jvm, List.of("publish", "--test-source", "--name", "lab",
                     "--renditions", "180p,360p,720p", "--bind", pub.address().getHostAddress() + ":7000"), env);
             String ticket = publisher.awaitOut(l -> l.startsWith("parley:"), Duration.ofSeconds(60)).text();
@@ -131,12 +132,26 @@ final class BottleneckScenario {
                 double t = (l.nanos() - t0) / 1e9;
                 if (l.source() == LabProcess.Source.OUT && l.text().startsWith("{\"t\"")) {
                     seconds.add(new Second(t, JSON.readTree(l.text())));
-                } else if (l.text().contains("adaptive: switching") || l.text().contains("now showing") || l.text().contains("adaptive tick")) {
+                } else if (l.text().contains("adaptive: switching") || l.text().contains("now showing") || l.text().contains("adaptive tick")
+                        || traced(l.text())) {
                     events.add(new Event(t, l.text().replaceFirst("^.* - ", "")));
                 }
             }
+            // -Dparley.moq.log=DEBUG: the publisher's side of the same moments (its group streams and QUIC counters)
+            for (LabProcess.Line l : publisher.lines()) {
+                if (traced(l.text())) {
+                    events.add(new Event((l.nanos() - t0) / 1e9, "publisher: " + l.text().replaceFirst("^.* - ", "")));
+                }
+            }
+            events.sort(java.util.Comparator.comparingDouble(Event::t));
             return new Result(seconds, events, (t1 - t0) / 1e9, recovery.toSeconds(), pubTail, watchTail);
         }
+    }
+
+    /** A line of the session trace (-Dparley.moq.log=DEBUG) that the timeline keeps. */
+    private static boolean traced(String line) {
+        return line.contains("path: sent") || line.contains("unused, closing") || line.contains("ended by the peer")
+                || line.contains("ended after") || line.contains(") starts") || line.contains("after the unsubscribe") || line.contains("is stale");
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

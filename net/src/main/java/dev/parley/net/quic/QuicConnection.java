@@ -61,6 +61,8 @@ public final class QuicConnection implements Connection {
     /** Default stream priority (SPI scale) before {@link SendStream#setPriority} is called. */
     static final long DEFAULT_PRIORITY = 128;
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
+    /** Each path sample's counters at debug (lab traces): sent, lost and retransmitted bytes, cwnd, RTT. */
+    private static final Logger STATS_LOG = LoggerFactory.getLogger(QuicConnection.class.getName() + ".stats");
 
     private final QuicChannel channel;
     private final String protocol;
@@ -469,6 +471,11 @@ public final class QuicConnection implements Connection {
                 Duration.ofNanos(minRttNanos == Long.MAX_VALUE ? 0 : minRttNanos), cwnd, estimate / 8,
                 conn.sentBytes(), conn.recvBytes(), conn.sent(), conn.recv(), conn.lost(), congestionEvents);
         stats = sample;
+        if (STATS_LOG.isDebugEnabled()) {
+            STATS_LOG.debug("path: sent {} B / {} packets, lost {} B / {} packets, stream retransmits {} B, received {} B, cwnd {} B, rtt {} us",
+                    conn.sentBytes(), conn.sent(), conn.lostBytes(), conn.lost(), conn.streamRetransBytes(), conn.recvBytes(),
+                    cwnd, rtt / 1000);
+        }
         for (Consumer<PathStats> listener : statsListeners) {
             try {
                 listener.accept(sample);

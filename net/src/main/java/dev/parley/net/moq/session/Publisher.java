@@ -483,6 +483,8 @@ final class Publisher {
             if (cancelled.compareAndSet(false, true)) {
                 track.close();
                 long code = MoqError.CANCEL.wireCode();
+                LOG.debug("subscription {} ({}) ended by the peer: resetting {} group streams {}", sub.id(), sub.track(),
+                        inFlight.size(), inFlight.values());
                 inFlight.keySet().forEach(u -> u.reset(code));
                 Streams.finishQuietly(stream.send());
             }
@@ -514,6 +516,7 @@ final class Publisher {
 
         private void sendGroup(GroupConsumer group, SendStream u) {
             inFlight.put(u, group.sequence());
+            long written = 0;
             try {
                 if (cancelled.get()) {
                     u.reset(MoqError.CANCEL.wireCode());
@@ -527,12 +530,21 @@ final class Publisher {
                 // writes in a keyframe's burst; one packet less per group on QUIC). Otherwise it goes now, so the
                 // subscriber sees the group before its first frame.
                 byte[] first = group.tryReadFrame();
+                if (LOG.isDebugEnabled() && !sub.track().startsWith("audio")) {
+                    LOG.debug("group {} of subscription {} ({}) starts{}", group.sequence(), sub.id(), sub.track(),
+                            first == null ? "" : " with a " + first.length + " B frame");
+                }
                 session.writer(u).writeType(StreamType.GROUP, new GroupHeader(sub.id(), group.sequence()), first == null);
                 Frame.HeaderWriter headers = new Frame.HeaderWriter(session.version());
                 for (byte[] f = first != null ? first : group.readFrame(); f != null; f = group.readFrame()) {
                     u.write(headers.header(f.length, group.timestamp(group.position() - 1))); // µs = TrackProperties.MICROS
                     u.write(f);
                     u.flush();
+                    written += f.length;
+                    if (cancelled.get()) {
+                        LOG.debug("group {} of subscription {} ({}) wrote a {} B frame after the unsubscribe", group.sequence(),
+                                sub.id(), sub.track(), f.length);
+                    }
                 }
                 u.finish();
             } catch (MoqException e) {
@@ -546,6 +558,10 @@ final class Publisher {
             } finally {
                 inFlight.remove(u);
                 group.close();
+                if (LOG.isDebugEnabled() && !sub.track().startsWith("audio")) {
+                    LOG.debug("group {} of subscription {} ({}) ended after {} B{}", group.sequence(), sub.id(), sub.track(),
+                            written, cancelled.get() ? " (cancelled)" : "");
+                }
             }
         }
     }

@@ -359,10 +359,11 @@ final class Subscriber {
     }
 
     private void unsubscribe(long id, BidiStream s) {
-        if (tracks.remove(id) == null) {
+        TrackProducer track = tracks.remove(id);
+        if (track == null) {
             return;
         }
-        LOG.debug("subscription {} unused, closing its stream", id);
+        LOG.debug("subscription {} ({}) unused, closing its stream", id, track.info().name());
         try {
             s.send().finish();
             s.recv().stop(MoqError.CANCEL.wireCode());
