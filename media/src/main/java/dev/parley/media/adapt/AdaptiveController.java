@@ -189,13 +189,7 @@ public final class AdaptiveController {
                 return new AbortProbe(t, "silence");
             }
             if (standby && current != lowest) {
-                current = lowest;
-                badSince = -1;
-                goodSince = -1;
-                lastDowngrade = now;
-                lastSwitch = now;
-                resetGrowth();
-                return new SwitchTo(ranked.get(current).track(), true, "silence");
+                return showStandby(now, "silence");
             }
         }
         // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
@@ -206,13 +200,7 @@ public final class AdaptiveController {
                 && elapsed(lastSwitch, config.postSwitchSettle(), now)) {
             capacityBps = minKnown(s.receiveBps(), s.peerEstimateBps());
             remember(now);
-            current = lowest;
-            badSince = -1;
-            goodSince = -1;
-            lastDowngrade = now;
-            lastSwitch = now;
-            resetGrowth();
-            return new SwitchTo(ranked.get(current).track(), true, "shown rendition stuck");
+            return showStandby(now, "shown rendition stuck");
         }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
@@ -442,6 +430,17 @@ public final class AdaptiveController {
         growthLast = windowed;
         return growthSteps >= GROWTH_STEPS && windowed > config.queueDowngrade().toMillis()
                 && windowed - growthFirst >= config.gradientRise().toMillis();
+    }
+
+    /** An emergency step down to the standby (the lowest rendition, decoded already) for {@code rule}. */
+    private SwitchTo showStandby(long now, String rule) {
+        current = ranked.size() - 1;
+        badSince = -1;
+        goodSince = -1;
+        lastDowngrade = now;
+        lastSwitch = now;
+        resetGrowth();
+        return new SwitchTo(ranked.get(current).track(), true, rule);
     }
 
     private void resetGrowth() {
