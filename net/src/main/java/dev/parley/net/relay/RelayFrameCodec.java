@@ -101,6 +101,10 @@ public final class RelayFrameCodec {
         byte[] raw = new byte[len];
         in.readBytes(raw);
         long type = VarInt.read(raw, 0);
+        if (len != VarInt.size(type)) {
+            // one frame, one encoding: a padded type would re-encode to other bytes (every encoder writes one byte)
+            throw new RelayProtocolException("frame type " + type + " is not minimally encoded (" + len + " bytes)");
+        }
         RelayFrame frame = switch ((int) Math.min(type, Integer.MAX_VALUE)) {
             case 0 -> new ServerChallenge(bytes(in, ServerChallenge.LENGTH, "challenge"));
             case 1 -> {

@@ -88,6 +88,8 @@ class RelayFrameCodecTest {
         assertThatThrownBy(() -> decode(new byte[]{14})).hasMessageContaining("unknown frame type 14");
         assertThatThrownBy(() -> decode(new byte[]{(byte) 0x40, 0x50})).hasMessageContaining("unknown frame type 80");
         assertThatThrownBy(() -> decode(new byte[]{2, 0})).hasMessageContaining("trailing");
+        // ServerConfirmsAuth (2) padded to a two-byte varint: found by RelayFuzzTest (it re-encoded as one byte)
+        assertThatThrownBy(() -> decode(new byte[]{(byte) 0x40, 0x02})).hasMessageContaining("frame type 2 is not minimally encoded");
         assertThatThrownBy(() -> decode(new byte[]{13, 9})).hasMessageContaining("unknown status 9");
         byte[] auth = encode(new ClientAuth(A, new byte[64]));
         auth[33] = 63;
