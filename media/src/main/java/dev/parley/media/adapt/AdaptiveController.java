@@ -23,7 +23,11 @@ import java.util.List;
  * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
- * standby: the rate measured then still counts the burst that filled the queue). After a switch the old rendition's queue drains for {@code postSwitchSettle}
+ * standby: the rate measured then still counts the burst that filled the queue). With a standby, a queue
+ * building (two readings above {@code queueDowngrade}) while the shown rendition's next keyframe is due within
+ * {@value #KEYFRAME_AHEAD_MS} ms (its cadence learnt from two group starts at a steady interval since the last
+ * switch) switches to the standby at once: a keyframe sent before the step down reaches the publisher sits
+ * in the bottleneck's FIFO queue ahead of the standby and audio. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
  *
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
@@ -111,6 +115,12 @@ public final class AdaptiveController {
     private long growthFirst = -1;
     private long growthLast = -1;
     private int growthSteps;
+    // the shown rendition's keyframe cadence: when its latest group was sent (this clock), the interval to the one
+    // before, when that start was noted, and how many starts in a row since the last switch came at a steady interval
+    private long groupSentAt = NEVER;
+    private long groupIntervalMs;
+    private long groupNotedAt = NEVER;
+    private int steadyGroups;
 
     public AdaptiveController(AdaptiveConfig config) {
         this.config = config;
@@ -121,6 +131,8 @@ public final class AdaptiveController {
         ranked = List.copyOf(bestFirst);
         current = Math.max(0, indexOf(currentTrack));
         probe = -1;
+        groupNotedAt = NEVER; // another rendition shows: its cadence is learnt anew
+        steadyGroups = 0;
     }
 
     /** Whether the lowest rendition is received beside any higher one (its bitrate counts against the capacity). */
@@ -168,6 +180,7 @@ public final class AdaptiveController {
      */
     public Decision tick(NetworkSignals s, long now) {
         standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
+        noteGroupStart(s.shownGroupStart(), now);
         int lowest = ranked.size() - 1;
         if (silent(s, now) && ranked.size() > 1) {
             // nothing at all comes through (no audio frame, no frame of either rendition) while it flowed
@@ -189,7 +202,7 @@ public final class AdaptiveController {
                 return new AbortProbe(t, "silence");
             }
             if (standby && current != lowest) {
-                return showStandby(now, "silence");
+                return showStandby(now, true, "silence");
             }
         }
         // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
@@ -200,7 +213,7 @@ public final class AdaptiveController {
                 && elapsed(lastSwitch, config.postSwitchSettle(), now)) {
             capacityBps = minKnown(s.receiveBps(), s.peerEstimateBps());
             remember(now);
-            return showStandby(now, "shown rendition stuck");
+            return showStandby(now, true, "shown rendition stuck");
         }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
@@ -272,6 +285,14 @@ public final class AdaptiveController {
 
         if (queueing && current == lowest) {
             refine(now); // the queue left behind by a step down drains at the bottleneck's rate
+        }
+        // a queue building (two readings above queueDowngrade) while the shown rendition's next keyframe is due
+        // before a step down decided later could reach the publisher: the keyframe (200-230 ms of a 600 kbit/s
+        // link at 720p) would enter the bottleneck's queue ahead of the standby and audio. Step to the standby now
+        if (standby && current != lowest && s.arrivals() > 0 && quick >= config.queueDowngrade().toMillis()
+                && readings(config.gradientWindow().toMillis(), now) >= 2
+                && elapsed(lastSwitch, config.postSwitchSettle(), now) && keyframeDue(now)) {
+            return showStandby(now, false, "keyframe ahead");
         }
         if ((queueing || emergency || growing) && current != lowest) {
             goodSince = -1;
@@ -432,15 +453,57 @@ public final class AdaptiveController {
                 && windowed - growthFirst >= config.gradientRise().toMillis();
     }
 
-    /** An emergency step down to the standby (the lowest rendition, decoded already) for {@code rule}. */
-    private SwitchTo showStandby(long now, String rule) {
+    /** A step down to the standby (the lowest rendition, decoded already) for {@code rule}. */
+    private SwitchTo showStandby(long now, boolean emergency, String rule) {
         current = ranked.size() - 1;
         badSince = -1;
         goodSince = -1;
         lastDowngrade = now;
         lastSwitch = now;
         resetGrowth();
-        return new SwitchTo(ranked.get(current).track(), true, rule);
+        return new SwitchTo(ranked.get(current).track(), emergency, rule);
+    }
+
+    // The keyframe cadence's bookkeeping: a start counts as steady when the one before it was noted after the
+    // last switch and both came at the same interval (within a tenth), so the start-up and each switch first
+    // show two groups of the new rendition (its first seconds are also the noisiest: JIT, decoders starting).
+    private void noteGroupStart(NetworkSignals.GroupStart g, long now) {
+        if (g == null) {
+            return;
+        }
+        long interval = g.sinceLast().toMillis();
+        boolean steady = groupNotedAt != NEVER && groupNotedAt > lastSwitch && interval > 0
+                && Math.abs(interval - groupIntervalMs) * 10 <= interval;
+        steadyGroups = steady ? steadyGroups + 1 : 0;
+        groupIntervalMs = interval;
+        groupSentAt = now - g.age().toMillis();
+        groupNotedAt = now;
+    }
+
+    /** Whether the shown rendition's next keyframe is due at the publisher within {@link #KEYFRAME_AHEAD_MS}. */
+    private boolean keyframeDue(long now) {
+        if (steadyGroups < 1 || groupIntervalMs <= 0 || groupNotedAt <= lastSwitch) {
+            return false;
+        }
+        long due = groupIntervalMs - Math.floorMod(now - groupSentAt, groupIntervalMs);
+        return due <= KEYFRAME_AHEAD_MS;
+    }
+
+    /**
+     * How far ahead of the shown rendition's next keyframe a building queue steps down: a tick (50 ms) plus the
+     * unsubscribe's way to the publisher and its reset of the group stream (measured 0-40 ms in the lab) plus a margin.
+     */
+    static final long KEYFRAME_AHEAD_MS = 150;
+
+    // How many ticks with arrivals lie within the last `windowMs`.
+    private int readings(long windowMs, long now) {
+        int n = 0;
+        for (long[] r : recent) {
+            if (now - r[0] < windowMs) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void resetGrowth() {
