@@ -24,7 +24,7 @@ import java.util.List;
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
  * standby: the rate measured then still counts the burst that filled the queue). With a standby, a queue
- * building (two readings above {@code queueDowngrade}) while the shown rendition's next keyframe is due within
+ * building (a tick's frames above {@code queueDowngrade}, the tick before above {@code queueGood}) while the shown rendition's next keyframe is due within
  * {@value #KEYFRAME_AHEAD_MS} ms (its cadence learnt from two group starts at a steady interval since the last
  * switch) switches to the standby at once: a keyframe sent before the step down reaches the publisher sits
  * in the bottleneck's FIFO queue ahead of the standby and audio. After a switch the old rendition's queue drains for {@code postSwitchSettle}
@@ -286,11 +286,12 @@ public final class AdaptiveController {
         if (queueing && current == lowest) {
             refine(now); // the queue left behind by a step down drains at the bottleneck's rate
         }
-        // a queue building (two readings above queueDowngrade) while the shown rendition's next keyframe is due
-        // before a step down decided later could reach the publisher: the keyframe (200-230 ms of a 600 kbit/s
-        // link at 720p) would enter the bottleneck's queue ahead of the standby and audio. Step to the standby now
-        if (standby && current != lowest && s.arrivals() > 0 && quick >= config.queueDowngrade().toMillis()
-                && readings(config.gradientWindow().toMillis(), now) >= 2
+        // a queue building (this tick's frames above queueDowngrade, the tick before above queueGood) while the
+        // shown rendition's next keyframe is due before a step down decided later could reach the publisher: the
+        // keyframe (200-230 ms of a 600 kbit/s link at 720p) would enter the bottleneck's queue ahead of the
+        // standby and audio. Step to the standby now
+        if (standby && current != lowest && s.arrivals() > 0 && s.queueDelay().toMillis() >= config.queueDowngrade().toMillis()
+                && quick >= config.queueGood().toMillis() && readings(config.gradientWindow().toMillis(), now) >= 2
                 && elapsed(lastSwitch, config.postSwitchSettle(), now) && keyframeDue(now)) {
             return showStandby(now, false, "keyframe ahead");
         }

@@ -570,9 +570,9 @@ class AdaptiveControllerTest {
     @Test
     void aQueueBuildingAsTheShownRenditionsKeyframeIsDueStepsToTheStandbyAtOnce() {
         AdaptiveController c = cleanWithGroups(3800);
-        // the next keyframe is due at 4000: 20 ms of queue, then 36 ms (one reading above 30 ms: could be
+        // the next keyframe is due at 4000: 12 ms of queue, then 36 ms (one reading above 20 ms: could be
         // noise), then 60 ms, 100 ms before the keyframe
-        assertThat(c.tick(queued(20), 3800)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(12), 3800)).isInstanceOf(Hold.class);
         assertThat(c.tick(queued(36), 3850)).isInstanceOf(Hold.class);
         assertThat(c.tick(queued(60), 3900)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
     }
