@@ -293,6 +293,12 @@ public final class AdaptiveController {
         if (standby && current != lowest && s.arrivals() > 0 && s.queueDelay().toMillis() >= config.queueDowngrade().toMillis()
                 && quick >= config.queueGood().toMillis() && readings(config.gradientWindow().toMillis(), now) >= 2
                 && elapsed(lastSwitch, config.postSwitchSettle(), now) && keyframeDue(now)) {
+            // the queue is too young and too small for its drain to measure the bottleneck afterwards (the lab's
+            // drained in 150 ms, and an unmeasured step probed 360p 8 s later into the same 600 kbit/s); a FIFO
+            // queue growing by g ms per ms takes in (1 + g) times what it passes on, and what it takes in is what
+            // arrived before it (the last link sample, the publisher's estimate capping it)
+            capacityBps = drainRate(minKnown(s.receiveBps(), peer));
+            remember(now);
             return showStandby(now, false, "keyframe ahead");
         }
         if ((queueing || emergency || growing) && current != lowest) {
@@ -495,6 +501,20 @@ public final class AdaptiveController {
      * unsubscribe's way to the publisher and its reset of the group stream (measured 0-40 ms in the lab) plus a margin.
      */
     static final long KEYFRAME_AHEAD_MS = 150;
+
+    /**
+     * What the bottleneck passes on while its queue grows from the oldest reading of the last
+     * {@value #STANDING_MS} ms to this tick's: {@code inBps / (1 + growth)}; 0 (unknown) without growth or input.
+     */
+    private long drainRate(long inBps) {
+        long[] first = recent.peekFirst();
+        long[] last = recent.peekLast();
+        if (inBps <= 0 || first == null || last[0] <= first[0] || last[1] <= first[1]) {
+            return 0;
+        }
+        double growth = (double) (last[1] - first[1]) / (last[0] - first[0]);
+        return (long) (inBps / (1 + growth));
+    }
 
     // How many ticks with arrivals lie within the last `windowMs`.
     private int readings(long windowMs, long now) {

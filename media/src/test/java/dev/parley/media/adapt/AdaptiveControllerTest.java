@@ -575,6 +575,12 @@ class AdaptiveControllerTest {
         assertThat(c.tick(queued(12), 3800)).isInstanceOf(Hold.class);
         assertThat(c.tick(queued(36), 3850)).isInstanceOf(Hold.class);
         assertThat(c.tick(queued(60), 3900)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+        // what the bottleneck passed on: the 600 kbit/s that arrived, over 1 + the growth (58 ms in 150 ms)
+        assertThat(c.capacityBps()).isBetween(420_000L, 445_000L);
+        // the queue drains at once; 360p (+ the standby) does not fit what was measured: no probe for a while
+        for (long t = 3950; t < 3900 + 12_000; t += 50) {
+            assertThat(c.tick(flowing(), t)).as("at %d", t).isInstanceOf(Hold.class);
+        }
     }
 
     @Test
