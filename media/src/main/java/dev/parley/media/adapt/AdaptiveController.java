@@ -24,7 +24,8 @@ import java.util.List;
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
  * standby: the rate measured then still counts the burst that filled the queue). With a standby, a queue
- * building (a tick's frames above {@code queueDowngrade}, the tick before above {@code queueGood}) while the shown rendition's next keyframe is due within
+ * building (a tick's frames above {@code queueDowngrade}, the reading before, up to 150 ms old, above
+ * {@code queueGood}) while the shown rendition's next keyframe is due within
  * {@value #KEYFRAME_AHEAD_MS} ms (its cadence learnt from two group starts at a steady interval since the last
  * switch) switches to the standby at once: a keyframe sent before the step down reaches the publisher sits
  * in the bottleneck's FIFO queue ahead of the standby and audio. After a switch the old rendition's queue drains for {@code postSwitchSettle}
@@ -286,12 +287,13 @@ public final class AdaptiveController {
         if (queueing && current == lowest) {
             refine(now); // the queue left behind by a step down drains at the bottleneck's rate
         }
-        // a queue building (this tick's frames above queueDowngrade, the tick before above queueGood) while the
+        // a queue building (this tick's frames above queueDowngrade, the reading before, up to 150 ms old: a tick
+        // without a shown frame in between does not break it, above queueGood) while the
         // shown rendition's next keyframe is due before a step down decided later could reach the publisher: the
         // keyframe (200-230 ms of a 600 kbit/s link at 720p) would enter the bottleneck's queue ahead of the
         // standby and audio. Step to the standby now
         if (standby && current != lowest && s.arrivals() > 0 && s.queueDelay().toMillis() >= config.queueDowngrade().toMillis()
-                && quick >= config.queueGood().toMillis() && readings(config.gradientWindow().toMillis(), now) >= 2
+                && previousReading(now) >= config.queueGood().toMillis()
                 && elapsed(lastSwitch, config.postSwitchSettle(), now) && keyframeDue(now)) {
             // the queue is too young and too small for its drain to measure the bottleneck afterwards (the lab's
             // drained in 150 ms, and an unmeasured step probed 360p 8 s later into the same 600 kbit/s); a FIFO
@@ -516,16 +518,19 @@ public final class AdaptiveController {
         return (long) (inBps / (1 + growth));
     }
 
-    // How many ticks with arrivals lie within the last `windowMs`.
-    private int readings(long windowMs, long now) {
-        int n = 0;
+    /** The delay of the reading before this tick's, or -1 when there is none within {@link #PREVIOUS_READING_MS}. */
+    private long previousReading(long now) {
+        long[] prev = null;
         for (long[] r : recent) {
-            if (now - r[0] < windowMs) {
-                n++;
+            if (r[0] < now) {
+                prev = r;
             }
         }
-        return n;
+        return prev == null || now - prev[0] > PREVIOUS_READING_MS ? -1 : prev[1];
     }
+
+    /** How old the reading before this tick's may be for the keyframe-ahead rule (three 50 ms ticks, one without a frame). */
+    static final long PREVIOUS_READING_MS = 150;
 
     private void resetGrowth() {
         growthFirst = -1;

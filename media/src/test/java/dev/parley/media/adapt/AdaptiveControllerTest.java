@@ -706,4 +706,23 @@ class AdaptiveControllerTest {
             }
         }
     }
+
+    /**
+     * Sixth-pass lab run 5: the queue read 29 ms 0.17 s after the cut, the next tick brought no 720p frame, the one
+     * after read 53 ms (0.27 s); 720p's keyframe left at 0.33 s and the queue rule decided at 0.37 s (p95 325 ms).
+     */
+    @Test
+    void aTickWithoutAShownFrameInsideTheBuildingQueueDoesNotHideIt() {
+        AdaptiveController c = cleanWithGroups(3750);
+        // the next keyframe is due at 4000 (here 0.33 s after a cut at 3670)
+        assertThat(c.tick(queued(29), 3750)).isInstanceOf(Hold.class);
+        assertThat(c.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3800)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(53), 3850)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+        // a reading 200 ms old is not the same queue building
+        AdaptiveController d = cleanWithGroups(3700);
+        assertThat(d.tick(queued(29), 3700)).isInstanceOf(Hold.class);
+        assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3750)).isInstanceOf(Hold.class);
+        assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3800)).isInstanceOf(Hold.class);
+        assertThat(d.tick(queued(53), 3900)).isInstanceOf(Hold.class);
+    }
 }
