@@ -474,7 +474,8 @@ public final class AdaptiveController {
     }
 
     // The keyframe cadence's bookkeeping: a start counts as steady when the one before it was noted after the
-    // last switch and both came at the same interval (within a tenth), so the start-up and each switch first
+    // last switch and both came at about the same interval (within a fifth: a fresh subscription's first interval
+    // was 1,100 ms before 999 ms ones in the lab), so the start-up and each switch first
     // show two groups of the new rendition (its first seconds are also the noisiest: JIT, decoders starting).
     private void noteGroupStart(NetworkSignals.GroupStart g, long now) {
         if (g == null) {
@@ -482,7 +483,7 @@ public final class AdaptiveController {
         }
         long interval = g.sinceLast().toMillis();
         boolean steady = groupNotedAt != NEVER && groupNotedAt > lastSwitch && interval > 0
-                && Math.abs(interval - groupIntervalMs) * 10 <= interval;
+                && Math.abs(interval - groupIntervalMs) * 5 <= interval;
         steadyGroups = steady ? steadyGroups + 1 : 0;
         groupIntervalMs = interval;
         groupSentAt = now - g.age().toMillis();

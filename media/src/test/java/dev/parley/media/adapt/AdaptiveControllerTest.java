@@ -622,7 +622,7 @@ class AdaptiveControllerTest {
         // irregular group starts (keyframes on demand) never make a cadence either
         AdaptiveController d = at("video/h264-1080p");
         d.setStandby(true);
-        long[] starts = {0, 700, 1900, 2400, 3600};
+        long[] starts = {0, 700, 1900, 2400, 3600}; // intervals 700, 1200, 500, 1200 ms
         for (t = 0; t < 3750; t += 50) {
             long at = t;
             boolean start = java.util.Arrays.stream(starts).anyMatch(x -> x + 50 == at);
@@ -724,5 +724,25 @@ class AdaptiveControllerTest {
         assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3750)).isInstanceOf(Hold.class);
         assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3800)).isInstanceOf(Hold.class);
         assertThat(d.tick(queued(53), 3900)).isInstanceOf(Hold.class);
+    }
+
+    /** Sixth-pass lab run 16: 720p's group starts after the start-up came 1,100 ms, then 999 ms apart; the cut 0.28 s before the next. */
+    @Test
+    void aFreshSubscriptionsLongerFirstIntervalStillMakesACadence() {
+        AdaptiveController c = at("video/h264-1080p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 2400; t += 50) {
+            long interval = t == 50 ? 0 : t == 1150 ? 1100 : t == 2150 ? 1000 : -1;
+            NetworkSignals s = interval < 0 ? flowing() : new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3,
+                    Duration.ZERO, new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(interval)));
+            assertThat(c.tick(s, t)).isInstanceOf(Hold.class);
+        }
+        // the next keyframe is due at 3100
+        for (; t < 2950; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        assertThat(c.tick(queued(23), 2950)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(42), 3000)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
     }
 }
