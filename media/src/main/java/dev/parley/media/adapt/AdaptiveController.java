@@ -23,7 +23,12 @@ import java.util.List;
  * stall, not a queue) switch down at once to the best rendition that fits the
  * capacity: while the path queues, what arrives per second is the bottleneck's rate, and the publisher's
  * PROBE estimate caps it (with a standby, a queue younger than 500 ms goes to the
- * standby: the rate measured then still counts the burst that filled the queue). After a switch the old rendition's queue drains for {@code postSwitchSettle}
+ * standby: the rate measured then still counts the burst that filled the queue). With a standby, a queue
+ * building (a tick's frames above {@code queueDowngrade}, the reading before, up to 150 ms old, above
+ * {@code queueGood}) while the shown rendition's next keyframe is due within
+ * {@value #KEYFRAME_AHEAD_MS} ms (its cadence learnt from two group starts at a steady interval since the last
+ * switch) switches to the standby at once: a keyframe sent before the step down reaches the publisher sits
+ * in the bottleneck's FIFO queue ahead of the standby and audio. After a switch the old rendition's queue drains for {@code postSwitchSettle}
  * before another step down.
  *
  * <p>Up: only through a probe, one rung at a time: after {@code upgradeHold} of a clean path, when the
@@ -111,6 +116,12 @@ public final class AdaptiveController {
     private long growthFirst = -1;
     private long growthLast = -1;
     private int growthSteps;
+    // the shown rendition's keyframe cadence: when its latest group was sent (this clock), the interval to the one
+    // before, when that start was noted, and how many starts in a row since the last switch came at a steady interval
+    private long groupSentAt = NEVER;
+    private long groupIntervalMs;
+    private long groupNotedAt = NEVER;
+    private int steadyGroups;
 
     public AdaptiveController(AdaptiveConfig config) {
         this.config = config;
@@ -121,6 +132,8 @@ public final class AdaptiveController {
         ranked = List.copyOf(bestFirst);
         current = Math.max(0, indexOf(currentTrack));
         probe = -1;
+        groupNotedAt = NEVER; // another rendition shows: its cadence is learnt anew
+        steadyGroups = 0;
     }
 
     /** Whether the lowest rendition is received beside any higher one (its bitrate counts against the capacity). */
@@ -168,6 +181,7 @@ public final class AdaptiveController {
      */
     public Decision tick(NetworkSignals s, long now) {
         standbySinceShown = s.arrivals() > 0 ? 0 : standbySinceShown + s.standbyArrivals();
+        noteGroupStart(s.shownGroupStart(), now);
         int lowest = ranked.size() - 1;
         if (silent(s, now) && ranked.size() > 1) {
             // nothing at all comes through (no audio frame, no frame of either rendition) while it flowed
@@ -189,7 +203,7 @@ public final class AdaptiveController {
                 return new AbortProbe(t, "silence");
             }
             if (standby && current != lowest) {
-                return showStandby(now, "silence");
+                return showStandby(now, true, "silence");
             }
         }
         // the shown rendition has delivered nothing for a while, the standby (sent ahead of it, in audio's
@@ -200,7 +214,7 @@ public final class AdaptiveController {
                 && elapsed(lastSwitch, config.postSwitchSettle(), now)) {
             capacityBps = minKnown(s.receiveBps(), s.peerEstimateBps());
             remember(now);
-            return showStandby(now, "shown rendition stuck");
+            return showStandby(now, true, "shown rendition stuck");
         }
         if (s.arrivals() == 0 && now - lastArrivalAt <= QUIET_MS) {
             return new Hold();
@@ -272,6 +286,22 @@ public final class AdaptiveController {
 
         if (queueing && current == lowest) {
             refine(now); // the queue left behind by a step down drains at the bottleneck's rate
+        }
+        // a queue building (this tick's frames above queueDowngrade, the reading before, up to 150 ms old: a tick
+        // without a shown frame in between does not break it, above queueGood) while the
+        // shown rendition's next keyframe is due before a step down decided later could reach the publisher: the
+        // keyframe (200-230 ms of a 600 kbit/s link at 720p) would enter the bottleneck's queue ahead of the
+        // standby and audio. Step to the standby now
+        if (standby && current != lowest && s.arrivals() > 0 && s.queueDelay().toMillis() >= config.queueDowngrade().toMillis()
+                && previousReading(now) >= config.queueGood().toMillis()
+                && elapsed(lastSwitch, config.postSwitchSettle(), now) && keyframeDue(now)) {
+            // the queue is too young and too small for its drain to measure the bottleneck afterwards (the lab's
+            // drained in 150 ms, and an unmeasured step probed 360p 8 s later into the same 600 kbit/s); a FIFO
+            // queue growing by g ms per ms takes in (1 + g) times what it passes on, and what it takes in is what
+            // arrived before it (the last link sample, the publisher's estimate capping it)
+            capacityBps = drainRate(minKnown(s.receiveBps(), peer));
+            remember(now);
+            return showStandby(now, false, "keyframe ahead");
         }
         if ((queueing || emergency || growing) && current != lowest) {
             goodSince = -1;
@@ -432,16 +462,76 @@ public final class AdaptiveController {
                 && windowed - growthFirst >= config.gradientRise().toMillis();
     }
 
-    /** An emergency step down to the standby (the lowest rendition, decoded already) for {@code rule}. */
-    private SwitchTo showStandby(long now, String rule) {
+    /** A step down to the standby (the lowest rendition, decoded already) for {@code rule}. */
+    private SwitchTo showStandby(long now, boolean emergency, String rule) {
         current = ranked.size() - 1;
         badSince = -1;
         goodSince = -1;
         lastDowngrade = now;
         lastSwitch = now;
         resetGrowth();
-        return new SwitchTo(ranked.get(current).track(), true, rule);
+        return new SwitchTo(ranked.get(current).track(), emergency, rule);
     }
+
+    // The keyframe cadence's bookkeeping: a start counts as steady when the one before it was noted after the
+    // last switch and both came at about the same interval (within a fifth: a fresh subscription's first interval
+    // was 1,100 ms before 999 ms ones in the lab), so the start-up and each switch first
+    // show two groups of the new rendition (its first seconds are also the noisiest: JIT, decoders starting).
+    private void noteGroupStart(NetworkSignals.GroupStart g, long now) {
+        if (g == null) {
+            return;
+        }
+        long interval = g.sinceLast().toMillis();
+        boolean steady = groupNotedAt != NEVER && groupNotedAt > lastSwitch && interval > 0
+                && Math.abs(interval - groupIntervalMs) * 5 <= interval;
+        steadyGroups = steady ? steadyGroups + 1 : 0;
+        groupIntervalMs = interval;
+        groupSentAt = now - g.age().toMillis();
+        groupNotedAt = now;
+    }
+
+    /** Whether the shown rendition's next keyframe is due at the publisher within {@link #KEYFRAME_AHEAD_MS}. */
+    private boolean keyframeDue(long now) {
+        if (steadyGroups < 1 || groupIntervalMs <= 0 || groupNotedAt <= lastSwitch) {
+            return false;
+        }
+        long due = groupIntervalMs - Math.floorMod(now - groupSentAt, groupIntervalMs);
+        return due <= KEYFRAME_AHEAD_MS;
+    }
+
+    /**
+     * How far ahead of the shown rendition's next keyframe a building queue steps down: a tick (50 ms) plus the
+     * unsubscribe's way to the publisher and its reset of the group stream (measured 0-40 ms in the lab) plus a margin.
+     */
+    static final long KEYFRAME_AHEAD_MS = 150;
+
+    /**
+     * What the bottleneck passes on while its queue grows from the oldest reading of the last
+     * {@value #STANDING_MS} ms to this tick's: {@code inBps / (1 + growth)}; 0 (unknown) without growth or input.
+     */
+    private long drainRate(long inBps) {
+        long[] first = recent.peekFirst();
+        long[] last = recent.peekLast();
+        if (inBps <= 0 || first == null || last[0] <= first[0] || last[1] <= first[1]) {
+            return 0;
+        }
+        double growth = (double) (last[1] - first[1]) / (last[0] - first[0]);
+        return (long) (inBps / (1 + growth));
+    }
+
+    /** The delay of the reading before this tick's, or -1 when there is none within {@link #PREVIOUS_READING_MS}. */
+    private long previousReading(long now) {
+        long[] prev = null;
+        for (long[] r : recent) {
+            if (r[0] < now) {
+                prev = r;
+            }
+        }
+        return prev == null || now - prev[0] > PREVIOUS_READING_MS ? -1 : prev[1];
+    }
+
+    /** How old the reading before this tick's may be for the keyframe-ahead rule (three 50 ms ticks, one without a frame). */
+    static final long PREVIOUS_READING_MS = 150;
 
     private void resetGrowth() {
         growthFirst = -1;

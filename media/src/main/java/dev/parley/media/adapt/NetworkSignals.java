@@ -17,9 +17,26 @@ import java.time.Duration;
  * @param audioArrivals   audio frames that arrived in the tick
  * @param tickLateness    how much later than scheduled this tick ran: the watcher itself stalled (GC, CPU), so
  *                        what did not arrive meanwhile says nothing about the network
+ * @param shownGroupStart the latest group (keyframe) of the shown rendition that started arriving in the tick, or
+ *                        null when none did
  */
 public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps,
-                             long skippedGroups, int standbyArrivals, int audioArrivals, Duration tickLateness) {
+                             long skippedGroups, int standbyArrivals, int audioArrivals, Duration tickLateness,
+                             GroupStart shownGroupStart) {
+
+    /**
+     * A group of the shown rendition began: {@code age} is how long ago the publisher sent its first frame
+     * (its timestamp on the fastest path seen, see the watcher's live edge: a queue makes the frame arrive
+     * later, not the group start earlier); {@code sinceLast} how far its timestamp is from the previous group's
+     * of the same track (zero when unknown): the rendition's keyframe cadence.
+     */
+    public record GroupStart(Duration age, Duration sinceLast) {
+    }
+
+    public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups,
+                          int standbyArrivals, int audioArrivals, Duration tickLateness) {
+        this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, standbyArrivals, audioArrivals, tickLateness, null);
+    }
 
     public NetworkSignals(Duration queueDelay, int arrivals, long receiveBps, long peerEstimateBps, long skippedGroups) {
         this(queueDelay, arrivals, receiveBps, peerEstimateBps, skippedGroups, 0);
@@ -53,8 +70,11 @@ public record NetworkSignals(Duration queueDelay, int arrivals, long receiveBps,
     /** Like {@link #of(long, LinkSample, ArrivalWindow.Summary, long)}, with how late the tick ran. */
     public static NetworkSignals of(long receiveBps, LinkSample latest, ArrivalWindow.Summary arrivals, long skippedGroups,
                                     Duration tickLateness) {
+        GroupStart group = arrivals.groupAgeMicros() < 0 ? null
+                : new GroupStart(Duration.ofNanos(arrivals.groupAgeMicros() * 1000), Duration.ofNanos(arrivals.groupIntervalMicros() * 1000));
         return new NetworkSignals(Duration.ofNanos(arrivals.minLatenessMicros() * 1000), arrivals.count(), receiveBps,
-                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others(), arrivals.audio(), tickLateness);
+                latest == null ? 0 : latest.peerEstimateBps(), skippedGroups, arrivals.others(), arrivals.audio(), tickLateness,
+                group);
     }
 
     /** Bits per second received between two link samples of the same connection (0 when unknown). */

@@ -43,6 +43,24 @@ public final class LiveEdge {
         return late;
     }
 
+    /**
+     * A group of a track started with this frame timestamp, {@code intervalMicros} after the track's previous
+     * group (0: unknown); {@code counted}: it is the shown rendition's. Its send time on this clock is the
+     * timestamp on the fastest path seen (a queue delays the frame's arrival, not the group's start).
+     */
+    public void groupStarted(long timestampMicros, long intervalMicros, boolean counted) {
+        if (arrivals == null || !counted) {
+            return;
+        }
+        long floor;
+        synchronized (this) {
+            floor = floorMicros;
+        }
+        if (floor != Long.MAX_VALUE) {
+            arrivals.recordGroupStart(timestampMicros + floor, intervalMicros);
+        }
+    }
+
     private synchronized long lateness(long timestampMicros) {
         long now = Clock.nowMicros();
         long offset = now - timestampMicros;

@@ -11,6 +11,7 @@ import dev.parley.media.frame.VideoFrame;
 import dev.parley.media.hang.Catalog;
 import dev.parley.media.hang.VideoRendition;
 import dev.parley.media.playout.AudioClock;
+import dev.parley.media.source.Clock;
 import dev.parley.media.stats.AudioLevel;
 import dev.parley.media.stats.RateMeter;
 import dev.parley.media.stats.WatchStats;
@@ -294,7 +295,7 @@ public final class RemoteMedia implements AutoCloseable {
         long now = nowMs();
         // how late this tick runs: the watcher's own stall (GC, CPU), during which missing arrivals are not the network's
         Duration late = Duration.ofMillis(tickDueMs < 0 ? 0 : Math.max(0, now - tickDueMs));
-        ArrivalWindow.Summary arrived = arrivals.drain();
+        ArrivalWindow.Summary arrived = arrivals.drain(Clock.nowMicros());
         LinkSample link = latestLink;
         NetworkSignals signals = null;
         if (link != null) {
@@ -310,9 +311,11 @@ public final class RemoteMedia implements AutoCloseable {
         if (signals != null) {
             adaptation = new Adaptation(choice.adaptive() ? control.capacityBps() : 0, signals);
             if (choice.adaptive() && LOG.isDebugEnabled()) {
-                LOG.debug("adaptive tick: queue {} ms over {} frames, standby {}, audio {}, late {} ms, rx {} kbit/s, skipped {}",
+                NetworkSignals.GroupStart g = signals.shownGroupStart();
+                LOG.debug("adaptive tick: queue {} ms over {} frames, standby {}, audio {}, late {} ms, rx {} kbit/s, skipped {}{}",
                         signals.queueDelay().toMillis(), signals.arrivals(), signals.standbyArrivals(), signals.audioArrivals(),
-                        late.toMillis(), signals.receiveBps() / 1000, signals.skippedGroups());
+                        late.toMillis(), signals.receiveBps() / 1000, signals.skippedGroups(),
+                        g == null ? "" : ", group sent " + g.age().toMillis() + " ms ago, " + g.sinceLast().toMillis() + " ms after the last");
             }
         }
         for (WatchControl.Action a : actions) {

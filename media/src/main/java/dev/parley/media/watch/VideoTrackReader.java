@@ -36,6 +36,8 @@ final class VideoTrackReader implements AutoCloseable {
     private volatile boolean ended;
     /** On standby: its frames' lateness stays out of the adaptive controller's queue signal. */
     private volatile boolean standby;
+    /** The previous group's first timestamp (capture µs; MIN_VALUE: none yet): this track's keyframe cadence. */
+    private long lastGroupTs = Long.MIN_VALUE;
 
     private final RecordingTap tap;
 
@@ -109,7 +111,12 @@ final class VideoTrackReader implements AutoCloseable {
             }
             LegacyFrame f = LegacyFrame.decode(frame);
             long ts = timeline.get().toCapture(f.timestampMicros());
-            long late = edge.observe(ts, !standby);
+            boolean counted = !standby;
+            long late = edge.observe(ts, counted);
+            if (first) {
+                edge.groupStarted(ts, lastGroupTs == Long.MIN_VALUE || ts <= lastGroupTs ? 0 : ts - lastGroupTs, counted);
+                lastGroupTs = ts;
+            }
             // Dropping late frames only pays when a newer GOP can take their place; without one it would
             // just freeze the picture until the next keyframe (under loss: keyframes only, 1 fps).
             if (!first && edge.tooLate(late - pipeline.jitterMicros()) && g.isSuperseded()) {

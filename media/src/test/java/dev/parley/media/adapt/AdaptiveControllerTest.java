@@ -540,4 +540,209 @@ class AdaptiveControllerTest {
         assertThat(d.getValue()).isEqualTo(new SwitchTo("video/h264-180p", true, "silence"));
         assertThat(d.getKey()).as("the second empty tick after the audio frame").isEqualTo(600);
     }
+
+    // ---- stepping down ahead of the shown rendition's next keyframe ----
+
+    /** A tick of a steady flow whose shown rendition's group started (sent {@code ageMs} ago) in it, groups 1 s apart. */
+    static NetworkSignals groupStart(long queueMs, long ageMs) {
+        return new NetworkSignals(Duration.ofMillis(queueMs), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
+                new NetworkSignals.GroupStart(Duration.ofMillis(ageMs), Duration.ofSeconds(1)));
+    }
+
+    static NetworkSignals queued(long queueMs) {
+        return new NetworkSignals(Duration.ofMillis(queueMs), 2, 600_000, 0, 0, 2, 3, Duration.ZERO);
+    }
+
+    /**
+     * The top rung (so no probe starts) shown with the standby, clean, its groups sent at 0, 1000, 2000, ... (each
+     * noted a tick later); up to {@code until}.
+     */
+    AdaptiveController cleanWithGroups(long until) {
+        AdaptiveController c = at("video/h264-1080p");
+        c.setStandby(true);
+        for (long t = 0; t < until; t += 50) {
+            Decision d = c.tick(t % 1000 == 50 ? groupStart(2, 50) : flowing(), t);
+            assertThat(d).as("clean at %d", t).isInstanceOf(Hold.class);
+        }
+        return c;
+    }
+
+    @Test
+    void aQueueBuildingAsTheShownRenditionsKeyframeIsDueStepsToTheStandbyAtOnce() {
+        AdaptiveController c = cleanWithGroups(3800);
+        // the next keyframe is due at 4000: 12 ms of queue, then 36 ms (one reading above 20 ms: could be
+        // noise), then 60 ms, 100 ms before the keyframe
+        assertThat(c.tick(queued(12), 3800)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(36), 3850)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(60), 3900)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+        // what the bottleneck passed on: the 600 kbit/s that arrived, over 1 + the growth (58 ms in 150 ms)
+        assertThat(c.capacityBps()).isBetween(420_000L, 445_000L);
+        // the queue drains at once; 360p (+ the standby) does not fit what was measured: no probe for a while
+        for (long t = 3950; t < 3900 + 12_000; t += 50) {
+            assertThat(c.tick(flowing(), t)).as("at %d", t).isInstanceOf(Hold.class);
+        }
+    }
+
+    @Test
+    void theSameQueueWithTheKeyframeFarAheadLeavesItToTheQueueRules() {
+        AdaptiveController c = cleanWithGroups(3350);
+        // the next keyframe is due at 4000, 600 ms away: the rules as before (growth on the third rise: 81 ms)
+        assertThat(c.tick(queued(36), 3350)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(60), 3400)).isInstanceOf(Hold.class);
+        Decision d = c.tick(queued(81), 3450);
+        assertThat(d).isInstanceOf(Hold.class);
+        d = c.tick(queued(100), 3500);
+        assertThat(d).isInstanceOf(SwitchTo.class);
+        assertThat(((SwitchTo) d).reason()).isNotEqualTo("keyframe ahead");
+    }
+
+    @Test
+    void aKeyframeAlreadySentIsNotAheadAnyMore() {
+        AdaptiveController c = cleanWithGroups(4000);
+        // the keyframe due at 4000 was sent (not yet arrived: queued); the next one is 1 s away
+        assertThat(c.tick(queued(36), 4000)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(45), 4050)).isInstanceOf(Hold.class);
+    }
+
+    @Test
+    void withoutASteadyCadenceSinceTheLastSwitchTheKeyframeIsNotForeseen() {
+        AdaptiveController c = at("video/h264-1080p");
+        c.setStandby(true);
+        // the start-up switch to 720p: its reader's first group (no interval yet), then one at 1 s: one interval only
+        long t = 0;
+        for (; t < 1750; t += 50) {
+            NetworkSignals s = t == 50 ? new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
+                    new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ZERO))
+                    : t == 1050 ? groupStart(2, 50) : flowing();
+            assertThat(c.tick(s, t)).isInstanceOf(Hold.class);
+        }
+        // 1.1 s after 720p's first group (the start-up's noisy second): a queue reading as the keyframe is due at 2000
+        assertThat(c.tick(queued(36), 1850)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(40), 1900)).as("the standing-queue rule's hold has not run out").isInstanceOf(Hold.class);
+        // irregular group starts (keyframes on demand) never make a cadence either
+        AdaptiveController d = at("video/h264-1080p");
+        d.setStandby(true);
+        long[] starts = {0, 700, 1900, 2400, 3600}; // intervals 700, 1200, 500, 1200 ms
+        for (t = 0; t < 3750; t += 50) {
+            long at = t;
+            boolean start = java.util.Arrays.stream(starts).anyMatch(x -> x + 50 == at);
+            long prev = java.util.Arrays.stream(starts).filter(x -> x + 50 < at).max().orElse(-1);
+            NetworkSignals s = start ? new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
+                    new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(prev < 0 ? 0 : t - 50 - prev)))
+                    : flowing();
+            assertThat(d.tick(s, t)).isInstanceOf(Hold.class);
+        }
+        assertThat(d.tick(queued(36), 3750)).isInstanceOf(Hold.class);
+        assertThat(d.tick(queued(45), 3800)).isInstanceOf(Hold.class);
+    }
+
+    @Test
+    void noKeyframeAheadStepWithinTheSettleAfterASwitchOrWithoutAStandby() {
+        AdaptiveController plain = at("video/h264-1080p");
+        for (long t = 0; t < 3750; t += 50) {
+            plain.tick(t % 1000 == 50 ? groupStart(2, 50) : flowing(), t);
+        }
+        assertThat(plain.tick(queued(36), 3850)).isInstanceOf(Hold.class);
+        assertThat(plain.tick(queued(60), 3900)).as("no standby: nothing cheap to step to").isInstanceOf(Hold.class);
+        // a queue that starts as the rendition shows for the first time: the cadence restarts at every switch
+        AdaptiveController c = cleanWithGroups(3750);
+        c.setRenditions(LADDER, "video/h264-1080p");
+        assertThat(c.tick(queued(36), 3850)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(60), 3900)).isInstanceOf(Hold.class);
+    }
+
+    /**
+     * Fifth-pass lab runs 2 and 8, rebuilt from their numbers (the ticks before the cut: a clean flow with 720p's
+     * group starts 1 s apart): the queue read 36, 60, 81 ms 0.18-0.28 s after the cut (run 8: 37, 57, 82 ms at
+     * 0.20-0.30 s) and 720p's keyframe was sent at 0.32 s; the queue rule decided at 0.33 s (0.35 s), after the
+     * keyframe had left, and the switch second's p95 was 309 ms (306 ms).
+     */
+    @Test
+    void labRunsTwoAndEightStepDownBeforeTheirKeyframeLeaves() {
+        for (long[] run : new long[][]{{180, 36, 60, 81}, {200, 37, 57, 82}}) {
+            AdaptiveController c = at("video/h264-1080p"); // the top rung: no probe in the clean 10 s before the cut
+            c.setStandby(true);
+            long cut = 10_000;
+            long keyframe = cut + 320;
+            long t = 0;
+            for (; t < cut + run[0]; t += 10) {
+                // ticks every 50 ms at this run's phase; each group start noted by the tick after it was sent
+                if ((t - run[0]) % 50 != 0) {
+                    continue;
+                }
+                boolean start = Math.floorMod(t - keyframe, 1000) < 50;
+                long age = Math.floorMod(t - keyframe, 1000);
+                assertThat(c.tick(start ? groupStart(2, age) : flowing(), t)).isInstanceOf(Hold.class);
+            }
+            Decision d = new Hold();
+            long decided = -1;
+            for (int i = 1; i < run.length && decided < 0; i++, t += 50) {
+                d = c.tick(queued(run[i]), t);
+                decided = d instanceof Hold ? -1 : t;
+            }
+            assertThat(d).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+            // the second reading; the lab's reset reached the publisher 0-40 ms after a decision
+            assertThat(decided - cut).as("decided, ms after the cut").isEqualTo(run[0] + 50);
+            assertThat(keyframe - decided).as("ahead of the keyframe").isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    @Test
+    void labTraceTheCleanGapWithKeyframesEverySecondStillChangesNothing() {
+        // the clean 360p trace (a 100 ms gap of everything), with group starts every second and a
+        // keyframe due in every stretch of it: no queue reading, no step
+        AdaptiveController c = at("video/h264-1080p"); // the top rung: no probe
+        c.setStandby(true);
+        long t = 0;
+        for (int round = 0; round < 3; round++) {
+            for (String tick : CLEAN_GAP.split(";")) {
+                long[] v = java.util.Arrays.stream(tick.trim().split(" ")).mapToLong(Long::parseLong).toArray();
+                NetworkSignals.GroupStart g = t % 1000 == 50 && v[1] > 0
+                        ? new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofSeconds(1)) : null;
+                Decision d = c.tick(new NetworkSignals(Duration.ofMillis(v[0]), (int) v[1], v[5] * 1000, 0, v[6], (int) v[2],
+                        (int) v[3], Duration.ofMillis(v[4]), g), t);
+                assertThat(d).as("at %d", t).isInstanceOf(Hold.class);
+                t += 50;
+            }
+        }
+    }
+
+    /**
+     * Sixth-pass lab run 5: the queue read 29 ms 0.17 s after the cut, the next tick brought no 720p frame, the one
+     * after read 53 ms (0.27 s); 720p's keyframe left at 0.33 s and the queue rule decided at 0.37 s (p95 325 ms).
+     */
+    @Test
+    void aTickWithoutAShownFrameInsideTheBuildingQueueDoesNotHideIt() {
+        AdaptiveController c = cleanWithGroups(3750);
+        // the next keyframe is due at 4000 (here 0.33 s after a cut at 3670)
+        assertThat(c.tick(queued(29), 3750)).isInstanceOf(Hold.class);
+        assertThat(c.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3800)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(53), 3850)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+        // a reading 200 ms old is not the same queue building
+        AdaptiveController d = cleanWithGroups(3700);
+        assertThat(d.tick(queued(29), 3700)).isInstanceOf(Hold.class);
+        assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3750)).isInstanceOf(Hold.class);
+        assertThat(d.tick(new NetworkSignals(Duration.ZERO, 0, 988_000, 0, 0, 1, 1, Duration.ZERO), 3800)).isInstanceOf(Hold.class);
+        assertThat(d.tick(queued(53), 3900)).isInstanceOf(Hold.class);
+    }
+
+    /** Sixth-pass lab run 16: 720p's group starts after the start-up came 1,100 ms, then 999 ms apart; the cut 0.28 s before the next. */
+    @Test
+    void aFreshSubscriptionsLongerFirstIntervalStillMakesACadence() {
+        AdaptiveController c = at("video/h264-1080p");
+        c.setStandby(true);
+        long t = 0;
+        for (; t < 2400; t += 50) {
+            long interval = t == 50 ? 0 : t == 1150 ? 1100 : t == 2150 ? 1000 : -1;
+            NetworkSignals s = interval < 0 ? flowing() : new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3,
+                    Duration.ZERO, new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(interval)));
+            assertThat(c.tick(s, t)).isInstanceOf(Hold.class);
+        }
+        // the next keyframe is due at 3100
+        for (; t < 2950; t += 50) {
+            assertThat(c.tick(flowing(), t)).isInstanceOf(Hold.class);
+        }
+        assertThat(c.tick(queued(23), 2950)).isInstanceOf(Hold.class);
+        assertThat(c.tick(queued(42), 3000)).isEqualTo(new SwitchTo("video/h264-180p", false, "keyframe ahead"));
+    }
 }
