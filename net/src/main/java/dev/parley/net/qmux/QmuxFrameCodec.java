@@ -262,19 +262,27 @@ public final class QmuxFrameCodec {
             data.release();
             throw new IllegalArgumentException("STREAM payload above " + QmuxFrame.MAX_STREAM_PAYLOAD);
         }
-        ByteBuf header = alloc.buffer(1 + 8 + 8 + 4);
-        int type = 0x0a | (offset != 0 ? 0x04 : 0) | (fin ? 0x01 : 0);
-        writeVarint(header, type);
-        writeVarint(header, id);
-        if (offset != 0) {
-            writeVarint(header, offset);
-        }
-        writeVarint(header, data.readableBytes());
+        ByteBuf header = alloc.buffer(STREAM_HEADER_MAX);
+        writeStreamHeader(header, id, offset, data.readableBytes(), fin);
         if (!data.isReadable()) {
             data.release();
             return header;
         }
         return alloc.compositeBuffer(2).addComponents(true, header, data);
+    }
+
+    /** The most bytes {@link #writeStreamHeader} writes. */
+    static final int STREAM_HEADER_MAX = 1 + 8 + 8 + 4;
+
+    /** A STREAM frame's type, id, offset (only when non-zero) and length, ahead of {@code length} bytes of data. */
+    static void writeStreamHeader(ByteBuf out, long id, long offset, int length, boolean fin) {
+        int type = 0x0a | (offset != 0 ? 0x04 : 0) | (fin ? 0x01 : 0);
+        writeVarint(out, type);
+        writeVarint(out, id);
+        if (offset != 0) {
+            writeVarint(out, offset);
+        }
+        writeVarint(out, length);
     }
 
     /** Writes the minimal form of {@code v}. */
