@@ -100,10 +100,11 @@ public final class RelayBench {
             Thread feed = Thread.ofPlatform().name("bench-feed").start(() -> feed(video, running));
             // The relay's own stage: publisher write → the frame in the relay's origin, read in process.
             Samples ingress = new Samples(FPS * (seconds + 5));
+            Samples ingressKeys = new Samples(seconds + 5);
             TrackConsumer atRelay = relay.origin().consume().waitFor("cam", Duration.ofSeconds(10))
                     .orElseThrow(() -> new IllegalStateException("the relay never saw the broadcast"))
                     .subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
-            Thread ingressReader = Thread.ofVirtual().name("bench-ingress").start(() -> readTrack(atRelay, ingress, running));
+            Thread ingressReader = Thread.ofVirtual().name("bench-ingress").start(() -> readTrack(atRelay, ingress, ingressKeys, running));
             SchedulerProbe sched = SchedulerProbe.start(seconds + 5);
 
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -111,7 +112,8 @@ public final class RelayBench {
             if (WATCHER_CPUS != null) { // the watchers on their own cores, as a relay's real watchers are on other machines
                 command.addAll(List.of("taskset", "-c", WATCHER_CPUS));
             }
-            command.addAll(List.of(java, gcFlag(), "-cp", System.getProperty("java.class.path"),
+            command.addAll(List.of(java, gcFlag(), "-Dbench.watcherLoops=" + Integer.getInteger("bench.watcherLoops", 1),
+                    "-cp", System.getProperty("java.class.path"),
                     Watchers.class.getName(), "ws://127.0.0.1:" + ws.getPort() + "/", String.valueOf(n),
                     String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS)));
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -126,9 +128,11 @@ public final class RelayBench {
             long t0 = System.nanoTime();
             GcPauses gc = GcPauses.start();
             ingress.measuring = true;
+            ingressKeys.measuring = true;
             sched.samples.measuring = true;
             String result = out.readLine();
             ingress.measuring = false;
+            ingressKeys.measuring = false;
             sched.samples.measuring = false;
             String gcResult = gc.toString();
             long cpu = os.getProcessCpuTime() - cpu0;
@@ -146,8 +150,8 @@ public final class RelayBench {
             double egressMbit = healthy * bitsPerSecond() / 1e6;
             double cpuPct = 100.0 * cpu / 1e9 / wall;
             System.out.printf("N=%-3d stalled=%-2d %s%n", n, stalled, result);
-            System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms | relay JVM: 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
-                    ingress.pct(0.50), ingress.pct(0.99), ingress.pct(1.0), sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
+            System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms (keyframes p50 %.2f ms) | relay JVM: 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
+                    ingress.pct(0.50), ingress.pct(0.99), ingress.pct(1.0), ingressKeys.pct(0.50), sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.printf("       relay JVM CPU %.1f%% of one core (%.2f%%/subscriber, %.2f%%/Mbit/s out), heap after GC %d MB, load average %s -> %s%n",
                     cpuPct, cpuPct / n, cpuPct / egressMbit, heap >> 20, load0, load1);
             publisher.close();
@@ -155,7 +159,7 @@ public final class RelayBench {
     }
 
     /** Records the latency of every frame of {@code track} while {@code samples} is measuring. */
-    private static void readTrack(TrackConsumer track, Samples samples, AtomicBoolean running) {
+    private static void readTrack(TrackConsumer track, Samples samples, Samples keySamples, AtomicBoolean running) {
         try {
             while (running.get()) {
                 GroupConsumer g = track.nextGroup(Duration.ofSeconds(5));
@@ -164,7 +168,11 @@ public final class RelayBench {
                 }
                 try (g) {
                     for (byte[] f = g.readFrame(Duration.ofSeconds(5)); f != null; f = g.readFrame(Duration.ofSeconds(5))) {
-                        samples.add(System.nanoTime() - ByteBuffer.wrap(f).getLong());
+                        long lat = System.nanoTime() - ByteBuffer.wrap(f).getLong();
+                        samples.add(lat);
+                        if (f.length == KEY_BYTES) {
+                            keySamples.add(lat);
+                        }
                     }
                 } catch (MoqException e) {
                     // a group cut on the way: move on to the next
@@ -312,7 +320,11 @@ public final class RelayBench {
             int stalled = Integer.parseInt(args[2]);
             int seconds = Integer.parseInt(args[3]);
             int warmup = Integer.parseInt(args[4]);
-            QmuxClient client = new QmuxClient(QmuxConfig.defaults(), Duration.ofSeconds(20));
+            // Each QmuxClient has one event loop: one per core of this JVM, as watchers on their own machines each have theirs.
+            QmuxClient[] clients = new QmuxClient[Integer.getInteger("bench.watcherLoops", 1)];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = new QmuxClient(QmuxConfig.defaults(), Duration.ofSeconds(20));
+            }
             QmuxClient stalledClient = new QmuxClient(QmuxConfig.defaults().withProtocols(List.of("moq-lite-03"))
                     .withLocal(new TransportParameters(256 << 10, 64 << 10, 64 << 10, 64 << 10, 16, 20)), Duration.ofSeconds(20));
             for (int i = 0; i < stalled; i++) {
@@ -322,17 +334,23 @@ public final class RelayBench {
             AtomicBoolean running = new AtomicBoolean(true);
             long[][] samples = new long[n - stalled][];
             int[] counts = new int[n - stalled];
+            long[][] keySamples = new long[n - stalled][]; // the keyframes alone: the burst every watcher gets at once
+            int[] keyCounts = new int[n - stalled];
+            // Per keyframe, every watcher's latency: how long the whole fan-out of one keyframe takes.
+            java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.ConcurrentLinkedQueue<Long>> perKeyframe =
+                    new java.util.concurrent.ConcurrentHashMap<>();
             AtomicLong frames = new AtomicLong();
             AtomicLong dropped = new AtomicLong();
             List<Thread> readers = new ArrayList<>();
             List<TrackConsumer> tracks = new ArrayList<>();
             for (int i = 0; i < n - stalled; i++) {
-                MoqSession s = MoqSession.start(client.connect(URI.create(url), Optional.empty()));
+                MoqSession s = MoqSession.start(clients[i % clients.length].connect(URI.create(url), Optional.empty()));
                 tracks.add(s.subscribe("cam", Duration.ofSeconds(20)).subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO)));
             }
             for (int i = 0; i < tracks.size(); i++) {
                 int k = i;
                 samples[k] = new long[FPS * (seconds + 5)];
+                keySamples[k] = new long[seconds + 5];
                 TrackConsumer t = tracks.get(k);
                 readers.add(Thread.ofVirtual().start(() -> {
                     try {
@@ -344,6 +362,11 @@ public final class RelayBench {
                                     if (measuring.get() && counts[k] < samples[k].length) {
                                         samples[k][counts[k]++] = lat;
                                         frames.incrementAndGet();
+                                        if (f.length == KEY_BYTES && keyCounts[k] < keySamples[k].length) {
+                                            keySamples[k][keyCounts[k]++] = lat;
+                                            perKeyframe.computeIfAbsent(ByteBuffer.wrap(f).getLong(),
+                                                    x -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(lat);
+                                        }
                                     }
                                 }
                             } catch (MoqException e) {
@@ -374,25 +397,47 @@ public final class RelayBench {
             long cpu = os.getProcessCpuTime() - cpu0;
             double measured = (System.nanoTime() - m0) / 1e9;
             running.set(false);
-            long total = 0;
-            for (int c : counts) {
-                total += c;
+            long[] all = merged(samples, counts);
+            long[] keys = merged(keySamples, keyCounts);
+            double[] spread = new double[3]; // the first, median and last watcher's latency, averaged over keyframes
+            int whole = 0;
+            for (var lats : perKeyframe.values()) {
+                long[] l = lats.stream().mapToLong(Long::longValue).sorted().toArray();
+                if (l.length < (n - stalled) * 9 / 10) {
+                    continue; // at the window's edge
+                }
+                whole++;
+                spread[0] += l[0] / 1e6;
+                spread[1] += l[l.length / 2] / 1e6;
+                spread[2] += l[l.length - 1] / 1e6;
             }
-            long[] all = new long[(int) total];
-            int at = 0;
-            for (int i = 0; i < counts.length; i++) {
-                System.arraycopy(samples[i], 0, all, at, counts[i]);
-                at += counts[i];
-            }
-            Arrays.sort(all);
+            String fanOut = whole == 0 ? "" : String.format(" (a keyframe's watchers: first %.2f ms, median %.2f ms, last %.2f ms)",
+                    spread[0] / whole, spread[1] / whole, spread[2] / whole);
             double expected = FPS * measured * counts.length;
             System.out.printf("frames %.1f%% of %d (%d groups cut as stale), latency p50 %.2f ms p99 %.2f ms max %.2f ms"
+                            + " (keyframes p50 %.2f ms p99 %.2f ms)%s"
                             + " | watcher JVM: CPU %.1f%% of one core, 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     100.0 * all.length / expected, (long) expected, dropped.get(),
                     pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+                    pct(keys, 0.50) / 1e6, pct(keys, 0.99) / 1e6, fanOut,
                     100.0 * cpu / 1e9 / measured, sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.flush();
             System.exit(0);
+        }
+
+        private static long[] merged(long[][] perWatcher, int[] counts) {
+            int total = 0;
+            for (int c : counts) {
+                total += c;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (int i = 0; i < counts.length; i++) {
+                System.arraycopy(perWatcher[i], 0, all, at, counts[i]);
+                at += counts[i];
+            }
+            Arrays.sort(all);
+            return all;
         }
 
         private static double pct(long[] sorted, double p) {
