@@ -192,10 +192,13 @@ class SessionWireTest {
         readExactly(v.recv(), 7);
         awaitTrue(() -> session.servedSubscriptions() == 2);
         GroupProducer v0 = video.createGroup(0);
+        v0.writeFrame(ascii("v0")); // a group's stream opens with its first frame
         RecvStream sv0 = raw.acceptUni();
         GroupProducer v1 = video.createGroup(1);
+        v1.writeFrame(ascii("v1")); // a group's stream opens with its first frame
         RecvStream sv1 = raw.acceptUni();
         GroupProducer a0 = audio.createGroup(0);
+        a0.writeFrame(ascii("a0")); // a group's stream opens with its first frame
         RecvStream sa0 = raw.acceptUni();
         awaitTrue(() -> served.priorities.size() == 3);
         long pv0 = served.priorities.get(sv0.id());
