@@ -174,12 +174,12 @@ final class QmuxStream implements BidiStream, SendStream, RecvStream {
                 if (sendQueued < conn.sendBufferLimit()) {
                     break;
                 }
+                conn.enqueueSend(this); // what is queued must move for room to come back
                 QmuxConnection.awaitOn(writable);
             }
             if (len > 0) {
                 sendQueue.add(new Chunk(src, off, len));
                 sendQueued += len;
-                conn.enqueueSend(this);
             }
         } finally {
             lock.unlock();
@@ -199,9 +199,22 @@ final class QmuxStream implements BidiStream, SendStream, RecvStream {
         }
     }
 
+    /**
+     * Hands what was written since the last flush to the connection's scheduler, which sends it as soon as
+     * credit and the socket allow. Writes wait for this, as on QUIC: a frame's header and payload, written
+     * one after the other, then leave in one STREAM frame and one socket write instead of racing the event
+     * loop into two (a relay pays each socket write once per watcher).
+     */
     @Override
     public void flush() {
-        // The scheduler sends queued data as soon as credit and the socket allow; nothing is held back.
+        lock.lock();
+        try {
+            if (sendQueued > 0 && !resetSent && conn.closeReason() == null) {
+                conn.enqueueSend(this);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class QmuxBench {
                         BidiStream b = s.acceptBidi();
                         byte[] req = QmuxTestSupport.readAll(b.recv());
                         b.send().write(req);
+                        b.send().flush();
                         b.send().finish();
                     }
                 } catch (InterruptedException | RuntimeException e) {
@@ -56,6 +57,7 @@ public final class QmuxBench {
                 long t0 = System.nanoTime();
                 BidiStream b = c.openBidi();
                 b.send().write(new byte[100]);
+                b.send().flush();
                 b.send().finish();
                 QmuxTestSupport.readAll(b.recv());
                 rtts[i] = System.nanoTime() - t0;

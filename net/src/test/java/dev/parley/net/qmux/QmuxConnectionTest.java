@@ -39,6 +39,7 @@ class QmuxConnectionTest {
                             int n;
                             while ((n = s.recv().read(buf, 0, buf.length)) >= 0) {
                                 s.send().write(java.util.Arrays.copyOf(buf, n));
+                                s.send().flush();
                             }
                             s.send().finish();
                         } catch (InterruptedException | RuntimeException e) {
@@ -65,6 +66,7 @@ class QmuxConnectionTest {
             BidiStream b = c.openBidi();
             assertThat(b.id()).isEqualTo(0);
             b.send().write("hello qmux".getBytes(StandardCharsets.UTF_8));
+            b.send().flush();
             b.send().finish();
             assertThat(new String(readAll(b.recv()), StandardCharsets.UTF_8)).isEqualTo("hello qmux");
             assertThat(c.openBidi().id()).isEqualTo(4);
@@ -78,6 +80,7 @@ class QmuxConnectionTest {
             SendStream up = c.openUni();
             assertThat(up.id()).isEqualTo(2);
             up.write("up".getBytes());
+            up.flush();
             up.finish();
             RecvStream atServer = s.acceptUni();
             assertThat(atServer.id()).isEqualTo(2);
@@ -88,8 +91,10 @@ class QmuxConnectionTest {
             SendStream down2 = s.openUni();
             assertThat(down2.id()).isEqualTo(7);
             down2.write("second".getBytes());
+            down2.flush();
             down2.finish();
             down.write("first".getBytes());
+            down.flush();
             down.finish();
             // Data for index 1 arrives first; index 0 is implicitly opened and accepted before it.
             RecvStream r0 = c.acceptUni();
@@ -115,6 +120,7 @@ class QmuxConnectionTest {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 for (int off = 0; off < payload.length; off += 100_000) {
                     up.write(payload, off, Math.min(100_000, payload.length - off));
+                    up.flush();
                 }
                 up.finish();
             }, r -> Thread.ofVirtual().start(r));
@@ -155,6 +161,7 @@ class QmuxConnectionTest {
             QmuxConnection s = t.nextAccepted();
             SendStream up = c.openUni();
             up.write("partial".getBytes());
+            up.flush();
             up.reset(42);
             RecvStream in = s.acceptUni();
             assertThatThrownBy(() -> readAll(in)).isInstanceOfSatisfying(StreamResetException.class,
@@ -162,6 +169,7 @@ class QmuxConnectionTest {
 
             SendStream up2 = c.openUni();
             up2.write("x".getBytes());
+            up2.flush();
             RecvStream in2 = s.acceptUni();
             in2.stop(7);
             assertThatThrownBy(() -> in2.read(new byte[8], 0, 8)).isInstanceOfSatisfying(StreamResetException.class,
@@ -169,6 +177,7 @@ class QmuxConnectionTest {
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 10_000; i++) {
                     up2.write(new byte[1024]);
+                    up2.flush();
                     Thread.sleep(1);
                 }
             }).isInstanceOfSatisfying(StreamResetException.class, e -> assertThat(e.code()).isEqualTo(7));
@@ -176,6 +185,7 @@ class QmuxConnectionTest {
             echoBidi(s);
             BidiStream b = c.openBidi();
             b.send().write("still".getBytes());
+            b.send().flush();
             b.send().finish();
             assertThat(readAll(b.recv())).isEqualTo("still".getBytes());
         }
@@ -194,6 +204,7 @@ class QmuxConnectionTest {
                     new Random(seed).nextBytes(data);
                     BidiStream b = c.openBidi();
                     b.send().write(data);
+                    b.send().flush();
                     b.send().finish();
                     try {
                         return java.util.Arrays.equals(readAll(b.recv()), data);
@@ -216,7 +227,9 @@ class QmuxConnectionTest {
             BidiStream a = c.openBidi();
             BidiStream b = c.openBidi();
             a.send().write(new byte[] {1});
+            a.send().flush();
             b.send().write(new byte[] {2});
+            b.send().flush();
             CountDownLatch opened = new CountDownLatch(1);
             Thread third = Thread.ofVirtual().start(() -> {
                 c.openBidi();
@@ -305,6 +318,7 @@ class QmuxConnectionTest {
                 echoes.add(CompletableFuture.supplyAsync(() -> {
                     BidiStream b = c.openBidi();
                     b.send().write(data);
+                    b.send().flush();
                     b.send().finish();
                     try {
                         return readAll(b.recv());

@@ -145,6 +145,7 @@ class QmuxNodeInteropTest {
             please.write(0x01);
             please.writeBytes(RawLiteResponder.framed(new byte[] {0})); // prefix ""
             announce.send().write(please.toByteArray());
+            announce.send().flush();
             RawLiteResponder.ByteArrayInput ann = new RawLiteResponder.ByteArrayInput(RawLiteResponder.readMessage(announce.recv()));
             assertThat(ann.u8()).isEqualTo(1);
             assertThat(ann.string()).isEqualTo("cam");
@@ -188,6 +189,7 @@ class QmuxNodeInteropTest {
         msg.write(0x02);
         msg.writeBytes(RawLiteResponder.framed(body.toByteArray()));
         sub.send().write(msg.toByteArray());
+        sub.send().flush();
         assertThat(RawLiteResponder.readVarint(sub.recv())).as("SUBSCRIBE_OK type").isZero();
         RawLiteResponder.readMessage(sub.recv());
         java.util.TreeMap<Long, List<byte[]>> bySequence = new java.util.TreeMap<>();

@@ -71,6 +71,7 @@ class QmuxTlsTest {
                 try {
                     BidiStream b = s.acceptBidi();
                     b.send().write(readAll(b.recv()));
+                    b.send().flush();
                     b.send().finish();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -80,6 +81,7 @@ class QmuxTlsTest {
             byte[] data = new byte[100_000];
             new java.util.Random(5).nextBytes(data);
             b.send().write(data);
+            b.send().flush();
             b.send().finish();
             assertThat(readAll(b.recv())).isEqualTo(data);
             c.close();

@@ -150,6 +150,7 @@ class QmuxWireTest {
                 try {
                     BidiStream b = goodServer.acceptBidi();
                     b.send().write(readAll(b.recv()));
+                    b.send().flush();
                     b.send().finish();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -157,6 +158,7 @@ class QmuxWireTest {
             });
             BidiStream b = good.openBidi();
             b.send().write("alive".getBytes());
+            b.send().flush();
             b.send().finish();
             assertThat(readAll(b.recv())).isEqualTo("alive".getBytes());
             assertThat(goodServer.closed()).isNotDone();

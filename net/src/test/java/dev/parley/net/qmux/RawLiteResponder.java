@@ -55,6 +55,7 @@ final class RawLiteResponder {
                     writeString(body, broadcast);
                     writeVarint(body, 0); // hops
                     s.send().write(framed(body.toByteArray()));
+                    s.send().flush();
                     drain(s.recv());
                 }
                 case 0x2 -> subscribe(conn, s);
@@ -91,6 +92,7 @@ final class RawLiteResponder {
         writeVarint(resp, 0); // SUBSCRIBE_OK type
         resp.writeBytes(framed(ok.toByteArray()));
         s.send().write(resp.toByteArray());
+        s.send().flush();
         for (int g = 0; g < groups.size(); g++) {
             SendStream u = conn.openUni();
             u.setPriority(priority);
@@ -105,6 +107,7 @@ final class RawLiteResponder {
                 out.writeBytes(f);
             }
             u.write(out.toByteArray());
+            u.flush();
             u.finish();
         }
         drain(s.recv());
