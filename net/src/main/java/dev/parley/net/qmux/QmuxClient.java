@@ -8,9 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -48,7 +46,7 @@ public final class QmuxClient implements AutoCloseable {
         this.config = config;
         this.timeout = timeout;
         this.group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("qmux-client-", 0).daemon().factory(),
-                NioIoHandler.newFactory());
+                dev.parley.net.transport.TcpTransport.ioHandlerFactory());
     }
 
     /** Connects to {@code ws://host:port/path} (or {@code wss://} with the default trust store). */
@@ -83,7 +81,7 @@ public final class QmuxClient implements AutoCloseable {
                 .build();
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(dev.parley.net.transport.TcpTransport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // A failed write (the peer reset) must not close before we read what it sent first.
                 .option(ChannelOption.AUTO_CLOSE, false)

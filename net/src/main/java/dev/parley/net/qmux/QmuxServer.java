@@ -8,9 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -60,7 +58,7 @@ public final class QmuxServer implements AutoCloseable {
     public static QmuxServer start(InetSocketAddress bind, Optional<SslContext> tls, QmuxConfig config,
                                    Consumer<QmuxConnection> handler, dev.parley.net.relay.HttpRoute plain) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
-                Thread.ofPlatform().name("qmux-server-", 0).daemon().factory(), NioIoHandler.newFactory());
+                Thread.ofPlatform().name("qmux-server-", 0).daemon().factory(), dev.parley.net.transport.TcpTransport.ioHandlerFactory());
         Consumer<QmuxConnection> onVirtualThread = conn -> Thread.ofVirtual().name("qmux-session").start(() -> {
             try {
                 handler.accept(conn);
@@ -83,7 +81,7 @@ public final class QmuxServer implements AutoCloseable {
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(dev.parley.net.transport.TcpTransport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // A failed write (the peer reset) must not close before we read what it sent first.
                     .childOption(ChannelOption.AUTO_CLOSE, false)
