@@ -46,7 +46,7 @@ public final class QmuxClient implements AutoCloseable {
         this.config = config;
         this.timeout = timeout;
         this.group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("qmux-client-", 0).daemon().factory(),
-                dev.parley.net.transport.TcpTransport.ioHandlerFactory());
+                TcpTransport.ioHandlerFactory());
     }
 
     /** Connects to {@code ws://host:port/path} (or {@code wss://} with the default trust store). */
@@ -81,7 +81,7 @@ public final class QmuxClient implements AutoCloseable {
                 .build();
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(dev.parley.net.transport.TcpTransport.channel())
+                .channel(TcpTransport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // A failed write (the peer reset) must not close before we read what it sent first.
                 .option(ChannelOption.AUTO_CLOSE, false)

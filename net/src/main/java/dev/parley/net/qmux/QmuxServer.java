@@ -58,7 +58,7 @@ public final class QmuxServer implements AutoCloseable {
     public static QmuxServer start(InetSocketAddress bind, Optional<SslContext> tls, QmuxConfig config,
                                    Consumer<QmuxConnection> handler, dev.parley.net.relay.HttpRoute plain) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
-                Thread.ofPlatform().name("qmux-server-", 0).daemon().factory(), dev.parley.net.transport.TcpTransport.ioHandlerFactory());
+                Thread.ofPlatform().name("qmux-server-", 0).daemon().factory(), TcpTransport.ioHandlerFactory());
         Consumer<QmuxConnection> onVirtualThread = conn -> Thread.ofVirtual().name("qmux-session").start(() -> {
             try {
                 handler.accept(conn);
@@ -81,7 +81,7 @@ public final class QmuxServer implements AutoCloseable {
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
-                    .channel(dev.parley.net.transport.TcpTransport.serverChannel())
+                    .channel(TcpTransport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // A failed write (the peer reset) must not close before we read what it sent first.
                     .childOption(ChannelOption.AUTO_CLOSE, false)

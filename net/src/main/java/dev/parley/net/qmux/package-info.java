@@ -7,7 +7,7 @@
  * and {@link dev.parley.net.qmux.QmuxClient} produce {@link dev.parley.net.qmux.QmuxConnection}s
  * implementing the transport SPI: QUIC stream numbering, QUIC-style connection/stream flow control and
  * stream-count limits, a priority scheduler, and blocking stream calls for virtual threads while Netty's
- * event loop only decodes, accounts and writes. Datagrams and RESET_STREAM_AT are not advertised, so
+ * event loop (native epoll on Linux, else NIO: {@code TcpTransport}) only decodes, accounts and writes. Datagrams and RESET_STREAM_AT are not advertised, so
  * receiving one closes the connection.
  */
 package dev.parley.net.qmux;

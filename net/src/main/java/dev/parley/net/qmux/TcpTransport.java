@@ -1,4 +1,4 @@
-package dev.parley.net.transport;
+package dev.parley.net.qmux;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
@@ -18,7 +18,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * {@code selectNow} per event-loop turn on top of every one (docs/bench-moq-relay.md).
  * {@code -Dparley.tcp=nio} forces NIO.
  */
-public final class TcpTransport {
+final class TcpTransport {
     private static final boolean EPOLL = !"nio".equals(System.getProperty("parley.tcp")) && epollLoads();
 
     private TcpTransport() {
@@ -33,19 +33,19 @@ public final class TcpTransport {
     }
 
     /** "epoll" or "nio", for logs and benchmarks. */
-    public static String name() {
+    static String name() {
         return EPOLL ? "epoll" : "nio";
     }
 
-    public static IoHandlerFactory ioHandlerFactory() {
+    static IoHandlerFactory ioHandlerFactory() {
         return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    public static Class<? extends ServerSocketChannel> serverChannel() {
+    static Class<? extends ServerSocketChannel> serverChannel() {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    public static Class<? extends SocketChannel> channel() {
+    static Class<? extends SocketChannel> channel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }
