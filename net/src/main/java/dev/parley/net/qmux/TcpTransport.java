@@ -32,11 +32,6 @@ final class TcpTransport {
         }
     }
 
-    /** "epoll" or "nio", for logs and benchmarks. */
-    static String name() {
-        return EPOLL ? "epoll" : "nio";
-    }
-
     static IoHandlerFactory ioHandlerFactory() {
         return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }

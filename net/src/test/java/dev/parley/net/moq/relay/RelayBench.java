@@ -320,7 +320,7 @@ public final class RelayBench {
             int stalled = Integer.parseInt(args[2]);
             int seconds = Integer.parseInt(args[3]);
             int warmup = Integer.parseInt(args[4]);
-            // Each QmuxClient has one event loop: one per core of this JVM, as watchers on their own machines each have theirs.
+            // -Dbench.watcherLoops=N spreads the sessions over N clients, each with its own event loop (default one).
             QmuxClient[] clients = new QmuxClient[Integer.getInteger("bench.watcherLoops", 1)];
             for (int i = 0; i < clients.length; i++) {
                 clients[i] = new QmuxClient(QmuxConfig.defaults(), Duration.ofSeconds(20));
