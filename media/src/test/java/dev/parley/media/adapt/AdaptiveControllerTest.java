@@ -549,6 +549,12 @@ class AdaptiveControllerTest {
                 new NetworkSignals.GroupStart(Duration.ofMillis(ageMs), Duration.ofSeconds(1)));
     }
 
+    /** A tick of a steady flow in which the shown rendition's group sent 50 ms ago was noted, {@code intervalMs} after the one before (0: the first). */
+    static NetworkSignals groupNoted(long intervalMs) {
+        return new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
+                new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(intervalMs)));
+    }
+
     static NetworkSignals queued(long queueMs) {
         return new NetworkSignals(Duration.ofMillis(queueMs), 2, 600_000, 0, 0, 2, 3, Duration.ZERO);
     }
@@ -611,9 +617,7 @@ class AdaptiveControllerTest {
         // the start-up switch to 720p: its reader's first group (no interval yet), then one at 1 s: one interval only
         long t = 0;
         for (; t < 1750; t += 50) {
-            NetworkSignals s = t == 50 ? new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
-                    new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ZERO))
-                    : t == 1050 ? groupStart(2, 50) : flowing();
+            NetworkSignals s = t == 50 ? groupNoted(0) : t == 1050 ? groupStart(2, 50) : flowing();
             assertThat(c.tick(s, t)).isInstanceOf(Hold.class);
         }
         // 1.1 s after 720p's first group (the start-up's noisy second): a queue reading as the keyframe is due at 2000
@@ -627,9 +631,7 @@ class AdaptiveControllerTest {
             long at = t;
             boolean start = java.util.Arrays.stream(starts).anyMatch(x -> x + 50 == at);
             long prev = java.util.Arrays.stream(starts).filter(x -> x + 50 < at).max().orElse(-1);
-            NetworkSignals s = start ? new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3, Duration.ZERO,
-                    new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(prev < 0 ? 0 : t - 50 - prev)))
-                    : flowing();
+            NetworkSignals s = start ? groupNoted(prev < 0 ? 0 : t - 50 - prev) : flowing();
             assertThat(d.tick(s, t)).isInstanceOf(Hold.class);
         }
         assertThat(d.tick(queued(36), 3750)).isInstanceOf(Hold.class);
@@ -734,8 +736,7 @@ class AdaptiveControllerTest {
         long t = 0;
         for (; t < 2400; t += 50) {
             long interval = t == 50 ? 0 : t == 1150 ? 1100 : t == 2150 ? 1000 : -1;
-            NetworkSignals s = interval < 0 ? flowing() : new NetworkSignals(Duration.ofMillis(2), 2, 1_000_000, 0, 0, 2, 3,
-                    Duration.ZERO, new NetworkSignals.GroupStart(Duration.ofMillis(50), Duration.ofMillis(interval)));
+            NetworkSignals s = interval < 0 ? flowing() : groupNoted(interval);
             assertThat(c.tick(s, t)).isInstanceOf(Hold.class);
         }
         // the next keyframe is due at 3100
