@@ -245,10 +245,10 @@ final class Publisher {
         });
         ProbeReporter reporter = new ProbeReporter();
         StreamWriter out = session.writer(s.send());
-        long intervalMs = session.config().probeInterval().toMillis();
+        SharedTicker.Waiter tick = SharedTicker.of(session.config().probeInterval()).waiter();
         try {
             while (open.get() && !session.isClosed()) {
-                Thread.sleep(intervalMs);
+                tick.await();
                 var stats = session.connection().pathStats();
                 long bitrate = reporter.onTick(stats.deliveryRate() * 8);
                 if (bitrate >= 0) {

@@ -43,6 +43,9 @@ public record SessionConfig(WireLimits wire, int maxInboundStreams, int maxRemot
         Objects.requireNonNull(servedMaxLatency, "servedMaxLatency");
         Objects.requireNonNull(staleGroupGrace, "staleGroupGrace");
         Objects.requireNonNull(ackElicitInterval, "ackElicitInterval");
+        if (probeInterval.isNegative() || probeInterval.isZero()) {
+            throw new IllegalArgumentException("probe interval must be positive: " + probeInterval);
+        }
         if (ackElicitInterval.isNegative()) {
             throw new IllegalArgumentException("negative ack-elicit interval: " + ackElicitInterval);
         }

@@ -476,10 +476,11 @@ final class Subscriber {
     private void elicitAcks(BidiStream s) {
         AckElicitor elicitor = new AckElicitor(session.config().ackElicitInterval());
         StreamWriter out = session.writer(s.send());
-        long sleep = Math.max(1, session.config().ackElicitInterval().toMillis() / 2);
+        // Ticks at half the interval, so a PROBE goes out within 1.5 intervals of the last.
+        SharedTicker.Waiter tick = SharedTicker.of(session.config().ackElicitInterval().dividedBy(2)).waiter();
         try {
             while (!session.isClosed()) {
-                Thread.sleep(sleep);
+                tick.await();
                 var path = session.connection().pathStats();
                 if (elicitor.onTick(System.nanoTime() / 1_000_000, path.bytesReceived(), path.bytesSent())) {
                     out.write(new Probe(0, 0));
