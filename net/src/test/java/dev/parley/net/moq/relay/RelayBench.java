@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * over WebSocket in a <em>child JVM</em>, a 30 fps video-like track (one group per second: a 20 KB keyframe
  * then 3.5 KB frames, ~1 Mbit/s). Prints, per N: frame delivery latency p50/p99/max (publisher write →
  * watcher read; both JVMs read the same monotonic clock), the same latency up to the relay (publisher write
- * → the frame in the relay's origin, read by an in-process consumer), how late a 1 ms sleep wakes in each
+ * → the frame in the relay's origin, read by an in-process consumer), how late a 10 ms sleep wakes in each
  * JVM (what the OS scheduler alone adds on these cores), GC pauses in each JVM, this JVM's CPU (relay + the
  * one publisher) per subscriber and per Mbit/s sent to watchers, heap after GC and the load average; then
  * 100 watchers of which 10 stall.
@@ -49,17 +49,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * relay, so the end-to-end numbers include waiting for a core behind the other process.
  *
  * <p>Run: {@code scripts/bench net dev.parley.net.moq.relay.RelayBench [seconds] [N...]} (defaults 10 s,
- * N = 1 10 100). {@code -Dbench.warmup=S} sets the warm-up (default 10 s: the JIT must have compiled the
+ * N = 1 10 100). {@code -Dbench.warmup=S} sets the warm-up (default 30 s: the JIT must have compiled the
  * per-frame path before measuring, and at 30 frames a second that takes seconds; with 2 s, N=1 measured a
- * p50 about 1.5 ms higher). The child JVM uses the same garbage collector as this one
- * ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}). To keep the watchers off the relay's cores:
+ * p50 about 1.5 ms higher; and the child's heap must have stopped growing, see below). The child JVM uses
+ * the same garbage collector as this one ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}).
+ *
+ * <p>The child runs with {@code -XX:SoftMaxHeapSize=256m} ({@code -Dbench.watcherSoftMax=0} to leave it out).
+ * Its 100 sessions allocate ~50 MB a second (a frame is copied four times on a client's read path), and
+ * with the default heap (a quarter of the RAM) ZGC lets the heap grow for minutes before it collects, so
+ * every allocation touches fresh memory: page faults were 10 % of its profile, and after a 30 s warm-up
+ * the p99 at 100 watchers was 28-47 ms against 11-12 ms with the cap (the relay's own heap did not matter).
+ * 100 real watchers run in 100 processes, each allocating a hundredth of that. To keep the watchers off the relay's cores:
  * {@code BENCH_JAVA_OPTS=-Dbench.watcherCpus=1 taskset -c 0 scripts/bench ...} (relay on CPU 0, watchers on CPU 1).
  */
 public final class RelayBench {
     static final int FPS = 30;
     static final int KEY_BYTES = 20_000;
     static final int DELTA_BYTES = 3_500;
-    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 30);
+    /** The child's ZGC soft heap cap in MB ({@code -Dbench.watcherSoftMax=0}: none). */
+    static final int WATCHER_SOFT_MAX_MB = Integer.getInteger("bench.watcherSoftMax", 256);
     /** {@code -Dbench.watcherCpus=1}: the child JVM runs under {@code taskset -c 1} (pin this JVM elsewhere with taskset too). */
     static final String WATCHER_CPUS = System.getProperty("bench.watcherCpus");
 
@@ -112,7 +121,11 @@ public final class RelayBench {
             if (WATCHER_CPUS != null) { // the watchers on their own cores, as a relay's real watchers are on other machines
                 command.addAll(List.of("taskset", "-c", WATCHER_CPUS));
             }
-            command.addAll(List.of(java, gcFlag(), "-Dbench.watcherLoops=" + Integer.getInteger("bench.watcherLoops", 1),
+            command.addAll(List.of(java, gcFlag()));
+            if (WATCHER_SOFT_MAX_MB > 0) {
+                command.add("-XX:SoftMaxHeapSize=" + WATCHER_SOFT_MAX_MB + "m");
+            }
+            command.addAll(List.of("-Dbench.watcherLoops=" + Integer.getInteger("bench.watcherLoops", 1),
                     "-cp", System.getProperty("java.class.path"),
                     Watchers.class.getName(), "ws://127.0.0.1:" + ws.getPort() + "/", String.valueOf(n),
                     String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS)));
@@ -150,7 +163,7 @@ public final class RelayBench {
             double egressMbit = healthy * bitsPerSecond() / 1e6;
             double cpuPct = 100.0 * cpu / 1e9 / wall;
             System.out.printf("N=%-3d stalled=%-2d %s%n", n, stalled, result);
-            System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms (keyframes p50 %.2f ms) | relay JVM: 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
+            System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms (keyframes p50 %.2f ms) | relay JVM: 10 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     ingress.pct(0.50), ingress.pct(0.99), ingress.pct(1.0), ingressKeys.pct(0.50), sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.printf("       relay JVM CPU %.1f%% of one core (%.2f%%/subscriber, %.2f%%/Mbit/s out), heap after GC %d MB, load average %s -> %s%n",
                     cpuPct, cpuPct / n, cpuPct / egressMbit, heap >> 20, load0, load1);
@@ -223,7 +236,7 @@ public final class RelayBench {
     }
 
     /**
-     * How late a platform thread wakes from a 1 ms sleep: the delay the OS scheduler alone adds to any
+     * How late a platform thread wakes from a 10 ms sleep: the delay the OS scheduler alone adds to any
      * hand-off between threads in this JVM at this moment, the floor under every stage of the pipeline.
      */
     static final class SchedulerProbe {
@@ -231,13 +244,19 @@ public final class RelayBench {
         private final Thread thread;
         private volatile boolean stop;
 
+        /**
+         * 10 ms, not less: the probe's own wake-ups are load on the cores it measures (at 1 ms, 1000 a second in
+         * each JVM, it was 4 % of the relay JVM's profile samples).
+         */
+        static final long SLEEP_NANOS = 10_000_000;
+
         private SchedulerProbe(int seconds) {
-            samples = new Samples(seconds * 1000);
+            samples = new Samples(seconds * 100);
             thread = Thread.ofPlatform().daemon().name("bench-scheduler-probe").start(() -> {
                 while (!stop) {
                     long t = System.nanoTime();
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                    samples.add(System.nanoTime() - t - 1_000_000);
+                    java.util.concurrent.locks.LockSupport.parkNanos(SLEEP_NANOS);
+                    samples.add(System.nanoTime() - t - SLEEP_NANOS);
                 }
             });
         }
@@ -416,7 +435,7 @@ public final class RelayBench {
             double expected = FPS * measured * counts.length;
             System.out.printf("frames %.1f%% of %d (%d groups cut as stale), latency p50 %.2f ms p99 %.2f ms max %.2f ms"
                             + " (keyframes p50 %.2f ms p99 %.2f ms)%s"
-                            + " | watcher JVM: CPU %.1f%% of one core, 1 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
+                            + " | watcher JVM: CPU %.1f%% of one core, 10 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     100.0 * all.length / expected, (long) expected, dropped.get(),
                     pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6,
                     pct(keys, 0.50) / 1e6, pct(keys, 0.99) / 1e6, fanOut,
