@@ -7,7 +7,8 @@ import dev.parley.net.transport.RecvStream;
 
 /**
  * Blocking reads of whole moq-lite items from one receive stream. Bytes are pulled in chunks of at most
- * {@link #CHUNK} only when the decoder needs more, so memory stays at one item plus one chunk.
+ * {@link #CHUNK} only when the decoder needs more, so memory stays at one item plus one chunk; a large frame's
+ * payload is read straight into its own array ({@link StreamDecoder#fillPending}).
  */
 final class MessageReader {
     static final int CHUNK = 16 * 1024;
@@ -39,6 +40,10 @@ final class MessageReader {
             if (fin) {
                 decoder.finish();
                 return null;
+            }
+            if (decoder.pendingRemaining() > 0) { // a large frame's payload: straight into its own array
+                fin = decoder.fillPending(stream::read) < 0;
+                continue;
             }
             int n = stream.read(chunk, 0, chunk.length);
             if (n < 0) {
