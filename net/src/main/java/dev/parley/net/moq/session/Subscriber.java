@@ -477,7 +477,7 @@ final class Subscriber {
         AckElicitor elicitor = new AckElicitor(session.config().ackElicitInterval());
         StreamWriter out = session.writer(s.send());
         // Ticks at half the interval, so a PROBE goes out within 1.5 intervals of the last.
-        SharedTicker.Waiter tick = SharedTicker.of(session.config().ackElicitInterval().dividedBy(2)).waiter();
+        SharedTicker.Waiter tick = SharedTicker.of(Duration.ofMillis(Math.max(1, session.config().ackElicitInterval().toMillis() / 2))).waiter();
         try {
             while (!session.isClosed()) {
                 tick.await();
