@@ -72,6 +72,10 @@ final class SharedTicker {
             this.phase = phase;
         }
 
+        int phase() {
+            return phase;
+        }
+
         /** Blocks until this phase's next tick: at most one period. Interruptible. */
         void await() throws InterruptedException {
             lock.lockInterruptibly();

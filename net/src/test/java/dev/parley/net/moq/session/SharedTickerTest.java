@@ -54,8 +54,10 @@ class SharedTickerTest {
         var wakes = new ConcurrentLinkedQueue<Long>();
         CountDownLatch done = new CountDownLatch(loops);
         List<Thread> threads = new ArrayList<>();
+        Set<Integer> phases = new HashSet<>();
         for (int i = 0; i < loops; i++) {
             SharedTicker.Waiter w = ticker.waiter();
+            phases.add(w.phase());
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
                     w.await();
@@ -69,9 +71,10 @@ class SharedTickerTest {
             }));
         }
         assertTrue(done.await(5, TimeUnit.SECONDS), "every loop woke twice within 5 s");
+        assertEquals(loops, phases.size(), "consecutive loops take the phases in turn: " + phases);
         Set<Long> distinct = new HashSet<>(wakes);
-        // ten phases 20 ms apart: at worst a few share a 5 ms bucket when the machine stalls, never all
-        assertTrue(distinct.size() >= loops / 2, "wakes spread over " + distinct.size() + " instants: " + wakes);
+        // ten phases 20 ms apart; a stalled machine can bunch some ticks into one 5 ms bucket, not all
+        assertTrue(distinct.size() >= 3, "wakes spread over " + distinct.size() + " instants: " + wakes);
         for (Thread t : threads) {
             t.join(1_000);
             assertTrue(!t.isAlive(), "a loop that woke twice has ended");
