@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the same garbage collector as this one ({@code BENCH_GC=-XX:+UseG1GC scripts/bench ...}).
  *
  * <p>The child runs with {@code -XX:SoftMaxHeapSize=256m} ({@code -Dbench.watcherSoftMax=0} to leave it out).
- * Its 100 sessions allocate ~50 MB a second (a frame is copied four times on a client's read path), and
+ * Its 100 sessions allocated ~50 MB a second (a frame was copied four times on a client's read path then), and
  * with the default heap (a quarter of the RAM) ZGC lets the heap grow for minutes before it collects, so
  * every allocation touches fresh memory: page faults were 10 % of its profile, and after a 30 s warm-up
  * the p99 at 100 watchers was 28-47 ms against 11-12 ms with the cap (the relay's own heap did not matter).
