@@ -6,6 +6,7 @@ import dev.parley.net.identity.EndpointId;
 import dev.parley.net.moq.model.BroadcastConsumer;
 import dev.parley.net.quic.Endpoint;
 import dev.parley.net.transport.PathStats;
+import dev.parley.rooms.chat.ChatDedup;
 import dev.parley.rooms.relay.HybridRoute;
 import dev.parley.rooms.ticket.RoomMode;
 import dev.parley.rooms.ticket.RoomTicket;
@@ -60,6 +61,7 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
 
     // merge-actor state
     private final Map<EndpointId, Peer> peers = new HashMap<>();
+    private final ChatDedup chatSeen = new ChatDedup();
     private LinkState directRoom = LinkState.CONNECTED;
     private LinkState relayRoom = LinkState.CONNECTED;
     private LinkState shownRoom = LinkState.CONNECTED;
@@ -292,11 +294,7 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
             case RoomEvent.RoomConnection r -> directRoom = r.state();
             case RoomEvent.BroadcastSubscribed s -> peer(s.peer()).directSubs.put(s.name(), s.broadcast());
             case RoomEvent.BroadcastEnded b -> peer(b.peer()).directSubs.remove(b.name());
-            case RoomEvent.ChatReceived c -> {
-                if (!viaRelay(c.message().from())) {
-                    events.emit(c);
-                }
-            }
+            case RoomEvent.ChatReceived c -> chat(c);
             case RoomEvent.PeerRoute r -> { }
         }
     }
@@ -322,12 +320,19 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
             case RoomEvent.RoomConnection r -> relayRoom = r.state();
             case RoomEvent.BroadcastSubscribed s -> peer(s.peer()).relaySubs.put(s.name(), s.broadcast());
             case RoomEvent.BroadcastEnded b -> peer(b.peer()).relaySubs.remove(b.name());
-            case RoomEvent.ChatReceived c -> {
-                if (viaRelay(c.message().from())) {
-                    events.emit(c);
-                }
-            }
+            case RoomEvent.ChatReceived c -> chat(c);
             case RoomEvent.PeerRoute r -> { }
+        }
+    }
+
+    /**
+     * Chat from either route, whichever delivers a message first: the route a peer is shown on may not have
+     * had it yet (or at all, while a failing direct link is waiting to fall back), and a route's reader
+     * replays the sender's history when it starts, which the other route had delivered already.
+     */
+    private void chat(RoomEvent.ChatReceived c) {
+        if (chatSeen.firstTime(c.message().from(), c.seq(), c.message().text())) {
+            events.emit(c);
         }
     }
 
@@ -359,6 +364,7 @@ public final class HybridRoom implements JoinedRoom, RoomHandle.Target {
                 }
                 routes.remove(p.id);
                 peers.remove(p.id);
+                chatSeen.forget(p.id);
                 continue;
             }
             show(p, viaRelay ? p.relaySubs : p.directSubs);

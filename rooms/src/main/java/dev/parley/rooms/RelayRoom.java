@@ -753,7 +753,7 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         if (!m.fromHistory() && !r.chatLimit.tryAcquire(System.nanoTime())) {
             return;
         }
-        events.emit(new RoomEvent.ChatReceived(new ChatMessage(r.id, m.text(), m.at()), m.fromHistory()));
+        events.emit(new RoomEvent.ChatReceived(new ChatMessage(r.id, m.text(), m.at()), m.seq(), m.fromHistory()));
     }
 
     // ---- leaving ---------------------------------------------------------------------------

@@ -801,7 +801,7 @@ public final class Room implements JoinedRoom, RoomHandle.Target {
             invalidChat.incrementAndGet();
             return;
         }
-        events.emit(new RoomEvent.ChatReceived(new ChatMessage(p.id, m.text(), m.at()), m.fromHistory()));
+        events.emit(new RoomEvent.ChatReceived(new ChatMessage(p.id, m.text(), m.at()), m.seq(), m.fromHistory()));
     }
 
     private static long nowNs() {

@@ -48,8 +48,11 @@ public sealed interface RoomEvent {
      */
     record PeerRoute(EndpointId peer, boolean viaRelay) implements RoomEvent {}
 
-    /** A chat message; live, or from the sender's recent history when this peer joined late. */
-    record ChatReceived(ChatMessage message, boolean fromHistory) implements RoomEvent {}
+    /**
+     * A chat message; live, or from the sender's recent history when this peer joined late. {@code seq} is
+     * its group sequence in the sender's chat track (numbered from 0 per run of the sender).
+     */
+    record ChatReceived(ChatMessage message, long seq, boolean fromHistory) implements RoomEvent {}
 
     /** Why a peer left. */
     enum LeaveReason {
