@@ -65,9 +65,10 @@ function player(url, name, label) {
 	watch.append(canvas);
 	const caption = el("figcaption", {}, label);
 	const tile = el("figure", { class: "tile" }, watch, caption);
-	// The catalog may carry the publisher's display name (hang catalog `user.name`).
+	// The catalog may carry the publisher's display name (hang catalog `user.name`); <moq-watch> exposes the
+	// latest catalog as its `catalog` property (the broadcast's `out.catalog` signal).
 	const timer = setInterval(() => {
-		const user = peek(watch.broadcast?.catalog)?.user?.name;
+		const user = (watch.catalog ?? peek(watch.broadcast?.out?.catalog))?.user?.name;
 		if (user) {
 			caption.textContent = `${user} (${label})`;
 			clearInterval(timer);

@@ -87,6 +87,7 @@ const sample = () => page.evaluate(() => {
 		scope: p.scope ?? null,
 		me: p.me ?? null,
 		tiles: Object.keys(p.tiles ?? {}),
+		captions: [...document.querySelectorAll("figcaption")].map((c) => c.textContent),
 		publishing: p.publishing === true,
 		publishVersion: peek(pub?.connection?.established)?.version ?? null,
 		videoSource: pub ? peek(pub.broadcast?.video?.source) !== undefined : null,

@@ -270,6 +270,7 @@ final class RoomRunner {
                 PublishOptions opts = PublishOptions.defaults()
                         .withPresets(VideoPreset.P180, VideoPreset.P360, VideoPreset.P720);
                 media = testSource ? LocalMedia.withTestSources(opts) : LocalMedia.withDevices(null, null, opts);
+                media.setUserName(name);
                 long joinStart = System.nanoTime();
                 printPathChanges(endpoint, joinStart, terminal); // before the join: its dial's first path counts
                 JoinedRoom room = JoinedRoom.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));

@@ -196,6 +196,7 @@ public final class DemoPeers implements AutoCloseable {
                 TestToneSource tone = new TestToneSource(toneHz, 0); // silent until its turn
                 media = LocalMedia.withSources(new TestPatternSource(640, 360, 30), tone,
                         PublishOptions.defaults().withPresets(preset));
+                media.setUserName(name);
                 room = JoinedRoom.join(endpoint, ticket, RoomOptions.defaults().withDisplayName(name));
                 room.handle().publish(RoomsCallService.CAMERA, media.broadcast())
                         .get(RoomsCallService.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -161,6 +161,7 @@ public final class RoomsCallService implements CallService {
             }
             endpoint = Endpoint.bind(ec);
             media = localMedia(request.sources());
+            media.setUserName(request.displayName()); // hang players and the relay's room page show it
             room = JoinedRoom.join(endpoint, ticket,
                     config.room().apply(endpoint, RoomOptions.defaults().withDisplayName(request.displayName())));
             room.handle().publish(CAMERA, media.broadcast()).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * camera and microphone), everything through one relay on loopback: the page's player paints a Parley
  * publisher's broadcast (its timestamp barcode read back from the pixels), and in a room scope the page's
  * Publish button sends camera and microphone that a Parley subscriber decodes, while the page shows the
- * Parley participant's camera; the ticket page plays a broadcast the relay pulls from a Parley
+ * Parley participant's camera under the name its catalog carries; the ticket page plays a broadcast the relay pulls from a Parley
  * publisher by its ticket. Skipped with the reason when Chromium or the npm packages are missing
  * outside CI.
  */
@@ -133,6 +133,7 @@ class RelayWebPageBrowserTest {
              LocalMedia local = LocalMedia.withTestSources(testPattern());
              QmuxClient client = new QmuxClient()) {
             String page = relay.pageUrl("127.0.0.1");
+            local.setUserName("Ada Parley"); // the catalog's user.name, which the page shows on the tile
             MoqSession participant = MoqSession.start(client.connect(relay.url("127.0.0.1") + scope));
             participant.publish(parleyParticipant + "/camera", local.broadcast().consume());
             MoqSession subscriber = MoqSession.start(client.connect(relay.url("127.0.0.1") + scope));
@@ -185,6 +186,8 @@ class RelayWebPageBrowserTest {
                 assertThat(last.path("scope").asText()).isEqualTo("/" + scope);
                 assertThat(browserPath).isEqualTo(last.path("me").asText() + "/camera");
                 assertThat(last.path("tiles").toString()).as("one tile, the Parley participant's").isEqualTo("[\"" + parleyParticipant + "\"]");
+                assertThat(last.path("captions").toString()).as("the tile named from the Parley catalog's user.name")
+                        .contains("Ada Parley (");
                 assertThat(last.path("publishing").asBoolean()).isTrue();
                 assertAdvancingBarcodes(player(first(ev, "paints", transcript), parleyParticipant + "/camera", transcript), 30, transcript);
             } finally {

@@ -15,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hang catalog: which video and audio renditions a broadcast has right now. Immutable; build a
- * new one on change. Serialised as one UTF-8 JSON frame per group of track {@value #TRACK}.
+ * The hang catalog: which video and audio renditions a broadcast has right now, and who publishes it.
+ * Immutable; build a new one on change. Serialised as one UTF-8 JSON frame per group of track
+ * {@value #TRACK}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Catalog(Video video, Audio audio, Parley parley) {
+public record Catalog(Video video, Audio audio, User user, Parley parley) {
     public static final String TRACK = "catalog.json";
     public static final int PRIORITY = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +43,15 @@ public record Catalog(Video video, Audio audio, Parley parley) {
     }
 
     /**
+     * hang's {@code user} section: the publisher's display name, which players and the relay's room page
+     * show on its picture (hang's other fields, {@code id}, {@code avatar} and {@code color}, are read past).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record User(String name) {
+    }
+
+    /**
      * Parley's own section (other players ignore unknown root sections).
      *
      * @param timelineEpochMicros wall-clock µs of media time 0 ({@link MediaTimeline})
@@ -52,7 +62,7 @@ public record Catalog(Video video, Audio audio, Parley parley) {
     }
 
     public Catalog(Video video, Audio audio) {
-        this(video, audio, null);
+        this(video, audio, null, null);
     }
 
     /** A catalog with nothing in it. */
@@ -67,7 +77,18 @@ public record Catalog(Video video, Audio audio, Parley parley) {
 
     /** This catalog announcing that its media timestamps count from {@code timeline}'s epoch. */
     public Catalog withTimeline(MediaTimeline timeline) {
-        return new Catalog(video, audio, timeline.epochMicros() == 0 ? null : new Parley(timeline.epochMicros()));
+        return new Catalog(video, audio, user, timeline.epochMicros() == 0 ? null : new Parley(timeline.epochMicros()));
+    }
+
+    /** This catalog naming its publisher ({@code user.name}); null or blank leaves the section out. */
+    public Catalog withUserName(String name) {
+        return new Catalog(video, audio, name == null || name.isBlank() ? null : new User(name.strip()), parley);
+    }
+
+    /** The publisher's display name, if the catalog carries one. */
+    public java.util.Optional<String> userName() {
+        return user == null || user.name() == null || user.name().isBlank() ? java.util.Optional.empty()
+                : java.util.Optional.of(user.name());
     }
 
     /** Where the broadcast's media time starts; {@link MediaTimeline#UNKNOWN} when the publisher did not say. */
@@ -117,6 +138,10 @@ public record Catalog(Video video, Audio audio, Parley parley) {
                 ObjectNode renditions = JSON.createObjectNode();
                 renditions.set(audio.get("track").get("name").asText(), audio.get("config"));
                 root.set("audio", JSON.createObjectNode().set("renditions", renditions));
+            }
+            JsonNode user = root.get("user"); // hang's loose root passes any user section: so do we, keeping a text name only
+            if (user != null && !(user.isObject() && (user.path("name").isTextual() || user.path("name").isMissingNode()))) {
+                root.remove("user");
             }
             return JSON.treeToValue(root, Catalog.class);
         } catch (java.io.IOException e) {

@@ -78,6 +78,7 @@ final class HangPublication implements AutoCloseable {
     private final Map<String, ActiveAudio> activeAudio = new LinkedHashMap<>();
     private boolean videoOn;
     private boolean audioOn;
+    private String userName;
     private byte[] lastCatalog;
     private boolean closed;
 
@@ -144,7 +145,15 @@ final class HangPublication implements AutoCloseable {
             AUDIO_PACKET_MICROS.forEach((name, micros) -> a.put(name, AudioRendition.opus(AudioSource.SAMPLE_RATE,
                     audio.channels(), audioBitrate).withJitter(Math.max(micros, AudioSource.BLOCK_MICROS) / 1000)));
         }
-        return Catalog.of(v, a).withTimeline(timeline);
+        return Catalog.of(v, a).withTimeline(timeline).withUserName(userName);
+    }
+
+    /** Names the publisher in the catalog (hang {@code user.name}); null removes it. */
+    void setUserName(String name) {
+        synchronized (this) {
+            userName = name;
+        }
+        publishCatalog();
     }
 
     private synchronized void publishCatalog() {

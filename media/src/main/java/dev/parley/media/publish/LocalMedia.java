@@ -58,6 +58,7 @@ public final class LocalMedia implements AutoCloseable {
     /** Guards the meter's subscription apart from {@code this}, so a slow unsubscribe never stalls {@link #stats()}. */
     private final Object meterLock = new Object();
     private HangPublication screen;
+    private String userName;
     private VideoSource screenSource;
     private boolean metering;
     private SourceSubscription meterSubscription;
@@ -196,6 +197,18 @@ public final class LocalMedia implements AutoCloseable {
         main.setVideoOn(on);
     }
 
+    /**
+     * The user's display name in the catalogs (hang {@code user.name}), shown on this picture by hang players
+     * and the relay's room page; a screen share started later carries it too. Null or blank: none.
+     */
+    public synchronized void setUserName(String name) {
+        userName = name;
+        main.setUserName(name);
+        if (screen != null) {
+            screen.setUserName(name);
+        }
+    }
+
     /** Mutes or unmutes the microphone; muting also stops the level meter's capture (see {@link #meterMicrophone}). */
     public void setMicOn(boolean on) {
         main.setAudioOn(on);
@@ -256,6 +269,7 @@ public final class LocalMedia implements AutoCloseable {
         stopScreenShare();
         screenSource = source;
         screen = new HangPublication(source, List.of(options.screenPreset()), options, encoderName, null, true, false);
+        screen.setUserName(userName);
         return screen.broadcast();
     }
 

@@ -86,4 +86,26 @@ class CatalogTest {
         assertThat(c.videoRenditions().get("video/hd").containerKind()).isEqualTo("legacy");
         assertThat(c.videoRenditions().get("video/hd").pixels()).isEqualTo(1280 * 720);
     }
+
+    @Test
+    void carriesThePublishersNameAsHangsUserSection() {
+        Catalog named = sample().withUserName("  Ada Lovelace ");
+        String s = new String(named.toJson(), StandardCharsets.UTF_8);
+        assertThat(s).contains("\"user\":{\"name\":\"Ada Lovelace\"}");
+        assertThat(CatalogSchema.validate(named.toJson())).isEmpty();
+        assertThat(Catalog.parse(named.toJson())).isEqualTo(named);
+        assertThat(Catalog.parse(named.toJson()).userName()).contains("Ada Lovelace");
+        assertThat(new String(sample().withUserName(" ").toJson(), StandardCharsets.UTF_8)).doesNotContain("user");
+        assertThat(sample().userName()).isEmpty();
+    }
+
+    @Test
+    void aUserSectionOfAnotherShapeIsReadPastNotRefused() {
+        for (String user : new String[] {"\"x\"", "{\"name\":7}", "[1]", "{\"avatar\":\"a.png\",\"color\":\"#fff\"}"}) {
+            Catalog c = Catalog.parse(("{\"user\":" + user + "}").getBytes(StandardCharsets.UTF_8));
+            assertThat(c.userName()).as(user).isEmpty();
+        }
+        assertThat(Catalog.parse("{\"user\":{\"id\":\"u1\",\"name\":\"Grace\",\"avatar\":\"g.png\"}}"
+                .getBytes(StandardCharsets.UTF_8)).userName()).contains("Grace");
+    }
 }
