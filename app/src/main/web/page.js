@@ -122,6 +122,42 @@ function randomId() {
 	return "web-" + Array.from(bytes, (b) => (b % 36).toString(36)).join("");
 }
 
+/** The name this browser used last (kept in localStorage; nothing else is stored). */
+function savedName() {
+	try {
+		return localStorage.getItem("parley.name") ?? "";
+	} catch {
+		return "";
+	}
+}
+
+function saveName(name) {
+	try {
+		localStorage.setItem("parley.name", name);
+	} catch {
+		// storage disabled: the name lasts for this page only
+	}
+}
+
+/**
+ * Puts the name in the published catalog (hang `user.name`), which Parley shows on this participant's
+ * tile; the <moq-publish> element creates its broadcast on connection, so this waits for it.
+ */
+function nameCatalog(pub, name) {
+	const apply = () => {
+		const catalog = pub.broadcast?.catalog;
+		if (!catalog?.mutate) return false;
+		catalog.mutate((c) => {
+			if (name) c.user = { ...(c.user ?? {}), name };
+			else delete c.user;
+		});
+		return true;
+	};
+	if (!apply()) {
+		const timer = setInterval(() => (apply() || !pub.isConnected) && clearInterval(timer), 200);
+	}
+}
+
 async function room(topic) {
 	if (!/^[0-9a-f]{64}$/.test(topic)) return fail("a room link is /room/ followed by the room's topic id: 64 lowercase hex digits");
 	const scope = `/parley/rooms/${topic}`;
@@ -129,9 +165,19 @@ async function room(topic) {
 	const url = relayUrl(scope);
 	const grid = el("div", { class: "grid" });
 	const publishButton = el("button", { id: "publish" }, "Publish camera and microphone");
+	const nameInput = el("input", { id: "display-name", placeholder: "your name", maxlength: "64", value: savedName() });
 	const me = randomId();
 	state.me = me;
 	let publisher;
+	let selfCaption;
+	const shownName = () => nameInput.value.trim();
+	nameInput.addEventListener("change", () => {
+		saveName(shownName());
+		if (publisher) {
+			nameCatalog(state.publisher, shownName());
+			selfCaption.textContent = `${shownName() || "you"} (${me})`;
+		}
+	});
 	publishButton.addEventListener("click", () => {
 		if (publisher) {
 			publisher.remove();
@@ -143,13 +189,16 @@ async function room(topic) {
 		const preview = el("video", { muted: "", autoplay: "", playsinline: "" });
 		preview.muted = true;
 		const pub = el("moq-publish", { url: url.toString(), name: `${me}/camera`, source: "camera" }, preview);
-		publisher = el("figure", { class: "tile self" }, pub, el("figcaption", {}, `you (${me})`));
+		nameCatalog(pub, shownName());
+		saveName(shownName());
+		selfCaption = el("figcaption", {}, `${shownName() || "you"} (${me})`);
+		publisher = el("figure", { class: "tile self" }, pub, selfCaption);
 		grid.prepend(publisher);
 		state.publishing = true;
 		state.publisher = pub;
 		publishButton.textContent = "Stop publishing";
 	});
-	main.replaceChildren(el("div", { class: "bar" }, el("span", {}, `Room ${topic.slice(0, 12)}…`), publishButton), grid);
+	main.replaceChildren(el("div", { class: "bar" }, el("span", {}, `Room ${topic.slice(0, 12)}…`), nameInput, publishButton), grid);
 
 	// Discovery: the announces of the scope; one player per participant's camera.
 	for (let attempt = 0; ; attempt++) {

@@ -5,10 +5,11 @@
 // animation frame, and prints one JSON object per line ({"event": ...}): "sample" every 500 ms
 // (the page's window.parley state and per-player counts), then "paints" per player and "done".
 //
-// Usage: node relay-page.mjs <pageUrl> <runMs> [publish]
+// Usage: node relay-page.mjs <pageUrl> <runMs> [publish [displayName]]  (the name is typed into the room
+// page's name field before Publish is clicked)
 import { launch, emit, sleep } from "./browser-common.mjs";
 
-const [url, runArg, action] = process.argv.slice(2);
+const [url, runArg, action, displayName] = process.argv.slice(2);
 const runMs = Number(runArg ?? 15000);
 setTimeout(() => {
 	emit({ event: "timeout", ms: runMs + 20000 });
@@ -102,6 +103,9 @@ try {
 	const response = await page.goto(url);
 	emit({ event: "page", status: response.status(), coop: response.headers()["cross-origin-opener-policy"] ?? null });
 	if (action === "publish") {
+		if (displayName) {
+			await page.fill("#display-name", displayName, { timeout: 10000 });
+		}
 		await page.click("#publish", { timeout: 10000 });
 		emit({ event: "clicked", target: "publish" });
 	}

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bundled at build time) in Debian's headless Chromium ({@code media/src/test/js/relay-page.mjs}, fake
  * camera and microphone), everything through one relay on loopback: the page's player paints a Parley
  * publisher's broadcast (its timestamp barcode read back from the pixels), and in a room scope the page's
- * Publish button sends camera and microphone that a Parley subscriber decodes, while the page shows the
+ * Publish button sends camera, microphone and the name typed beside it, which a Parley subscriber decodes, while the page shows the
  * Parley participant's camera under the name its catalog carries; the ticket page plays a broadcast the relay pulls from a Parley
  * publisher by its ticket. Skipped with the reason when Chromium or the npm packages are missing
  * outside CI.
@@ -138,7 +138,7 @@ class RelayWebPageBrowserTest {
             participant.publish(parleyParticipant + "/camera", local.broadcast().consume());
             MoqSession subscriber = MoqSession.start(client.connect(relay.url("127.0.0.1") + scope));
             try (OriginConsumer announces = subscriber.announced("");
-                 NodeInterop.Run js = node.start("relay-page.mjs", page + "room/" + topicHex, "14000", "publish")) {
+                 NodeInterop.Run js = node.start("relay-page.mjs", page + "room/" + topicHex, "14000", "publish", "Grace Browser")) {
                 assertThat(js.awaitEvent("clicked", Duration.ofSeconds(30))).as(js.transcript()).isPresent();
 
                 // The Parley subscriber follows the room's announces and finds the browser's camera.
@@ -173,6 +173,7 @@ class RelayWebPageBrowserTest {
                     System.out.printf("[relay-page] Parley subscriber: %s over %s: catalog %s, %d frames, audio played %d%n",
                             browserPath, subscriber.version(), remote.catalog(), frames, remote.stats().audioPlayed());
                     assertThat(remote.catalog().audioRenditions()).as("the page publishes the microphone").isNotEmpty();
+                    assertThat(remote.catalog().userName()).as("the name typed on the page, in its catalog").contains("Grace Browser");
                     assertThat(frames).as("frames decoded from the page's camera\n" + js.transcript()).isGreaterThanOrEqualTo(30);
                     assertThat(remote.stats().audioPlayed()).as("audio packets played").isGreaterThanOrEqualTo(25);
                 }
