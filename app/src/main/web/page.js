@@ -178,12 +178,27 @@ async function room(topic) {
 			selfCaption.textContent = `${shownName() || "you"} (${me})`;
 		}
 	});
+	// While publishing: mute the microphone (@moq/publish's `muted`: the audio leaves the catalog, which
+	// Parley shows as muted). No camera-off toggle: 0.2.17's `invisible` stops the encoder but keeps the
+	// rendition in the catalog, so watchers would wait on a silent track.
+	const muteButton = el("button", { id: "mute", hidden: "" }, "Mute");
+	const showToggles = () => {
+		const pub = state.publisher;
+		muteButton.hidden = !publisher;
+		muteButton.textContent = pub?.muted ? "Unmute" : "Mute";
+		state.muted = publisher ? pub.muted === true : false;
+	};
+	muteButton.addEventListener("click", () => {
+		if (publisher) state.publisher.muted = !state.publisher.muted;
+		showToggles();
+	});
 	publishButton.addEventListener("click", () => {
 		if (publisher) {
 			publisher.remove();
 			publisher = undefined;
 			state.publishing = false;
 			publishButton.textContent = "Publish camera and microphone";
+			showToggles();
 			return;
 		}
 		const preview = el("video", { muted: "", autoplay: "", playsinline: "" });
@@ -197,8 +212,10 @@ async function room(topic) {
 		state.publishing = true;
 		state.publisher = pub;
 		publishButton.textContent = "Stop publishing";
+		showToggles();
 	});
-	main.replaceChildren(el("div", { class: "bar" }, el("span", {}, `Room ${topic.slice(0, 12)}…`), nameInput, publishButton), grid);
+	main.replaceChildren(el("div", { class: "bar" }, el("span", {}, `Room ${topic.slice(0, 12)}…`), nameInput, publishButton,
+		muteButton), grid);
 
 	// Discovery: the announces of the scope; one player per participant's camera.
 	for (let attempt = 0; ; attempt++) {

@@ -6,7 +6,9 @@
 // (the page's window.parley state and per-player counts), then "paints" per player and "done".
 //
 // Usage: node relay-page.mjs <pageUrl> <runMs> [publish [displayName]]  (the name is typed into the room
-// page's name field before Publish is clicked)
+// page's name field before Publish is clicked). While it runs, a line `click <selector>` on stdin clicks
+// that element and answers {"event":"clicked","target":<selector>}.
+import readline from "node:readline";
 import { launch, emit, sleep } from "./browser-common.mjs";
 
 const [url, runArg, action, displayName] = process.argv.slice(2);
@@ -90,6 +92,7 @@ const sample = () => page.evaluate(() => {
 		tiles: Object.keys(p.tiles ?? {}),
 		captions: [...document.querySelectorAll("figcaption")].map((c) => c.textContent),
 		publishing: p.publishing === true,
+		muted: p.muted === true,
 		publishVersion: peek(pub?.connection?.established)?.version ?? null,
 		videoSource: pub ? peek(pub.broadcast?.video?.source) !== undefined : null,
 		audioSource: pub ? peek(pub.broadcast?.audio?.source) !== undefined : null,
@@ -109,6 +112,16 @@ try {
 		await page.click("#publish", { timeout: 10000 });
 		emit({ event: "clicked", target: "publish" });
 	}
+	readline.createInterface({ input: process.stdin }).on("line", async (line) => {
+		const [command, selector] = line.trim().split(/\s+/, 2);
+		if (command !== "click" || !selector) return emit({ event: "error", message: `unknown command: ${line}` });
+		try {
+			await page.click(selector, { timeout: 10000 });
+			emit({ event: "clicked", target: selector });
+		} catch (e) {
+			emit({ event: "error", message: `click ${selector}: ${e.message}` });
+		}
+	});
 	const started = Date.now();
 	let stopping = false;
 	process.on("SIGTERM", () => (stopping = true));

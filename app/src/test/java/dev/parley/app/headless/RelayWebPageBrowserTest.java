@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bundled at build time) in Debian's headless Chromium ({@code media/src/test/js/relay-page.mjs}, fake
  * camera and microphone), everything through one relay on loopback: the page's player paints a Parley
  * publisher's broadcast (its timestamp barcode read back from the pixels), and in a room scope the page's
- * Publish button sends camera, microphone and the name typed beside it, which a Parley subscriber decodes, while the page shows the
+ * Publish button sends camera, microphone and the name typed beside it, which a Parley subscriber decodes
+ * (and sees the microphone leave the catalog while the page's Mute is on), while the page shows the
  * Parley participant's camera under the name its catalog carries; the ticket page plays a broadcast the relay pulls from a Parley
  * publisher by its ticket. Skipped with the reason when Chromium or the npm packages are missing
  * outside CI.
@@ -138,7 +139,7 @@ class RelayWebPageBrowserTest {
             participant.publish(parleyParticipant + "/camera", local.broadcast().consume());
             MoqSession subscriber = MoqSession.start(client.connect(relay.url("127.0.0.1") + scope));
             try (OriginConsumer announces = subscriber.announced("");
-                 NodeInterop.Run js = node.start("relay-page.mjs", page + "room/" + topicHex, "14000", "publish", "Grace Browser")) {
+                 NodeInterop.Run js = node.start("relay-page.mjs", page + "room/" + topicHex, "24000", "publish", "Grace Browser")) {
                 assertThat(js.awaitEvent("clicked", Duration.ofSeconds(30))).as(js.transcript()).isPresent();
 
                 // The Parley subscriber follows the room's announces and finds the browser's camera.
@@ -174,6 +175,12 @@ class RelayWebPageBrowserTest {
                             browserPath, subscriber.version(), remote.catalog(), frames, remote.stats().audioPlayed());
                     assertThat(remote.catalog().audioRenditions()).as("the page publishes the microphone").isNotEmpty();
                     assertThat(remote.catalog().userName()).as("the name typed on the page, in its catalog").contains("Grace Browser");
+
+                    // The page's Mute takes the audio out of the catalog (Parley shows the tile muted); Unmute brings it back.
+                    click(js, "#mute");
+                    awaitCatalog(remote, c -> c.audioRenditions().isEmpty() && !c.videoRenditions().isEmpty(), "muted", js);
+                    click(js, "#mute");
+                    awaitCatalog(remote, c -> !c.audioRenditions().isEmpty() && !c.videoRenditions().isEmpty(), "unmuted", js);
                     assertThat(frames).as("frames decoded from the page's camera\n" + js.transcript()).isGreaterThanOrEqualTo(30);
                     assertThat(remote.stats().audioPlayed()).as("audio packets played").isGreaterThanOrEqualTo(25);
                 }
@@ -242,6 +249,22 @@ class RelayWebPageBrowserTest {
             }
         }
         throw new AssertionError("no player for " + name + "\n" + transcript);
+    }
+
+    /** Clicks an element of the page through the driver and waits until it did. */
+    private static void click(NodeInterop.Run js, String selector) throws InterruptedException {
+        js.send("click " + selector);
+        assertThat(js.awaitEvent(e -> "clicked".equals(e.path("event").asText()) && selector.equals(e.path("target").asText()),
+                Duration.ofSeconds(15))).as("clicked " + selector + "\n" + js.transcript()).isPresent();
+    }
+
+    private static void awaitCatalog(RemoteMedia remote, java.util.function.Predicate<dev.parley.media.hang.Catalog> wanted,
+                                     String what, NodeInterop.Run js) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!wanted.test(remote.catalog()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(wanted.test(remote.catalog())).as(what + ": catalog " + remote.catalog() + "\n" + js.transcript()).isTrue();
     }
 
     private static JsonNode first(List<JsonNode> ev, String name, String transcript) {

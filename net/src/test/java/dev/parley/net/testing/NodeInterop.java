@@ -318,6 +318,17 @@ public final class NodeInterop {
             return NodeInterop.events(lines());
         }
 
+        /** Writes one line to the script's stdin (scripts that take commands there, e.g. relay-page.mjs's {@code click <selector>}). */
+        public void send(String line) {
+            try {
+                var in = process.getOutputStream();
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to the node script: " + e.getMessage(), e);
+            }
+        }
+
         public String stderr() {
             return stderr.toString();
         }
