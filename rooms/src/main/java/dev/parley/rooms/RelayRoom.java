@@ -188,7 +188,8 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
     private record FinishLeave() implements Command {
     }
 
-    private RelayRoom(EndpointId me, RoomTicket ticket, RoomOptions options, boolean onDemand) {
+    private RelayRoom(Endpoint endpoint, RoomTicket ticket, RoomOptions options, boolean onDemand) {
+        EndpointId me = endpoint.id();
         if (ticket.mode() == RoomMode.GOSSIP || ticket.moqRelay().isEmpty()) {
             throw new IllegalArgumentException("a relay room needs a ticket naming a moq relay");
         }
@@ -203,8 +204,9 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
         this.myState = new PeerState(List.of(), options.displayName());
         this.stateTrack = ownFeed.broadcast().createTrack(new TrackInfo(STATE_TRACK, TrackInfo.PRIORITY_CHAT));
         stateTrack.appendGroupWithFrame(myState.encode());
-        this.moq = new Moq(peer -> CompletableFuture.failedFuture(new IllegalStateException("a relay room dials no peers")),
-                Moq.Options.DEFAULT);
+        // Dials only the relay; through our endpoint when its URL names the relay's key (moql://<id>@…). No
+        // ALPN is registered: in a hybrid room the gossip room serves moq-lite on this endpoint.
+        this.moq = new Moq(peer -> endpoint.connect(peer, Moq.Options.DEFAULT.alpns()), Moq.Options.DEFAULT);
         this.backoffMs = options.reconnect().firstDelay().toMillis();
         this.actor = Actor.start("relay-room-" + me.shortHex(), 1024, this::handle);
         actor.post(new Dial());
@@ -223,7 +225,7 @@ public final class RelayRoom implements JoinedRoom, RoomHandle.Target {
 
     /** {@code onDemand}: subscribe a participant's broadcasts only after {@link #setRelayed} (hybrid rooms). */
     static RelayRoom join(Endpoint endpoint, RoomTicket ticket, RoomOptions options, boolean onDemand) {
-        RelayRoom room = new RelayRoom(endpoint.id(), ticket, options, onDemand);
+        RelayRoom room = new RelayRoom(endpoint, ticket, options, onDemand);
         try {
             room.firstSession.get(DIAL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             room.checkPublishing();

@@ -65,10 +65,18 @@ class RelayRoomTest {
         closeables.add(relay);
         InetSocketAddress ws = relay.listenWebSocket(new InetSocketAddress("127.0.0.1", 0), Optional.empty());
         relays.add(relay);
+        relayEndpoints.add(e);
         return "http://127.0.0.1:" + ws.getPort() + "/";
     }
 
     private final List<MoqRelay> relays = new ArrayList<>();
+    private final List<Endpoint> relayEndpoints = new ArrayList<>();
+
+    /** The last relay's raw QUIC address named by its key: {@code moql://<id>@127.0.0.1:port/}. */
+    private String keyedUrl() {
+        Endpoint e = relayEndpoints.getLast();
+        return "moql://" + e.id().hex() + "@127.0.0.1:" + e.localAddress().getPort() + "/";
+    }
 
     private record Peer(JoinedRoom room, EventLog log) {
         EndpointId id() {
@@ -178,6 +186,20 @@ class RelayRoomTest {
         alice.log().await(e -> e instanceof RoomEvent.PeerLeft l && l.peer().equals(bob.id())
                 && l.reason() == RoomEvent.LeaveReason.LEFT, WAIT);
         alice.log().await(e -> e instanceof RoomEvent.BroadcastEnded b && b.peer().equals(bob.id()), WAIT);
+    }
+
+    @Test
+    void aRoomThroughARelayNamedByItsKeyRunsOverRawQuic() throws Exception {
+        relay(Permission.READ_WRITE);
+        RoomTicket ticket = RoomTicket.generate(RoomMode.RELAY, keyedUrl());
+        Peer alice = join(ticket, "alice");
+        Peer bob = join(RoomTicket.parse(alice.room().ticket().toString()), "bob");
+        alice.room().handle().publish("camera", camera()).get(5, TimeUnit.SECONDS);
+        assertThat(readFrame(subscribed(bob, alice.id(), "camera").broadcast())).startsWith("frame ");
+        bob.room().handle().sendChat("over quic, by key").get(5, TimeUnit.SECONDS);
+        alice.log().await(e -> e instanceof RoomEvent.ChatReceived c && c.message().text().equals("over quic, by key"), WAIT);
+        assertThat(relays.getFirst().sessions()).as("both on the relay's raw QUIC endpoint")
+                .allSatisfy(s -> assertThat(s.connection().binding()).isEqualTo("quic")).hasSize(2);
     }
 
     @Test

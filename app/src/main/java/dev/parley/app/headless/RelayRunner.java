@@ -57,6 +57,10 @@ final class RelayRunner {
             if (media != null) {
                 terminal.err().println("parley relay: media relay (moq-lite) on tcp and udp " + media.webSocket().getPort()
                         + ", quic endpoint " + media.endpoint().id());
+                String h = host(urls.getFirst());
+                terminal.err().println("parley relay: Parley clients use --moq-relay moql://" + media.endpoint().id().hex() + "@"
+                        + (h.contains(":") ? "[" + h + "]" : h) + ":" + media.endpoint().localAddress().getPort()
+                        + "/ (raw QUIC checked against this relay's key; no certificate needed)");
                 for (String upstream : options.media().upstreams()) {
                     terminal.err().println("parley relay: linked to the moq relay "
                             + dev.parley.net.moq.session.MoqRelayUrl.parse(upstream).redacted() + " (re-dialed when it drops)");

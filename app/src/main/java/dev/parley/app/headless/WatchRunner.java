@@ -116,7 +116,9 @@ final class WatchRunner {
             return fail(terminal, "--moq-relay: " + e.getMessage(), ExitCodes.USAGE);
         }
         WatchWarmUp.start();
-        try (Moq moq = new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
+        // A relay named by its key (moql://<id>@…) is dialed from an endpoint of our own, whose handshake checks it.
+        Endpoint keyed = url.relayId().isPresent() ? Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate()))) : null;
+        try (keyed; Moq moq = keyed != null ? Moq.attach(keyed) : new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
                 new IllegalStateException("watching through a relay dials no peers")), Moq.Options.DEFAULT)) {
             long dialStart = System.nanoTime();
             event(terminal, "dialing", dialStart, "\"relay\":\"" + jsonEscape(url.redacted()) + "\"");

@@ -131,4 +131,44 @@ class MoqRelayQuicProcessTest {
             assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @Test
+    void aRelayWithoutACertificateIsReachedOverQuicByItsKey() throws Exception {
+        Process relay = parley("relay", "--listen", "127.0.0.1:0", "--media-listen", "127.0.0.1:0", "--public", "/open");
+        List<Process> publishers = new ArrayList<>();
+        try {
+            BufferedReader relayOut = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+            relayOut.readLine();
+            assertThat(relayOut.readLine()).as("plain WebSocket: no certificate").startsWith("ws://127.0.0.1:");
+            String keyed = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (keyed == null && System.nanoTime() < deadline) {
+                keyed = PublishWatchEndToEndTest.stderr("relay").lines().filter(l -> l.contains("--moq-relay moql://"))
+                        .map(l -> l.replaceAll(".*--moq-relay (moql://\\S+).*", "$1")).findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertThat(keyed).as("the relay prints its keyed URL; stderr:%n%s", PublishWatchEndToEndTest.stderr("relay"))
+                    .matches("moql://[0-9a-f]{64}@127\\.0\\.0\\.1:\\d+/");
+            String url = keyed + "open";
+            publishers.add(publish(Map.of(), url, "k", "quic"));
+            assertThat(watch(Map.of(), url, "k")).as("no trust store: the key is the check").isEqualTo("quic");
+
+            // the same address with another key: refused by the handshake, one clear line
+            String impostor = url.replaceFirst("moql://[0-9a-f]{64}@", "moql://" + dev.parley.net.identity.Identity.generate().id().hex() + "@");
+            Process wrong = parley("watch", "--headless", "--duration", "2", "--moq-relay", impostor, "k");
+            wrong.getInputStream().readAllBytes();
+            assertThat(wrong.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = PublishWatchEndToEndTest.stderr("watch");
+            System.out.println("[moq-relay] wrong key: " + err.lines().filter(l -> l.contains("key")).findFirst().orElse(err));
+            assertThat(wrong.exitValue()).as("stderr:%n%s", err).isEqualTo(1);
+            assertThat(err).contains("key did not match").doesNotContain("Exception");
+        } finally {
+            for (Process p : publishers) {
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+            relay.destroy();
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }

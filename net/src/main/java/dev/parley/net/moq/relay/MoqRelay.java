@@ -66,6 +66,8 @@ public final class MoqRelay implements AutoCloseable {
     private final List<String> refusals = new CopyOnWriteArrayList<>();
     private final AtomicLong accepted = new AtomicLong();
     private volatile TicketPuller puller;
+    /** Raw QUIC through the attached endpoint, for an upstream named by its key ({@code moql://<id>@…}); null until attached. */
+    private volatile java.util.function.Function<dev.parley.net.ticket.EndpointAddr, java.util.concurrent.CompletableFuture<Connection>> keyedDial;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -87,6 +89,7 @@ public final class MoqRelay implements AutoCloseable {
         List<String> alpns = config.alpns();
         alpns.forEach(alpn -> endpoint.register(alpn, this::accept));
         listeners.add(() -> alpns.forEach(endpoint::unregister));
+        keyedDial = peer -> endpoint.connect(peer, alpns);
         puller = new TicketPuller(origin, this::front, (peer, fresh) -> (fresh ? endpoint.connectNew(peer, alpns)
                 : endpoint.connect(peer, alpns)).thenApply(c -> MoqSession.start(c, config.session())),
                 config.pullTimeout(), config.pullGrace());
@@ -141,6 +144,14 @@ public final class MoqRelay implements AutoCloseable {
             while (!stopped.get() && !closed) {
                 try {
                     Connection c = dev.parley.net.moq.session.RelayDial.race(url, scheme -> {
+                        if (url.relayId().isPresent()) { // moql://<id>@…: through our endpoint, checking its key
+                            var dial = keyedDial;
+                            return dial == null
+                                    ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(
+                                            "a relay named by its key is dialed from a QUIC endpoint; this relay has none"))
+                                    : java.util.concurrent.CompletableFuture.completedFuture(dev.parley.net.moq.session.RelayDial
+                                            .byKey(url.relayId().get(), dial, Duration.ofSeconds(7)));
+                        }
                         try {
                             return java.util.concurrent.CompletableFuture.completedFuture(dialers.computeIfAbsent(scheme,
                                     sc -> dev.parley.net.transport.UrlDialer.open(sc, config.alpns(), Duration.ofSeconds(7))));

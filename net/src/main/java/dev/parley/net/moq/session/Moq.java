@@ -224,11 +224,17 @@ public final class Moq implements AutoCloseable {
 
     /**
      * Dials a moq-lite relay the way its URL says ({@link RelayDial#race}: raw QUIC, WebSocket, or both
-     * raced) and registers the session like any other; over raw QUIC the URL's path and query go in the
-     * lite-05 SETUP.
+     * raced; {@code moql://<endpoint-id>@…} through this manager's endpoint, checking the relay's key) and
+     * registers the session like any other; over raw QUIC the URL's path and query go in the lite-05 SETUP.
      */
     public CompletableFuture<MoqSession> connect(MoqRelayUrl url) {
-        return RelayDial.race(url, scheme -> actor.ask(r -> new UrlDialerFor(scheme, r))).thenApply(connection -> {
+        java.util.function.Function<String, CompletableFuture<UrlDialer>> dialers = url.relayId()
+                .<java.util.function.Function<String, CompletableFuture<UrlDialer>>>map(id -> {
+                    UrlDialer byKey = RelayDial.byKey(id, dialer::dial, URL_DIAL_TIMEOUT);
+                    return scheme -> CompletableFuture.completedFuture(byKey);
+                })
+                .orElse(scheme -> actor.ask(r -> new UrlDialerFor(scheme, r)));
+        return RelayDial.race(url, dialers).thenApply(connection -> {
             try {
                 MoqSession session = MoqSession.start(connection, options.session(),
                         RelayDial.hooks(url, connection, SessionHooks.NONE));

@@ -15,7 +15,9 @@ import java.util.Objects;
  *       secure WebSocket to the same host and port number, dialed at once; the first to connect wins
  *       (the npm clients race WebTransport and WebSocket the same way; Parley has no WebTransport, and
  *       moq-relay serves raw QUIC on its WebTransport port);</li>
- *   <li>{@code moql://} - raw QUIC only (moq-native's scheme for it);</li>
+ *   <li>{@code moql://} - raw QUIC only (moq-native's scheme for it); {@code moql://<endpoint-id>@host:port/}
+ *       checks the relay against its Ed25519 key instead of a certificate (a {@code parley relay} prints this
+ *       URL), so a relay without a certificate is still reached encrypted and authenticated;</li>
  *   <li>{@code wss://} - secure WebSocket only; {@code http://} and {@code ws://} - plain WebSocket only
  *       (without TLS there is nothing to check a QUIC server against).</li>
  * </ul>
@@ -68,6 +70,13 @@ public record MoqRelayUrl(URI uri) {
         if (u.getRawFragment() != null) {
             throw new IllegalArgumentException("the moq relay URL has a #fragment: '" + text.strip() + "'");
         }
+        if (u.getRawUserInfo() != null) {
+            if (!"moql".equals(normal)) {
+                throw new IllegalArgumentException("a relay's key (<endpoint-id>@) goes with moql:// (raw QUIC), not "
+                        + scheme + ":// (a user or password in a relay URL is not used)"); // never echo what may be a password
+            }
+            dev.parley.net.identity.EndpointId.fromHex(u.getRawUserInfo()); // a clear error for a bad key
+        }
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         return new MoqRelayUrl(build(normal, u.getRawAuthority(), path, u.getRawQuery()));
     }
@@ -78,6 +87,15 @@ public record MoqRelayUrl(URI uri) {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
+    }
+
+    /**
+     * The relay's Ed25519 endpoint id when the URL names it ({@code moql://<id>@host:port/}): the QUIC
+     * handshake then checks the relay's raw public key instead of a WebPKI certificate.
+     */
+    public java.util.Optional<dev.parley.net.identity.EndpointId> relayId() {
+        String id = uri.getRawUserInfo();
+        return id == null ? java.util.Optional.empty() : java.util.Optional.of(dev.parley.net.identity.EndpointId.fromHex(id));
     }
 
     /** How the URL says to reach the relay. */

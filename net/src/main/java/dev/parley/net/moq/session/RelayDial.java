@@ -4,12 +4,20 @@ import dev.parley.net.moq.wire.Version;
 import dev.parley.net.transport.Connection;
 import dev.parley.net.transport.UrlDialer;
 
+import dev.parley.net.identity.EndpointId;
+import dev.parley.net.ticket.EndpointAddr;
+
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -74,6 +82,40 @@ public final class RelayDial {
             });
         }
         return reply;
+    }
+
+    /**
+     * A dialer for {@code moql://<endpoint-id>@host:port/} URLs ({@link MoqRelayUrl#relayId()}): raw QUIC through
+     * {@code dial} (a Parley endpoint, whose handshake checks the peer's Ed25519 key, so no certificate is
+     * needed) to that id at the URL's host and port (443 when none).
+     */
+    public static UrlDialer byKey(EndpointId id, Function<EndpointAddr, CompletableFuture<Connection>> dial, Duration timeout) {
+        return new UrlDialer() {
+            @Override
+            public Connection connect(URI target) {
+                InetSocketAddress at = new InetSocketAddress(target.getHost(), target.getPort() < 0 ? 443 : target.getPort());
+                if (at.isUnresolved()) {
+                    throw new IllegalStateException("cannot resolve " + target.getHost());
+                }
+                try {
+                    return dial.apply(EndpointAddr.of(id, at)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("relay " + id.shortHex() + " at " + at + " did not answer over QUIC within "
+                            + timeout.toSeconds() + " s");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while dialing the relay", e);
+                }
+            }
+
+            @Override
+            public void close() {
+                // the endpoint is its owner's
+            }
+        };
     }
 
     /** The hooks a client session on {@code connection} (a {@link #race} winner) needs: the SETUP Path on raw QUIC. */

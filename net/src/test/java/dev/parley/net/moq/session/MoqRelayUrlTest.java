@@ -40,6 +40,23 @@ class MoqRelayUrlTest {
     }
 
     @Test
+    void aRelayNamedByItsKeyIsRawQuicToThatKey() {
+        String id = dev.parley.net.identity.Identity.generate().id().hex();
+        MoqRelayUrl u = MoqRelayUrl.parse("moql://" + id + "@relay.example:4443/team?jwt=t");
+        assertThat(u.relayId()).map(dev.parley.net.identity.EndpointId::hex).contains(id);
+        assertThat(u.transport()).isEqualTo(MoqRelayUrl.Transport.QUIC);
+        assertThat(u.dialTargets()).extracting(java.net.URI::toString).containsExactly("moql://" + id + "@relay.example:4443/team?jwt=t");
+        assertThat(u.setupPath()).isEqualTo("/team?jwt=t");
+        assertThat(u.under("parley/rooms/ab").relayId()).as("a room below it is the same relay").isEqualTo(u.relayId());
+        assertThat(u.redacted()).isEqualTo("moql://" + id + "@relay.example:4443/team?…");
+        assertThat(MoqRelayUrl.parse("moql://h:1/").relayId()).isEmpty();
+        assertThatThrownBy(() -> MoqRelayUrl.parse("https://" + id + "@h/")).hasMessageContaining("goes with moql://");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("wss://user:pw@h/")).hasMessageContaining("goes with moql://")
+                .hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> MoqRelayUrl.parse("moql://abc@h/")).hasMessageContaining("64 hex characters");
+    }
+
+    @Test
     void anythingElseIsAClearError() {
         assertThatThrownBy(() -> MoqRelayUrl.parse("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> MoqRelayUrl.parse("ftp://h/")).hasMessageContaining("https://, http://, moql://, wss:// or ws://");
