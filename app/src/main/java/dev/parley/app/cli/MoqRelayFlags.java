@@ -15,7 +15,7 @@ public final class MoqRelayFlags {
     public static final class Mixin {
         @Option(names = "--moq-relay", paramLabel = "URL",
                 description = "A moq-lite relay (https://host:port/path?jwt=TOKEN races raw QUIC and WebSocket; moql:// is QUIC only, "
-                        + "wss://, ws:// and http:// WebSocket only): the path is the scope, "
+                        + "moql://ENDPOINT-ID@host:port/ QUIC checked against a parley relay's key, wss://, ws:// and http:// WebSocket only): the path is the scope, "
                         + "the jwt a moq-relay token. publish: also publish there; watch: watch NAME through it; room: run the room through it.")
         String moqRelay;
 
