@@ -117,9 +117,11 @@ final class WatchRunner {
         }
         WatchWarmUp.start();
         // A relay named by its key (moql://<id>@…) is dialed from an endpoint of our own, whose handshake checks it.
-        Endpoint keyed = url.relayId().isPresent() ? Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate()))) : null;
-        try (keyed; Moq moq = keyed != null ? Moq.attach(keyed) : new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
-                new IllegalStateException("watching through a relay dials no peers")), Moq.Options.DEFAULT)) {
+        Endpoint keyed = url.relayId().isEmpty() ? null
+                : Endpoint.bind(options.net().apply(EndpointConfig.of(Identity.generate())));
+        try (keyed; Moq moq = keyed != null ? Moq.attach(keyed)
+                : new Moq(peer -> java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("watching through a relay dials no peers")), Moq.Options.DEFAULT)) {
             long dialStart = System.nanoTime();
             event(terminal, "dialing", dialStart, "\"relay\":\"" + jsonEscape(url.redacted()) + "\"");
             MoqSession session;
