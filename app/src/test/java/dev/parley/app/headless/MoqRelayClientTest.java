@@ -120,12 +120,7 @@ class MoqRelayClientTest {
             refused("publish", "no token", "publish", "--test-source", "--renditions", "180p", "--no-audio",
                     "--bind", "127.0.0.1:0", "--moq-relay", http + "private");
         } finally {
-            for (Process p : publishers) {
-                p.destroy();
-                p.waitFor(20, TimeUnit.SECONDS);
-            }
-            relay.destroy();
-            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            PublishWatchEndToEndTest.stopAll(publishers, relay);
         }
     }
 }

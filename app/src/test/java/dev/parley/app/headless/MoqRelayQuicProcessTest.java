@@ -123,12 +123,7 @@ class MoqRelayQuicProcessTest {
             assertThat(untrusted.exitValue()).as("stderr:%n%s", err).isEqualTo(1);
             assertThat(err).contains("QUIC to 127.0.0.1:").contains("certificate").doesNotContain("Exception");
         } finally {
-            for (Process p : publishers) {
-                p.destroy();
-                p.waitFor(20, TimeUnit.SECONDS);
-            }
-            relay.destroy();
-            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            PublishWatchEndToEndTest.stopAll(publishers, relay);
         }
     }
 
@@ -163,12 +158,7 @@ class MoqRelayQuicProcessTest {
             assertThat(wrong.exitValue()).as("stderr:%n%s", err).isEqualTo(1);
             assertThat(err).contains("key did not match").doesNotContain("Exception");
         } finally {
-            for (Process p : publishers) {
-                p.destroy();
-                p.waitFor(20, TimeUnit.SECONDS);
-            }
-            relay.destroy();
-            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            PublishWatchEndToEndTest.stopAll(publishers, relay);
         }
     }
 }

@@ -31,6 +31,16 @@ class PublishWatchEndToEndTest {
         return java.nio.file.Files.readString(STDERR.get(command));
     }
 
+    /** Stops {@code clients}, then {@code relay}, which must exit within 20 s (it drains). */
+    static void stopAll(java.util.List<Process> clients, Process relay) throws InterruptedException {
+        for (Process p : clients) {
+            p.destroy();
+            p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        relay.destroy();
+        org.assertj.core.api.Assertions.assertThat(relay.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
     /** Runs {@code parley ARGS} with a config folder of its own, like a separate machine. */
     static Process parley(String... args) throws Exception {
         return parley(java.nio.file.Files.createTempDirectory("parley-config"), args);
