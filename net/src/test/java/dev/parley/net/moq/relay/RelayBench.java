@@ -25,12 +25,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * over WebSocket in a <em>child JVM</em>, a 30 fps video-like track (one group per second: a 20 KB keyframe
  * then 3.5 KB frames, ~1 Mbit/s). Prints, per N: frame delivery latency p50/p99/max (publisher write →
  * watcher read; both JVMs read the same monotonic clock), the same latency up to the relay (publisher write
- * → the frame in the relay's origin, read by an in-process consumer), how late a 10 ms sleep wakes in each
+ * → the frame in the relay's origin, read by an in-process consumer), the latency after the relay (each
+ * delivery's receive time minus when its frame was readable in the origin: the relay's fan-out, the WebSocket
+ * hop and the watcher's read path; the child writes its deliveries to a file that this JVM joins by frame), how late a 10 ms sleep wakes in each
  * JVM (what the OS scheduler alone adds on these cores), GC pauses in each JVM, this JVM's CPU (relay + the
  * one publisher) per subscriber and per Mbit/s sent to watchers, heap after GC and the load average; then
  * 100 watchers of which 10 stall.
@@ -110,10 +117,16 @@ public final class RelayBench {
             // The relay's own stage: publisher write → the frame in the relay's origin, read in process.
             Samples ingress = new Samples(FPS * (seconds + 5));
             Samples ingressKeys = new Samples(seconds + 5);
+            // Per frame (its write time), when it was readable in the relay's origin: joined with the watchers'
+            // per-frame receive times for what the relay and the hop after it add.
+            Map<Long, Long> arrivals = new ConcurrentHashMap<>();
+            Set<Long> keyframes = ConcurrentHashMap.newKeySet();
             TrackConsumer atRelay = relay.origin().consume().waitFor("cam", Duration.ofSeconds(10))
                     .orElseThrow(() -> new IllegalStateException("the relay never saw the broadcast"))
                     .subscribe(new TrackInfo("video", TrackInfo.PRIORITY_VIDEO));
-            Thread ingressReader = Thread.ofVirtual().name("bench-ingress").start(() -> readTrack(atRelay, ingress, ingressKeys, running));
+            Thread ingressReader = Thread.ofVirtual().name("bench-ingress")
+                    .start(() -> readTrack(atRelay, ingress, ingressKeys, running, arrivals, keyframes));
+            Path deliveries = Files.createTempFile("relay-bench-deliveries", ".bin");
             SchedulerProbe sched = SchedulerProbe.start(seconds + 5);
 
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -128,7 +141,7 @@ public final class RelayBench {
             command.addAll(List.of("-Dbench.watcherLoops=" + Integer.getInteger("bench.watcherLoops", 1),
                     "-cp", System.getProperty("java.class.path"),
                     Watchers.class.getName(), "ws://127.0.0.1:" + ws.getPort() + "/", String.valueOf(n),
-                    String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS)));
+                    String.valueOf(stalled), String.valueOf(seconds), String.valueOf(WARMUP_SECONDS), deliveries.toString()));
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -165,14 +178,48 @@ public final class RelayBench {
             System.out.printf("N=%-3d stalled=%-2d %s%n", n, stalled, result);
             System.out.printf("       up to the relay: latency p50 %.2f ms p99 %.2f ms max %.2f ms (keyframes p50 %.2f ms) | relay JVM: 10 ms sleep late p50 %.2f ms p99 %.2f ms, %s%n",
                     ingress.pct(0.50), ingress.pct(0.99), ingress.pct(1.0), ingressKeys.pct(0.50), sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
+            System.out.println("       " + afterTheRelay(deliveries, arrivals, keyframes));
+            Files.deleteIfExists(deliveries);
             System.out.printf("       relay JVM CPU %.1f%% of one core (%.2f%%/subscriber, %.2f%%/Mbit/s out), heap after GC %d MB, load average %s -> %s%n",
                     cpuPct, cpuPct / n, cpuPct / egressMbit, heap >> 20, load0, load1);
             publisher.close();
         }
     }
 
-    /** Records the latency of every frame of {@code track} while {@code samples} is measuring. */
-    private static void readTrack(TrackConsumer track, Samples samples, Samples keySamples, AtomicBoolean running) {
+    /**
+     * The relay's own part: each delivery's receive time at a watcher minus when that frame was readable in the
+     * relay's origin (the fan-out, the WebSocket hop and the watcher's read path, without the publisher's hop).
+     */
+    private static String afterTheRelay(Path deliveries, Map<Long, Long> arrivals, Set<Long> keyframes)
+            throws java.io.IOException {
+        List<Long> all = new ArrayList<>();
+        List<Long> keys = new ArrayList<>();
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(deliveries)))) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                long written = in.readLong();
+                long received = in.readLong();
+                Long arrived = arrivals.get(written);
+                if (arrived != null) {
+                    all.add(received - arrived);
+                    if (keyframes.contains(written)) {
+                        keys.add(received - arrived);
+                    }
+                }
+            }
+        } catch (java.io.EOFException e) {
+            return "after the relay: no per-frame record from the watchers";
+        }
+        long[] a = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] k = keys.stream().mapToLong(Long::longValue).sorted().toArray();
+        return String.format("after the relay (origin -> watcher read, %d deliveries): p50 %.2f ms p99 %.2f ms max %.2f ms"
+                        + " (keyframes p50 %.2f ms p99 %.2f ms)", a.length, Watchers.pct(a, 0.50) / 1e6, Watchers.pct(a, 0.99) / 1e6,
+                a.length == 0 ? 0 : a[a.length - 1] / 1e6, Watchers.pct(k, 0.50) / 1e6, Watchers.pct(k, 0.99) / 1e6);
+    }
+
+    /** Records the latency of every frame of {@code track} while {@code samples} is measuring, and every frame's arrival. */
+    private static void readTrack(TrackConsumer track, Samples samples, Samples keySamples, AtomicBoolean running,
+                                  Map<Long, Long> arrivals, Set<Long> keyframes) {
         try {
             while (running.get()) {
                 GroupConsumer g = track.nextGroup(Duration.ofSeconds(5));
@@ -181,10 +228,13 @@ public final class RelayBench {
                 }
                 try (g) {
                     for (byte[] f = g.readFrame(Duration.ofSeconds(5)); f != null; f = g.readFrame(Duration.ofSeconds(5))) {
-                        long lat = System.nanoTime() - ByteBuffer.wrap(f).getLong();
-                        samples.add(lat);
+                        long now = System.nanoTime();
+                        long written = ByteBuffer.wrap(f).getLong();
+                        arrivals.put(written, now);
+                        samples.add(now - written);
                         if (f.length == KEY_BYTES) {
-                            keySamples.add(lat);
+                            keySamples.add(now - written);
+                            keyframes.add(written);
                         }
                     }
                 } catch (MoqException e) {
@@ -204,7 +254,7 @@ public final class RelayBench {
 
     private static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + "/" + f[1] + "/" + f[2];
         } catch (java.io.IOException e) {
             return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -339,6 +389,7 @@ public final class RelayBench {
             int stalled = Integer.parseInt(args[2]);
             int seconds = Integer.parseInt(args[3]);
             int warmup = Integer.parseInt(args[4]);
+            Path deliveries = Path.of(args[5]);
             // -Dbench.watcherLoops=N spreads the sessions over N clients, each with its own event loop (default one).
             QmuxClient[] clients = new QmuxClient[Integer.getInteger("bench.watcherLoops", 1)];
             for (int i = 0; i < clients.length; i++) {
@@ -352,6 +403,7 @@ public final class RelayBench {
             AtomicBoolean measuring = new AtomicBoolean(false);
             AtomicBoolean running = new AtomicBoolean(true);
             long[][] samples = new long[n - stalled][];
+            long[][] writtenAt = new long[n - stalled][]; // each sample's frame write time, for the relay's own part
             int[] counts = new int[n - stalled];
             long[][] keySamples = new long[n - stalled][]; // the keyframes alone: the burst every watcher gets at once
             int[] keyCounts = new int[n - stalled];
@@ -369,6 +421,7 @@ public final class RelayBench {
             for (int i = 0; i < tracks.size(); i++) {
                 int k = i;
                 samples[k] = new long[FPS * (seconds + 5)];
+                writtenAt[k] = new long[FPS * (seconds + 5)];
                 keySamples[k] = new long[seconds + 5];
                 TrackConsumer t = tracks.get(k);
                 readers.add(Thread.ofVirtual().start(() -> {
@@ -377,8 +430,10 @@ public final class RelayBench {
                             GroupConsumer g = t.nextGroup(Duration.ofSeconds(5));
                             try {
                                 for (byte[] f = g.readFrame(Duration.ofSeconds(5)); f != null && running.get(); f = g.readFrame(Duration.ofSeconds(5))) {
-                                    long lat = System.nanoTime() - ByteBuffer.wrap(f).getLong();
+                                    long written = ByteBuffer.wrap(f).getLong();
+                                    long lat = System.nanoTime() - written;
                                     if (measuring.get() && counts[k] < samples[k].length) {
+                                        writtenAt[k][counts[k]] = written;
                                         samples[k][counts[k]++] = lat;
                                         frames.incrementAndGet();
                                         if (f.length == KEY_BYTES && keyCounts[k] < keySamples[k].length) {
@@ -416,6 +471,7 @@ public final class RelayBench {
             long cpu = os.getProcessCpuTime() - cpu0;
             double measured = (System.nanoTime() - m0) / 1e9;
             running.set(false);
+            writeDeliveries(deliveries, writtenAt, samples, counts);
             long[] all = merged(samples, counts);
             long[] keys = merged(keySamples, keyCounts);
             double[] spread = new double[3]; // the first, median and last watcher's latency, averaged over keyframes
@@ -442,6 +498,20 @@ public final class RelayBench {
                     100.0 * cpu / 1e9 / measured, sched.samples.pct(0.50), sched.samples.pct(0.99), gcResult);
             System.out.flush();
             System.exit(0);
+        }
+
+        /** Every measured delivery as (frame write time, receive time), for the parent to join with the relay's arrivals. */
+        private static void writeDeliveries(Path file, long[][] writtenAt, long[][] latencies, int[] counts)
+                throws java.io.IOException {
+            try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+                out.writeInt(Arrays.stream(counts).sum());
+                for (int k = 0; k < counts.length; k++) {
+                    for (int i = 0; i < counts[k]; i++) {
+                        out.writeLong(writtenAt[k][i]);
+                        out.writeLong(writtenAt[k][i] + latencies[k][i]);
+                    }
+                }
+            }
         }
 
         private static long[] merged(long[][] perWatcher, int[] counts) {
