@@ -10,7 +10,8 @@ import java.util.Map;
  * Passes each chat message once when two routes deliver the same sender's chat (a hybrid room reads a
  * peer directly and, while it falls back, through the relay; each route's reader replays the sender's
  * history when it starts, so a route switch delivers recent messages a second time). A message is its
- * sender's group sequence and its text; the last {@link #WINDOW} per sender are remembered, more than a
+ * sender's group sequence and its text (a hybrid peer sends each message through both of its rooms, whose
+ * chat tracks number it alike; were they ever out of step, a message would show twice, never be lost); the last {@link #WINDOW} per sender are remembered, more than a
  * history replay can hold ({@link ChatHistory#MAX_MESSAGES}). A sender that restarts numbers its chat
  * from 0 again: its new messages pass unless one repeats both the sequence and the text of one still
  * remembered from before, so the owner {@link #forget}s a sender that left. Not thread-safe: one owner.
