@@ -136,6 +136,9 @@ class LabHybridRoomTest {
         Predicate<String> gotJoiner = s -> isEvent(s, "chat") && json(s).get("text").asText().equals(fromJoiner);
         assertThat(json(c.joiner().awaitOut(gotHost, Duration.ofSeconds(20)).text()).get("peer").asText()).isEqualTo(c.hostId());
         assertThat(json(c.host().awaitOut(gotJoiner, Duration.ofSeconds(20)).text()).get("peer").asText()).isEqualTo(c.joinerId());
+        Thread.sleep(1000); // a second delivery (the other route, a history replay) would show by now
+        assertThat(c.joiner().stdout().stream().filter(gotHost).count()).as("'%s' shown once", fromHost).isEqualTo(1);
+        assertThat(c.host().stdout().stream().filter(gotJoiner).count()).as("'%s' shown once", fromJoiner).isEqualTo(1);
     }
 
     private static List<JsonNode> routes(LabProcess p) {
