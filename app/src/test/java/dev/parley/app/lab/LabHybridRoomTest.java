@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * have the packet relay as home relay, which is what makes the media lines name the path).
  * Where they cannot (two homes behind symmetric NATs, no packet relay, so their tickets' addresses are
  * private and hole punching is impossible) each moves the other to the moq relay after the fallback time
- * ({@code HybridRoute}: 4 s without a direct link) and video, audio and chat flow through it.
+ * ({@code HybridRoute}: 4 s without a direct link) and video, audio and chat flow through it. Chat lines
+ * arrive once each. A relay-mode room from two such homes through the same relay named by its key
+ * ({@code moql://<id>@…}, raw QUIC checked against that key, as the relay prints it) carries media and chat.
  */
 @Timeout(300)
 class LabHybridRoomTest {
@@ -38,6 +40,8 @@ class LabHybridRoomTest {
     private static NetLab lab;
     private static LabProcess relay;
     private static String moqRelay;
+    /** The same relay over raw QUIC by its key ({@code moql://<id>@ip:4443/}), as it prints it. */
+    private static String keyedRelay;
     /** The same process's packet relay (its first line), for the direct peers' path reporting. */
     private static String packetRelay;
 
@@ -52,6 +56,8 @@ class LabHybridRoomTest {
         packetRelay = relay.awaitOut(s -> s.startsWith("http://"), Duration.ofSeconds(90)).text().strip();
         relay.awaitOut(s -> s.startsWith("ws://"), Duration.ofSeconds(30));
         moqRelay = "http://" + ip + ":4443/";
+        keyedRelay = relay.awaitContaining("--moq-relay moql://", Duration.ofSeconds(30)).text()
+                .replaceAll(".*--moq-relay (moql://\\S+).*", "$1");
     }
 
     @AfterAll
@@ -74,13 +80,18 @@ class LabHybridRoomTest {
     }
 
     private static LabProcess participant(NetLab.Node node, String name, String ticket, List<String> extra) throws IOException {
+        return participant(node, name, ticket, moqRelay, "hybrid", extra);
+    }
+
+    private static LabProcess participant(NetLab.Node node, String name, String ticket, String relayUrl, String mode,
+                                          List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("room"));
         if (ticket != null) {
             args.add(ticket);
         }
         args.addAll(List.of("--headless", "--test-source", "--chat-stdin", "--media-stats", "--name", name));
         if (ticket == null) {
-            args.addAll(List.of("--moq-relay", moqRelay, "--mode", "hybrid"));
+            args.addAll(List.of("--moq-relay", relayUrl, "--mode", mode));
         }
         args.addAll(extra);
         return LabCallTest.parley(node, Map.of(), args.toArray(String[]::new));
@@ -187,6 +198,32 @@ class LabHybridRoomTest {
             chatBothWays(c, "relayed");
             assertThat(routes(c.host())).as("never back to direct without a direct link")
                     .noneMatch(n -> n.get("via").asText().equals("direct"));
+        }
+    }
+
+    @Test
+    void aRelayRoomThroughTheRelayNamedByItsKeyCrossesSymmetricNats() throws Exception {
+        assertThat(keyedRelay).as("the relay prints its keyed URL").matches("moql://[0-9a-f]{64}@[0-9.]+:4443/");
+        NetLab.Home ha = lab.home("hyka", NetLab.Nat.SYMMETRIC);
+        NetLab.Home hb = lab.home("hykb", NetLab.Nat.SYMMETRIC);
+        LabProcess host = participant(ha.host("hyk1"), "host", null, keyedRelay, "relay", List.of());
+        try {
+            String ticket = host.awaitOut(s -> !s.startsWith("{"), Duration.ofSeconds(90)).text().strip();
+            RoomTicket t = RoomTicket.parse(ticket);
+            assertThat(t.mode()).isEqualTo(RoomMode.RELAY);
+            assertThat(t.moqRelay()).contains(keyedRelay);
+            try (LabProcess joiner = participant(hb.host("hyk2"), "joiner", ticket, keyedRelay, "relay", List.of())) {
+                // a relay room's ticket names no peer: each learns the other's id from its peer-joined event
+                String joinerId = json(host.awaitOut(s -> isEvent(s, "peer-joined"), Duration.ofSeconds(90)).text()).get("peer").asText();
+                String hostId = json(joiner.awaitOut(s -> isEvent(s, "peer-joined"), Duration.ofSeconds(90)).text()).get("peer").asText();
+                Call c = new Call(host, joiner, hostId, joinerId);
+                JsonNode atHost = media(c.host(), c.joinerId(), "keyed relay host");
+                JsonNode atJoiner = media(c.joiner(), c.hostId(), "keyed relay joiner");
+                System.out.printf(Locale.ROOT, "lab: relay room by key: media at the host %s; at the joiner %s%n", atHost, atJoiner);
+                chatBothWays(c, "through the keyed relay");
+            }
+        } finally {
+            host.stop(Duration.ofSeconds(3));
         }
     }
 }
