@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -68,6 +69,11 @@ public final class NetLab implements AutoCloseable {
     /** Direction on a link: toward the host (the router's egress) or from it (the host's egress). */
     public enum Direction { TO_HOST, FROM_HOST }
 
+    /**
+     * The lab's TCP congestion control, whatever the host's default: a loss-based one, as desktops and phones
+     * run (CUBIC; Reno where the host does not allow namespaces CUBIC). {@code -Dparley.lab.tcp=bbr} to compare.
+     */
+    static final String TCP_CONGESTION_CONTROL = System.getProperty("parley.lab.tcp", lossBasedCongestionControl());
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z0-9]{0,9}");
     private static final String PRIVATE_RANGES =
@@ -158,6 +164,16 @@ public final class NetLab implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Availability(false, "interrupted while probing the lab");
+        }
+    }
+
+    /** CUBIC when a namespace may use it, else Reno (a namespace may only pick from the host's allowed list). */
+    private static String lossBasedCongestionControl() {
+        try {
+            String allowed = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control"));
+            return List.of(allowed.trim().split("\\s+")).contains("cubic") ? "cubic" : "reno";
+        } catch (IOException e) {
+            return "reno";
         }
     }
 
@@ -281,6 +297,10 @@ public final class NetLab implements AutoCloseable {
         run(List.of("ip", "netns", "add", ns));
         namespaces.add(ns);
         ip(ns, "link set lo up");
+        // A new namespace takes the host's default TCP congestion control. A tuned server's BBR is not what the
+        // desktops at the ends of a call run, and on the lab's microsecond RTT BBR v1 keeps the bandwidth of its
+        // first round trips: it sent half its bytes twice through a 200 kbit/s link (docs/netlab.md).
+        sh(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + TCP_CONGESTION_CONTROL);
     }
 
     /**
