@@ -492,17 +492,20 @@ final class Publisher {
 
         /**
          * Once a newer group of the track started, this one's leftovers yield to it (one priority band
-         * down); if the stream is still being written a grace later, it can no longer arrive in time: reset
-         * it with {@link MoqError#OLD} and stop reading the group, which frees the writer.
+         * down); a grace later they can no longer arrive in time: reset the stream with {@link MoqError#OLD}
+         * and, if it is still being written, stop reading the group, which frees the writer. A group written
+         * to the end is reset too: its bytes may still wait unsent in the transport (over QMux, in the
+         * stream's queue behind a bottleneck; a reset drops them). Once all of it left, the reset does nothing.
          */
         private void dropWhenStale(GroupConsumer group, SendStream u, long priority) {
             Duration grace = staleGrace();
             group.superseded()
                     .thenRun(() -> u.setPriority(StreamPriority.superseded(priority)))
                     .thenRunAsync(() -> {
-                        if (inFlight.containsKey(u)) {
+                        boolean writing = inFlight.containsKey(u);
+                        u.reset(MoqError.OLD.wireCode());
+                        if (writing) {
                             LOG.debug("group {} of subscription {} is stale, resetting its stream", group.sequence(), sub.id());
-                            u.reset(MoqError.OLD.wireCode());
                             group.close();
                         }
                     }, CompletableFuture.delayedExecutor(grace.toNanos(), TimeUnit.NANOSECONDS));
