@@ -54,6 +54,7 @@ class HangPlayerProbeLabTest {
             System.out.println("[probe-lab] renditions " + tracks);
             System.out.println("[probe-lab] probes " + probes);
             System.out.println("[probe-lab] publisher " + publisher.tail());
+            printTimeline(tracks, probes, HangPlayerInteropTest.single(ev, "paints", transcript).path("paints"));
             List<String> chosen = StreamSupport.stream(tracks.spliterator(), false)
                     .map(t -> t.path("track").asText()).filter(t -> !t.isEmpty() && !"null".equals(t)).toList();
             List<Long> bitrates = StreamSupport.stream(probes.spliterator(), false)
@@ -66,5 +67,24 @@ class HangPlayerProbeLabTest {
             assertThat(chosen).as("renditions the player chose\n" + transcript).isNotEmpty();
             assertThat(chosen.getLast()).as("the player followed the low PROBE down").isEqualTo("video/h264-180p");
         }
+    }
+
+    /** When the first low PROBE came, and the capture → paint latency of each 4 s of the watch. */
+    private static void printTimeline(JsonNode tracks, JsonNode probes, JsonNode paints) {
+        double start = tracks.path(0).path("at").asDouble();
+        String low = StreamSupport.stream(probes.spliterator(), false)
+                .filter(p -> p.path("bitrate").isNumber() && p.path("bitrate").asLong() < 500_000)
+                .findFirst().map(p -> String.format("%.1f s", (p.path("at").asDouble() - start) / 1000)).orElse("never");
+        StringBuilder line = new StringBuilder("[probe-lab] first PROBE under 500 kbit/s " + low
+                + " after the first rendition; capture -> paint p50/p95 per 4 s:");
+        for (int from = 0; from < 20; from += 4) {
+            int f = from;
+            List<Double> ms = StreamSupport.stream(paints.spliterator(), false)
+                    .filter(p -> p.path("seen").asDouble() - start >= f * 1000 && p.path("seen").asDouble() - start < (f + 4) * 1000)
+                    .map(p -> p.path("latency").asDouble()).sorted().toList();
+            line.append(ms.isEmpty() ? String.format(" [%d-%d s] none", f, f + 4) : String.format(" [%d-%d s] %.0f/%.0f ms (%d)",
+                    f, f + 4, ms.get(ms.size() / 2), ms.get(Math.min(ms.size() - 1, ms.size() * 95 / 100)), ms.size()));
+        }
+        System.out.println(line);
     }
 }
