@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -79,14 +78,13 @@ public final class QmuxClient implements AutoCloseable {
                 .handleCloseFrames(false) // QmuxConnection runs the closing handshake
                 .handshakeTimeoutMillis(timeout.toMillis())
                 .build();
-        Bootstrap b = new Bootstrap()
+        Bootstrap b = TcpTransport.sendQueue(new Bootstrap())
                 .group(group)
                 .channel(TcpTransport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // A failed write (the peer reset) must not close before we read what it sent first.
                 .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 << 10, 512 << 10))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {

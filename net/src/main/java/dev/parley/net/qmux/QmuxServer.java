@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -79,13 +78,12 @@ public final class QmuxServer implements AutoCloseable {
                         .allowExtensions(false).expectMaskedFrames(true).build())
                 .build();
         try {
-            Channel ch = new ServerBootstrap()
+            Channel ch = TcpTransport.sendQueue(new ServerBootstrap())
                     .group(group)
                     .channel(TcpTransport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // A failed write (the peer reset) must not close before we read what it sent first.
                     .childOption(ChannelOption.AUTO_CLOSE, false)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 << 10, 512 << 10))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {

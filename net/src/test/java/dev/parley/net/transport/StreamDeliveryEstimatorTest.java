@@ -49,12 +49,83 @@ class StreamDeliveryEstimatorTest {
         long held = e.sample(11 * TICK, taken, 0, MS, WINDOW);
         assertThat(held).isBetween(570_000L, 630_000L);
         long t = 11 * TICK;
-        while (t < 11 * TICK + StreamDeliveryEstimator.HOLD_NANOS + TICK) {
+        long end = 11 * TICK + StreamDeliveryEstimator.HOLD_NANOS - TICK;
+        while (t < end) {
             t += TICK;
             taken += 15_000;
             held = e.sample(t, taken, 0, MS, WINDOW);
         }
-        assertThat(held).as("after the hold the window bound applies again").isEqualTo(WINDOW * 8 * 1000);
+        assertThat(held).as("held through the hold").isBetween(570_000L, 630_000L);
+        // then raised step by step, not back to the window bound (800 Mbit/s): about 15 % a second
+        for (int i = 0; i < 10; i++) {
+            t += TICK;
+            taken += 15_000;
+            held = e.sample(t, taken, 0, MS, WINDOW);
+        }
+        assertThat(held).as("two seconds after the hold: 1.15²").isBetween(720_000L, 870_000L);
+        for (int i = 0; i < 200; i++) {
+            t += TICK;
+            taken += 15_000;
+            held = e.sample(t, taken, 0, MS, WINDOW);
+        }
+        assertThat(held).as("raised at most 16 times the measurement").isBetween(9_000_000L, 10_000_000L);
+    }
+
+    @Test
+    void aCumulativeAckLeapingOverSackedDataIsNotARate() {
+        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
+        long taken = 0;
+        long last = 0;
+        for (int i = 0; i <= 12; i++) {
+            last = e.sample(i * TICK, taken, 200_000, MS, WINDOW);
+            if (i >= StreamDeliveryEstimator.LIMITED_SAMPLES) { // measured from here on
+                assertThat(last).as("sample " + i).isBetween(570_000L, 630_000L);
+            }
+            taken += i == 6 ? 80_000 : 15_000; // 600 kbit/s, and once a loss recovered: 80 kB acknowledged at once
+        }
+        assertThat(e.limited()).isTrue();
+        assertThat(last).isBetween(570_000L, 630_000L);
+    }
+
+    @Test
+    void theRaisedEstimateStaysUnderTheWindowBound() {
+        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
+        long taken = 0;
+        long t = 0;
+        for (int i = 0; i <= 5; i++, t += TICK) {
+            e.sample(t, taken, 200_000, 100 * MS, 20_000);
+            taken += 15_000; // 600 kbit/s measured
+        }
+        long last = 0;
+        for (int i = 0; i < 200; i++, t += TICK) {
+            last = e.sample(t, taken, 0, 100 * MS, 20_000);
+        }
+        assertThat(last).as("20 kB per 100 ms round trip").isEqualTo(1_600_000L);
+    }
+
+    @Test
+    void aDrainingQueueIsNotACapacityMeasurement() {
+        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
+        long taken = 0;
+        long t = 0;
+        e.sample(t, taken, 0, 20 * MS, WINDOW); // the path's floor
+        for (int i = 0; i <= 5; i++) {
+            t += TICK;
+            taken += 5_000; // 200 kbit/s measured behind a backlog, pings 400 ms late
+            e.sample(t, taken, 200_000, 400 * MS, WINDOW);
+        }
+        assertThat(e.limited()).isTrue();
+        // the sender drops to a lower rendition: the queue in front of the pings drains while little goes in
+        long rtt = 400 * MS;
+        long last = 0;
+        for (int i = 0; i < 6; i++) {
+            t += TICK;
+            taken += 300;
+            rtt = rtt * 3 / 4;
+            last = e.sample(t, taken, 0, rtt, WINDOW);
+        }
+        assertThat(e.limited()).as("a falling RTT is a queue draining").isFalse();
+        assertThat(last).as("the measurement stands").isBetween(190_000L, 210_000L);
     }
 
     @Test
