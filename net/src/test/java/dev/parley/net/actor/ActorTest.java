@@ -30,7 +30,7 @@ class ActorTest {
     record Block(CountDownLatch entered, CountDownLatch release) implements Cmd {
     }
 
-    record AddTwiceViaSelf(int n) implements Cmd {
+    record AddTwiceViaSelf(int n, CountDownLatch told) implements Cmd {
     }
 
     /** The state lives in the handler and is touched only on the actor thread. */
@@ -52,6 +52,7 @@ class ActorTest {
                 case AddTwiceViaSelf a -> {
                     self.tell(new Add(a.n())); // on the actor thread: queued, never waits
                     self.tell(new Add(a.n()));
+                    a.told().countDown();
                 }
             }
         }
@@ -108,7 +109,10 @@ class ActorTest {
     void tellOnTheActorThreadNeverDeadlocksOnAFullInbox() throws Exception {
         Recorder r = new Recorder();
         Actor<Cmd> a = start(r, 1);
-        a.tell(new AddTwiceViaSelf(7));
+        CountDownLatch told = new CountDownLatch(1);
+        a.tell(new AddTwiceViaSelf(7, told));
+        assertThat(told.await(5, TimeUnit.SECONDS)).as("both self-tells returned").isTrue();
+        // asked only now: a Get sent at once could take the inbox's one slot before the self-tells
         assertThat(a.<List<Integer>>ask(Get::new).get(5, TimeUnit.SECONDS)).containsExactly(7, 7);
         a.stop().get(5, TimeUnit.SECONDS);
     }

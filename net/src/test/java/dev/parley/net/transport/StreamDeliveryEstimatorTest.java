@@ -10,6 +10,24 @@ class StreamDeliveryEstimatorTest {
     static final long MS = 1_000_000L;
     static final long WINDOW = 100_000; // bytes of send buffer
 
+    /** An estimator fed a sample every {@link #TICK}, its clock and delivered count kept across runs. */
+    private static final class Sim {
+        final StreamDeliveryEstimator e = new StreamDeliveryEstimator();
+        long t;
+        long delivered;
+
+        /** {@code ticks} samples, each after {@code bytes} more were delivered; the last estimate. */
+        long run(int ticks, long bytes, long backlog, long rtt, long window) {
+            long last = 0;
+            for (int i = 0; i < ticks; i++) {
+                t += TICK;
+                delivered += bytes;
+                last = e.sample(t, delivered, backlog, rtt, window);
+            }
+            return last;
+        }
+    }
+
     @Test
     void unknownUntilTheRttAndWindowAreKnown() {
         StreamDeliveryEstimator e = new StreamDeliveryEstimator();
@@ -89,56 +107,32 @@ class StreamDeliveryEstimatorTest {
 
     @Test
     void theRaisedEstimateStaysUnderTheWindowBound() {
-        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
-        long taken = 0;
-        long t = 0;
-        for (int i = 0; i <= 5; i++, t += TICK) {
-            e.sample(t, taken, 200_000, 100 * MS, 20_000);
-            taken += 15_000; // 600 kbit/s measured
-        }
-        long last = 0;
-        for (int i = 0; i < 200; i++, t += TICK) {
-            last = e.sample(t, taken, 0, 100 * MS, 20_000);
-        }
-        assertThat(last).as("20 kB per 100 ms round trip").isEqualTo(1_600_000L);
+        Sim sim = new Sim();
+        sim.run(6, 15_000, 200_000, 100 * MS, 20_000); // 600 kbit/s measured
+        assertThat(sim.run(200, 0, 0, 100 * MS, 20_000)).as("20 kB per 100 ms round trip").isEqualTo(1_600_000L);
     }
 
     @Test
     void aDrainingQueueIsNotACapacityMeasurement() {
-        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
-        long taken = 0;
-        long t = 0;
-        e.sample(t, taken, 0, 20 * MS, WINDOW); // the path's floor
-        for (int i = 0; i <= 5; i++) {
-            t += TICK;
-            taken += 5_000; // 200 kbit/s measured behind a backlog, pings 400 ms late
-            e.sample(t, taken, 200_000, 400 * MS, WINDOW);
-        }
-        assertThat(e.limited()).isTrue();
+        Sim sim = new Sim();
+        sim.run(1, 0, 0, 20 * MS, WINDOW); // the path's floor
+        sim.run(6, 5_000, 200_000, 400 * MS, WINDOW); // 200 kbit/s measured behind a backlog, pings 400 ms late
+        assertThat(sim.e.limited()).isTrue();
         // the sender drops to a lower rendition: the queue in front of the pings drains while little goes in
-        long rtt = 400 * MS;
         long last = 0;
-        for (int i = 0; i < 6; i++) {
-            t += TICK;
-            taken += 300;
-            rtt = rtt * 3 / 4;
-            last = e.sample(t, taken, 0, rtt, WINDOW);
+        for (long rtt = 300 * MS; rtt > 50 * MS; rtt = rtt * 3 / 4) {
+            last = sim.run(1, 300, 0, rtt, WINDOW);
         }
-        assertThat(e.limited()).as("a falling RTT is a queue draining").isFalse();
+        assertThat(sim.e.limited()).as("a falling RTT is a queue draining").isFalse();
         assertThat(last).as("the measurement stands").isBetween(190_000L, 210_000L);
     }
 
     @Test
     void aPingRttStandingAboveItsFloorIsAQueueEvenWithoutBacklog() {
-        StreamDeliveryEstimator e = new StreamDeliveryEstimator();
-        long taken = 0;
-        e.sample(0, taken, 0, 20 * MS, WINDOW);
-        long last = 0;
-        for (int i = 1; i <= 6; i++) {
-            taken += 25_000; // 1 Mbit/s into the kernel while pings come back 200 ms late
-            last = e.sample(i * TICK, taken, 0, 220 * MS, WINDOW);
-        }
-        assertThat(e.limited()).isTrue();
+        Sim sim = new Sim();
+        sim.run(1, 0, 0, 20 * MS, WINDOW);
+        long last = sim.run(6, 25_000, 0, 220 * MS, WINDOW); // 1 Mbit/s into the kernel while pings come back 200 ms late
+        assertThat(sim.e.limited()).isTrue();
         assertThat(last).isBetween(950_000L, 1_050_000L);
     }
 
