@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(150)
 class HangPlayerProbeLabTest {
     /**
-     * How long the player watches. In quiet runs the first low PROBE reaches the player 4-7 s into the watch. A PROBE
-     * crosses the same 200 kbit/s path behind the media the kernel's TCP send buffer already holds (priorities cannot
-     * reorder what the socket has taken), so on a loaded machine it comes later: one such run of a 12 s watch ended
-     * on a 6.9 Mbit/s PROBE while the publisher's own estimate had read about 0.2 Mbit/s for 4 s. 20 s leaves room for
-     * that; the assertions are unchanged.
+     * How long the player watches. In quiet runs the first low PROBE reaches the player 5.8-11.2 s into the watch
+     * (nine runs, December 2026): it crosses the same 200 kbit/s path behind the `tbf` queue TCP fills and the few tens
+     * of kB the kernel still holds unsent (priorities cannot reorder what the socket has taken), so on a loaded machine
+     * it comes later: one run of a 12 s watch ended on a 6.9 Mbit/s PROBE while the publisher's own estimate had read
+     * about 0.2 Mbit/s for 4 s. 20 s leaves room for that; the assertions are unchanged.
      */
     private static final String WATCH_MS = "20000";
 
