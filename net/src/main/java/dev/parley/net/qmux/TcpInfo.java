@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * What Linux's {@code TCP_INFO} says about one socket's sending side, read through the FFM API: Netty's
  * {@code EpollTcpInfo} stops before the counters a delivery estimate needs (bytes acknowledged, bytes
- * not yet sent). Offsets are those of {@code struct tcp_info} in {@code linux/tcp.h}, stable since 4.19.
+ * not yet sent). Offsets are those of {@code struct tcp_info} in {@code linux/tcp.h}; the fields read here
+ * exist since Linux 4.6 and never moved (the struct only grows at its end).
  *
  * @param bytesAcked    data bytes the peer acknowledged so far (cumulative)
  * @param notsentBytes  bytes the socket holds that TCP has not sent yet
