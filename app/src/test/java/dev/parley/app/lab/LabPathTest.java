@@ -324,6 +324,33 @@ class LabPathTest {
         }
     }
 
+    /**
+     * Scenario 2 with IPv6: both homes behind symmetric NATs, and both also routed IPv6 behind their
+     * stateful firewalls (no NAT), as many ISPs and mobile networks give. No IPv4 hole can be punched, the
+     * IPv6 one can: the call goes direct to the host's own IPv6 address, and media and chat flow over it.
+     */
+    @Test
+    void behindSymmetricNatsWithIpv6TheCallGoesDirectOverIpv6() throws Exception {
+        NetLab.Home ha = lab.home("v6a", NetLab.Nat.SYMMETRIC, true);
+        NetLab.Home hb = lab.home("v6b", NetLab.Nat.SYMMETRIC, true);
+        NetLab.Node hostNode = ha.host("pub6");
+        try (RoomCall call = roomCall(hostNode, hb.host("wat6"))) {
+            RoomTicket ticket = roomTicketOf(call.host());
+            assertThat(ticket.bootstrap().getFirst().directAddresses()).as("the ticket lists the host's IPv6 address")
+                    .anyMatch(a -> a.getAddress().equals(hostNode.address6()));
+            LabProcess.Line direct = call.joiner().awaitOut(s -> (isEvent(s, "path") || isEvent(s, "peer-connection"))
+                    && json(s).path("path").asText().startsWith("direct"), Duration.ofSeconds(60));
+            dump(call.joiner(), "symmetric+IPv6 joiner");
+            dump(call.host(), "symmetric+IPv6 host");
+            String expected = "direct [" + hostNode.address6().getHostAddress() + "]:";
+            assertThat(json(direct.text()).get("path").asText()).as("direct to the host's IPv6 address").startsWith(expected);
+            System.out.printf(Locale.ROOT, "lab: symmetric NATs + IPv6: %s at %d ms of the join (paths %s)%n",
+                    json(direct.text()).get("path").asText(), json(direct.text()).get("ms").asLong(),
+                    pathEvents(call.joiner()).stream().map(n -> n.get("path").asText()).toList());
+            assertRoomFlows(call, "symmetric+IPv6", n -> n.get("path").asText().startsWith("direct ["));
+        }
+    }
+
     /** Scenario 3: all UDP dropped on the joiner's link: the call runs over the relay's WebSocket. */
     @Test
     void withUdpBlockedOnOneSideTheCallRunsOverTheRelayWebSocket() throws Exception {

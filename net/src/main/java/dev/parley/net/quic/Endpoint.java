@@ -39,6 +39,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -243,10 +244,11 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
 
     /**
      * How peers reach this endpoint: its id and the bound address, or, when bound to the wildcard
-     * address, every IPv4 address of the interfaces that are up except loopback; then the public
-     * addresses the home relay's STUN service saw this socket at (a peer behind another NAT can punch
-     * straight to them). Loopback is listed only when there is nothing else (a machine without a network
-     * still works with itself): another host dialing a loopback address reaches itself, never us.
+     * address, the addresses of the interfaces that are up ({@link #advertisable}: IPv4, and IPv6 when
+     * the socket is dual-stack); then the public addresses the home relay's STUN service saw this socket
+     * at (a peer behind another NAT can punch straight to them). Loopback is listed only when there is
+     * nothing else (a machine without a network still works with itself): another host dialing a
+     * loopback address reaches itself, never us.
      */
     public EndpointAddr addr() {
         InetSocketAddress local = localAddress();
@@ -265,7 +267,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             LOG.warn("cannot list network interfaces: {}", e.getMessage());
         }
         List<InetSocketAddress> out = new ArrayList<>();
-        for (InetAddress a : advertisable(found)) {
+        for (InetAddress a : advertisable(found, local.getAddress() instanceof Inet6Address)) {
             out.add(new InetSocketAddress(a, local.getPort()));
         }
         return new EndpointAddr(id(), withReflexive(out), relays);
@@ -291,16 +293,51 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
 
     /**
      * Which of a wildcard-bound endpoint's interface addresses to advertise: the IPv4 ones that are not
-     * loopback, in order; only the loopback address when there are none.
+     * loopback, in order, then, on a dual-stack socket, up to {@link #MAX_IPV6_ADVERTISED} IPv6 ones that
+     * another host can route to (global unicast and unique-local; not link-local, which needs a scope no
+     * ticket carries, nor the path layer's stand-ins); only the loopback address when there are none.
+     * IPv6 matters on the internet: many homes and mobile networks that sit behind a symmetric or
+     * carrier-grade NAT for IPv4 give every device a public IPv6 address, where hole punching works.
      */
-    static List<InetAddress> advertisable(List<InetAddress> interfaceAddresses) {
+    static List<InetAddress> advertisable(List<InetAddress> interfaceAddresses, boolean dualStack) {
         List<InetAddress> out = new ArrayList<>();
         for (InetAddress a : interfaceAddresses) {
             if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isAnyLocalAddress() && !out.contains(a)) {
                 out.add(a);
             }
         }
+        int v6 = 0;
+        for (InetAddress a : interfaceAddresses) {
+            if (dualStack && v6 < MAX_IPV6_ADVERTISED && a instanceof Inet6Address && routableIpv6(a)) {
+                InetAddress plain = unscoped(a);
+                if (!out.contains(plain)) {
+                    out.add(plain);
+                    v6++;
+                }
+            }
+        }
         return out.isEmpty() ? List.of(InetAddress.getLoopbackAddress()) : out;
+    }
+
+    /** IPv6 addresses in one ticket at most: a host can have several per prefix (temporary privacy addresses). */
+    static final int MAX_IPV6_ADVERTISED = 4;
+
+    /** Global unicast (2000::/3) or unique-local (fc00::/7), and not a path-layer stand-in. */
+    private static boolean routableIpv6(InetAddress a) {
+        int first = a.getAddress()[0] & 0xff;
+        boolean global = (first & 0xe0) == 0x20;
+        boolean uniqueLocal = (first & 0xfe) == 0xfc;
+        return (global || uniqueLocal)
+                && !dev.parley.net.path.MappedAddresses.isMapped(new InetSocketAddress(a, dev.parley.net.path.MappedAddresses.PORT));
+    }
+
+    /** The address without the interface scope Java attaches to some interface addresses. */
+    private static InetAddress unscoped(InetAddress a) {
+        try {
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes is always an address
+        }
     }
 
     /**

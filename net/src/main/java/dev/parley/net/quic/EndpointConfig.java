@@ -58,7 +58,7 @@ public record EndpointConfig(
         }
     }
 
-    /** Defaults: all IPv4 interfaces, ephemeral port, 10 s handshake, 30 s idle, 100 bidi / 1000 uni streams. */
+    /** Defaults: every interface (IPv4, and IPv6 where the socket is dual-stack), ephemeral port, 10 s handshake, 30 s idle, 100 bidi / 1000 uni streams. */
     public static EndpointConfig of(Identity identity) {
         return new EndpointConfig(identity, new InetSocketAddress(0), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 100, 1000, 1024 * 1024, 16 * 1024 * 1024, null, false, null);

@@ -32,10 +32,12 @@ public record PathInfo(Kind kind, InetSocketAddress direct, String relayUrl, Dur
         };
     }
 
-    /** {@code direct ip:port}, {@code relay URL} or {@code none}: the form printed in stats. */
+    /** {@code direct ip:port} ({@code direct [ipv6]:port}), {@code relay URL} or {@code none}: the form printed in stats. */
     public String describe() {
         return switch (kind) {
-            case DIRECT -> "direct " + direct.getAddress().getHostAddress() + ":" + direct.getPort();
+            case DIRECT -> "direct " + (direct.getAddress() instanceof java.net.Inet6Address
+                    ? "[" + direct.getAddress().getHostAddress() + "]" : direct.getAddress().getHostAddress())
+                    + ":" + direct.getPort();
             case RELAY -> "relay " + relayUrl;
             case NONE -> "none";
         };

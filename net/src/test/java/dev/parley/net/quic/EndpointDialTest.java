@@ -195,9 +195,55 @@ class EndpointDialTest {
     void aWildcardEndpointAdvertisesLoopbackOnlyWhenItHasNothingElse() throws Exception {
         InetAddress lan = InetAddress.getByName("198.18.3.4");
         InetAddress v6 = InetAddress.getByName("::1");
-        assertThat(Endpoint.advertisable(List.of(FIRST, lan, v6))).containsExactly(lan);
-        assertThat(Endpoint.advertisable(List.of(FIRST, v6))).containsExactly(InetAddress.getLoopbackAddress());
-        assertThat(Endpoint.advertisable(List.of())).containsExactly(InetAddress.getLoopbackAddress());
+        assertThat(Endpoint.advertisable(List.of(FIRST, lan, v6), true)).containsExactly(lan);
+        assertThat(Endpoint.advertisable(List.of(FIRST, v6), true)).containsExactly(InetAddress.getLoopbackAddress());
+        assertThat(Endpoint.advertisable(List.of(), true)).containsExactly(InetAddress.getLoopbackAddress());
+    }
+
+    @Test
+    void aDualStackEndpointAdvertisesRoutableIpv6AfterIpv4() throws Exception {
+        InetAddress lan = InetAddress.getByName("10.77.1.2");
+        InetAddress global = InetAddress.getByName("2001:db8:1:1::2");
+        InetAddress uniqueLocal = InetAddress.getByName("fd00::2");
+        InetAddress linkLocal = InetAddress.getByName("fe80::1%1");
+        InetAddress standIn = new dev.parley.net.path.MappedAddresses().of(
+                dev.parley.net.identity.Identity.generate().id()).getAddress();
+        List<InetAddress> found = List.of(global, linkLocal, FIRST, InetAddress.getByName("::1"), lan, standIn, uniqueLocal);
+        assertThat(Endpoint.advertisable(found, true)).as("IPv4 first, then global and unique-local IPv6")
+                .containsExactly(lan, global, uniqueLocal);
+        assertThat(Endpoint.advertisable(found, false)).as("an IPv4-only socket cannot take IPv6").containsExactly(lan);
+        assertThat(Endpoint.advertisable(List.of(global), true)).as("an IPv6-only host").containsExactly(global);
+        List<InetAddress> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            many.add(InetAddress.getByName("2001:db8:1:1::" + i));
+        }
+        assertThat(Endpoint.advertisable(many, true)).as("temporary addresses do not flood the ticket")
+                .hasSize(Endpoint.MAX_IPV6_ADVERTISED).containsExactlyElementsOf(many.subList(0, Endpoint.MAX_IPV6_ADVERTISED));
+    }
+
+    @Test
+    void aWildcardEndpointHereAdvertisesItsInterfacesIpv6WhenTheSocketIsDualStack() throws Exception {
+        try (Endpoint e = Endpoint.bind(EndpointConfig.of(Identity.generate()))) {
+            boolean dualStack = e.localAddress().getAddress() instanceof java.net.Inet6Address;
+            List<InetAddress> routableV6 = new java.util.ArrayList<>();
+            for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (nif.isUp()) {
+                    for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                        int first = a.getAddress()[0] & 0xff;
+                        if (a instanceof java.net.Inet6Address && ((first & 0xe0) == 0x20 || (first & 0xfe) == 0xfc)) {
+                            routableV6.add(InetAddress.getByAddress(a.getAddress()));
+                        }
+                    }
+                }
+            }
+            List<InetAddress> advertised = e.addr().directAddresses().stream().map(InetSocketAddress::getAddress).toList();
+            System.out.println("dual-stack socket: " + dualStack + "; advertised " + advertised + "; routable IPv6 here " + routableV6);
+            if (dualStack) {
+                assertThat(advertised).containsAll(routableV6.subList(0, Math.min(routableV6.size(), Endpoint.MAX_IPV6_ADVERTISED)));
+            } else {
+                assertThat(advertised).allMatch(a -> a instanceof java.net.Inet4Address);
+            }
+        }
     }
 
     @Test

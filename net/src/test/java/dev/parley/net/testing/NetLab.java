@@ -41,6 +41,11 @@ import java.util.regex.Pattern;
  * and blackholes unassigned 198.18.0.0/15 addresses, so a dial to an unreachable address waits out its
  * timeout like it would for real.
  *
+ * <p>IPv6 on request ({@link #internetHost(String, boolean)}, {@link #home(String, Nat, boolean)}): link
+ * {@code i} is also 2001:db8:0:i::/64 (router ::1, node ::2), home {@code j} routes 2001:db8:1:j::/64 to
+ * its hosts (::2, ::3, ...) without NAT, behind the same stateful firewall, as home routers do with IPv6.
+ * Unassigned 2001:db8::/32 addresses are blackholed and unique-local ones (fc00::/7) dropped.
+ *
  * <p>Namespaces are named {@code <prefix><4 random hex>-<node>}; the prefix is {@code plab} unless the
  * system property {@code parley.netlab.prefix} or the environment variable {@code PARLEY_NETLAB_PREFIX}
  * says otherwise. {@link #close()} (also run by a JVM shutdown hook) kills the processes started here and
@@ -193,14 +198,16 @@ public final class NetLab implements AutoCloseable {
         OPEN.add(lab);
         try {
             lab.addNamespace(lab.routerNs);
-            lab.sh(lab.routerNs, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-            lab.ip(lab.routerNs, "route add blackhole 198.18.0.0/15");
+            lab.sh(lab.routerNs, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+            lab.ip(lab.routerNs, "route add blackhole 198.18.0.0/15", "route add blackhole 2001:db8::/32");
             lab.nft(lab.routerNs, """
                     table inet lab {
                       chain pre {
                         type filter hook prerouting priority -150
                         ip daddr { %s } counter drop
                         ip saddr { %s } counter drop
+                        ip6 daddr fc00::/7 counter drop
+                        ip6 saddr fc00::/7 counter drop
                       }
                       chain forward {
                         type filter hook forward priority 0
@@ -226,19 +233,36 @@ public final class NetLab implements AutoCloseable {
 
     /** A host directly on the simulated internet, with a public 198.18.i.2 address. */
     public synchronized Node internetHost(String name) throws IOException {
-        Link link = newLink(name);
-        Node node = new Node(name, link.nodeNs, link.nodeAddress, link, null);
+        return internetHost(name, false);
+    }
+
+    /** {@link #internetHost(String)}, with a public 2001:db8:0:i::2 address too when {@code ipv6}. */
+    public synchronized Node internetHost(String name, boolean ipv6) throws IOException {
+        Link link = newLink(name, ipv6);
+        Node node = new Node(name, link.nodeNs, link.nodeAddress, link.nodeAddress6, link, null);
         nodes.put(name, node);
         return node;
     }
 
     /** A home behind a NAT box on the simulated internet; add hosts with {@link Home#host}. */
     public synchronized Home home(String name, Nat nat) throws IOException {
-        Link link = newLink(name);
+        return home(name, nat, false);
+    }
+
+    /**
+     * {@link #home(String, Nat)}; when {@code ipv6}, the NAT box also routes 2001:db8:1:j::/64 to the home's
+     * hosts, without NAT but behind the same firewall (unsolicited inbound dropped).
+     */
+    public synchronized Home home(String name, Nat nat, boolean ipv6) throws IOException {
+        Link link = newLink(name, ipv6);
         int j = nextHome++;
         String ns = link.nodeNs;
-        sh(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        sh(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=" + (ipv6 ? 1 : 0));
         ip(ns, "link add br0 type bridge", "addr add 10.77." + j + ".1/24 dev br0", "link set br0 up");
+        if (ipv6) {
+            ip(ns, "addr add " + homePrefix(j) + "1/64 dev br0 nodad");
+            ip(routerNs, "route add " + homePrefix(j) + "/64 via " + linkPrefix(link.index) + "2");
+        }
         // Unsolicited packets from outside are dropped silently, as home routers do.
         nft(ns, """
                 table ip nat {
@@ -251,6 +275,7 @@ public final class NetLab implements AutoCloseable {
                   chain input {
                     type filter hook input priority 0
                     iifname "eth0" ct state established,related accept
+                    iifname "eth0" icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
                     iifname "eth0" drop
                   }
                   chain forward {
@@ -260,11 +285,21 @@ public final class NetLab implements AutoCloseable {
                   }
                 }
                 """.formatted(nat.rule));
-        Home home = new Home(name, ns, j, nat, link);
+        Home home = new Home(name, ns, j, nat, link, ipv6);
         return home;
     }
 
-    private Link newLink(String name) throws IOException {
+    /** 2001:db8:0:i:: (link {@code i}; the router is ::1 on it, the node ::2). */
+    private static String linkPrefix(int i) {
+        return "2001:db8:0:" + Integer.toHexString(i) + "::";
+    }
+
+    /** 2001:db8:1:j:: (home {@code j}'s network; the NAT box is ::1, hosts ::2, ::3, ...). */
+    private static String homePrefix(int j) {
+        return "2001:db8:1:" + Integer.toHexString(j) + "::";
+    }
+
+    private Link newLink(String name, boolean ipv6) throws IOException {
         checkOpen();
         if (!NODE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("node names are 1-10 lowercase letters and digits: " + name);
@@ -284,13 +319,17 @@ public final class NetLab implements AutoCloseable {
         ip(ns, "addr add 198.18." + i + ".2/24 dev eth0", "link set eth0 up",
                 "route add default via 198.18." + i + ".1");
         ip(routerNs, "addr add 198.18." + i + ".1/24 dev " + routerIf, "link set " + routerIf + " up");
+        if (ipv6) {
+            ip(ns, "addr add " + linkPrefix(i) + "2/64 dev eth0 nodad", "route add default via " + linkPrefix(i) + "1");
+            ip(routerNs, "addr add " + linkPrefix(i) + "1/64 dev " + routerIf + " nodad");
+        }
         nft(routerNs, """
                 add chain inet lab up_%1$s
                 add chain inet lab down_%1$s
                 add rule inet lab forward iifname "%1$s" jump up_%1$s
                 add rule inet lab forward oifname "%1$s" jump down_%1$s
                 """.formatted(routerIf));
-        return new Link(name, ns, routerIf, address("198.18." + i + ".2"));
+        return new Link(name, ns, routerIf, i, address("198.18." + i + ".2"), ipv6 ? address(linkPrefix(i) + "2") : null);
     }
 
     private void addNamespace(String ns) throws IOException {
@@ -300,7 +339,10 @@ public final class NetLab implements AutoCloseable {
         // A new namespace takes the host's default TCP congestion control. A tuned server's BBR is not what the
         // desktops at the ends of a call run, and on the lab's microsecond RTT BBR v1 keeps the bandwidth of its
         // first round trips: it sent half its bytes twice through a 200 kbit/s link (docs/netlab.md).
-        sh(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + TCP_CONGESTION_CONTROL);
+        sh(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + TCP_CONGESTION_CONTROL,
+                // IPv6 addresses usable at once (no duplicate address detection), including the link-local ones
+                // neighbour discovery runs on; no router advertisements taken from anyone
+                "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.default.accept_ra=0");
     }
 
     /**
@@ -377,13 +419,15 @@ public final class NetLab implements AutoCloseable {
         private final String name;
         private final String namespace;
         private final InetAddress address;
+        private final InetAddress address6;
         private final Link link;
         private final Home home;
 
-        private Node(String name, String namespace, InetAddress address, Link link, Home home) {
+        private Node(String name, String namespace, InetAddress address, InetAddress address6, Link link, Home home) {
             this.name = name;
             this.namespace = namespace;
             this.address = address;
+            this.address6 = address6;
             this.link = link;
             this.home = home;
         }
@@ -399,6 +443,11 @@ public final class NetLab implements AutoCloseable {
         /** Its own address: public (198.18.x.2) on the internet, private (10.77.x.y) in a home. */
         public InetAddress address() {
             return address;
+        }
+
+        /** Its IPv6 address (2001:db8:…, public: homes do not NAT IPv6), or null on an IPv4-only node. */
+        public InetAddress address6() {
+            return address6;
         }
 
         /** The impairable link toward the router: its own, or its home's uplink. */
@@ -479,14 +528,16 @@ public final class NetLab implements AutoCloseable {
         private final int index;
         private final Nat nat;
         private final Link link;
+        private final boolean ipv6;
         private int nextHost = 2;
 
-        private Home(String name, String namespace, int index, Nat nat, Link link) {
+        private Home(String name, String namespace, int index, Nat nat, Link link, boolean ipv6) {
             this.name = name;
             this.namespace = namespace;
             this.index = index;
             this.nat = nat;
             this.link = link;
+            this.ipv6 = ipv6;
         }
 
         /** A host in this home with a private 10.77.j.k address, routed through the NAT box. */
@@ -504,7 +555,13 @@ public final class NetLab implements AutoCloseable {
                 ip(namespace, "link set " + natIf + " master br0", "link set " + natIf + " up");
                 String addr = "10.77." + index + "." + k;
                 ip(ns, "addr add " + addr + "/24 dev eth0", "link set eth0 up", "route add default via 10.77." + index + ".1");
-                Node node = new Node(hostName, ns, address(addr), link, this);
+                InetAddress addr6 = null;
+                if (ipv6) {
+                    String a6 = homePrefix(index) + Integer.toHexString(k);
+                    ip(ns, "addr add " + a6 + "/64 dev eth0 nodad", "route add default via " + homePrefix(index) + "1");
+                    addr6 = address(a6);
+                }
+                Node node = new Node(hostName, ns, address(addr), addr6, link, this);
                 nodes.put(hostName, node);
                 return node;
             }
@@ -543,16 +600,20 @@ public final class NetLab implements AutoCloseable {
         private final String name;
         private final String nodeNs;
         private final String routerIf;
+        private final int index;
         private final InetAddress nodeAddress;
+        private final InetAddress nodeAddress6;
         private final int[] lossPercent = new int[2];
         private final boolean[] shaped = new boolean[2];
         private boolean blackout;
 
-        private Link(String name, String nodeNs, String routerIf, InetAddress nodeAddress) {
+        private Link(String name, String nodeNs, String routerIf, int index, InetAddress nodeAddress, InetAddress nodeAddress6) {
             this.name = name;
             this.nodeNs = nodeNs;
             this.routerIf = routerIf;
+            this.index = index;
             this.nodeAddress = nodeAddress;
+            this.nodeAddress6 = nodeAddress6;
         }
 
         public String name() {

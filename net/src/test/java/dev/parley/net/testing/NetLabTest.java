@@ -28,19 +28,29 @@ class NetLabTest {
     private static LabProcess echo;
     private static LabProcess homeEcho;
     private static LabProcess udp;
+    private static NetLab.Home home6;
+    private static LabProcess echo6;
+    private static LabProcess udp6;
+    private static NetLab.Node server6;
+    private static NetLab.Node client6;
 
     @BeforeAll
     static void build() throws Exception {
         NetLab.assumeAvailable(NetLabTest.class);
         lab = NetLab.create();
-        server = lab.internetHost("srv");
+        server = lab.internetHost("srv", true);
         home = lab.home("home", NetLab.Nat.ENDPOINT_INDEPENDENT);
         client = home.host("cli");
         homeServer = home.host("hsrv");
         echo = server.java(LabUdp.class, "echo", "7000");
         homeEcho = homeServer.java(LabUdp.class, "echo", "7000");
         udp = client.java(LabUdp.class, "client");
-        for (LabProcess p : List.of(echo, homeEcho, udp)) {
+        home6 = lab.home("home6", NetLab.Nat.SYMMETRIC, true);
+        client6 = home6.host("cli6");
+        server6 = home6.host("srv6");
+        echo6 = server6.java(LabUdp.class, "echo", "7000");
+        udp6 = client6.java(LabUdp.class, "client");
+        for (LabProcess p : List.of(echo, homeEcho, udp, echo6, udp6)) {
             p.awaitOut("READY"::equals, Duration.ofSeconds(20));
         }
     }
@@ -58,21 +68,53 @@ class NetLabTest {
     }
 
     private static int roundTrips(String to, int count) throws Exception {
-        return batch(to, count).get("received").asInt();
+        return batch(udp, to, count).get("received").asInt();
     }
 
     /** The client's report for one batch: sent, received, lastMs. */
     private static JsonNode batch(String to, int count) throws Exception {
-        int from = udp.lines().size();
-        udp.writeLine("send " + to + " 7000 " + count);
-        return JSON.readTree(udp.await(from, l -> l.text().startsWith("{\"sent\""), Duration.ofSeconds(30)).text());
+        return batch(udp, to, count);
+    }
+
+    private static JsonNode batch(LabProcess client, String to, int count) throws Exception {
+        int from = client.lines().size();
+        client.writeLine("send " + to + " 7000 " + count);
+        return JSON.readTree(client.await(from, l -> l.text().startsWith("{\"sent\""), Duration.ofSeconds(30)).text());
+    }
+
+    @Test
+    void ipv6IsRoutedWithoutNatButBehindTheHomeFirewall() throws Exception {
+        assertThat(client6.address6().getHostAddress()).startsWith("2001:db8:1:");
+        assertThat(client.address6()).as("homes are IPv4-only unless asked").isNull();
+        int from = echo.lines().size();
+        assertThat(batch(udp6, server.address6().getHostAddress(), 20).get("received").asInt())
+                .as("IPv6 from a home to the internet and back").isEqualTo(20);
+        String seen = JSON.readTree(echo.await(from, l -> l.text().startsWith("{\"from\""), Duration.ofSeconds(5)).text())
+                .get("from").asText();
+        assertThat(seen).as("no NAT for IPv6: the host's own address").startsWith(client6.address6().getHostAddress() + ":");
+        // IPv4 from the same home still goes through its (symmetric) NAT
+        assertThat(batch(udp6, server.address().getHostAddress(), 5).get("received").asInt()).isEqualTo(5);
+        // unsolicited IPv6 to a home host is dropped by the home's firewall
+        int homeLines = echo6.lines().size();
+        server.run("bash", "-c", "echo x > /dev/udp/" + server6.address6().getHostAddress() + "/7000");
+        Thread.sleep(300);
+        assertThat(echo6.lines().subList(homeLines, echo6.lines().size())).noneMatch(l -> l.text().startsWith("{\"from\""));
+        // ... and a unique-local destination never crosses the simulated internet
+        long before = lab.privateDrops();
+        server.run("bash", "-c", "echo x > /dev/udp/fd00::77/7000; echo sent");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (lab.privateDrops() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(lab.privateDrops()).isGreaterThan(before);
     }
 
     @Test
     void udpCrossesTheRouterAndTheNatHidesTheHomeAddress() throws Exception {
+        int before = echo.lines().size();
         int echoed = roundTrips(server, 20);
         assertThat(echoed).isEqualTo(20);
-        JsonNode seen = JSON.readTree(echo.awaitOut(s -> s.startsWith("{\"from\""), Duration.ofSeconds(5)).text());
+        JsonNode seen = JSON.readTree(echo.await(before, l -> l.text().startsWith("{\"from\""), Duration.ofSeconds(5)).text());
         String from = seen.get("from").asText();
         assertThat(from).startsWith(home.publicAddress().getHostAddress() + ":")
                 .doesNotStartWith(client.address().getHostAddress());
