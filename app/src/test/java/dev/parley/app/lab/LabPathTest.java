@@ -351,6 +351,51 @@ class LabPathTest {
         }
     }
 
+    /**
+     * Scenario 7: the joiner's address changes mid-call (a new DHCP lease, another access point of the same
+     * network): its old address is gone at once and its home NAT maps the new one afresh. The call goes on:
+     * the same sessions (no re-subscription), no pause of 1.5 s or more either way, direct again. Before the
+     * endpoints watched their addresses, both sessions timed out and the room re-joined through the relay:
+     * frames were back only 7.7-9.2 s later.
+     */
+    @Test
+    void whenTheJoinersAddressChangesMidCallTheCallGoesOn() throws Exception {
+        NetLab.Home ha = lab.home("mva", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home hb = lab.home("mvb", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Node joinerNode = hb.host("wat7");
+        try (RoomCall call = roomCall(ha.host("pub7"), joinerNode)) {
+            String hostId = idOf(call.host());
+            String joinerId = idOf(call.joiner());
+            awaitMedia(call.joiner(), "joiner", n -> from(n, hostId) && n.get("path").asText().startsWith("direct"));
+            awaitMedia(call.host(), "host", n -> from(n, joinerId) && n.get("path").asText().startsWith("direct"));
+            awaitSteady(call.joiner(), hostId, "joiner");
+            awaitSteady(call.host(), joinerId, "host");
+            java.net.InetAddress before = joinerNode.address();
+            long change = System.nanoTime();
+            java.net.InetAddress after = joinerNode.renumber();
+            Thread.sleep(4_000);
+            dump(call.joiner(), "moved joiner");
+            dump(call.host(), "host of the moved joiner");
+            List<String> report = new java.util.ArrayList<>();
+            for (var side : List.of(java.util.Map.entry(call.joiner(), hostId), java.util.Map.entry(call.host(), joinerId))) {
+                List<JsonNode> events = side.getKey().lines().stream()
+                        .filter(l -> l.nanos() > change && l.source() == LabProcess.Source.OUT && l.text().startsWith("{"))
+                        .map(l -> json(l.text())).filter(n -> !n.has("peer") || from(n, side.getValue())).toList();
+                report.add((side.getKey() == call.joiner() ? "at the joiner" : "at the host") + ": fps "
+                        + events.stream().filter(n -> n.get("event").asText().equals("media")).map(n -> n.get("fps").asText()).toList()
+                        + ", pauses " + events.stream().filter(n -> n.get("event").asText().equals("resumed")).map(n -> n.get("gapMs").asText()).toList()
+                        + ", paths " + events.stream().filter(n -> n.get("event").asText().equals("path")).map(n -> n.get("ms") + " ms " + n.get("path").asText()).toList());
+                assertThat(events).as("the sessions lived through the move (no re-subscription, nobody left): %s", events)
+                        .noneMatch(n -> List.of("broadcast-ended", "peer-left", "peer-connection").contains(n.get("event").asText()));
+                assertThat(events).as("no pause of 1.5 s or more").noneMatch(n -> n.get("event").asText().equals("resumed")
+                        && n.get("gapMs").asLong() >= 1500);
+            }
+            System.out.printf(Locale.ROOT, "lab: address change %s -> %s, the 4 s after it: %s%n", before.getHostAddress(),
+                    after.getHostAddress(), report);
+            assertRoomFlows(call, "after the address change", n -> n.get("path").asText().startsWith("direct"));
+        }
+    }
+
     /** Scenario 3: all UDP dropped on the joiner's link: the call runs over the relay's WebSocket. */
     @Test
     void withUdpBlockedOnOneSideTheCallRunsOverTheRelayWebSocket() throws Exception {

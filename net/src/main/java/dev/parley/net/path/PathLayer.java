@@ -194,6 +194,50 @@ public final class PathLayer extends ChannelDuplexHandler {
         return ready;
     }
 
+    /**
+     * This machine's addresses changed (the endpoint's network monitor saw it). When one this endpoint
+     * may have used is gone ({@code lost}: a new DHCP lease, Wi-Fi to cable, another network), its NAT
+     * mappings and its relay connection went with it: the public addresses are asked again at once, the
+     * relay link is dialed anew (its TCP connection would otherwise hang until it is found silent), and
+     * every path to every peer is proved again from here (pings to every candidate, a CallMeMaybe with
+     * the new addresses), with packets going on the relay and directly meanwhile. A new address alone
+     * is offered to the peers still without a direct path.
+     */
+    public void localAddressesChanged(boolean lost) {
+        runOnLoop(() -> onLocalChange(lost));
+    }
+
+    private void onLocalChange(boolean lost) {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        LOG.info("local addresses changed{}", lost ? " (one is gone): proving every path again" : "");
+        if (lost) {
+            reflexive.clear();
+            lastStun = Long.MIN_VALUE;
+            stunUnanswered = 0;
+            for (String url : List.copyOf(relays.keySet())) {
+                RelayLink old = relays.remove(url);
+                if (old != null) {
+                    old.close();
+                }
+                link(url);
+            }
+            for (Peer p : peers.values()) {
+                p.paths.localAddressLost(now);
+                if (p.paths.active(now)) {
+                    kick(p, now);
+                }
+                publishInfo(p, now);
+            }
+            stunTick(now);
+        } else {
+            peers.values().forEach(p -> p.paths.ownCandidatesChanged());
+            offerAgain(null);
+        }
+    }
+
     /** This endpoint's public addresses as the relay's STUN service and peers' Pongs saw them. */
     public List<InetSocketAddress> reflexiveAddresses() {
         return List.copyOf(reflexive);
@@ -363,6 +407,7 @@ public final class PathLayer extends ChannelDuplexHandler {
             Peer p = peers.get(id);
             if (p != null) {
                 p.paths.activity(now);
+                p.paths.heardFrom(src, now); // which address the peer sends from now (it may have moved)
                 ctx.fireChannelRead(new DatagramPacket(content, packet.recipient(), p.mapped));
                 return;
             }
@@ -665,7 +710,9 @@ public final class PathLayer extends ChannelDuplexHandler {
         for (InetSocketAddress a : p.paths.pingsDue(now, true)) {
             ping(p, a, now);
         }
-        if (p.paths.callMeMaybeDue(now, true)) {
+        // only over a link that is up: one dropped here would still count against the rate limit, and the
+        // relay's coming up offers again (a moved endpoint's relay link is being dialed anew)
+        if (relayUp(p.paths.relayUrl()) && p.paths.callMeMaybeDue(now, true)) {
             sendCallMeMaybe(p);
         }
         publishInfo(p, now);
@@ -680,7 +727,7 @@ public final class PathLayer extends ChannelDuplexHandler {
             for (InetSocketAddress a : p.paths.pingsDue(now, false)) {
                 ping(p, a, now);
             }
-            if (p.paths.callMeMaybeDue(now, false)) {
+            if (relayUp(p.paths.relayUrl()) && p.paths.callMeMaybeDue(now, false)) {
                 sendCallMeMaybe(p);
             }
             publishInfo(p, now);

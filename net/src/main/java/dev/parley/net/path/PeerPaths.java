@@ -16,7 +16,10 @@ import java.util.Map;
  * {@link PathPolicy#trust}); with none trusted, packets go on the relay and also directly to the
  * addresses the peer was last heard from (a signed Ping from there or a past trusted path), or to every
  * candidate when there is no relay. A direct path beats the relay; another direct path replaces the
- * selected one only when its RTT is at least {@link PathPolicy#switchMin} lower.
+ * selected one only when its RTT is at least {@link PathPolicy#switchMin} lower, or at once when the
+ * selected one has gone quiet while the other is heard from ({@link #OUTHEARD_NANOS}: the peer moved to
+ * another network). When this endpoint's own network changes, every path is re-proved
+ * ({@link #localAddressLost}).
  */
 public final class PeerPaths {
     static final int MAX_CANDIDATES = 16;
@@ -40,6 +43,8 @@ public final class PeerPaths {
         long lastPing = Long.MIN_VALUE;
         long lastPong = Long.MIN_VALUE;
         long lastHeard = Long.MIN_VALUE;
+        /** The last Ping or QUIC packet the peer sent from here on its own (not a Pong to our Ping). */
+        long lastInitiated = Long.MIN_VALUE;
         long lastPingBack = Long.MIN_VALUE;
         long rttNanos = -1;
 
@@ -111,11 +116,42 @@ public final class PeerPaths {
 
     /** A verified Ping (or QUIC packet) came from {@code address}. */
     public void heardFrom(InetSocketAddress address, long now) {
-        addCandidate(address);
         Candidate c = candidates.get(address);
+        if (c == null) {
+            addCandidate(address);
+            c = candidates.get(address);
+        }
         if (c != null) {
             c.lastHeard = now;
+            c.lastInitiated = now;
         }
+    }
+
+    /**
+     * A trusted path the peer has sent nothing from (Pings, QUIC) for this much longer than from another
+     * trusted one is no longer used: the peer now sends from the other address. Pongs to our own Pings do not
+     * count (an upgrade probe's answer is no reason to leave a path the peer still uses). A peer whose address changed (a new DHCP lease, Wi-Fi to cable) pings
+     * from the new one at once; its old address is gone, and waiting for the old path's trust to run out
+     * (6.5 s) outlived the sessions (3 s idle). While media flows a path is heard from every few ms.
+     */
+    static final long OUTHEARD_NANOS = 500_000_000L;
+
+    /**
+     * This endpoint lost a local address (its network changed): every Pong so far proved a path from the
+     * old address, and the peer's answers may now go nowhere. No path stays trusted; every candidate is
+     * pinged again at once (a forced {@link #pingsDue}) and a CallMeMaybe may go at once. Until a Pong
+     * comes back, packets go through the relay and to the addresses the peer was heard from
+     * ({@link #plan}), so the call goes on meanwhile. Returns true when a selected path was dropped.
+     */
+    public boolean localAddressLost(long now) {
+        for (Candidate c : candidates.values()) {
+            c.lastPong = Long.MIN_VALUE;
+            c.lastPing = Long.MIN_VALUE;
+            c.lastPingBack = Long.MIN_VALUE;
+        }
+        lastCallMeMaybe = Long.MIN_VALUE;
+        callMeMaybes = 0;
+        return reselect(now);
     }
 
     /** Pings back to one address at most this often. */
@@ -178,11 +214,17 @@ public final class PeerPaths {
 
     /** Re-evaluates the selected path; true when it changed. */
     boolean reselect(long now) {
+        long lastHeardTrusted = Long.MIN_VALUE;
+        for (Candidate c : candidates.values()) {
+            if (trusted(c, now)) {
+                lastHeardTrusted = Math.max(lastHeardTrusted, c.lastInitiated);
+            }
+        }
         Candidate current = selected == null ? null : candidates.get(selected);
-        boolean currentOk = current != null && trusted(current, now);
+        boolean currentOk = current != null && usable(current, lastHeardTrusted, now);
         Candidate best = null;
         for (Candidate c : candidates.values()) {
-            if (trusted(c, now) && (best == null
+            if (usable(c, lastHeardTrusted, now) && (best == null
                     || policy.biasedRtt(c.address, c.rttNanos) < policy.biasedRtt(best.address, best.rttNanos))) {
                 best = c;
             }
@@ -202,6 +244,12 @@ public final class PeerPaths {
         selected = next;
         changes++;
         return true;
+    }
+
+    /** Trusted, and not {@link #OUTHEARD_NANOS} quieter than the trusted path the peer last sent from. */
+    private boolean usable(Candidate c, long lastHeardTrusted, long now) {
+        return trusted(c, now) && (lastHeardTrusted == Long.MIN_VALUE
+                || c.lastInitiated != Long.MIN_VALUE && lastHeardTrusted - c.lastInitiated <= OUTHEARD_NANOS);
     }
 
     /** The selected direct path if it is still trusted at {@code now}, else null. */

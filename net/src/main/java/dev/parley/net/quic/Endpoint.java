@@ -86,6 +86,8 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
     private final PacketRouter router;
     private final dev.parley.net.path.PathLayer pathLayer;
     private volatile dev.parley.net.path.MdnsDiscovery mdns;
+    /** Watches the interface addresses of a wildcard-bound endpoint (null otherwise). */
+    private volatile dev.parley.net.path.NetworkMonitor networkMonitor;
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     /** The registered ALPNs in registration order: the server's preference when a client offers several. */
     private final List<String> alpnOrder = new ArrayList<>(); // guarded by handlers
@@ -163,6 +165,23 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             pathLayer.homeRelay(config.relayUrl());
         }
         if (config.mdns()) {
+            startMdns();
+        }
+        if (localAddress().getAddress().isAnyLocalAddress()) {
+            // a laptop changing networks mid-call: its paths are proved again at once, not after they time out
+            networkMonitor = dev.parley.net.path.NetworkMonitor.start(
+                    () -> java.util.Set.copyOf(advertisable(interfaceAddresses(), localAddress().getAddress() instanceof Inet6Address)),
+                    dev.parley.net.path.NetworkMonitor.DEFAULT_PERIOD, this::networkChanged);
+        }
+    }
+
+    /** On the monitor's thread: paths are proved again, and mDNS moves to the new LAN when the old address is gone. */
+    private void networkChanged(dev.parley.net.path.NetworkMonitor.Change change) {
+        pathLayer.localAddressesChanged(change.lost());
+        dev.parley.net.path.MdnsDiscovery old = mdns;
+        if (change.lost() && old != null && !closed) {
+            mdns = null;
+            old.close();
             startMdns();
         }
     }
@@ -256,6 +275,15 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         if (!local.getAddress().isAnyLocalAddress()) {
             return new EndpointAddr(id(), withReflexive(List.of(local)), relays);
         }
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetAddress a : advertisable(interfaceAddresses(), local.getAddress() instanceof Inet6Address)) {
+            out.add(new InetSocketAddress(a, local.getPort()));
+        }
+        return new EndpointAddr(id(), withReflexive(out), relays);
+    }
+
+    /** The addresses of the interfaces that are up, in the order the system lists them. */
+    private static List<InetAddress> interfaceAddresses() {
         List<InetAddress> found = new ArrayList<>();
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -266,11 +294,7 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
         } catch (SocketException e) {
             LOG.warn("cannot list network interfaces: {}", e.getMessage());
         }
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (InetAddress a : advertisable(found, local.getAddress() instanceof Inet6Address)) {
-            out.add(new InetSocketAddress(a, local.getPort()));
-        }
-        return new EndpointAddr(id(), withReflexive(out), relays);
+        return found;
     }
 
     private List<InetSocketAddress> withReflexive(List<InetSocketAddress> local) {
@@ -937,6 +961,9 @@ public final class Endpoint implements AutoCloseable, dev.parley.net.transport.A
             return;
         }
         closed = true;
+        if (networkMonitor != null) {
+            networkMonitor.close();
+        }
         if (mdns != null) {
             mdns.close();
         }

@@ -169,6 +169,78 @@ class PeerPathsSimulationTest {
     }
 
     @Test
+    void whenThePeerMovesToAnotherAddressItsNewPathTakesOverWithinHalfASecond() {
+        InetSocketAddress moved = new InetSocketAddress("198.18.3.2", 4100); // its NAT's new mapping
+        PeerPaths p = new PeerPaths(PathPolicy.DEFAULT);
+        long now = 0;
+        p.ponged(PUB, 10 * MS, now);
+        for (; now < 2_000 * MS; now += 20 * MS) { // media from the peer on PUB
+            p.activity(now);
+            p.heardFrom(PUB, now);
+        }
+        assertThat(p.direct(now)).isEqualTo(PUB);
+        long move = now;
+        // the peer's address changed: its Ping (and then its QUIC packets) come from the new mapping, and our
+        // ping back proves it, slower than PUB was; PUB stays trusted (its last Pong is 2 s old) but silent
+        InetSocketAddress switched = null;
+        for (; now < move + 2_000 * MS; now += 20 * MS) {
+            p.activity(now);
+            p.heardFrom(moved, now);
+            if (now == move + 40 * MS) {
+                p.ponged(moved, 30 * MS, now);
+            }
+            if (switched == null && moved.equals(p.direct(now))) {
+                switched = moved;
+                assertThat((now - move) / MS).as("switched after the old path was quiet for half a second")
+                        .isBetween(500L, 560L);
+            }
+        }
+        assertThat(switched).as("the new address took over though it is 20 ms slower").isEqualTo(moved);
+        assertThat(p.changes()).isEqualTo(2);
+    }
+
+    @Test
+    void anUpgradeProbesAnswerDoesNotMoveTheCallOffThePathThePeerSendsOn() {
+        Sim sim = new Sim(true, PUB, LAN);
+        sim.rttMs.put(LAN, 20L);
+        sim.rttMs.put(PUB, 18L);
+        sim.dial();
+        sim.run(100);
+        assertThat(sim.paths.direct(sim.now)).isEqualTo(PUB);
+        for (int i = 0; i < 300; i++) { // 75 s of media on PUB; upgrade probes answer from LAN now and then
+            sim.paths.heardFrom(PUB, sim.now);
+            sim.run(250);
+            assertThat(sim.paths.direct(sim.now)).as("at %d ms", sim.now / MS).isEqualTo(PUB);
+        }
+        assertThat(sim.paths.changes()).isEqualTo(1);
+    }
+
+    @Test
+    void losingALocalAddressProvesEveryPathAgainAtOnceWhileTheCallGoesOnBothWays() {
+        Sim sim = new Sim(true, PUB, LAN);
+        sim.rttMs.put(PUB, 10L);
+        sim.dial();
+        sim.run(3_000);
+        sim.paths.heardFrom(PUB, sim.now);
+        sim.send(sim.paths.pingsDue(sim.now, false)); // a heartbeat may have gone just now
+        assertThat(sim.paths.direct(sim.now)).isEqualTo(PUB);
+        int cmm = sim.callMeMaybes;
+        assertThat(sim.paths.localAddressLost(sim.now)).as("the selected path is dropped").isTrue();
+        assertThat(sim.paths.direct(sim.now)).isNull();
+        PeerPaths.Plan meanwhile = sim.paths.plan(sim.now, true);
+        assertThat(meanwhile.viaRelay()).as("the relay carries the call meanwhile").isTrue();
+        assertThat(meanwhile.direct()).as("and the address the peer was heard from").contains(PUB);
+        assertThat(sim.paths.pingsDue(sim.now, true)).as("every candidate is pinged again now, however recently")
+                .containsExactlyInAnyOrder(PUB, LAN);
+        assertThat(sim.paths.callMeMaybeDue(sim.now, true)).as("the new addresses are offered at once").isTrue();
+        sim.callMeMaybes++;
+        sim.send(List.of(PUB));
+        sim.run(20);
+        assertThat(sim.paths.direct(sim.now)).as("direct again one round trip later").isEqualTo(PUB);
+        assertThat(sim.callMeMaybes - cmm).isEqualTo(1);
+    }
+
+    @Test
     void ipv6CountsThreeMillisecondsFaster() {
         PeerPaths p = new PeerPaths(PathPolicy.DEFAULT);
         long now = 0;

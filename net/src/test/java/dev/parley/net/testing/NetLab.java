@@ -418,7 +418,7 @@ public final class NetLab implements AutoCloseable {
     public final class Node {
         private final String name;
         private final String namespace;
-        private final InetAddress address;
+        private volatile InetAddress address;
         private final InetAddress address6;
         private final Link link;
         private final Home home;
@@ -443,6 +443,27 @@ public final class NetLab implements AutoCloseable {
         /** Its own address: public (198.18.x.2) on the internet, private (10.77.x.y) in a home. */
         public InetAddress address() {
             return address;
+        }
+
+        /**
+         * Moves this home host to a new IPv4 address in its home, as a new DHCP lease or a hop to another
+         * access point of the same network does: the old address is gone at once (packets to it are lost,
+         * sockets bound to it break), the NAT maps the new one afresh. Returns the new address.
+         */
+        public InetAddress renumber() throws IOException {
+            if (home == null) {
+                throw new IllegalStateException(name + " is not in a home");
+            }
+            InetAddress fresh;
+            synchronized (NetLab.this) {
+                checkOpen();
+                String a = "10.77." + home.index + "." + home.nextHost++;
+                ip(namespace, "addr del " + address.getHostAddress() + "/24 dev eth0", "addr add " + a + "/24 dev eth0",
+                        "route replace default via 10.77." + home.index + ".1");
+                fresh = NetLab.address(a);
+            }
+            address = fresh;
+            return fresh;
         }
 
         /** Its IPv6 address (2001:db8:…, public: homes do not NAT IPv6), or null on an IPv4-only node. */
