@@ -360,14 +360,25 @@ class LabPathTest {
      */
     @Test
     void whenTheJoinersAddressChangesMidCallTheCallGoesOn() throws Exception {
-        NetLab.Home ha = lab.home("mva", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        NetLab.Home hb = lab.home("mvb", NetLab.Nat.ENDPOINT_INDEPENDENT);
-        NetLab.Node joinerNode = hb.host("wat7");
-        try (RoomCall call = roomCall(ha.host("pub7"), joinerNode)) {
+        moveMidCall(NetLab.Nat.ENDPOINT_INDEPENDENT, "direct");
+    }
+
+    /** Scenario 7 on a relayed call: the joiner behind a symmetric NAT moves; its relay link is dialed anew at once. */
+    @Test
+    void whenARelayedJoinersAddressChangesMidCallTheCallGoesOn() throws Exception {
+        moveMidCall(NetLab.Nat.SYMMETRIC, "relay");
+    }
+
+    private void moveMidCall(NetLab.Nat joinerNat, String path) throws Exception {
+        String tag = joinerNat == NetLab.Nat.SYMMETRIC ? "s" : "e";
+        NetLab.Home ha = lab.home("mva" + tag, NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home hb = lab.home("mvb" + tag, joinerNat);
+        NetLab.Node joinerNode = hb.host("wat7" + tag);
+        try (RoomCall call = roomCall(ha.host("pub7" + tag), joinerNode)) {
             String hostId = idOf(call.host());
             String joinerId = idOf(call.joiner());
-            awaitMedia(call.joiner(), "joiner", n -> from(n, hostId) && n.get("path").asText().startsWith("direct"));
-            awaitMedia(call.host(), "host", n -> from(n, joinerId) && n.get("path").asText().startsWith("direct"));
+            awaitMedia(call.joiner(), "joiner", n -> from(n, hostId) && n.get("path").asText().startsWith(path));
+            awaitMedia(call.host(), "host", n -> from(n, joinerId) && n.get("path").asText().startsWith(path));
             awaitSteady(call.joiner(), hostId, "joiner");
             awaitSteady(call.host(), joinerId, "host");
             java.net.InetAddress before = joinerNode.address();
@@ -390,9 +401,9 @@ class LabPathTest {
                 assertThat(events).as("no pause of 1.5 s or more").noneMatch(n -> n.get("event").asText().equals("resumed")
                         && n.get("gapMs").asLong() >= 1500);
             }
-            System.out.printf(Locale.ROOT, "lab: address change %s -> %s, the 4 s after it: %s%n", before.getHostAddress(),
-                    after.getHostAddress(), report);
-            assertRoomFlows(call, "after the address change", n -> n.get("path").asText().startsWith("direct"));
+            System.out.printf(Locale.ROOT, "lab: address change (%s call) %s -> %s, the 4 s after it: %s%n", path,
+                    before.getHostAddress(), after.getHostAddress(), report);
+            assertRoomFlows(call, "after the address change (" + path + ")", n -> n.get("path").asText().startsWith(path));
         }
     }
 
