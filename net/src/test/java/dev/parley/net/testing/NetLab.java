@@ -104,6 +104,15 @@ public final class NetLab implements AutoCloseable {
         this.routerNs = prefix + "-inet";
     }
 
+    /**
+     * Whether the kernel has IPv6 at all (not booted with {@code ipv6.disable=1}): the lab's IPv6 option needs
+     * it; tests of it skip with this reason otherwise. The lab turns IPv6 on in its own namespaces whatever the
+     * host's {@code disable_ipv6}.
+     */
+    public static boolean ipv6Supported() {
+        return Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf"));
+    }
+
     /** The base name prefix: {@code parley.netlab.prefix}, {@code PARLEY_NETLAB_PREFIX} or {@code plab}. */
     public static String basePrefix() {
         String p = System.getProperty("parley.netlab.prefix");
@@ -198,8 +207,12 @@ public final class NetLab implements AutoCloseable {
         OPEN.add(lab);
         try {
             lab.addNamespace(lab.routerNs);
-            lab.sh(lab.routerNs, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-            lab.ip(lab.routerNs, "route add blackhole 198.18.0.0/15", "route add blackhole 2001:db8::/32");
+            lab.sh(lab.routerNs, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            lab.ip(lab.routerNs, "route add blackhole 198.18.0.0/15");
+            if (ipv6Supported()) {
+                lab.sh(lab.routerNs, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+                lab.ip(lab.routerNs, "route add blackhole 2001:db8::/32");
+            }
             lab.nft(lab.routerNs, """
                     table inet lab {
                       chain pre {
@@ -257,7 +270,10 @@ public final class NetLab implements AutoCloseable {
         Link link = newLink(name, ipv6);
         int j = nextHome++;
         String ns = link.nodeNs;
-        sh(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=" + (ipv6 ? 1 : 0));
+        sh(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        if (ipv6) {
+            sh(ns, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        }
         ip(ns, "link add br0 type bridge", "addr add 10.77." + j + ".1/24 dev br0", "link set br0 up");
         if (ipv6) {
             ip(ns, "addr add " + homePrefix(j) + "1/64 dev br0 nodad");
@@ -301,6 +317,9 @@ public final class NetLab implements AutoCloseable {
 
     private Link newLink(String name, boolean ipv6) throws IOException {
         checkOpen();
+        if (ipv6 && !ipv6Supported()) {
+            throw new IllegalStateException("this kernel has no IPv6 (check NetLab.ipv6Supported() first)");
+        }
         if (!NODE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("node names are 1-10 lowercase letters and digits: " + name);
         }
@@ -339,10 +358,13 @@ public final class NetLab implements AutoCloseable {
         // A new namespace takes the host's default TCP congestion control. A tuned server's BBR is not what the
         // desktops at the ends of a call run, and on the lab's microsecond RTT BBR v1 keeps the bandwidth of its
         // first round trips: it sent half its bytes twice through a 200 kbit/s link (docs/netlab.md).
-        sh(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + TCP_CONGESTION_CONTROL,
-                // IPv6 addresses usable at once (no duplicate address detection), including the link-local ones
-                // neighbour discovery runs on; no router advertisements taken from anyone
-                "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.default.accept_ra=0");
+        sh(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + TCP_CONGESTION_CONTROL);
+        if (ipv6Supported()) {
+            // IPv6 on (whatever the host's default), addresses usable at once (no duplicate address detection),
+            // including the link-local ones neighbour discovery runs on; no router advertisements taken
+            sh(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+                    "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.default.accept_ra=0");
+        }
     }
 
     /**
