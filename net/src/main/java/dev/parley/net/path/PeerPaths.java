@@ -129,10 +129,11 @@ public final class PeerPaths {
 
     /**
      * A trusted path the peer has sent nothing from (Pings, QUIC) for this much longer than from another
-     * trusted one is no longer used: the peer now sends from the other address. Pongs to our own Pings do not
-     * count (an upgrade probe's answer is no reason to leave a path the peer still uses). A peer whose address changed (a new DHCP lease, Wi-Fi to cable) pings
-     * from the new one at once; its old address is gone, and waiting for the old path's trust to run out
-     * (6.5 s) outlived the sessions (3 s idle). While media flows a path is heard from every few ms.
+     * trusted one is no longer used: the peer now sends from the other address. Pongs to our own Pings do
+     * not count (an upgrade probe's answer is no reason to leave a path the peer still uses). A peer whose
+     * address changed (a new DHCP lease, Wi-Fi to cable) pings from the new one at once; its old address is
+     * gone, and waiting for the old path's trust to run out (6.5 s) outlived the sessions (3 s idle). While
+     * media flows a path is heard from every few ms.
      */
     static final long OUTHEARD_NANOS = 500_000_000L;
 
