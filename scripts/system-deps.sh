@@ -10,6 +10,8 @@
 #     Chromium through playwright-core (the npm packages are pinned in media/src/test/js and installed
 #     by the tests with npm ci; no browser is ever downloaded)
 #   iproute2, nftables: the network lab tests (namespaces, veth, tc tbf, nftables NAT and loss)
+#   tinyproxy: the lab's office network, where TCP leaves only through an HTTP proxy (the tests run
+#     their own instance inside a namespace; the package's own service is not used)
 #   espeak-ng: real speech for the echo cancellation test
 #   pulseaudio, pulseaudio-utils, libasound2-plugins: the audio device tests run a private PulseAudio
 #     daemon (as any user, root included) whose null sinks are real devices that appear and disappear
@@ -17,7 +19,7 @@
 #     echo cancellation through a real OS audio loop
 set -euo pipefail
 packages=(libpulse0 libasound2 libgtk-3-0 libxtst6 xvfb imagemagick nodejs npm iproute2 nftables espeak-ng chromium
-  pulseaudio pulseaudio-utils libasound2-plugins)
+  pulseaudio pulseaudio-utils libasound2-plugins tinyproxy)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install: ${packages[*]}" >&2; exit 0; }
 
 missing=()

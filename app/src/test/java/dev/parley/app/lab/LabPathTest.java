@@ -425,6 +425,56 @@ class LabPathTest {
     }
 
     /**
+     * Scenario 8: an office network where nothing leaves but TCP to the office's HTTP proxy (tinyproxy on
+     * the simulated internet): no UDP, no direct TCP. A joiner there with {@code HTTP_PROXY} set reaches
+     * the relay through a CONNECT tunnel and the call runs over the relay's WebSocket; the same joiner
+     * without the setting meets nobody.
+     */
+    @Test
+    void inAnOfficeWhereOnlyAnHttpProxyLeadsOutTheCallRunsThroughIt() throws Exception {
+        java.nio.file.Path tinyproxy = java.nio.file.Path.of("/usr/bin/tinyproxy");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(tinyproxy),
+                "tinyproxy is not installed (scripts/system-deps.sh installs it)");
+        NetLab.Node proxyHost = lab.internetHost("proxy");
+        java.nio.file.Path conf = java.nio.file.Files.createTempFile("tinyproxy", ".conf");
+        java.nio.file.Files.writeString(conf, String.join("\n", "User nobody", "Group nogroup", "Port 8888",
+                "Listen " + proxyHost.address().getHostAddress(), "Timeout 600", "MaxClients 100", "LogLevel Connect", ""));
+        conf.toFile().setReadable(true, false);
+        LabProcess proxy = proxyHost.exec(tinyproxy.toString(), "-d", "-c", conf.toString());
+        String proxyUrl = "http://" + proxyHost.address().getHostAddress() + ":8888";
+        NetLab.Home ha = lab.home("offa", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Home office = lab.home("office", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        lab.runIn(office.namespace(), "nft", "add table inet office");
+        lab.runIn(office.namespace(), "nft", "add chain inet office out { type filter hook forward priority -5 ; }");
+        lab.runIn(office.namespace(), "nft", "add rule inet office out iifname br0 ip daddr "
+                + proxyHost.address().getHostAddress() + " tcp dport 8888 accept");
+        lab.runIn(office.namespace(), "nft", "add rule inet office out iifname br0 counter drop");
+        NetLab.Node desk = office.host("desk");
+        LabProcess host = roomPeer(ha.host("pub8"), "host", null);
+        try (host; proxy) {
+            String ticket = roomTicketOf(host).toString();
+            try (LabProcess joiner = LabCallTest.parley(desk, Map.of("HTTP_PROXY", proxyUrl), "room", ticket,
+                    "--headless", "--test-source", "--chat-stdin", "--media-stats", "--name", "office", "--relay", relayUrl)) {
+                RoomCall call = new RoomCall(host, joiner);
+                assertRoomFlows(call, "office behind an HTTP proxy", n -> n.get("path").asText().equals("relay " + relayUrl));
+                assertThat(pathEvents(joiner)).as("relayed all along").isNotEmpty()
+                        .allMatch(n -> n.get("path").asText().startsWith("relay"));
+                assertThat(joiner.lines().stream().map(LabProcess.Line::text))
+                        .as("the relay link went through the proxy").anyMatch(t -> t.contains("through the HTTP proxy " + proxyUrl));
+                dump(proxy, "tinyproxy");
+                assertThat(proxy.lines().stream().map(LabProcess.Line::text))
+                        .as("the proxy tunnelled to the relay").anyMatch(t -> t.contains("CONNECT") && t.contains("3340"));
+            }
+            // the control: the same desk without the proxy setting gets nowhere
+            try (LabProcess stuck = LabCallTest.parley(desk, Map.of(), "room", ticket, "--headless", "--test-source",
+                    "--name", "stuck", "--relay", relayUrl)) {
+                Thread.sleep(8_000);
+                assertThat(stuck.stdout()).as("without the proxy nobody is met").noneMatch(t -> isEvent(t, "peer-joined"));
+            }
+        }
+    }
+
+    /**
      * Scenario 4: three room participants on one LAN. The host's home relay is one that nobody can reach
      * (an unused address of the simulated internet), and the joiners get a room ticket that names only the
      * host's id and that relay: no CallMeMaybe can carry the host's LAN address, only mDNS can. The joiner

@@ -1,6 +1,7 @@
 package dev.parley.net.qmux;
 
 import dev.parley.net.transport.TransportException;
+import dev.parley.net.transport.HttpProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -78,6 +79,9 @@ public final class QmuxClient implements AutoCloseable {
                 .handleCloseFrames(false) // QmuxConnection runs the closing handshake
                 .handshakeTimeoutMillis(timeout.toMillis())
                 .build();
+        HttpProxy proxy = HttpProxy.forTarget(secure, host).orElse(null);
+        // made here, off the event loop: it resolves the proxy's name
+        io.netty.handler.proxy.HttpProxyHandler proxyHandler = proxy == null ? null : proxy.handler(timeout);
         Bootstrap b = TcpTransport.sendQueue(new Bootstrap())
                 .group(group)
                 .channel(TcpTransport.channel())
@@ -89,6 +93,9 @@ public final class QmuxClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel c) {
                         ChannelPipeline p = c.pipeline();
+                        if (proxyHandler != null) {
+                            p.addLast("proxy", proxyHandler);
+                        }
                         if (ssl != null) {
                             p.addLast("tls", ssl.newHandler(c.alloc(), host, port));
                         }
@@ -100,7 +107,10 @@ public final class QmuxClient implements AutoCloseable {
                         p.addLast(QmuxWebSocketHandler.client(config, wsUri, ready));
                     }
                 });
-        b.connect(host, port).addListener(f -> {
+        if (proxy != null) {
+            b.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE); // the proxy resolves the server's name
+        }
+        (proxy != null ? b.connect(java.net.InetSocketAddress.createUnresolved(host, port)) : b.connect(host, port)).addListener(f -> {
             if (!f.isSuccess()) {
                 ready.completeExceptionally(f.cause());
             }

@@ -440,7 +440,7 @@ public final class QmuxConnection implements Connection {
     }
 
     private void estimate() {
-        // Delivered = the bytes TCP saw acknowledged, where the kernel tells (TCP_INFO on Linux), else the
+        // Delivered = the bytes the peer received as TCP sees them (acknowledged plus SACKed), where the kernel tells (TCP_INFO on Linux), else the
         // bytes the socket took (written minus what Netty still holds). With little held unsent, what the
         // socket took reads a growing congestion window, lost segments included, as delivery: 1.2 Mbit/s
         // on a 200 kbit/s path. The path limits us when data waits in our buffers because the socket takes
@@ -458,7 +458,7 @@ public final class QmuxConnection implements Connection {
         long notsent = tcp.map(TcpInfo::notsentBytes).orElse(0L);
         long backlog = waiting ? Math.max(1, held) : notsent > TcpTransport.NOTSENT_LOWAT ? notsent : 0;
         Integer window = channel.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
-        deliveryRate = estimator.sample(System.nanoTime(), tcp.map(TcpInfo::bytesAcked).orElse(bytesSent - held),
+        deliveryRate = estimator.sample(System.nanoTime(), tcp.map(TcpInfo::delivered).orElse(bytesSent - held),
                 backlog, srttNanos, window == null ? 0 : window) / 8;
     }
 

@@ -18,8 +18,10 @@ import java.util.Optional;
  * @param notsentBytes  bytes the socket holds that TCP has not sent yet
  * @param unacked       segments sent and not yet acknowledged
  * @param sndMss        the sender's segment size
+ * @param sacked        segments the peer has selectively acknowledged beyond the cumulative
+ *                      acknowledgement (they arrived; a lost one before them holds the ack back)
  */
-record TcpInfo(long bytesAcked, long notsentBytes, long unacked, long sndMss) {
+record TcpInfo(long bytesAcked, long notsentBytes, long unacked, long sndMss, long sacked) {
     private static final int SOL_TCP = 6;
     private static final int TCP_INFO = 11;
     /** Up to and including {@code tcpi_notsent_bytes}; kernels before 4.6 return less and are not read. */
@@ -41,6 +43,16 @@ record TcpInfo(long bytesAcked, long notsentBytes, long unacked, long sndMss) {
         }
     }
 
+    /**
+     * Bytes the peer has received so far: those acknowledged plus the selectively acknowledged segments.
+     * The cumulative acknowledgement alone stalls behind a lost segment and then leaps over everything SACKed
+     * meanwhile, which a rate sampled every 200 ms reads as a burst the path never carried (550 kbit/s on a
+     * 200 kbit/s path in one lab run); this count grows as the data arrives.
+     */
+    long delivered() {
+        return bytesAcked + sacked * sndMss;
+    }
+
     /** Reads the socket's {@code TCP_INFO}; empty off Linux, on an old kernel, or when the call fails. */
     static Optional<TcpInfo> read(int fd) {
         if (GETSOCKOPT == null || fd < 0) {
@@ -58,7 +70,8 @@ record TcpInfo(long bytesAcked, long notsentBytes, long unacked, long sndMss) {
             return Optional.of(new TcpInfo(Math.max(0, buf.get(ValueLayout.JAVA_LONG, 120) - 1),
                     Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 144)),
                     Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 24)),
-                    Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 16))));
+                    Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 16)),
+                    Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 28))));
         } catch (Error e) {
             throw e;
         } catch (Throwable e) { // invokeExact declares Throwable; a failed call is "unknown", not an error

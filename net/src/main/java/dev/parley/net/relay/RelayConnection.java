@@ -14,6 +14,7 @@ import dev.parley.net.relay.RelayFrame.ServerChallenge;
 import dev.parley.net.relay.RelayFrame.ServerConfirmsAuth;
 import dev.parley.net.relay.RelayFrame.ServerDeniesAuth;
 import dev.parley.net.relay.RelayFrame.Status;
+import dev.parley.net.transport.HttpProxy;
 import dev.parley.net.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,7 @@ final class RelayConnection implements RelayLink {
     private final Listener listener;
     private final RelayClient.Options options;
     private final SslContext ssl;
+    private boolean proxyLogged; // event loop only
     /** The authenticated channel, null while (re)connecting. */
     private volatile Channel active;
     /** The queue of {@link #active}, replaced with it. */
@@ -137,7 +140,12 @@ final class RelayConnection implements RelayLink {
                 .build();
         String host = ws.getHost().startsWith("[") ? ws.getHost().substring(1, ws.getHost().length() - 1) : ws.getHost();
         int port = ws.getPort();
-        Channel ch = new Bootstrap()
+        HttpProxy proxy = proxyFor(host);
+        Bootstrap bootstrap = new Bootstrap();
+        if (proxy != null) {
+            bootstrap.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE); // the proxy resolves the relay's name
+        }
+        bootstrap
                 .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -145,6 +153,9 @@ final class RelayConnection implements RelayLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
+                        if (proxy != null) {
+                            c.pipeline().addLast("proxy", proxy.handler(options.connectTimeout()));
+                        }
                         if (ssl != null) {
                             c.pipeline().addLast("tls", ssl.newHandler(c.alloc(), host, port));
                         }
@@ -153,11 +164,30 @@ final class RelayConnection implements RelayLink {
                                 new WebSocketFrameAggregator(RelayFrameCodec.MAX_FRAME_SIZE),
                                 new Handler());
                     }
-                })
-                .connect(host, port).channel();
+                });
+        Channel ch = (proxy != null ? bootstrap.connect(InetSocketAddress.createUnresolved(host, port))
+                : bootstrap.connect(host, port)).channel();
         current = ch;
         lastReceived = System.nanoTime();
         ch.closeFuture().addListener(f -> loop.execute(() -> onClosed(ch)));
+    }
+
+    /** The HTTP proxy of the environment for the relay, if any; a malformed one is reported and not used. */
+    private HttpProxy proxyFor(String host) {
+        try {
+            HttpProxy proxy = HttpProxy.forTarget(ssl != null, host).orElse(null);
+            if (proxy != null && !proxyLogged) {
+                proxyLogged = true;
+                LOG.log(System.Logger.Level.INFO, () -> "relay " + url + " through the HTTP proxy " + proxy);
+            }
+            return proxy;
+        } catch (IllegalArgumentException e) {
+            if (!proxyLogged) {
+                proxyLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "relay " + url + ": ignoring the proxy setting: " + e.getMessage());
+            }
+            return null;
+        }
     }
 
     /** One connection ended (or never started): report it and schedule the next dial. */

@@ -54,6 +54,8 @@ class TcpInfoTest {
             TcpInfo idle = await(client, i -> i.bytesAcked() >= small);
             assertThat(idle.bytesAcked()).as("a peer's kernel acknowledges what fits its window").isEqualTo(small);
             assertThat(idle.notsentBytes()).isZero();
+            assertThat(idle.sacked()).as("nothing lost on loopback: nothing selectively acknowledged").isZero();
+            assertThat(idle.delivered()).isEqualTo(idle.bytesAcked());
 
             long big = 32L << 20; // more than both sockets' buffers hold
             for (int i = 0; i < 32; i++) {
