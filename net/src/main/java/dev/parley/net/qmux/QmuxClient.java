@@ -1,7 +1,7 @@
 package dev.parley.net.qmux;
 
-import dev.parley.net.transport.TransportException;
 import dev.parley.net.transport.HttpProxy;
+import dev.parley.net.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;

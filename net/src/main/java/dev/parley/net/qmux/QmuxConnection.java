@@ -440,8 +440,8 @@ public final class QmuxConnection implements Connection {
     }
 
     private void estimate() {
-        // Delivered = the bytes the peer received as TCP sees them (acknowledged plus SACKed), where the kernel tells (TCP_INFO on Linux), else the
-        // bytes the socket took (written minus what Netty still holds). With little held unsent, what the
+        // Delivered = the bytes the peer received as TCP sees them (acknowledged plus SACKed), where the kernel
+        // tells (TCP_INFO on Linux), else the bytes the socket took (written minus what Netty still holds). With little held unsent, what the
         // socket took reads a growing congestion window, lost segments included, as delivery: 1.2 Mbit/s
         // on a 200 kbit/s path. The path limits us when data waits in our buffers because the socket takes
         // no more, or the kernel holds more unsent than TCP_NOTSENT_LOWAT lets in.
