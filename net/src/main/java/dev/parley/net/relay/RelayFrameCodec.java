@@ -235,6 +235,9 @@ public final class RelayFrameCodec {
             int b = in.readUnsignedByte();
             v |= (long) (b & 0x7f) << shift;
             if ((b & 0x80) == 0) {
+                if (b == 0 && shift > 0) { // 86 00 is 6 padded: it would re-encode as 06 (one frame, one encoding)
+                    throw new RelayProtocolException(what + " is not minimally encoded");
+                }
                 return v;
             }
         }

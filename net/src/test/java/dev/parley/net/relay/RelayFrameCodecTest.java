@@ -91,6 +91,9 @@ class RelayFrameCodecTest {
         // ServerConfirmsAuth (2) padded to a two-byte varint: found by RelayFuzzTest (it re-encoded as one byte)
         assertThatThrownBy(() -> decode(new byte[]{(byte) 0x40, 0x02})).hasMessageContaining("frame type 2 is not minimally encoded");
         assertThatThrownBy(() -> decode(new byte[]{13, 9})).hasMessageContaining("unknown status 9");
+        // a deny reason whose length 6 is padded to two LEB128 bytes (86 00): found by RelayFuzzTest (seed 21851303433393)
+        assertThatThrownBy(() -> decode(new byte[]{3, (byte) 0x86, 0, 0, 3, 0, 0, 0, 4}))
+                .hasMessageContaining("deny reason length is not minimally encoded");
         byte[] auth = encode(new ClientAuth(A, new byte[64]));
         auth[33] = 63;
         assertThatThrownBy(() -> decode(auth)).hasMessageContaining("64 bytes, got 63");
