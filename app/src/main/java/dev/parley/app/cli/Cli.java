@@ -14,6 +14,7 @@ public final class Cli {
         cl.addSubcommand("watch", new WatchCommand(context));
         cl.addSubcommand("devices", new DevicesCommand(context));
         cl.addSubcommand("relay", new RelayCommand(context));
+        cl.addSubcommand("netcheck", new NetcheckCommand(context));
         cl.setOut(context.terminal().out());
         cl.setErr(context.terminal().err());
         // A failure reaching here is a bug or an engine error: print one readable line, not a stack trace.

@@ -21,6 +21,13 @@ public interface CommandEngines {
         return ExitCodes.NOT_AVAILABLE;
     }
 
+    /** {@code parley netcheck}; builds without the network engine refuse it. */
+    default int netcheck(NetFlags net, java.time.Duration wait, Terminal terminal) {
+        terminal.err().println("parley netcheck: not available in this build.");
+        terminal.err().flush();
+        return ExitCodes.NOT_AVAILABLE;
+    }
+
     /** Engines for a build that has none of them wired in yet: every command says so and fails. */
     static CommandEngines unwired() {
         return new CommandEngines() {

@@ -7,7 +7,7 @@ import dev.parley.app.cli.RoomFlags;
 import dev.parley.app.cli.Terminal;
 import dev.parley.app.cli.WatchFlags;
 
-/** The engines of this build: publish, watch, devices, room and relay run the real modules. */
+/** The engines of this build: publish, watch, devices, room, relay and netcheck run the real modules. */
 public final class HeadlessEngines implements CommandEngines {
     @Override
     public int publish(PublishFlags options, Terminal terminal) {
@@ -32,5 +32,10 @@ public final class HeadlessEngines implements CommandEngines {
     @Override
     public int relay(RelayFlags options, Terminal terminal) {
         return RelayRunner.run(options, terminal);
+    }
+
+    @Override
+    public int netcheck(dev.parley.app.cli.NetFlags net, java.time.Duration wait, Terminal terminal) {
+        return NetcheckRunner.run(net, wait, terminal);
     }
 }

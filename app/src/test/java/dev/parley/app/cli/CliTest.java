@@ -43,6 +43,12 @@ class CliTest {
             engineCalls.add(o);
             return 0;
         }
+
+        @Override
+        public int netcheck(NetFlags net, Duration wait, Terminal t) {
+            engineCalls.add(List.of(net, wait));
+            return 0;
+        }
     };
 
     private int run(CommandEngines engines, Map<String, String> env, String... args) {
@@ -213,6 +219,18 @@ class CliTest {
     void headlessRoomCanPrintMediaStats() {
         assertThat(run("room", "--headless", "--media-stats", "--test-source")).isZero();
         assertThat(engineCalls).containsExactly(new RoomFlags(null, null, true, false, 0, null, NetFlags.NONE, true));
+    }
+
+    @Test
+    void netcheckTakesARelayAndABoundedWait() {
+        assertThat(run("netcheck", "--relay", "http://198.18.1.2:3340/", "--wait", "5")).isZero();
+        assertThat(run("netcheck")).isZero();
+        assertThat(engineCalls).containsExactly(List.of(new NetFlags("http://198.18.1.2:3340/", true), Duration.ofSeconds(5)),
+                List.of(NetFlags.NONE, Duration.ofSeconds(3)));
+        assertThat(run("netcheck", "--wait", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--wait: 1 to 60 seconds");
+        assertThat(run("netcheck", "--relay", "ftp://x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(engineCalls).hasSize(2);
     }
 
     @Test

@@ -425,6 +425,46 @@ class LabPathTest {
     }
 
     /**
+     * {@code parley netcheck} says what each network allows: from a home behind an endpoint-independent NAT,
+     * UDP and the NAT's public address; from a host whose UDP is blocked, the relay only (exit 0); with the
+     * relay unreachable as well, exit 1.
+     */
+    @Test
+    void netcheckSaysWhatEachNetworkAllows() throws Exception {
+        NetLab.Home home = lab.home("nchome", NetLab.Nat.ENDPOINT_INDEPENDENT);
+        NetLab.Node inHome = home.host("nch");
+        NetLab.Node noUdp = lab.internetHost("ncnoudp");
+        noUdp.link().loss(NetLab.Direction.TO_HOST, 100);
+        noUdp.link().loss(NetLab.Direction.FROM_HOST, 100);
+        java.util.function.Function<NetLab.Node, LabProcess> check = node -> {
+            try {
+                return LabCallTest.parley(node, Map.of(), "netcheck", "--relay", relayUrl, "--wait", "3");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try (LabProcess a = check.apply(inHome); LabProcess b = check.apply(noUdp)) {
+            assertThat(a.waitFor(Duration.ofSeconds(60))).as("exit code at home").isZero();
+            assertThat(b.waitFor(Duration.ofSeconds(60))).as("exit code without UDP").isZero();
+            System.out.println("lab: netcheck at home: " + a.stdout() + "\nlab: netcheck without UDP: " + b.stdout());
+            assertThat(a.stdout()).anyMatch(l -> l.startsWith("relay " + relayUrl + ": connected in "))
+                    .anyMatch(l -> l.startsWith("UDP: the relay's STUN answered") && l.contains(home.publicAddress().getHostAddress() + ":"))
+                    .contains("calls: direct where the peer's network allows it, through the relay otherwise");
+            assertThat(b.stdout()).anyMatch(l -> l.startsWith("relay " + relayUrl + ": connected in "))
+                    .anyMatch(l -> l.startsWith("UDP: no STUN answer"))
+                    .contains("calls: through the relay's WebSocket (no UDP): they work, with more delay than direct");
+        }
+        noUdp.link().blackout(true);
+        try (LabProcess c = check.apply(noUdp)) {
+            assertThat(c.waitFor(Duration.ofSeconds(60))).as("exit code with nothing reachable").isEqualTo(1);
+            assertThat(c.stdout()).anyMatch(l -> l.startsWith("relay " + relayUrl + ": not reachable within 3000 ms"))
+                    .contains("calls: only with peers on this network (the relay cannot be reached)");
+        } finally {
+            noUdp.link().blackout(false);
+        }
+    }
+
+    /**
      * Scenario 8: an office network where nothing leaves but TCP to the office's HTTP proxy (tinyproxy on
      * the simulated internet): no UDP, no direct TCP. A joiner there with {@code HTTP_PROXY} set reaches
      * the relay through a CONNECT tunnel and the call runs over the relay's WebSocket; the same joiner
