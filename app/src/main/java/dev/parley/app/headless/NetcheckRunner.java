@@ -54,11 +54,7 @@ final class NetcheckRunner {
         if (relayUrl == null) {
             return null;
         }
-        try {
-            URI ws = dev.parley.net.relay.RelayClient.webSocketUri(relayUrl);
-            return HttpProxy.forTarget("wss".equals(ws.getScheme()), ws.getHost()).map(HttpProxy::toString).orElse(null);
-        } catch (IllegalArgumentException e) {
-            return null; // the link logs a malformed setting and goes direct
-        }
+        URI ws = dev.parley.net.relay.RelayClient.webSocketUri(relayUrl); // checked by the command line
+        return HttpProxy.forTarget("wss".equals(ws.getScheme()), ws.getHost()).map(HttpProxy::toString).orElse(null);
     }
 }

@@ -172,22 +172,14 @@ final class RelayConnection implements RelayLink {
         ch.closeFuture().addListener(f -> loop.execute(() -> onClosed(ch)));
     }
 
-    /** The HTTP proxy of the environment for the relay, if any; a malformed one is reported and not used. */
+    /** The HTTP proxy of the environment for the relay, if any (a malformed setting is reported by {@link HttpProxy}). */
     private HttpProxy proxyFor(String host) {
-        try {
-            HttpProxy proxy = HttpProxy.forTarget(ssl != null, host).orElse(null);
-            if (proxy != null && !proxyLogged) {
-                proxyLogged = true;
-                LOG.log(System.Logger.Level.INFO, () -> "relay " + url + " through the HTTP proxy " + proxy);
-            }
-            return proxy;
-        } catch (IllegalArgumentException e) {
-            if (!proxyLogged) {
-                proxyLogged = true;
-                LOG.log(System.Logger.Level.WARNING, "relay " + url + ": ignoring the proxy setting: " + e.getMessage());
-            }
-            return null;
+        HttpProxy proxy = HttpProxy.forTarget(ssl != null, host).orElse(null);
+        if (proxy != null && !proxyLogged) {
+            proxyLogged = true;
+            LOG.log(System.Logger.Level.INFO, () -> "relay " + url + " through the HTTP proxy " + proxy);
         }
+        return proxy;
     }
 
     /** One connection ended (or never started): report it and schedule the next dial. */

@@ -26,9 +26,23 @@ import java.util.Optional;
  */
 public record HttpProxy(InetSocketAddress address, String user, String password) {
 
-    /** The proxy for a connection to {@code host} from this process's environment, if any. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpProxy.class);
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The proxy for a connection to {@code host} from this process's environment, if any. A malformed
+     * setting is not used (the connection goes direct) and is reported once per process, so every kind of
+     * connection treats it the same way.
+     */
     public static Optional<HttpProxy> forTarget(boolean secure, String host) {
-        return forTarget(secure, host, System.getenv());
+        try {
+            return forTarget(secure, host, System.getenv());
+        } catch (IllegalArgumentException e) {
+            if (WARNED.size() < 16 && WARNED.add(e.getMessage())) {
+                LOG.warn("ignoring the proxy setting: {}", e.getMessage());
+            }
+            return Optional.empty();
+        }
     }
 
     /**
